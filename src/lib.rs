@@ -1,0 +1,7 @@
+//! scc-onboard: onboard an organization to SmartCloud Connect.
+//!
+//! The library holds the pure core (roster import, validation, fixes, session state,
+//! OAuth logic); `tui` and `cli` are thin shells over it. See ARCHITECTURE.md.
+
+pub mod cli;
+pub mod roster;
