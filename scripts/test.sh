@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, lint, then every test inside a D-Bus session
+# with an unlocked gnome-keyring and a fresh kernel session keyring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+exec dbus-run-session -- bash scripts/test-in-session.sh "$@"
