@@ -5,4 +5,5 @@
 
 pub mod cli;
 pub mod roster;
+pub mod session;
 pub mod tui;

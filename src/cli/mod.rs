@@ -6,6 +6,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod wizard;
+
 /// Exit code: the input or the command line cannot be used.
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: the command ran and found errors (or did not complete, e.g. authorization denied).
@@ -26,6 +28,8 @@ pub struct Cli {
 /// The subcommands; with none, the wizard opens.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Open the full-screen wizard (the default with no subcommand).
+    Wizard(wizard::WizardArgs),
     /// Write the blank roster template.
     Template {
         /// Output file (default: stdout).
@@ -38,7 +42,8 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => ExitCode::SUCCESS,
+        None => wizard::run(wizard::WizardArgs::default()),
+        Some(Command::Wizard(args)) => wizard::run(args),
         Some(Command::Template { .. }) => ExitCode::SUCCESS,
     }
 }
