@@ -5,7 +5,3 @@ mod finding;
 
 pub use field::Field;
 pub use finding::{Code, Finding, Severity};
-
-// TEMPORARY until the roster core lands on main.
-mod shim;
-pub use shim::{export, import, CellChange, Counts, Record, Roster};
