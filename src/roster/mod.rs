@@ -1,7 +1,16 @@
 //! The roster: import, validation, editing and export of the user list.
 
+pub mod dupkey;
+pub mod editable;
+pub mod export;
 mod field;
 mod finding;
+pub mod fix;
+pub mod import;
+mod record;
+pub mod rules;
 
+pub use editable::{CellChange, Counts, Roster};
 pub use field::Field;
 pub use finding::{Code, Finding, Severity};
+pub use record::Record;
