@@ -5,10 +5,13 @@ pub mod editable;
 pub mod export;
 mod field;
 mod finding;
+mod firstseen;
 pub mod fix;
 pub mod import;
 mod record;
 pub mod rules;
+pub mod scan;
+pub mod synth;
 
 pub use editable::{CellChange, Counts, Roster};
 pub use field::Field;

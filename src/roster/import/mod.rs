@@ -135,7 +135,10 @@ pub struct Importer {
 }
 
 /// Sniffs encoding and delimiter, decodes, and splits off the header.
-fn prepare(bytes: Vec<u8>, opts: &ImportOptions) -> Result<(Detected, String), ImportError> {
+pub(crate) fn prepare(
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+) -> Result<(Detected, String), ImportError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::Empty(None));
     }
