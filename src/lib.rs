@@ -4,6 +4,7 @@
 //! OAuth logic); `tui` and `cli` are thin shells over it. See ARCHITECTURE.md.
 
 pub mod cli;
+pub mod fsutil;
 pub mod roster;
 pub mod session;
 pub mod tui;

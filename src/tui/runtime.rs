@@ -163,11 +163,13 @@ pub fn preview(path: &Path, options: &ImportOptions) -> Result<Preview, PreviewE
 
 fn import_error(path: &Path, e: ImportError) -> PreviewError {
     let headers = match &e {
-        ImportError::MissingFields { found, .. } => Some(found.clone()),
+        ImportError::MissingFields { found, .. } | ImportError::UnknownHeader { found, .. } => {
+            Some(found.clone())
+        }
         _ => None,
     };
     PreviewError {
-        message: format!("{}: {e}", path.display()),
+        message: e.in_file(path).to_string(),
         headers,
     }
 }
@@ -205,7 +207,7 @@ fn spawn_load(
         let mut importer = match Importer::new(bytes, &options) {
             Ok(i) => i,
             Err(e) => {
-                let _ = tx.send(fail(format!("{}: {e}", path.display())));
+                let _ = tx.send(fail(e.in_file(&path).to_string()));
                 return;
             }
         };
@@ -229,7 +231,7 @@ fn spawn_load(
             let more = match importer.read_batch(size, &mut records) {
                 Ok(m) => m,
                 Err(e) => {
-                    let _ = tx.send(fail(format!("{}: {e}", path.display())));
+                    let _ = tx.send(fail(e.in_file(&path).to_string()));
                     return;
                 }
             };

@@ -1,6 +1,6 @@
 //! The Fix step: moving, filtering, editing, fixing, excluding, undo and redo.
 
-use crate::roster::{Code, Field, Finding, Roster, Severity};
+use crate::roster::{Code, Field, Finding, Roster};
 use crate::session::{CellEdit, Op};
 use crate::tui::layout;
 use crate::tui::msg::{Effect, Msg};
@@ -163,80 +163,59 @@ fn select_row(state: &mut State, row: usize) {
     }
 }
 
-/// First problem row strictly after (or before) `from`; `from` itself when `inclusive`.
-pub fn problem_rows_from(
-    roster: &Roster,
-    from: usize,
-    forward: bool,
-    severity: Option<Severity>,
-) -> Option<usize> {
-    let next = roster.next_problem(from, forward, severity)?;
-    if next != from {
-        return Some(next);
-    }
-    // Tolerates an inclusive `next_problem`.
-    let step = if forward {
-        from.checked_add(1)?
-    } else {
-        from.checked_sub(1)?
-    };
-    if step >= roster.len() {
-        return None;
-    }
-    let has = |r: usize| {
-        !roster.is_excluded(r)
-            && roster
-                .findings(r)
-                .iter()
-                .any(|f| severity.is_none_or(|s| f.severity() == s))
-    };
-    if has(step) {
-        Some(step)
-    } else {
-        roster.next_problem(step, forward, severity)
-    }
-}
-
 fn next_problem(state: &mut State, forward: bool) {
     let Some(row) = state.selected_row() else {
         return;
     };
-    let found = match &state.fix.rows {
-        None => problem_rows_from(&state.roster, row, forward, None).map(Some),
-        Some(rows) => {
-            let i = state.fix.selected;
-            let next = if forward {
-                (i + 1 < rows.len()).then_some(i + 1)
-            } else {
-                i.checked_sub(1)
-            };
-            next.map(|n| {
-                select(state, n as isize);
-                None
-            })
+    if let Some(rows) = &state.fix.rows {
+        // Filtered views list problem rows already: step through them.
+        let i = state.fix.selected;
+        let next = if forward {
+            (i + 1 < rows.len()).then_some(i + 1)
+        } else {
+            i.checked_sub(1)
+        };
+        match next {
+            Some(n) => select(state, n as isize),
+            None => state.status = Some(Status::info("No more rows in this filter")),
         }
-    };
-    match found {
-        Some(Some(r)) => select_row(state, r),
-        Some(None) => {}
-        None => {
-            state.status = Some(Status::info(if forward {
-                "No more problems below"
-            } else {
-                "No more problems above"
-            }))
+        return;
+    }
+    match state.roster.next_problem(row, forward, None) {
+        Some(r) if r == row => {
+            state.status = Some(Status::info("This is the only row with problems"))
         }
+        Some(r) => {
+            if (r < row) == forward {
+                state.status = Some(Status::info(if forward {
+                    "Wrapped to the first problem"
+                } else {
+                    "Wrapped to the last problem"
+                }));
+            }
+            select_row(state, r);
+        }
+        None => state.status = Some(Status::info("No problems left")),
     }
 }
 
 fn set_filter(state: &mut State, filter: Filter) {
     let current = state.selected_row();
-    let rows = match filter {
+    let roster = &state.roster;
+    let rows = match &filter {
         Filter::All => None,
-        ref f => Some(
-            (0..state.roster.len())
-                .filter(|&r| f.matches(&state.roster, r))
-                .collect::<Vec<_>>(),
+        Filter::Errors => Some(roster.error_rows().collect::<Vec<_>>()),
+        Filter::Code(c) => Some(roster.rows_with_code(*c)),
+        Filter::Warnings => Some(
+            roster
+                .problem_rows()
+                .filter(|&r| filter.matches(roster, r))
+                .collect(),
+        ),
+        Filter::Search(_) => Some(
+            (0..roster.len())
+                .filter(|&r| filter.matches(roster, r))
+                .collect(),
         ),
     };
     let n = rows.as_ref().map_or(state.roster.len(), Vec::len);
@@ -276,18 +255,11 @@ fn cell_edit(roster: &Roster, row: usize, field: Field, new: String) -> CellEdit
     }
 }
 
-/// Every fix of kind `code` across the roster (one per row).
+/// Every fix of kind `code` across the roster (one per row), as recorded cell edits.
 pub fn bulk_changes(roster: &Roster, code: Code) -> Vec<CellEdit> {
-    roster
-        .rows_with_code(code)
+    crate::roster::fix::fixes_for_code(roster, code)
         .into_iter()
-        .filter_map(|row| {
-            let f = roster
-                .findings(row)
-                .iter()
-                .find(|f| f.code == code && f.fix.is_some() && f.field.is_some())?;
-            Some(cell_edit(roster, row, f.field?, f.fix.clone()?))
-        })
+        .map(|e| cell_edit(roster, e.row, e.field, e.value))
         .collect()
 }
 

@@ -129,8 +129,14 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.status = Some(Status::info("Loading cancelled"));
             }
         }
-        Msg::LoadStarted { gen, path, .. } if gen == state.load_gen => {
+        Msg::LoadStarted {
+            gen,
+            path,
+            detected,
+        } if gen == state.load_gen => {
             state.roster = crate::roster::Roster::new();
+            // Rows with another field count than the header get `wrong-field-count`.
+            state.roster.set_header_len(detected.headers.len());
             state.fix = FixState::default();
             state.step = crate::session::Step::Fix;
             state.load = Some(LoadProgress {

@@ -8,7 +8,7 @@ use super::msg::{Effect, Msg};
 use super::state::{Popup, State, Status};
 use crate::session::Step;
 
-pub use fix::{bulk_changes, fix_for as fix_for_row, problem_rows_from};
+pub use fix::{bulk_changes, fix_for as fix_for_row};
 
 /// Applies one message. The returned effects are run by the runtime, which feeds their results
 /// back as messages. `SaveSession` is always run before the next frame is drawn, so nothing the

@@ -1,6 +1,5 @@
 //! The Review & export step.
 
-use crate::roster::Severity;
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{Filter, State, Status};
 use crate::tui::widgets::text_input::TextInput;
@@ -30,27 +29,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::Export => {
-            if state.roster.counts().rows_with_errors > 0 {
-                let mut rows = Vec::new();
-                let mut from = None;
-                while rows.len() < REFUSAL_LIST {
-                    let next = match from {
-                        None if error_row(state, 0) => Some(0),
-                        None => {
-                            super::problem_rows_from(&state.roster, 0, true, Some(Severity::Error))
-                        }
-                        Some(r) => {
-                            super::problem_rows_from(&state.roster, r, true, Some(Severity::Error))
-                        }
-                    };
-                    match next {
-                        Some(r) => {
-                            rows.push(r);
-                            from = Some(r);
-                        }
-                        None => break,
-                    }
-                }
+            if state.roster.has_errors() {
+                let rows: Vec<usize> = state.roster.error_rows().take(REFUSAL_LIST).collect();
                 state.review.refused = Some(rows);
                 state.status = Some(Status::error(format!(
                     "Export refused: {} included row(s) still have errors",
@@ -90,14 +70,4 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         _ => {}
     }
-}
-
-fn error_row(state: &State, row: usize) -> bool {
-    row < state.roster.len()
-        && !state.roster.is_excluded(row)
-        && state
-            .roster
-            .findings(row)
-            .iter()
-            .any(|f| f.severity() == Severity::Error)
 }

@@ -27,7 +27,8 @@ pub fn columns(area: Rect, line_digits: u16) -> Columns {
     let gutter_x = x0 + lw + 1;
     let start = gutter_x + 2;
     let avail = area.width.saturating_sub(lw + 1 + 2 + 5);
-    let id_w = 19.min(avail / 5).max(1);
+    // The ID column fits an 18-character ID plus its mark when the others keep 10 columns.
+    let id_w = 19.min(avail.saturating_sub(40)).max(avail / 5).max(1);
     let other = avail.saturating_sub(id_w) / 4;
     let mut extra = avail.saturating_sub(id_w + other * 4);
     let mut fields = [(0, 0); 5];
