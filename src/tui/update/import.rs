@@ -301,8 +301,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
             let report = s.replay(&mut state.roster);
             s.import = settings;
             let mut text = format!(
-                "Resumed the session saved in {}: {} change(s) restored",
-                state.session_path.display(),
+                "Resumed your saved session: {} change(s) restored",
                 report.applied
             );
             if report.mismatched > 0 || report.skipped > 0 {
@@ -311,6 +310,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
                     report.mismatched, report.skipped
                 ));
             }
+            text.push_str(&format!(" (from {})", state.session_path.display()));
             let changed = hashed
                 .as_ref()
                 .is_some_and(|h| !s.source.sha256.is_empty() && h.sha256 != s.source.sha256);

@@ -40,15 +40,23 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
         )));
     } else if let Some(s) = &state.session {
         let c = state.roster.counts();
-        counts.push(Span::raw(format!(
-            "{} · {} rows · {} included · {} excluded · ",
-            file_name(&s.source.path),
+        let summary = format!(
+            "{} rows: {} included, {} excluded · ",
             state.roster.len(),
             c.included,
             c.excluded
-        )));
+        );
+        let errors = format!("{ERROR_MARK} {} with errors", c.rows_with_errors);
+        let warnings = format!("{WARNING_MARK} {} with warnings", c.rows_with_warnings);
+        let name = format!("{} · ", file_name(&s.source.path));
+        let used = summary.chars().count() + errors.chars().count() + warnings.chars().count() + 3;
+        // The file name goes first when there is room for it.
+        if used + name.chars().count() <= area.width as usize {
+            counts.push(Span::raw(name));
+        }
+        counts.push(Span::raw(summary));
         counts.push(Span::styled(
-            format!("{ERROR_MARK} {} with errors", c.rows_with_errors),
+            errors,
             if c.rows_with_errors > 0 {
                 t.error()
             } else {
@@ -57,7 +65,7 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
         ));
         counts.push(Span::raw(" · "));
         counts.push(Span::styled(
-            format!("{WARNING_MARK} {} with warnings", c.rows_with_warnings),
+            warnings,
             if c.rows_with_warnings > 0 {
                 t.warning()
             } else {
@@ -155,10 +163,10 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Step::Fix => vec![
             ("Enter", "edit"),
             ("n/N", "problem"),
-            ("f/F", "fix/all"),
+            ("f/F", "fix"),
             ("x", "exclude"),
             ("u", "undo"),
-            ("e/w/a", "filter"),
+            ("/", "search"),
             (">", "next"),
             ("?", "help"),
         ],

@@ -81,7 +81,11 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     f.render_widget(
         List::new(items.into_iter().skip(skip)).block(
             Block::bordered()
-                .title(format!("{}{title}", marker(ImportFocus::Files)))
+                .title(format!(
+                    " {}{}",
+                    marker(ImportFocus::Files),
+                    title.trim_start()
+                ))
                 .border_style(focus_style(ImportFocus::Files)),
         ),
         files_area,
@@ -140,7 +144,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(
             Block::bordered()
                 .title(format!(
-                    "{}How the file is read ",
+                    " {}How the file is read ",
                     marker(ImportFocus::Settings)
                 ))
                 .border_style(focus_style(ImportFocus::Settings)),
@@ -175,7 +179,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             Table::new(rows, widths)
                 .header(header)
                 .column_spacing(1)
-                .block(block.title(format!(
+                .block(Block::bordered().title(format!(
                     " Preview of {} — Enter loads it ",
                     p.path.display()
                 ))),

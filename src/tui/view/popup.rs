@@ -22,34 +22,18 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
         &[
-            ("> / <", "next / previous step"),
+            ("> <", "next / previous step"),
             ("?", "this help"),
-            ("q, Ctrl-C", "quit (the session is saved)"),
+            ("q Ctrl-C", "quit (session is saved)"),
         ],
     ),
     (
         "Import",
         &[
-            ("Tab", "complete the path / next area"),
+            ("Tab", "complete path / next area"),
             ("Enter", "open file / load roster"),
-            ("←→ h l", "change encoding, delimiter, column"),
+            ("←→ h l", "change a setting"),
             ("Esc", "cancel loading"),
-        ],
-    ),
-    (
-        "Fix",
-        &[
-            ("↑↓←→ hjkl", "move"),
-            ("PgUp PgDn", "page (Ctrl-u Ctrl-d)"),
-            ("Home End g G", "first / last row"),
-            ("n N", "next / previous problem"),
-            ("a e w c", "all / errors / warnings / by code"),
-            ("/", "search text"),
-            ("Enter", "edit cell (Enter saves, Esc cancels)"),
-            ("f", "apply the suggested fix"),
-            ("F", "apply that fix to every row"),
-            ("x", "exclude / re-include row"),
-            ("u Ctrl-r", "undo / redo"),
         ],
     ),
     (
@@ -58,6 +42,22 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "export users.csv"),
             ("o", "change output folder"),
             ("j", "jump to rows with errors"),
+        ],
+    ),
+    (
+        "Fix",
+        &[
+            ("↑↓←→ hjkl", "move"),
+            ("PgUp PgDn", "page (Ctrl-u Ctrl-d)"),
+            ("Home End", "first / last row (g G)"),
+            ("n N", "next / previous problem"),
+            ("a e w c", "all/errors/warnings/code"),
+            ("/", "search any text"),
+            ("Enter", "edit cell (Esc cancels)"),
+            ("f", "apply the suggested fix"),
+            ("F", "apply it to all rows"),
+            ("x", "exclude / re-include row"),
+            ("u Ctrl-r", "undo / redo"),
         ],
     ),
 ];
@@ -79,7 +79,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                     ]));
                 }
             }
-            let height = (lines.len() as u16 + 2).min(area.height);
+            let needed = lines.len() as u16 + 2;
+            let height = needed.min(area.height);
             let r = centered(area, 60, height);
             f.render_widget(Clear, r);
             let p = Paragraph::new(lines).block(
@@ -87,16 +88,17 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                     .title(" Keys — Esc closes ")
                     .title_style(t.title()),
             );
-            if r.height < height {
+            if needed > area.height {
                 // Two columns when the screen is short.
-                let half = r.height.saturating_sub(2) as usize;
+                // Fix's keys fill the right column.
+                let half = HELP[..3].iter().map(|(_, k)| k.len() + 1).sum::<usize>();
                 let all: Vec<Line> = HELP
                     .iter()
                     .flat_map(|(g, keys)| {
                         std::iter::once(Line::styled(*g, t.title())).chain(keys.iter().map(
                             |(k, w)| {
                                 Line::from(vec![
-                                    Span::styled(format!(" {k:<13}"), t.key()),
+                                    Span::styled(format!(" {k:<10}"), t.key()),
                                     Span::raw(*w),
                                 ])
                             },

@@ -50,26 +50,31 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .map(|r| state.roster.record(*r).line.to_string())
             .collect();
         lines.push(Line::styled(
-            format!(
-                "{ERROR_MARK} Export refused: {} included row(s) have errors,",
-                c.rows_with_errors
-            ),
+            format!("{ERROR_MARK} Export refused: {} row(s)", c.rows_with_errors),
             t.error(),
         ));
+        lines.push(Line::styled("  still have errors, such as", t.error()));
         lines.push(Line::styled(
-            format!("  e.g. line(s) {}.", list.join(", ")),
+            format!("  line(s) {}.", list.join(", ")),
             t.error(),
         ));
-        lines.push(Line::raw(
-            "  j jumps there; fix them or exclude them with x.",
-        ));
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("j", t.key()),
+            Span::raw(" jumps there: fix each row,"),
+        ]));
+        lines.push(Line::raw("or exclude it with x."));
     } else if let Some(path) = &state.review.exported {
         lines.push(Line::styled(format!("✓ Exported to {path}"), t.ok()));
     } else if c.rows_with_errors > 0 {
         lines.push(Line::styled(
-            format!("{ERROR_MARK} Rows with errors block the export (j jumps there)."),
+            format!("{ERROR_MARK} Rows with errors block the export."),
             t.error(),
         ));
+        lines.push(Line::from(vec![
+            Span::styled("j", t.key()),
+            Span::raw(" jumps to them."),
+        ]));
     } else {
         lines.push(Line::from(vec![
             Span::styled("Enter", t.key()),
