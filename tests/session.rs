@@ -57,9 +57,13 @@ fn saved_session_round_trips_and_replays_onto_the_untouched_source() {
         "no temporary file is left behind"
     );
 
-    let mut fresh = Roster::from_imported(import_bytes(FIXTURE.as_bytes(), &ImportOptions::default()).unwrap());
+    let mut fresh =
+        Roster::from_imported(import_bytes(FIXTURE.as_bytes(), &ImportOptions::default()).unwrap());
     let report = loaded.replay(&mut fresh);
-    assert_eq!((report.applied, report.mismatched, report.skipped), (4, 0, 0));
+    assert_eq!(
+        (report.applied, report.mismatched, report.skipped),
+        (4, 0, 0)
+    );
     same_roster(&fresh, &s.roster);
 }
 
@@ -67,7 +71,8 @@ fn saved_session_round_trips_and_replays_onto_the_untouched_source() {
 fn replay_reports_edits_that_do_not_fit_a_changed_source() {
     let session = edited().session.unwrap();
     let shorter: String = FIXTURE.lines().take(4).map(|l| format!("{l}\n")).collect();
-    let mut roster = Roster::from_imported(import_bytes(shorter.as_bytes(), &ImportOptions::default()).unwrap());
+    let mut roster =
+        Roster::from_imported(import_bytes(shorter.as_bytes(), &ImportOptions::default()).unwrap());
     let report = session.replay(&mut roster);
     assert!(report.skipped >= 2, "{report:?}");
 }
@@ -87,14 +92,31 @@ fn undo_state_survives_a_save() {
 fn a_damaged_session_file_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("session.json");
-    std::fs::write(&path, "{\n  \"format\": \"scc-onboard-session\",\n  \"version\": 1,\n  oops\n}").unwrap();
+    std::fs::write(
+        &path,
+        "{\n  \"format\": \"scc-onboard-session\",\n  \"version\": 1,\n  oops\n}",
+    )
+    .unwrap();
     let err = Session::load(&path).unwrap_err();
-    assert!(matches!(err, SessionError::Parse { line: 4, .. }), "{err:?}");
+    assert!(
+        matches!(err, SessionError::Parse { line: 4, .. }),
+        "{err:?}"
+    );
     let msg = err.to_string();
-    assert!(msg.contains("session.json") && msg.contains("line 4"), "{msg}");
+    assert!(
+        msg.contains("session.json") && msg.contains("line 4"),
+        "{msg}"
+    );
 
-    std::fs::write(&path, r#"{"format":"something-else","version":1,"source":{"path":"a","sha256":"","size":0}}"#).unwrap();
-    assert!(matches!(Session::load(&path), Err(SessionError::Format { .. })));
+    std::fs::write(
+        &path,
+        r#"{"format":"something-else","version":1,"source":{"path":"a","sha256":"","size":0}}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        Session::load(&path),
+        Err(SessionError::Format { .. })
+    ));
 }
 
 #[test]
@@ -115,7 +137,9 @@ fn start_offers_to_resume_a_saved_session_and_moves_a_damaged_one_aside() {
         Some(Popup::Resume(offer)) => assert_eq!(offer.session.history.len(), 4),
         other => panic!("{other:?}"),
     }
-    assert!(fx.iter().any(|e| matches!(e, scc_onboard::tui::Effect::CheckSource { .. })));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, scc_onboard::tui::Effect::CheckSource { .. })));
 
     std::fs::write(&path, "not json").unwrap();
     let (s, _) = initial_state(&opts, Theme::plain());
@@ -145,10 +169,18 @@ fn runtime_loads_on_a_thread_and_saves_each_change_before_returning() {
             rt.dispatch(&mut state, m);
         }
     }
-    assert!(state.import.preview.is_some(), "the roster argument is previewed at start");
+    assert!(
+        state.import.preview.is_some(),
+        "the roster argument is previewed at start"
+    );
     rt.dispatch(&mut state, Msg::StartLoad);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while state.load.is_some() || state.session.as_ref().is_none_or(|s| s.source.sha256.is_empty()) {
+    while state.load.is_some()
+        || state
+            .session
+            .as_ref()
+            .is_none_or(|s| s.source.sha256.is_empty())
+    {
         let msg = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("the loader reports before the deadline");
@@ -162,11 +194,18 @@ fn runtime_loads_on_a_thread_and_saves_each_change_before_returning() {
         rt.dispatch(&mut state, m);
     }
     for c in "Grace".chars() {
-        rt.dispatch(&mut state, Msg::Text(scc_onboard::tui::widgets::text_input::TextEdit::Insert(c)));
+        rt.dispatch(
+            &mut state,
+            Msg::Text(scc_onboard::tui::widgets::text_input::TextEdit::Insert(c)),
+        );
     }
     rt.dispatch(&mut state, Msg::CommitInput);
     // On disk already: a kill right now loses nothing.
     let on_disk = Session::load(&session_path).unwrap();
     assert_eq!(on_disk.history.len(), 1);
-    assert_eq!(std::fs::read_to_string(&roster).unwrap(), FIXTURE, "the source is never modified");
+    assert_eq!(
+        std::fs::read_to_string(&roster).unwrap(),
+        FIXTURE,
+        "the source is never modified"
+    );
 }
