@@ -190,9 +190,7 @@ fn runtime_loads_on_a_thread_and_saves_each_change_before_returning() {
     assert_eq!(state.roster.len(), 8);
 
     go_to_line(&mut state, 3);
-    for m in [Msg::StartEdit] {
-        rt.dispatch(&mut state, m);
-    }
+    rt.dispatch(&mut state, Msg::StartEdit);
     for c in "Grace".chars() {
         rt.dispatch(
             &mut state,

@@ -196,20 +196,20 @@ fn resume_prompt_and_resumed_banner() {
     };
     snap("resume_prompt", |size| {
         let mut s = fresh(size);
-        s.popup = Some(Popup::Resume(ResumeOffer {
+        s.popup = Some(Popup::Resume(Box::new(ResumeOffer {
             session: session(),
             source_changed: Some(true),
             source_missing: false,
-        }));
+        })));
         s
     });
     snap("resumed", |size| {
         let mut s = fresh(size);
-        s.popup = Some(Popup::Resume(ResumeOffer {
+        s.popup = Some(Popup::Resume(Box::new(ResumeOffer {
             session: session(),
             source_changed: Some(false),
             source_missing: false,
-        }));
+        })));
         update(&mut s, Msg::Resume);
         load_into(&mut s, FIXTURE);
         s.status = None;

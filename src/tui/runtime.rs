@@ -287,11 +287,11 @@ pub fn initial_state(opts: &Options, theme: Theme) -> (State, Vec<Effect>) {
                     path: s.source.path.clone(),
                     sha256: s.source.sha256.clone(),
                 });
-                state.popup = Some(Popup::Resume(ResumeOffer {
+                state.popup = Some(Popup::Resume(Box::new(ResumeOffer {
                     session: s,
                     source_changed: None,
                     source_missing: false,
-                }));
+                })));
                 return (state, fx);
             }
             Err(e) => {

@@ -69,7 +69,7 @@ pub enum Popup {
     /// "Apply this fix to N rows?"
     ConfirmBulk { code: Code, changes: Vec<CellEdit> },
     /// A saved session was found at start.
-    Resume(ResumeOffer),
+    Resume(Box<ResumeOffer>),
 }
 
 /// What the resume prompt knows about the saved session.

@@ -116,8 +116,9 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::StartLoad => start_load(state, fx),
-        Msg::CancelLoad => {
-            if state.load.take().is_some() {
+        Msg::CancelLoad if state.load.is_some() => {
+            state.load = None;
+            {
                 fx.push(Effect::CancelLoad {
                     gen: state.load_gen,
                 });

@@ -112,7 +112,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let first = state.fix.offset;
     let rows = inner.height.saturating_sub(1) as usize;
     if shown == 0 {
-        let msg = if state.roster.len() == 0 && state.load.is_some() {
+        let msg = if state.roster.is_empty() && state.load.is_some() {
             "Loading…"
         } else {
             "No rows match this filter (a shows all rows)"
