@@ -434,3 +434,42 @@ fn import_settings_change_the_mapping_and_ask_for_a_new_preview() {
     let err = scc_onboard::tui::runtime::preview(&path, &s.import.options).unwrap_err();
     assert!(err.message.contains("r.csv"), "{}", err.message);
 }
+
+#[test]
+fn search_ignores_case_in_ascii_and_beyond() {
+    use scc_onboard::tui::state::contains_ignoring_case as c;
+    assert!(c("Donald Knuth", "KNUTH"));
+    assert!(c("Zoë Ångström", "ÅNGSTRÖM"));
+    assert!(!c("Ada", "adam"));
+}
+
+#[test]
+fn mouse_wheel_scrolls_and_click_selects_the_cell_under_it() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    use scc_onboard::tui::handle_mouse;
+    let mut s = state();
+    let ev = |kind, column, row| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let msg = handle_mouse(&s, ev(MouseEventKind::ScrollDown, 10, 10)).unwrap();
+    update(&mut s, msg);
+    assert_eq!(s.fix.selected, 3);
+    // The table starts under the 3-line header, its title line and its column header.
+    let screen = text(&draw(&s, 120, 40));
+    let lines: Vec<&str> = screen.lines().collect();
+    let y = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("7 "))
+        .unwrap() as u16;
+    let header = lines.iter().find(|l| l.starts_with("Line")).unwrap();
+    let x = header[..header.find("Office 365 login").unwrap()]
+        .chars()
+        .count() as u16;
+    let msg = handle_mouse(&s, ev(MouseEventKind::Down(MouseButton::Left), x + 2, y)).unwrap();
+    update(&mut s, msg);
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 7);
+    assert_eq!(s.fix.col, Field::Office365Login.index());
+}

@@ -95,8 +95,12 @@ impl Drop for Tmux {
 }
 
 fn wizard_command(dir: &Path, session: &Path, roster: Option<&str>) -> String {
+    wizard_command_env(dir, session, roster, "")
+}
+
+fn wizard_command_env(dir: &Path, session: &Path, roster: Option<&str>, env: &str) -> String {
     format!(
-        "cd '{}' && XDG_DATA_HOME='{}' exec '{}' wizard {} --session '{}'",
+        "cd '{}' && {env} XDG_DATA_HOME='{}' exec '{}' wizard {} --session '{}'",
         dir.display(),
         dir.join("data").display(),
         env!("CARGO_BIN_EXE_scc-onboard"),
@@ -249,4 +253,77 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
         common::FIXTURE,
         "source untouched"
     );
+}
+
+/// Whether the escaped screen (`capture-pane -e`) sets any foreground or background colour.
+fn has_colour(escaped: &str) -> bool {
+    escaped.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find('m') else {
+            return false;
+        };
+        seq[..end].split(';').any(|p| {
+            matches!(
+                p.parse::<u16>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    })
+}
+
+#[test]
+fn no_color_is_honoured_and_small_windows_are_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &wizard_command_env(dir.path(), &session, Some("roster.csv"), "NO_COLOR=1"),
+    ]);
+    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    let escaped = |t: &Tmux| {
+        String::from_utf8_lossy(&t.cmd(&["capture-pane", "-e", "-p", "-t", "w"]).stdout)
+            .into_owned()
+    };
+    let plain = escaped(&t);
+    assert!(!has_colour(&plain), "NO_COLOR: no colour codes:\n{plain:?}");
+    assert!(
+        plain.contains("\x1b[") && plain.contains('✗'),
+        "marks survive without colour"
+    );
+
+    // Too small: said politely; back to 80×24: the wizard is back.
+    t.cmd(&["resize-window", "-t", "w", "-x", "60", "-y", "20"]);
+    t.wait_for("needs at least 80×24");
+    t.cmd(&["resize-window", "-t", "w", "-x", "80", "-y", "24"]);
+    t.wait_for("✗ 2 with errors");
+
+    // Without NO_COLOR the same screen has colour (so the check above can fail).
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "q did not quit");
+        std::thread::yield_now();
+    }
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("A saved session was found");
+    t.keys(&["Enter"]);
+    t.wait_for("Resumed your saved session");
+    assert!(has_colour(&escaped(&t)), "colour when allowed");
 }

@@ -185,16 +185,26 @@ impl Filter {
             Filter::Code(c) => {
                 !roster.is_excluded(row) && roster.findings(row).iter().any(|f| f.code == *c)
             }
-            Filter::Search(s) => {
-                let needle = s.to_lowercase();
-                roster
-                    .record(row)
-                    .cells
-                    .iter()
-                    .any(|c| c.to_lowercase().contains(&needle))
-            }
+            Filter::Search(s) => roster
+                .record(row)
+                .cells
+                .iter()
+                .any(|c| contains_ignoring_case(c, s)),
         }
     }
+}
+
+/// Whether `hay` contains `needle`, ignoring case; allocation-free for ASCII (the common case
+/// when searching a million rows).
+pub fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(&needle.to_lowercase())
 }
 
 /// The Fix step.
