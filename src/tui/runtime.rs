@@ -8,7 +8,8 @@ use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
 use super::{handle_key, handle_mouse, update, view};
 use crate::roster::export::{write_submission_csv, CsvOptions};
-use crate::roster::import::{ImportError, ImportOptions, Importer};
+use crate::roster::import::{Detected, ImportError, ImportOptions, Importer};
+use crate::roster::Record;
 use crate::session::{self, hash_file, Session, SourceInfo};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::collections::{HashMap, VecDeque};
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How the wizard was started.
 #[derive(Clone, Debug)]
@@ -34,6 +35,8 @@ pub struct Options {
 const FIRST_BATCH: usize = 200;
 /// Rows per later batch.
 const BATCH: usize = 25_000;
+/// Files larger than this show their first rows from a quick read of this many bytes.
+const QUICK_START_BYTES: u64 = 1 << 20;
 /// Bytes read for the Import preview.
 const PREVIEW_BYTES: u64 = 256 * 1024;
 /// Rows in the Import preview.
@@ -174,6 +177,42 @@ fn import_error(path: &Path, e: ImportError) -> PreviewError {
     }
 }
 
+fn spawn_hash(tx: Sender<Msg>, gen: u64, path: PathBuf) {
+    std::thread::spawn(move || {
+        if let Ok(sha256) = hash_file(&path) {
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let info = SourceInfo {
+                path: std::path::absolute(&path).unwrap_or(path),
+                sha256,
+                size,
+            };
+            let _ = tx.send(Msg::SourceHashed { gen, info });
+        }
+    });
+}
+
+/// Reads the first rows from the start of a large file, so the first screen need not wait for
+/// the whole file to be read and decoded. None when the start alone cannot be read (it is then
+/// simply not used).
+fn quick_start(path: &Path, options: &ImportOptions) -> Option<(Detected, Vec<Record>)> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(QUICK_START_BYTES).read_to_end(&mut head))
+        .ok()?;
+    // Whole lines only, and never for UTF-16 (a cut there could split a character).
+    if head.contains(&0) {
+        return None;
+    }
+    let end = head.iter().rposition(|&b| b == b'\n')? + 1;
+    head.truncate(end);
+    let mut importer = Importer::new(head, options).ok()?;
+    let mut rows = Vec::new();
+    // The last record of the sample may be cut short: keep only those followed by more.
+    importer.read_batch(FIRST_BATCH + 1, &mut rows).ok()?;
+    rows.truncate(FIRST_BATCH.min(rows.len().saturating_sub(1)));
+    (!rows.is_empty()).then(|| (importer.detected().clone(), rows))
+}
+
 fn spawn_load(
     tx: Sender<Msg>,
     gen: u64,
@@ -181,22 +220,34 @@ fn spawn_load(
     options: ImportOptions,
     cancel: Arc<AtomicBool>,
 ) {
-    {
-        let (tx, path) = (tx.clone(), path.clone());
-        std::thread::spawn(move || {
-            if let Ok(sha256) = hash_file(&path) {
-                let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                let info = SourceInfo {
-                    path: std::path::absolute(&path).unwrap_or(path),
-                    sha256,
-                    size,
-                };
-                let _ = tx.send(Msg::SourceHashed { gen, info });
-            }
-        });
-    }
     std::thread::spawn(move || {
         let fail = |error: String| Msg::LoadFailed { gen, error };
+        let started = |detected: Detected| Msg::LoadStarted {
+            gen,
+            path: path.clone(),
+            detected,
+        };
+        let file_size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        // Large file: show its first rows from a quick read of its start, then check them
+        // against the full read (and start over if they differ, e.g. a later byte changes
+        // the detected encoding).
+        let quick = (file_size > QUICK_START_BYTES)
+            .then(|| quick_start(&path, &options))
+            .flatten();
+        if let Some((detected, rows)) = &quick {
+            let first = Msg::LoadBatch {
+                gen,
+                records: rows.clone(),
+                bytes_done: 0,
+                bytes_total: file_size,
+            };
+            if tx.send(started(detected.clone())).is_err() || tx.send(first).is_err() {
+                return;
+            }
+            // Hashing reads the whole file again: start it only once the first screen is on
+            // its way, so it does not compete with it.
+            spawn_hash(tx.clone(), gen, path.clone());
+        }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
@@ -212,29 +263,44 @@ fn spawn_load(
             }
         };
         let detected = importer.detected().clone();
-        if tx
-            .send(Msg::LoadStarted {
-                gen,
-                path: path.clone(),
-                detected,
-            })
-            .is_err()
-        {
-            return;
+        let mut carry = Vec::new();
+        let mut more = true;
+        match &quick {
+            Some((quick_detected, shown)) if *quick_detected == detected => {
+                more = match importer.read_batch(shown.len(), &mut carry) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        let _ = tx.send(fail(e.in_file(&path).to_string()));
+                        return;
+                    }
+                };
+                if carry == *shown {
+                    carry.clear();
+                } else if tx.send(started(detected)).is_err() {
+                    return;
+                }
+            }
+            _ => {
+                if tx.send(started(detected)).is_err() {
+                    return;
+                }
+            }
         }
-        let mut size = FIRST_BATCH;
+        let mut size = if quick.is_some() { BATCH } else { FIRST_BATCH };
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
-            let mut records = Vec::with_capacity(size);
-            let more = match importer.read_batch(size, &mut records) {
-                Ok(m) => m,
-                Err(e) => {
-                    let _ = tx.send(fail(e.in_file(&path).to_string()));
-                    return;
-                }
-            };
+            let mut records = std::mem::take(&mut carry);
+            if more {
+                more = match importer.read_batch(size, &mut records) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        let _ = tx.send(fail(e.in_file(&path).to_string()));
+                        return;
+                    }
+                };
+            }
             let msg = Msg::LoadBatch {
                 gen,
                 records,
@@ -243,6 +309,9 @@ fn spawn_load(
             };
             if tx.send(msg).is_err() {
                 return;
+            }
+            if quick.is_none() && size == FIRST_BATCH {
+                spawn_hash(tx.clone(), gen, path.clone());
             }
             if !more {
                 let _ = tx.send(Msg::LoadDone { gen });
@@ -349,7 +418,10 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     loop {
-        while let Ok(msg) = rx.try_recv() {
+        // Bounded, so a fast loader cannot starve drawing and keys.
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(30) {
+            let Ok(msg) = rx.try_recv() else { break };
             rt.dispatch(state, msg);
             dirty = true;
         }
