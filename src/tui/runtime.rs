@@ -382,13 +382,22 @@ pub fn initial_state(opts: &Options, theme: Theme) -> (State, Vec<Effect>) {
     (state, fx)
 }
 
+fn saved_note(path: &Path) -> String {
+    format!(
+        "scc-onboard: your work is saved in {}; run scc-onboard again to resume.",
+        path.display()
+    )
+}
+
 /// Runs the wizard in the terminal until the admin quits.
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let (mut state, first) = initial_state(&opts, Theme::from_env());
-    terminal::set_panic_note(Some(format!(
-        "scc-onboard: your work is saved in {}; run scc-onboard again to resume.",
-        opts.session_path.display()
-    )));
+    // Until something is saved, a panic has no session to point at (unless one exists).
+    terminal::set_panic_note(
+        opts.session_path
+            .exists()
+            .then(|| saved_note(&opts.session_path)),
+    );
     let (tx, rx) = channel();
     let mut rt = Runtime::new(tx);
     for effect in first {
