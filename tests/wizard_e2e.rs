@@ -186,8 +186,9 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&["G", "f"]);
     t.wait_for("Line 9: fix surrounding-whitespace");
     let pid = t.pane_pid();
-    assert!(Command::new("kill")
-        .args(["-9", &pid])
+    // The shell's own kill: /bin/kill (procps) may not be installed.
+    assert!(Command::new("sh")
+        .args(["-c", &format!("kill -9 {pid}")])
         .status()
         .unwrap()
         .success());

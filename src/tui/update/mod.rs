@@ -100,7 +100,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 /// Moves to another step; steps after Import need a loaded roster.
 fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
-    if step != Step::Import && (state.session.is_none() || state.load.is_some()) {
+    if step != Step::Import && state.load.is_some() {
+        state.status = Some(Status::error(
+            "Wait for the roster to finish loading (Esc cancels)",
+        ));
+        return;
+    }
+    if step != Step::Import && state.session.is_none() {
         state.status = Some(Status::error(
             "Open a roster first: pick a file and press Enter on the settings",
         ));
