@@ -118,3 +118,48 @@ fn a_small_file_loads_in_one_go() {
         &Roster::from_imported(import_bytes(csv.as_bytes(), &ImportOptions::default()).unwrap()),
     );
 }
+
+#[test]
+fn tab_completes_paths_on_disk_and_lists_candidates() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use scc_onboard::tui::{handle_key, update};
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["users-2024.csv", "users-2025.csv", "other.txt"] {
+        std::fs::write(dir.path().join(name), "x").unwrap();
+    }
+    std::fs::create_dir(dir.path().join("archive")).unwrap();
+    let (tx, _rx) = channel();
+    let mut rt = Runtime::new(tx);
+    let mut state = State::new(dir.path().join("s.json"), Theme::plain());
+    let base = dir.path().display().to_string();
+    state.import.path.set(format!("{base}/us"));
+    let tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE);
+    let msg = handle_key(&state, tab).unwrap();
+    rt.dispatch(&mut state, msg);
+    assert_eq!(state.import.path.value(), format!("{base}/users-202"));
+    assert_eq!(state.import.candidates.len(), 2);
+    for c in "5".chars() {
+        let m = handle_key(&state, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)).unwrap();
+        update(&mut state, m);
+    }
+    let msg = handle_key(&state, tab).unwrap();
+    rt.dispatch(&mut state, msg);
+    assert_eq!(state.import.path.value(), format!("{base}/users-2025.csv"));
+    state.import.path.set(format!("{base}/ar"));
+    let msg = handle_key(&state, tab).unwrap();
+    rt.dispatch(&mut state, msg);
+    assert_eq!(state.import.path.value(), format!("{base}/archive/"));
+}
+
+#[test]
+fn the_file_list_shows_only_csv_and_txt_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["b.CSV", "a.csv", "notes.txt", "image.png"] {
+        std::fs::write(dir.path().join(name), "x").unwrap();
+    }
+    std::fs::create_dir(dir.path().join("dir.csv")).unwrap();
+    assert_eq!(
+        scc_onboard::tui::runtime::list_rosters(dir.path()),
+        vec!["a.csv", "b.CSV", "notes.txt"]
+    );
+}

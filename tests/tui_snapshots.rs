@@ -81,6 +81,18 @@ fn import_screens() {
         );
         s
     });
+    snap("import_completion", |size| {
+        let mut s = fresh(size);
+        s.import.path.set("users");
+        update(
+            &mut s,
+            Msg::Completed {
+                base: "users-202".into(),
+                candidates: vec!["users-2024.csv".into(), "users-2025.csv".into()],
+            },
+        );
+        s
+    });
     snap("import_loading", |size| {
         let mut s = fresh(size);
         s.import.path.set("roster.csv");
