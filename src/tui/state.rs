@@ -149,6 +149,22 @@ pub struct ImportState {
     pub setting_cursor: usize,
 }
 
+impl ImportState {
+    /// The settings list is usable once the file's headers are known.
+    pub fn has_settings(&self) -> bool {
+        !self.headers.is_empty()
+    }
+
+    /// The file the settings apply to.
+    pub fn source_path(&self) -> Option<PathBuf> {
+        match &self.preview {
+            Some(p) => Some(p.path.clone()),
+            None if !self.path.value().is_empty() => Some(PathBuf::from(self.path.value())),
+            None => None,
+        }
+    }
+}
+
 /// Number of lines in the Import settings list (encoding, delimiter, five fields).
 pub const SETTING_LINES: usize = 7;
 

@@ -2,7 +2,7 @@
 
 use crate::roster::import::Encoding;
 use crate::roster::Field;
-use crate::session::{ImportSettings, Session, SourceInfo};
+use crate::session::{ImportSettings, Session, SourceInfo, Step};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{FixState, ImportFocus, LoadProgress, Popup, State, Status, SETTING_LINES};
 use std::path::PathBuf;
@@ -125,7 +125,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.load_gen += 1;
                 state.roster = crate::roster::Roster::new();
                 state.fix = FixState::default();
-                state.step = crate::session::Step::Import;
+                state.step = Step::Import;
                 state.import.focus = ImportFocus::Settings;
                 state.status = Some(Status::info("Loading cancelled"));
             }
@@ -139,7 +139,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             // Rows with another field count than the header get `wrong-field-count`.
             state.roster.set_header_len(detected.headers.len());
             state.fix = FixState::default();
-            state.step = crate::session::Step::Fix;
+            state.step = Step::Fix;
             state.load = Some(LoadProgress {
                 path,
                 bytes_done: 0,
@@ -162,7 +162,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::LoadFailed { gen, error } if gen == state.load_gen => {
             state.load = None;
             state.roster = crate::roster::Roster::new();
-            state.step = crate::session::Step::Import;
+            state.step = Step::Import;
             state.import.error = Some(error);
         }
         Msg::SourceHashed { gen, info } if gen == state.load_gen => match &mut state.session {
@@ -205,22 +205,6 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         _ => {}
-    }
-}
-
-impl crate::tui::state::ImportState {
-    /// The settings list is usable once the file's headers are known.
-    pub fn has_settings(&self) -> bool {
-        !self.headers.is_empty()
-    }
-
-    /// The file the settings apply to.
-    pub fn source_path(&self) -> Option<PathBuf> {
-        match &self.preview {
-            Some(p) => Some(p.path.clone()),
-            None if !self.path.value().is_empty() => Some(PathBuf::from(self.path.value())),
-            None => None,
-        }
     }
 }
 
@@ -322,7 +306,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
             } else {
                 Status::info(text)
             });
-            state.step = s.step.max_loaded();
+            state.step = resume_step(s.step);
             s
         }
         None => {
@@ -334,7 +318,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
                 },
                 settings,
             );
-            s.step = crate::session::Step::Fix;
+            s.step = Step::Fix;
             s
         }
     };
@@ -352,13 +336,11 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::SaveSession);
 }
 
-impl crate::session::Step {
-    /// A resumed session never lands on Import (the roster is already loaded).
-    fn max_loaded(self) -> crate::session::Step {
-        if self == crate::session::Step::Import {
-            crate::session::Step::Fix
-        } else {
-            self
-        }
+/// A resumed session never lands on Import: its roster is loaded by then.
+fn resume_step(saved: Step) -> Step {
+    if saved == Step::Import {
+        Step::Fix
+    } else {
+        saved
     }
 }
