@@ -88,5 +88,41 @@ fn first_screen(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, edit, first_screen);
+/// Saving the session (atomic write + fsync) after a change, by the number of cell edits the
+/// log holds: the whole file is rewritten each time, so this grows with the log.
+fn save_session(c: &mut Criterion) {
+    use scc_onboard::roster::Field;
+    use scc_onboard::session::{save_atomic, CellEdit, ImportSettings, Op, Session, SourceInfo};
+    let dir = std::env::temp_dir().join(format!("scc-bench-save-{}", std::process::id()));
+    let mut group = c.benchmark_group("tui_session_save");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    for cells in [1usize, 10_000, 1_000_000] {
+        let mut session = Session::new(
+            SourceInfo::of_bytes("bench.csv".as_ref(), b""),
+            ImportSettings::default(),
+        );
+        session.history.push(Op::Cells {
+            label: "bulk fix sfid-15".into(),
+            changes: (0..cells)
+                .map(|row| CellEdit {
+                    row,
+                    line: row as u64 + 2,
+                    field: Field::SalesforceUserId,
+                    old: "005Dn000001AbCd".into(),
+                    new: "005Dn000001AbCdIAK".into(),
+                })
+                .collect(),
+        });
+        let path = dir.join("session.json");
+        group.bench_function(BenchmarkId::from_parameter(cells), |b| {
+            b.iter(|| save_atomic(&session, &path).unwrap())
+        });
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, edit, first_screen, save_session);
 criterion_main!(benches);

@@ -81,6 +81,17 @@ fn import_screens() {
         );
         s
     });
+    snap("import_mapping_changed", |size| {
+        let mut s = fresh(size);
+        s.import.path.set("roster.csv");
+        update(&mut s, Msg::Previewed(Ok(fixture_preview())));
+        // Delimiter forced to semicolon, Full name read from the login column.
+        update(&mut s, Msg::MoveSetting(1));
+        update(&mut s, Msg::CycleSetting(2));
+        update(&mut s, Msg::MoveSetting(1));
+        update(&mut s, Msg::CycleSetting(1));
+        s
+    });
     snap("import_completion", |size| {
         let mut s = fresh(size);
         s.import.path.set("users");

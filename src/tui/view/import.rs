@@ -125,11 +125,19 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         (None, None) => "detect".into(),
     };
     lines.push(line(1, "Delimiter", delim, false));
+    // Inside the border, after the marker and the label column.
+    let value_w = settings_area.width.saturating_sub(2 + 2 + 26) as usize;
     for field in Field::ALL {
         let mapped = imp.mapping[field.index()].and_then(|i| imp.headers.get(i));
         let known = !imp.headers.is_empty();
         let value = match mapped {
-            Some(h) => format!("← {}", fit(&visible(h), 24)),
+            Some(h) if imp.options.columns.iter().any(|(f, _)| *f == field) => {
+                format!(
+                    "← {} (chosen)",
+                    fit(&visible(h), value_w.saturating_sub(11))
+                )
+            }
+            Some(h) => format!("← {}", fit(&visible(h), value_w.saturating_sub(2))),
             None if known => "← (no column)".into(),
             None => "".into(),
         };
