@@ -103,9 +103,9 @@ fn save_session(c: &mut Criterion) {
             SourceInfo::of_bytes("bench.csv".as_ref(), b""),
             ImportSettings::default(),
         );
-        session.history.push(Op::Cells {
-            label: "bulk fix sfid-15".into(),
-            changes: (0..cells)
+        session.history.push(Op::cells(
+            "bulk fix sfid-15",
+            (0..cells)
                 .map(|row| CellEdit {
                     row,
                     line: row as u64 + 2,
@@ -114,7 +114,7 @@ fn save_session(c: &mut Criterion) {
                     new: "005Dn000001AbCdIAK".into(),
                 })
                 .collect(),
-        });
+        ));
         let path = dir.join("session.json");
         group.bench_function(BenchmarkId::from_parameter(cells), |b| {
             b.iter(|| save_atomic(&session, &path).unwrap())

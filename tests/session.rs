@@ -207,3 +207,79 @@ fn runtime_loads_on_a_thread_and_saves_each_change_before_returning() {
         "the source is never modified"
     );
 }
+
+#[test]
+fn large_operations_get_their_own_file_so_later_saves_stay_small() {
+    use scc_onboard::session::{ops_dir, CellEdit, Op, OWN_FILE_CELLS};
+    let mut session = edited().session.unwrap();
+    let n = OWN_FILE_CELLS + 500;
+    let big = Op::cells(
+        "bulk fix sfid-15",
+        (0..n)
+            .map(|row| CellEdit {
+                row: row % 8,
+                line: (row % 8) as u64 + 2,
+                field: Field::SalesforceUserId,
+                old: "x".into(),
+                new: "y".into(),
+            })
+            .collect(),
+    );
+    session.history.push(big);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.json");
+    save_atomic(&session, &path).unwrap();
+    let files: Vec<_> = std::fs::read_dir(ops_dir(&path))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1, "one file for the one large operation");
+    let small = std::fs::metadata(&path).unwrap().len();
+    assert!(small < 20_000, "session.json stays small: {small} bytes");
+    assert_eq!(Session::load(&path).unwrap(), session);
+
+    // Later saves do not rewrite it.
+    let before = files[0].metadata().unwrap().modified().unwrap();
+    session.step = Step::ReviewExport;
+    save_atomic(&session, &path).unwrap();
+    assert_eq!(files[0].metadata().unwrap().modified().unwrap(), before);
+
+    // Undone, it is kept for redo; replaced by a new change, it goes.
+    let op = session.history.pop().unwrap();
+    session.redo.push(op);
+    save_atomic(&session, &path).unwrap();
+    assert_eq!(Session::load(&path).unwrap().redo.len(), 1);
+    assert_eq!(Session::load(&path).unwrap(), session);
+    session.redo.clear();
+    save_atomic(&session, &path).unwrap();
+    assert_eq!(std::fs::read_dir(ops_dir(&path)).unwrap().count(), 0);
+    assert_eq!(Session::load(&path).unwrap(), session);
+}
+
+#[test]
+fn a_missing_operation_file_is_a_clear_error() {
+    use scc_onboard::session::{ops_dir, CellEdit, Op, OWN_FILE_CELLS};
+    let mut session = edited().session.unwrap();
+    session.history.push(Op::cells(
+        "bulk",
+        vec![
+            CellEdit {
+                row: 0,
+                line: 2,
+                field: Field::FullName,
+                old: "a".into(),
+                new: "b".into(),
+            };
+            OWN_FILE_CELLS + 1
+        ],
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.json");
+    save_atomic(&session, &path).unwrap();
+    std::fs::remove_dir_all(ops_dir(&path)).unwrap();
+    let err = Session::load(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("session.json.d") && err.contains("op-"),
+        "{err}"
+    );
+}

@@ -10,7 +10,7 @@ mod store;
 
 pub use ops::{CellEdit, Op};
 pub use source::{hash_file, SourceInfo};
-pub use store::{default_path, save_atomic};
+pub use store::{default_path, ops_dir, save_atomic, OWN_FILE_CELLS};
 
 use crate::roster::import::{Encoding, ImportOptions};
 use crate::roster::{Field, Roster};
@@ -214,16 +214,19 @@ impl Session {
         }
     }
 
-    /// Reads a session file. Pure apart from reading the file.
+    /// Reads a session file, and the files of its large operations. Pure apart from reading.
     pub fn load(path: &Path) -> Result<Session, SessionError> {
         let bytes = std::fs::read(path).map_err(|source| SessionError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_json(&bytes, path)
+        let mut s = Self::from_json(&bytes, path)?;
+        store::resolve(&mut s, path)?;
+        Ok(s)
     }
 
-    /// Parses session JSON; `path` only names the file in errors.
+    /// Parses session JSON; `path` only names the file in errors. Large operations stay
+    /// references (`Op::CellsFile`) — use [`Session::load`] to read them too.
     pub fn from_json(bytes: &[u8], path: &Path) -> Result<Session, SessionError> {
         let s: Session = serde_json::from_slice(bytes).map_err(|e| SessionError::Parse {
             path: path.to_path_buf(),
@@ -241,7 +244,8 @@ impl Session {
         Ok(s)
     }
 
-    /// Serialized form, as [`save_atomic`] writes it.
+    /// Serialized form with every operation inline (what `save_atomic` writes, less the
+    /// splitting of large operations into their own files).
     pub fn to_json(&self) -> Vec<u8> {
         // Serializing plain data into a Vec cannot fail.
         serde_json::to_vec_pretty(self).unwrap_or_default()

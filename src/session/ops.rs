@@ -24,6 +24,16 @@ pub enum Op {
         /// What the admin did, e.g. `edit`, `fix sfid-15`, `bulk fix sfid-15`.
         label: String,
         changes: Vec<CellEdit>,
+        /// Unique id; names the operation's own file when it is large (see `store`).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        id: u64,
+    },
+    /// On disk only: a large `Cells` operation kept in its own file next to the session,
+    /// `<session file>.d/op-<id>.json`. [`super::Session::load`] replaces it by the operation.
+    CellsFile {
+        label: String,
+        id: u64,
+        cells: usize,
     },
     /// A row excluded from (or re-included in) the export.
     Exclude {
@@ -33,11 +43,36 @@ pub enum Op {
     },
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Ids unique across runs: nanoseconds at first use, then counting.
+fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    let _ = NEXT.compare_exchange(0, seed, Ordering::Relaxed, Ordering::Relaxed);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl Op {
+    /// Cell changes applied together, with a fresh id.
+    pub fn cells(label: impl Into<String>, changes: Vec<CellEdit>) -> Op {
+        Op::Cells {
+            label: label.into(),
+            changes,
+            id: next_id(),
+        }
+    }
+
     /// Applies the operation. Returns how many cells did not hold the recorded old value, or
     /// None (nothing applied) when a row is out of range.
     pub fn apply(&self, roster: &mut Roster) -> Option<usize> {
         match self {
+            Op::CellsFile { .. } => None,
             Op::Cells { changes, .. } => {
                 if changes.iter().any(|c| c.row >= roster.len()) {
                     return None;
@@ -64,7 +99,9 @@ impl Op {
     /// The operation that undoes this one.
     pub fn inverse(&self) -> Op {
         match self {
-            Op::Cells { label, changes } => Op::Cells {
+            Op::CellsFile { .. } => self.clone(),
+            Op::Cells { label, changes, id } => Op::Cells {
+                id: *id,
                 label: format!("undo {label}"),
                 changes: changes
                     .iter()
@@ -92,6 +129,7 @@ impl Op {
     pub fn first_row(&self) -> Option<usize> {
         match self {
             Op::Cells { changes, .. } => changes.first().map(|c| c.row),
+            Op::CellsFile { .. } => None,
             Op::Exclude { row, .. } => Some(*row),
         }
     }
@@ -99,8 +137,9 @@ impl Op {
     /// Short description for the status line.
     pub fn describe(&self) -> String {
         match self {
-            Op::Cells { label, changes } if changes.len() == 1 => label.clone(),
-            Op::Cells { label, changes } => format!("{label} ({} cells)", changes.len()),
+            Op::Cells { label, changes, .. } if changes.len() == 1 => label.clone(),
+            Op::Cells { label, changes, .. } => format!("{label} ({} cells)", changes.len()),
+            Op::CellsFile { label, cells, .. } => format!("{label} ({cells} cells)"),
             Op::Exclude { line, excluded, .. } => {
                 if *excluded {
                     format!("exclude line {line}")

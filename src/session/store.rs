@@ -1,22 +1,89 @@
 //! Where sessions live and how they are written without ever leaving a half-written file.
+//!
+//! `session.json` holds everything but the bulk of large operations: a `Cells` operation of
+//! more than [`OWN_FILE_CELLS`] changes (a bulk fix over a big roster) is written once, to
+//! `<session file>.d/op-<id>.json`, and `session.json` refers to it. Operations never change
+//! once made, so later saves rewrite only the small `session.json` — a save costs the same after
+//! a million-row bulk fix as before it.
 
-use super::Session;
+use super::{Op, Session, SessionError};
+use serde::Serialize;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// Operations with more cell changes than this get their own file.
+pub const OWN_FILE_CELLS: usize = 1000;
 
 /// `session.json` in the user's data folder (e.g. `~/.local/share/scc-onboard/`), if one exists.
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "scc-onboard").map(|d| d.data_dir().join("session.json"))
 }
 
-/// Writes the session atomically: a temporary file in the same folder, fsync, rename over the
-/// old file, fsync the folder. A crash leaves either the old or the new session, never a mix.
-pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
-    let dir = match path.parent() {
+/// The folder holding a session's large operations.
+pub fn ops_dir(session_path: &Path) -> PathBuf {
+    let name = session_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "session.json".into());
+    parent_dir(session_path).join(format!("{name}.d"))
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+fn op_file(session_path: &Path, id: u64) -> PathBuf {
+    ops_dir(session_path).join(format!("op-{id}.json"))
+}
+
+/// How an operation is written into `session.json`.
+enum DiskOp<'a> {
+    Inline(&'a Op),
+    Own(&'a Op),
+}
+
+/// `session.json`'s content: the session with large operations replaced by references.
+#[derive(Serialize)]
+struct DiskSession<'a> {
+    format: &'a str,
+    version: u32,
+    source: &'a super::SourceInfo,
+    import: &'a super::ImportSettings,
+    step: super::Step,
+    history: Vec<DiskOp<'a>>,
+    redo: Vec<DiskOp<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_dir: &'a Option<PathBuf>,
+    customization: &'a serde_json::Value,
+}
+
+impl Serialize for DiskOp<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DiskOp::Inline(op) => op.serialize(s),
+            DiskOp::Own(Op::Cells { label, changes, id }) => Op::CellsFile {
+                label: label.clone(),
+                id: *id,
+                cells: changes.len(),
+            }
+            .serialize(s),
+            DiskOp::Own(op) => op.serialize(s),
+        }
+    }
+}
+
+fn is_large(op: &Op) -> bool {
+    matches!(op, Op::Cells { changes, id, .. } if changes.len() > OWN_FILE_CELLS && *id != 0)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename,
+/// fsync the folder. A crash leaves either the old or the new file, never a mix.
+fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = parent_dir(path);
     fs::create_dir_all(&dir)?;
     let name = path
         .file_name()
@@ -25,7 +92,7 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));
     {
         let mut f = File::create(&tmp)?;
-        f.write_all(&session.to_json())?;
+        f.write_all(bytes)?;
         f.sync_all()?;
     }
     fs::rename(&tmp, path)?;
@@ -33,6 +100,90 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
     {
         // Makes the rename itself durable.
         File::open(&dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Saves the session atomically (see the module doc): first any large operation not yet on
+/// disk, then `session.json`, then removes operation files no longer referenced.
+pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
+    let disk_op = |op: &Op| -> io::Result<()> {
+        if let (true, Op::Cells { id, .. }) = (is_large(op), op) {
+            let file = op_file(path, *id);
+            if !file.exists() {
+                let bytes = serde_json::to_vec(op).map_err(io::Error::other)?;
+                write_atomic(&file, &bytes)?;
+            }
+        }
+        Ok(())
+    };
+    for op in session.history.iter().chain(&session.redo) {
+        disk_op(op)?;
+    }
+    fn wrap(op: &Op) -> DiskOp<'_> {
+        if is_large(op) {
+            DiskOp::Own(op)
+        } else {
+            DiskOp::Inline(op)
+        }
+    }
+    let disk = DiskSession {
+        format: &session.format,
+        version: session.version,
+        source: &session.source,
+        import: &session.import,
+        step: session.step,
+        history: session.history.iter().map(wrap).collect(),
+        redo: session.redo.iter().map(wrap).collect(),
+        output_dir: &session.output_dir,
+        customization: &session.customization,
+    };
+    let bytes = serde_json::to_vec_pretty(&disk).map_err(io::Error::other)?;
+    write_atomic(path, &bytes)?;
+    remove_unreferenced(session, path);
+    Ok(())
+}
+
+/// Deletes operation files the saved session no longer refers to (undone and then replaced).
+fn remove_unreferenced(session: &Session, path: &Path) {
+    let Ok(entries) = fs::read_dir(ops_dir(path)) else {
+        return;
+    };
+    let keep: std::collections::HashSet<String> = session
+        .history
+        .iter()
+        .chain(&session.redo)
+        .filter(|op| is_large(op))
+        .filter_map(|op| match op {
+            Op::Cells { id, .. } => Some(format!("op-{id}.json")),
+            _ => None,
+        })
+        .collect();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("op-") && name.ends_with(".json") && !keep.contains(&name) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Replaces every `CellsFile` reference by the operation stored in its file.
+pub(super) fn resolve(session: &mut Session, path: &Path) -> Result<(), SessionError> {
+    for op in session.history.iter_mut().chain(session.redo.iter_mut()) {
+        if let Op::CellsFile { id, .. } = op {
+            let file = op_file(path, *id);
+            let bytes = fs::read(&file).map_err(|source| SessionError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let loaded: Op = serde_json::from_slice(&bytes).map_err(|e| SessionError::Parse {
+                path: file.clone(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+            *op = loaded;
+        }
     }
     Ok(())
 }

@@ -90,14 +90,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                     let (field, new) = (f.field.unwrap_or(Field::FullName), f.fix.clone());
                     let code = f.code;
                     let change = cell_edit(&state.roster, row, field, new.unwrap_or_default());
-                    perform(
-                        state,
-                        Op::Cells {
-                            label: format!("fix {code}"),
-                            changes: vec![change],
-                        },
-                        fx,
-                    );
+                    perform(state, Op::cells(format!("fix {code}"), vec![change]), fx);
                 }
                 None => state.status = Some(Status::info("No suggested fix on this row")),
             }
@@ -270,14 +263,7 @@ pub(super) fn apply_bulk(
     fx: &mut Vec<Effect>,
 ) {
     let n = changes.len();
-    perform(
-        state,
-        Op::Cells {
-            label: format!("bulk fix {code}"),
-            changes,
-        },
-        fx,
-    );
+    perform(state, Op::cells(format!("bulk fix {code}"), changes), fx);
     state.status = Some(Status::info(format!(
         "Fixed {code} on {n} row(s); u undoes it"
     )));
@@ -294,10 +280,7 @@ fn commit_edit(state: &mut State, value: String, fx: &mut Vec<Effect>) {
     let change = cell_edit(&state.roster, row, field, value);
     perform(
         state,
-        Op::Cells {
-            label: format!("edit {}", field.key()),
-            changes: vec![change],
-        },
+        Op::cells(format!("edit {}", field.key()), vec![change]),
         fx,
     );
 }
