@@ -245,9 +245,11 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     )
     .into_owned();
     assert!(out.contains("Session saved in"), "after quitting:\n{out}");
-    assert!(
-        out.contains("Pane is dead (status 0"),
-        "exit code 0:\n{out}"
+    let status = t.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead_status}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout).trim(),
+        "0",
+        "exit code 0"
     );
     assert_eq!(
         std::fs::read_to_string(&roster).unwrap(),
