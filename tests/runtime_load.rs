@@ -163,3 +163,87 @@ fn the_file_list_shows_only_csv_and_txt_files() {
         vec!["a.csv", "b.CSV", "notes.txt"]
     );
 }
+
+#[test]
+fn a_bulk_fix_over_a_large_roster_survives_cancel_reload_edit_and_resume() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use scc_onboard::session::{ops_dir, Session, OWN_FILE_CELLS};
+    use scc_onboard::tui::handle_key;
+    let mut csv = String::from(
+        "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n",
+    );
+    let rows = 12_000;
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "User {i},user{i}@acme.com,005Dn{i:010},user{i}@acme.onmicrosoft.com,user{i}@acme.com\n"
+        ));
+    }
+    assert!(csv.len() > 1 << 20 && rows > OWN_FILE_CELLS);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ids15.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let session_path = dir.path().join("session.json");
+
+    let (tx, rx) = channel();
+    let mut rt = Runtime::new(tx);
+    let mut state = State::new(session_path.clone(), Theme::plain());
+    let press = |rt: &mut Runtime, state: &mut State, code: KeyCode| {
+        if let Some(m) = handle_key(state, KeyEvent::new(code, KeyModifiers::NONE)) {
+            rt.dispatch(state, m);
+        }
+    };
+    let wait = |rt: &mut Runtime, state: &mut State, done: &dyn Fn(&State) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done(state) {
+            let m = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("the loader reports");
+            rt.dispatch(state, m);
+        }
+    };
+    state.import.path.set(path.display().to_string());
+    rt.dispatch(&mut state, Msg::StartLoad);
+    wait(&mut rt, &mut state, &|s| !s.roster.is_empty());
+    press(&mut rt, &mut state, KeyCode::Esc);
+    assert!(state.load.is_none() && state.step == Step::Import);
+    rt.dispatch(&mut state, Msg::StartLoad);
+    wait(&mut rt, &mut state, &|s| {
+        s.load.is_none()
+            && s.session
+                .as_ref()
+                .is_some_and(|x| !x.source.sha256.is_empty())
+    });
+    assert_eq!(state.roster.len(), rows);
+
+    state.fix.col = 2;
+    press(&mut rt, &mut state, KeyCode::Char('F'));
+    press(&mut rt, &mut state, KeyCode::Char('y'));
+    assert_eq!(state.roster.counts().rows_with_warnings, 0);
+    assert_eq!(
+        std::fs::read_dir(ops_dir(&session_path)).unwrap().count(),
+        1
+    );
+    state.fix.col = 0;
+    press(&mut rt, &mut state, KeyCode::Enter);
+    for c in "New".chars() {
+        press(&mut rt, &mut state, KeyCode::Char(c));
+    }
+    press(&mut rt, &mut state, KeyCode::Enter);
+    assert_eq!(
+        std::fs::read_dir(ops_dir(&session_path)).unwrap().count(),
+        1
+    );
+
+    // A second wizard resumes it all.
+    drop(rt);
+    let saved = Session::load(&session_path).unwrap();
+    assert_eq!(saved.history.len(), 2);
+    let mut roster =
+        Roster::from_imported(import_bytes(csv.as_bytes(), &ImportOptions::default()).unwrap());
+    let report = saved.replay(&mut roster);
+    assert_eq!(
+        (report.applied, report.mismatched, report.skipped),
+        (2, 0, 0)
+    );
+    same(&roster, &state.roster);
+}

@@ -34,7 +34,7 @@ pub struct Options {
 /// Rows in the first batch: enough for the first screen, small enough to show it at once.
 const FIRST_BATCH: usize = 200;
 /// Rows per later batch.
-const BATCH: usize = 25_000;
+const BATCH: usize = 5_000;
 /// Files larger than this show their first rows from a quick read of this many bytes.
 const QUICK_START_BYTES: u64 = 1 << 20;
 /// Bytes read for the Import preview.
