@@ -473,3 +473,63 @@ fn mouse_wheel_scrolls_and_click_selects_the_cell_under_it() {
     assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 7);
     assert_eq!(s.fix.col, Field::Office365Login.index());
 }
+
+#[test]
+fn resuming_many_changes_says_so_before_re_applying_them() {
+    use scc_onboard::session::{CellEdit, Op};
+    let mut saved = state().session.unwrap();
+    let changes: Vec<CellEdit> = (0..10_001)
+        .map(|i| CellEdit {
+            row: 0,
+            line: 2,
+            field: Field::FullName,
+            old: if i == 0 {
+                "Ada Lovelace".into()
+            } else {
+                format!("n{}", i - 1)
+            },
+            new: format!("n{i}"),
+        })
+        .collect();
+    saved.history.push(Op::cells("bulk", changes));
+    let mut s =
+        scc_onboard::tui::State::new("/x/s.json".into(), scc_onboard::tui::theme::Theme::plain());
+    s.import.path.set("roster.csv");
+    s.pending_resume = Some(saved.clone());
+    s.pending_resume.as_mut().unwrap().source.path = "roster.csv".into();
+    let fx = update(&mut s, Msg::StartLoad);
+    let gen = match fx.as_slice() {
+        [Effect::Load { gen, .. }] => *gen,
+        other => panic!("{other:?}"),
+    };
+    let imported =
+        scc_onboard::roster::import::import_bytes(FIXTURE.as_bytes(), &Default::default()).unwrap();
+    update(
+        &mut s,
+        Msg::LoadStarted {
+            gen,
+            path: "roster.csv".into(),
+            detected: imported.detected,
+        },
+    );
+    update(
+        &mut s,
+        Msg::LoadBatch {
+            gen,
+            records: imported.records,
+            bytes_done: 1,
+            bytes_total: 1,
+        },
+    );
+    let fx = update(&mut s, Msg::LoadDone { gen });
+    assert!(s.status.as_ref().unwrap().text.starts_with("Re-applying"));
+    assert!(s.session.is_none(), "not yet applied");
+    let next = match fx.as_slice() {
+        [Effect::AfterDraw(m)] => (**m).clone(),
+        other => panic!("{other:?}"),
+    };
+    let fx = update(&mut s, next);
+    assert!(saves(&fx));
+    assert_eq!(s.roster.cell(0, Field::FullName), "n10000");
+    assert!(s.banner.as_ref().unwrap().text.contains("Resumed"));
+}

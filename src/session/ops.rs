@@ -134,6 +134,15 @@ impl Op {
         }
     }
 
+    /// Number of cells the operation changes.
+    pub fn cell_count(&self) -> usize {
+        match self {
+            Op::Cells { changes, .. } => changes.len(),
+            Op::CellsFile { cells, .. } => *cells,
+            Op::Exclude { .. } => 0,
+        }
+    }
+
     /// Short description for the status line.
     pub fn describe(&self) -> String {
         match self {

@@ -62,6 +62,10 @@ pub enum Msg {
     LoadDone {
         gen: u64,
     },
+    /// Re-apply a resumed session's changes and finish the load (sent after `LoadDone`).
+    FinishLoad {
+        gen: u64,
+    },
     LoadFailed {
         gen: u64,
         error: String,
@@ -129,4 +133,7 @@ pub enum Effect {
     CheckSource { path: PathBuf, sha256: String },
     /// Write the submission CSV into this folder → `Exported`.
     Export { dir: PathBuf },
+    /// Deliver this message after the next frame is drawn (so the screen can say what a long
+    /// step is doing before it starts).
+    AfterDraw(Box<Msg>),
 }

@@ -121,6 +121,11 @@ impl Runtime {
                 None
             }
             Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
+            Effect::AfterDraw(msg) => {
+                // The channel is read after the next draw.
+                let _ = self.tx.send(*msg);
+                None
+            }
         }
     }
 }

@@ -67,7 +67,15 @@ pub fn load_into(state: &mut State, csv: &str) -> Vec<Effect> {
             info: SourceInfo::of_bytes(&path, csv.as_bytes()),
         },
     );
-    update(state, Msg::LoadDone { gen })
+    let mut fx = update(state, Msg::LoadDone { gen });
+    // What the runtime does after drawing.
+    while let Some(i) = fx.iter().position(|e| matches!(e, Effect::AfterDraw(_))) {
+        let Effect::AfterDraw(msg) = fx.remove(i) else {
+            unreachable!()
+        };
+        fx.extend(update(state, *msg));
+    }
+    fx
 }
 
 pub fn key(code: KeyCode) -> KeyEvent {

@@ -158,7 +158,18 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 l.bytes_total = bytes_total;
             }
         }
-        Msg::LoadDone { gen } if gen == state.load_gen => finish_load(state, fx),
+        Msg::LoadDone { gen } if gen == state.load_gen => match &state.pending_resume {
+            // Re-applying many changes takes a moment: say so on screen first.
+            Some(s) if s.history.iter().map(|op| op.cell_count()).sum::<usize>() > 10_000 => {
+                state.status = Some(Status::info(format!(
+                    "Re-applying {} saved change(s)…",
+                    s.history.len()
+                )));
+                fx.push(Effect::AfterDraw(Box::new(Msg::FinishLoad { gen })));
+            }
+            _ => finish_load(state, fx),
+        },
+        Msg::FinishLoad { gen } if gen == state.load_gen => finish_load(state, fx),
         Msg::LoadFailed { gen, error } if gen == state.load_gen => {
             state.load = None;
             state.roster = crate::roster::Roster::new();

@@ -73,6 +73,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::LoadStarted { .. }
         | Msg::LoadBatch { .. }
         | Msg::LoadDone { .. }
+        | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
         Msg::EditOutputDir | Msg::Export | Msg::Exported(_) | Msg::JumpToErrors => {
