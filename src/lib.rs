@@ -4,5 +4,6 @@
 //! OAuth logic); `tui` and `cli` are thin shells over it. See ARCHITECTURE.md.
 
 pub mod cli;
+pub mod customize;
 pub mod roster;
 pub mod tui;
