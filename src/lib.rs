@@ -6,5 +6,6 @@
 pub mod bundle;
 pub mod cli;
 pub mod customize;
+pub mod fsutil;
 pub mod roster;
 pub mod tui;

@@ -35,6 +35,16 @@ impl RosterFacts {
             upns: upns.into_iter().collect(),
         }
     }
+
+    /// Facts from a roster's included rows.
+    pub fn from_roster(roster: &crate::roster::Roster) -> Self {
+        use crate::roster::Field;
+        let rows = || (0..roster.len()).filter(|&r| !roster.is_excluded(r));
+        RosterFacts::from_values(
+            rows().map(|r| roster.cell(r, Field::Office365Email)),
+            rows().map(|r| roster.cell(r, Field::Office365Login)),
+        )
+    }
 }
 
 fn domain_of(addr: &str) -> Option<String> {
