@@ -5,12 +5,15 @@
 //! see [`atomic`].
 
 pub mod atomic;
+mod build;
 pub mod customization_json;
 pub mod customization_md;
 pub mod manifest;
 pub mod markdown;
+pub mod report;
 
 pub use atomic::{OutFile, WriteError};
+pub use build::{build_files, export, BundleInput, ExportError, Exported};
 pub use manifest::{Entry, Manifest};
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 //! Every wizard step has a subcommand here built on the same core, so scripts can do what
 //! the wizard does. Exit codes: 0 success, 1 problems found / not done, 2 bad input or usage.
 
+mod export;
 mod import_args;
 mod validate;
 
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Check a roster: every problem with line, column and suggested fix.
     Validate(validate::ValidateArgs),
+    /// Write the submission bundle (users.csv, customization, report, manifest) to a folder.
+    Export(export::ExportArgs),
     /// Write the blank roster template.
     Template {
         /// Output file (default: stdout).
@@ -57,6 +60,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         None => ExitCode::SUCCESS,
         Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Template { output }) => template(output),
     }
 }
