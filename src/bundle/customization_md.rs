@@ -48,7 +48,11 @@ pub fn render(
             if !choices.is_active(cat, s) {
                 let why = s
                     .when
-                    .as_ref()
+                    .iter()
+                    .find(|w| {
+                        cat.get(&w.key)
+                            .is_some_and(|d| choices.value_of(d).condition_text() != w.equals)
+                    })
                     .and_then(|w| cat.get(&w.key))
                     .map(|dep| {
                         format!(

@@ -72,6 +72,19 @@ pub struct When {
     pub equals: String,
 }
 
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<When>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(When),
+        Many(Vec<When>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(w) => vec![w],
+        OneOrMany::Many(v) => v,
+    })
+}
+
 /// One option of a `choice` setting.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -95,8 +108,9 @@ pub struct Setting {
     pub default: Value,
     #[serde(default)]
     pub default_from: Option<DefaultFrom>,
-    #[serde(default)]
-    pub when: Option<When>,
+    /// Conditions that must all hold for the setting to apply (one table or a list).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub when: Vec<When>,
     #[serde(default)]
     pub required: bool,
     #[serde(default)]
@@ -292,7 +306,7 @@ impl Catalogue {
             } else if !s.choices.is_empty() {
                 return Err(err(&s.key, "only a choice setting has `choices`".into()));
             }
-            if let Some(w) = &s.when {
+            for w in &s.when {
                 if w.key == s.key || self.get(&w.key).is_none() {
                     return Err(err(
                         &s.key,

@@ -105,22 +105,24 @@ impl Choices {
             .map(|(k, _)| k.as_str())
     }
 
-    /// True if the setting applies under the current choices (its `when` condition holds,
-    /// and so does the condition of the setting it depends on).
+    /// True if the setting applies under the current choices: each of its `when` conditions
+    /// holds, and so do the conditions of the settings they depend on.
     pub fn is_active(&self, cat: &Catalogue, s: &Setting) -> bool {
-        let mut cur = s;
-        // A chain of `when`s is short; the bound guards against a cycle in a bad catalogue.
-        for _ in 0..cat.settings.len() {
-            let Some(w) = &cur.when else { return true };
-            let Some(dep) = cat.get(&w.key) else {
-                return false;
-            };
-            if self.current(cat, &dep.key).condition_text() != w.equals {
-                return false;
-            }
-            cur = dep;
+        self.active_within(cat, s, cat.settings.len())
+    }
+
+    // `depth` bounds the recursion so a cycle in a bad catalogue cannot hang.
+    fn active_within(&self, cat: &Catalogue, s: &Setting, depth: usize) -> bool {
+        if depth == 0 {
+            return false;
         }
-        false
+        s.when.iter().all(|w| match cat.get(&w.key) {
+            Some(dep) => {
+                self.current(cat, &dep.key).condition_text() == w.equals
+                    && self.active_within(cat, dep, depth - 1)
+            }
+            None => false,
+        })
     }
 
     /// Values for settings missing from the map are filled with their defaults (a catalogue

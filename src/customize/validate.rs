@@ -181,7 +181,7 @@ pub fn validate_setting(
     if s.required && v.is_empty() {
         let why = s
             .when
-            .as_ref()
+            .first()
             .and_then(|w| {
                 let dep = cat.get(&w.key)?;
                 let shown = match dep.kind {

@@ -2,5 +2,6 @@
 //! widgets. All behaviour lives in the pure core; see ARCHITECTURE.md.
 
 pub mod customize;
+pub mod exchange;
 pub mod setting_form;
 pub mod terminal;
