@@ -2,7 +2,7 @@
 //! them by hand. Same content as `customization.json`.
 
 use super::markdown::escape;
-use crate::customize::{validate::display_value, Catalogue, Choices, ExchangePlan, Kind, Mode};
+use crate::customize::{validate::display_value, Catalogue, Choices, ExchangePlan, Mode};
 
 /// Renders `customization.md`; `defaults` mark what the admin changed.
 pub fn render(
@@ -38,10 +38,8 @@ pub fn render(
         for s in settings {
             let v = choices.value_of(s);
             let shown = escape(&display_value(s, v));
-            let value = match s.kind {
-                Kind::DomainList if !v.is_empty() => {
-                    format!("{shown} ({} entries)", v.as_list().map_or(0, |l| l.len()))
-                }
+            let value = match v.as_list().map_or(0, <[String]>::len) {
+                n if n > 1 => format!("{shown} ({n} entries)"),
                 _ => shown,
             };
             let mut line = format!("- **{}:** {value}", escape(&s.title));
