@@ -8,4 +8,5 @@ pub mod cli;
 pub mod customize;
 pub mod fsutil;
 pub mod roster;
+pub mod session;
 pub mod tui;

@@ -1,8 +1,8 @@
 //! `scc-onboard export` run as a real process: files written, exit codes, --json output.
 
-mod common;
+mod bundle_support;
 
-use common::fixture;
+use bundle_support::fixture;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -67,7 +67,7 @@ fn a_roster_alone_exports_with_default_choices() {
         custom["settings"]["internal_domains"],
         serde_json::json!(["northwind-traders.com"])
     );
-    let v = common::schema_validator();
+    let v = bundle_support::schema_validator();
     assert!(v.is_valid(&custom));
 }
 

@@ -1,9 +1,9 @@
 //! customization.md states every choice in plain words; report.md carries the roster counts,
 //! warnings and the Exchange access plan.
 
-mod common;
+mod bundle_support;
 
-use common::*;
+use bundle_support::*;
 use scc_onboard::bundle::markdown::escape;
 use scc_onboard::customize::validate::display_value;
 use scc_onboard::customize::{Catalogue, Choices, RosterFacts};

@@ -1,8 +1,8 @@
 //! customization.json validates against the shipped JSON Schema, and the schema is not vacuous.
 
-mod common;
+mod bundle_support;
 
-use common::*;
+use bundle_support::*;
 use scc_onboard::customize::{Catalogue, Choices, Kind, RosterFacts, Value};
 
 #[test]

@@ -1,6 +1,6 @@
 //! The Exchange access step: mode, account, deployment, checklists with commands.
 
-mod common;
+mod bundle_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -45,7 +45,7 @@ fn type_text(step: &mut ExchangeStep, choices: &mut Choices, text: &str) {
 
 fn setup() -> (ExchangeStep, Choices) {
     let cat = Catalogue::embedded();
-    let facts = RosterFacts::from_roster(&common::roster());
+    let facts = RosterFacts::from_roster(&bundle_support::roster());
     let choices = Choices::defaults(&cat, &facts);
     (ExchangeStep::new(cat, Guide::embedded(), facts), choices)
 }

@@ -1,9 +1,9 @@
 //! The catalogue drives the form and the bundle: a setting added to a scratch catalogue is
 //! rendered, edited, exported, and accepted by the shipped schema, with no code change.
 
-mod common;
+mod bundle_support;
 
-use common::*;
+use bundle_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

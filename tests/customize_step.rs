@@ -1,6 +1,6 @@
 //! The Customize step: keys in, edits out; the form rendered from the catalogue.
 
-mod common;
+mod bundle_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -13,7 +13,7 @@ fn key(code: KeyCode) -> KeyEvent {
 }
 
 fn facts() -> RosterFacts {
-    RosterFacts::from_roster(&common::roster())
+    RosterFacts::from_roster(&bundle_support::roster())
 }
 
 fn screen(step: &CustomizeStep, choices: &Choices, w: u16, h: u16) -> String {

@@ -6,6 +6,7 @@
 mod export;
 mod import_args;
 mod validate;
+pub mod wizard;
 
 pub use import_args::ImportArgs;
 
@@ -34,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Check a roster: every problem with line, column and suggested fix.
     Validate(validate::ValidateArgs),
+    /// Open the full-screen wizard (the default with no subcommand).
+    Wizard(wizard::WizardArgs),
     /// Write the submission bundle (users.csv, customization, report, manifest) to a folder.
     Export(export::ExportArgs),
     /// Write the blank roster template.
@@ -58,7 +61,8 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => ExitCode::SUCCESS,
+        None => wizard::run(wizard::WizardArgs::default()),
+        Some(Command::Wizard(args)) => wizard::run(args),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Template { output }) => template(output),

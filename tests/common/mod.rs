@@ -1,98 +1,155 @@
-//! Helpers shared by the bundle and customize tests.
+//! Helpers shared by the wizard's tests: a state loaded through the real messages, keys, and
+//! screen text.
 #![allow(dead_code)]
 
-use scc_onboard::bundle::{build_files, BundleInput, OutFile};
-use scc_onboard::customize::{Catalogue, Choices, Guide, RosterFacts, Value};
-use scc_onboard::roster::export::CsvOptions;
-use scc_onboard::roster::import::{import_path, ImportOptions};
-use scc_onboard::roster::Roster;
-use std::collections::BTreeMap;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+use scc_onboard::roster::import::{ImportOptions, Importer};
+use scc_onboard::session::SourceInfo;
+use scc_onboard::tui::theme::Theme;
+use scc_onboard::tui::{handle_key, update, view, Effect, Msg, State};
 use std::path::{Path, PathBuf};
 
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+pub const FIXTURE: &str = include_str!("../fixtures/wizard-roster.csv");
+
+/// A wizard that loaded `csv` the way the runtime does (StartLoad → LoadStarted → batches →
+/// LoadDone), without touching the disk.
+pub fn loaded(csv: &str, size: (u16, u16)) -> State {
+    let mut state = State::new(PathBuf::from("/nonexistent/session.json"), Theme::plain());
+    update(&mut state, Msg::Resize(size.0, size.1));
+    state.import.path.set("roster.csv");
+    load_into(&mut state, csv);
+    state
 }
 
-/// Five valid users at northwind-traders.com, one with a warning (15-character ID).
-pub fn roster() -> Roster {
-    let imported = import_path(&fixture("bundle-roster.csv"), &ImportOptions::default()).unwrap();
-    Roster::from_imported(imported)
-}
-
-/// Choices that change every setting from its default (impersonation on Exchange Online).
-pub fn everything_changed(cat: &Catalogue, facts: &RosterFacts) -> Choices {
-    let mut c = Choices::defaults(cat, facts);
-    let t = |s: &str| Value::Text(s.into());
-    c.set("sync_events", Value::Bool(false));
-    c.set("sync_tasks", Value::Bool(false));
-    c.set("contacts_scope", t("list_view"));
-    c.set("contacts_list_view", t("Key *accounts* | EMEA"));
-    c.set("email_auto_sharing", Value::Bool(true));
-    c.set("auto_save_thread", Value::Bool(true));
-    c.set("link_emails_to_opportunities", Value::Bool(true));
-    c.set(
-        "blocked_addresses",
-        Value::List(vec!["gmail.com".into(), "ceo@northwind-traders.com".into()]),
+/// Drives a load of `csv` through `update`, as the loader thread would report it.
+pub fn load_into(state: &mut State, csv: &str) -> Vec<Effect> {
+    let fx = update(state, Msg::StartLoad);
+    let gen = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Load { gen, .. } => Some(*gen),
+            _ => None,
+        })
+        .expect("StartLoad asks for a load");
+    let mut importer = Importer::new(csv.as_bytes().to_vec(), &ImportOptions::default()).unwrap();
+    let path = PathBuf::from("roster.csv");
+    update(
+        state,
+        Msg::LoadStarted {
+            gen,
+            path: path.clone(),
+            detected: importer.detected().clone(),
+        },
     );
-    c.set(
-        "internal_domains",
-        Value::List(vec![
-            "northwind-traders.com".into(),
-            "northwind.example".into(),
-        ]),
+    loop {
+        let mut records = Vec::new();
+        let more = importer.read_batch(3, &mut records).unwrap();
+        update(
+            state,
+            Msg::LoadBatch {
+                gen,
+                records,
+                bytes_done: importer.bytes_done(),
+                bytes_total: importer.bytes_total(),
+            },
+        );
+        if !more {
+            break;
+        }
+    }
+    update(
+        state,
+        Msg::SourceHashed {
+            gen,
+            info: SourceInfo::of_bytes(&path, csv.as_bytes()),
+        },
     );
-    c.set("allow_duplicate_emails", Value::Bool(false));
-    c.set("attachment_storage", t("attachments"));
-    c.set("salesforce_environment", t("my_domain"));
-    c.set(
-        "salesforce_my_domain_url",
-        t("https://northwind.my.salesforce.com"),
-    );
-    c.set(
-        "salesforce_client_id",
-        t("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc"),
-    );
-    c.set("m365_tenant", t("northwind-traders.com"));
-    c.set("entra_client_id", t("6233fba6-0198-4277-892f-9275bf728bcc"));
-    c.set("entra_object_id", t("0b9c2f1e-3a4d-4e5f-8a6b-7c8d9e0f1a2b"));
-    c.set("users_open_customization", Value::Bool(false));
-    c.set("mailbox_access", t("impersonation"));
-    c.set("impersonation_account", t("scc-sync@northwind-traders.com"));
-    c.set("exchange_deployment", t("exchange_online"));
-    c.set("checklist.rbac_apps.register_app", Value::Bool(true));
-    c
+    update(state, Msg::LoadDone { gen })
 }
 
-/// Renders every bundle file for `choices` and returns them by name.
-pub fn render(cat: &Catalogue, roster: &Roster, choices: &Choices) -> BTreeMap<String, Vec<u8>> {
-    let guide = Guide::embedded();
-    let input = BundleInput {
-        roster,
-        source: "bundle-roster.csv",
-        catalogue: cat,
-        guide: &guide,
-        choices,
-        csv: CsvOptions { bom: true },
-        exclusion_reasons: BTreeMap::new(),
-        extra_files: vec![OutFile {
-            name: "user-config.toml".into(),
-            bytes: b"# from the authorize step\n".to_vec(),
-        }],
-    };
-    let (files, _, _) = build_files(&input).unwrap();
-    files.into_iter().map(|f| (f.name, f.bytes)).collect()
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-pub fn schema_validator() -> jsonschema::Validator {
-    let schema: serde_json::Value =
-        serde_json::from_str(scc_onboard::bundle::customization_json::SCHEMA).unwrap();
-    jsonschema::validator_for(&schema).unwrap()
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
-pub fn schema_errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
-    v.iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
+/// Presses one key: handle_key then update. Returns the effects.
+pub fn press(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    match handle_key(state, k) {
+        Some(msg) => update(state, msg),
+        None => Vec::new(),
+    }
+}
+
+/// Presses each character of `keys` as a key.
+pub fn type_keys(state: &mut State, keys: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in keys.chars() {
+        fx.extend(press(state, key(KeyCode::Char(c))));
+    }
+    fx
+}
+
+pub fn saves(fx: &[Effect]) -> bool {
+    fx.iter().any(|e| matches!(e, Effect::SaveSession))
+}
+
+/// Draws the state on a test terminal.
+pub fn draw(state: &State, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view(state, f)).unwrap();
+    t.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The 0-based roster row whose source line is `line`.
+pub fn row_of_line(state: &State, line: u64) -> usize {
+    (0..state.roster.len())
+        .find(|&r| state.roster.record(r).line == line)
+        .expect("line in roster")
+}
+
+/// Selects the row with source `line` by pressing Home then j.
+pub fn go_to_line(state: &mut State, line: u64) {
+    press(state, key(KeyCode::Home));
+    let row = row_of_line(state, line);
+    for _ in 0..row {
+        press(state, key(KeyCode::Char('j')));
+    }
+}
+
+/// Selects column `col` (Field index) with h/l.
+pub fn go_to_col(state: &mut State, col: usize) {
+    for _ in 0..5 {
+        press(state, key(KeyCode::Char('h')));
+    }
+    for _ in 0..col {
+        press(state, key(KeyCode::Char('l')));
+    }
+}
+
+pub fn fixture_path() -> &'static Path {
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/wizard-roster.csv"
+    ))
 }
