@@ -225,3 +225,104 @@ fn unusable_input_exits_2_with_file_and_line() {
     let out = run(&["export", roster.to_str().unwrap()], tmp.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+mod session_export {
+    use super::*;
+    use scc_onboard::customize::{Catalogue, Choices, RosterFacts, Value};
+    use scc_onboard::roster::Field;
+    use scc_onboard::session::{CellEdit, ImportSettings, Op, Session, SourceInfo};
+
+    /// A session over a copy of the roster with an error: the error fixed by an edit, the
+    /// first row excluded, and one choice changed.
+    fn write_session(dir: &Path) -> std::path::PathBuf {
+        let roster = dir.join("roster.csv");
+        fs::copy(fixture("bundle-roster-error.csv"), &roster).unwrap();
+        let bytes = fs::read(&roster).unwrap();
+        let mut s = Session::new(
+            SourceInfo::of_bytes(&roster, &bytes),
+            ImportSettings::default(),
+        );
+        s.history.push(Op::Cells {
+            label: "edit".into(),
+            changes: vec![CellEdit {
+                row: 5,
+                line: 7,
+                field: Field::Office365Email,
+                old: "diego.ramosnorthwind-traders.com".into(),
+                new: "diego.ramos@northwind-traders.com".into(),
+            }],
+        });
+        s.history.push(Op::Exclude {
+            row: 0,
+            line: 2,
+            excluded: true,
+        });
+        let cat = Catalogue::embedded();
+        // As the wizard does: defaults computed from the imported roster.
+        let facts =
+            RosterFacts::from_values(["a@northwind-traders.com"], ["a@northwind-traders.com"]);
+        let mut choices = Choices::defaults(&cat, &facts);
+        choices.set("sync_tasks", Value::Bool(false));
+        s.customization = serde_json::to_value(&choices).unwrap();
+        let path = dir.join("session.json");
+        fs::write(&path, s.to_json()).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_session_exports_its_edited_roster_and_choices() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_session(tmp.path());
+        let out = run(
+            &["export", "--session", "session.json", "--json", "-o", "b"],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["rows_written"], 5);
+        let csv = fs::read_to_string(tmp.path().join("b/users.csv")).unwrap();
+        assert!(csv.contains("diego.ramos@northwind-traders.com"));
+        assert!(!csv.contains("Olivia Bennett"), "excluded row exported");
+        let report = fs::read_to_string(tmp.path().join("b/report.md")).unwrap();
+        assert!(report.contains("| 2 | Olivia Bennett |"), "{report}");
+        let custom: serde_json::Value =
+            serde_json::from_slice(&fs::read(tmp.path().join("b/customization.json")).unwrap())
+                .unwrap();
+        assert_eq!(custom["settings"]["sync_tasks"], false);
+    }
+
+    #[test]
+    fn a_changed_source_refuses_the_session_export() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_session(tmp.path());
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(tmp.path().join("roster.csv"))
+            .unwrap();
+        std::io::Write::write_all(&mut f, b"X,x@y.com,,x@y.com,x@y.com\n").unwrap();
+        let out = run(
+            &["export", "--session", "session.json", "-o", "b"],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("changed since the session"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!tmp.path().join("b").exists());
+        // A roster and --session together is a usage error.
+        let out = run(
+            &[
+                "export",
+                "roster.csv",
+                "--session",
+                "session.json",
+                "-o",
+                "b",
+            ],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+}

@@ -8,10 +8,12 @@
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::bundle::{self, BundleInput, ExportError};
-use crate::customize::{file::load_choices, Catalogue, Choices, Guide, RosterFacts};
+use crate::customize::file::{from_json_value, load_choices};
+use crate::customize::{Catalogue, Choices, Guide, RosterFacts};
 use crate::roster::export::CsvOptions;
 use crate::roster::import::import_path;
 use crate::roster::{fix, Roster};
+use crate::session::{hash_file, Session};
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
@@ -22,9 +24,14 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     /// The roster CSV to submit.
-    pub roster: PathBuf,
+    #[arg(required_unless_present = "session", conflicts_with = "session")]
+    pub roster: Option<PathBuf>,
+    /// A wizard session file: its roster (source file, import settings, every edit and
+    /// exclusion) and its choices.
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
     /// The choices: TOML or JSON keyed by setting key (or an earlier customization.json).
-    /// Without it every setting takes its default.
+    /// Without it every setting takes its default (or the session's choices with --session).
     #[arg(long, value_name = "FILE")]
     pub customization: Option<PathBuf>,
     /// Apply every suggested roster fix first (as `validate --fix` does).
@@ -63,11 +70,19 @@ pub fn run(args: ExportArgs) -> ExitCode {
         None => Catalogue::embedded(),
     };
     let guide = Guide::embedded();
-    let imported = match import_path(&args.roster, &args.import.options()) {
-        Ok(i) => i,
-        Err(e) => return usage(e.to_string()),
+    let loaded = match &args.session {
+        Some(path) => load_session(path),
+        None => {
+            let path = args.roster.clone().unwrap_or_default();
+            import_path(&path, &args.import.options())
+                .map(|i| (Roster::from_imported(i), path, None))
+                .map_err(|e| e.to_string())
+        }
     };
-    let mut roster = Roster::from_imported(imported);
+    let (mut roster, roster_path, session_choices) = match loaded {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
     let cells_fixed = if args.fix {
         fix::apply_all_fixes(&mut roster)
     } else {
@@ -102,9 +117,15 @@ pub fn run(args: ExportArgs) -> ExitCode {
             Ok(c) => c,
             Err(e) => return usage(e.to_string()),
         },
-        None => Choices::defaults(&catalogue, &facts),
+        None => match session_choices {
+            Some((name, value)) => match from_json_value(value, None, &name, &catalogue, &facts) {
+                Ok(c) => c,
+                Err(e) => return usage(e.to_string()),
+            },
+            None => Choices::defaults(&catalogue, &facts),
+        },
     };
-    let source = args.roster.display().to_string();
+    let source = roster_path.display().to_string();
     let input = BundleInput {
         roster: &roster,
         source: &source,
@@ -188,7 +209,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
                             if problems.len() < 20 {
                                 text.push_str(&format!(
                                     "  {}:{line}: {col}: {} [{}]\n",
-                                    args.roster.display(),
+                                    roster_path.display(),
                                     f.message,
                                     f.code.as_str()
                                 ));
@@ -226,4 +247,41 @@ pub fn run(args: ExportArgs) -> ExitCode {
             ExitCode::from(EXIT_PROBLEMS)
         }
     }
+}
+
+/// The roster a wizard session describes (source re-read, edits replayed), the source path,
+/// and the session's choices (named for error messages).
+type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>);
+
+fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
+    let session = Session::load(path).map_err(|e| e.to_string())?;
+    let source = session.source.path.clone();
+    let hash = hash_file(&source).map_err(|e| {
+        format!(
+            "{}: cannot read the session's roster file {}: {e}",
+            path.display(),
+            source.display()
+        )
+    })?;
+    if hash != session.source.sha256 {
+        return Err(format!(
+            "{} changed since the session {} was saved, so its edits may not fit any more; \
+             open the wizard to review them, or export the file directly",
+            source.display(),
+            path.display()
+        ));
+    }
+    let imported = import_path(&source, &session.import.to_options()).map_err(|e| e.to_string())?;
+    let mut roster = Roster::from_imported(imported);
+    let report = session.replay(&mut roster);
+    if report.mismatched > 0 || report.skipped > 0 {
+        return Err(format!(
+            "{}: {} edits did not fit the roster file ({} skipped); open the wizard to review them",
+            path.display(),
+            report.mismatched,
+            report.skipped
+        ));
+    }
+    let name = format!("{} (customization)", path.display());
+    Ok((roster, source, Some((name, session.customization))))
 }

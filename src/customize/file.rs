@@ -73,6 +73,27 @@ pub fn parse_choices(
             Err(_) => parse_toml(text).map_err(|(l, c, m)| err(l, c, m))?,
         },
     };
+    from_json_value(json, Some(text), name, cat, facts)
+}
+
+/// Reads choices from an already parsed JSON value (e.g. the `customization` member of a
+/// wizard session). `text`, when given, is the source used to find line numbers for errors.
+pub fn from_json_value(
+    json: serde_json::Value,
+    text: Option<&str>,
+    name: &str,
+    cat: &Catalogue,
+    facts: &RosterFacts,
+) -> Result<Choices, FileError> {
+    let err = |line, column, message: String| FileError {
+        path: name.to_string(),
+        line,
+        column,
+        message,
+    };
+    if json.is_null() {
+        return Ok(Choices::defaults(cat, facts));
+    }
     let serde_json::Value::Object(mut map) = json else {
         return Err(err(
             None,
@@ -100,7 +121,7 @@ pub fn parse_choices(
     }
     let mut choices = Choices::defaults(cat, facts);
     for (key, raw) in map {
-        let (line, column) = locate(text, &key);
+        let (line, column) = text.map_or((None, None), |t| locate(t, &key));
         if let Some(rest) = key.strip_prefix(CHECKLIST_PREFIX) {
             match raw {
                 serde_json::Value::Bool(b) if !rest.is_empty() => {
