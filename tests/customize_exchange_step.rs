@@ -170,4 +170,8 @@ fn impersonation_on_exchange_online_shows_removal_and_rbac_commands() {
         "{s}"
     );
     insta::assert_snapshot!("exchange_impersonation_online_command_80x24", s);
+    assert_eq!(
+        step.focused_command(&choices).as_deref(),
+        Some("New-ManagementRoleAssignment -App 6233fba6-0198-4277-892f-9275bf728bcc -Role \"Application EWS.AccessAsApp\" -CustomResourceScope \"SmartCloud Connect mailboxes\"")
+    );
 }

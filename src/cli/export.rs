@@ -70,6 +70,16 @@ pub fn run(args: ExportArgs) -> ExitCode {
         None => Catalogue::embedded(),
     };
     let guide = Guide::embedded();
+    let import_given = args.import.encoding.is_some()
+        || args.import.delimiter.is_some()
+        || !args.import.columns.is_empty();
+    if args.session.is_some() && import_given {
+        return usage(
+            "--encoding, --delimiter and --column do not apply with --session: the session \
+             records how its roster is read"
+                .into(),
+        );
+    }
     let loaded = match &args.session {
         Some(path) => load_session(path),
         None => {
@@ -191,6 +201,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 }
                 write!(out, "{s}")
             };
+            // The bundle is written whatever happens to stdout (e.g. a closed pipe).
             let _ = res;
             ExitCode::SUCCESS
         }

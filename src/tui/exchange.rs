@@ -161,6 +161,20 @@ impl ExchangeStep {
         None
     }
 
+    /// The command of the focused checklist item, whole, for the wizard to offer copying it
+    /// (e.g. to the clipboard with OSC 52); None when the focus is elsewhere.
+    pub fn focused_command(&self, choices: &Choices) -> Option<String> {
+        let Some(Item::Tick(t)) = self.focused_item(choices) else {
+            return None;
+        };
+        self.plan(choices)
+            .checklists
+            .into_iter()
+            .flat_map(|c| c.items)
+            .find(|i| i.tick_key == t)
+            .and_then(|i| i.command)
+    }
+
     /// Keys to show in the wizard's hint bar.
     pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
         if self.editor.is_some() {
