@@ -194,3 +194,27 @@ fn tab_jumps_between_groups() {
         Some("blocked_addresses")
     );
 }
+
+#[test]
+fn tiny_areas_render_without_panicking() {
+    let (mut step, mut choices) = setup();
+    while step.focused_key(&choices).as_deref() != Some("m365_tenant") {
+        press(&mut step, &mut choices, &[KeyCode::Down]);
+    }
+    press(&mut step, &mut choices, &[KeyCode::Enter]);
+    assert!(step.is_editing());
+    for (w, h) in [(1, 1), (20, 5), (40, 8), (79, 23)] {
+        let s = screen(&step, &choices, w, h);
+        assert_eq!(s.lines().count(), h as usize);
+    }
+    let cat = Catalogue::embedded();
+    let ex = scc_onboard::tui::exchange::ExchangeStep::new(
+        cat,
+        scc_onboard::customize::Guide::embedded(),
+        facts(),
+    );
+    for (w, h) in [(1, 1), (20, 5), (40, 8)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| ex.render(&choices, f, f.area())).unwrap();
+    }
+}
