@@ -43,6 +43,7 @@ fn a_roster_alone_exports_with_default_choices() {
         [
             "users.csv",
             "customization.json",
+            "customization.schema.json",
             "customization.md",
             "report.md",
             "manifest.json"

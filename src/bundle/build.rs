@@ -100,6 +100,10 @@ pub fn build_files(
             bytes: json,
         },
         OutFile {
+            name: "customization.schema.json".into(),
+            bytes: customization_json::SCHEMA.as_bytes().to_vec(),
+        },
+        OutFile {
             name: "customization.md".into(),
             bytes: md.into_bytes(),
         },
