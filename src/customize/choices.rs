@@ -97,14 +97,6 @@ impl Choices {
         matches!(self.values.get(tick_key), Some(Value::Bool(true)))
     }
 
-    /// Every ticked checklist key.
-    pub fn ticks(&self) -> impl Iterator<Item = &str> {
-        self.values
-            .iter()
-            .filter(|(k, v)| k.starts_with(CHECKLIST_PREFIX) && **v == Value::Bool(true))
-            .map(|(k, _)| k.as_str())
-    }
-
     /// True if the setting applies under the current choices: each of its `when` conditions
     /// holds, and so do the conditions of the settings they depend on.
     pub fn is_active(&self, cat: &Catalogue, s: &Setting) -> bool {
@@ -165,5 +157,42 @@ pub fn default_value(cat: &Catalogue, s: &Setting, facts: &RosterFacts) -> Value
             None => s.default.clone(),
         },
         None => s.default.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_and_revert_exactly_and_no_op_edits_are_none() {
+        let cat = Catalogue::embedded();
+        let mut c = Choices::defaults(&cat, &RosterFacts::default());
+        assert_eq!(c.edit(&cat, "sync_tasks", Value::Bool(true)), None);
+        let e = c.edit(&cat, "sync_tasks", Value::Bool(false)).unwrap();
+        let before = c.clone();
+        c.apply(&e);
+        assert_eq!(c.get("sync_tasks"), Some(&Value::Bool(false)));
+        c.revert(&e);
+        assert_eq!(c, before);
+        // A tick that was never set starts unticked.
+        let t = c
+            .edit(&cat, "checklist.impersonation.save", Value::Bool(true))
+            .unwrap();
+        assert_eq!(t.old, Value::Bool(false));
+    }
+
+    #[test]
+    fn choices_saved_before_a_setting_existed_gain_its_default() {
+        let cat = Catalogue::embedded();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let mut c: Choices = serde_json::from_str(r#"{"sync_tasks": false}"#).unwrap();
+        c.fill_defaults(&cat, &facts);
+        assert_eq!(c.get("sync_tasks"), Some(&Value::Bool(false)));
+        assert_eq!(
+            c.get("m365_tenant"),
+            Some(&Value::Text("contoso.com".into()))
+        );
+        assert_eq!(serde_json::to_value(&c).unwrap()["sync_tasks"], false);
     }
 }

@@ -5,9 +5,7 @@
 //! its [`Choices`] (so it is undoable and autosaved) and redraws.
 
 use crate::customize::check::Problem;
-use crate::customize::validate::{
-    check_value, display_value, input_text, parse_input, validate_setting,
-};
+use crate::customize::validate::{check_value, display_value, input_text, parse_input};
 use crate::customize::{Catalogue, ChoiceEdit, Choices, Issue, Kind, RosterFacts, Setting, Value};
 use crate::roster::Severity;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -199,16 +197,6 @@ fn cycle(s: &Setting, cur: &Value, step: isize) -> Value {
         .position(|c| Some(c.value.as_str()) == cur.as_text())
         .unwrap_or(0) as isize;
     Value::Text(s.choices[((i + step).rem_euclid(n)) as usize].value.clone())
-}
-
-/// The issues of one setting right now.
-pub fn issues_of(
-    cat: &Catalogue,
-    choices: &Choices,
-    facts: &RosterFacts,
-    s: &Setting,
-) -> Vec<Issue> {
-    validate_setting(cat, choices, facts, s)
 }
 
 /// The status mark of a setting: error, warning, changed, or blank.
