@@ -18,8 +18,12 @@ impl Problem {
         }
     }
 
+    // An empty "fix" would only replace one problem with another; offer none then.
     fn with_fix(mut self, fix: impl Into<String>) -> Self {
-        self.fix = Some(fix.into());
+        let fix = fix.into();
+        if !fix.trim().is_empty() {
+            self.fix = Some(fix);
+        }
         self
     }
 }
@@ -28,7 +32,7 @@ type Check = Result<(), Problem>;
 
 /// A DNS domain such as `contoso.com` (ASCII; internationalised names in their `xn--` form).
 pub fn domain(s: &str) -> Check {
-    if s.is_empty() {
+    if s.trim().is_empty() {
         return Err(Problem::new("the domain is empty"));
     }
     if s.trim() != s {
@@ -108,7 +112,7 @@ pub fn domain(s: &str) -> Check {
 
 /// An e-mail-form address such as `admin@contoso.com` (also the form of a user principal name).
 pub fn email(s: &str) -> Check {
-    if s.is_empty() {
+    if s.trim().is_empty() {
         return Err(Problem::new("the address is empty"));
     }
     if s.trim() != s {
@@ -169,6 +173,9 @@ pub fn email(s: &str) -> Check {
 /// An `http(s)://host[/path]` address whose host is a domain; `https_only` rejects `http:`;
 /// `host_suffixes`, when not empty, lists the endings the host must have.
 pub fn url(s: &str, https_only: bool, host_suffixes: &[String]) -> Check {
+    if s.trim().is_empty() {
+        return Err(Problem::new("the address is empty"));
+    }
     if s.trim() != s {
         return Err(Problem::new(format!("\"{s}\" has spaces around it")).with_fix(s.trim()));
     }
@@ -256,7 +263,7 @@ pub fn domain_or_tenant_id(s: &str) -> Check {
 
 /// A Salesforce connected app's consumer key: letters, digits, `.` and `_`.
 pub fn salesforce_consumer_key(s: &str) -> Check {
-    if s.trim() != s {
+    if s.trim() != s && !s.trim().is_empty() {
         return Err(Problem::new("the consumer key has spaces around it").with_fix(s.trim()));
     }
     if let Some(bad) = s
