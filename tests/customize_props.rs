@@ -1,4 +1,4 @@
-//! Properties: checks never panic on any text, typing never panics or loses the text, and a
+//! Properties: checks never panic on any text, fixes lead to valid values, typing never panics, and a
 //! list shown in an edit box reads back as the same list.
 
 mod bundle_support;

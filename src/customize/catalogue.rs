@@ -115,6 +115,10 @@ pub struct Setting {
     pub required: bool,
     #[serde(default)]
     pub choices: Vec<ChoiceOption>,
+    /// For `bool`: the words for off and on in the form and in customization.md
+    /// (default "off", "on").
+    #[serde(default)]
+    pub bool_labels: Option<[String; 2]>,
     #[serde(default)]
     pub suggestions: Vec<String>,
     #[serde(default)]
@@ -134,6 +138,26 @@ pub struct Setting {
 }
 
 impl Setting {
+    /// The word for a bool value ("on"/"off" unless the catalogue names others).
+    pub fn bool_label(&self, b: bool) -> &str {
+        match &self.bool_labels {
+            Some([off, on]) => {
+                if b {
+                    on
+                } else {
+                    off
+                }
+            }
+            None => {
+                if b {
+                    "on"
+                } else {
+                    "off"
+                }
+            }
+        }
+    }
+
     /// The label of a choice value, or the value itself if it is not one of the options.
     pub fn choice_label<'a>(&'a self, value: &'a str) -> &'a str {
         self.choices
@@ -321,6 +345,9 @@ impl Catalogue {
                         format!("`domain_from_setting` refers to unknown setting `{k}`"),
                     ));
                 }
+            }
+            if s.bool_labels.is_some() && s.kind != Kind::Bool {
+                return Err(err(&s.key, "only a bool setting has `bool_labels`".into()));
             }
             if !s.suggestions.is_empty() && s.kind != Kind::DomainList {
                 return Err(err(&s.key, "only a domain_list has `suggestions`".into()));

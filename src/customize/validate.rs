@@ -186,8 +186,7 @@ pub fn validate_setting(
                 let dep = cat.get(&w.key)?;
                 let shown = match dep.kind {
                     Kind::Choice => dep.choice_label(&w.equals).to_string(),
-                    Kind::Bool if w.equals == "true" => "on".into(),
-                    Kind::Bool => "off".into(),
+                    Kind::Bool => dep.bool_label(w.equals == "true").to_string(),
                     _ => w.equals.clone(),
                 };
                 Some(format!(" while {} is \"{}\"", dep.title, shown))
@@ -294,8 +293,7 @@ pub fn differences(cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> V
 /// A value in plain words: on/off, a choice's label, a comma-separated list, "(none)".
 pub fn display_value(s: &Setting, v: &Value) -> String {
     match v {
-        Value::Bool(true) => "on".into(),
-        Value::Bool(false) => "off".into(),
+        Value::Bool(b) => s.bool_label(*b).to_string(),
         Value::Text(t) if s.kind == Kind::Choice => s.choice_label(t).to_string(),
         Value::Text(t) if t.is_empty() => "(not set)".into(),
         Value::Text(t) => t.clone(),

@@ -232,8 +232,8 @@ pub fn value_spans(
         ];
     }
     let text = match (s.kind, v) {
-        (Kind::Bool, Value::Bool(true)) => "[x] on".to_string(),
-        (Kind::Bool, _) => "[ ] off".to_string(),
+        (Kind::Bool, Value::Bool(true)) => format!("[x] {}", s.bool_label(true)),
+        (Kind::Bool, _) => format!("[ ] {}", s.bool_label(false)),
         (Kind::Choice, _) => format!("‹ {} ›", display_value(s, v)),
         _ => display_value(s, v),
     };
