@@ -135,7 +135,11 @@ pub fn run(args: ExportArgs) -> ExitCode {
             None => Choices::defaults(&catalogue, &facts),
         },
     };
-    let source = roster_path.display().to_string();
+    // Only the file's name goes into the report: the admin's folders are not the vendor's business.
+    let source = roster_path.file_name().map_or_else(
+        || roster_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let input = BundleInput {
         roster: &roster,
         source: &source,
