@@ -154,20 +154,24 @@ pub fn render(r: &ReportInput) -> String {
     md.push_str(&plan_summary(r.plan));
     let mut cited: Vec<&str> = Vec::new();
     for n in &r.plan.notices {
-        let _ = writeln!(md, "\n### {}\n\n{}", escape(&n.title), n.body);
+        let body: Vec<String> = n
+            .body
+            .split("\n\n")
+            .map(|p| escape(&p.replace('\n', " ")))
+            .collect();
+        let _ = writeln!(md, "\n### {}\n\n{}", escape(&n.title), body.join("\n\n"));
         cite(&mut md, r.guide, &n.sources, &mut cited);
     }
     for c in &r.plan.checklists {
         let _ = writeln!(md, "\n### {}\n", escape(&c.title));
         for item in &c.items {
             let mark = if item.ticked { "x" } else { " " };
-            let _ = writeln!(md, "- [{mark}] {}", item.text);
+            let _ = writeln!(md, "- [{mark}] {}", escape(&item.text));
             if let Some(cmd) = &item.command {
                 md.push('\n');
                 for line in code_block("powershell", cmd).lines() {
                     let _ = writeln!(md, "  {line}");
                 }
-                md.push('\n');
             }
         }
         cite(&mut md, r.guide, &c.sources, &mut cited);
