@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 /// Format tag and version of `customization.json`. Bump the version on any incompatible change
 /// (and update the schema).
 pub const FORMAT: &str = "scc-onboard/customization";
+/// Version of `customization.json`.
 pub const VERSION: u32 = 1;
 /// The JSON Schema that describes the file.
 pub const SCHEMA: &str = include_str!("../../assets/customization.schema.json");

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 
 /// Format tag of the manifest; also how an existing folder is recognised as a bundle.
 pub const MANIFEST_FORMAT: &str = "scc-onboard/bundle-manifest";
+/// File name of the manifest in a bundle.
 pub const MANIFEST_NAME: &str = "manifest.json";
 
 /// One file in the manifest.
@@ -35,6 +36,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
+    /// A manifest of `(name, bytes)` files written at `created`.
     pub fn new<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>, created: String) -> Self {
         Manifest {
             format: MANIFEST_FORMAT,
@@ -52,6 +54,7 @@ impl Manifest {
         }
     }
 
+    /// The manifest as pretty JSON with a final newline.
     pub fn to_json(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(self).expect("manifest serialises");
         v.push(b'\n');

@@ -30,6 +30,7 @@ pub struct CustomizeArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Runs `customize`: 0 clean, 1 the checked file has errors, 2 unusable input.
 pub fn run(args: CustomizeArgs) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");

@@ -57,6 +57,7 @@ pub struct ExportArgs {
     pub import: ImportArgs,
 }
 
+/// Runs `export`; see the module docs for the exit codes.
 pub fn run(args: ExportArgs) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");

@@ -84,10 +84,12 @@ impl Choices {
         }
     }
 
+    /// Applies an edit (sets its new value).
     pub fn apply(&mut self, edit: &ChoiceEdit) {
         self.values.insert(edit.key.clone(), edit.new.clone());
     }
 
+    /// Undoes an edit (restores its old value).
     pub fn revert(&mut self, edit: &ChoiceEdit) {
         self.values.insert(edit.key.clone(), edit.old.clone());
     }

@@ -49,6 +49,7 @@ impl CustomizeStep {
         self.facts = facts;
     }
 
+    /// The catalogue the form is drawn from.
     pub fn catalogue(&self) -> &Arc<Catalogue> {
         &self.catalogue
     }

@@ -42,6 +42,8 @@ pub struct ExchangeStep {
 }
 
 impl ExchangeStep {
+    /// The step over `catalogue`'s Exchange settings and `guide`'s texts; `facts` give the
+    /// roster users (warning, sample mailbox in commands).
     pub fn new(catalogue: Arc<Catalogue>, guide: Arc<Guide>, facts: RosterFacts) -> Self {
         ExchangeStep {
             catalogue,

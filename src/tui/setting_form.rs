@@ -32,6 +32,7 @@ pub struct Editor {
 }
 
 impl Editor {
+    /// Starts editing `s` with its current value `v`, cursor at the end.
     pub fn new(s: &Setting, v: &Value) -> Self {
         let text = input_text(v);
         let mut e = Editor {
