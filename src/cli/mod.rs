@@ -3,6 +3,8 @@
 //! Every wizard step has a subcommand here built on the same core, so scripts can do what
 //! the wizard does. Exit codes: 0 success, 1 problems found / not done, 2 bad input or usage.
 
+mod customize;
+mod export;
 mod import_args;
 mod validate;
 pub mod wizard;
@@ -36,6 +38,10 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Open the full-screen wizard (the default with no subcommand).
     Wizard(wizard::WizardArgs),
+    /// Print a choices template (every setting, its default and help), or check a choices file.
+    Customize(customize::CustomizeArgs),
+    /// Write the submission bundle (users.csv, customization, report, manifest) to a folder.
+    Export(export::ExportArgs),
     /// Write the blank roster template.
     Template {
         /// Output file (default: stdout).
@@ -61,6 +67,8 @@ pub fn main() -> ExitCode {
         None => wizard::run(wizard::WizardArgs::default()),
         Some(Command::Wizard(args)) => wizard::run(args),
         Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Customize(args)) => customize::run(args),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Template { output }) => template(output),
     }
 }

@@ -8,10 +8,13 @@
 //! [`crate::session::Step`].
 
 pub mod complete;
+pub mod customize;
+pub mod exchange;
 pub mod keys;
 pub mod layout;
 pub mod msg;
 pub mod runtime;
+pub mod setting_form;
 pub mod state;
 pub mod terminal;
 pub mod theme;
