@@ -252,6 +252,7 @@ mod session_export {
                 old: "diego.ramosnorthwind-traders.com".into(),
                 new: "diego.ramos@northwind-traders.com".into(),
             }],
+            id: 0,
         });
         s.history.push(Op::Exclude {
             row: 0,
