@@ -250,9 +250,17 @@ fn large_operations_get_their_own_file_so_later_saves_stay_small() {
     save_atomic(&session, &path).unwrap();
     assert_eq!(Session::load(&path).unwrap().redo.len(), 1);
     assert_eq!(Session::load(&path).unwrap(), session);
+    // A file this session never referred to (say another wizard's) is left alone.
+    let foreign = ops_dir(&path).join("op-42.json");
+    std::fs::write(&foreign, "{}").unwrap();
     session.redo.clear();
     save_atomic(&session, &path).unwrap();
-    assert_eq!(std::fs::read_dir(ops_dir(&path)).unwrap().count(), 0);
+    let left: Vec<_> = std::fs::read_dir(ops_dir(&path))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(left.len(), 1, "only the dropped operation's file went");
+    assert!(foreign.exists());
     assert_eq!(Session::load(&path).unwrap(), session);
 }
 

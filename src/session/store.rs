@@ -139,31 +139,44 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
         customization: &session.customization,
     };
     let bytes = serde_json::to_vec_pretty(&disk).map_err(io::Error::other)?;
+    let before = referenced_ids(path);
     write_atomic(path, &bytes)?;
-    remove_unreferenced(session, path);
+    remove_dropped(&before, session, path);
     Ok(())
 }
 
-/// Deletes operation files the saved session no longer refers to (undone and then replaced).
-fn remove_unreferenced(session: &Session, path: &Path) {
-    let Ok(entries) = fs::read_dir(ops_dir(path)) else {
-        return;
+/// Ids of the operation files a saved `session.json` refers to (none if it cannot be read).
+fn referenced_ids(path: &Path) -> std::collections::HashSet<u64> {
+    let Ok(bytes) = fs::read(path) else {
+        return Default::default();
     };
-    let keep: std::collections::HashSet<String> = session
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Default::default();
+    };
+    ["history", "redo"]
+        .iter()
+        .filter_map(|k| value.get(k).and_then(|v| v.as_array()))
+        .flatten()
+        .filter(|op| op.get("op").and_then(|o| o.as_str()) == Some("cells_file"))
+        .filter_map(|op| op.get("id").and_then(|i| i.as_u64()))
+        .collect()
+}
+
+/// Deletes the files of operations the previous save referred to and this one no longer does
+/// (undone, then replaced by a new change). Files this session never referred to are left alone.
+fn remove_dropped(before: &std::collections::HashSet<u64>, session: &Session, path: &Path) {
+    let now: std::collections::HashSet<u64> = session
         .history
         .iter()
         .chain(&session.redo)
         .filter(|op| is_large(op))
         .filter_map(|op| match op {
-            Op::Cells { id, .. } => Some(format!("op-{id}.json")),
+            Op::Cells { id, .. } => Some(*id),
             _ => None,
         })
         .collect();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("op-") && name.ends_with(".json") && !keep.contains(&name) {
-            let _ = fs::remove_file(e.path());
-        }
+    for id in before.difference(&now) {
+        let _ = fs::remove_file(op_file(path, *id));
     }
 }
 
