@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn parse_accepts_keys_and_titles() {
         assert_eq!(Field::parse("office365_email"), Some(Field::Office365Email));
-        assert_eq!(Field::parse("Salesforce user ID"), Some(Field::SalesforceUserId));
+        assert_eq!(
+            Field::parse("Salesforce user ID"),
+            Some(Field::SalesforceUserId)
+        );
         assert_eq!(Field::parse("FULL-NAME"), Some(Field::FullName));
         assert_eq!(Field::parse("nope"), None);
     }
