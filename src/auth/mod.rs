@@ -9,6 +9,7 @@ pub mod browser;
 pub mod config;
 pub mod credential;
 pub mod error;
+pub mod expect;
 pub mod flow;
 pub mod http;
 pub mod identity;

@@ -3,6 +3,9 @@
 //! Every wizard step has a subcommand here built on the same core, so scripts can do what
 //! the wizard does. Exit codes: 0 success, 1 problems found / not done, 2 bad input or usage.
 
+pub mod authorize;
+pub mod credentials;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -32,6 +35,10 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Authorize Salesforce or Exchange (no provider: open the authorize screen).
+    Authorize(authorize::AuthorizeArgs),
+    /// List, renew or revoke stored authorizations.
+    Credentials(credentials::CredentialsArgs),
 }
 
 /// Entry point of the binary.
@@ -40,5 +47,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         None => ExitCode::SUCCESS,
         Some(Command::Template { .. }) => ExitCode::SUCCESS,
+        Some(Command::Authorize(args)) => authorize::run(args),
+        Some(Command::Credentials(args)) => credentials::run(args),
     }
 }

@@ -1,0 +1,211 @@
+//! The end-user authorize screen (`scc-onboard authorize` with no provider): two cards,
+//! Salesforce and Exchange, each with status, Authorize, Renew and Disconnect.
+//!
+//! `state` is pure (messages in, effects out), `view` draws, and the runtime here runs the
+//! effects on threads that report back as messages.
+
+pub mod keys;
+pub mod state;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+use crate::auth::flow::FlowOptions;
+use crate::auth::{self, Authorized, Cancel, Config, Expected, FlowMode, Provider, TokenStore};
+use crate::tui::terminal::TerminalGuard;
+use state::{App, Effect, Level, Msg};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Runs the screen until the user quits. `expected` comes from a roster, when one was given.
+pub fn run(config: Config, login: Option<String>, expected: Option<Expected>) -> ExitCode {
+    if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("scc-onboard: the authorize screen needs a terminal; without one use `scc-onboard authorize salesforce` and `scc-onboard authorize exchange`");
+        return ExitCode::from(crate::cli::EXIT_USAGE);
+    }
+    let store = match crate::cli::authorize::open_store(&config) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut guard = match TerminalGuard::enter(false) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("scc-onboard: cannot use the terminal: {e}");
+            return ExitCode::from(crate::cli::EXIT_USAGE);
+        }
+    };
+    let mut runtime = Runtime {
+        config: Arc::new(config),
+        store,
+        login,
+        expected,
+        tx: mpsc::channel().0,
+        cancels: HashMap::new(),
+        held: Arc::default(),
+    };
+    let (tx, rx) = mpsc::channel();
+    runtime.tx = tx;
+    let mut app = App::new(runtime.store.name());
+    if let Some(n) = runtime.store.notice() {
+        app.message = Some((Level::Info, n.to_string()));
+    }
+    for e in app.start() {
+        runtime.run(e);
+    }
+    loop {
+        if guard.terminal().draw(|f| view::view(&app, f)).is_err() {
+            break;
+        }
+        let mut msgs = Vec::new();
+        match crossterm::event::poll(Duration::from_millis(50)) {
+            Ok(true) => match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k)) => msgs.extend(keys::map_key(k)),
+                Ok(_) => {}
+                Err(_) => break,
+            },
+            Ok(false) => {}
+            Err(_) => break,
+        }
+        msgs.extend(rx.try_iter());
+        for m in msgs {
+            for e in app.update(m) {
+                runtime.run(e);
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(guard);
+    ExitCode::SUCCESS
+}
+
+struct Runtime {
+    config: Arc<Config>,
+    store: TokenStore,
+    login: Option<String>,
+    expected: Option<Expected>,
+    tx: Sender<Msg>,
+    cancels: HashMap<Provider, Cancel>,
+    /// Authorizations whose identity mismatched, waiting for the user's answer.
+    held: Arc<Mutex<HashMap<Provider, Authorized>>>,
+}
+
+impl Runtime {
+    fn run(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        let store = self.store.clone();
+        let config = self.config.clone();
+        let login = self.login.clone();
+        match effect {
+            Effect::LoadStatus(p) => spawn(move || {
+                let msg = match auth::status(&store, p, login.as_deref()) {
+                    Ok(found) => Msg::Loaded(p, found.map(|c| (c.login, c.issued_at))),
+                    Err(e) => {
+                        let _ = tx.send(Msg::Loaded(p, None));
+                        Msg::Notice(Level::Error, format!("{p}: {e}"))
+                    }
+                };
+                let _ = tx.send(msg);
+            }),
+            Effect::Authorize(p) => {
+                let cancel = Cancel::new();
+                self.cancels.insert(p, cancel.clone());
+                let expected = self.expected.clone();
+                let held = self.held.clone();
+                spawn(move || {
+                    let options = FlowOptions {
+                        mode: FlowMode::Browser,
+                        open_browser: true,
+                        login_hint: login,
+                        cancel,
+                    };
+                    let ptx = tx.clone();
+                    let result = auth::authorize(&config, p, &options, &mut |pr| {
+                        let _ = ptx.send(Msg::Progress(p, pr));
+                    });
+                    let msg = match result {
+                        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                        Ok(a) => {
+                            let m = expected.map(|x| x.check(&a.identity)).unwrap_or_default();
+                            if m.is_empty() {
+                                store_done(&store, a)
+                            } else {
+                                held.lock().unwrap_or_else(|e| e.into_inner()).insert(p, a);
+                                Msg::Mismatched(p, m)
+                            }
+                        }
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::ResolveMismatch(p, keep) => {
+                let held = self
+                    .held
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&p);
+                spawn(move || {
+                    let msg = match (held, keep) {
+                        (Some(a), true) => store_done(&store, a),
+                        _ => Msg::Done(p, Ok(format!("{p}: nothing was stored."))),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::Renew(p) => spawn(move || {
+                let msg = match auth::renew(&config, &store, p, login.as_deref()) {
+                    Ok(a) => Msg::Done(p, Ok(format!("{p}: renewed for {}.", a.identity.login))),
+                    Err(auth::AuthError::Provider { error, .. }) if error == "invalid_grant" => Msg::Done(
+                        p,
+                        Err(format!("{p}: the stored authorization has expired; press a to sign in again.")),
+                    ),
+                    Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                };
+                let _ = tx.send(msg);
+            }),
+            Effect::Disconnect(p) => spawn(move || {
+                let msg = match auth::revoke(&config, &store, p, login.as_deref()) {
+                    Ok(r) => Msg::Done(
+                        p,
+                        Ok(match r.note {
+                            Some(n) => format!("{p}: disconnected {}. {n}", r.login),
+                            None => format!("{p}: disconnected {} and revoked at {p}.", r.login),
+                        }),
+                    ),
+                    Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                };
+                let _ = tx.send(msg);
+            }),
+            Effect::Copy(text) => {
+                let mut err = std::io::stderr();
+                let _ = err.write_all(auth::browser::osc52(&text).as_bytes());
+                let _ = err.flush();
+            }
+            Effect::Cancel(p) => {
+                if let Some(c) = self.cancels.get(&p) {
+                    c.cancel();
+                }
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+fn store_done(store: &TokenStore, a: Authorized) -> Msg {
+    let p = a.identity.provider;
+    let login = a.identity.login.clone();
+    match store.save(&a.credential) {
+        Ok(()) => Msg::Done(p, Ok(format!("{p}: authorized as {login}."))),
+        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+    }
+}
+
+fn spawn(f: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(f);
+}
