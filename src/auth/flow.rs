@@ -640,7 +640,14 @@ pub fn renew(
     let oauth = client(&s)?;
     let mut request = oauth.exchange_refresh_token(&stored.refresh_token);
     if provider == Provider::Exchange {
-        request = request.add_scopes(s.scopes.iter().cloned().map(Scope::new));
+        // Microsoft wants the scopes again; offline_access is implied by the refresh token.
+        request = request.add_scopes(
+            s.scopes
+                .iter()
+                .filter(|sc| *sc != "offline_access")
+                .cloned()
+                .map(Scope::new),
+        );
     }
     let tokens = request.request(&http).map_err(token_error)?;
     let authorized = to_authorized(config, provider, &http, &tokens, Some(&stored))?;
