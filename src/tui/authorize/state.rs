@@ -297,6 +297,8 @@ impl App {
                 {
                     self.pending = None;
                 }
+                // Not busy any more; the card shows the keyring's answer once it arrives.
+                self.card_mut(p).status = Status::Loading;
                 self.message = Some(match result {
                     Ok(text) => (Level::Info, text),
                     Err(text) => (Level::Error, text),

@@ -1,0 +1,218 @@
+//! The end-user authorize screen in a real terminal (tmux): authorize both providers through
+//! the browser stand-in, disconnect one, quit; then check the keyring and scan for leaks.
+//! Run inside scripts/test-in-session.sh.
+
+mod support;
+
+use scc_onboard::auth::{Provider, TokenStore};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use support::*;
+
+struct Tmux {
+    socket: String,
+    env: Vec<(String, String)>,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-L").arg(&self.socket);
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c.env_remove("TMUX")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        c
+    }
+
+    fn capture(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", "auth"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let st = self
+            .cmd()
+            .args(["send-keys", "-t", "auth"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    /// Polls the screen until `pred` holds and no card is busy (deadline 60 s).
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let screen = self.capture();
+            let settled = !screen.contains("Working") && !screen.contains("Reading the keyring");
+            if settled && pred(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane_dead_status(&self) -> Option<i32> {
+        let out = self
+            .cmd()
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                "auth",
+                "#{pane_dead} #{pane_dead_status}",
+            ])
+            .output()
+            .unwrap();
+        let s = String::from_utf8_lossy(&out.stdout);
+        let mut it = s.split_whitespace();
+        match (it.next(), it.next()) {
+            (Some("1"), Some(code)) => code.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+#[test]
+fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
+    let _k = keyring_lock();
+    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
+    for c in store.list().unwrap() {
+        store.delete(c.provider, &c.login).unwrap();
+    }
+    let port = free_port();
+    let sf = salesforce(port);
+    let ms = microsoft();
+    let sb = Sandbox::new(&config_toml(
+        Some((&sf, port)),
+        Some(&ms),
+        "secret-service",
+        60,
+    ));
+    let conf = sb.dir.path().join("tmux.conf");
+    std::fs::write(&conf, "set -g remain-on-exit on\nset -g status off\n").unwrap();
+    let mut env: Vec<(String, String)> =
+        sb.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    env.push(("TMUX_TMPDIR".into(), sb.env["TMPDIR"].clone()));
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let tmux = Tmux {
+        socket: format!("scc-auth-e2e-{}", std::process::id()),
+        env,
+    };
+    // The Exchange sign-in uses another account than Salesforce's: the stand-in reads
+    // STANDIN_LOGIN per launch, so the session's environment decides it; both use jane here.
+    let command = format!(
+        "{} authorize --config {}",
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        sb.config.display()
+    );
+    let st = tmux
+        .cmd()
+        .arg("-f")
+        .arg(&conf)
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            "auth",
+            "-x",
+            "110",
+            "-y",
+            "32",
+            &command,
+        ])
+        .status()
+        .unwrap();
+    assert!(st.success(), "tmux could not start");
+
+    tmux.wait_for("both cards loaded", |s| {
+        s.matches("Not authorized").count() == 2
+    });
+    tmux.keys(&["a"]);
+    let screen = tmux.wait_for("Salesforce authorized", |s| {
+        s.contains("as jane@example.com")
+    });
+    assert!(
+        screen.contains("Salesforce: authorized as jane@example.com"),
+        "{screen}"
+    );
+    sb.keep_text(screen);
+
+    tmux.keys(&["Right", "a"]);
+    let screen = tmux.wait_for("Exchange authorized", |s| {
+        s.contains("Exchange: authorized as jane@example.com")
+    });
+    assert!(!screen.contains("Not authorized"), "{screen}");
+    sb.keep_text(screen);
+
+    // Both are in the real keyring now.
+    assert!(store
+        .load(Provider::Salesforce, "jane@example.com")
+        .unwrap()
+        .is_some());
+    assert!(store
+        .load(Provider::Exchange, "jane@example.com")
+        .unwrap()
+        .is_some());
+
+    // Renew Exchange, then disconnect it (with confirmation).
+    tmux.keys(&["r"]);
+    sb.keep_text(tmux.wait_for("renewed", |s| {
+        s.contains("Exchange: renewed for jane@example.com")
+    }));
+    tmux.keys(&["d"]);
+    tmux.wait_for("confirmation", |s| s.contains("Disconnect Exchange?"));
+    sb.keep_text(tmux.capture());
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("disconnected", |s| {
+        s.contains("Exchange: disconnected jane@example.com") && s.contains("Not authorized")
+    });
+    sb.keep_text(screen);
+    assert!(store
+        .load(Provider::Exchange, "jane@example.com")
+        .unwrap()
+        .is_none());
+    assert!(store
+        .load(Provider::Salesforce, "jane@example.com")
+        .unwrap()
+        .is_some());
+
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        if let Some(c) = tmux.pane_dead_status() {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "the screen did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, 0);
+    // The terminal was restored: the alternate screen is gone.
+    let after = tmux.capture();
+    assert!(!after.contains("authorize SmartCloud Connect"), "{after}");
+    sb.keep_text(after);
+
+    let mut secrets = sf.secrets();
+    secrets.extend(ms.secrets());
+    sb.assert_no_leaks(&secrets, &[]);
+    store
+        .delete(Provider::Salesforce, "jane@example.com")
+        .unwrap();
+}
