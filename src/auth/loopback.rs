@@ -223,3 +223,72 @@ fn respond(stream: &mut TcpStream, status: u16, title: &str, text: &str) {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn get(port: u16, target: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn ignores_other_paths_then_takes_the_callback_with_matching_state() {
+        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
+        let port = oauth2::url::Url::parse(l.redirect_uri())
+            .unwrap()
+            .port()
+            .unwrap();
+        let t = std::thread::spawn(move || {
+            let other = get(port, "/favicon.ico");
+            let ok = get(port, "/cb?code=abc&state=s1");
+            (other, ok)
+        });
+        let code = l
+            .wait("s1", Duration::from_secs(20), &Cancel::new())
+            .unwrap();
+        assert_eq!(code, "abc");
+        let (other, ok) = t.join().unwrap();
+        assert!(other.starts_with("HTTP/1.1 404"));
+        assert!(ok.starts_with("HTTP/1.1 200") && ok.contains("close this tab"));
+    }
+
+    #[test]
+    fn cancel_stops_the_wait() {
+        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
+        let c = Cancel::new();
+        c.cancel();
+        assert!(matches!(
+            l.wait("s", Duration::from_secs(20), &c),
+            Err(AuthError::Cancelled)
+        ));
+    }
+
+    #[test]
+    fn provider_errors_are_reported_after_the_state_check() {
+        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
+        let port = oauth2::url::Url::parse(l.redirect_uri())
+            .unwrap()
+            .port()
+            .unwrap();
+        let t = std::thread::spawn(move || {
+            get(
+                port,
+                "/cb?error=server_error&error_description=down&state=s1",
+            )
+        });
+        let err = l
+            .wait("s1", Duration::from_secs(20), &Cancel::new())
+            .unwrap_err();
+        assert!(
+            matches!(err, AuthError::Provider { ref error, .. } if error == "server_error"),
+            "{err}"
+        );
+        assert!(t.join().unwrap().starts_with("HTTP/1.1 400"));
+    }
+}
