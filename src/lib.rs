@@ -5,5 +5,6 @@
 
 pub mod auth;
 pub mod cli;
+pub mod fsutil;
 pub mod roster;
 pub mod tui;

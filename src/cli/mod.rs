@@ -5,6 +5,10 @@
 
 pub mod authorize;
 pub mod credentials;
+mod import_args;
+mod validate;
+
+pub use import_args::ImportArgs;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +33,8 @@ pub struct Cli {
 /// The subcommands; with none, the wizard opens.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Check a roster: every problem with line, column and suggested fix.
+    Validate(validate::ValidateArgs),
     /// Write the blank roster template.
     Template {
         /// Output file (default: stdout).
@@ -43,11 +49,38 @@ pub enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match cli.command {
         None => ExitCode::SUCCESS,
-        Some(Command::Template { .. }) => ExitCode::SUCCESS,
+        Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Template { output }) => template(output),
         Some(Command::Authorize(args)) => authorize::run(args),
         Some(Command::Credentials(args)) => credentials::run(args),
+    }
+}
+
+fn template(output: Option<std::path::PathBuf>) -> ExitCode {
+    let bytes = crate::roster::export::template();
+    let res = match &output {
+        Some(p) => crate::fsutil::write_atomic(p, |w| w.write_all(&bytes)),
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes),
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let target = output.map_or("stdout".into(), |p| p.display().to_string());
+            eprintln!("scc-onboard: cannot write {target}: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }

@@ -1,7 +1,19 @@
 //! The roster: import, validation, editing and export of the user list.
 
+pub mod dupkey;
+pub mod editable;
+pub mod export;
 mod field;
 mod finding;
+mod firstseen;
+pub mod fix;
+pub mod import;
+mod record;
+pub mod rules;
+pub mod scan;
+pub mod synth;
 
+pub use editable::{CellChange, Counts, Roster};
 pub use field::Field;
 pub use finding::{Code, Finding, Severity};
+pub use record::Record;

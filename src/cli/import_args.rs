@@ -1,0 +1,51 @@
+//! Import options shared by every command that reads a roster.
+
+use crate::roster::import::{delimiter, Encoding, ImportOptions};
+use crate::roster::Field;
+use clap::Args;
+
+/// `--encoding`, `--delimiter` and `--column` overrides.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ImportArgs {
+    /// Force the input encoding: utf-8, utf-8-bom, utf-16le, utf-16be, windows-1252
+    /// (default: detected).
+    #[arg(long, value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+    /// Force the delimiter: , ; | tab (default: detected).
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Map a field to a header, e.g. --column salesforce_user_id="SF ID". Repeatable.
+    #[arg(long = "column", value_name = "FIELD=HEADER", value_parser = parse_column)]
+    pub columns: Vec<(Field, String)>,
+}
+
+impl ImportArgs {
+    pub fn options(&self) -> ImportOptions {
+        ImportOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+fn parse_encoding(s: &str) -> Result<Encoding, String> {
+    Encoding::parse(s).ok_or_else(|| {
+        format!("unknown encoding '{s}'; use utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252")
+    })
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    delimiter::parse(s).ok_or_else(|| format!("unknown delimiter '{s}'; use , ; | or tab"))
+}
+
+fn parse_column(s: &str) -> Result<(Field, String), String> {
+    let (f, h) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}' is not FIELD=HEADER"))?;
+    let field = Field::parse(f).ok_or_else(|| {
+        let keys: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
+        format!("unknown field '{f}'; fields: {}", keys.join(", "))
+    })?;
+    Ok((field, h.to_string()))
+}

@@ -1,0 +1,334 @@
+//! `scc-onboard validate`: report every problem in a roster; optionally fix and export it.
+
+use super::import_args::ImportArgs;
+use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use crate::fsutil::write_atomic;
+use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
+use crate::roster::import::{delimiter, import_path, Detected};
+use crate::roster::scan::{scan_path, RowFinding};
+use crate::roster::{fix, Field, Roster, Severity};
+use clap::Args;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `validate`.
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// The roster CSV to check.
+    pub roster: PathBuf,
+    /// Print one JSON document instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Apply every suggested fix before writing the output (needs -o).
+    #[arg(long, requires = "output")]
+    pub fix: bool,
+    /// Write the submission CSV (rows free of errors) to this file.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Write the output without a UTF-8 byte-order mark (for tools rather than Excel).
+    #[arg(long, requires = "output")]
+    pub no_bom: bool,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
+
+/// What the written output contains.
+struct Written {
+    path: PathBuf,
+    cells_fixed: usize,
+    summary: ExportSummary,
+    lines: Vec<u64>,
+}
+
+pub fn run(args: ValidateArgs) -> ExitCode {
+    let opts = args.import.options();
+    let (detected, rows, findings, written) = if let Some(out) = &args.output {
+        match fix_and_export(&args, out) {
+            Ok(x) => x,
+            Err(e) => return fail(&e),
+        }
+    } else {
+        match scan_path(&args.roster, &opts) {
+            Ok(r) => (r.detected, r.rows, r.findings, None),
+            Err(e) => return fail(&e.to_string()),
+        }
+    };
+    let errors = findings
+        .iter()
+        .filter(|f| f.finding.severity() == Severity::Error)
+        .count();
+    let mut stdout = std::io::stdout().lock();
+    let res = if args.json {
+        let doc = json_report(&args.roster, &detected, rows, &findings, written.as_ref());
+        writeln!(stdout, "{doc}")
+    } else {
+        let color = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        human_report(
+            &mut stdout,
+            &args.roster,
+            &detected,
+            rows,
+            &findings,
+            written.as_ref(),
+            color,
+        )
+    };
+    if let Err(e) = res {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(&format!("cannot write the report: {e}"));
+        }
+    }
+    if errors > 0 {
+        ExitCode::from(EXIT_PROBLEMS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("scc-onboard: {msg}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+type Outcome = (Detected, usize, Vec<RowFinding>, Option<Written>);
+
+/// Loads the roster for editing, applies fixes if asked, writes the submission CSV and
+/// reports the findings that remain.
+fn fix_and_export(args: &ValidateArgs, out: &Path) -> Result<Outcome, String> {
+    let imported = import_path(&args.roster, &args.import.options()).map_err(|e| e.to_string())?;
+    let detected = imported.detected.clone();
+    let mut roster = Roster::from_imported(imported);
+    let cells_fixed = if args.fix {
+        fix::apply_all_fixes(&mut roster)
+    } else {
+        0
+    };
+    let opts = CsvOptions { bom: !args.no_bom };
+    let summary = write_atomic(out, |w| write_submission_csv(&roster, w, &opts))
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let mut findings = Vec::new();
+    for row in 0..roster.len() {
+        let rec = roster.record(row);
+        for f in roster.findings(row) {
+            findings.push(RowFinding {
+                row,
+                line: rec.line,
+                value: f
+                    .field
+                    .map(|fl| rec.cell(fl).to_string())
+                    .unwrap_or_default(),
+                finding: f.clone(),
+            });
+        }
+    }
+    let lines = summary
+        .left_out
+        .iter()
+        .map(|&r| roster.record(r).line)
+        .collect();
+    let written = Written {
+        path: out.to_path_buf(),
+        cells_fixed,
+        summary,
+        lines,
+    };
+    Ok((detected, roster.len(), findings, Some(written)))
+}
+
+fn delimiter_text(d: u8) -> String {
+    if d == b'\t' {
+        "\t".into()
+    } else {
+        (d as char).to_string()
+    }
+}
+
+fn summary_json(findings: &[RowFinding]) -> Value {
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut errors, mut warnings) = (0, 0);
+    let mut error_rows = std::collections::BTreeSet::new();
+    let mut warning_rows = std::collections::BTreeSet::new();
+    for f in findings {
+        *by_code.entry(f.finding.code.as_str()).or_default() += 1;
+        match f.finding.severity() {
+            Severity::Error => {
+                errors += 1;
+                error_rows.insert(f.row);
+            }
+            Severity::Warning => {
+                warnings += 1;
+                warning_rows.insert(f.row);
+            }
+        }
+    }
+    json!({
+        "errors": errors,
+        "warnings": warnings,
+        "rows_with_errors": error_rows.len(),
+        "rows_with_warnings": warning_rows.len(),
+        "by_code": by_code,
+    })
+}
+
+fn json_report(
+    file: &Path,
+    d: &Detected,
+    rows: usize,
+    findings: &[RowFinding],
+    written: Option<&Written>,
+) -> Value {
+    let columns: BTreeMap<&str, Option<&str>> = Field::ALL
+        .iter()
+        .map(|f| (f.key(), d.header_for(*f)))
+        .collect();
+    let list: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "line": f.line,
+                "row": f.row + 1,
+                "column": f.finding.field.map(Field::key),
+                "code": f.finding.code.as_str(),
+                "severity": f.finding.severity().as_str(),
+                "message": f.finding.message,
+                "value": f.value,
+                "fix": f.finding.fix,
+            })
+        })
+        .collect();
+    let mut doc = json!({
+        "file": file.display().to_string(),
+        "encoding": d.encoding.name(),
+        "delimiter": delimiter_text(d.delimiter),
+        "columns": columns,
+        "rows": rows,
+        "findings": list,
+        "summary": summary_json(findings),
+    });
+    if let Some(w) = written {
+        doc["output"] = json!({
+            "path": w.path.display().to_string(),
+            "rows_written": w.summary.written,
+            "cells_fixed": w.cells_fixed,
+            "left_out": w.summary.left_out.iter().zip(&w.lines)
+                .map(|(r, l)| json!({"row": r + 1, "line": l})).collect::<Vec<_>>(),
+        });
+    }
+    doc
+}
+
+fn paint(color: bool, code: &str, text: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn human_report(
+    out: &mut impl Write,
+    file: &Path,
+    d: &Detected,
+    rows: usize,
+    findings: &[RowFinding],
+    written: Option<&Written>,
+    color: bool,
+) -> std::io::Result<()> {
+    let how = |detected: bool| if detected { "detected" } else { "as told" };
+    writeln!(
+        out,
+        "{}: {} ({}), {} ({}), {rows} rows",
+        file.display(),
+        d.encoding,
+        how(d.encoding_detected),
+        delimiter::name(d.delimiter),
+        how(d.delimiter_detected)
+    )?;
+    for f in Field::ALL {
+        if let Some(h) = d.header_for(f) {
+            if h != f.title() {
+                writeln!(out, "  {} ← column \"{h}\"", f.title())?;
+            }
+        }
+    }
+    let mut last_line = None;
+    for f in findings {
+        if last_line != Some(f.line) {
+            writeln!(out, "line {} (row {})", f.line, f.row + 1)?;
+            last_line = Some(f.line);
+        }
+        let at = match f.finding.field.and_then(|fl| d.mapping[fl.index()]) {
+            Some(col) => format!("{}:{}", f.line, col + 1),
+            None => f.line.to_string(),
+        };
+        let sev = match f.finding.severity() {
+            Severity::Error => paint(color, "31;1", "error  "),
+            Severity::Warning => paint(color, "33", "warning"),
+        };
+        let what = f
+            .finding
+            .field
+            .map(|fl| format!("{}: ", fl.title()))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {at:<9} {sev} {:<22} {what}{}",
+            f.finding.code.as_str(),
+            f.finding.message
+        )?;
+        if f.finding.field.is_some() {
+            let shown = if f.value.chars().count() > 80 {
+                format!("{}…", f.value.chars().take(80).collect::<String>())
+            } else {
+                f.value.clone()
+            };
+            let mut detail = format!("value {:?}", shown);
+            if let Some(fix) = &f.finding.fix {
+                detail.push_str(&format!("  → fix {fix:?}"));
+            }
+            writeln!(out, "  {:<9} {}", "", paint(color, "2", &detail))?;
+        }
+    }
+    let s = summary_json(findings);
+    let (errors, warnings) = (
+        s["errors"].as_u64().unwrap_or(0),
+        s["warnings"].as_u64().unwrap_or(0),
+    );
+    let rows_err = s["rows_with_errors"].as_u64().unwrap_or(0);
+    if let Some(w) = written {
+        writeln!(
+            out,
+            "wrote {} rows to {}{}",
+            w.summary.written,
+            w.path.display(),
+            if w.cells_fixed > 0 {
+                format!(" after fixing {} cells", w.cells_fixed)
+            } else {
+                String::new()
+            }
+        )?;
+        if !w.lines.is_empty() {
+            let lines: Vec<String> = w.lines.iter().map(u64::to_string).collect();
+            writeln!(
+                out,
+                "left out {} rows with errors: lines {}",
+                lines.len(),
+                lines.join(", ")
+            )?;
+        }
+    }
+    let verdict = if errors > 0 {
+        paint(color, "31;1", "✗")
+    } else {
+        paint(color, "32;1", "✓")
+    };
+    writeln!(
+        out,
+        "{verdict} {errors} errors, {warnings} warnings in {rows} rows ({rows_err} rows with errors){}",
+        if errors > 0 && written.is_none() { "; fix them, or run with --fix -o OUT.csv to apply the suggested fixes" } else { "" }
+    )
+}

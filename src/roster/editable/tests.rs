@@ -1,0 +1,160 @@
+use super::*;
+use crate::roster::rules::sfid::to_18;
+
+fn rec(line: u64, name: &str, sfl: &str, id: &str, ol: &str, oe: &str) -> Record {
+    Record::new(line, [name, sfl, id, ol, oe].map(String::from))
+}
+
+fn clean(i: u32) -> Record {
+    let id = to_18(&format!("005Hs0000{:06}", i));
+    rec(
+        u64::from(i) + 2,
+        &format!("User {i}"),
+        &format!("u{i}@acme.com"),
+        &id,
+        &format!("u{i}@acme.onmicrosoft.com"),
+        &format!("u{i}@acme.com"),
+    )
+}
+
+fn codes(r: &Roster, row: usize) -> Vec<Code> {
+    r.findings(row).iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn clean_rows_have_no_findings() {
+    let r = Roster::from_records((0..50).map(clean).collect());
+    assert!((0..50).all(|i| r.findings(i).is_empty()));
+    assert_eq!(r.counts().included, 50);
+    assert!(!r.has_errors());
+}
+
+#[test]
+fn later_duplicates_name_the_first_line() {
+    let mut rows: Vec<Record> = (0..3).map(clean).collect();
+    rows[2].cells[1] = "U0@ACME.com".into();
+    let r = Roster::from_records(rows);
+    assert!(
+        r.findings(0).is_empty(),
+        "the first occurrence is not flagged"
+    );
+    let f = &r.findings(2)[0];
+    assert_eq!(f.code, Code::DupSfLogin);
+    assert_eq!(f.first_row, Some(0));
+    assert!(f.message.contains("line 2"), "{}", f.message);
+}
+
+#[test]
+fn fifteen_and_eighteen_char_ids_are_the_same_id() {
+    let mut rows: Vec<Record> = (0..2).map(clean).collect();
+    rows[1].cells[2] = rows[0].cells[2][..15].to_string();
+    let r = Roster::from_records(rows);
+    assert_eq!(codes(&r, 1), vec![Code::Sfid15, Code::DupSfid]);
+}
+
+#[test]
+fn editing_away_a_duplicate_updates_both_rows_and_counts() {
+    let mut rows: Vec<Record> = (0..4).map(clean).collect();
+    rows[3].cells[3] = rows[1].cells[3].clone();
+    let mut r = Roster::from_records(rows);
+    assert_eq!(codes(&r, 3), vec![Code::DupO365Login]);
+    assert_eq!(r.counts().rows_with_errors, 1);
+    let change = r.set_cell(3, Field::Office365Login, "new@acme.com".into());
+    assert_eq!(change.old, r.cell(1, Field::Office365Login));
+    assert!(change.affected.contains(&3) && change.affected.contains(&1));
+    assert!(r.findings(3).is_empty());
+    assert_eq!(r.counts().rows_with_errors, 0);
+    assert!(r.counts().per_code.is_empty());
+}
+
+#[test]
+fn editing_the_first_occurrence_moves_the_blame() {
+    let mut rows: Vec<Record> = (0..4).map(clean).collect();
+    for i in [2, 3] {
+        rows[i].cells[1] = rows[0].cells[1].clone();
+    }
+    let mut r = Roster::from_records(rows);
+    assert_eq!(r.findings(3)[0].first_row, Some(0));
+    r.set_cell(0, Field::SalesforceLogin, "other@acme.com".into());
+    assert!(r.findings(2).is_empty(), "row 2 is now the first");
+    assert_eq!(r.findings(3)[0].first_row, Some(2));
+    // and back again
+    r.set_cell(0, Field::SalesforceLogin, "u0@acme.com".into());
+    assert_eq!(r.findings(2)[0].first_row, Some(0));
+    assert_eq!(r.counts().per_code[&Code::DupSfLogin], 2);
+}
+
+#[test]
+fn excluded_rows_leave_counts_and_duplicate_detection() {
+    let mut rows: Vec<Record> = (0..3).map(clean).collect();
+    rows[1].cells[1] = rows[0].cells[1].clone();
+    rows[2].cells[0] = String::new();
+    let mut r = Roster::from_records(rows);
+    assert_eq!(r.counts().rows_with_errors, 2);
+    r.set_excluded(0, true);
+    assert!(r.findings(1).is_empty(), "its twin is excluded");
+    r.set_excluded(2, true);
+    assert_eq!(r.counts().rows_with_errors, 0);
+    assert_eq!((r.counts().included, r.counts().excluded), (1, 2));
+    assert!(!r.has_errors());
+    assert_eq!(codes(&r, 2), vec![Code::MissingValue], "still shown");
+    r.set_excluded(0, false);
+    assert_eq!(codes(&r, 1), vec![Code::DupSfLogin]);
+    assert_eq!(r.counts().rows_with_errors, 1);
+}
+
+#[test]
+fn wrong_field_count_needs_the_header_length() {
+    let mut short = clean(0);
+    short.field_count = 4;
+    let mut r = Roster::new();
+    r.set_header_len(5);
+    r.extend(vec![short, clean(1)]);
+    assert_eq!(codes(&r, 0), vec![Code::WrongFieldCount]);
+    assert!(r.findings(0)[0].field.is_none());
+}
+
+#[test]
+fn navigation_finds_problems_and_wraps() {
+    let mut rows: Vec<Record> = (0..10).map(clean).collect();
+    rows[3].cells[0] = " padded".into();
+    rows[7].cells[4] = "broken".into();
+    let r = Roster::from_records(rows);
+    assert_eq!(r.next_problem(0, true, None), Some(3));
+    assert_eq!(r.next_problem(3, true, None), Some(7));
+    assert_eq!(r.next_problem(7, true, None), Some(3));
+    assert_eq!(r.next_problem(3, false, None), Some(7));
+    assert_eq!(r.next_problem(0, true, Some(Severity::Error)), Some(7));
+    assert_eq!(r.rows_with_code(Code::SurroundingWhitespace), vec![3]);
+    assert_eq!(r.problem_rows().collect::<Vec<_>>(), vec![3, 7]);
+}
+
+/// Edits in any order leave the same findings as validating the final state from scratch.
+#[test]
+fn incremental_equals_from_scratch() {
+    let mut rows: Vec<Record> = (0..30).map(clean).collect();
+    let mut r = Roster::from_records(rows.clone());
+    let values = ["u1@acme.com", "u2@acme.com", "U1@acme.com", "", "x"];
+    for step in 0..200usize {
+        let row = (step * 7) % 30;
+        let field = Field::ALL[(step * 3) % 5];
+        let v = values[step % values.len()].to_string();
+        r.set_cell(row, field, v.clone());
+        rows[row].cells[field.index()] = v;
+        if step % 11 == 0 {
+            let ex = !r.is_excluded(row);
+            r.set_excluded(row, ex);
+        }
+    }
+    let mut fresh = Roster::new();
+    fresh.extend(rows);
+    for row in 0..30 {
+        if r.is_excluded(row) {
+            fresh.set_excluded(row, true);
+        }
+    }
+    for row in 0..30 {
+        assert_eq!(r.findings(row), fresh.findings(row), "row {row}");
+    }
+    assert_eq!(r.counts(), fresh.counts());
+}

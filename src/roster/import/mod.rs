@@ -1,0 +1,336 @@
+//! Importing whatever CSV the admin has: encoding, delimiter and header detection, then records.
+//!
+//! Detection runs once on the whole file's bytes; records are read in batches so a large file
+//! can load behind a progress gauge ([`Importer::read_batch`]).
+
+pub mod delimiter;
+pub mod encoding;
+pub mod headers;
+
+pub use encoding::Encoding;
+
+use super::{Field, Record};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// What the admin may force instead of detection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    pub encoding: Option<Encoding>,
+    pub delimiter: Option<u8>,
+    /// `(field, header)` overrides of the header mapping.
+    pub columns: Vec<(Field, String)>,
+}
+
+/// What import found (or was told) about the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detected {
+    pub encoding: Encoding,
+    pub encoding_detected: bool,
+    pub delimiter: u8,
+    pub delimiter_detected: bool,
+    /// The header row as read.
+    pub headers: Vec<String>,
+    /// For each field (by [`Field::index`]), the index of its header.
+    pub mapping: [Option<usize>; 5],
+}
+
+impl Detected {
+    /// The header mapped to `field`.
+    pub fn header_for(&self, field: Field) -> Option<&str> {
+        self.mapping[field.index()].map(|i| self.headers[i].as_str())
+    }
+}
+
+/// Why a file cannot be imported at all. Problems with single rows are findings instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}the file is empty; export the roster again from the spreadsheet", at(.0))]
+    Empty(Option<PathBuf>),
+    #[error("{}this is a binary file, not CSV text; in Excel use File › Save As › CSV UTF-8", at(.0))]
+    Binary(Option<PathBuf>),
+    #[error("{}line 1 has no comma, semicolon, tab or pipe, so this is not delimited text; save it as CSV or pass --delimiter", at(.0))]
+    NotDelimited(Option<PathBuf>),
+    #[error("{}no column for {}; headers found: {}. Rename a header or pass --column FIELD=HEADER (e.g. --column {}=\"{}\")",
+        at(.path), list_fields(.missing), list_headers(.found), .missing[0].key(), .missing[0].title())]
+    MissingFields {
+        path: Option<PathBuf>,
+        missing: Vec<Field>,
+        found: Vec<String>,
+    },
+    #[error("{}--column {}: no header \"{header}\"; headers found: {}", at(.path), .field.key(), list_headers(.found))]
+    UnknownHeader {
+        path: Option<PathBuf>,
+        field: Field,
+        header: String,
+        found: Vec<String>,
+    },
+    #[error("{}line {line}: {message}", at(.path))]
+    Csv {
+        path: Option<PathBuf>,
+        line: u64,
+        message: String,
+    },
+}
+
+fn at(path: &Option<PathBuf>) -> String {
+    path.as_ref()
+        .map(|p| format!("{}: ", p.display()))
+        .unwrap_or_default()
+}
+
+fn list_fields(fs: &[Field]) -> String {
+    fs.iter().map(|f| f.title()).collect::<Vec<_>>().join(", ")
+}
+
+fn list_headers(hs: &[String]) -> String {
+    if hs.is_empty() {
+        return "(none)".into();
+    }
+    hs.iter()
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl ImportError {
+    /// The same error, naming the file it came from.
+    pub fn in_file(mut self, p: &Path) -> Self {
+        let slot = match &mut self {
+            ImportError::Empty(path)
+            | ImportError::Binary(path)
+            | ImportError::NotDelimited(path) => path,
+            ImportError::MissingFields { path, .. }
+            | ImportError::UnknownHeader { path, .. }
+            | ImportError::Csv { path, .. } => path,
+            ImportError::Io { .. } => return self,
+        };
+        *slot = Some(p.to_path_buf());
+        self
+    }
+}
+
+/// A whole file, imported.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub detected: Detected,
+    pub records: Vec<Record>,
+}
+
+/// Reads records in batches from a file already in memory.
+pub struct Importer {
+    detected: Detected,
+    reader: csv::Reader<Cursor<Vec<u8>>>,
+    record: csv::StringRecord,
+    total: u64,
+    /// Line counting state: `line` is the line at byte offset `offset` of the text.
+    /// (The csv crate's own line count lags a line after CRLF terminators.)
+    offset: usize,
+    line: u64,
+}
+
+/// Sniffs encoding and delimiter, decodes, and splits off the header.
+pub(crate) fn prepare(
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+) -> Result<(Detected, String), ImportError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty(None));
+    }
+    let encoding = opts.encoding.unwrap_or_else(|| encoding::detect(&bytes));
+    let utf16 = matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
+    let sample = &bytes[..bytes.len().min(8192)];
+    if !utf16 && sample.contains(&0) {
+        return Err(ImportError::Binary(None));
+    }
+    let text = encoding::decode_owned(bytes, encoding);
+    if text
+        .chars()
+        .take(4096)
+        .filter(|&c| c == '\u{FFFD}' || c == '\0')
+        .count()
+        > 16
+    {
+        return Err(ImportError::Binary(None));
+    }
+    let delimiter = match opts.delimiter {
+        Some(d) => d,
+        None => delimiter::detect(&text).ok_or(ImportError::NotDelimited(None))?,
+    };
+    let mut reader = csv_reader(Cursor::new(text.as_bytes()), delimiter);
+    let mut header = csv::StringRecord::new();
+    let has_header = reader.read_record(&mut header).map_err(csv_error)?;
+    if !has_header {
+        return Err(ImportError::Empty(None));
+    }
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let mut mapping = headers::map_headers(&headers);
+    for (field, wanted) in &opts.columns {
+        let idx =
+            headers::find_header(&headers, wanted).ok_or_else(|| ImportError::UnknownHeader {
+                path: None,
+                field: *field,
+                header: wanted.clone(),
+                found: headers.clone(),
+            })?;
+        // An override takes the header away from whichever field had it.
+        for m in mapping.iter_mut() {
+            if *m == Some(idx) {
+                *m = None;
+            }
+        }
+        mapping[field.index()] = Some(idx);
+    }
+    let missing: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| mapping[f.index()].is_none())
+        .collect();
+    if !missing.is_empty() {
+        if headers.len() < 2 && opts.delimiter.is_none() {
+            return Err(ImportError::NotDelimited(None));
+        }
+        return Err(ImportError::MissingFields {
+            path: None,
+            missing,
+            found: headers,
+        });
+    }
+    let detected = Detected {
+        encoding,
+        encoding_detected: opts.encoding.is_none(),
+        delimiter,
+        delimiter_detected: opts.delimiter.is_none(),
+        headers,
+        mapping,
+    };
+    Ok((detected, text))
+}
+
+fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(r)
+}
+
+fn csv_error(e: csv::Error) -> ImportError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    ImportError::Csv {
+        path: None,
+        line,
+        message: e.to_string(),
+    }
+}
+
+impl Importer {
+    /// Detects encoding, delimiter and headers; reads no records yet.
+    pub fn new(bytes: Vec<u8>, opts: &ImportOptions) -> Result<Importer, ImportError> {
+        let (detected, text) = prepare(bytes, opts)?;
+        let total = text.len() as u64;
+        let mut reader = csv_reader(Cursor::new(text.into_bytes()), detected.delimiter);
+        // Skip the header again; `prepare` already read it.
+        let mut record = csv::StringRecord::new();
+        reader.read_record(&mut record).map_err(csv_error)?;
+        Ok(Importer {
+            detected,
+            reader,
+            record,
+            total,
+            offset: 0,
+            line: 1,
+        })
+    }
+
+    pub fn detected(&self) -> &Detected {
+        &self.detected
+    }
+
+    /// Bytes of decoded text consumed so far, for progress.
+    pub fn bytes_done(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    pub fn bytes_total(&self) -> u64 {
+        self.total
+    }
+
+    /// Appends up to `max` records to `out`; returns whether more may follow.
+    /// Wholly empty rows (Excel's `,,,,` trailers) are skipped.
+    pub fn read_batch(&mut self, max: usize, out: &mut Vec<Record>) -> Result<bool, ImportError> {
+        let mut n = 0;
+        while n < max {
+            if !self
+                .reader
+                .read_record(&mut self.record)
+                .map_err(csv_error)?
+            {
+                return Ok(false);
+            }
+            if self.record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let start = self.record.position().map_or(0, |p| p.byte() as usize);
+            let line = self.line_at(start);
+            let cells = self.detected.mapping.map(|m| {
+                let raw = m.and_then(|i| self.record.get(i)).unwrap_or_default();
+                // Reverse our own export's formula neutralisation so values round-trip.
+                crate::roster::export::unneutralize(raw).to_string()
+            });
+            out.push(Record {
+                line,
+                cells,
+                field_count: self.record.len(),
+            });
+            n += 1;
+        }
+        Ok(true)
+    }
+
+    /// The physical line of the record starting at byte `start` (which may point at the end of
+    /// the previous terminator or at skipped blank lines).
+    fn line_at(&mut self, start: usize) -> u64 {
+        let text = self.reader.get_ref().get_ref();
+        let mut start = start.max(self.offset);
+        while matches!(text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &text[self.offset..start]).count() as u64;
+        self.offset = start;
+        self.line
+    }
+
+    /// Reads every remaining record.
+    pub fn read_all(mut self) -> Result<Imported, ImportError> {
+        let mut records = Vec::new();
+        while self.read_batch(usize::MAX, &mut records)? {}
+        Ok(Imported {
+            detected: self.detected,
+            records,
+        })
+    }
+}
+
+/// Imports a whole file held in memory.
+pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, ImportError> {
+    Importer::new(bytes.to_vec(), opts)?.read_all()
+}
+
+/// Reads and imports a file.
+pub fn import_path(path: &Path, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Importer::new(bytes, opts)
+        .and_then(Importer::read_all)
+        .map_err(|e| e.in_file(path))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,133 @@
+use super::*;
+
+const HEADER: &str =
+    "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address";
+
+fn rows(text: &str) -> Imported {
+    import_bytes(text.as_bytes(), &ImportOptions::default()).expect("imports")
+}
+
+#[test]
+fn reads_records_with_lines_and_skips_empty_trailers() {
+    let text = format!(
+        "{HEADER}\r\n\"Doe, Jane\",j@x.com,005,j@x.com,j@x.com\r\n\"Multi\nLine\",a,b,c,d\r\n,,,,\r\nLast,1,2,3,4\r\n"
+    );
+    let imp = rows(&text);
+    assert_eq!(imp.records.len(), 3);
+    assert_eq!(imp.records[0].line, 2);
+    assert_eq!(imp.records[0].cells[0], "Doe, Jane");
+    assert_eq!(imp.records[1].line, 3);
+    assert_eq!(imp.records[1].cells[0], "Multi\nLine");
+    assert_eq!(
+        imp.records[2].line, 6,
+        "the multi-line record and the trailer push it"
+    );
+}
+
+#[test]
+fn wrong_field_count_is_kept_not_fatal() {
+    let imp = rows(&format!("{HEADER}\nA,b,c\nB,b,c,d,e,f\n"));
+    assert_eq!(imp.records[0].field_count, 3);
+    assert_eq!(imp.records[0].cells[3], "");
+    assert_eq!(imp.records[1].field_count, 6);
+}
+
+#[test]
+fn semicolon_windows_1252_excel_export() {
+    let mut bytes = b"Name;Salesforce Username;SF User ID;UPN;E-mail\r\n".to_vec();
+    bytes.extend_from_slice(b"Ren\xE9e M\xFCller;r@x.com;005;r@x.com;r@x.com\r\n");
+    let imp = import_bytes(&bytes, &ImportOptions::default()).unwrap();
+    assert_eq!(imp.detected.encoding, Encoding::Windows1252);
+    assert_eq!(imp.detected.delimiter, b';');
+    assert_eq!(imp.records[0].cells[0], "Renée Müller");
+}
+
+#[test]
+fn utf16_tab_unicode_text() {
+    let text = "Display Name\tSalesforce Login\tSalesforce ID\tOffice 365 Login\tMail\r\nZoë\ta\tb\tc\td\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let imp = import_bytes(&bytes, &ImportOptions::default()).unwrap();
+    assert_eq!(imp.detected.encoding, Encoding::Utf16Le);
+    assert_eq!(imp.detected.delimiter, b'\t');
+    assert_eq!(imp.records[0].cells[0], "Zoë");
+}
+
+#[test]
+fn bom_utf8_and_pipe() {
+    let text = format!("\u{feff}{}\nA|b|c|d|e\n", HEADER.replace(',', "|"));
+    let imp = rows(&text);
+    assert_eq!(imp.detected.encoding, Encoding::Utf8Bom);
+    assert_eq!(imp.detected.delimiter, b'|');
+    assert_eq!(imp.detected.headers[0], "Full name");
+}
+
+#[test]
+fn overrides_win() {
+    let text = "Who,Login A,ID,Login B,Mail\nA,b,c,d,e\n";
+    let opts = ImportOptions {
+        columns: vec![
+            (Field::FullName, "who".into()),
+            (Field::SalesforceLogin, "Login A".into()),
+            (Field::Office365Login, "Login B".into()),
+        ],
+        ..Default::default()
+    };
+    let imp = import_bytes(text.as_bytes(), &opts).unwrap();
+    assert_eq!(
+        imp.records[0].cells,
+        ["A", "b", "c", "d", "e"].map(String::from)
+    );
+    let bad = ImportOptions {
+        columns: vec![(Field::FullName, "Nobody".into())],
+        ..Default::default()
+    };
+    let err = import_bytes(text.as_bytes(), &bad).unwrap_err().to_string();
+    assert!(err.contains("no header \"Nobody\""), "{err}");
+}
+
+#[test]
+fn missing_field_names_field_and_headers() {
+    let err = import_bytes(b"Name,Email,Dept\nA,b,c\n", &ImportOptions::default())
+        .unwrap_err()
+        .in_file(Path::new("roster.csv"))
+        .to_string();
+    assert!(
+        err.starts_with("roster.csv: no column for Salesforce login"),
+        "{err}"
+    );
+    assert!(err.contains("\"Dept\""), "{err}");
+    assert!(err.contains("--column"), "{err}");
+}
+
+#[test]
+fn unusable_inputs_are_clear_errors() {
+    let cases: [(&[u8], &str); 4] = [
+        (b"", "empty"),
+        (b"  \r\n\r\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0", "binary"),
+        (b"just some words\nand more\n", "not delimited"),
+    ];
+    for (bytes, want) in cases {
+        let err = import_bytes(bytes, &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{want}: {err}");
+    }
+}
+
+#[test]
+fn batches_report_progress() {
+    let mut text = format!("{HEADER}\n");
+    for i in 0..100 {
+        text.push_str(&format!("N{i},a,b,c,d\n"));
+    }
+    let mut imp = Importer::new(text.into_bytes(), &ImportOptions::default()).unwrap();
+    let mut out = Vec::new();
+    assert!(imp.read_batch(10, &mut out).unwrap());
+    assert_eq!(out.len(), 10);
+    assert!(imp.bytes_done() > 0 && imp.bytes_done() < imp.bytes_total());
+    while imp.read_batch(10, &mut out).unwrap() {}
+    assert_eq!(out.len(), 100);
+    assert_eq!(imp.bytes_done(), imp.bytes_total());
+}

@@ -1,0 +1,265 @@
+//! E-mail-form addresses (Salesforce login, Office 365 login and e-mail).
+//!
+//! A documented subset of RFC 5321: `local@domain`, where the local part is a dot-atom of
+//! ASCII letters, digits and ``!#$%&'*+-/=?^_`{|}~`` (no quoted local parts, at most 64
+//! characters), and the domain has at least two dot-separated labels of ASCII letters, digits
+//! and inner hyphens (1–63 characters each, at most 253 in all, top label not all digits).
+//! Internationalized addresses must be given in their ASCII (punycode) form.
+
+use crate::roster::{Code, Field, Finding};
+
+/// Salesforce usernames are at most 80 characters.
+pub const SF_LOGIN_MAX: usize = 80;
+
+/// Why an address is not valid, or `Ok` if it is.
+pub fn validate(addr: &str) -> Result<(), String> {
+    let Some(at) = addr.rfind('@') else {
+        return Err("has no @".into());
+    };
+    if addr[..at].contains('@') {
+        return Err("has more than one @".into());
+    }
+    let (local, domain) = (&addr[..at], &addr[at + 1..]);
+    if local.is_empty() {
+        return Err("has nothing before the @".into());
+    }
+    if domain.is_empty() {
+        return Err("has nothing after the @".into());
+    }
+    if let Some(c) = addr.chars().find(|c| c.is_whitespace()) {
+        return Err(if c == ' ' {
+            "has a space inside".into()
+        } else {
+            format!("has a {} inside", describe(c))
+        });
+    }
+    if local.len() > 64 {
+        return Err(format!(
+            "the part before the @ is {} characters (at most 64)",
+            local.len()
+        ));
+    }
+    if local.starts_with('.') || local.ends_with('.') {
+        return Err(if local.ends_with('.') {
+            "has a dot right before the @".into()
+        } else {
+            "starts with a dot".into()
+        });
+    }
+    if local.contains("..") {
+        return Err("has two dots in a row".into());
+    }
+    if let Some(c) = local.chars().find(|&c| !is_atext(c) && c != '.') {
+        return Err(format!(
+            "has '{c}' before the @, which addresses cannot contain"
+        ));
+    }
+    check_domain(domain)
+}
+
+fn describe(c: char) -> String {
+    match c {
+        '\t' => "tab".into(),
+        '\n' | '\r' => "line break".into(),
+        _ => format!("U+{:04X} space", c as u32),
+    }
+}
+
+fn is_atext(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c)
+}
+
+fn check_domain(domain: &str) -> Result<(), String> {
+    if domain.len() > 253 {
+        return Err("the domain is longer than 253 characters".into());
+    }
+    if domain.contains(',') {
+        return Err("has a comma in the domain (a typo for '.'?)".into());
+    }
+    if domain.contains("..") {
+        return Err("has two dots in a row".into());
+    }
+    if domain.starts_with('.') {
+        return Err("has a dot right after the @".into());
+    }
+    if domain.ends_with('.') {
+        return Err("ends with a dot".into());
+    }
+    if !domain.contains('.') {
+        return Err(format!("domain '{domain}' has no dot"));
+    }
+    for label in domain.split('.') {
+        if label.len() > 63 {
+            return Err("has a domain label longer than 63 characters".into());
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|&c| !(c.is_ascii_alphanumeric() || c == '-'))
+        {
+            return Err(format!(
+                "has '{c}' in the domain, which domains cannot contain"
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("has a domain label that starts or ends with '-'".into());
+        }
+    }
+    let top = domain.rsplit('.').next().unwrap_or_default();
+    if top.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("has an all-digit top-level domain".into());
+    }
+    Ok(())
+}
+
+/// Copy-paste debris around an address: returns the code and the cleaned candidate.
+fn debris(v: &str) -> Option<(Code, String)> {
+    if v.len() > 7 && v[..7].eq_ignore_ascii_case("mailto:") {
+        return Some((Code::MailtoPrefix, v[7..].trim().to_string()));
+    }
+    if v.ends_with('>') {
+        if let Some(open) = v.rfind('<') {
+            let inner = v[open + 1..v.len() - 1].trim();
+            if !inner.contains('<') {
+                return Some((Code::DisplayNameForm, inner.to_string()));
+            }
+        }
+    }
+    let trimmed = v.trim_end_matches(['.', ';', ',']);
+    if trimmed.len() != v.len() {
+        return Some((Code::TrailingPunctuation, trimmed.trim_end().to_string()));
+    }
+    None
+}
+
+fn several_addresses(v: &str) -> bool {
+    v.matches('@').count() > 1 && v.contains([';', ',', ' '])
+}
+
+/// Checks a trimmed, non-empty address in `field`, offering a fix only when the cleaned value
+/// is itself valid.
+pub fn check(field: Field, value: &str, out: &mut Vec<Finding>) {
+    if several_addresses(value) {
+        out.push(Finding::new(
+            field,
+            Code::MultipleAddresses,
+            "holds more than one address; keep only this user's",
+        ));
+        return;
+    }
+    if let Some((code, cleaned)) = debris(value) {
+        let what = match code {
+            Code::MailtoPrefix => "starts with 'mailto:'",
+            Code::DisplayNameForm => "is in 'Name <address>' form",
+            _ => "ends with punctuation",
+        };
+        let mut finding = Finding::new(
+            field,
+            code,
+            format!("{what}; only the address belongs here"),
+        );
+        // Several layers of debris (`mailto:a@b.com;`) peel one per fix.
+        if validate(&cleaned).is_ok() || debris(&cleaned).is_some() {
+            finding = finding.with_fix(cleaned);
+        }
+        out.push(finding);
+        return;
+    }
+    if let Err(why) = validate(value) {
+        out.push(Finding::new(
+            field,
+            Code::AddressInvalid,
+            format!("not a valid address: {why}"),
+        ));
+        return;
+    }
+    if field == Field::SalesforceLogin && value.chars().count() > SF_LOGIN_MAX {
+        out.push(Finding::new(
+            field,
+            Code::SfLoginTooLong,
+            format!(
+                "{} characters: Salesforce usernames are at most {SF_LOGIN_MAX}",
+                value.chars().count()
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_ordinary_addresses() {
+        for a in [
+            "jane.doe@acme.com",
+            "j.o'brien+sf@eu.acme.co.uk",
+            "jdoe3@acme.com.uat",
+            "a@b.io",
+        ] {
+            assert_eq!(validate(a), Ok(()), "{a}");
+        }
+    }
+
+    #[test]
+    fn rejects_broken_addresses_with_reasons() {
+        for (a, why) in [
+            ("janeacme.com", "no @"),
+            ("jane@@acme.com", "more than one @"),
+            ("ja ne@acme.com", "space"),
+            ("ja..ne@acme.com", "two dots"),
+            ("jane.@acme.com", "dot right before"),
+            ("jane@acme,com", "comma"),
+            ("@acme.com", "nothing before"),
+            ("jane@", "nothing after"),
+            ("jane@localhost", "no dot"),
+            ("jane@acme.123", "all-digit"),
+            ("jane@-acme.com", "starts or ends"),
+        ] {
+            let err = validate(a).unwrap_err();
+            assert!(err.contains(why), "{a}: {err}");
+        }
+    }
+
+    fn one(field: Field, v: &str) -> (Code, Option<String>) {
+        let mut out = Vec::new();
+        check(field, v, &mut out);
+        assert_eq!(out.len(), 1, "{v}: {out:?}");
+        (out[0].code, out[0].fix.clone())
+    }
+
+    #[test]
+    fn debris_is_an_error_with_an_exact_fix() {
+        let f = Field::Office365Email;
+        let fix = Some("jane.doe@acme.com".to_string());
+        assert_eq!(
+            one(f, "mailto:jane.doe@acme.com"),
+            (Code::MailtoPrefix, fix.clone())
+        );
+        assert_eq!(
+            one(f, "Jane Doe <jane.doe@acme.com>"),
+            (Code::DisplayNameForm, fix.clone())
+        );
+        assert_eq!(
+            one(f, "jane.doe@acme.com;"),
+            (Code::TrailingPunctuation, fix.clone())
+        );
+        assert_eq!(
+            one(f, "jane.doe@acme.com."),
+            (Code::TrailingPunctuation, fix)
+        );
+        assert_eq!(one(f, "mailto:jane@@acme.com").1, None);
+        assert_eq!(
+            one(f, "jane.doe@acme.com; jd@acme.com"),
+            (Code::MultipleAddresses, None)
+        );
+    }
+
+    #[test]
+    fn salesforce_login_length() {
+        let long = format!("{}@acme.com", "a".repeat(60)) + &".x".repeat(10);
+        assert_eq!(one(Field::SalesforceLogin, &long).0, Code::SfLoginTooLong);
+        let mut out = Vec::new();
+        check(Field::Office365Login, &long, &mut out);
+        assert!(out.is_empty());
+    }
+}

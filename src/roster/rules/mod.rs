@@ -1,0 +1,264 @@
+//! Validation rules for one record. Pure functions of the cell values; duplicates need the
+//! whole roster and live in [`crate::roster::dupkey`].
+//!
+//! To add a rule: add a [`Code`] in `finding.rs` (and its row in the README's table), then
+//! emit it from the check for its field below.
+
+pub mod address;
+pub mod sfid;
+
+use crate::roster::{Code, Field, Finding};
+
+/// Cells longer than this are rejected outright (a 5 MB name is a broken export, not a name).
+pub const MAX_CELL_CHARS: usize = 1000;
+
+/// Characters that are invisible when pasted: zero-width ones and the byte-order mark.
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Spaces that look like a space but do not match one.
+fn is_nonbreaking(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}')
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}')
+}
+
+/// Trims what a paste leaves around a value: any Unicode white space and zero-width characters.
+pub fn trim(v: &str) -> &str {
+    v.trim_matches(|c: char| c.is_whitespace() || is_zero_width(c))
+}
+
+/// True when a spreadsheet would treat the cell as a formula (OWASP CSV injection).
+pub fn is_formula_like(v: &str) -> bool {
+    matches!(
+        v.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// Checks every cell of one record.
+pub fn check_record(cells: [&str; 5], out: &mut Vec<Finding>) {
+    for field in Field::ALL {
+        check_cell(field, cells[field.index()], out);
+    }
+}
+
+/// Checks one cell, appending its findings.
+pub fn check_cell(field: Field, raw: &str, out: &mut Vec<Finding>) {
+    if raw.len() > MAX_CELL_CHARS && raw.chars().count() > MAX_CELL_CHARS {
+        out.push(Finding::new(
+            field,
+            Code::TooLong,
+            format!(
+                "{} characters (at most {MAX_CELL_CHARS}): the export looks broken; type the value again",
+                raw.chars().count()
+            ),
+        ));
+        return;
+    }
+    let value = trim(raw);
+    if value.is_empty() {
+        out.push(Finding::new(
+            field,
+            Code::MissingValue,
+            format!("{} is required", field.title()),
+        ));
+        return;
+    }
+    if is_formula_like(raw) {
+        out.push(Finding::new(
+            field,
+            Code::FormulaLike,
+            format!(
+                "starts with '{}', so a spreadsheet may run it as a formula; check the value",
+                raw.chars().next().unwrap_or_default().escape_default()
+            ),
+        ));
+    }
+    if value.len() != raw.len() {
+        out.push(
+            Finding::new(
+                field,
+                Code::SurroundingWhitespace,
+                "spaces around the value",
+            )
+            .with_fix(value),
+        );
+    }
+    // Printable ASCII has none of the inner debris below: skip the char walk.
+    if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) && inner_debris(field, value, out) {
+        return;
+    }
+    match field {
+        Field::FullName => {}
+        Field::SalesforceUserId => sfid::check(value, out),
+        Field::SalesforceLogin | Field::Office365Login | Field::Office365Email => {
+            address::check(field, value, out)
+        }
+    }
+}
+
+/// Line breaks, invisible and control characters inside a value. Returns true when the value
+/// is not valid as it stands (so the field's own checks would only repeat the problem).
+fn inner_debris(field: Field, value: &str, out: &mut Vec<Finding>) -> bool {
+    let is_name = field == Field::FullName;
+    let (mut breaks, mut invisible, mut control) = (false, false, false);
+    for c in value.chars() {
+        if is_line_break(c) {
+            breaks = true;
+        } else if is_zero_width(c) || is_nonbreaking(c) {
+            invisible = true;
+        } else if c.is_control() {
+            control = true;
+        }
+    }
+    if !(breaks || invisible || control) {
+        return false;
+    }
+    // One cleaned value answers every kind of debris at once.
+    let cleaned = clean(value, is_name);
+    let mut fix = Some(cleaned.clone());
+    if !is_name {
+        let mut probe = Vec::new();
+        check_cell(field, &cleaned, &mut probe);
+        if probe
+            .iter()
+            .any(|f| f.code.severity() == crate::roster::Severity::Error)
+        {
+            fix = None;
+        }
+    }
+    let mut push = |code: Code, msg: &str| {
+        let mut f = Finding::new(field, code, msg);
+        f.fix = fix.clone();
+        out.push(f);
+    };
+    if breaks && is_name {
+        push(Code::NameLineBreak, "line break inside the name");
+    } else if breaks {
+        push(Code::ControlChar, "line break inside the value");
+    }
+    if invisible {
+        push(
+            Code::InvisibleChar,
+            "zero-width or non-breaking space inside the value (pasted from a web page or document?)",
+        );
+    }
+    if control {
+        push(Code::ControlChar, "control character inside the value");
+    }
+    // A name with only a line break is still a usable name: that one is a warning.
+    !(is_name && !invisible && !control)
+}
+
+/// The value with line breaks and odd spaces made plain: names keep word gaps as one space,
+/// other fields lose them entirely.
+fn clean(value: &str, is_name: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut gap = false;
+    for c in value.chars() {
+        let spacey = is_line_break(c) || is_nonbreaking(c) || c == '\t' || c == ' ';
+        if is_zero_width(c) || (c.is_control() && !spacey) {
+            continue;
+        }
+        if spacey {
+            if is_name && !gap {
+                out.push(' ');
+            }
+            gap = true;
+            continue;
+        }
+        gap = false;
+        out.push(c);
+    }
+    let trimmed = trim(&out);
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(field: Field, v: &str) -> Vec<(Code, Option<String>)> {
+        let mut out = Vec::new();
+        check_cell(field, v, &mut out);
+        out.into_iter().map(|f| (f.code, f.fix)).collect()
+    }
+
+    #[test]
+    fn missing_and_blank() {
+        assert_eq!(run(Field::FullName, ""), vec![(Code::MissingValue, None)]);
+        assert_eq!(
+            run(Field::Office365Email, "   "),
+            vec![(Code::MissingValue, None)]
+        );
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_a_warning_with_fix() {
+        assert_eq!(
+            run(Field::Office365Login, " jane@acme.com\t"),
+            vec![(Code::SurroundingWhitespace, Some("jane@acme.com".into()))]
+        );
+        assert_eq!(
+            run(Field::FullName, "\u{a0}Jane Doe"),
+            vec![(Code::SurroundingWhitespace, Some("Jane Doe".into()))]
+        );
+    }
+
+    #[test]
+    fn name_line_break_is_a_warning() {
+        assert_eq!(
+            run(Field::FullName, "Jane\r\nDoe"),
+            vec![(Code::NameLineBreak, Some("Jane Doe".into()))]
+        );
+    }
+
+    #[test]
+    fn invisible_characters_inside_are_errors() {
+        assert_eq!(
+            run(Field::Office365Email, "jane\u{200b}@acme.com"),
+            vec![(Code::InvisibleChar, Some("jane@acme.com".into()))]
+        );
+        assert_eq!(
+            run(Field::FullName, "Jane\u{a0}Doe"),
+            vec![(Code::InvisibleChar, Some("Jane Doe".into()))]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_errors() {
+        assert_eq!(
+            run(Field::FullName, "Ja\u{7}ne"),
+            vec![(Code::ControlChar, Some("Jane".into()))]
+        );
+    }
+
+    #[test]
+    fn formula_like_cells_are_flagged() {
+        let found = run(Field::FullName, "=HYPERLINK(\"http://x\",\"a\")");
+        assert_eq!(found, vec![(Code::FormulaLike, None)]);
+        assert!(run(Field::FullName, "@SUM(1)")
+            .iter()
+            .any(|f| f.0 == Code::FormulaLike));
+        assert!(run(Field::FullName, "\tJane")
+            .iter()
+            .any(|f| f.0 == Code::FormulaLike));
+    }
+
+    #[test]
+    fn absurd_values_are_errors() {
+        let huge = "x".repeat(5 * 1024 * 1024);
+        assert_eq!(run(Field::FullName, &huge), vec![(Code::TooLong, None)]);
+    }
+}

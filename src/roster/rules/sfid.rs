@@ -1,0 +1,266 @@
+//! Salesforce record IDs: format, key prefix and the 18-character case-safe suffix.
+//!
+//! An 18-character ID is the 15-character, case-sensitive ID plus three suffix characters;
+//! each suffix character encodes, for five of the first fifteen characters, which are capitals.
+//! That is what lets us restore an ID a spreadsheet upper- or lower-cased.
+
+use crate::roster::{Code, Field, Finding};
+
+const SUFFIX_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+/// Key prefix of User records.
+pub const USER_PREFIX: &str = "005";
+
+/// The three-character case-safe suffix of a 15-character ID.
+pub fn checksum(id15: &[u8]) -> [u8; 3] {
+    debug_assert_eq!(id15.len(), 15);
+    let mut out = [0u8; 3];
+    for (chunk, slot) in id15.chunks(5).zip(out.iter_mut()) {
+        let mut bits = 0usize;
+        for (i, c) in chunk.iter().enumerate() {
+            if c.is_ascii_uppercase() {
+                bits |= 1 << i;
+            }
+        }
+        *slot = SUFFIX_ALPHABET[bits];
+    }
+    out
+}
+
+/// The 18-character form of a valid 15-character ID.
+pub fn to_18(id15: &str) -> String {
+    let sum = checksum(id15.as_bytes());
+    let mut s = String::with_capacity(18);
+    s.push_str(id15);
+    s.extend(sum.iter().map(|&b| b as char));
+    s
+}
+
+/// What kind of record a key prefix belongs to, for messages.
+pub fn object_name(prefix: &str) -> Option<&'static str> {
+    Some(match prefix {
+        "001" => "an Account",
+        "003" => "a Contact",
+        "005" => "a User",
+        "006" => "an Opportunity",
+        "00D" => "an Organization",
+        "00E" => "a User Role",
+        "00G" => "a Group or Queue",
+        "00Q" => "a Lead",
+        "00T" => "a Task",
+        "00U" => "an Event",
+        "00e" => "a Profile",
+        "00O" => "a Report",
+        "01Z" => "a Dashboard",
+        "500" => "a Case",
+        "701" => "a Campaign",
+        "800" => "a Contract",
+        "0PS" => "a Permission Set",
+        _ => return None,
+    })
+}
+
+fn decode_suffix(suffix: &[u8]) -> Option<u16> {
+    let mut mask = 0u16;
+    for (k, c) in suffix.iter().enumerate() {
+        let v = SUFFIX_ALPHABET.iter().position(|a| a == c)? as u16;
+        mask |= v << (5 * k);
+    }
+    Some(mask)
+}
+
+/// Restores the exact case of an ID whose letters were all upper- or lower-cased.
+///
+/// Only returns a value when the evidence says the case was altered, never for what may be
+/// a typo, so a typo never turns into a different, valid-looking ID:
+/// - every letter is lower case and the suffix has a letter: real suffixes are upper case;
+/// - every letter is upper case: only when the suffix differs from the body's own checksum in
+///   two or more places (one typo cannot explain that) and its capital bits fall on letters.
+fn restore_case(id: &[u8]) -> Option<String> {
+    let letters = || id.iter().filter(|c| c.is_ascii_alphabetic());
+    let all_upper = letters().all(|c| c.is_ascii_uppercase());
+    let all_lower = letters().all(|c| c.is_ascii_lowercase());
+    let suffix: Vec<u8> = id[15..].iter().map(u8::to_ascii_uppercase).collect();
+    let lowered = all_lower && id[15..].iter().any(|c| c.is_ascii_alphabetic());
+    let as_is = checksum(&id[..15]);
+    let differing = as_is.iter().zip(&suffix).filter(|(a, b)| a != b).count();
+    if !(lowered || ((all_upper || all_lower) && differing >= 2)) {
+        return None;
+    }
+    let mask = decode_suffix(&suffix)?;
+    let mut out = String::with_capacity(18);
+    for (i, &c) in id[..15].iter().enumerate() {
+        let upper = mask & (1 << i) != 0;
+        if upper && !c.is_ascii_alphabetic() {
+            return None;
+        }
+        out.push(if upper {
+            c.to_ascii_uppercase() as char
+        } else {
+            c.to_ascii_lowercase() as char
+        });
+    }
+    out.extend(suffix.iter().map(|&b| b as char));
+    (out.as_bytes() != id).then_some(out)
+}
+
+/// Checks a trimmed, non-empty Salesforce user ID.
+pub fn check(value: &str, out: &mut Vec<Finding>) {
+    let f = Field::SalesforceUserId;
+    let bytes = value.as_bytes();
+    if let Some((pos, c)) = value
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+    {
+        let col = value[..pos].chars().count() + 1;
+        out.push(Finding::new(
+            f,
+            Code::SfidFormat,
+            format!("'{c}' at character {col}: a Salesforce ID has only letters and digits"),
+        ));
+        return;
+    }
+    if bytes.len() != 15 && bytes.len() != 18 {
+        out.push(Finding::new(
+            f,
+            Code::SfidFormat,
+            format!(
+                "{} characters: a Salesforce ID has 15 or 18 letters and digits",
+                bytes.len()
+            ),
+        ));
+        return;
+    }
+    let prefix = &value[..3];
+    if prefix != USER_PREFIX {
+        let what = object_name(prefix)
+            .map(|o| format!("key prefix {prefix} is {o} ID"))
+            .or_else(|| {
+                (prefix.eq_ignore_ascii_case("0o5"))
+                    .then(|| format!("key prefix {prefix} has the letter O where 005 has a zero"))
+            })
+            .unwrap_or_else(|| format!("key prefix {prefix} is not a User ID"));
+        out.push(Finding::new(
+            f,
+            Code::SfidPrefix,
+            format!("{what}; User IDs start with 005. Copy the ID from the user's record"),
+        ));
+    }
+    if bytes.len() == 15 {
+        if prefix == USER_PREFIX {
+            out.push(
+                Finding::new(
+                    f,
+                    Code::Sfid15,
+                    "15-character ID: case-sensitive, so spreadsheets can corrupt it; use the 18-character form",
+                )
+                .with_fix(to_18(value)),
+            );
+        }
+        return;
+    }
+    if checksum(&bytes[..15]) == bytes[15..] {
+        return;
+    }
+    match restore_case(bytes) {
+        Some(fixed) => out.push(
+            Finding::new(
+                f,
+                Code::SfidCase,
+                "the ID's letter case was changed (by a spreadsheet?); its suffix says the exact case",
+            )
+            .with_fix(fixed),
+        ),
+        None => out.push(Finding::new(
+            f,
+            Code::SfidChecksum,
+            format!(
+                "the suffix {} does not match the first 15 characters (expected {}): a typo; copy the ID again",
+                &value[15..],
+                String::from_utf8_lossy(&checksum(&bytes[..15]))
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(v: &str) -> Vec<(Code, Option<String>)> {
+        let mut out = Vec::new();
+        check(v, &mut out);
+        out.into_iter().map(|f| (f.code, f.fix)).collect()
+    }
+
+    // 005 + pod + body; suffix computed independently by hand-checking bit order.
+    const ID15: &str = "005Hs00000AbCdE";
+
+    #[test]
+    fn checksum_bits_follow_capitals() {
+        // chunk "005Hs": H is index 3 -> bit 3 -> 'I'; "00000": none -> 'A'; "AbCdE": 0,2,4 -> 21 -> 'V'
+        assert_eq!(&checksum(ID15.as_bytes()), b"IAV");
+        assert_eq!(to_18(ID15), "005Hs00000AbCdEIAV");
+    }
+
+    #[test]
+    fn valid_18_has_no_findings() {
+        assert!(codes("005Hs00000AbCdEIAV").is_empty());
+    }
+
+    #[test]
+    fn fifteen_warns_with_18_fix() {
+        assert_eq!(
+            codes(ID15),
+            vec![(Code::Sfid15, Some("005Hs00000AbCdEIAV".into()))]
+        );
+    }
+
+    #[test]
+    fn whole_id_lowercased_is_restored() {
+        assert_eq!(
+            codes("005hs00000abcdeiav"),
+            vec![(Code::SfidCase, Some("005Hs00000AbCdEIAV".into()))]
+        );
+        assert_eq!(
+            codes("005HS00000ABCDEIAV"),
+            vec![(Code::SfidCase, Some("005Hs00000AbCdEIAV".into()))]
+        );
+    }
+
+    #[test]
+    fn suffix_typo_is_never_fixed() {
+        // mixed case body: no evidence of a case change
+        assert_eq!(
+            codes("005Hs00000AbCdEIAW"),
+            vec![(Code::SfidChecksum, None)]
+        );
+        // one flipped letter in the body
+        assert_eq!(
+            codes("005Hs00000abCdEIAV"),
+            vec![(Code::SfidChecksum, None)]
+        );
+        // all one case, but the suffix claims a capital on a digit
+        assert_eq!(
+            codes("005HS00000ABCDEIZV"),
+            vec![(Code::SfidChecksum, None)]
+        );
+        // a genuinely all-capital ID with one suffix typo stays a typo
+        let upper = to_18("005HS00000ABCDE");
+        let typo = format!("{}B", &upper[..17]);
+        assert_ne!(upper, typo);
+        assert_eq!(codes(&typo), vec![(Code::SfidChecksum, None)]);
+    }
+
+    #[test]
+    fn format_and_prefix() {
+        assert_eq!(codes("005Hs00000AbCdEIA")[0].0, Code::SfidFormat);
+        assert_eq!(codes("005Hs-0000AbCdEIAV")[0].0, Code::SfidFormat);
+        let mut out = Vec::new();
+        let contact = to_18("003Hs00000AbCdE");
+        check(&contact, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, Code::SfidPrefix);
+        assert!(out[0].message.contains("a Contact"), "{}", out[0].message);
+    }
+}

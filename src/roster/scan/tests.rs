@@ -1,0 +1,142 @@
+use super::*;
+use crate::roster::import::import_bytes;
+use crate::roster::synth::{generate, SynthOptions};
+use crate::roster::Roster;
+use std::io::Write;
+
+fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(bytes).unwrap();
+    f
+}
+
+/// The streamed validator and the editable roster must report the same findings.
+fn assert_same_as_roster(bytes: &[u8]) -> ScanReport {
+    let file = write_temp(bytes);
+    let report = scan_path(file.path(), &ImportOptions::default()).unwrap();
+    let imported = import_bytes(bytes, &ImportOptions::default()).unwrap();
+    assert_eq!(report.detected, imported.detected);
+    let lines: Vec<u64> = imported.records.iter().map(|r| r.line).collect();
+    let roster = Roster::from_imported(imported);
+    assert_eq!(report.rows, roster.len());
+    let expected: Vec<(usize, u64, Finding)> = (0..roster.len())
+        .flat_map(|r| roster.findings(r).iter().map(move |f| (r, f.clone())))
+        .map(|(r, f)| (r, lines[r], f))
+        .collect();
+    let got: Vec<(usize, u64, Finding)> = report
+        .findings
+        .iter()
+        .map(|f| (f.row, f.line, f.finding.clone()))
+        .collect();
+    assert_eq!(got, expected);
+    report
+}
+
+#[test]
+fn agrees_with_the_roster_in_every_shape() {
+    for (delimiter, crlf) in [(b',', true), (b';', false), (b'\t', true), (b'|', false)] {
+        let s = generate(&SynthOptions {
+            rows: 3000,
+            error_rate: 0.2,
+            delimiter,
+            crlf,
+            ..Default::default()
+        });
+        let report = assert_same_as_roster(s.csv.as_bytes());
+        assert_eq!(report.rows, 3000);
+        assert_eq!(report.detected.delimiter, delimiter);
+    }
+}
+
+#[test]
+fn finds_every_injected_defect() {
+    let s = generate(&SynthOptions {
+        rows: 5000,
+        error_rate: 0.3,
+        ..Default::default()
+    });
+    let file = write_temp(s.csv.as_bytes());
+    let report = scan_path(file.path(), &ImportOptions::default()).unwrap();
+    for (row, code) in &s.truth {
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.row == *row && f.finding.code == *code),
+            "row {row}: {code} not found"
+        );
+    }
+    // Clean rows are never flagged.
+    let dirty: std::collections::HashSet<usize> = s.truth.iter().map(|t| t.0).collect();
+    assert!(report.findings.iter().all(|f| dirty.contains(&f.row)));
+}
+
+#[test]
+fn utf16_and_bom_files_take_the_same_path_results() {
+    let s = generate(&SynthOptions {
+        rows: 500,
+        error_rate: 0.2,
+        delimiter: b'\t',
+        ..Default::default()
+    });
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(s.csv.encode_utf16().flat_map(u16::to_le_bytes));
+    let r = assert_same_as_roster(&utf16);
+    assert_eq!(r.detected.encoding, Encoding::Utf16Le);
+    let bom = [b"\xEF\xBB\xBF".as_slice(), s.csv.as_bytes()].concat();
+    let r = assert_same_as_roster(&bom);
+    assert_eq!(r.detected.encoding, Encoding::Utf8Bom);
+}
+
+#[test]
+fn late_legacy_bytes_fall_back_to_windows_1252() {
+    let s = generate(&SynthOptions {
+        rows: 2000,
+        error_rate: 0.0,
+        ..Default::default()
+    });
+    let mut bytes = s.csv.into_bytes();
+    assert!(
+        bytes.len() > 64 * 1024,
+        "the odd byte must be past the sniffed head"
+    );
+    bytes.extend_from_slice(
+        b"Ren\xE9e M\xFCller,r@acme.com,005Hs00000AbCdE,r@acme.com,r@acme.com\r\n",
+    );
+    let report = assert_same_as_roster(&bytes);
+    assert_eq!(report.detected.encoding, Encoding::Windows1252);
+    assert_eq!(report.rows, 2001);
+    let last = report.findings.last().unwrap();
+    assert_eq!((last.row, last.finding.code), (2000, Code::Sfid15));
+}
+
+#[test]
+fn lines_count_embedded_newlines_and_blank_lines() {
+    let text = "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\r\n\
+                \"Jane\r\nDoe\",j@x.com,005Hs00000AbCdE,j@x.com,j@x.com\r\n\r\n,,,,\r\n\
+                Bad,b@x.com,005Hs00000AbCdf,b@x.com,bx.com\r\n";
+    let report = assert_same_as_roster(text.as_bytes());
+    let lines: Vec<(u64, Code)> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.finding.code))
+        .collect();
+    assert!(lines.contains(&(2, Code::NameLineBreak)));
+    assert!(lines.contains(&(6, Code::AddressInvalid)), "{lines:?}");
+}
+
+#[test]
+fn unusable_files_are_errors_naming_the_file() {
+    let file = write_temp(b"");
+    let err = scan_path(file.path(), &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&file.path().display().to_string()) && err.contains("empty"),
+        "{err}"
+    );
+    let missing = scan_path(Path::new("/no/such/roster.csv"), &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("/no/such/roster.csv"), "{missing}");
+}
