@@ -368,3 +368,109 @@ fn renew_signs_in_again_when_the_refresh_token_is_dead() {
     sb.assert_no_leaks(&sf.secrets(), &[]);
     clear("secret-service");
 }
+
+const ROSTER: &str =
+    "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email\n\
+Jane Doe,jane@example.com,0055e000001XyZa,jane@contoso.example,jane@contoso.example\n";
+
+#[test]
+fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
+    let _k = keyring_lock();
+    clear("secret-service");
+    let port = free_port();
+    let sf = salesforce(port);
+    let ms = microsoft();
+    let mut sb = Sandbox::new(&config_toml(
+        Some((&sf, port)),
+        Some(&ms),
+        "secret-service",
+        60,
+    ));
+    let roster = sb.dir.path().join("roster.csv");
+    std::fs::write(&roster, ROSTER).unwrap();
+    let roster = roster.display().to_string();
+
+    // The roster's own account matches (the 15-character user ID equals the 18-character one).
+    let out = sb.run(&[
+        "authorize",
+        "salesforce",
+        "--login",
+        "jane@example.com",
+        "--roster",
+        &roster,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    clear("secret-service");
+
+    // Someone else signs in: exit 1, both identities shown, nothing stored.
+    sb.set("STANDIN_LOGIN", "john@example.com");
+    let out = sb.run(&[
+        "authorize",
+        "salesforce",
+        "--login",
+        "jane@example.com",
+        "--roster",
+        &roster,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("jane@example.com") && err.contains("john@example.com"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Salesforce user ID") && err.contains("nothing was stored"),
+        "{err}"
+    );
+    assert!(stored("secret-service").list().unwrap().is_empty());
+
+    sb.set("STANDIN_LOGIN", "mallory@contoso.example");
+    let out = sb.run(&[
+        "authorize",
+        "exchange",
+        "--login",
+        "jane@contoso.example",
+        "--roster",
+        &roster,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Office 365 login"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stored("secret-service").list().unwrap().is_empty());
+
+    // Confirmed on purpose: stored under the account that actually signed in.
+    sb.set("STANDIN_LOGIN", "john@example.com");
+    let out = sb.run(&[
+        "authorize",
+        "salesforce",
+        "--login",
+        "jane@example.com",
+        "--roster",
+        &roster,
+        "--accept-mismatch",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stored("secret-service")
+        .load(Provider::Salesforce, "john@example.com")
+        .unwrap()
+        .is_some());
+
+    // A login the roster does not have is a usage error.
+    let out = sb.run(&[
+        "authorize",
+        "salesforce",
+        "--login",
+        "nobody@example.com",
+        "--roster",
+        &roster,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    let mut secrets = sf.secrets();
+    secrets.extend(ms.secrets());
+    sb.assert_no_leaks(&secrets, &[]);
+    clear("secret-service");
+}
