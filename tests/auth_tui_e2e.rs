@@ -90,22 +90,8 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
-    let _k = keyring_lock();
-    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
-    for c in store.list().unwrap() {
-        store.delete(c.provider, &c.login).unwrap();
-    }
-    let port = free_port();
-    let sf = salesforce(port);
-    let ms = microsoft();
-    let sb = Sandbox::new(&config_toml(
-        Some((&sf, port)),
-        Some(&ms),
-        "secret-service",
-        60,
-    ));
+/// Starts `scc-onboard authorize` for the sandbox in a detached tmux session.
+fn start(sb: &Sandbox, name: &str) -> Tmux {
     let conf = sb.dir.path().join("tmux.conf");
     std::fs::write(&conf, "set -g remain-on-exit on\nset -g status off\n").unwrap();
     let mut env: Vec<(String, String)> =
@@ -113,7 +99,7 @@ fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
     env.push(("TMUX_TMPDIR".into(), sb.env["TMPDIR"].clone()));
     env.push(("TERM".into(), "xterm-256color".into()));
     let tmux = Tmux {
-        socket: format!("scc-auth-e2e-{}", std::process::id()),
+        socket: format!("scc-auth-{name}-{}", std::process::id()),
         env,
     };
     // The Exchange sign-in uses another account than Salesforce's: the stand-in reads
@@ -142,6 +128,26 @@ fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
         .unwrap();
     assert!(st.success(), "tmux could not start");
 
+    tmux
+}
+
+#[test]
+fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
+    let _k = keyring_lock();
+    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
+    for c in store.list().unwrap() {
+        store.delete(c.provider, &c.login).unwrap();
+    }
+    let port = free_port();
+    let sf = salesforce(port);
+    let ms = microsoft();
+    let sb = Sandbox::new(&config_toml(
+        Some((&sf, port)),
+        Some(&ms),
+        "secret-service",
+        60,
+    ));
+    let tmux = start(&sb, "both");
     tmux.wait_for("both cards loaded", |s| {
         s.matches("Not authorized").count() == 2
     });
@@ -215,4 +221,35 @@ fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
     store
         .delete(Provider::Salesforce, "jane@example.com")
         .unwrap();
+}
+
+#[test]
+fn without_a_browser_the_url_is_shown_and_esc_cancels() {
+    let _k = keyring_lock();
+    let ms = microsoft();
+    let mut sb = Sandbox::new(&config_toml(None, Some(&ms), "secret-service", 120));
+    // A "browser" that starts fine and does nothing, like a headless box.
+    sb.set("BROWSER", "true");
+    let tmux = start(&sb, "esc");
+    tmux.wait_for("cards", |s| s.contains("Exchange"));
+    tmux.keys(&["Right", "a"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let screen = loop {
+        let s = tmux.capture();
+        if s.contains("/organizations/oauth2/v2.0/authorize?") {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "no URL shown:\n{s}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(screen.contains("c copies it"), "{screen}");
+    assert!(screen.contains("Waiting for the browser"), "{screen}");
+    tmux.keys(&["c"]);
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("cancelled", |s| s.contains("cancelled; nothing was stored"));
+    assert!(
+        !screen.contains("oauth2/v2.0/authorize?"),
+        "the URL is gone once cancelled"
+    );
+    tmux.keys(&["q"]);
 }

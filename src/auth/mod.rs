@@ -16,7 +16,7 @@ pub mod identity;
 pub mod loopback;
 pub mod store;
 
-pub use config::{user_config_toml, Config};
+pub use config::{end_user_command, user_config_toml, Config};
 pub use credential::StoredCredential;
 pub use error::AuthError;
 pub use flow::{
