@@ -13,7 +13,7 @@ pub enum AuthError {
     PortInUse { port: u16, key: &'static str },
     #[error("cannot listen on {addr}: {reason}")]
     Listen { addr: String, reason: String },
-    #[error("authorization was denied in the browser{}; nothing was stored", detail(.0))]
+    #[error("authorization was denied in the browser{}; nothing was stored", detail(&clean(.0)))]
     Denied(String),
     #[error("the browser came back with {0}; the response was ignored and nothing was stored — start again")]
     BadState(&'static str),
@@ -21,7 +21,7 @@ pub enum AuthError {
     Timeout(u64),
     #[error("cancelled; nothing was stored")]
     Cancelled,
-    #[error("the provider refused: {error}{}", detail(.description))]
+    #[error("the provider refused: {}{}", clean(.error), detail(&clean(.description)))]
     Provider { error: String, description: String },
     #[error("{0}")]
     Network(String),
@@ -45,6 +45,19 @@ fn detail(s: &str) -> String {
     }
 }
 
+/// Provider-supplied text reaches the terminal: no control characters, bounded length.
+fn clean(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    if s.chars().count() > 300 {
+        out.push('…');
+    }
+    out
+}
+
 fn mismatch_text(m: &[Mismatch]) -> String {
     let lines: Vec<String> = m.iter().map(|m| m.to_string()).collect();
     format!(
@@ -60,5 +73,21 @@ impl AuthError {
             AuthError::Config(_) | AuthError::Ambiguous(_) => crate::cli::EXIT_USAGE,
             _ => crate::cli::EXIT_PROBLEMS,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_text_cannot_drive_the_terminal() {
+        let e = AuthError::Provider {
+            error: "bad\x1b]52;c;AAAA\x07".into(),
+            description: "x".repeat(400),
+        };
+        let text = e.to_string();
+        assert!(!text.chars().any(|c| c.is_control()), "{text:?}");
+        assert!(text.len() < 700);
     }
 }

@@ -194,6 +194,11 @@ fn setup(config: &Config, provider: Provider) -> Result<ProviderSetup, AuthError
     Ok(s)
 }
 
+/// Checks that `provider` is configured well enough to start a flow (e.g. a client ID is set).
+pub fn check_config(config: &Config, provider: Provider) -> Result<(), AuthError> {
+    setup(config, provider).map(|_| ())
+}
+
 fn split_scopes(s: &str) -> Vec<String> {
     s.split_whitespace().map(str::to_string).collect()
 }

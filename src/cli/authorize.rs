@@ -108,6 +108,10 @@ pub fn run(args: AuthorizeArgs) -> ExitCode {
     let Some(provider) = args.provider else {
         return crate::tui::authorize::run(config, args.login, expected);
     };
+    if let Err(e) = flow::check_config(&config, provider) {
+        eprintln!("scc-onboard: {provider}: {e}");
+        return ExitCode::from(e.exit_code());
+    }
     let store = match open_store(&config) {
         Ok(s) => s,
         Err(code) => return code,
