@@ -259,6 +259,49 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_port_answers_on_both_loopback_addresses() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let l = Loopback::bind(&format!("http://localhost:{port}/callback"), "k").unwrap();
+        assert_eq!(
+            l.redirect_uri(),
+            format!("http://localhost:{port}/callback")
+        );
+        // Where the machine has IPv6, `localhost` may resolve to ::1 first: we must be there too.
+        let v6 = TcpListener::bind("[::1]:0").is_ok();
+        assert_eq!(l.listeners.len(), if v6 { 2 } else { 1 });
+        let host = if v6 { "[::1]" } else { "127.0.0.1" };
+        let t = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(format!("{host}:{port}")).unwrap();
+            write!(
+                s,
+                "GET /callback?state=st&code=c6 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            )
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            out
+        });
+        assert_eq!(
+            l.wait("st", Duration::from_secs(20), &Cancel::new())
+                .unwrap(),
+            "c6"
+        );
+        assert!(t.join().unwrap().starts_with("HTTP/1.1 200"));
+        // While we hold the port, a second flow gets the clear port-in-use error.
+        let again = Loopback::bind(
+            &format!("http://localhost:{port}/callback"),
+            "salesforce.redirect_uri",
+        );
+        assert!(
+            matches!(again, Err(AuthError::PortInUse { port: p, key: "salesforce.redirect_uri" }) if p == port)
+        );
+    }
+
+    #[test]
     fn cancel_stops_the_wait() {
         let l = Loopback::bind("http://localhost/cb", "k").unwrap();
         let c = Cancel::new();

@@ -165,3 +165,28 @@ fn selection_is_visible_without_colour() {
     assert!(screen.contains("▶ Salesforce"));
     assert!(screen.contains("╔"), "selected card has a double border");
 }
+
+#[test]
+fn errors_are_bold_and_marked_in_text() {
+    let mut app = loaded();
+    app.update(Msg::Done(
+        Provider::Salesforce,
+        Err("Salesforce: authorization was denied in the browser; nothing was stored".into()),
+    ));
+    assert_eq!(app.cards[0].status, Status::Loading, "no longer busy once done");
+    let mut t = Terminal::new(TestBackend::new(80, 20)).unwrap();
+    t.draw(|f| view(&app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let row = (0..20)
+        .find(|y| {
+            (0..80)
+                .map(|x| buf[(x, *y)].symbol().to_string())
+                .collect::<String>()
+                .starts_with("Error: Salesforce")
+        })
+        .expect("the error line is drawn");
+    assert!(buf[(0, row)]
+        .style()
+        .add_modifier
+        .contains(ratatui::style::Modifier::BOLD));
+}
