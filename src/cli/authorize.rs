@@ -152,9 +152,9 @@ pub fn authorize_and_store(
     accept_mismatch: bool,
 ) -> Result<(), AuthError> {
     let authorized = auth::authorize(config, provider, options, &mut print_progress(provider))?;
-    if let Some(exp) = expected {
+    if let Some(exp) = expected.filter(|_| accept_mismatch) {
         for m in exp.check(&authorized.identity) {
-            eprintln!("scc-onboard: {provider}: identity mismatch: {m}");
+            eprintln!("scc-onboard: {provider}: storing despite an identity mismatch: {m}");
         }
     }
     let done = flow::finish(store, authorized, expected, accept_mismatch)?;
