@@ -173,7 +173,11 @@ fn errors_are_bold_and_marked_in_text() {
         Provider::Salesforce,
         Err("Salesforce: authorization was denied in the browser; nothing was stored".into()),
     ));
-    assert_eq!(app.cards[0].status, Status::Loading, "no longer busy once done");
+    assert_eq!(
+        app.cards[0].status,
+        Status::Loading,
+        "no longer busy once done"
+    );
     let mut t = Terminal::new(TestBackend::new(80, 20)).unwrap();
     t.draw(|f| view(&app, f)).unwrap();
     let buf = t.backend().buffer().clone();
