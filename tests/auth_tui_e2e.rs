@@ -91,7 +91,7 @@ impl Drop for Tmux {
 }
 
 /// Starts `scc-onboard authorize` for the sandbox in a detached tmux session.
-fn start(sb: &Sandbox, name: &str) -> Tmux {
+fn start(sb: &Sandbox, name: &str, extra: &str) -> Tmux {
     let conf = sb.dir.path().join("tmux.conf");
     std::fs::write(&conf, "set -g remain-on-exit on\nset -g status off\n").unwrap();
     let mut env: Vec<(String, String)> =
@@ -102,10 +102,9 @@ fn start(sb: &Sandbox, name: &str) -> Tmux {
         socket: format!("scc-auth-{name}-{}", std::process::id()),
         env,
     };
-    // The Exchange sign-in uses another account than Salesforce's: the stand-in reads
-    // STANDIN_LOGIN per launch, so the session's environment decides it; both use jane here.
+    // The stand-in signs in as the session's STANDIN_LOGIN for every provider.
     let command = format!(
-        "{} authorize --config {}",
+        "{} authorize --config {}{extra}",
         env!("CARGO_BIN_EXE_scc-onboard"),
         sb.config.display()
     );
@@ -147,7 +146,7 @@ fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
         "secret-service",
         60,
     ));
-    let tmux = start(&sb, "both");
+    let tmux = start(&sb, "both", "");
     tmux.wait_for("both cards loaded", |s| {
         s.matches("Not authorized").count() == 2
     });
@@ -230,7 +229,7 @@ fn without_a_browser_the_url_is_shown_and_esc_cancels() {
     let mut sb = Sandbox::new(&config_toml(None, Some(&ms), "secret-service", 120));
     // A "browser" that starts fine and does nothing, like a headless box.
     sb.set("BROWSER", "true");
-    let tmux = start(&sb, "esc");
+    let tmux = start(&sb, "esc", "");
     tmux.wait_for("cards", |s| s.contains("Exchange"));
     tmux.keys(&["Right", "a"]);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -252,4 +251,69 @@ fn without_a_browser_the_url_is_shown_and_esc_cancels() {
         "the URL is gone once cancelled"
     );
     tmux.keys(&["q"]);
+}
+
+#[test]
+fn a_mismatched_identity_is_shown_and_stored_only_when_confirmed() {
+    let _k = keyring_lock();
+    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
+    for c in store.list().unwrap() {
+        store.delete(c.provider, &c.login).unwrap();
+    }
+    let port = free_port();
+    let sf = salesforce(port);
+    let mut sb = Sandbox::new(&config_toml(Some((&sf, port)), None, "secret-service", 60));
+    sb.set("STANDIN_LOGIN", "john@example.com");
+    let roster = sb.dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email\n\
+         Jane Doe,jane@example.com,0055e000001XyZa,jane@contoso.example,jane@contoso.example\n",
+    )
+    .unwrap();
+    let extra = format!(" --login jane@example.com --roster {}", roster.display());
+    let tmux = start(&sb, "mismatch", &extra);
+    tmux.wait_for("cards", |s| s.matches("Not authorized").count() == 2);
+
+    tmux.keys(&["a"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let screen = loop {
+        let s = tmux.capture();
+        if s.contains("Identity mismatch") {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "no mismatch question:\n{s}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        screen.contains("roster jane@example.com") && screen.contains("signed in john@example.com"),
+        "{screen}"
+    );
+    sb.keep_text(screen);
+    tmux.keys(&["n"]);
+    tmux.wait_for("discarded", |s| {
+        s.contains("Salesforce: nothing was stored.")
+    });
+    assert!(store.list().unwrap().is_empty(), "nothing stored after n");
+
+    tmux.keys(&["a"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !tmux.capture().contains("Identity mismatch") {
+        assert!(Instant::now() < deadline, "no second mismatch question");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("stored", |s| {
+        s.contains("Salesforce: authorized as john@example.com") && s.contains("✓ Authorized")
+    });
+    sb.keep_text(screen);
+    assert!(store
+        .load(Provider::Salesforce, "john@example.com")
+        .unwrap()
+        .is_some());
+    tmux.keys(&["q"]);
+    sb.assert_no_leaks(&sf.secrets(), &[]);
+    store
+        .delete(Provider::Salesforce, "john@example.com")
+        .unwrap();
 }

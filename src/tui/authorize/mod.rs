@@ -42,7 +42,11 @@ pub fn run(config: Config, login: Option<String>, expected: Option<Expected>) ->
     let mut runtime = Runtime {
         config: Arc::new(config),
         store,
-        login,
+        logins: Arc::new(Mutex::new(
+            login
+                .map(|l| Provider::ALL.iter().map(|p| (*p, l.clone())).collect())
+                .unwrap_or_default(),
+        )),
         expected,
         tx: mpsc::channel().0,
         cancels: HashMap::new(),
@@ -88,7 +92,9 @@ pub fn run(config: Config, login: Option<String>, expected: Option<Expected>) ->
 struct Runtime {
     config: Arc<Config>,
     store: TokenStore,
-    login: Option<String>,
+    /// The account each card shows: `--login` at first, then whoever was last stored
+    /// (after an accepted mismatch that is not `--login`).
+    logins: Arc<Mutex<HashMap<Provider, String>>>,
     expected: Option<Expected>,
     tx: Sender<Msg>,
     cancels: HashMap<Provider, Cancel>,
@@ -101,9 +107,11 @@ impl Runtime {
         let tx = self.tx.clone();
         let store = self.store.clone();
         let config = self.config.clone();
-        let login = self.login.clone();
+        let logins = self.logins.clone();
+        let login_of = |p: Provider| lock(&self.logins).get(&p).cloned();
         match effect {
             Effect::LoadStatus(p) => spawn(move || {
+                let login = lock(&logins).get(&p).cloned();
                 let msg = match auth::status(&store, p, login.as_deref()) {
                     Ok(found) => Msg::Loaded(p, found.map(|c| (c.login, c.issued_at))),
                     Err(e) => {
@@ -114,6 +122,7 @@ impl Runtime {
                 let _ = tx.send(msg);
             }),
             Effect::Authorize(p) => {
+                let login = login_of(p);
                 let cancel = Cancel::new();
                 self.cancels.insert(p, cancel.clone());
                 let expected = self.expected.clone();
@@ -134,9 +143,9 @@ impl Runtime {
                         Ok(a) => {
                             let m = expected.map(|x| x.check(&a.identity)).unwrap_or_default();
                             if m.is_empty() {
-                                store_done(&store, a)
+                                store_done(&store, a, &logins)
                             } else {
-                                held.lock().unwrap_or_else(|e| e.into_inner()).insert(p, a);
+                                lock(&held).insert(p, a);
                                 Msg::Mismatched(p, m)
                             }
                         }
@@ -152,14 +161,16 @@ impl Runtime {
                     .remove(&p);
                 spawn(move || {
                     let msg = match (held, keep) {
-                        (Some(a), true) => store_done(&store, a),
+                        (Some(a), true) => store_done(&store, a, &logins),
                         _ => Msg::Done(p, Ok(format!("{p}: nothing was stored."))),
                     };
                     let _ = tx.send(msg);
                 });
             }
-            Effect::Renew(p) => spawn(move || {
-                let msg = match auth::renew(&config, &store, p, login.as_deref()) {
+            Effect::Renew(p) => {
+                let login = login_of(p);
+                spawn(move || {
+                    let msg = match auth::renew(&config, &store, p, login.as_deref()) {
                     Ok(a) => Msg::Done(p, Ok(format!("{p}: renewed for {}.", a.identity.login))),
                     Err(auth::AuthError::Provider { error, .. }) if error == "invalid_grant" => Msg::Done(
                         p,
@@ -167,21 +178,27 @@ impl Runtime {
                     ),
                     Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
                 };
-                let _ = tx.send(msg);
-            }),
-            Effect::Disconnect(p) => spawn(move || {
-                let msg = match auth::revoke(&config, &store, p, login.as_deref()) {
-                    Ok(r) => Msg::Done(
-                        p,
-                        Ok(match r.note {
-                            Some(n) => format!("{p}: disconnected {}. {n}", r.login),
-                            None => format!("{p}: disconnected {} and revoked at {p}.", r.login),
-                        }),
-                    ),
-                    Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
-                };
-                let _ = tx.send(msg);
-            }),
+                    let _ = tx.send(msg);
+                })
+            }
+            Effect::Disconnect(p) => {
+                let login = login_of(p);
+                spawn(move || {
+                    let msg = match auth::revoke(&config, &store, p, login.as_deref()) {
+                        Ok(r) => Msg::Done(
+                            p,
+                            Ok(match r.note {
+                                Some(n) => format!("{p}: disconnected {}. {n}", r.login),
+                                None => {
+                                    format!("{p}: disconnected {} and revoked at {p}.", r.login)
+                                }
+                            }),
+                        ),
+                        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                    };
+                    let _ = tx.send(msg);
+                })
+            }
             Effect::Copy(text) => {
                 let mut err = std::io::stderr();
                 let _ = err.write_all(auth::browser::osc52(&text).as_bytes());
@@ -197,13 +214,20 @@ impl Runtime {
     }
 }
 
-fn store_done(store: &TokenStore, a: Authorized) -> Msg {
+fn store_done(store: &TokenStore, a: Authorized, logins: &Mutex<HashMap<Provider, String>>) -> Msg {
     let p = a.identity.provider;
     let login = a.identity.login.clone();
     match store.save(&a.credential) {
-        Ok(()) => Msg::Done(p, Ok(format!("{p}: authorized as {login}."))),
+        Ok(()) => {
+            lock(logins).insert(p, login.clone());
+            Msg::Done(p, Ok(format!("{p}: authorized as {login}.")))
+        }
         Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn spawn(f: impl FnOnce() + Send + 'static) {
