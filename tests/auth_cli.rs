@@ -2,6 +2,7 @@
 //! oidc-provider (Microsoft layout), a Salesforce-shaped server, the browser stand-in as
 //! $BROWSER (through xdg-open), and the real Secret Service / kernel keyutils keyrings.
 //! Run inside scripts/test-in-session.sh.
+#![cfg(target_os = "linux")]
 
 mod support;
 

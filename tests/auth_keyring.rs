@@ -1,6 +1,7 @@
 //! Choosing the keyring: the Secret Service when it answers, the kernel keyutils store (with a
 //! notice) when it does not, a clear failure when it is demanded and missing, and a timeout
 //! when it hangs. Run inside scripts/test-in-session.sh.
+#![cfg(target_os = "linux")]
 
 mod support;
 

@@ -1,6 +1,7 @@
 //! The end-user authorize screen in a real terminal (tmux): authorize both providers through
 //! the browser stand-in, disconnect one, quit; then check the keyring and scan for leaks.
 //! Run inside scripts/test-in-session.sh.
+#![cfg(target_os = "linux")]
 
 mod support;
 
