@@ -2,12 +2,13 @@
 //! Salesforce and Microsoft (Exchange), identity checks, and tokens kept in the OS keyring.
 //!
 //! Plain Rust with no terminal: the CLI (`authorize`, `credentials`), the end-user TUI and the
-//! wizard's Authorize step are thin shells over [`flow::authorize`], [`flow::renew`],
-//! [`flow::revoke`] and [`store::TokenStore`]. See docs/auth.md.
+//! wizard's Authorize step are thin shells over [`authorize`], [`finish`], [`status`],
+//! [`renew`], [`revoke`] and [`TokenStore`]. See docs/auth.md.
 
 pub mod browser;
 pub mod config;
 pub mod credential;
+pub mod device;
 pub mod error;
 pub mod expect;
 pub mod flow;
@@ -15,16 +16,16 @@ pub mod http;
 pub mod identity;
 pub mod loopback;
 pub mod store;
+pub mod stored;
+pub mod whoami;
 
 pub use config::{end_user_command, user_config_toml, Config};
 pub use credential::StoredCredential;
 pub use error::AuthError;
-pub use flow::{
-    authorize, finish, renew, revoke, select, status, Authorized, Cancel, FlowMode, FlowOptions,
-    Progress, Revoked,
-};
+pub use flow::{authorize, Authorized, Cancel, FlowMode, FlowOptions, Progress};
 pub use identity::{Expected, Identity, Mismatch};
 pub use store::{StoreError, TokenStore};
+pub use stored::{finish, renew, revoke, select, status, Revoked};
 
 use std::fmt;
 

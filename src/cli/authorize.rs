@@ -157,7 +157,7 @@ pub fn authorize_and_store(
             eprintln!("scc-onboard: {provider}: storing despite an identity mismatch: {m}");
         }
     }
-    let done = flow::finish(store, authorized, expected, accept_mismatch)?;
+    let done = auth::finish(store, authorized, expected, accept_mismatch)?;
     eprintln!(
         "Authorized {provider} as {} (user {}, {} {}); stored in {}.",
         done.identity.login,
