@@ -68,37 +68,73 @@ impl DupKind {
             _ => Some(hash_folded(v, self as u64) | self.tag()),
         }
     }
+
+    /// [`DupKind::key`] of a cell that passed [`rules::is_clean`] (non-empty, trimmed,
+    /// printable ASCII), straight from its bytes.
+    pub fn key_clean(self, v: &[u8]) -> Option<DupKey> {
+        match self {
+            DupKind::SfId => pack_id(v).map(|k| k | self.tag()),
+            _ => Some(hash_ascii(v, self as u64) | self.tag()),
+        }
+    }
 }
 
-fn b62(c: u8) -> Option<u128> {
-    Some(match c {
-        b'0'..=b'9' => c - b'0',
-        b'A'..=b'Z' => c - b'A' + 10,
-        b'a'..=b'z' => c - b'a' + 36,
-        _ => return None,
-    } as u128)
-}
+/// Base-62 digit values; 255 marks bytes that are not letters or digits.
+static B62: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 36 + i as u8;
+        i += 1;
+    }
+    t
+};
 
 fn pack_id(id: &[u8]) -> Option<u128> {
     if id.len() != 15 && id.len() != 18 {
         return None;
     }
-    id[..15]
-        .iter()
-        .try_fold(0u128, |acc, &c| Some((acc << 6) | b62(c)?))
+    let (mut acc, mut bad) = (0u128, 0u8);
+    for &c in &id[..15] {
+        let v = B62[c as usize];
+        bad |= v & 0x80;
+        acc = (acc << 6) | u128::from(v & 0x3f);
+    }
+    (bad == 0).then_some(acc)
 }
+
+const MASK: u128 = (1 << 126) - 1;
 
 /// 126-bit hash of the value with letters folded to lower case.
 fn hash_folded(v: &str, seed: u64) -> u128 {
-    const MASK: u128 = (1 << 126) - 1;
-    let mut buf = [0u8; 256];
-    let h = if v.is_ascii() && v.len() <= buf.len() {
-        let bytes = &mut buf[..v.len()];
-        bytes.copy_from_slice(v.as_bytes());
-        bytes.make_ascii_lowercase();
-        xxh3_128_with_seed(bytes, seed)
+    if v.is_ascii() {
+        hash_ascii(v.as_bytes(), seed)
     } else {
-        xxh3_128_with_seed(v.to_lowercase().as_bytes(), seed)
+        xxh3_128_with_seed(v.to_lowercase().as_bytes(), seed) & MASK
+    }
+}
+
+/// [`hash_folded`] of ASCII bytes.
+fn hash_ascii(b: &[u8], seed: u64) -> u128 {
+    // Most addresses are already lower case: hash them in place, no copy.
+    let h = if b.iter().any(u8::is_ascii_uppercase) {
+        let mut buf = [0u8; 96];
+        match buf.get_mut(..b.len()) {
+            Some(low) => {
+                low.copy_from_slice(b);
+                low.make_ascii_lowercase();
+                xxh3_128_with_seed(low, seed)
+            }
+            None => xxh3_128_with_seed(&b.to_ascii_lowercase(), seed),
+        }
+    } else {
+        xxh3_128_with_seed(b, seed)
     };
     h & MASK
 }
@@ -114,6 +150,15 @@ mod tests {
         assert_eq!(k.key("005Hs00000AbCdE"), k.key(&to_18("005Hs00000AbCdE")));
         assert_ne!(k.key("005Hs00000AbCdE"), k.key("005Hs00000abCdE"));
         assert_eq!(k.key("005-s00000AbCdE"), None);
+    }
+
+    #[test]
+    fn clean_keys_equal_general_keys() {
+        for kind in DupKind::ALL {
+            for v in ["Jane.Doe@Acme.COM", "x@y.io", "005Hs00000AbCdEIAV"] {
+                assert_eq!(kind.key_clean(v.as_bytes()), kind.key(v), "{kind:?} {v}");
+            }
+        }
     }
 
     #[test]

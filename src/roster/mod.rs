@@ -1,11 +1,11 @@
 //! The roster: import, validation, editing and export of the user list.
 
+pub mod dedupe;
 pub mod dupkey;
 pub mod editable;
 pub mod export;
 mod field;
 mod finding;
-mod firstseen;
 pub mod fix;
 pub mod import;
 mod record;

@@ -1,19 +1,21 @@
 //! Whole-file validation for `validate`: every rule and duplicates, streamed, on two cores.
 //!
-//! One thread parses (csv-core straight from the file, counting physical lines exactly); the
-//! other checks each record and looks its keys up in a [`FirstSeen`] table. Memory stays
-//! small (no copy of the file, ~24 bytes per key) and the wall time is about that of parsing
-//! alone. The rules and the duplicate semantics are the ones [`super::Roster`] uses, so the
-//! wizard and the CLI always agree (a test checks it).
+//! The reader thread parses with csv-core straight from the file (counting physical lines
+//! exactly) into batches; a checker thread validates batches, and whenever the checker is
+//! busy the reader validates the batch itself, so both cores stay loaded. Duplicate keys go
+//! to per-thread [`KeyLog`]s, merged and deduplicated at the end. Memory stays small: no copy
+//! of the file, 24 bytes per key. The rules and duplicate semantics are the ones
+//! [`super::Roster`] uses, so the wizard and the CLI always agree (a test checks it).
 
+use super::dedupe::KeyLog;
 use super::dupkey::DupKind;
 use super::editable::dup_finding;
-use super::firstseen::FirstSeen;
 use super::import::{self, Detected, Encoding, ImportError, ImportOptions, Importer};
-use super::{export::unneutralize, rules, Code, Finding, Record};
+use super::{export::unneutralize, rules, Code, Field, Finding, Record};
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 /// A finding with where it was found.
@@ -37,36 +39,25 @@ pub struct ScanReport {
     pub findings: Vec<RowFinding>,
 }
 
-/// Checks records one by one; keeps only findings.
-pub struct Validator {
+/// Per-thread validation state: rule findings and duplicate keys.
+struct Checker {
     header_len: usize,
-    seen: FirstSeen,
-    lines: Vec<u64>,
+    keys: KeyLog,
     scratch: Vec<Finding>,
     findings: Vec<RowFinding>,
 }
 
-impl Validator {
-    /// A validator for a file whose header has `header_len` fields and about `expected_rows` rows.
-    pub fn new(header_len: usize, expected_rows: usize) -> Self {
-        Validator {
+impl Checker {
+    fn new(header_len: usize, expected_rows: usize) -> Self {
+        Checker {
             header_len,
-            seen: FirstSeen::with_capacity(expected_rows * DupKind::ALL.len()),
-            lines: Vec::with_capacity(expected_rows),
+            keys: KeyLog::with_capacity(expected_rows * DupKind::ALL.len()),
             scratch: Vec::new(),
             findings: Vec::new(),
         }
     }
 
-    /// Rows checked so far.
-    pub fn rows(&self) -> usize {
-        self.lines.len()
-    }
-
-    /// Checks the next record.
-    pub fn push(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
-        let row = self.lines.len();
-        self.lines.push(line);
+    fn check(&mut self, row: usize, line: u64, field_count: usize, cells: [&str; 5]) {
         if field_count != self.header_len {
             self.scratch.push(Finding {
                 field: None,
@@ -82,10 +73,7 @@ impl Validator {
         rules::check_record(cells, &mut self.scratch);
         for kind in DupKind::ALL {
             if let Some(k) = kind.key(cells[kind.field().index()]) {
-                if let Some(first) = self.seen.first_or_insert(k, row as u32) {
-                    self.scratch
-                        .push(dup_finding(kind, first, self.lines[first as usize]));
-                }
+                self.keys.push(k, row as u32);
             }
         }
         for finding in self.scratch.drain(..) {
@@ -102,16 +90,31 @@ impl Validator {
         }
     }
 
-    fn push_record(&mut self, r: &Record) {
-        self.push(r.line, r.field_count, r.as_strs());
-    }
-
-    pub fn finish(self, detected: Detected) -> ScanReport {
-        ScanReport {
-            detected,
-            rows: self.lines.len(),
-            findings: self.findings,
+    /// Merges the checkers, adds duplicate findings and sorts everything by row.
+    /// `value_of(row, field)` reads a duplicate's cell back (only those rows are asked for).
+    fn finish(
+        mut parts: Vec<Checker>,
+        lines: &[u64],
+        mut value_of: impl FnMut(usize, Field) -> String,
+    ) -> Vec<RowFinding> {
+        let mut all = parts.pop().expect("at least one checker");
+        for p in parts {
+            all.keys.merge(p.keys);
+            all.findings.extend(p.findings);
         }
+        let mut findings = all.findings;
+        for d in all.keys.dups() {
+            let row = d.row as usize;
+            findings.push(RowFinding {
+                row,
+                line: lines[row],
+                value: value_of(row, d.kind.field()),
+                finding: dup_finding(d.kind, d.first, lines[d.first as usize]),
+            });
+        }
+        // Stable: a row's own findings keep their order and its duplicates follow them.
+        findings.sort_by_key(|f| f.row);
+        findings
     }
 }
 
@@ -143,7 +146,17 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         let rows = estimate_rows(&head, size);
         let stream = Cursor::new(head).chain(file);
         match stream_validate(stream, &detected, encoding, rows, opts.encoding.is_some()) {
-            Ok(report) => return Ok(report.finish(detected)),
+            Ok(done) => {
+                let mut reread = Reread::new(path, &detected, done.offsets);
+                let findings = Checker::finish(done.checkers, &done.lines, |row, field| {
+                    reread.value(row, field)
+                });
+                return Ok(ScanReport {
+                    detected,
+                    rows: done.lines.len(),
+                    findings,
+                });
+            }
             Err(StreamError::Io(e)) => return Err(io_err(e)),
             // Not UTF-8 after all: a legacy file with its first non-ASCII byte past the head.
             Err(StreamError::NotUtf8) => {}
@@ -157,22 +170,29 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         }),
         ..opts.clone()
     };
-    let mut imp = Importer::new(bytes, &fallback).map_err(|e| e.in_file(path))?;
+    let imp = Importer::new(bytes, &fallback).map_err(|e| e.in_file(path))?;
     let mut detected = imp.detected().clone();
     detected.encoding_detected = opts.encoding.is_none();
-    let mut v = Validator::new(detected.headers.len(), (size / 100) as usize);
-    let mut batch = Vec::with_capacity(4096);
-    loop {
-        batch.clear();
-        let more = imp
-            .read_batch(4096, &mut batch)
-            .map_err(|e| e.in_file(path))?;
-        batch.iter().for_each(|r| v.push_record(r));
-        if !more {
-            break;
-        }
+    // Legacy encodings are rare and small: keep the records to answer `value_of`.
+    let records: Vec<Record> = imp.read_all().map_err(|e| e.in_file(path))?.records;
+    Ok(scan_records(detected, &records))
+}
+
+/// Validates records already in memory.
+pub fn scan_records(detected: Detected, records: &[Record]) -> ScanReport {
+    let mut c = Checker::new(detected.headers.len(), records.len());
+    for (row, r) in records.iter().enumerate() {
+        c.check(row, r.line, r.field_count, r.as_strs());
     }
-    Ok(v.finish(detected))
+    let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
+    let findings = Checker::finish(vec![c], &lines, |row, field| {
+        records[row].cell(field).to_string()
+    });
+    ScanReport {
+        detected,
+        rows: records.len(),
+        findings,
+    }
 }
 
 /// Rows in the file, from the average line length of its head (pre-sizes the tables).
@@ -199,176 +219,357 @@ enum StreamError {
     NotUtf8,
 }
 
+/// One parsed record inside a [`Batch`].
+#[derive(Clone, Copy)]
+struct Rec {
+    row: usize,
+    line: u64,
+    /// Index of its first field end in `Batch::ends`, and its field count.
+    ends_at: usize,
+    fields: usize,
+    /// Where its bytes start in `Batch::out`.
+    start: usize,
+}
+
 /// Records parsed by the reader thread: field bytes back to back, field ends per record.
 struct Batch {
     out: Vec<u8>,
     ends: Vec<usize>,
-    /// (line, first field end index, field count, output start)
-    recs: Vec<(u64, usize, usize, usize)>,
+    recs: Vec<Rec>,
 }
+
+const BATCH_RECORDS: usize = 2048;
 
 impl Batch {
     fn new() -> Self {
         Batch {
-            out: vec![0; 1 << 20],
-            ends: vec![0; 1 << 16],
+            out: vec![0; 1 << 19],
+            ends: vec![0; 1 << 15],
             recs: Vec::with_capacity(BATCH_RECORDS),
         }
     }
 }
 
-const BATCH_RECORDS: usize = 4096;
-
-fn stream_validate<R: Read + Send>(
-    mut input: R,
-    detected: &Detected,
-    encoding: Encoding,
-    expected_rows: usize,
-    forced: bool,
-) -> Result<Validator, StreamError> {
-    std::thread::scope(|s| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<std::io::Result<Batch>>(4);
-        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
-        let delimiter = detected.delimiter;
-        let skip_bom = encoding == Encoding::Utf8Bom;
-        s.spawn(move || {
-            if let Err(e) = parse(&mut input, delimiter, skip_bom, &full_tx, &empty_rx) {
-                let _ = full_tx.send(Err(e));
-            }
-        });
-        let mut v = Validator::new(detected.headers.len(), expected_rows);
-        let mut header_skipped = false;
-        for batch in full_rx {
-            let batch = batch.map_err(StreamError::Io)?;
-            for &(line, e0, n, start) in &batch.recs {
-                if !header_skipped {
-                    header_skipped = true;
-                    continue;
-                }
-                let ends = &batch.ends[e0..e0 + n];
-                let end = start + ends.last().copied().unwrap_or(0);
-                let all = &batch.out[start..end];
-                if all.iter().all(u8::is_ascii_whitespace)
-                    || std::str::from_utf8(all).is_ok_and(|s| s.trim().is_empty())
-                {
-                    continue;
-                }
-                let field = |i: usize| -> &[u8] {
-                    if i >= n {
-                        return &[];
-                    }
-                    let a = if i == 0 { 0 } else { ends[i - 1] };
-                    &batch.out[start + a..start + ends[i]]
-                };
-                let mut owned: [Option<String>; 5] = Default::default();
-                let mut cells = [""; 5];
-                for (slot, m) in detected.mapping.iter().enumerate() {
-                    let bytes = m.map_or(&[][..], field);
-                    match std::str::from_utf8(bytes) {
-                        Ok(s) => cells[slot] = unneutralize(s),
-                        Err(_) if !forced => return Err(StreamError::NotUtf8),
-                        Err(_) => owned[slot] = Some(String::from_utf8_lossy(bytes).into_owned()),
-                    }
-                }
-                for (slot, o) in owned.iter().enumerate() {
-                    if let Some(o) = o {
-                        cells[slot] = unneutralize(o);
-                    }
-                }
-                v.push(line, n, cells);
-            }
-            let _ = empty_tx.send(batch);
-        }
-        Ok(v)
-    })
+/// What the streaming pass hands back.
+struct Streamed {
+    checkers: Vec<Checker>,
+    lines: Vec<u64>,
+    offsets: Vec<u64>,
 }
 
-/// The reader thread: csv-core over the raw bytes, exact physical line numbers.
-fn parse(
-    input: &mut impl Read,
-    delimiter: u8,
-    mut skip_bom: bool,
-    full: &mpsc::SyncSender<std::io::Result<Batch>>,
-    empty: &mpsc::Receiver<Batch>,
-) -> std::io::Result<()> {
-    let mut rdr = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    let mut buf = vec![0u8; 1 << 20];
-    let (mut pos, mut len, mut eof) = (0usize, 0usize, false);
-    let mut line = 1u64;
-    let mut at_start = true;
-    let mut batch = Batch::new();
-    let (mut out_len, mut ends_len) = (0usize, 0usize);
-    let (mut rec_out, mut rec_ends, mut rec_line) = (0usize, 0usize, 1u64);
-    loop {
-        if pos == len && !eof {
-            len = input.read(&mut buf)?;
-            pos = 0;
-            eof = len == 0;
-            if skip_bom && len > 0 {
-                skip_bom = false;
-                if buf[..len].starts_with(b"\xEF\xBB\xBF") {
-                    pos = 3;
+/// Checks every record of a batch.
+fn check_batch(
+    c: &mut Checker,
+    b: &Batch,
+    mapping: &[Option<usize>; 5],
+    forced: bool,
+) -> Result<(), StreamError> {
+    for r in &b.recs {
+        let ends = &b.ends[r.ends_at..r.ends_at + r.fields];
+        let field = |i: usize| -> &[u8] {
+            if i >= r.fields {
+                return &[];
+            }
+            let a = if i == 0 { 0 } else { ends[i - 1] };
+            &b.out[r.start + a..r.start + ends[i]]
+        };
+        let raw = mapping.map(|m| m.map_or(&[][..], field));
+        // Fast path: every cell clean means no findings, only keys to log.
+        if r.fields == c.header_len
+            && Field::ALL
+                .iter()
+                .all(|f| rules::is_clean(*f, raw[f.index()]))
+        {
+            for kind in DupKind::ALL {
+                if let Some(k) = kind.key_clean(raw[kind.field().index()]) {
+                    c.keys.push(k, r.row as u32);
                 }
             }
             continue;
         }
-        if at_start {
-            // Blank lines and the LF of a CRLF are ours to count, not csv-core's.
-            let skip = buf[pos..len]
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
-            line += memchr::memchr_iter(b'\n', &buf[pos..pos + skip]).count() as u64;
-            pos += skip;
-            if pos == len && !eof {
-                continue;
+        let mut owned: [Option<String>; 5] = Default::default();
+        let mut cells = [""; 5];
+        for (slot, bytes) in raw.iter().enumerate() {
+            let bytes = *bytes;
+            match std::str::from_utf8(bytes) {
+                Ok(s) => cells[slot] = unneutralize(s),
+                Err(_) if !forced => return Err(StreamError::NotUtf8),
+                Err(_) => owned[slot] = Some(String::from_utf8_lossy(bytes).into_owned()),
             }
-            at_start = false;
-            rec_out = out_len;
-            rec_ends = ends_len;
-            rec_line = line;
         }
-        let chunk = &buf[pos..len];
-        let (res, nin, nout, nend) = rdr.read_record(
-            chunk,
-            &mut batch.out[out_len..],
-            &mut batch.ends[ends_len..],
+        for (slot, o) in owned.iter().enumerate() {
+            if let Some(o) = o {
+                cells[slot] = unneutralize(o);
+            }
+        }
+        c.check(r.row, r.line, r.fields, cells);
+    }
+    Ok(())
+}
+
+fn stream_validate<R: Read>(
+    input: R,
+    detected: &Detected,
+    encoding: Encoding,
+    expected_rows: usize,
+    forced: bool,
+) -> Result<Streamed, StreamError> {
+    let stop = AtomicBool::new(false);
+    let mapping = detected.mapping;
+    let header_len = detected.headers.len();
+    std::thread::scope(|s| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(1);
+        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+        let stop = &stop;
+        let checker = s.spawn(move || {
+            let mut c = Checker::new(header_len, expected_rows / 2);
+            for batch in full_rx {
+                if let Err(e) = check_batch(&mut c, &batch, &mapping, forced) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+                let _ = empty_tx.send(batch);
+            }
+            Ok(c)
+        });
+        let mut mine = Checker::new(header_len, expected_rows / 2);
+        let mut reader = Reader::new(
+            input,
+            detected.delimiter,
+            encoding == Encoding::Utf8Bom,
+            expected_rows,
         );
-        line += memchr::memchr_iter(b'\n', &chunk[..nin]).count() as u64;
-        pos += nin;
-        out_len += nout;
-        ends_len += nend;
-        match res {
-            csv_core::ReadRecordResult::InputEmpty => {}
-            csv_core::ReadRecordResult::OutputFull => {
-                let n = batch.out.len() * 2;
-                batch.out.resize(n, 0);
-            }
-            csv_core::ReadRecordResult::OutputEndsFull => {
-                let n = batch.ends.len() * 2;
-                batch.ends.resize(n, 0);
-            }
-            csv_core::ReadRecordResult::Record => {
-                batch
-                    .recs
-                    .push((rec_line, rec_ends, ends_len - rec_ends, rec_out));
-                at_start = true;
-                if batch.recs.len() >= BATCH_RECORDS {
-                    let next = empty.try_recv().unwrap_or_else(|_| Batch::new());
-                    let done = std::mem::replace(&mut batch, next);
-                    if full.send(Ok(done)).is_err() {
-                        return Ok(());
+        let result = (|| {
+            let mut spare = None;
+            loop {
+                let mut batch = spare
+                    .take()
+                    .or_else(|| empty_rx.try_recv().ok())
+                    .unwrap_or_else(Batch::new);
+                let more = reader.fill(&mut batch).map_err(StreamError::Io)?;
+                if stop.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                // Hand the batch over; if the checker is still busy, check it here.
+                match full_tx.try_send(batch) {
+                    Ok(()) => {}
+                    Err(mpsc::TrySendError::Full(b)) => {
+                        check_batch(&mut mine, &b, &mapping, forced)?;
+                        spare = Some(b);
                     }
-                    batch.recs.clear();
-                    out_len = 0;
-                    ends_len = 0;
+                    Err(mpsc::TrySendError::Disconnected(_)) => return Ok(()),
+                }
+                if !more {
+                    return Ok(());
                 }
             }
-            csv_core::ReadRecordResult::End => break,
+        })();
+        drop(full_tx);
+        let theirs = checker.join().expect("checker thread");
+        result?;
+        let theirs = theirs?;
+        Ok(Streamed {
+            checkers: vec![mine, theirs],
+            lines: reader.lines,
+            offsets: reader.offsets,
+        })
+    })
+}
+
+/// csv-core over the raw bytes, with exact physical line numbers and byte offsets.
+struct Reader<R> {
+    input: R,
+    core: csv_core::Reader,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    skip_bom: bool,
+    /// Bytes of the input before `buf[0]`.
+    base: u64,
+    line: u64,
+    header_done: bool,
+    lines: Vec<u64>,
+    offsets: Vec<u64>,
+}
+
+impl<R: Read> Reader<R> {
+    fn new(input: R, delimiter: u8, skip_bom: bool, expected_rows: usize) -> Self {
+        Reader {
+            input,
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            buf: vec![0; 1 << 20],
+            pos: 0,
+            len: 0,
+            eof: false,
+            skip_bom,
+            base: 0,
+            line: 1,
+            header_done: false,
+            lines: Vec::with_capacity(expected_rows),
+            offsets: Vec::with_capacity(expected_rows),
         }
     }
-    let _ = full.send(Ok(batch));
-    Ok(())
+
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.base += self.len as u64;
+        self.len = self.input.read(&mut self.buf)?;
+        self.pos = 0;
+        self.eof = self.len == 0;
+        if self.skip_bom && self.len > 0 {
+            self.skip_bom = false;
+            if self.buf[..self.len].starts_with(b"\xEF\xBB\xBF") {
+                self.pos = 3;
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses records into `batch` until it is full; returns whether more input remains.
+    fn fill(&mut self, batch: &mut Batch) -> std::io::Result<bool> {
+        batch.recs.clear();
+        let (mut out_len, mut ends_len) = (0usize, 0usize);
+        loop {
+            // Blank lines and the LF of a CRLF are ours to count, not csv-core's.
+            loop {
+                if self.pos == self.len && !self.eof {
+                    self.refill()?;
+                    continue;
+                }
+                let skip = self.buf[self.pos..self.len]
+                    .iter()
+                    .take_while(|&&b| b == b'\r' || b == b'\n')
+                    .count();
+                self.line += count_newlines(&self.buf[self.pos..self.pos + skip]);
+                self.pos += skip;
+                if self.pos < self.len || self.eof {
+                    break;
+                }
+            }
+            let (rec_out, rec_ends, rec_line) = (out_len, ends_len, self.line);
+            let rec_offset = self.base + self.pos as u64;
+            loop {
+                let chunk = &self.buf[self.pos..self.len];
+                let (res, nin, nout, nend) = self.core.read_record(
+                    chunk,
+                    &mut batch.out[out_len..],
+                    &mut batch.ends[ends_len..],
+                );
+                self.line += count_newlines(&chunk[..nin]);
+                self.pos += nin;
+                out_len += nout;
+                ends_len += nend;
+                match res {
+                    csv_core::ReadRecordResult::InputEmpty => self.refill()?,
+                    csv_core::ReadRecordResult::OutputFull => {
+                        let n = batch.out.len() * 2;
+                        batch.out.resize(n, 0);
+                    }
+                    csv_core::ReadRecordResult::OutputEndsFull => {
+                        let n = batch.ends.len() * 2;
+                        batch.ends.resize(n, 0);
+                    }
+                    csv_core::ReadRecordResult::Record => break,
+                    csv_core::ReadRecordResult::End => return Ok(false),
+                }
+            }
+            let fields = ends_len - rec_ends;
+            let bytes = &batch.out[rec_out..out_len];
+            if !self.header_done {
+                self.header_done = true;
+            } else if !is_blank(bytes) {
+                batch.recs.push(Rec {
+                    row: self.lines.len(),
+                    line: rec_line,
+                    ends_at: rec_ends,
+                    fields,
+                    start: rec_out,
+                });
+                self.lines.push(rec_line);
+                self.offsets.push(rec_offset);
+                if batch.recs.len() == BATCH_RECORDS {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+}
+
+/// Line feeds in a record-sized slice: a plain loop the compiler vectorises, cheaper than a
+/// library call at this length.
+fn count_newlines(b: &[u8]) -> u64 {
+    b.iter().map(|&c| u64::from(c == b'\n')).sum()
+}
+
+/// Wholly empty rows (Excel's `,,,,` trailers) are skipped, as the importer does.
+fn is_blank(bytes: &[u8]) -> bool {
+    match bytes.first() {
+        Some(b) if !b.is_ascii_whitespace() && b.is_ascii() => false,
+        _ => std::str::from_utf8(bytes).map_or(bytes.iter().all(u8::is_ascii_whitespace), |s| {
+            s.trim().is_empty()
+        }),
+    }
+}
+
+/// Reads single records back from the file by byte offset (for duplicates' values).
+struct Reread {
+    file: Option<File>,
+    core: csv_core::Reader,
+    mapping: [Option<usize>; 5],
+    offsets: Vec<u64>,
+}
+
+impl Reread {
+    fn new(path: &Path, detected: &Detected, offsets: Vec<u64>) -> Self {
+        Reread {
+            file: File::open(path).ok(),
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(detected.delimiter)
+                .build(),
+            mapping: detected.mapping,
+            offsets,
+        }
+    }
+
+    fn value(&mut self, row: usize, field: Field) -> String {
+        self.try_value(row, field).unwrap_or_default()
+    }
+
+    fn try_value(&mut self, row: usize, field: Field) -> Option<String> {
+        use std::io::{Seek, SeekFrom};
+        let file = self.file.as_mut()?;
+        file.seek(SeekFrom::Start(*self.offsets.get(row)?)).ok()?;
+        self.core.reset();
+        let (mut out, mut ends) = (vec![0u8; 4096], vec![0usize; 64]);
+        let (mut o, mut e) = (0, 0);
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = file.read(&mut chunk).ok()?;
+            let mut input = &chunk[..n];
+            loop {
+                let (res, nin, nout, nend) =
+                    self.core.read_record(input, &mut out[o..], &mut ends[e..]);
+                input = &input[nin..];
+                o += nout;
+                e += nend;
+                match res {
+                    csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+                    csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                    csv_core::ReadRecordResult::InputEmpty if n > 0 => break,
+                    csv_core::ReadRecordResult::InputEmpty => return None,
+                    csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
+                        let i = self.mapping[field.index()]?;
+                        if i >= e {
+                            return Some(String::new());
+                        }
+                        let a = if i == 0 { 0 } else { ends[i - 1] };
+                        let text = String::from_utf8_lossy(&out[a..ends[i]]);
+                        return Some(unneutralize(&text).to_string());
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -31,7 +31,11 @@ fn is_line_break(c: char) -> bool {
 
 /// Trims what a paste leaves around a value: any Unicode white space and zero-width characters.
 pub fn trim(v: &str) -> &str {
-    v.trim_matches(|c: char| c.is_whitespace() || is_zero_width(c))
+    match (v.as_bytes().first(), v.as_bytes().last()) {
+        // Printable ASCII at both ends: nothing to trim (the common case, no char decoding).
+        (Some(0x21..=0x7e), Some(0x21..=0x7e)) => v,
+        _ => v.trim_matches(|c: char| c.is_whitespace() || is_zero_width(c)),
+    }
 }
 
 /// True when a spreadsheet would treat the cell as a formula (OWASP CSV injection).
@@ -40,6 +44,28 @@ pub fn is_formula_like(v: &str) -> bool {
         v.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
     )
+}
+
+/// True only when [`check_cell`] would find nothing in `raw`: a quick look at the bytes that
+/// settles the great majority of cells. `false` means "look closer", not "wrong".
+pub fn is_clean(field: Field, raw: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (raw.first(), raw.last()) else {
+        return false;
+    };
+    // Printable ends (nothing to trim), no formula trigger, no `'` (undoes our neutralising).
+    if !(0x21..=0x7e).contains(&first)
+        || !(0x21..=0x7e).contains(&last)
+        || matches!(first, b'=' | b'+' | b'-' | b'@' | b'\'')
+        || raw.len() > MAX_CELL_CHARS
+    {
+        return false;
+    }
+    match field {
+        Field::FullName => raw.iter().all(|c| (0x20..0x7f).contains(c)),
+        Field::SalesforceUserId => sfid::is_clean(raw),
+        Field::SalesforceLogin => raw.len() <= address::SF_LOGIN_MAX && address::is_valid(raw),
+        Field::Office365Login | Field::Office365Email => address::is_valid(raw),
+    }
 }
 
 /// Checks every cell of one record.
@@ -254,6 +280,35 @@ mod tests {
         assert!(run(Field::FullName, "\tJane")
             .iter()
             .any(|f| f.0 == Code::FormulaLike));
+    }
+
+    proptest::proptest! {
+        /// The fast path never hides a finding.
+        #[test]
+        fn clean_means_no_findings(
+            v in "[ a-zA-Z0-9.@'=+;<>:-]{0,30}|005[a-zA-Z0-9]{12,15}",
+            f in 0usize..5,
+        ) {
+            let field = Field::ALL[f];
+            if is_clean(field, v.as_bytes()) {
+                let mut out = Vec::new();
+                check_cell(field, &v, &mut out);
+                proptest::prop_assert!(out.is_empty(), "{:?} {:?}: {:?}", field, v, out);
+            }
+        }
+    }
+
+    #[test]
+    fn clean_fast_path_accepts_ordinary_cells() {
+        assert!(is_clean(Field::FullName, b"Jane O'Brien-Smith"));
+        assert!(is_clean(Field::Office365Email, b"jane.doe@acme.com"));
+        assert!(is_clean(
+            Field::SalesforceUserId,
+            sfid::to_18("005Hs00000AbCdE").as_bytes()
+        ));
+        assert!(!is_clean(Field::SalesforceUserId, b"005Hs00000AbCdE"));
+        assert!(!is_clean(Field::FullName, b" Jane"));
+        assert!(!is_clean(Field::FullName, "Zoë".as_bytes()));
     }
 
     #[test]

@@ -16,12 +16,9 @@ pub fn checksum(id15: &[u8]) -> [u8; 3] {
     debug_assert_eq!(id15.len(), 15);
     let mut out = [0u8; 3];
     for (chunk, slot) in id15.chunks(5).zip(out.iter_mut()) {
-        let mut bits = 0usize;
-        for (i, c) in chunk.iter().enumerate() {
-            if c.is_ascii_uppercase() {
-                bits |= 1 << i;
-            }
-        }
+        let bits = chunk.iter().enumerate().fold(0usize, |bits, (i, c)| {
+            bits | (usize::from(c.is_ascii_uppercase()) << i)
+        });
         *slot = SUFFIX_ALPHABET[bits];
     }
     out
@@ -104,15 +101,22 @@ fn restore_case(id: &[u8]) -> Option<String> {
     (out.as_bytes() != id).then_some(out)
 }
 
+/// True for a valid 18-character User ID: the fast path, no findings possible.
+pub fn is_clean(id: &[u8]) -> bool {
+    id.len() == 18
+        && id.starts_with(USER_PREFIX.as_bytes())
+        && id.iter().all(u8::is_ascii_alphanumeric)
+        && checksum(&id[..15]) == id[15..]
+}
+
 /// Checks a trimmed, non-empty Salesforce user ID.
 pub fn check(value: &str, out: &mut Vec<Finding>) {
     let f = Field::SalesforceUserId;
     let bytes = value.as_bytes();
-    if let Some((pos, c)) = value
-        .char_indices()
-        .find(|(_, c)| !c.is_ascii_alphanumeric())
-    {
-        let col = value[..pos].chars().count() + 1;
+    if let Some(pos) = bytes.iter().position(|b| !b.is_ascii_alphanumeric()) {
+        // Everything before `pos` is ASCII, so `pos` starts a character.
+        let c = value[pos..].chars().next().unwrap_or_default();
+        let col = pos + 1;
         out.push(Finding::new(
             f,
             Code::SfidFormat,

@@ -16,17 +16,23 @@ fn assert_same_as_roster(bytes: &[u8]) -> ScanReport {
     let report = scan_path(file.path(), &ImportOptions::default()).unwrap();
     let imported = import_bytes(bytes, &ImportOptions::default()).unwrap();
     assert_eq!(report.detected, imported.detected);
-    let lines: Vec<u64> = imported.records.iter().map(|r| r.line).collect();
     let roster = Roster::from_imported(imported);
     assert_eq!(report.rows, roster.len());
-    let expected: Vec<(usize, u64, Finding)> = (0..roster.len())
+    let expected: Vec<(usize, u64, String, Finding)> = (0..roster.len())
         .flat_map(|r| roster.findings(r).iter().map(move |f| (r, f.clone())))
-        .map(|(r, f)| (r, lines[r], f))
+        .map(|(r, f)| {
+            let rec = roster.record(r);
+            let value = f
+                .field
+                .map(|fl| rec.cell(fl).to_string())
+                .unwrap_or_default();
+            (r, rec.line, value, f)
+        })
         .collect();
-    let got: Vec<(usize, u64, Finding)> = report
+    let got: Vec<(usize, u64, String, Finding)> = report
         .findings
         .iter()
-        .map(|f| (f.row, f.line, f.finding.clone()))
+        .map(|f| (f.row, f.line, f.value.clone(), f.finding.clone()))
         .collect();
     assert_eq!(got, expected);
     report

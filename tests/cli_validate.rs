@@ -1,0 +1,321 @@
+//! `scc-onboard validate` and `template` as a user runs them: the real binary, real files.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const HEADER: &str =
+    "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address";
+/// A valid 18-character User ID and its 15-character form.
+const ID18: &str = "005Hs00000AbCdEIAV";
+const ID15: &str = "005Hs00000AbCdE";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_scc-onboard"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("runs")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn validate_json(path: &Path) -> (i32, Value) {
+    let out = run(&["validate", path.to_str().unwrap(), "--json"]);
+    (out.status.code().unwrap(), json(&out))
+}
+
+fn clean_roster() -> String {
+    format!(
+        "{HEADER}\r\nJane Doe,jane@acme.com,{ID18},jane@acme.onmicrosoft.com,jane.doe@acme.com\r\n"
+    )
+}
+
+#[test]
+fn clean_roster_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "r.csv", clean_roster().as_bytes());
+    let (code, doc) = validate_json(&p);
+    assert_eq!(code, 0);
+    assert_eq!(doc["rows"], 1);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(doc["encoding"], "utf-8");
+    assert_eq!(doc["delimiter"], ",");
+    assert_eq!(doc["columns"]["salesforce_user_id"], "Salesforce user ID");
+}
+
+#[test]
+fn warnings_alone_exit_zero_and_errors_exit_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let warn = format!("{HEADER}\nJane,jane@acme.com,{ID15},j@acme.com,j@acme.com\n");
+    let (code, doc) = validate_json(&write(dir.path(), "w.csv", warn.as_bytes()));
+    assert_eq!(code, 0);
+    let f = &doc["findings"][0];
+    assert_eq!(f["code"], "sfid-15");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["fix"], ID18);
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["row"], 1);
+    assert_eq!(f["column"], "salesforce_user_id");
+    assert_eq!(f["value"], ID15);
+
+    let err = format!("{HEADER}\nJane,jane@acme.com,{ID18},jane,j@acme.com\n");
+    let (code, doc) = validate_json(&write(dir.path(), "e.csv", err.as_bytes()));
+    assert_eq!(code, 1);
+    assert_eq!(doc["summary"]["errors"], 1);
+    assert_eq!(doc["summary"]["by_code"]["address-invalid"], 1);
+    assert!(doc["findings"][0]["fix"].is_null());
+}
+
+/// Every export shape Excel and HR tools produce reads the same.
+#[test]
+fn every_input_shape_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "Display Name;SF Username;Salesforce ID;UPN;E-mail\r\nRenée Müller;r@acme.com;{ID15};r@acme.com;r@acme.com\r\n"
+    );
+    let cp1252: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            'é' => 0xE9,
+            'ü' => 0xFC,
+            c => c as u8,
+        })
+        .collect();
+    let utf16le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            text.replace(';', "\t")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let utf16be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(
+            text.replace(';', "|")
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        )
+        .collect();
+    let bom = [
+        b"\xEF\xBB\xBF".as_slice(),
+        text.replace(';', ",").as_bytes(),
+    ]
+    .concat();
+    let cases: [(&str, Vec<u8>, &str, &str); 4] = [
+        ("cp1252.csv", cp1252, "windows-1252", ";"),
+        ("utf16le.txt", utf16le, "utf-16le", "\t"),
+        ("utf16be.txt", utf16be, "utf-16be", "|"),
+        ("bom.csv", bom, "utf-8-bom", ","),
+    ];
+    for (name, bytes, enc, delim) in cases {
+        let (code, doc) = validate_json(&write(dir.path(), name, &bytes));
+        assert_eq!(code, 0, "{name}");
+        assert_eq!(doc["encoding"], enc, "{name}");
+        assert_eq!(doc["delimiter"], delim, "{name}");
+        assert_eq!(doc["columns"]["full_name"], "Display Name", "{name}");
+        assert_eq!(doc["findings"][0]["code"], "sfid-15", "{name}");
+        assert_eq!(doc["findings"][0]["line"], 2, "{name}");
+    }
+}
+
+#[test]
+fn overrides_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        format!("Who|Login A|ID|Login B|Mail\nJane|j@acme.com|{ID18}|j@acme.com|j@acme.com\n");
+    let p = write(dir.path(), "o.csv", text.as_bytes());
+    let out = run(&[
+        "validate",
+        p.to_str().unwrap(),
+        "--json",
+        "--delimiter",
+        "|",
+        "--column",
+        "full_name=Who",
+        "--column",
+        "salesforce_login=Login A",
+        "--column",
+        "office365_login=Login B",
+        "--encoding",
+        "utf-8",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["columns"]["salesforce_login"], "Login A");
+    assert_eq!(doc["columns"]["office365_login"], "Login B");
+}
+
+/// Unusable input: exit 2 and one clear line naming the file.
+#[test]
+fn unusable_input_is_exit_two_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (write(dir.path(), "empty.csv", b""), "empty"),
+        (
+            write(
+                dir.path(),
+                "bin.csv",
+                b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0",
+            ),
+            "binary",
+        ),
+        (
+            write(dir.path(), "words.txt", b"hello there\nthis is prose\n"),
+            "not delimited",
+        ),
+        (
+            write(
+                dir.path(),
+                "cols.csv",
+                b"Name,Email,Department\nA,b@c.de,x\n",
+            ),
+            "no column for Salesforce login",
+        ),
+        (dir.path().join("missing.csv"), "cannot read"),
+        (dir.path().to_path_buf(), "cannot read"),
+    ];
+    for (path, want) in cases {
+        let out = run(&["validate", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{want}: {err}");
+        assert!(err.contains(want), "{want}: {err}");
+        assert!(
+            err.contains(path.file_name().unwrap().to_str().unwrap()),
+            "{err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(&["validate", "x.csv", "--column", "nonsense=Foo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown field 'nonsense'"));
+}
+
+#[test]
+fn fix_writes_the_submission_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{HEADER}\n\
+         \" Jane Doe \",mailto:jane@acme.com,{},Jane <jane@acme.onmicrosoft.com>,jane@acme.com;\n\
+         \"=HYPERLINK(\"\"http://x\"\")\",h@acme.com,005Hs00000AbCdFIAV,h@acme.com,h@acme.com\n\
+         Broken,b@acme.com,{ID18},nope,b@acme.com\n",
+        ID18.to_lowercase()
+    );
+    let src = write(dir.path(), "in.csv", text.as_bytes());
+    let before = std::fs::read(&src).unwrap();
+    let out_path = dir.path().join("users.csv");
+    let out = run(&[
+        "validate",
+        src.to_str().unwrap(),
+        "--fix",
+        "-o",
+        out_path.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a row still has an error");
+    let doc = json(&out);
+    assert_eq!(doc["output"]["rows_written"], 2);
+    assert_eq!(doc["output"]["left_out"][0]["line"], 4);
+    assert!(doc["output"]["cells_fixed"].as_u64().unwrap() >= 5);
+    let written = std::fs::read(&out_path).unwrap();
+    assert!(written.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let text = String::from_utf8(written[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines[0], HEADER);
+    assert_eq!(
+        lines[1],
+        format!("Jane Doe,jane@acme.com,{ID18},jane@acme.onmicrosoft.com,jane@acme.com")
+    );
+    assert!(
+        lines[2].starts_with("\"'=HYPERLINK("),
+        "formula neutralised: {}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "", "CRLF after the last row and nothing else");
+    assert_eq!(
+        std::fs::read(&src).unwrap(),
+        before,
+        "the source is never modified"
+    );
+
+    let plain = dir.path().join("plain.csv");
+    let out = run(&[
+        "validate",
+        src.to_str().unwrap(),
+        "--fix",
+        "-o",
+        plain.to_str().unwrap(),
+        "--no-bom",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(std::fs::read(&plain).unwrap().starts_with(b"Full name,"));
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("left out 1 rows with errors: lines 4"),
+        "{human}"
+    );
+}
+
+#[test]
+fn fix_needs_an_output() {
+    let out = run(&["validate", "x.csv", "--fix"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn human_report_of_the_sample_roster() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample-roster.csv");
+    let out = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["validate", "assets/sample-roster.csv"])
+        .output()
+        .unwrap();
+    assert!(sample.exists());
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn template_has_the_vendor_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.csv");
+    let out = run(&["template", "-o", p.to_str().unwrap()]);
+    assert!(out.status.success());
+    let bytes = std::fs::read(&p).unwrap();
+    let asset =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/roster-template.csv"))
+            .unwrap();
+    assert_eq!(bytes, asset, "the shipped template matches the command's");
+    assert_eq!(run(&["template"]).stdout, asset);
+}
+
+/// The README documents every finding code.
+#[test]
+fn readme_lists_every_code() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for code in scc_onboard::roster::Code::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", code.as_str())),
+            "README lacks {code}"
+        );
+    }
+}
