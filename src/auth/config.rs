@@ -192,6 +192,14 @@ impl Config {
                 )));
             }
         }
+        // Salesforce matches the registered callback exactly and refuses 127.0.0.1.
+        let sf = oauth2::url::Url::parse(&self.salesforce.redirect_uri).expect("checked above");
+        if sf.host_str() != Some("localhost") || sf.port().is_none() {
+            return Err(ConfigError(format!(
+                "config key salesforce.redirect_uri = {:?} must be http://localhost:PORT/PATH with an explicit port, exactly as registered on the connected app (Salesforce rejects 127.0.0.1)",
+                self.salesforce.redirect_uri
+            )));
+        }
         if !matches!(
             self.flow.keyring.as_str(),
             "auto" | "secret-service" | "keyutils"
@@ -314,6 +322,24 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("salesforce.redirect_uri"), "{e}");
+        for bad in [
+            "http://127.0.0.1:1717/callback",
+            "http://localhost/callback",
+        ] {
+            let e = Config::from_layers(&[
+                ("defaults", DEFAULTS_TOML),
+                (
+                    "my.toml",
+                    &format!("[salesforce]\nredirect_uri = \"{bad}\"\n"),
+                ),
+            ])
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("explicit port") && e.contains("127.0.0.1"),
+                "{e}"
+            );
+        }
     }
 
     #[test]
