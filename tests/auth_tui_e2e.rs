@@ -63,26 +63,6 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-
-    fn pane_dead_status(&self) -> Option<i32> {
-        let out = self
-            .cmd()
-            .args([
-                "display-message",
-                "-p",
-                "-t",
-                "auth",
-                "#{pane_dead} #{pane_dead_status}",
-            ])
-            .output()
-            .unwrap();
-        let s = String::from_utf8_lossy(&out.stdout);
-        let mut it = s.split_whitespace();
-        match (it.next(), it.next()) {
-            (Some("1"), Some(code)) => code.parse().ok(),
-            _ => None,
-        }
-    }
 }
 
 impl Drop for Tmux {
@@ -104,8 +84,11 @@ fn start(sb: &Sandbox, name: &str, extra: &str) -> Tmux {
         env,
     };
     // The stand-in signs in as the session's STANDIN_LOGIN for every provider.
+    // The shell prints the exit code on the normal screen once the app has restored it, then
+    // keeps the pane open (tmux's pane_dead_status lags on a busy machine, and a dead pane's
+    // last output is not always kept).
     let command = format!(
-        "{} authorize --config {}{extra}",
+        "{} authorize --config {}{extra}; echo \"scc-onboard exited with $?\"; exec cat",
         env!("CARGO_BIN_EXE_scc-onboard"),
         sb.config.display()
     );
@@ -201,17 +184,9 @@ fn end_user_screen_authorizes_both_providers_in_a_real_terminal() {
         .is_some());
 
     tmux.keys(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let code = loop {
-        if let Some(c) = tmux.pane_dead_status() {
-            break c;
-        }
-        assert!(Instant::now() < deadline, "the screen did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert_eq!(code, 0);
+    let after = tmux.wait_for("exit", |s| s.contains("scc-onboard exited with"));
+    assert!(after.contains("scc-onboard exited with 0"), "{after}");
     // The terminal was restored: the alternate screen is gone.
-    let after = tmux.capture();
     assert!(!after.contains("authorize SmartCloud Connect"), "{after}");
     sb.keep_text(after);
 
@@ -252,6 +227,8 @@ fn without_a_browser_the_url_is_shown_and_esc_cancels() {
         "the URL is gone once cancelled"
     );
     tmux.keys(&["q"]);
+    let after = tmux.wait_for("exit", |s| s.contains("scc-onboard exited with"));
+    assert!(after.contains("scc-onboard exited with 0"), "{after}");
 }
 
 #[test]
@@ -313,6 +290,8 @@ fn a_mismatched_identity_is_shown_and_stored_only_when_confirmed() {
         .unwrap()
         .is_some());
     tmux.keys(&["q"]);
+    let after = tmux.wait_for("exit", |s| s.contains("scc-onboard exited with"));
+    assert!(after.contains("scc-onboard exited with 0"), "{after}");
     sb.assert_no_leaks(&sf.secrets(), &[]);
     store
         .delete(Provider::Salesforce, "john@example.com")

@@ -24,7 +24,7 @@ use oauth2::{
     StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// Provider-specific fields of a token response (Salesforce's and Microsoft's).
@@ -231,6 +231,31 @@ pub fn authorize(
     };
     progress(Progress::Exchanging);
     to_authorized(config, provider, &http, &tokens, None)
+}
+
+/// What [`spawn_authorize`] reports; `Finished` comes last.
+#[derive(Debug)]
+pub enum FlowEvent {
+    Progress(Progress),
+    Finished(Result<Authorized, AuthError>),
+}
+
+/// Runs [`authorize`] on its own thread and reports on a channel, for UIs that must keep
+/// drawing meanwhile. Stop it with `options.cancel`; dropping the receiver is also fine.
+pub fn spawn_authorize(
+    config: Arc<Config>,
+    provider: Provider,
+    options: FlowOptions,
+) -> mpsc::Receiver<FlowEvent> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let progress_tx = tx.clone();
+        let result = authorize(&config, provider, &options, &mut |p| {
+            let _ = progress_tx.send(FlowEvent::Progress(p));
+        });
+        let _ = tx.send(FlowEvent::Finished(result));
+    });
+    rx
 }
 
 fn code_flow(

@@ -22,7 +22,9 @@ pub mod whoami;
 pub use config::{end_user_command, user_config_toml, Config};
 pub use credential::StoredCredential;
 pub use error::AuthError;
-pub use flow::{authorize, Authorized, Cancel, FlowMode, FlowOptions, Progress};
+pub use flow::{
+    authorize, spawn_authorize, Authorized, Cancel, FlowEvent, FlowMode, FlowOptions, Progress,
+};
 pub use identity::{Expected, Identity, Mismatch};
 pub use store::{StoreError, TokenStore};
 pub use stored::{finish, renew, revoke, select, status, Revoked};

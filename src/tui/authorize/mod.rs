@@ -12,7 +12,9 @@ pub mod view;
 mod tests;
 
 use crate::auth::flow::FlowOptions;
-use crate::auth::{self, Authorized, Cancel, Config, Expected, FlowMode, Provider, TokenStore};
+use crate::auth::{
+    self, Authorized, Cancel, Config, Expected, FlowEvent, FlowMode, Provider, TokenStore,
+};
 use crate::tui::terminal::TerminalGuard;
 use state::{App, Effect, Level, Msg};
 use std::collections::HashMap;
@@ -127,30 +129,33 @@ impl Runtime {
                 self.cancels.insert(p, cancel.clone());
                 let expected = self.expected.clone();
                 let held = self.held.clone();
+                let options = FlowOptions {
+                    mode: FlowMode::Browser,
+                    open_browser: true,
+                    login_hint: login,
+                    cancel,
+                };
+                let events = auth::spawn_authorize(config, p, options);
                 spawn(move || {
-                    let options = FlowOptions {
-                        mode: FlowMode::Browser,
-                        open_browser: true,
-                        login_hint: login,
-                        cancel,
-                    };
-                    let ptx = tx.clone();
-                    let result = auth::authorize(&config, p, &options, &mut |pr| {
-                        let _ = ptx.send(Msg::Progress(p, pr));
-                    });
-                    let msg = match result {
-                        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
-                        Ok(a) => {
-                            let m = expected.map(|x| x.check(&a.identity)).unwrap_or_default();
-                            if m.is_empty() {
-                                store_done(&store, a, &logins)
-                            } else {
-                                lock(&held).insert(p, a);
-                                Msg::Mismatched(p, m)
+                    for event in events {
+                        let msg = match event {
+                            FlowEvent::Progress(pr) => Msg::Progress(p, pr),
+                            FlowEvent::Finished(Err(e)) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                            FlowEvent::Finished(Ok(a)) => {
+                                let m = expected
+                                    .as_ref()
+                                    .map(|x| x.check(&a.identity))
+                                    .unwrap_or_default();
+                                if m.is_empty() {
+                                    store_done(&store, a, &logins)
+                                } else {
+                                    lock(&held).insert(p, a);
+                                    Msg::Mismatched(p, m)
+                                }
                             }
-                        }
-                    };
-                    let _ = tx.send(msg);
+                        };
+                        let _ = tx.send(msg);
+                    }
                 });
             }
             Effect::ResolveMismatch(p, keep) => {
