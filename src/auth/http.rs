@@ -112,3 +112,32 @@ impl oauth2::SyncHttpClient for Http {
             .map_err(|e| HttpError(format!("bad response: {e}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    #[test]
+    fn redirects_are_not_followed() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut s, &mut buf);
+            write!(
+                s,
+                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+        });
+        let (status, _) = Http::default()
+            .post_form(&format!("http://127.0.0.1:{port}/token"), &[("code", "x")])
+            .unwrap();
+        // Followed, the request would have gone to port 1 and failed instead.
+        assert_eq!(status, 302);
+        t.join().unwrap();
+    }
+}
