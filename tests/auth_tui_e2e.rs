@@ -297,3 +297,65 @@ fn a_mismatched_identity_is_shown_and_stored_only_when_confirmed() {
         .delete(Provider::Salesforce, "john@example.com")
         .unwrap();
 }
+
+#[test]
+fn device_mode_shows_the_code_on_screen() {
+    let _k = keyring_lock();
+    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
+    for c in store.list().unwrap() {
+        store.delete(c.provider, &c.login).unwrap();
+    }
+    let port = free_port();
+    let sf = salesforce(port);
+    let mut sb = Sandbox::new(&config_toml(Some((&sf, port)), None, "secret-service", 60));
+    // Device mode must not start a browser at all.
+    sb.set("BROWSER", "false");
+    let tmux = start(&sb, "device", " --no-browser");
+    tmux.wait_for("cards", |s| s.matches("Not authorized").count() == 2);
+    tmux.keys(&["a"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (uri, code) = loop {
+        let screen = tmux.capture();
+        let lines: Vec<&str> = screen.lines().collect();
+        if let Some(i) = lines
+            .iter()
+            .position(|l| l.contains("on any device and enter:"))
+        {
+            let uri = lines[i]
+                .split("open ")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .unwrap()
+                .to_string();
+            let code = lines
+                .get(i + 2)
+                .map(|l| l.trim().to_string())
+                .unwrap_or_default();
+            if !code.is_empty() {
+                sb.keep_text(screen.clone());
+                break (uri, code);
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no device code on screen:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let ok = Command::new(browser_standin())
+        .arg(format!("{uri}?user_code={code}"))
+        .envs(&sb.env)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    sb.keep_text(tmux.wait_for("authorized", |s| {
+        s.contains("Salesforce: authorized as jane@example.com") && s.contains("✓ Authorized")
+    }));
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("exit", |s| s.contains("scc-onboard exited with"));
+    assert!(after.contains("scc-onboard exited with 0"), "{after}");
+    sb.assert_no_leaks(&sf.secrets(), &[]);
+    store
+        .delete(Provider::Salesforce, "jane@example.com")
+        .unwrap();
+}

@@ -105,8 +105,13 @@ pub fn run(args: AuthorizeArgs) -> ExitCode {
         },
         None => None,
     };
+    let mode = if args.device || args.no_browser {
+        FlowMode::Device
+    } else {
+        FlowMode::Browser
+    };
     let Some(provider) = args.provider else {
-        return crate::tui::authorize::run(config, args.login, expected);
+        return crate::tui::authorize::run(config, args.login, expected, mode);
     };
     if let Err(e) = flow::check_config(&config, provider) {
         eprintln!("scc-onboard: {provider}: {e}");
@@ -117,11 +122,7 @@ pub fn run(args: AuthorizeArgs) -> ExitCode {
         Err(code) => return code,
     };
     let options = FlowOptions {
-        mode: if args.device || args.no_browser {
-            FlowMode::Device
-        } else {
-            FlowMode::Browser
-        },
+        mode,
         open_browser: true,
         login_hint: args.login.clone(),
         ..FlowOptions::default()

@@ -24,8 +24,14 @@ use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Runs the screen until the user quits. `expected` comes from a roster, when one was given.
-pub fn run(config: Config, login: Option<String>, expected: Option<Expected>) -> ExitCode {
+/// Runs the screen until the user quits. `expected` comes from a roster, when one was given;
+/// `mode` is [`FlowMode::Device`] for `--device` / `--no-browser`.
+pub fn run(
+    config: Config,
+    login: Option<String>,
+    expected: Option<Expected>,
+    mode: FlowMode,
+) -> ExitCode {
     if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("scc-onboard: the authorize screen needs a terminal; without one use `scc-onboard authorize salesforce` and `scc-onboard authorize exchange`");
         return ExitCode::from(crate::cli::EXIT_USAGE);
@@ -50,6 +56,7 @@ pub fn run(config: Config, login: Option<String>, expected: Option<Expected>) ->
                 .unwrap_or_default(),
         )),
         expected,
+        mode,
         tx: mpsc::channel().0,
         cancels: HashMap::new(),
         held: Arc::default(),
@@ -98,6 +105,7 @@ struct Runtime {
     /// (after an accepted mismatch that is not `--login`).
     logins: Arc<Mutex<HashMap<Provider, String>>>,
     expected: Option<Expected>,
+    mode: FlowMode,
     tx: Sender<Msg>,
     cancels: HashMap<Provider, Cancel>,
     /// Authorizations whose identity mismatched, waiting for the user's answer.
@@ -130,8 +138,8 @@ impl Runtime {
                 let expected = self.expected.clone();
                 let held = self.held.clone();
                 let options = FlowOptions {
-                    mode: FlowMode::Browser,
-                    open_browser: true,
+                    mode: self.mode,
+                    open_browser: self.mode == FlowMode::Browser,
                     login_hint: login,
                     cancel,
                 };
