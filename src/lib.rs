@@ -4,7 +4,10 @@
 //! OAuth logic); `tui` and `cli` are thin shells over it. See ARCHITECTURE.md.
 
 pub mod auth;
+pub mod bundle;
 pub mod cli;
+pub mod customize;
 pub mod fsutil;
 pub mod roster;
+pub mod session;
 pub mod tui;

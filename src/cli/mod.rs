@@ -5,8 +5,11 @@
 
 pub mod authorize;
 pub mod credentials;
+mod customize;
+mod export;
 mod import_args;
 mod validate;
+pub mod wizard;
 
 pub use import_args::ImportArgs;
 
@@ -35,6 +38,12 @@ pub struct Cli {
 pub enum Command {
     /// Check a roster: every problem with line, column and suggested fix.
     Validate(validate::ValidateArgs),
+    /// Open the full-screen wizard (the default with no subcommand).
+    Wizard(wizard::WizardArgs),
+    /// Print a choices template (every setting, its default and help), or check a choices file.
+    Customize(customize::CustomizeArgs),
+    /// Write the submission bundle (users.csv, customization, report, manifest) to a folder.
+    Export(export::ExportArgs),
     /// Write the blank roster template.
     Template {
         /// Output file (default: stdout).
@@ -61,8 +70,11 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => ExitCode::SUCCESS,
+        None => wizard::run(wizard::WizardArgs::default()),
+        Some(Command::Wizard(args)) => wizard::run(args),
         Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Customize(args)) => customize::run(args),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Template { output }) => template(output),
         Some(Command::Authorize(args)) => authorize::run(args),
         Some(Command::Credentials(args)) => credentials::run(args),

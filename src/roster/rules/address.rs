@@ -180,7 +180,8 @@ fn check_domain(domain: &str) -> Result<(), String> {
 
 /// Copy-paste debris around an address: returns the code and the cleaned candidate.
 fn debris(v: &str) -> Option<(Code, String)> {
-    if v.len() > 7 && v[..7].eq_ignore_ascii_case("mailto:") {
+    // `get` rather than indexing: byte 7 may fall inside a character (found by fuzzing).
+    if v.len() > 7 && v.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
         return Some((Code::MailtoPrefix, v[7..].trim().to_string()));
     }
     if v.ends_with('>') {
@@ -345,6 +346,12 @@ mod tests {
             let s = format!("{local}@{dom}{tail}");
             proptest::prop_assert_eq!(is_valid(s.as_bytes()), validate(&s).is_ok(), "{:?}", s);
         }
+    }
+
+    #[test]
+    fn multibyte_text_near_the_front_is_not_a_crash() {
+        let (code, _) = one(Field::SalesforceLogin, "juliÓÓÓe.garcia@acme.com");
+        assert_eq!(code, Code::AddressInvalid);
     }
 
     #[test]

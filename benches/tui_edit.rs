@@ -1,0 +1,92 @@
+//! Edit → revalidate: committing a cell edit through `update` (the roster revalidates the row
+//! and its duplicates, counts update, the change is logged for undo and the session).
+//! Goal: flat in roster size, < 1 ms at 1M rows. Also the first screen of a 1M-row file.
+
+mod tui_common;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use scc_onboard::tui::runtime::Runtime;
+use scc_onboard::tui::theme::Theme;
+use scc_onboard::tui::widgets::text_input::TextInput;
+use scc_onboard::tui::State;
+use scc_onboard::tui::{update, view, Msg};
+use std::sync::mpsc::channel;
+use std::time::{Duration, Instant};
+
+fn edit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tui_edit_revalidate");
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(3));
+    for rows in tui_common::SIZES {
+        let mut state = tui_common::fix_state(rows);
+        // The Salesforce login column: edits touch the duplicate index too.
+        state.fix.col = 1;
+        let mut flip = false;
+        group.bench_function(BenchmarkId::from_parameter(rows), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let value = if flip {
+                    "someone.else@acme.com"
+                } else {
+                    "back.again@acme.com"
+                };
+                state.fix.edit = Some(TextInput::new(value));
+                update(&mut state, Msg::CommitInput)
+            })
+        });
+    }
+    group.finish();
+}
+
+/// From Enter on the Import step to the first frame with rows: the real runtime reads the file
+/// on its loader thread, which sends the first batch; the UI validates it and draws. The rest of
+/// the load would continue behind the gauge (each iteration cancels it).
+fn first_screen(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("scc-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("roster-1m.csv");
+    std::fs::write(&path, tui_common::csv(1_000_000)).unwrap();
+    let mut group = c.benchmark_group("tui_first_screen");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("1000000", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (tx, rx) = channel();
+                let mut rt = Runtime::new(tx);
+                let mut state = State::new(dir.join("session.json"), Theme::plain());
+                state.import.path.set(path.display().to_string());
+                let start = Instant::now();
+                rt.dispatch(&mut state, Msg::StartLoad);
+                while state.roster.is_empty() {
+                    let msg = rx
+                        .recv_timeout(Duration::from_secs(30))
+                        .expect("loader reports");
+                    rt.dispatch(&mut state, msg);
+                }
+                let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+                terminal.draw(|f| view(&state, f)).unwrap();
+                total += start.elapsed();
+                // Not timed: stop the load and let the hashing thread finish, so no background
+                // work of this iteration slows the next one.
+                rt.dispatch(&mut state, Msg::CancelLoad);
+                while let Ok(msg) = rx.recv_timeout(Duration::from_secs(30)) {
+                    if matches!(msg, Msg::SourceHashed { .. }) {
+                        break;
+                    }
+                }
+            }
+            total
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, edit, first_screen);
+criterion_main!(benches);

@@ -1,0 +1,157 @@
+//! Writing a folder of files so that readers see either the old folder or the new one.
+//!
+//! Files are written into a fresh temporary folder next to the target (same file system, so
+//! renames are atomic): each file as `name.partial`, fsynced, renamed to `name`; then the
+//! folder is fsynced and renamed over the target. An existing target is first moved aside and
+//! only removed once the new folder is in place, so a failure at any point leaves the old
+//! bundle whole (or restores it).
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// One file of a folder to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutFile {
+    /// A plain file name (no folders).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a folder could not be written. The target is unchanged in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{}: {message}", path.display())]
+    Refused { path: PathBuf, message: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Replaces `target` with a folder holding exactly `files`. `may_replace` decides whether an
+/// existing, non-empty folder may be replaced (e.g. only an earlier bundle).
+pub fn write_folder(
+    target: &Path,
+    files: &[OutFile],
+    may_replace: impl Fn(&Path) -> bool,
+) -> Result<(), WriteError> {
+    for f in files {
+        if f.name.is_empty()
+            || f.name.contains(['/', '\\'])
+            || f.name == "."
+            || f.name == ".."
+            || f.name.ends_with(".partial")
+        {
+            return Err(WriteError::Refused {
+                path: target.join(&f.name),
+                message: "not a plain file name".into(),
+            });
+        }
+    }
+    let name = target
+        .file_name()
+        .ok_or_else(|| WriteError::Refused {
+            path: target.to_path_buf(),
+            message: "name a folder to write the bundle into".into(),
+        })?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let existing = match fs::symlink_metadata(target) {
+        Ok(m) if m.is_dir() => {
+            let empty = fs::read_dir(target)
+                .map_err(io_err(target))?
+                .next()
+                .is_none();
+            if !empty && !may_replace(target) {
+                return Err(WriteError::Refused {
+                    path: target.to_path_buf(),
+                    message: "the folder exists and is not a submission bundle; choose a new or empty folder".into(),
+                });
+            }
+            true
+        }
+        Ok(_) => {
+            return Err(WriteError::Refused {
+                path: target.to_path_buf(),
+                message: "exists and is not a folder; choose a folder name".into(),
+            })
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io_err(target)(e)),
+    };
+    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(&parent)
+        .map_err(io_err(&parent))?;
+    for f in files {
+        write_file_atomically(tmp.path(), &f.name, &f.bytes)?;
+    }
+    sync_dir(tmp.path())?;
+    // From here on the temporary folder is renamed, so TempDir must not delete it on drop.
+    let tmp_path = tmp.keep();
+    let cleanup = |p: &Path| {
+        let _ = fs::remove_dir_all(p);
+    };
+
+    if existing {
+        let aside = aside_name(&parent, &name);
+        if let Err(e) = fs::rename(target, &aside) {
+            cleanup(&tmp_path);
+            return Err(io_err(target)(e));
+        }
+        if let Err(e) = fs::rename(&tmp_path, target) {
+            // Put the old bundle back before reporting.
+            let _ = fs::rename(&aside, target);
+            cleanup(&tmp_path);
+            return Err(io_err(target)(e));
+        }
+        let _ = sync_dir(&parent);
+        cleanup(&aside);
+    } else if let Err(e) = fs::rename(&tmp_path, target) {
+        cleanup(&tmp_path);
+        return Err(io_err(target)(e));
+    }
+    sync_dir(&parent)
+}
+
+fn aside_name(parent: &Path, name: &str) -> PathBuf {
+    let mut n = 0u32;
+    loop {
+        let p = parent.join(format!(".{name}.old-{}-{n}", std::process::id()));
+        if fs::symlink_metadata(&p).is_err() {
+            return p;
+        }
+        n += 1;
+    }
+}
+
+/// Writes `dir/name` via `name.partial`, fsync and rename.
+pub fn write_file_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    let partial = dir.join(format!("{name}.partial"));
+    let fin = dir.join(name);
+    let mut f = File::create(&partial).map_err(io_err(&partial))?;
+    f.write_all(bytes).map_err(io_err(&partial))?;
+    f.sync_all().map_err(io_err(&partial))?;
+    drop(f);
+    fs::rename(&partial, &fin).map_err(io_err(&fin))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), WriteError> {
+    // Directory fsync makes the renames durable; not every platform supports opening a folder.
+    match File::open(dir) {
+        Ok(d) => d.sync_all().or(Ok(())),
+        Err(e) => Err(io_err(dir)(e)),
+    }
+}

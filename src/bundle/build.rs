@@ -1,0 +1,128 @@
+//! Assembling the bundle from the roster and the choices, and refusing when it would be wrong.
+
+use super::{
+    customization_json, customization_md, report, write_bundle, Entry, OutFile, WriteError,
+};
+use crate::customize::{validate, Catalogue, Choices, ExchangePlan, Guide, Issue, RosterFacts};
+use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
+use crate::roster::{Roster, Severity};
+use std::path::Path;
+
+/// Everything a bundle is made from.
+pub struct BundleInput<'a> {
+    pub roster: &'a Roster,
+    /// The roster file's name as the admin knows it (for the report).
+    pub source: &'a str,
+    pub catalogue: &'a Catalogue,
+    pub guide: &'a Guide,
+    pub choices: &'a Choices,
+    pub csv: CsvOptions,
+    /// Why rows were excluded, when known (0-based row → reason), for report.md.
+    pub exclusion_reasons: std::collections::BTreeMap<usize, String>,
+    /// More files to include as they are (e.g. the authorize step's `user-config.toml`).
+    pub extra_files: Vec<OutFile>,
+}
+
+/// Why no bundle was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Included rows have errors; 0-based rows with their file lines.
+    #[error("{} included rows have errors (first at line {}); fix or exclude them first", rows.len(), rows.first().map_or(0, |r| r.1))]
+    RosterErrors { rows: Vec<(usize, u64)> },
+    #[error("the customization has {} errors: {}", issues.len(), issues.first().map_or("", |i| i.message.as_str()))]
+    ChoiceErrors { issues: Vec<Issue> },
+    #[error("the roster has no included rows to submit")]
+    EmptyRoster,
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What was written.
+#[derive(Debug)]
+pub struct Exported {
+    pub files: Vec<Entry>,
+    pub csv: ExportSummary,
+    /// Warnings about the choices (shown in report.md too).
+    pub choice_warnings: Vec<Issue>,
+}
+
+/// Checks the input and renders every bundle file, without writing anything.
+pub fn build_files(
+    input: &BundleInput,
+) -> Result<(Vec<OutFile>, ExportSummary, Vec<Issue>), ExportError> {
+    let roster = input.roster;
+    if roster.has_errors() {
+        return Err(ExportError::RosterErrors {
+            rows: roster
+                .error_rows()
+                .map(|r| (r, roster.record(r).line))
+                .collect(),
+        });
+    }
+    if roster.counts().included == 0 {
+        return Err(ExportError::EmptyRoster);
+    }
+    let facts = RosterFacts::from_roster(roster);
+    let issues = validate(input.catalogue, input.choices, &facts);
+    let (errors, warnings): (Vec<Issue>, Vec<Issue>) = issues
+        .into_iter()
+        .partition(|i| i.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(ExportError::ChoiceErrors { issues: errors });
+    }
+    let defaults = Choices::defaults(input.catalogue, &facts);
+    let plan = ExchangePlan::new(input.guide, input.catalogue, input.choices, &facts);
+
+    let mut csv = Vec::new();
+    let summary =
+        write_submission_csv(roster, &mut csv, &input.csv).map_err(|e| WriteError::Io {
+            path: "users.csv".into(),
+            source: e,
+        })?;
+    let json = customization_json::render(input.catalogue, input.choices, &defaults, &plan);
+    let md = customization_md::render(input.catalogue, input.choices, &defaults, &plan);
+    let report = report::render(&report::ReportInput {
+        roster,
+        source: input.source,
+        csv: &summary,
+        plan: &plan,
+        guide: input.guide,
+        choice_warnings: &warnings,
+        exclusion_reasons: &input.exclusion_reasons,
+    });
+    let mut files = vec![
+        OutFile {
+            name: "users.csv".into(),
+            bytes: csv,
+        },
+        OutFile {
+            name: "customization.json".into(),
+            bytes: json,
+        },
+        OutFile {
+            name: "customization.schema.json".into(),
+            bytes: customization_json::SCHEMA.as_bytes().to_vec(),
+        },
+        OutFile {
+            name: "customization.md".into(),
+            bytes: md.into_bytes(),
+        },
+        OutFile {
+            name: "report.md".into(),
+            bytes: report.into_bytes(),
+        },
+    ];
+    files.extend(input.extra_files.iter().cloned());
+    Ok((files, summary, warnings))
+}
+
+/// Builds the bundle and writes it to `dir`, replacing an earlier bundle there as a whole.
+pub fn export(dir: &Path, input: &BundleInput) -> Result<Exported, ExportError> {
+    let (files, csv, choice_warnings) = build_files(input)?;
+    let files = write_bundle(dir, files)?;
+    Ok(Exported {
+        files,
+        csv,
+        choice_warnings,
+    })
+}

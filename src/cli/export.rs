@@ -1,0 +1,303 @@
+//! `scc-onboard export`: write the submission bundle from a roster (and optional choices).
+//!
+//! Exit codes: 0 the bundle was written; 1 nothing was written because included rows or the
+//! choices have errors (fix them, `--fix`, `--exclude-invalid`, or exclude rows in the
+//! wizard); 2 unusable input
+//! (unreadable roster or customization file, output folder that is not a bundle).
+
+use super::import_args::ImportArgs;
+use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use crate::bundle::{self, BundleInput, ExportError};
+use crate::customize::file::{from_json_value, load_choices};
+use crate::customize::{Catalogue, Choices, Guide, RosterFacts};
+use crate::roster::export::CsvOptions;
+use crate::roster::import::import_path;
+use crate::roster::{fix, Roster};
+use crate::session::{hash_file, Session};
+use clap::Args;
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The roster CSV to submit.
+    #[arg(required_unless_present = "session", conflicts_with = "session")]
+    pub roster: Option<PathBuf>,
+    /// A wizard session file: its roster (source file, import settings, every edit and
+    /// exclusion) and its choices.
+    #[arg(long, value_name = "FILE")]
+    pub session: Option<PathBuf>,
+    /// The choices: TOML or JSON keyed by setting key (or an earlier customization.json).
+    /// Without it every setting takes its default (or the session's choices with --session).
+    #[arg(long, value_name = "FILE")]
+    pub customization: Option<PathBuf>,
+    /// Apply every suggested roster fix first (as `validate --fix` does).
+    #[arg(long)]
+    pub fix: bool,
+    /// Exclude the rows that still have errors (after --fix) instead of refusing to export;
+    /// report.md lists them with their errors.
+    #[arg(long)]
+    pub exclude_invalid: bool,
+    /// Print what was written as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// The bundle folder to write (created, or an earlier bundle replaced as a whole).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Write users.csv without a UTF-8 byte-order mark.
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Use this settings catalogue instead of the built-in one.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    pub import: ImportArgs,
+}
+
+/// Runs `export`; see the module docs for the exit codes.
+pub fn run(args: ExportArgs) -> ExitCode {
+    let usage = |msg: String| {
+        eprintln!("scc-onboard: {msg}");
+        ExitCode::from(EXIT_USAGE)
+    };
+    let catalogue = match &args.catalogue {
+        Some(p) => match Catalogue::load_path(p) {
+            Ok(c) => std::sync::Arc::new(c),
+            Err(e) => return usage(e.to_string()),
+        },
+        None => Catalogue::embedded(),
+    };
+    let guide = Guide::embedded();
+    let import_given = args.import.encoding.is_some()
+        || args.import.delimiter.is_some()
+        || !args.import.columns.is_empty();
+    if args.session.is_some() && import_given {
+        return usage(
+            "--encoding, --delimiter and --column do not apply with --session: the session \
+             records how its roster is read"
+                .into(),
+        );
+    }
+    let loaded = match &args.session {
+        Some(path) => load_session(path),
+        None => {
+            let path = args.roster.clone().unwrap_or_default();
+            import_path(&path, &args.import.options())
+                .map(|i| (Roster::from_imported(i), path, None))
+                .map_err(|e| e.to_string())
+        }
+    };
+    let (mut roster, roster_path, session_choices) = match loaded {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    let cells_fixed = if args.fix {
+        fix::apply_all_fixes(&mut roster)
+    } else {
+        0
+    };
+    let mut exclusion_reasons = std::collections::BTreeMap::new();
+    let excluded_invalid: Vec<usize> = if args.exclude_invalid {
+        let rows: Vec<usize> = roster.error_rows().collect();
+        // Record why before excluding: an excluded row loses its duplicate findings.
+        for &r in &rows {
+            let why: Vec<String> = roster
+                .findings(r)
+                .iter()
+                .filter(|f| f.severity() == crate::roster::Severity::Error)
+                .map(|f| format!("{} ({})", f.message, f.code.as_str()))
+                .collect();
+            exclusion_reasons.insert(
+                r,
+                format!("excluded by --exclude-invalid: {}", why.join("; ")),
+            );
+        }
+        for &r in &rows {
+            roster.set_excluded(r, true);
+        }
+        rows
+    } else {
+        Vec::new()
+    };
+    let facts = RosterFacts::from_roster(&roster);
+    let choices = match &args.customization {
+        Some(p) => match load_choices(p, &catalogue, &facts) {
+            Ok(c) => c,
+            Err(e) => return usage(e.to_string()),
+        },
+        None => match session_choices {
+            Some((name, value)) => match from_json_value(value, None, &name, &catalogue, &facts) {
+                Ok(c) => c,
+                Err(e) => return usage(e.to_string()),
+            },
+            None => Choices::defaults(&catalogue, &facts),
+        },
+    };
+    // Only the file's name goes into the report: the admin's folders are not the vendor's business.
+    let source = roster_path.file_name().map_or_else(
+        || roster_path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let input = BundleInput {
+        roster: &roster,
+        source: &source,
+        catalogue: &catalogue,
+        guide: &guide,
+        choices: &choices,
+        csv: CsvOptions { bom: !args.no_bom },
+        exclusion_reasons,
+        extra_files: Vec::new(),
+    };
+    let mut out = std::io::stdout().lock();
+    match bundle::export(&args.output, &input) {
+        Ok(done) => {
+            let res = if args.json {
+                let doc = json!({
+                    "written": true,
+                    "output": args.output.display().to_string(),
+                    "files": done.files.iter().map(|f| json!({
+                        "name": f.name, "bytes": f.bytes, "sha256": f.sha256,
+                    })).collect::<Vec<_>>(),
+                    "rows_written": done.csv.written,
+                    "rows_left_out": done.csv.left_out.iter().map(|&r| json!({
+                        "row": r + 1, "line": roster.record(r).line,
+                    })).collect::<Vec<_>>(),
+                    "cells_fixed": cells_fixed,
+                    "rows_excluded_invalid": excluded_invalid.iter().map(|&r| json!({
+                        "row": r + 1, "line": roster.record(r).line,
+                    })).collect::<Vec<_>>(),
+                    "warnings": done.choice_warnings.iter().map(|i| json!({
+                        "setting": i.key, "message": i.message,
+                    })).collect::<Vec<_>>(),
+                });
+                writeln!(out, "{doc}")
+            } else {
+                let mut s = format!("Wrote {}:\n", args.output.display());
+                for f in &done.files {
+                    let extra = if f.name == "users.csv" {
+                        format!(" ({} users)", done.csv.written)
+                    } else {
+                        String::new()
+                    };
+                    s.push_str(&format!("  {}{extra}\n", f.name));
+                }
+                if cells_fixed > 0 {
+                    s.push_str(&format!(
+                        "Applied suggested fixes to {cells_fixed} cells.\n"
+                    ));
+                }
+                if !excluded_invalid.is_empty() {
+                    s.push_str(&format!(
+                        "Excluded {} rows with errors (--exclude-invalid).\n",
+                        excluded_invalid.len()
+                    ));
+                }
+                let excluded = roster.counts().excluded;
+                if excluded > 0 {
+                    s.push_str(&format!(
+                        "{excluded} excluded rows left out (see report.md).\n"
+                    ));
+                }
+                for w in &done.choice_warnings {
+                    s.push_str(&format!("warning: {}\n", w.message));
+                }
+                write!(out, "{s}")
+            };
+            // The bundle is written whatever happens to stdout (e.g. a closed pipe).
+            let _ = res;
+            ExitCode::SUCCESS
+        }
+        Err(ExportError::Write(e)) => usage(format!("nothing written: {e}")),
+        Err(e) => {
+            let mut problems: Vec<serde_json::Value> = Vec::new();
+            let mut text = format!("scc-onboard: nothing written: {e}\n");
+            match &e {
+                ExportError::RosterErrors { rows } => {
+                    for &(row, line) in rows {
+                        for f in roster.findings(row) {
+                            if f.severity() != crate::roster::Severity::Error {
+                                continue;
+                            }
+                            let col = f.field.map_or("row", |fl| fl.key());
+                            if problems.len() < 20 {
+                                text.push_str(&format!(
+                                    "  {}:{line}: {col}: {} [{}]\n",
+                                    roster_path.display(),
+                                    f.message,
+                                    f.code.as_str()
+                                ));
+                            }
+                            problems.push(json!({
+                                "line": line, "row": row + 1, "column": f.field.map(|fl| fl.key()),
+                                "code": f.code.as_str(), "message": f.message, "fix": f.fix,
+                            }));
+                        }
+                    }
+                    if problems.len() > 20 {
+                        text.push_str(&format!("  …and {} more\n", problems.len() - 20));
+                    }
+                    text.push_str("Fix them (try --fix for the certain fixes) or exclude the rows in the wizard.\n");
+                }
+                ExportError::ChoiceErrors { issues } => {
+                    for i in issues {
+                        let fix = i
+                            .fix
+                            .as_deref()
+                            .map(|f| format!(" (use \"{f}\")"))
+                            .unwrap_or_default();
+                        text.push_str(&format!("  {}: {}{fix}\n", i.key, i.message));
+                        problems
+                            .push(json!({ "setting": i.key, "message": i.message, "fix": i.fix }));
+                    }
+                }
+                _ => {}
+            }
+            if args.json {
+                let doc = json!({ "written": false, "error": e.to_string(), "problems": problems });
+                let _ = writeln!(out, "{doc}");
+            }
+            eprint!("{text}");
+            ExitCode::from(EXIT_PROBLEMS)
+        }
+    }
+}
+
+/// The roster a wizard session describes (source re-read, edits replayed), the source path,
+/// and the session's choices (named for error messages).
+type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>);
+
+fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
+    let session = Session::load(path).map_err(|e| e.to_string())?;
+    let source = session.source.path.clone();
+    let hash = hash_file(&source).map_err(|e| {
+        format!(
+            "{}: cannot read the session's roster file {}: {e}",
+            path.display(),
+            source.display()
+        )
+    })?;
+    if hash != session.source.sha256 {
+        return Err(format!(
+            "{} changed since the session {} was saved, so its edits may not fit any more; \
+             open the wizard to review them, or export the file directly",
+            source.display(),
+            path.display()
+        ));
+    }
+    let imported = import_path(&source, &session.import.to_options()).map_err(|e| e.to_string())?;
+    let mut roster = Roster::from_imported(imported);
+    let report = session.replay(&mut roster);
+    if report.mismatched > 0 || report.skipped > 0 {
+        return Err(format!(
+            "{}: {} edits did not fit the roster file ({} skipped); open the wizard to review them",
+            path.display(),
+            report.mismatched,
+            report.skipped
+        ));
+    }
+    let name = format!("{} (customization)", path.display());
+    Ok((roster, source, Some((name, session.customization))))
+}

@@ -1,0 +1,46 @@
+//! `scc-onboard` / `scc-onboard wizard`: the full-screen wizard.
+
+use super::EXIT_USAGE;
+use crate::tui::runtime::{self, Options};
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `scc-onboard wizard`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct WizardArgs {
+    /// Roster CSV to open.
+    pub roster: Option<PathBuf>,
+    /// Session file (default: session.json in the user's data folder).
+    #[arg(long, value_name = "PATH")]
+    pub session: Option<PathBuf>,
+    /// Capture the mouse: click selects a cell, the wheel scrolls (text is then not selectable).
+    #[arg(long)]
+    pub mouse: bool,
+}
+
+/// Runs the wizard.
+pub fn run(args: WizardArgs) -> ExitCode {
+    if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "scc-onboard: the wizard needs a terminal. Use the subcommands (scc-onboard --help) in scripts."
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let Some(session_path) = args.session.or_else(crate::session::default_path) else {
+        eprintln!("scc-onboard: no user data folder found; pass --session PATH");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    match runtime::run(Options {
+        roster: args.roster,
+        session_path,
+        mouse: args.mouse,
+    }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scc-onboard: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

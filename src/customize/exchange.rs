@@ -1,0 +1,370 @@
+//! The Exchange access plan: how SmartCloud Connect reaches mailboxes, and the texts and
+//! checklists that tell the admin what to set up. The texts live in
+//! `assets/exchange/guide.toml` with their sources; this module only selects and fills them.
+
+use super::catalogue::Catalogue;
+use super::choices::{Choices, CHECKLIST_PREFIX};
+use super::facts::RosterFacts;
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
+
+/// The guide shipped in the binary.
+pub const EMBEDDED_GUIDE: &str = include_str!("../../assets/exchange/guide.toml");
+
+/// How mailboxes are reached (catalogue setting `mailbox_access`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    PerUser,
+    Impersonation,
+}
+
+/// Where the mailboxes live (catalogue setting `exchange_deployment`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deployment {
+    ExchangeOnline,
+    OnPremises,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::PerUser => "per_user",
+            Mode::Impersonation => "impersonation",
+        }
+    }
+}
+
+impl Deployment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deployment::ExchangeOnline => "exchange_online",
+            Deployment::OnPremises => "on_premises",
+        }
+    }
+}
+
+/// Where a text comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// A paragraph shown when its mode and deployment match.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub id: String,
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    #[serde(default)]
+    pub deployment: Option<Deployment>,
+    pub title: String,
+    pub body: String,
+    pub sources: Vec<String>,
+}
+
+/// One step the admin ticks; `command` is shown ready to copy.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub command: Option<String>,
+}
+
+/// A list of steps shown when its mode and deployment match.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub id: String,
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    #[serde(default)]
+    pub deployment: Option<Deployment>,
+    pub title: String,
+    pub sources: Vec<String>,
+    #[serde(rename = "item")]
+    pub items: Vec<Item>,
+}
+
+/// The whole guide file.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    pub version: u32,
+    /// When the texts were last compared with their sources.
+    pub checked: String,
+    #[serde(rename = "source")]
+    pub sources: Vec<Source>,
+    #[serde(rename = "notice", default)]
+    pub notices: Vec<Notice>,
+    #[serde(rename = "checklist", default)]
+    pub checklists: Vec<Checklist>,
+}
+
+impl Guide {
+    /// The guide shipped in the binary (parsed once).
+    pub fn embedded() -> Arc<Guide> {
+        static CELL: OnceLock<Arc<Guide>> = OnceLock::new();
+        CELL.get_or_init(|| {
+            Arc::new(
+                Guide::parse(EMBEDDED_GUIDE, "assets/exchange/guide.toml")
+                    .expect("the embedded guide is checked by the test suite"),
+            )
+        })
+        .clone()
+    }
+
+    /// Parses a guide and checks that every source it cites exists.
+    pub fn parse(text: &str, origin: &str) -> Result<Guide, String> {
+        let g: Guide = toml::from_str(text)
+            .map_err(|e| format!("{origin}: {}", e.to_string().trim_end().replace('\n', " ")))?;
+        let cited = g
+            .notices
+            .iter()
+            .flat_map(|n| n.sources.iter())
+            .chain(g.checklists.iter().flat_map(|c| c.sources.iter()));
+        for s in cited {
+            if !g.sources.iter().any(|src| &src.id == s) {
+                return Err(format!("{origin}: cites unknown source `{s}`"));
+            }
+        }
+        Ok(g)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// The values the guide's placeholders are filled with; `None` shows the `<...>` hint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placeholders {
+    pub account: Option<String>,
+    pub app_id: Option<String>,
+    pub object_id: Option<String>,
+    pub tenant: Option<String>,
+    pub sample_user: Option<String>,
+}
+
+impl Placeholders {
+    /// Fills `{account}`, `{app_id}`, `{object_id}`, `{tenant}` and `{sample_user}`.
+    pub fn fill(&self, text: &str) -> String {
+        let pairs = [
+            ("{account}", &self.account, "<impersonating account>"),
+            ("{app_id}", &self.app_id, "<Application (client) ID>"),
+            (
+                "{object_id}",
+                &self.object_id,
+                "<Enterprise application Object ID>",
+            ),
+            ("{tenant}", &self.tenant, "<tenant>"),
+            ("{sample_user}", &self.sample_user, "<a user's mailbox>"),
+        ];
+        let mut out = text.to_string();
+        for (pat, val, hint) in pairs {
+            out = out.replace(pat, val.as_deref().unwrap_or(hint));
+        }
+        out
+    }
+}
+
+/// One checklist item as shown: filled text, command, and whether it is ticked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanItem {
+    /// `checklist.<list>.<item>`: the key of its tick in [`Choices`].
+    pub tick_key: String,
+    pub text: String,
+    pub command: Option<String>,
+    pub ticked: bool,
+}
+
+/// A checklist as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanChecklist {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<PlanItem>,
+    pub sources: Vec<String>,
+}
+
+/// A notice as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanNotice {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub sources: Vec<String>,
+}
+
+/// Everything the Exchange access step and the report show, derived from the choices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExchangePlan {
+    pub mode: Mode,
+    pub deployment: Deployment,
+    pub impersonation_account: Option<String>,
+    pub notices: Vec<PlanNotice>,
+    pub checklists: Vec<PlanChecklist>,
+}
+
+impl ExchangePlan {
+    /// Derives the plan from the choices (unknown values fall back to the defaults).
+    pub fn new(guide: &Guide, cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> Self {
+        let mode = match choices.text(cat, "mailbox_access").as_str() {
+            "impersonation" => Mode::Impersonation,
+            _ => Mode::PerUser,
+        };
+        let deployment = match choices.text(cat, "exchange_deployment").as_str() {
+            "on_premises" => Deployment::OnPremises,
+            _ => Deployment::ExchangeOnline,
+        };
+        let non_empty = |k: &str| Some(choices.text(cat, k)).filter(|t| !t.is_empty());
+        let account = if mode == Mode::Impersonation {
+            non_empty("impersonation_account")
+        } else {
+            None
+        };
+        let ph = Placeholders {
+            account: account.clone(),
+            app_id: non_empty("entra_client_id"),
+            object_id: non_empty("entra_object_id"),
+            tenant: non_empty("m365_tenant"),
+            sample_user: facts.upns.iter().next().cloned(),
+        };
+        let applies = |m: Option<Mode>, d: Option<Deployment>| {
+            m.is_none_or(|m| m == mode) && d.is_none_or(|d| d == deployment)
+        };
+        let notices = guide
+            .notices
+            .iter()
+            .filter(|n| applies(n.mode, n.deployment))
+            .map(|n| PlanNotice {
+                id: n.id.clone(),
+                title: ph.fill(&n.title),
+                body: ph.fill(n.body.trim()),
+                sources: n.sources.clone(),
+            })
+            .collect();
+        let checklists = guide
+            .checklists
+            .iter()
+            .filter(|c| applies(c.mode, c.deployment))
+            .map(|c| PlanChecklist {
+                id: c.id.clone(),
+                title: ph.fill(&c.title),
+                sources: c.sources.clone(),
+                items: c
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let tick_key = format!("{CHECKLIST_PREFIX}{}.{}", c.id, i.id);
+                        PlanItem {
+                            ticked: choices.is_ticked(&tick_key),
+                            tick_key,
+                            text: ph.fill(&i.text),
+                            command: i.command.as_deref().map(|c| ph.fill(c)),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        ExchangePlan {
+            mode,
+            deployment,
+            impersonation_account: account,
+            notices,
+            checklists,
+        }
+    }
+
+    /// (ticked, total) over every checklist item.
+    pub fn progress(&self) -> (usize, usize) {
+        let items = self.checklists.iter().flat_map(|c| c.items.iter());
+        let total = items.clone().count();
+        (items.filter(|i| i.ticked).count(), total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customize::Value;
+
+    fn plan(mode: &str, dep: &str) -> ExchangePlan {
+        let cat = Catalogue::embedded();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let mut c = Choices::defaults(&cat, &facts);
+        c.set("mailbox_access", Value::Text(mode.into()));
+        c.set("exchange_deployment", Value::Text(dep.into()));
+        c.set(
+            "impersonation_account",
+            Value::Text("svc@contoso.com".into()),
+        );
+        c.set(
+            "entra_client_id",
+            Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+        );
+        c.set("checklist.impersonation.save", Value::Bool(true));
+        ExchangePlan::new(&Guide::embedded(), &cat, &c, &facts)
+    }
+
+    #[test]
+    fn embedded_guide_parses() {
+        let g = Guide::embedded();
+        assert!(!g.sources.is_empty());
+    }
+
+    #[test]
+    fn on_premises_impersonation_shows_the_role_checklist_with_the_account() {
+        let p = plan("impersonation", "on_premises");
+        assert_eq!(p.checklists.len(), 1);
+        let cmd = p.checklists[0]
+            .items
+            .iter()
+            .find_map(|i| i.command.clone())
+            .unwrap();
+        assert_eq!(
+            cmd,
+            "New-ManagementRoleAssignment -Name \"SmartCloud Connect impersonation\" -Role ApplicationImpersonation -User \"svc@contoso.com\""
+        );
+        assert_eq!(p.progress(), (1, 7));
+        assert!(p.notices.iter().all(|n| n.id != "ews_retirement"));
+    }
+
+    #[test]
+    fn exchange_online_impersonation_shows_removal_ews_dates_and_rbac_commands() {
+        let p = plan("impersonation", "exchange_online");
+        let ids: Vec<&str> = p.notices.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["impersonation_removed", "ews_retirement"]);
+        assert!(p.notices[1].body.contains("1 October 2026"));
+        assert!(p.notices[1].body.contains("1 April 2027"));
+        assert!(p.notices[0].body.contains("February 2025"));
+        let cmds: Vec<String> = p.checklists[0]
+            .items
+            .iter()
+            .filter_map(|i| i.command.clone())
+            .collect();
+        assert!(cmds.iter().any(|c| c.starts_with(
+            "New-ServicePrincipal -AppId 6233fba6-0198-4277-892f-9275bf728bcc -ObjectId <Enterprise application Object ID>"
+        )));
+        assert!(cmds.iter().any(|c| c.starts_with("New-ManagementScope ")));
+        assert!(cmds
+            .iter()
+            .any(|c| c.starts_with("New-ManagementRoleAssignment -App 6233fba6")));
+        assert!(cmds.iter().any(|c| c.ends_with("-Resource a@contoso.com")));
+    }
+
+    #[test]
+    fn per_user_has_no_checklist() {
+        let p = plan("per_user", "on_premises");
+        assert!(p.checklists.is_empty());
+        assert_eq!(p.impersonation_account, None);
+        assert_eq!(p.notices[0].id, "per_user");
+    }
+}

@@ -1,0 +1,18 @@
+//! Customization: the settings catalogue, the admin's choices, their validation, and the
+//! Exchange access plan. Pure data and logic; the wizard and the CLI are shells over it.
+
+pub mod catalogue;
+pub mod check;
+pub mod choices;
+pub mod exchange;
+pub mod facts;
+pub mod file;
+pub mod validate;
+pub mod value;
+
+pub use catalogue::{Catalogue, Kind, Page, Setting};
+pub use choices::{ChoiceEdit, Choices};
+pub use exchange::{Deployment, ExchangePlan, Guide, Mode};
+pub use facts::RosterFacts;
+pub use validate::{differences, validate, Issue};
+pub use value::Value;

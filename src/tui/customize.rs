@@ -1,0 +1,362 @@
+//! The Customize step: the settings form, rendered from the catalogue.
+//!
+//! Grouped as the catalogue's `groups`; settings whose `when` does not hold are hidden. The
+//! focused setting's help, its problems and a summary of what differs from the defaults are
+//! shown beside the form (below it in narrow terminals). Keys never change [`Choices`]
+//! directly: [`CustomizeStep::handle_key`] returns a [`ChoiceEdit`] for the wizard to apply.
+
+use super::setting_form::{self as form, Editor, Outcome};
+use crate::customize::choices::default_value;
+use crate::customize::{
+    differences, validate, Catalogue, ChoiceEdit, Choices, Issue, Page, RosterFacts, Setting,
+};
+use crate::roster::Severity;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use std::sync::Arc;
+
+/// Terminals at least this wide get the help and summary beside the form.
+pub const SIDE_PANEL_MIN_WIDTH: u16 = 100;
+
+/// State of the Customize step that is not a choice: focus and the edit in progress.
+#[derive(Clone, Debug)]
+pub struct CustomizeStep {
+    catalogue: Arc<Catalogue>,
+    facts: RosterFacts,
+    focus: usize,
+    focus_key: Option<String>,
+    editor: Option<Editor>,
+}
+
+impl CustomizeStep {
+    /// A form over `catalogue`'s Customize settings; `facts` give roster-derived defaults.
+    pub fn new(catalogue: Arc<Catalogue>, facts: RosterFacts) -> Self {
+        CustomizeStep {
+            catalogue,
+            facts,
+            focus: 0,
+            focus_key: None,
+            editor: None,
+        }
+    }
+
+    /// Updates the roster facts (after roster edits) used for defaults and warnings.
+    pub fn set_facts(&mut self, facts: RosterFacts) {
+        self.facts = facts;
+    }
+
+    /// The catalogue the form is drawn from.
+    pub fn catalogue(&self) -> &Arc<Catalogue> {
+        &self.catalogue
+    }
+
+    /// True while a value is being typed: the wizard should pass every key here.
+    pub fn is_editing(&self) -> bool {
+        self.editor.is_some()
+    }
+
+    /// The settings shown, in form order.
+    pub fn visible<'a>(&'a self, choices: &Choices) -> Vec<&'a Setting> {
+        visible_in(&self.catalogue, choices)
+    }
+
+    /// Index into [`CustomizeStep::visible`] of the focused setting.
+    pub fn focused_index(&self, visible: &[&Setting]) -> usize {
+        self.focus_key
+            .as_ref()
+            .and_then(|k| visible.iter().position(|s| &s.key == k))
+            .unwrap_or(self.focus.min(visible.len().saturating_sub(1)))
+    }
+
+    /// Key of the focused setting.
+    pub fn focused_key(&self, choices: &Choices) -> Option<String> {
+        let vis = self.visible(choices);
+        vis.get(self.focused_index(&vis)).map(|s| s.key.clone())
+    }
+
+    /// Every problem with the choices (the wizard can refuse to go on while one is an error).
+    pub fn issues(&self, choices: &Choices) -> Vec<Issue> {
+        validate(&self.catalogue, choices, &self.facts)
+    }
+
+    /// Handles a key press; returns the change to apply to `choices`, if any.
+    pub fn handle_key(&mut self, key: KeyEvent, choices: &Choices) -> Option<ChoiceEdit> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let cat = self.catalogue.clone();
+        let vis = visible_in(&cat, choices);
+        if vis.is_empty() {
+            return None;
+        }
+        let idx = self.focused_index(&vis);
+        let s = vis[idx];
+        match form::field_key(&cat, &self.facts, choices, s, &mut self.editor, key) {
+            Outcome::Edit(e) => return Some(e),
+            Outcome::Consumed => return None,
+            Outcome::Ignored => {}
+        }
+        let n = vis.len();
+        let new = match key.code {
+            KeyCode::Up | KeyCode::Char('k') => idx.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => (idx + 1).min(n - 1),
+            KeyCode::PageUp => idx.saturating_sub(8),
+            KeyCode::PageDown => (idx + 8).min(n - 1),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => n - 1,
+            KeyCode::Tab => vis
+                .iter()
+                .enumerate()
+                .skip(idx + 1)
+                .find(|(_, o)| o.group != s.group)
+                .map_or(idx, |(i, _)| i),
+            KeyCode::BackTab => {
+                // The first setting of the previous group (or of this one, if not on it).
+                let start = vis.iter().position(|o| o.group == s.group).unwrap_or(0);
+                let target = if start < idx {
+                    start
+                } else {
+                    start.saturating_sub(1)
+                };
+                vis.iter()
+                    .position(|o| o.group == vis[target].group)
+                    .unwrap_or(0)
+            }
+            _ => return None,
+        };
+        self.focus = new;
+        self.focus_key = Some(vis[new].key.clone());
+        None
+    }
+
+    /// Keys to show in the wizard's hint bar.
+    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.editor.is_some() {
+            return vec![("Enter", "save"), ("Esc", "cancel"), ("Ctrl-u", "clear")];
+        }
+        vec![
+            ("↑↓", "move"),
+            ("Tab", "next group"),
+            ("Space/←→", "change"),
+            ("Enter", "edit"),
+            ("d", "default"),
+            ("s", "add suggested"),
+        ]
+    }
+
+    /// Draws the form into `area`.
+    pub fn render(&self, choices: &Choices, frame: &mut Frame, area: Rect) {
+        let cat = &self.catalogue;
+        let vis = self.visible(choices);
+        let idx = self.focused_index(&vis);
+        let all_issues = self.issues(choices);
+        let diffs = differences(cat, choices, &self.facts);
+        let errors = all_issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .count();
+        let warnings = all_issues.len() - errors;
+
+        let [title_area, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let mut title = vec![Span::styled(
+            "Customize SmartCloud Connect",
+            Style::new().add_modifier(Modifier::BOLD),
+        )];
+        title.push(Span::raw(format!(
+            " · {} changed from defaults · {}",
+            diffs.len(),
+            problems_text(errors, warnings)
+        )));
+        frame.render_widget(Paragraph::new(Line::from(title)), title_area);
+
+        let wide = area.width >= SIDE_PANEL_MIN_WIDTH;
+        let (form_area, help_area, summary_area) = if wide {
+            let [f, side] =
+                Layout::horizontal([Constraint::Percentage(65), Constraint::Percentage(35)])
+                    .spacing(2)
+                    .areas(body);
+            let [h, s] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(side);
+            (f, h, Some(s))
+        } else {
+            let [f, h, s] = Layout::vertical([
+                Constraint::Min(4),
+                Constraint::Length(7),
+                Constraint::Length(1),
+            ])
+            .areas(body);
+            (f, h, Some(s))
+        };
+
+        // The form: group headers and one line per setting.
+        let longest = vis
+            .iter()
+            .map(|s| s.title.chars().count())
+            .max()
+            .unwrap_or(10);
+        let title_width = longest
+            .min((form_area.width as usize).saturating_sub(4 + 38))
+            .max(16);
+        let mut lines: Vec<Line> = Vec::new();
+        let mut focus_line = 0;
+        for g in &cat.groups {
+            let in_group: Vec<(usize, &&Setting)> = vis
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| &s.group == g)
+                .collect();
+            if in_group.is_empty() {
+                continue;
+            }
+            lines.push(Line::from(Span::styled(
+                g.clone(),
+                Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            )));
+            for (i, s) in in_group {
+                let v = choices.value_of(s);
+                let issues: Vec<&Issue> = all_issues.iter().filter(|x| x.key == s.key).collect();
+                let owned: Vec<Issue> = issues.into_iter().cloned().collect();
+                let changed = v != &default_value(cat, s, &self.facts);
+                let editor = self.editor.as_ref().filter(|e| e.key == s.key);
+                if i == idx {
+                    focus_line = lines.len();
+                }
+                lines.push(form::setting_line(
+                    s,
+                    v,
+                    i == idx,
+                    form::status_mark(&owned, changed),
+                    editor,
+                    title_width,
+                    form_area.width as usize,
+                ));
+            }
+        }
+        let height = form_area.height as usize;
+        let offset = focus_line.saturating_sub(height.saturating_sub(1));
+        frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), form_area);
+
+        // Help and problems of the focused setting.
+        if let Some(s) = vis.get(idx) {
+            let mut help: Vec<Line> = vec![Line::raw(s.help.clone())];
+            help.push(Line::raw(form::kind_hint(s)));
+            if let Some(ed) = self.editor.as_ref().filter(|e| e.key == s.key) {
+                if let Some(p) = &ed.problem {
+                    help.push(problem_line(form::ERROR_MARK, &p.message));
+                    if let Some(fix) = &p.fix {
+                        help.push(Line::raw(format!("  Fix: {fix}")));
+                    }
+                }
+            } else {
+                for i in all_issues.iter().filter(|i| i.key == s.key) {
+                    let mark = if i.severity == Severity::Error {
+                        form::ERROR_MARK
+                    } else {
+                        form::WARNING_MARK
+                    };
+                    help.push(problem_line(mark, &i.message));
+                    if let Some(fix) = &i.fix {
+                        help.push(Line::raw(format!("  Fix: {fix}")));
+                    }
+                }
+            }
+            if !s.suggestions.is_empty() {
+                help.push(Line::raw(format!(
+                    "Suggested (s adds): {}",
+                    s.suggestions.join(", ")
+                )));
+            }
+            frame.render_widget(
+                Paragraph::new(help).wrap(Wrap { trim: false }).block(
+                    Block::new()
+                        .borders(Borders::TOP)
+                        .title(format!(" {} ", s.title)),
+                ),
+                help_area,
+            );
+        }
+
+        // What differs from the defaults.
+        if let Some(sum) = summary_area {
+            if wide {
+                let mut lines: Vec<Line> = diffs
+                    .iter()
+                    .map(|d| {
+                        Line::raw(format!(
+                            "{}: {} (default: {})",
+                            d.title,
+                            form::shorten(&d.value, 0, 60),
+                            form::shorten(&d.default, 0, 30)
+                        ))
+                    })
+                    .collect();
+                if lines.is_empty() {
+                    lines.push(Line::raw("Nothing yet: every setting has its default."));
+                }
+                frame.render_widget(
+                    Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                        Block::new()
+                            .borders(Borders::TOP)
+                            .title(format!(" Changed from defaults ({}) ", diffs.len())),
+                    ),
+                    sum,
+                );
+            } else {
+                let names: Vec<String> = diffs
+                    .iter()
+                    .map(|d| format!("{}: {}", d.title, form::shorten(&d.value, 0, 24)))
+                    .collect();
+                let text = if names.is_empty() {
+                    "Changed: nothing (all defaults)".to_string()
+                } else {
+                    format!("Changed: {}", names.join("; "))
+                };
+                frame.render_widget(Paragraph::new(text), sum);
+            }
+        }
+    }
+}
+
+/// The Customize-page settings that apply under `choices`, in form order.
+pub fn visible_in<'a>(cat: &'a Catalogue, choices: &Choices) -> Vec<&'a Setting> {
+    cat.page(Page::Customize)
+        .into_iter()
+        .filter(|s| choices.is_active(cat, s))
+        .collect()
+}
+
+fn problems_text(errors: usize, warnings: usize) -> String {
+    match (errors, warnings) {
+        (0, 0) => "no problems".into(),
+        (e, 0) => format!("{e} {}", plural(e, "error", "errors")),
+        (0, w) => format!("{w} {}", plural(w, "warning", "warnings")),
+        (e, w) => format!(
+            "{e} {}, {w} {}",
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings")
+        ),
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+fn problem_line(mark: &'static str, msg: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!("{mark} "),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(msg.to_string()),
+    ])
+}

@@ -1,0 +1,192 @@
+//! Keys and mouse to messages. Pure: looks at the state, changes nothing.
+
+use super::layout;
+use super::msg::Msg;
+use super::state::{Filter, ImportFocus, Popup, State};
+use super::widgets::text_input::TextEdit;
+use crate::session::Step;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+/// The message a key press stands for in the current state.
+pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Msg::Quit);
+    }
+    if let Some(popup) = &state.popup {
+        return popup_key(popup, key);
+    }
+    if state.load.is_some() {
+        return match key.code {
+            KeyCode::Esc => Some(Msg::CancelLoad),
+            _ => fix_key_while_loading(state, key),
+        };
+    }
+    if state.typing() {
+        return text_key(state, key);
+    }
+    // Global keys outside text fields.
+    match key.code {
+        KeyCode::Char('q') => return Some(Msg::Quit),
+        KeyCode::Char('?') => return Some(Msg::ShowHelp),
+        KeyCode::Char('>') => return Some(Msg::NextStep),
+        KeyCode::Char('<') => return Some(Msg::PrevStep),
+        _ => {}
+    }
+    match state.step {
+        Step::Import => import_key(state, key),
+        Step::Fix => fix_key(key),
+        Step::ReviewExport => review_key(key),
+        Step::Customize | Step::ExchangeAccess | Step::Authorize => match key.code {
+            KeyCode::Enter => Some(Msg::NextStep),
+            KeyCode::Esc => Some(Msg::PrevStep),
+            _ => None,
+        },
+    }
+}
+
+fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
+    match popup {
+        Popup::Help => match key.code {
+            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                Some(Msg::ClosePopup)
+            }
+            _ => None,
+        },
+        Popup::ConfirmBulk { .. } => match key.code {
+            KeyCode::Enter | KeyCode::Char('y') => Some(Msg::ConfirmPopup),
+            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => Some(Msg::ClosePopup),
+            _ => None,
+        },
+        Popup::Resume(_) => match key.code {
+            KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('r') => Some(Msg::Resume),
+            KeyCode::Char('n') => Some(Msg::StartNew),
+            KeyCode::Char('q') | KeyCode::Esc => Some(Msg::Quit),
+            _ => None,
+        },
+    }
+}
+
+fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
+    match key.code {
+        KeyCode::Enter => Some(Msg::CommitInput),
+        KeyCode::Esc => Some(Msg::CancelInput),
+        KeyCode::Tab if state.step == Step::Import => Some(Msg::Complete),
+        KeyCode::Down if state.step == Step::Import => Some(Msg::FocusNext),
+        KeyCode::BackTab if state.step == Step::Import => Some(Msg::FocusPrev),
+        _ => TextEdit::from_key(key).map(Msg::Text),
+    }
+}
+
+fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
+    match (state.import.focus, key.code) {
+        (_, KeyCode::Tab) => Some(Msg::FocusNext),
+        (_, KeyCode::BackTab) => Some(Msg::FocusPrev),
+        (ImportFocus::Files, KeyCode::Up | KeyCode::Char('k')) => {
+            if state.import.file_cursor == 0 {
+                Some(Msg::FocusPrev)
+            } else {
+                Some(Msg::MoveFile(-1))
+            }
+        }
+        (ImportFocus::Files, KeyCode::Down | KeyCode::Char('j')) => Some(Msg::MoveFile(1)),
+        (ImportFocus::Files, KeyCode::Enter) => Some(Msg::PickFile),
+        (ImportFocus::Settings, KeyCode::Up | KeyCode::Char('k')) => Some(Msg::MoveSetting(-1)),
+        (ImportFocus::Settings, KeyCode::Down | KeyCode::Char('j')) => Some(Msg::MoveSetting(1)),
+        (ImportFocus::Settings, KeyCode::Left | KeyCode::Char('h')) => Some(Msg::CycleSetting(-1)),
+        (ImportFocus::Settings, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
+            Some(Msg::CycleSetting(1))
+        }
+        (ImportFocus::Settings, KeyCode::Enter) => Some(Msg::StartLoad),
+        (_, KeyCode::Esc) => Some(Msg::FocusPrev),
+        _ => None,
+    }
+}
+
+/// While loading, the first screens can already be browsed.
+fn fix_key_while_loading(state: &State, key: KeyEvent) -> Option<Msg> {
+    if state.step != Step::Fix {
+        return None;
+    }
+    match fix_key(key)? {
+        m @ (Msg::Move(_)
+        | Msg::MoveCol(_)
+        | Msg::Page(_)
+        | Msg::Top
+        | Msg::Bottom
+        | Msg::ShowHelp) => Some(m),
+        Msg::Quit => Some(Msg::Quit),
+        _ => None,
+    }
+}
+
+fn fix_key(key: KeyEvent) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('r') if ctrl => Msg::Redo,
+        KeyCode::Char('d') if ctrl => Msg::Page(1),
+        KeyCode::Char('u') if ctrl => Msg::Page(-1),
+        KeyCode::Up | KeyCode::Char('k') => Msg::Move(-1),
+        KeyCode::Down | KeyCode::Char('j') => Msg::Move(1),
+        KeyCode::Left | KeyCode::Char('h') => Msg::MoveCol(-1),
+        KeyCode::Right | KeyCode::Char('l') => Msg::MoveCol(1),
+        KeyCode::PageUp => Msg::Page(-1),
+        KeyCode::PageDown => Msg::Page(1),
+        KeyCode::Home | KeyCode::Char('g') => Msg::Top,
+        KeyCode::End | KeyCode::Char('G') => Msg::Bottom,
+        KeyCode::Char('n') => Msg::NextProblem { forward: true },
+        KeyCode::Char('N') => Msg::NextProblem { forward: false },
+        KeyCode::Char('a') => Msg::SetFilter(Filter::All),
+        KeyCode::Char('e') => Msg::SetFilter(Filter::Errors),
+        KeyCode::Char('w') => Msg::SetFilter(Filter::Warnings),
+        KeyCode::Char('c') => Msg::CycleCodeFilter,
+        KeyCode::Char('/') => Msg::StartSearch,
+        KeyCode::Enter => Msg::StartEdit,
+        KeyCode::Char('f') => Msg::ApplyFix,
+        KeyCode::Char('F') => Msg::AskBulkFix,
+        KeyCode::Char('x') => Msg::ToggleExclude,
+        KeyCode::Char('u') => Msg::Undo,
+        KeyCode::Char('q') => Msg::Quit,
+        KeyCode::Char('?') => Msg::ShowHelp,
+        _ => return None,
+    })
+}
+
+fn review_key(key: KeyEvent) -> Option<Msg> {
+    match key.code {
+        KeyCode::Char('o') => Some(Msg::EditOutputDir),
+        KeyCode::Enter | KeyCode::Char('E') => Some(Msg::Export),
+        KeyCode::Char('j') => Some(Msg::JumpToErrors),
+        KeyCode::Esc => Some(Msg::PrevStep),
+        _ => None,
+    }
+}
+
+/// Mouse events (only delivered with `--mouse`): wheel scrolls, a click selects a cell.
+pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
+    if state.step != Step::Fix || state.popup.is_some() || state.typing() {
+        return None;
+    }
+    match ev.kind {
+        MouseEventKind::ScrollDown => Some(Msg::Move(3)),
+        MouseEventKind::ScrollUp => Some(Msg::Move(-3)),
+        MouseEventKind::Down(_) => {
+            let area = Rect::new(0, 0, state.size.0, state.size.1);
+            let (table, _) = layout::fix(layout::frame(area).body);
+            let top = table.y + layout::TABLE_CHROME;
+            if ev.row < top || ev.row >= table.bottom() {
+                return None;
+            }
+            let col = super::widgets::roster_table::column_at(table, state, ev.column);
+            Some(Msg::ClickCell {
+                row: (ev.row - top) as usize,
+                col,
+            })
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,132 @@
+//! Messages (what happened) and effects (what the runtime must do).
+
+use super::state::{Filter, Preview, PreviewError};
+use super::widgets::text_input::TextEdit;
+use crate::roster::import::{Detected, ImportOptions};
+use crate::roster::Record;
+use crate::session::SourceInfo;
+use std::path::PathBuf;
+
+/// Everything that can change the state: keys mapped to intentions, and results of effects.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    Quit,
+    Resize(u16, u16),
+    ShowHelp,
+    ClosePopup,
+    /// Enter / `y` on a popup.
+    ConfirmPopup,
+    NextStep,
+    PrevStep,
+    /// Typing into whichever text field is active.
+    Text(TextEdit),
+    /// Enter in a text field.
+    CommitInput,
+    /// Esc in a text field.
+    CancelInput,
+
+    // Resume prompt and session.
+    Resume,
+    StartNew,
+    /// Result of checking the saved session's source: None = missing, Some(changed).
+    SourceChecked(Option<bool>),
+    Saved(Result<(), String>),
+
+    // Import step.
+    FocusNext,
+    FocusPrev,
+    Complete,
+    Completed {
+        base: String,
+        candidates: Vec<String>,
+    },
+    FilesListed(Vec<String>),
+    MoveFile(isize),
+    PickFile,
+    Previewed(Result<Preview, PreviewError>),
+    MoveSetting(isize),
+    CycleSetting(isize),
+    StartLoad,
+    CancelLoad,
+    LoadStarted {
+        gen: u64,
+        path: PathBuf,
+        detected: Detected,
+    },
+    LoadBatch {
+        gen: u64,
+        records: Vec<Record>,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    LoadDone {
+        gen: u64,
+    },
+    LoadFailed {
+        gen: u64,
+        error: String,
+    },
+    SourceHashed {
+        gen: u64,
+        info: SourceInfo,
+    },
+
+    // Fix step.
+    Move(isize),
+    MoveCol(isize),
+    Page(isize),
+    Top,
+    Bottom,
+    NextProblem {
+        forward: bool,
+    },
+    SetFilter(Filter),
+    CycleCodeFilter,
+    StartSearch,
+    /// Mouse click on shown row `row` (screen-relative index) and column.
+    ClickCell {
+        row: usize,
+        col: Option<usize>,
+    },
+    StartEdit,
+    ApplyFix,
+    AskBulkFix,
+    ToggleExclude,
+    Undo,
+    Redo,
+
+    // Review & export step.
+    EditOutputDir,
+    Export,
+    Exported(Result<(String, usize), String>),
+    JumpToErrors,
+}
+
+/// Work with the outside world that `update` asks the runtime to do.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Write the session (from the state) atomically, before the next frame is drawn.
+    SaveSession,
+    /// List CSV/TXT files of the current folder → `FilesListed`.
+    ListFiles,
+    /// Complete a path → `Completed`.
+    Complete(String),
+    /// Read the first rows with these options → `Previewed`.
+    Preview {
+        path: PathBuf,
+        options: ImportOptions,
+    },
+    /// Load the whole file on a thread → `LoadStarted`, `LoadBatch`*, `LoadDone` / `LoadFailed`,
+    /// and `SourceHashed`.
+    Load {
+        gen: u64,
+        path: PathBuf,
+        options: ImportOptions,
+    },
+    /// Stop the load of generation `gen`.
+    CancelLoad { gen: u64 },
+    /// Hash the source to see whether it changed → `SourceChecked`.
+    CheckSource { path: PathBuf, sha256: String },
+    /// Write the submission CSV into this folder → `Exported`.
+    Export { dir: PathBuf },
+}

@@ -1,0 +1,462 @@
+//! The impure shell: reads terminal events, runs effects (files, threads) and feeds their
+//! results back into `update` as messages. Nothing here decides anything.
+
+use super::complete::complete;
+use super::msg::{Effect, Msg};
+use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
+use super::terminal::{self, TerminalGuard};
+use super::theme::Theme;
+use super::{handle_key, handle_mouse, update, view};
+use crate::roster::export::{write_submission_csv, CsvOptions};
+use crate::roster::import::{Detected, ImportError, ImportOptions, Importer};
+use crate::roster::Record;
+use crate::session::{self, hash_file, Session, SourceInfo};
+use crossterm::event::{self, Event, KeyEventKind};
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How the wizard was started.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Roster to open (otherwise the admin picks one).
+    pub roster: Option<PathBuf>,
+    /// Where the session is saved.
+    pub session_path: PathBuf,
+    /// Capture the mouse (click to select, wheel to scroll).
+    pub mouse: bool,
+}
+
+/// Rows in the first batch: enough for the first screen, small enough to show it at once.
+const FIRST_BATCH: usize = 200;
+/// Rows per later batch.
+const BATCH: usize = 25_000;
+/// Files larger than this show their first rows from a quick read of this many bytes.
+const QUICK_START_BYTES: u64 = 1 << 20;
+/// Bytes read for the Import preview.
+const PREVIEW_BYTES: u64 = 256 * 1024;
+/// Rows in the Import preview.
+const PREVIEW_ROWS: usize = 8;
+
+/// Runs effects and remembers the threads it started.
+pub struct Runtime {
+    tx: Sender<Msg>,
+    cancels: HashMap<u64, Arc<AtomicBool>>,
+}
+
+impl Runtime {
+    /// A runtime whose threads report on `tx`.
+    pub fn new(tx: Sender<Msg>) -> Self {
+        Runtime {
+            tx,
+            cancels: HashMap::new(),
+        }
+    }
+
+    /// Applies `msg` and runs the effects it causes (and those of their results), in order.
+    /// Synchronous effects (saving) finish before this returns, hence before the next draw.
+    pub fn dispatch(&mut self, state: &mut State, msg: Msg) {
+        let mut queue = VecDeque::from([msg]);
+        while let Some(msg) = queue.pop_front() {
+            for effect in update(state, msg) {
+                if let Some(result) = self.run(state, effect) {
+                    queue.push_back(result);
+                }
+            }
+        }
+    }
+
+    /// Runs one effect; returns its result at once when it is quick, otherwise starts a thread.
+    pub fn run(&mut self, state: &State, effect: Effect) -> Option<Msg> {
+        match effect {
+            Effect::SaveSession => {
+                let s = state.session.as_ref()?;
+                Some(Msg::Saved(
+                    session::save_atomic(s, &state.session_path)
+                        .map_err(|e| format!("cannot write {}: {e}", state.session_path.display())),
+                ))
+            }
+            Effect::ListFiles => Some(Msg::FilesListed(list_rosters(Path::new(".")))),
+            Effect::Complete(typed) => {
+                let dir = match typed.rfind('/') {
+                    Some(i) => PathBuf::from(if i == 0 { "/" } else { &typed[..i] }),
+                    None => PathBuf::from("."),
+                };
+                let entries = std::fs::read_dir(&dir)
+                    .map(|rd| {
+                        rd.filter_map(Result::ok)
+                            .map(|e| {
+                                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                                (e.file_name().to_string_lossy().into_owned(), is_dir)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default();
+                let (base, candidates) = complete(&typed, &entries);
+                Some(Msg::Completed { base, candidates })
+            }
+            Effect::Preview { path, options } => Some(Msg::Previewed(preview(&path, &options))),
+            Effect::Load { gen, path, options } => {
+                let cancel = Arc::new(AtomicBool::new(false));
+                self.cancels.insert(gen, cancel.clone());
+                spawn_load(self.tx.clone(), gen, path, options, cancel);
+                None
+            }
+            Effect::CancelLoad { gen } => {
+                if let Some(c) = self.cancels.remove(&gen) {
+                    c.store(true, Ordering::Relaxed);
+                }
+                None
+            }
+            Effect::CheckSource { path, sha256 } => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = hash_file(&path).ok().map(|h| h != sha256);
+                    let _ = tx.send(Msg::SourceChecked(result));
+                });
+                None
+            }
+            Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
+        }
+    }
+}
+
+/// CSV and TXT files in `dir`, sorted.
+pub fn list_rosters(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| {
+                    let l = n.to_lowercase();
+                    l.ends_with(".csv") || l.ends_with(".txt")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Reads the first rows of `path` with `options`.
+pub fn preview(path: &Path, options: &ImportOptions) -> Result<Preview, PreviewError> {
+    let fail = |message: String| PreviewError {
+        message,
+        headers: None,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(PREVIEW_BYTES).read_to_end(&mut bytes))
+        .map_err(|e| fail(format!("{}: {e}; check the path", path.display())))?;
+    let mut importer = Importer::new(bytes, options).map_err(|e| import_error(path, e))?;
+    let mut rows = Vec::new();
+    // A cut-off last line in the sample is not an error of the file.
+    let _ = importer.read_batch(PREVIEW_ROWS, &mut rows);
+    Ok(Preview {
+        path: path.to_path_buf(),
+        detected: importer.detected().clone(),
+        rows,
+    })
+}
+
+fn import_error(path: &Path, e: ImportError) -> PreviewError {
+    let headers = match &e {
+        ImportError::MissingFields { found, .. } | ImportError::UnknownHeader { found, .. } => {
+            Some(found.clone())
+        }
+        _ => None,
+    };
+    PreviewError {
+        message: e.in_file(path).to_string(),
+        headers,
+    }
+}
+
+fn spawn_hash(tx: Sender<Msg>, gen: u64, path: PathBuf) {
+    std::thread::spawn(move || {
+        if let Ok(sha256) = hash_file(&path) {
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let info = SourceInfo {
+                path: std::path::absolute(&path).unwrap_or(path),
+                sha256,
+                size,
+            };
+            let _ = tx.send(Msg::SourceHashed { gen, info });
+        }
+    });
+}
+
+/// Reads the first rows from the start of a large file, so the first screen need not wait for
+/// the whole file to be read and decoded. None when the start alone cannot be read (it is then
+/// simply not used).
+fn quick_start(path: &Path, options: &ImportOptions) -> Option<(Detected, Vec<Record>)> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(QUICK_START_BYTES).read_to_end(&mut head))
+        .ok()?;
+    // Whole lines only, and never for UTF-16 (a cut there could split a character).
+    if head.contains(&0) {
+        return None;
+    }
+    let end = head.iter().rposition(|&b| b == b'\n')? + 1;
+    head.truncate(end);
+    let mut importer = Importer::new(head, options).ok()?;
+    let mut rows = Vec::new();
+    // The last record of the sample may be cut short: keep only those followed by more.
+    importer.read_batch(FIRST_BATCH + 1, &mut rows).ok()?;
+    rows.truncate(FIRST_BATCH.min(rows.len().saturating_sub(1)));
+    (!rows.is_empty()).then(|| (importer.detected().clone(), rows))
+}
+
+fn spawn_load(
+    tx: Sender<Msg>,
+    gen: u64,
+    path: PathBuf,
+    options: ImportOptions,
+    cancel: Arc<AtomicBool>,
+) {
+    std::thread::spawn(move || {
+        let fail = |error: String| Msg::LoadFailed { gen, error };
+        let started = |detected: Detected| Msg::LoadStarted {
+            gen,
+            path: path.clone(),
+            detected,
+        };
+        let file_size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        // Large file: show its first rows from a quick read of its start, then check them
+        // against the full read (and start over if they differ, e.g. a later byte changes
+        // the detected encoding).
+        let quick = (file_size > QUICK_START_BYTES)
+            .then(|| quick_start(&path, &options))
+            .flatten();
+        if let Some((detected, rows)) = &quick {
+            let first = Msg::LoadBatch {
+                gen,
+                records: rows.clone(),
+                bytes_done: 0,
+                bytes_total: file_size,
+            };
+            if tx.send(started(detected.clone())).is_err() || tx.send(first).is_err() {
+                return;
+            }
+            // Hashing reads the whole file again: start it only once the first screen is on
+            // its way, so it does not compete with it.
+            spawn_hash(tx.clone(), gen, path.clone());
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = tx.send(fail(format!("{}: {e}", path.display())));
+                return;
+            }
+        };
+        let mut importer = match Importer::new(bytes, &options) {
+            Ok(i) => i,
+            Err(e) => {
+                let _ = tx.send(fail(e.in_file(&path).to_string()));
+                return;
+            }
+        };
+        let detected = importer.detected().clone();
+        let mut carry = Vec::new();
+        let mut more = true;
+        match &quick {
+            Some((quick_detected, shown)) if *quick_detected == detected => {
+                more = match importer.read_batch(shown.len(), &mut carry) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        let _ = tx.send(fail(e.in_file(&path).to_string()));
+                        return;
+                    }
+                };
+                if carry == *shown {
+                    carry.clear();
+                } else if tx.send(started(detected)).is_err() {
+                    return;
+                }
+            }
+            _ => {
+                if tx.send(started(detected)).is_err() {
+                    return;
+                }
+            }
+        }
+        let mut size = if quick.is_some() { BATCH } else { FIRST_BATCH };
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let mut records = std::mem::take(&mut carry);
+            if more {
+                more = match importer.read_batch(size, &mut records) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        let _ = tx.send(fail(e.in_file(&path).to_string()));
+                        return;
+                    }
+                };
+            }
+            let msg = Msg::LoadBatch {
+                gen,
+                records,
+                bytes_done: importer.bytes_done(),
+                bytes_total: importer.bytes_total(),
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+            if quick.is_none() && size == FIRST_BATCH {
+                spawn_hash(tx.clone(), gen, path.clone());
+            }
+            if !more {
+                let _ = tx.send(Msg::LoadDone { gen });
+                return;
+            }
+            size = BATCH;
+        }
+    });
+}
+
+/// Writes `users.csv` into `dir` atomically.
+fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
+    let target = dir.join("users.csv");
+    let tmp = dir.join(".users.csv.tmp");
+    let run = || -> std::io::Result<usize> {
+        std::fs::create_dir_all(dir)?;
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = BufWriter::new(file);
+        let summary = write_submission_csv(&state.roster, &mut w, &CsvOptions { bom: true })?;
+        w.flush()?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, &target)?;
+        Ok(summary.written)
+    };
+    run()
+        .map(|n| (target.display().to_string(), n))
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
+
+/// The state the wizard starts in, and the effects to run first.
+pub fn initial_state(opts: &Options, theme: Theme) -> (State, Vec<Effect>) {
+    let mut state = State::new(opts.session_path.clone(), theme);
+    state.mouse = opts.mouse;
+    let mut fx = vec![Effect::ListFiles];
+    if let Some(r) = &opts.roster {
+        state.import.path.set(r.display().to_string());
+    }
+    if opts.session_path.exists() {
+        match Session::load(&opts.session_path) {
+            Ok(s) => {
+                fx.push(Effect::CheckSource {
+                    path: s.source.path.clone(),
+                    sha256: s.source.sha256.clone(),
+                });
+                state.popup = Some(Popup::Resume(Box::new(ResumeOffer {
+                    session: s,
+                    source_changed: None,
+                    source_missing: false,
+                })));
+                return (state, fx);
+            }
+            Err(e) => {
+                let aside = opts.session_path.with_extension("json.damaged");
+                let _ = std::fs::rename(&opts.session_path, &aside);
+                state.banner = Some(Status::error(format!(
+                    "{e}. It was moved to {}; starting a new session",
+                    aside.display()
+                )));
+            }
+        }
+    }
+    if let Some(r) = &opts.roster {
+        fx.push(Effect::Preview {
+            path: r.clone(),
+            options: ImportOptions::default(),
+        });
+    }
+    (state, fx)
+}
+
+fn saved_note(path: &Path) -> String {
+    format!(
+        "scc-onboard: your work is saved in {}; run scc-onboard again to resume.",
+        path.display()
+    )
+}
+
+/// Runs the wizard in the terminal until the admin quits.
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let (mut state, first) = initial_state(&opts, Theme::from_env());
+    // Until something is saved, a panic has no session to point at (unless one exists).
+    terminal::set_panic_note(
+        opts.session_path
+            .exists()
+            .then(|| saved_note(&opts.session_path)),
+    );
+    let (tx, rx) = channel();
+    let mut rt = Runtime::new(tx);
+    for effect in first {
+        if let Some(msg) = rt.run(&state, effect) {
+            rt.dispatch(&mut state, msg);
+        }
+    }
+    let mut guard = TerminalGuard::enter(opts.mouse)?;
+    let size = guard.terminal().size()?;
+    rt.dispatch(&mut state, Msg::Resize(size.width, size.height));
+    event_loop(&mut state, &mut rt, &rx, &mut guard)?;
+    drop(guard);
+    if state.session.is_some() {
+        eprintln!(
+            "Session saved in {}; run scc-onboard again to resume.",
+            opts.session_path.display()
+        );
+    }
+    Ok(())
+}
+
+fn event_loop(
+    state: &mut State,
+    rt: &mut Runtime,
+    rx: &Receiver<Msg>,
+    guard: &mut TerminalGuard,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    loop {
+        // Bounded, so a fast loader cannot starve drawing and keys.
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(30) {
+            let Ok(msg) = rx.try_recv() else { break };
+            rt.dispatch(state, msg);
+            dirty = true;
+        }
+        if state.quit {
+            return Ok(());
+        }
+        if dirty {
+            guard.terminal().draw(|f| view(state, f))?;
+            dirty = false;
+        }
+        let wait = if state.load.is_some() || state.popup.is_some() {
+            10
+        } else {
+            50
+        };
+        if event::poll(Duration::from_millis(wait))? {
+            let msg = match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => handle_key(state, k),
+                Event::Mouse(m) => handle_mouse(state, m),
+                Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+                _ => None,
+            };
+            if let Some(msg) = msg {
+                rt.dispatch(state, msg);
+            }
+            dirty = true;
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! What the Customize and Exchange access steps share: a list of catalogue settings with a
+//! focus, in-place editing of text-like values, and the line each setting is drawn as.
+//!
+//! Everything is pure: keys in, an optional [`ChoiceEdit`] out; the wizard applies the edit to
+//! its [`Choices`] (so it is undoable and autosaved) and redraws.
+
+use crate::customize::check::Problem;
+use crate::customize::validate::{check_value, display_value, input_text, parse_input};
+use crate::customize::{Catalogue, ChoiceEdit, Choices, Issue, Kind, RosterFacts, Setting, Value};
+use crate::roster::Severity;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+/// Focus mark of the selected line.
+pub const FOCUS_MARK: &str = "▶";
+/// Mark of a setting whose value has an error.
+pub const ERROR_MARK: &str = "✗";
+/// Mark of a setting with a warning.
+pub const WARNING_MARK: &str = "!";
+/// Mark of a setting changed from its default.
+pub const CHANGED_MARK: &str = "*";
+
+/// A value being typed: text, cursor (in characters) and what is wrong with it so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Editor {
+    pub key: String,
+    pub text: String,
+    pub cursor: usize,
+    /// The problem with the text as typed; Enter is refused while there is one.
+    pub problem: Option<Problem>,
+}
+
+impl Editor {
+    /// Starts editing `s` with its current value `v`, cursor at the end.
+    pub fn new(s: &Setting, v: &Value) -> Self {
+        let text = input_text(v);
+        let mut e = Editor {
+            key: s.key.clone(),
+            cursor: text.chars().count(),
+            text,
+            problem: None,
+        };
+        e.recheck(s);
+        e
+    }
+
+    fn byte(&self, idx: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(idx)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+
+    fn recheck(&mut self, s: &Setting) {
+        self.problem = check_value(s, &parse_input(s, &self.text)).err();
+    }
+
+    /// Applies an editing key; returns false if the key is not an editing key.
+    fn key(&mut self, s: &Setting, key: KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let len = self.text.chars().count();
+        match key.code {
+            KeyCode::Char('u') if ctrl => {
+                let b = self.byte(self.cursor);
+                self.text.replace_range(..b, "");
+                self.cursor = 0;
+            }
+            KeyCode::Char(_) if ctrl => return false,
+            KeyCode::Char(c) => {
+                let b = self.byte(self.cursor);
+                self.text.insert(b, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                let b = self.byte(self.cursor - 1);
+                self.text.remove(b);
+                self.cursor -= 1;
+            }
+            KeyCode::Delete if self.cursor < len => {
+                let b = self.byte(self.cursor);
+                self.text.remove(b);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = len,
+            KeyCode::Backspace | KeyCode::Delete => {}
+            _ => return false,
+        }
+        self.recheck(s);
+        true
+    }
+}
+
+/// What a key did to a field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing for this field (e.g. a movement key the list handles).
+    Ignored,
+    /// The key was used (editing, a refused commit) but no value changed.
+    Consumed,
+    /// A value changes.
+    Edit(ChoiceEdit),
+}
+
+/// Handles a key for the focused setting `s`, with `editor` the edit in progress (if any).
+pub fn field_key(
+    cat: &Catalogue,
+    facts: &RosterFacts,
+    choices: &Choices,
+    s: &Setting,
+    editor: &mut Option<Editor>,
+    key: KeyEvent,
+) -> Outcome {
+    if key.kind == KeyEventKind::Release {
+        return Outcome::Ignored;
+    }
+    if let Some(ed) = editor.as_mut().filter(|e| e.key == s.key) {
+        return match key.code {
+            KeyCode::Esc => {
+                *editor = None;
+                Outcome::Consumed
+            }
+            KeyCode::Enter => {
+                if ed.problem.is_some() {
+                    return Outcome::Consumed;
+                }
+                let v = parse_input(s, &ed.text);
+                *editor = None;
+                edit(cat, choices, s, v)
+            }
+            _ => {
+                ed.key(s, key);
+                Outcome::Consumed
+            }
+        };
+    }
+    let cur = choices.value_of(s).clone();
+    match (s.kind, key.code) {
+        (Kind::Bool, KeyCode::Char(' ') | KeyCode::Enter) => edit(
+            cat,
+            choices,
+            s,
+            Value::Bool(!cur.as_bool().unwrap_or(false)),
+        ),
+        (Kind::Bool, KeyCode::Left | KeyCode::Char('h')) => {
+            edit(cat, choices, s, Value::Bool(false))
+        }
+        (Kind::Bool, KeyCode::Right | KeyCode::Char('l')) => {
+            edit(cat, choices, s, Value::Bool(true))
+        }
+        (
+            Kind::Choice,
+            KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Right | KeyCode::Char('l'),
+        ) => edit(cat, choices, s, cycle(s, &cur, 1)),
+        (Kind::Choice, KeyCode::Left | KeyCode::Char('h')) => {
+            edit(cat, choices, s, cycle(s, &cur, -1))
+        }
+        (
+            Kind::Text | Kind::Url | Kind::Email | Kind::DomainList,
+            KeyCode::Enter | KeyCode::Char('e'),
+        ) => {
+            *editor = Some(Editor::new(s, &cur));
+            Outcome::Consumed
+        }
+        (Kind::DomainList, KeyCode::Char('s')) if !s.suggestions.is_empty() => {
+            let mut items = cur.as_list().map(<[String]>::to_vec).unwrap_or_default();
+            for sug in &s.suggestions {
+                if !items.contains(sug) {
+                    items.push(sug.clone());
+                }
+            }
+            edit(cat, choices, s, Value::List(items))
+        }
+        (_, KeyCode::Char('d')) => edit(
+            cat,
+            choices,
+            s,
+            crate::customize::choices::default_value(cat, s, facts),
+        ),
+        _ => Outcome::Ignored,
+    }
+}
+
+fn edit(cat: &Catalogue, choices: &Choices, s: &Setting, v: Value) -> Outcome {
+    match choices.edit(cat, &s.key, v) {
+        Some(e) => Outcome::Edit(e),
+        None => Outcome::Consumed,
+    }
+}
+
+fn cycle(s: &Setting, cur: &Value, step: isize) -> Value {
+    let n = s.choices.len() as isize;
+    let i = s
+        .choices
+        .iter()
+        .position(|c| Some(c.value.as_str()) == cur.as_text())
+        .unwrap_or(0) as isize;
+    Value::Text(s.choices[((i + step).rem_euclid(n)) as usize].value.clone())
+}
+
+/// The status mark of a setting: error, warning, changed, or blank.
+pub fn status_mark(issues: &[Issue], changed: bool) -> &'static str {
+    if issues.iter().any(|i| i.severity == Severity::Error) {
+        ERROR_MARK
+    } else if !issues.is_empty() {
+        WARNING_MARK
+    } else if changed {
+        CHANGED_MARK
+    } else {
+        " "
+    }
+}
+
+/// The value column of a setting as spans; `editor` shows the text being typed with its cursor.
+pub fn value_spans(
+    s: &Setting,
+    v: &Value,
+    editor: Option<&Editor>,
+    max_width: usize,
+) -> Vec<Span<'static>> {
+    if let Some(ed) = editor {
+        let (before, rest) = ed.text.split_at(ed.byte(ed.cursor));
+        let mut chars = rest.chars();
+        let at = chars.next().map_or(" ".to_string(), |c| c.to_string());
+        return vec![
+            Span::raw("[".to_string()),
+            Span::raw(before.to_string()),
+            Span::styled(at, Style::new().add_modifier(Modifier::REVERSED)),
+            Span::raw(chars.as_str().to_string()),
+            Span::raw("]".to_string()),
+        ];
+    }
+    let text = match (s.kind, v) {
+        (Kind::Bool, Value::Bool(true)) => format!("[x] {}", s.bool_label(true)),
+        (Kind::Bool, _) => format!("[ ] {}", s.bool_label(false)),
+        (Kind::Choice, _) => format!("‹ {} ›", display_value(s, v)),
+        _ => display_value(s, v),
+    };
+    vec![Span::raw(shorten(
+        &text,
+        v.as_list().map_or(0, |l| l.len()),
+        max_width,
+    ))]
+}
+
+/// Cuts `text` to `max` characters, saying how many list entries there are when cut.
+pub fn shorten(text: &str, entries: usize, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let tail = if entries > 1 {
+        format!("… ({entries} entries)")
+    } else {
+        "…".to_string()
+    };
+    let keep = max.saturating_sub(tail.chars().count());
+    let head: String = text.chars().take(keep).collect();
+    format!("{head}{tail}")
+}
+
+/// One form line: focus mark, status mark, padded title, value.
+pub fn setting_line(
+    s: &Setting,
+    v: &Value,
+    focused: bool,
+    mark: &'static str,
+    editor: Option<&Editor>,
+    title_width: usize,
+    width: usize,
+) -> Line<'static> {
+    let focus = if focused { FOCUS_MARK } else { " " };
+    let title: String = s.title.chars().take(title_width).collect();
+    let pad = title_width.saturating_sub(title.chars().count());
+    let mut spans = vec![
+        Span::raw(format!("{focus}{mark} ")),
+        Span::styled(
+            title,
+            if focused {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            },
+        ),
+        Span::raw(format!("{} ", " ".repeat(pad))),
+    ];
+    spans.extend(value_spans(
+        s,
+        v,
+        editor,
+        width.saturating_sub(title_width + 4),
+    ));
+    Line::from(spans)
+}
+
+/// What kind of input a setting takes, in words (for the help panel).
+pub fn kind_hint(s: &Setting) -> &'static str {
+    match s.kind {
+        Kind::Bool => "On or off: Space toggles.",
+        Kind::Choice => "Choose with ← → or Space.",
+        Kind::Text => "Text: Enter edits, Enter again saves, Esc cancels.",
+        Kind::Url => "A web address starting with https://. Enter edits.",
+        Kind::Email => "An address like name@contoso.com. Enter edits.",
+        Kind::DomainList => "Domains separated by commas or spaces. Enter edits.",
+    }
+}

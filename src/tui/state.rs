@@ -1,0 +1,304 @@
+//! The wizard's whole state. Plain data: no terminal, no files, no threads.
+
+use super::theme::Theme;
+use super::widgets::text_input::TextInput;
+use crate::roster::import::{Detected, ImportOptions};
+use crate::roster::{Code, Record, Roster, Severity};
+use crate::session::{CellEdit, Session, SourceInfo, Step};
+use std::path::PathBuf;
+
+/// Everything the wizard knows.
+pub struct State {
+    pub step: Step,
+    /// Last known terminal size (columns, rows); layout and paging depend on it.
+    pub size: (u16, u16),
+    pub theme: Theme,
+    /// Mouse capture is on (hints mention clicking).
+    pub mouse: bool,
+    pub roster: Roster,
+    /// The session being recorded; None until a source is loaded.
+    pub session: Option<Session>,
+    /// Where the session is saved.
+    pub session_path: PathBuf,
+    pub import: ImportState,
+    pub fix: FixState,
+    pub review: ReviewState,
+    /// A file load in progress.
+    pub load: Option<LoadProgress>,
+    /// Generation of the current load; messages from older (cancelled) loads are ignored.
+    pub load_gen: u64,
+    /// A session waiting to be replayed once its source finishes loading.
+    pub pending_resume: Option<Session>,
+    /// The source's identity, when its hash arrives before the load finishes.
+    pub pending_source: Option<SourceInfo>,
+    pub popup: Option<Popup>,
+    /// One-line message about the last action.
+    pub status: Option<Status>,
+    /// Message that stays at the top (resumed session, source changed, save failing).
+    pub banner: Option<Status>,
+    pub quit: bool,
+}
+
+/// A message for the admin, with its tone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Status {
+    pub fn info(text: impl Into<String>) -> Self {
+        Status {
+            text: text.into(),
+            error: false,
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Self {
+        Status {
+            text: text.into(),
+            error: true,
+        }
+    }
+}
+
+/// A window drawn over the step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Popup {
+    /// The full key list.
+    Help,
+    /// "Apply this fix to N rows?"
+    ConfirmBulk { code: Code, changes: Vec<CellEdit> },
+    /// A saved session was found at start.
+    Resume(Box<ResumeOffer>),
+}
+
+/// What the resume prompt knows about the saved session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResumeOffer {
+    pub session: Session,
+    /// None while the check runs; Some(true) when the source's hash differs; Some(false) same.
+    pub source_changed: Option<bool>,
+    pub source_missing: bool,
+}
+
+/// Progress of loading the source on the background thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadProgress {
+    pub path: PathBuf,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+impl LoadProgress {
+    /// Share done, 0.0–1.0.
+    pub fn ratio(&self) -> f64 {
+        if self.bytes_total == 0 {
+            0.0
+        } else {
+            (self.bytes_done as f64 / self.bytes_total as f64).clamp(0.0, 1.0)
+        }
+    }
+}
+
+/// Which part of the Import step has the keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ImportFocus {
+    #[default]
+    Path,
+    Files,
+    Settings,
+}
+
+/// The first rows of a file as the importer reads them with the current settings.
+#[derive(Clone, Debug)]
+pub struct Preview {
+    pub path: PathBuf,
+    pub detected: Detected,
+    pub rows: Vec<Record>,
+}
+
+/// Why the preview could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewError {
+    /// One line naming the file and what to do.
+    pub message: String,
+    /// The headers found, when the failure is a missing mapping the admin can fix here.
+    pub headers: Option<Vec<String>>,
+}
+
+/// The Import step.
+#[derive(Clone, Debug, Default)]
+pub struct ImportState {
+    pub focus: ImportFocus,
+    pub path: TextInput,
+    /// CSV/TXT files of the current folder.
+    pub files: Vec<String>,
+    pub file_cursor: usize,
+    /// Candidates of the last Tab completion that matched several entries.
+    pub candidates: Vec<String>,
+    /// The admin's overrides of detection.
+    pub options: ImportOptions,
+    pub preview: Option<Preview>,
+    /// Headers of the file, known even when the preview failed for want of a mapping.
+    pub headers: Vec<String>,
+    /// Field → header index as currently read.
+    pub mapping: [Option<usize>; 5],
+    /// Why the file cannot be read with the current settings.
+    pub error: Option<String>,
+    /// Selected line of the settings list: 0 encoding, 1 delimiter, 2.. fields.
+    pub setting_cursor: usize,
+}
+
+/// Number of lines in the Import settings list (encoding, delimiter, five fields).
+pub const SETTING_LINES: usize = 7;
+
+/// Which rows the Fix table shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Filter {
+    #[default]
+    All,
+    Errors,
+    Warnings,
+    Code(Code),
+    Search(String),
+}
+
+impl Filter {
+    /// Label for the table title.
+    pub fn label(&self) -> String {
+        match self {
+            Filter::All => "all rows".into(),
+            Filter::Errors => "rows with errors".into(),
+            Filter::Warnings => "rows with warnings".into(),
+            Filter::Code(c) => format!("rows with {c}"),
+            Filter::Search(s) => format!("rows containing \"{s}\""),
+        }
+    }
+
+    /// Whether roster row `row` passes. Excluded rows pass only `All` and searches.
+    pub fn matches(&self, roster: &Roster, row: usize) -> bool {
+        let has = |sev: Severity| roster.findings(row).iter().any(|f| f.severity() == sev);
+        match self {
+            Filter::All => true,
+            Filter::Errors => !roster.is_excluded(row) && has(Severity::Error),
+            Filter::Warnings => !roster.is_excluded(row) && has(Severity::Warning),
+            Filter::Code(c) => {
+                !roster.is_excluded(row) && roster.findings(row).iter().any(|f| f.code == *c)
+            }
+            Filter::Search(s) => roster
+                .record(row)
+                .cells
+                .iter()
+                .any(|c| contains_ignoring_case(c, s)),
+        }
+    }
+}
+
+/// Whether `hay` contains `needle`, ignoring case; allocation-free for ASCII (the common case
+/// when searching a million rows).
+pub fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        return h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(&needle.to_lowercase())
+}
+
+/// The Fix step.
+#[derive(Clone, Debug, Default)]
+pub struct FixState {
+    /// Selected position in the shown rows (not a roster row when filtered).
+    pub selected: usize,
+    /// Selected column (`Field::index()`).
+    pub col: usize,
+    /// First shown row on screen.
+    pub offset: usize,
+    pub filter: Filter,
+    /// Roster rows passing the filter, computed when the filter is set; None for `All`.
+    /// Deliberately not recomputed on each edit (that would cost O(rows) per keystroke):
+    /// a fixed row stays listed, marked clean, until the filter is chosen again.
+    pub rows: Option<Vec<usize>>,
+    /// Cell being edited in place.
+    pub edit: Option<TextInput>,
+    /// Search text being typed after `/`.
+    pub search: Option<TextInput>,
+}
+
+/// The Review & export step.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewState {
+    /// Output folder being edited.
+    pub dir_edit: Option<TextInput>,
+    /// Path of the last successful export.
+    pub exported: Option<String>,
+    /// Export refused: these roster rows still have errors (first few).
+    pub refused: Option<Vec<usize>>,
+}
+
+impl State {
+    /// A wizard with nothing loaded, saving its session at `session_path`.
+    pub fn new(session_path: PathBuf, theme: Theme) -> Self {
+        State {
+            step: Step::Import,
+            size: (80, 24),
+            theme,
+            mouse: false,
+            roster: Roster::new(),
+            session: None,
+            session_path,
+            import: ImportState::default(),
+            fix: FixState::default(),
+            review: ReviewState::default(),
+            load: None,
+            load_gen: 0,
+            pending_resume: None,
+            pending_source: None,
+            popup: None,
+            status: None,
+            banner: None,
+            quit: false,
+        }
+    }
+
+    /// Number of rows the Fix table shows under the current filter.
+    pub fn shown_len(&self) -> usize {
+        match &self.fix.rows {
+            Some(rows) => rows.len(),
+            None => self.roster.len(),
+        }
+    }
+
+    /// Roster row at shown position `i`.
+    pub fn shown_row(&self, i: usize) -> Option<usize> {
+        match &self.fix.rows {
+            Some(rows) => rows.get(i).copied(),
+            None => (i < self.roster.len()).then_some(i),
+        }
+    }
+
+    /// Roster row under the cursor.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.shown_row(self.fix.selected)
+    }
+
+    /// Whether a text field has the keys (so letters are typed, not commands).
+    pub fn typing(&self) -> bool {
+        match self.step {
+            Step::Import => self.import.focus == ImportFocus::Path && self.load.is_none(),
+            Step::Fix => self.fix.edit.is_some() || self.fix.search.is_some(),
+            Step::ReviewExport => self.review.dir_edit.is_some(),
+            _ => false,
+        }
+    }
+
+    /// The output folder for export.
+    pub fn output_dir(&self) -> PathBuf {
+        self.session
+            .as_ref()
+            .and_then(|s| s.output_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+}

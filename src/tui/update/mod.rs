@@ -1,0 +1,125 @@
+//! `update(state, msg) -> effects`: every state change of the wizard, without side effects.
+
+mod fix;
+mod import;
+mod review;
+
+use super::msg::{Effect, Msg};
+use super::state::{Popup, State, Status};
+use crate::session::Step;
+
+pub use fix::{bulk_changes, fix_for as fix_for_row};
+
+/// Applies one message. The returned effects are run by the runtime, which feeds their results
+/// back as messages. `SaveSession` is always run before the next frame is drawn, so nothing the
+/// screen shows as applied can be lost.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Quit => state.quit = true,
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            fix::keep_selection_visible(state);
+        }
+        Msg::ShowHelp => state.popup = Some(Popup::Help),
+        Msg::ClosePopup => state.popup = None,
+        Msg::ConfirmPopup => match state.popup.take() {
+            Some(Popup::ConfirmBulk { code, changes }) => {
+                fix::apply_bulk(state, code, changes, &mut fx)
+            }
+            other => state.popup = other,
+        },
+        Msg::NextStep => {
+            if let Some(next) = state.step.next() {
+                go_to(state, next, &mut fx);
+            }
+        }
+        Msg::PrevStep => {
+            if let Some(prev) = state.step.prev() {
+                go_to(state, prev, &mut fx);
+            }
+        }
+        Msg::Saved(Ok(())) => {
+            if state.banner.as_ref().is_some_and(|b| b.error) {
+                state.banner = None;
+            }
+        }
+        Msg::Saved(Err(e)) => {
+            state.banner = Some(Status::error(format!(
+                "Session NOT saved ({e}); your latest changes would be lost on exit"
+            )))
+        }
+        Msg::Text(_) | Msg::CommitInput | Msg::CancelInput => match state.step {
+            Step::Import => import::update(state, msg, &mut fx),
+            Step::Fix => fix::update(state, msg, &mut fx),
+            Step::ReviewExport => review::update(state, msg, &mut fx),
+            _ => {}
+        },
+        Msg::Resume
+        | Msg::StartNew
+        | Msg::SourceChecked(_)
+        | Msg::FocusNext
+        | Msg::FocusPrev
+        | Msg::Complete
+        | Msg::Completed { .. }
+        | Msg::FilesListed(_)
+        | Msg::MoveFile(_)
+        | Msg::PickFile
+        | Msg::Previewed(_)
+        | Msg::MoveSetting(_)
+        | Msg::CycleSetting(_)
+        | Msg::StartLoad
+        | Msg::CancelLoad
+        | Msg::LoadStarted { .. }
+        | Msg::LoadBatch { .. }
+        | Msg::LoadDone { .. }
+        | Msg::LoadFailed { .. }
+        | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
+        Msg::EditOutputDir | Msg::Export | Msg::Exported(_) | Msg::JumpToErrors => {
+            review::update(state, msg, &mut fx)
+        }
+        Msg::Move(_)
+        | Msg::MoveCol(_)
+        | Msg::Page(_)
+        | Msg::Top
+        | Msg::Bottom
+        | Msg::NextProblem { .. }
+        | Msg::SetFilter(_)
+        | Msg::CycleCodeFilter
+        | Msg::StartSearch
+        | Msg::ClickCell { .. }
+        | Msg::StartEdit
+        | Msg::ApplyFix
+        | Msg::AskBulkFix
+        | Msg::ToggleExclude
+        | Msg::Undo
+        | Msg::Redo => fix::update(state, msg, &mut fx),
+    }
+    fx
+}
+
+/// Moves to another step; steps after Import need a loaded roster.
+fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
+    if step != Step::Import && state.load.is_some() {
+        state.status = Some(Status::error(
+            "Wait for the roster to finish loading (Esc cancels)",
+        ));
+        return;
+    }
+    if step != Step::Import && state.session.is_none() {
+        state.status = Some(Status::error(
+            "Open a roster first: pick a file and press Enter on the settings",
+        ));
+        return;
+    }
+    state.step = step;
+    state.status = None;
+    if let Some(s) = &mut state.session {
+        s.step = step;
+        fx.push(Effect::SaveSession);
+    }
+    if step == Step::Import {
+        state.import.focus = super::state::ImportFocus::Settings;
+    }
+    fix::keep_selection_visible(state);
+}

@@ -1,0 +1,73 @@
+//! The Review & export step.
+
+use crate::tui::msg::{Effect, Msg};
+use crate::tui::state::{Filter, State, Status};
+use crate::tui::widgets::text_input::TextInput;
+use std::path::PathBuf;
+
+/// How many blocking rows the refusal lists.
+pub const REFUSAL_LIST: usize = 5;
+
+pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
+    match msg {
+        Msg::EditOutputDir => {
+            state.review.dir_edit = Some(TextInput::new(state.output_dir().display().to_string()))
+        }
+        Msg::Text(e) => {
+            if let Some(input) = &mut state.review.dir_edit {
+                input.apply(&e);
+            }
+        }
+        Msg::CancelInput => state.review.dir_edit = None,
+        Msg::CommitInput => {
+            if let Some(input) = state.review.dir_edit.take() {
+                let dir = input.value().trim();
+                if let Some(s) = &mut state.session {
+                    s.output_dir = (!dir.is_empty()).then(|| PathBuf::from(dir));
+                    fx.push(Effect::SaveSession);
+                }
+            }
+        }
+        Msg::Export => {
+            if state.roster.has_errors() {
+                let rows: Vec<usize> = state.roster.error_rows().take(REFUSAL_LIST).collect();
+                state.review.refused = Some(rows);
+                state.status = Some(Status::error(format!(
+                    "Export refused: {} included row(s) still have errors",
+                    state.roster.counts().rows_with_errors
+                )));
+            } else {
+                state.review.refused = None;
+                fx.push(Effect::Export {
+                    dir: state.output_dir(),
+                });
+            }
+        }
+        Msg::Exported(Ok((path, n))) => {
+            state.status = Some(Status::info(format!("Wrote {n} row(s) to {path}")));
+            state.review.exported = Some(path);
+        }
+        Msg::Exported(Err(e)) => state.status = Some(Status::error(format!("Export failed: {e}"))),
+        Msg::JumpToErrors => {
+            let first = state
+                .review
+                .refused
+                .as_ref()
+                .and_then(|r| r.first().copied());
+            super::go_to(state, crate::session::Step::Fix, fx);
+            super::fix::update(state, Msg::SetFilter(Filter::Errors), fx);
+            if let Some(r) = first {
+                if let Some(p) = state
+                    .fix
+                    .rows
+                    .as_ref()
+                    .and_then(|rows| rows.iter().position(|x| *x == r))
+                {
+                    state.fix.selected = p;
+                    super::fix::keep_selection_visible(state);
+                }
+            }
+        }
+        _ => {}
+    }
+}

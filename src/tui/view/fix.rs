@@ -1,0 +1,91 @@
+//! The Fix step: the roster table and the selected row's findings.
+
+use crate::roster::{Field, Severity};
+use crate::tui::layout;
+use crate::tui::state::State;
+use crate::tui::theme::{ERROR_MARK, WARNING_MARK};
+use crate::tui::update::fix_for_row;
+use crate::tui::widgets::roster_table;
+use crate::tui::widgets::text::visible;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let (table, panel) = layout::fix(area);
+    roster_table::render(state, f, table);
+    detail(state, f, panel);
+}
+
+fn detail(state: &State, f: &mut Frame, area: Rect) {
+    let t = state.theme;
+    let Some(row) = state.selected_row() else {
+        f.render_widget(Block::bordered().title(" Details "), area);
+        return;
+    };
+    let rec = state.roster.record(row);
+    let excluded = state.roster.is_excluded(row);
+    let mut title = format!(" Line {} ", rec.line);
+    if excluded {
+        title.push_str("· excluded, not exported (x re-includes) ");
+    }
+    let mut lines = Vec::new();
+    if let Some(input) = &state.fix.edit {
+        let field = Field::ALL[state.fix.col];
+        lines.push(Line::from(vec![
+            Span::styled(format!("Editing {}: ", field.title()), t.key()),
+            Span::raw(visible(input.value())),
+        ]));
+    }
+    let findings = state.roster.findings(row);
+    let applies = fix_for_row(state, row).map(|f| (f.code, f.field));
+    if findings.is_empty() {
+        lines.push(Line::styled("✓ No problems on this row", t.ok()));
+    }
+    for finding in findings {
+        let (mark, style) = match finding.severity() {
+            Severity::Error => (ERROR_MARK, t.error()),
+            Severity::Warning => (WARNING_MARK, t.warning()),
+        };
+        let field = finding
+            .field
+            .map(|f| format!("{}: ", f.title()))
+            .unwrap_or_default();
+        let mut spans = vec![
+            Span::styled(format!("{mark} {}", finding.code), style),
+            Span::raw(format!("  {field}{}", finding.message)),
+        ];
+        if let Some(first) = finding.first_row {
+            let first = first as usize;
+            if first < state.roster.len() {
+                spans.push(Span::raw(format!(
+                    " (see line {})",
+                    state.roster.record(first).line
+                )));
+            }
+        }
+        lines.push(Line::from(spans));
+        if let Some(fix) = &finding.fix {
+            let is_next = applies == Some((finding.code, finding.field));
+            lines.push(Line::from(vec![
+                Span::raw("    fix → "),
+                Span::styled(visible(fix), t.ok()),
+                Span::styled(
+                    if is_next {
+                        "   (f applies, F applies to all)"
+                    } else {
+                        ""
+                    },
+                    t.dim(),
+                ),
+            ]));
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(title).title_style(t.title())),
+        area,
+    );
+}

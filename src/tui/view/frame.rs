@@ -1,0 +1,204 @@
+//! The parts of every screen: step header, counts, banner, status line and key hints.
+
+use crate::session::Step;
+use crate::tui::state::{ImportFocus, Popup, State};
+use crate::tui::theme::{ERROR_MARK, WARNING_MARK};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn header(state: &State, f: &mut Frame, area: Rect) {
+    let t = state.theme;
+    let mut steps = Vec::new();
+    for (i, step) in Step::ALL.iter().enumerate() {
+        if i > 0 {
+            steps.push(Span::styled(" › ", t.dim()));
+        }
+        if *step == state.step {
+            steps.push(Span::styled(
+                format!("[{}]", step.title()),
+                t.current_step(),
+            ));
+        } else {
+            steps.push(Span::raw(step.title()));
+        }
+    }
+    let mut lines = vec![Line::from(steps)];
+
+    let mut counts = Vec::new();
+    if let Some(load) = state.load.as_ref() {
+        counts.push(Span::raw(format!(
+            "Loading {} · {} rows so far ",
+            file_name(&load.path),
+            state.roster.len()
+        )));
+        counts.push(Span::styled(gauge(load.ratio(), 20), t.key()));
+        counts.push(Span::raw(format!(
+            " {:>3.0}% · Esc cancels",
+            load.ratio() * 100.0
+        )));
+    } else if let Some(s) = &state.session {
+        let c = state.roster.counts();
+        let summary = format!(
+            "{} rows: {} included, {} excluded · ",
+            state.roster.len(),
+            c.included,
+            c.excluded
+        );
+        let errors = format!("{ERROR_MARK} {} with errors", c.rows_with_errors);
+        let warnings = format!("{WARNING_MARK} {} with warnings", c.rows_with_warnings);
+        let name = format!("{} · ", file_name(&s.source.path));
+        let used = summary.chars().count() + errors.chars().count() + warnings.chars().count() + 3;
+        // The file name goes first when there is room for it.
+        if used + name.chars().count() <= area.width as usize {
+            counts.push(Span::raw(name));
+        }
+        counts.push(Span::raw(summary));
+        counts.push(Span::styled(
+            errors,
+            if c.rows_with_errors > 0 {
+                t.error()
+            } else {
+                t.ok()
+            },
+        ));
+        counts.push(Span::raw(" · "));
+        counts.push(Span::styled(
+            warnings,
+            if c.rows_with_warnings > 0 {
+                t.warning()
+            } else {
+                t.ok()
+            },
+        ));
+    } else {
+        counts.push(Span::styled("No roster loaded yet", t.dim()));
+    }
+    lines.push(Line::from(counts));
+    if let Some(b) = &state.banner {
+        let style = if b.error { t.error() } else { t.ok() };
+        lines.push(Line::styled(b.text.clone(), style));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// A text gauge; it shows progress without colour.
+pub fn gauge(ratio: f64, width: usize) -> String {
+    let full = (ratio.clamp(0.0, 1.0) * width as f64).round() as usize;
+    format!("[{}{}]", "█".repeat(full), "░".repeat(width - full))
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+pub fn status(state: &State, f: &mut Frame, area: Rect) {
+    if let Some(s) = &state.status {
+        let style = if s.error {
+            state.theme.error()
+        } else {
+            ratatui::style::Style::new()
+        };
+        let prefix = if s.error { "✗ " } else { "" };
+        f.render_widget(
+            Paragraph::new(Line::styled(format!("{prefix}{}", s.text), style)),
+            area,
+        );
+    }
+}
+
+/// Key hints for what the admin can do right now.
+pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
+    match &state.popup {
+        Some(Popup::Help) => return vec![("Esc", "close help")],
+        Some(Popup::ConfirmBulk { .. }) => return vec![("Enter/y", "apply"), ("Esc/n", "cancel")],
+        Some(Popup::Resume(_)) => {
+            return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
+        }
+        None => {}
+    }
+    if state.load.is_some() {
+        return vec![
+            ("Esc", "cancel loading"),
+            ("↑↓", "browse"),
+            ("Ctrl-C", "quit"),
+        ];
+    }
+    match state.step {
+        Step::Import => match state.import.focus {
+            ImportFocus::Path => vec![
+                ("Tab", "complete"),
+                ("Enter", "open"),
+                ("↓", "file list"),
+                ("Ctrl-C", "quit"),
+            ],
+            ImportFocus::Files => vec![
+                ("↑↓", "choose"),
+                ("Enter", "open"),
+                ("Tab", "next"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            ImportFocus::Settings => vec![
+                ("↑↓", "setting"),
+                ("←→", "change"),
+                ("Enter", "load roster"),
+                ("Tab", "next"),
+                ("?", "help"),
+            ],
+        },
+        Step::Fix if state.fix.edit.is_some() => {
+            vec![
+                ("Enter", "save cell"),
+                ("Esc", "cancel"),
+                ("←→", "move cursor"),
+            ]
+        }
+        Step::Fix if state.fix.search.is_some() => {
+            vec![("Enter", "search"), ("Esc", "cancel")]
+        }
+        Step::Fix => vec![
+            ("Enter", "edit"),
+            ("n/N", "problem"),
+            ("f/F", "fix"),
+            ("x", "exclude"),
+            ("u", "undo"),
+            ("/", "search"),
+            (">", "next"),
+            ("?", "help"),
+        ],
+        Step::ReviewExport if state.review.dir_edit.is_some() => {
+            vec![("Enter", "save folder"), ("Esc", "cancel")]
+        }
+        Step::ReviewExport => vec![
+            ("Enter", "export"),
+            ("o", "output folder"),
+            ("j", "jump to errors"),
+            ("<", "back"),
+            (">", "next"),
+            ("?", "help"),
+        ],
+        _ => vec![
+            ("Enter/>", "continue"),
+            ("<", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    }
+}
+
+pub fn hints(state: &State, f: &mut Frame, area: Rect) {
+    let t = state.theme;
+    let mut spans = Vec::new();
+    for (i, (k, a)) in hint_list(state).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::raw(format!(" {a}")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,46 @@
+//! `view(state, frame)`: draws the state. Pure: reads the state, writes only the frame.
+
+mod fix;
+mod frame;
+mod import;
+mod placeholder;
+mod popup;
+mod review;
+
+use super::layout::{self, MIN_SIZE};
+use super::state::State;
+use crate::session::Step;
+use ratatui::layout::Alignment;
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Draws the whole screen.
+pub fn view(state: &State, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = format!(
+            "This window is {}×{}.\nscc-onboard needs at least {}×{}: please make it larger.\nYour work is saved; q quits.",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        f.render_widget(
+            Paragraph::new(text)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let regions = layout::frame(area);
+    frame::header(state, f, regions.header);
+    match state.step {
+        Step::Import => import::render(state, f, regions.body),
+        Step::Fix => fix::render(state, f, regions.body),
+        Step::ReviewExport => review::render(state, f, regions.body),
+        Step::Customize | Step::ExchangeAccess | Step::Authorize => {
+            placeholder::render(state, f, regions.body)
+        }
+    }
+    frame::status(state, f, regions.status);
+    frame::hints(state, f, regions.hints);
+    popup::render(state, f, area);
+}

@@ -1,0 +1,214 @@
+//! Windows over the step: help, bulk-fix confirmation, resume prompt.
+
+use crate::tui::state::{Popup, State};
+use crate::tui::widgets::text::visible;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(h);
+    v
+}
+
+/// Every key, grouped; the `?` screen.
+pub const HELP: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Everywhere",
+        &[
+            ("> <", "next / previous step"),
+            ("?", "this help"),
+            ("q Ctrl-C", "quit (session is saved)"),
+        ],
+    ),
+    (
+        "Import",
+        &[
+            ("Tab", "complete path / next area"),
+            ("Enter", "open file / load roster"),
+            ("←→ h l", "change a setting"),
+            ("Esc", "cancel loading"),
+        ],
+    ),
+    (
+        "Review & export",
+        &[
+            ("Enter", "export users.csv"),
+            ("o", "change output folder"),
+            ("j", "jump to rows with errors"),
+        ],
+    ),
+    (
+        "Fix",
+        &[
+            ("↑↓←→ hjkl", "move"),
+            ("PgUp PgDn", "page (Ctrl-u Ctrl-d)"),
+            ("Home End", "first / last row (g G)"),
+            ("n N", "next / previous problem"),
+            ("a e w c", "all/errors/warnings/code"),
+            ("/", "search any text"),
+            ("Enter", "edit cell (Esc cancels)"),
+            ("f", "apply the suggested fix"),
+            ("F", "apply it to all rows"),
+            ("x", "exclude / re-include row"),
+            ("u Ctrl-r", "undo / redo"),
+        ],
+    ),
+];
+
+pub fn render(state: &State, f: &mut Frame, area: Rect) {
+    let t = state.theme;
+    let Some(popup) = &state.popup else {
+        return;
+    };
+    match popup {
+        Popup::Help => {
+            let mut lines = Vec::new();
+            for (group, keys) in HELP {
+                lines.push(Line::styled(*group, t.title()));
+                for (k, what) in *keys {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {k:<14}"), t.key()),
+                        Span::raw(*what),
+                    ]));
+                }
+            }
+            let needed = lines.len() as u16 + 2;
+            let height = needed.min(area.height);
+            let r = centered(area, 60, height);
+            f.render_widget(Clear, r);
+            let p = Paragraph::new(lines).block(
+                Block::bordered()
+                    .title(" Keys — Esc closes ")
+                    .title_style(t.title()),
+            );
+            if needed > area.height {
+                // Two columns when the screen is short.
+                // Fix's keys fill the right column.
+                let half = HELP[..3].iter().map(|(_, k)| k.len() + 1).sum::<usize>();
+                let all: Vec<Line> = HELP
+                    .iter()
+                    .flat_map(|(g, keys)| {
+                        std::iter::once(Line::styled(*g, t.title())).chain(keys.iter().map(
+                            |(k, w)| {
+                                Line::from(vec![
+                                    Span::styled(format!(" {k:<10}"), t.key()),
+                                    Span::raw(*w),
+                                ])
+                            },
+                        ))
+                    })
+                    .collect();
+                let wide = centered(area, area.width.min(110), r.height);
+                f.render_widget(Clear, wide);
+                let block = Block::bordered()
+                    .title(" Keys — Esc closes ")
+                    .title_style(t.title());
+                let inner = block.inner(wide);
+                f.render_widget(block, wide);
+                let [a, b] = Layout::horizontal([Constraint::Ratio(1, 2); 2]).areas(inner);
+                let (l, r2) = all.split_at(half.min(all.len()));
+                f.render_widget(Paragraph::new(l.to_vec()), a);
+                f.render_widget(Paragraph::new(r2.to_vec()), b);
+            } else {
+                f.render_widget(p, r);
+            }
+        }
+        Popup::ConfirmBulk { code, changes } => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::styled(
+                    format!(
+                        "Apply the suggested fix for {code} to {} row(s)?",
+                        changes.len()
+                    ),
+                    t.title(),
+                ),
+                Line::raw(""),
+            ];
+            for c in changes.iter().take(3) {
+                lines.push(Line::raw(format!(
+                    "line {}: {} → {}",
+                    c.line,
+                    visible(&c.old),
+                    visible(&c.new)
+                )));
+            }
+            if changes.len() > 3 {
+                lines.push(Line::raw(format!("… and {} more", changes.len() - 3)));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::raw("One undo (u) reverts all of it."));
+            lines.push(Line::from(vec![
+                Span::styled("Enter/y", t.key()),
+                Span::raw(" apply   "),
+                Span::styled("Esc/n", t.key()),
+                Span::raw(" cancel"),
+            ]));
+            let r = centered(area, 70, lines.len() as u16 + 2);
+            f.render_widget(Clear, r);
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::bordered().title(" Bulk fix ").title_style(t.title())),
+                r,
+            );
+        }
+        Popup::Resume(offer) => {
+            let s = &offer.session;
+            let check = if offer.source_missing {
+                Line::styled(
+                    "✗ The source file is gone: resuming will fail. Press n to start new.",
+                    t.error(),
+                )
+            } else {
+                match offer.source_changed {
+                    None => Line::styled("Checking whether the source file changed…", t.dim()),
+                    Some(false) => Line::styled("✓ The source file is unchanged.", t.ok()),
+                    Some(true) => Line::styled(
+                        "✗ The source file CHANGED since then; edits are re-applied by row.",
+                        t.error(),
+                    ),
+                }
+            };
+            let lines = vec![
+                Line::raw(""),
+                Line::styled("A saved session was found.", t.title()),
+                Line::raw(""),
+                Line::raw(format!(
+                    "Source: {}",
+                    visible(&s.source.path.display().to_string())
+                )),
+                Line::raw(format!(
+                    "Step: {} · {} change(s) recorded",
+                    s.step.title(),
+                    s.history.len()
+                )),
+                check,
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("Enter/r", t.key()),
+                    Span::raw(" resume   "),
+                    Span::styled("n", t.key()),
+                    Span::raw(" start new   "),
+                    Span::styled("q", t.key()),
+                    Span::raw(" quit"),
+                ]),
+            ];
+            let r = centered(area, 76, lines.len() as u16 + 2);
+            f.render_widget(Clear, r);
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::bordered().title(" Resume? ").title_style(t.title())),
+                r,
+            );
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The roster table. It draws straight into the buffer and touches only the rows on screen, so
+//! a frame costs the same at a thousand rows as at a million (no `Row` per roster row).
+
+use super::text::{fit, visible, width};
+use crate::roster::{Field, Severity};
+use crate::tui::layout::TABLE_CHROME;
+use crate::tui::state::State;
+use crate::tui::theme::{CURSOR_MARK, ERROR_MARK, EXCLUDED_MARK, WARNING_MARK};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Borders, Widget};
+use ratatui::Frame;
+
+/// Horizontal placement of the table's columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Columns {
+    pub line: (u16, u16),
+    pub gutter: (u16, u16),
+    /// x and width of each field's column, in `Field::ALL` order.
+    pub fields: [(u16, u16); 5],
+}
+
+/// Column placement for a table `area` whose line numbers need `line_digits` digits.
+pub fn columns(area: Rect, line_digits: u16) -> Columns {
+    let lw = line_digits.max(4);
+    let x0 = area.x;
+    let gutter_x = x0 + lw + 1;
+    let start = gutter_x + 2;
+    let avail = area.width.saturating_sub(lw + 1 + 2 + 5);
+    // The ID column fits an 18-character ID plus its mark when the others keep 10 columns.
+    let id_w = 19.min(avail.saturating_sub(40)).max(avail / 5).max(1);
+    let other = avail.saturating_sub(id_w) / 4;
+    let mut extra = avail.saturating_sub(id_w + other * 4);
+    let mut fields = [(0, 0); 5];
+    let mut x = start;
+    for f in Field::ALL {
+        let mut w = if f == Field::SalesforceUserId {
+            id_w
+        } else {
+            other
+        };
+        if f == Field::Office365Email {
+            w += extra;
+            extra = 0;
+        }
+        fields[f.index()] = (x + 1, w);
+        x += w + 1;
+    }
+    let _ = extra;
+    Columns {
+        line: (x0, lw),
+        gutter: (gutter_x, 2),
+        fields,
+    }
+}
+
+fn line_digits(state: &State) -> u16 {
+    let last = state
+        .roster
+        .len()
+        .checked_sub(1)
+        .map_or(1, |r| state.roster.record(r).line);
+    last.max(1).to_string().len() as u16
+}
+
+/// Which field column screen column `x` falls in.
+pub fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
+    let cols = columns(table, line_digits(state));
+    cols.fields
+        .iter()
+        .position(|(cx, w)| x >= *cx && x < cx + w)
+}
+
+/// Draws the table of the rows under the current filter into `area`.
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let theme = state.theme;
+    let shown = state.shown_len();
+    let mut title = format!(" Roster · {} · {shown} shown ", state.fix.filter.label());
+    if let Some(s) = &state.fix.search {
+        title = format!(" Search: {} ", s.value());
+    }
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .title(title)
+        .title_style(theme.title());
+    let inner = block.inner(area);
+    block.render(area, frame.buffer_mut());
+    if inner.height < TABLE_CHROME - 1 {
+        return;
+    }
+    let cols = columns(inner, line_digits(state));
+    let buf = frame.buffer_mut();
+
+    // Column header.
+    let y = inner.y;
+    buf.set_stringn(
+        cols.line.0,
+        y,
+        fit("Line", cols.line.1 as usize),
+        cols.line.1 as usize,
+        theme.header(),
+    );
+    for f in Field::ALL {
+        let (x, w) = cols.fields[f.index()];
+        let mut style = theme.header();
+        if f.index() == state.fix.col {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        buf.set_stringn(x, y, fit(f.title(), w as usize), w as usize, style);
+    }
+
+    let first = state.fix.offset;
+    let rows = inner.height.saturating_sub(1) as usize;
+    if shown == 0 {
+        let msg = if state.roster.is_empty() && state.load.is_some() {
+            "Loading…"
+        } else {
+            "No rows match this filter (a shows all rows)"
+        };
+        buf.set_stringn(inner.x + 2, y + 1, msg, inner.width as usize, theme.dim());
+        return;
+    }
+    let mut cursor = None;
+    for i in 0..rows.min(shown.saturating_sub(first)) {
+        let pos = first + i;
+        let Some(row) = state.shown_row(pos) else {
+            break;
+        };
+        let y = y + 1 + i as u16;
+        let selected = pos == state.fix.selected;
+        let excluded = state.roster.is_excluded(row);
+        let findings = state.roster.findings(row);
+        let mut base = Style::new();
+        if excluded {
+            base = base.patch(theme.excluded());
+        }
+        if selected {
+            base = base.patch(theme.selected_row());
+        }
+        let line = state.roster.record(row).line.to_string();
+        let lw = cols.line.1 as usize;
+        buf.set_stringn(cols.line.0, y, format!("{line:>lw$}"), lw, base);
+
+        let worst = findings.iter().map(|f| f.severity()).min();
+        let mark = if excluded {
+            EXCLUDED_MARK
+        } else {
+            match worst {
+                Some(Severity::Error) => ERROR_MARK,
+                Some(Severity::Warning) => WARNING_MARK,
+                None => " ",
+            }
+        };
+        let gutter_style = match (excluded, worst) {
+            (true, _) => base,
+            (false, Some(Severity::Error)) => base.patch(theme.error()),
+            (false, Some(Severity::Warning)) => base.patch(theme.warning()),
+            _ => base,
+        };
+        let cur = if selected { CURSOR_MARK } else { " " };
+        buf.set_stringn(cols.gutter.0, y, cur, 1, base);
+        buf.set_stringn(cols.gutter.0 + 1, y, mark, 1, gutter_style);
+
+        for f in Field::ALL {
+            let (x, w) = cols.fields[f.index()];
+            let w = w as usize;
+            let sev = findings
+                .iter()
+                .filter(|x| x.field == Some(f))
+                .map(|x| x.severity())
+                .min();
+            let (mark, mut style) = match (excluded, sev) {
+                (false, Some(Severity::Error)) => (ERROR_MARK, base.patch(theme.error())),
+                (false, Some(Severity::Warning)) => (WARNING_MARK, base.patch(theme.warning())),
+                _ => (" ", base),
+            };
+            let cell_selected = selected && f.index() == state.fix.col;
+            if cell_selected {
+                style = style.patch(theme.selected_cell());
+            }
+            if let (true, Some(input)) = (cell_selected, &state.fix.edit) {
+                let (text, col) = input.window(w.saturating_sub(1));
+                let text = visible(&text);
+                let pad = format!("{text:<width$}", width = w.saturating_sub(1));
+                buf.set_stringn(x, y, "›", 1, theme.selected_cell());
+                buf.set_stringn(
+                    x + 1,
+                    y,
+                    &pad,
+                    w.saturating_sub(1),
+                    Style::new().add_modifier(Modifier::UNDERLINED),
+                );
+                let col_w = width(&text.chars().take(col).collect::<String>());
+                cursor = Some(Position::new(x + 1 + col_w as u16, y));
+                continue;
+            }
+            let text = fit(&visible(state.roster.cell(row, f)), w.saturating_sub(1));
+            let content = format!("{mark}{text:<width$}", width = w.saturating_sub(1));
+            buf.set_stringn(x, y, content, w, style);
+        }
+    }
+    if let Some(c) = cursor {
+        frame.set_cursor_position(c);
+    }
+}

@@ -1,0 +1,149 @@
+//! A one-line text field: value plus cursor, edited by pure [`TextEdit`] operations.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// One editing operation on a [`TextInput`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextEdit {
+    Insert(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Ctrl-U: delete everything before the cursor.
+    ClearToStart,
+    /// Ctrl-K: delete everything after the cursor.
+    ClearToEnd,
+}
+
+impl TextEdit {
+    /// The edit a key stands for in a text field, if any.
+    pub fn from_key(key: KeyEvent) -> Option<TextEdit> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        Some(match key.code {
+            KeyCode::Char('a') if ctrl => TextEdit::Home,
+            KeyCode::Char('e') if ctrl => TextEdit::End,
+            KeyCode::Char('u') if ctrl => TextEdit::ClearToStart,
+            KeyCode::Char('k') if ctrl => TextEdit::ClearToEnd,
+            KeyCode::Char(_) if ctrl => return None,
+            KeyCode::Char(c) => TextEdit::Insert(c),
+            KeyCode::Backspace => TextEdit::Backspace,
+            KeyCode::Delete => TextEdit::Delete,
+            KeyCode::Left => TextEdit::Left,
+            KeyCode::Right => TextEdit::Right,
+            KeyCode::Home => TextEdit::Home,
+            KeyCode::End => TextEdit::End,
+            _ => return None,
+        })
+    }
+}
+
+/// Text and a cursor, counted in characters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextInput {
+    value: String,
+    cursor: usize,
+}
+
+impl TextInput {
+    /// A field holding `value` with the cursor at its end.
+    pub fn new(value: impl Into<String>) -> Self {
+        let value = value.into();
+        let cursor = value.chars().count();
+        TextInput { value, cursor }
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Cursor position in characters.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Replaces the text and puts the cursor at its end.
+    pub fn set(&mut self, value: impl Into<String>) {
+        *self = TextInput::new(value);
+    }
+
+    fn byte_at(&self, char_idx: usize) -> usize {
+        self.value
+            .char_indices()
+            .nth(char_idx)
+            .map_or(self.value.len(), |(i, _)| i)
+    }
+
+    /// Applies one edit.
+    pub fn apply(&mut self, edit: &TextEdit) {
+        let len = self.value.chars().count();
+        match edit {
+            TextEdit::Insert(c) => {
+                let at = self.byte_at(self.cursor);
+                self.value.insert(at, *c);
+                self.cursor += 1;
+            }
+            TextEdit::Backspace if self.cursor > 0 => {
+                let at = self.byte_at(self.cursor - 1);
+                self.value.remove(at);
+                self.cursor -= 1;
+            }
+            TextEdit::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.value.remove(at);
+            }
+            TextEdit::Left => self.cursor = self.cursor.saturating_sub(1),
+            TextEdit::Right => self.cursor = (self.cursor + 1).min(len),
+            TextEdit::Home => self.cursor = 0,
+            TextEdit::End => self.cursor = len,
+            TextEdit::ClearToStart => {
+                let at = self.byte_at(self.cursor);
+                self.value.drain(..at);
+                self.cursor = 0;
+            }
+            TextEdit::ClearToEnd => {
+                let at = self.byte_at(self.cursor);
+                self.value.truncate(at);
+            }
+            TextEdit::Backspace | TextEdit::Delete => {}
+        }
+    }
+
+    /// The part of the text to show in `width` columns so the cursor stays visible, and the
+    /// cursor's column within it.
+    pub fn window(&self, width: usize) -> (String, usize) {
+        let chars: Vec<char> = self.value.chars().collect();
+        let width = width.max(1);
+        let start = (self.cursor + 1).saturating_sub(width);
+        let shown: String = chars.iter().skip(start).take(width).collect();
+        (shown, self.cursor - start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_in_the_middle_of_multibyte_text() {
+        let mut t = TextInput::new("Zoë");
+        t.apply(&TextEdit::Left);
+        t.apply(&TextEdit::Backspace);
+        t.apply(&TextEdit::Insert('e'));
+        assert_eq!(t.value(), "Zeë");
+        t.apply(&TextEdit::ClearToEnd);
+        assert_eq!(t.value(), "Ze");
+        t.apply(&TextEdit::Home);
+        t.apply(&TextEdit::Delete);
+        assert_eq!((t.value(), t.cursor()), ("e", 0));
+    }
+
+    #[test]
+    fn window_keeps_cursor_visible() {
+        let t = TextInput::new("abcdefghij");
+        let (shown, col) = t.window(4);
+        assert_eq!((shown.as_str(), col), ("hij", 3));
+    }
+}

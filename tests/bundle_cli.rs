@@ -1,0 +1,329 @@
+//! `scc-onboard export` run as a real process: files written, exit codes, --json output.
+
+mod bundle_support;
+
+use bundle_support::fixture;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn a_roster_alone_exports_with_default_choices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    let out = run(
+        &["export", roster.to_str().unwrap(), "--json", "-o", "bundle"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["written"], true);
+    assert_eq!(doc["rows_written"], 5);
+    let names: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "users.csv",
+            "customization.json",
+            "customization.schema.json",
+            "customization.md",
+            "report.md",
+            "manifest.json"
+        ]
+    );
+    let dir = tmp.path().join("bundle");
+    // Every file's hash in the manifest and in --json matches the file on disk.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    for f in manifest["files"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap();
+        let bytes = fs::read(dir.join(name)).unwrap();
+        let hash = scc_onboard::bundle::manifest::sha256_hex(&bytes);
+        assert_eq!(f["sha256"], hash.as_str(), "{name}");
+        assert_eq!(f["bytes"], bytes.len());
+    }
+    let custom: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("customization.json")).unwrap()).unwrap();
+    assert_eq!(custom["settings"]["sync_contacts"], true);
+    assert_eq!(custom["settings"]["m365_tenant"], "northwind-traders.com");
+    assert_eq!(
+        custom["settings"]["internal_domains"],
+        serde_json::json!(["northwind-traders.com"])
+    );
+    let v = bundle_support::schema_validator();
+    assert!(v.is_valid(&custom));
+}
+
+#[test]
+fn customization_from_toml_and_json_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    fs::write(
+        tmp.path().join("choices.toml"),
+        "sync_tasks = false\nmailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\nexchange_deployment = \"on_premises\"\n\n[checklist.impersonation]\nsave = true\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "export",
+            roster.to_str().unwrap(),
+            "--customization",
+            "choices.toml",
+            "-o",
+            "b1",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Wrote b1:\n  users.csv (5 users)\n"));
+    let md = fs::read_to_string(tmp.path().join("b1/report.md")).unwrap();
+    assert!(md.contains("- [x] Save the role group."));
+    assert!(md.contains("-Role ApplicationImpersonation -User \"scc@northwind-traders.com\""));
+    // The customization.json just written is itself accepted as --customization.
+    let out = run(
+        &[
+            "export",
+            roster.to_str().unwrap(),
+            "--customization",
+            "b1/customization.json",
+            "-o",
+            "b2",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        fs::read(tmp.path().join("b1/customization.json")).unwrap(),
+        fs::read(tmp.path().join("b2/customization.json")).unwrap()
+    );
+}
+
+#[test]
+fn rows_with_errors_refuse_the_export_with_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster-error.csv");
+    let out = run(&["export", roster.to_str().unwrap(), "-o", "b"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("nothing written: 1 included rows have errors (first at line 7)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bundle-roster-error.csv:7: office365_email: not a valid address"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("b").exists());
+
+    let out = run(
+        &[
+            "export",
+            roster.to_str().unwrap(),
+            "--exclude-invalid",
+            "--json",
+            "-o",
+            "b",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["rows_written"], 5);
+    assert_eq!(doc["rows_excluded_invalid"][0]["line"], 7);
+    let report = fs::read_to_string(tmp.path().join("b/report.md")).unwrap();
+    assert!(report.contains("| 7 | Diego Ramos |"), "{report}");
+}
+
+#[test]
+fn choice_errors_refuse_the_export_with_exit_1_and_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    fs::write(
+        tmp.path().join("c.json"),
+        r#"{"mailbox_access": "impersonation", "impersonation_account": "svc@fabrikam.com"}"#,
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "export",
+            roster.to_str().unwrap(),
+            "--customization",
+            "c.json",
+            "--json",
+            "-o",
+            "b",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["written"], false);
+    assert_eq!(doc["problems"][0]["setting"], "impersonation_account");
+    assert_eq!(doc["problems"][0]["fix"], "svc@northwind-traders.com");
+    assert!(!tmp.path().join("b").exists());
+}
+
+#[test]
+fn unusable_input_exits_2_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    fs::write(
+        tmp.path().join("c.toml"),
+        "sync_tasks = false\nsync_task = true\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "export",
+            roster.to_str().unwrap(),
+            "--customization",
+            "c.toml",
+            "-o",
+            "b",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "scc-onboard: c.toml:2:1: unknown setting `sync_task` (did you mean `sync_tasks`?); the settings are listed in docs/customize.md\n"
+    );
+    let out = run(&["export", "missing.csv", "-o", "b"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.csv"));
+    // An existing folder that is not a bundle is never replaced.
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    fs::write(tmp.path().join("docs/keep.txt"), "mine").unwrap();
+    let out = run(
+        &["export", roster.to_str().unwrap(), "-o", "docs"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is not a submission bundle"));
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("docs/keep.txt")).unwrap(),
+        "mine"
+    );
+    // Missing -o is a usage error.
+    let out = run(&["export", roster.to_str().unwrap()], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+mod session_export {
+    use super::*;
+    use scc_onboard::customize::{Catalogue, Choices, RosterFacts, Value};
+    use scc_onboard::roster::Field;
+    use scc_onboard::session::{CellEdit, ImportSettings, Op, Session, SourceInfo};
+
+    /// A session over a copy of the roster with an error: the error fixed by an edit, the
+    /// first row excluded, and one choice changed.
+    fn write_session(dir: &Path) -> std::path::PathBuf {
+        let roster = dir.join("roster.csv");
+        fs::copy(fixture("bundle-roster-error.csv"), &roster).unwrap();
+        let bytes = fs::read(&roster).unwrap();
+        let mut s = Session::new(
+            SourceInfo::of_bytes(&roster, &bytes),
+            ImportSettings::default(),
+        );
+        s.history.push(Op::Cells {
+            label: "edit".into(),
+            changes: vec![CellEdit {
+                row: 5,
+                line: 7,
+                field: Field::Office365Email,
+                old: "diego.ramosnorthwind-traders.com".into(),
+                new: "diego.ramos@northwind-traders.com".into(),
+            }],
+        });
+        s.history.push(Op::Exclude {
+            row: 0,
+            line: 2,
+            excluded: true,
+        });
+        let cat = Catalogue::embedded();
+        // As the wizard does: defaults computed from the imported roster.
+        let facts =
+            RosterFacts::from_values(["a@northwind-traders.com"], ["a@northwind-traders.com"]);
+        let mut choices = Choices::defaults(&cat, &facts);
+        choices.set("sync_tasks", Value::Bool(false));
+        s.customization = serde_json::to_value(&choices).unwrap();
+        let path = dir.join("session.json");
+        fs::write(&path, s.to_json()).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_session_exports_its_edited_roster_and_choices() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_session(tmp.path());
+        let out = run(
+            &["export", "--session", "session.json", "--json", "-o", "b"],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["rows_written"], 5);
+        let csv = fs::read_to_string(tmp.path().join("b/users.csv")).unwrap();
+        assert!(csv.contains("diego.ramos@northwind-traders.com"));
+        assert!(!csv.contains("Olivia Bennett"), "excluded row exported");
+        let report = fs::read_to_string(tmp.path().join("b/report.md")).unwrap();
+        assert!(report.contains("| 2 | Olivia Bennett |"), "{report}");
+        let custom: serde_json::Value =
+            serde_json::from_slice(&fs::read(tmp.path().join("b/customization.json")).unwrap())
+                .unwrap();
+        assert_eq!(custom["settings"]["sync_tasks"], false);
+    }
+
+    #[test]
+    fn a_changed_source_refuses_the_session_export() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_session(tmp.path());
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(tmp.path().join("roster.csv"))
+            .unwrap();
+        std::io::Write::write_all(&mut f, b"X,x@y.com,,x@y.com,x@y.com\n").unwrap();
+        let out = run(
+            &["export", "--session", "session.json", "-o", "b"],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("changed since the session"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!tmp.path().join("b").exists());
+        // A roster and --session together is a usage error.
+        let out = run(
+            &[
+                "export",
+                "roster.csv",
+                "--session",
+                "session.json",
+                "-o",
+                "b",
+            ],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+}

@@ -1,0 +1,89 @@
+//! `scc-onboard customize` as a real process: the template round-trips, --check reports.
+
+mod bundle_support;
+
+use bundle_support::fixture;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_template_checks_clean_and_exports_like_the_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    let r = roster.to_str().unwrap();
+    let out = run(&["customize", r, "-o", "choices.toml"], tmp.path());
+    assert_eq!(out.status.code(), Some(0));
+    let t = fs::read_to_string(tmp.path().join("choices.toml")).unwrap();
+    assert!(
+        t.contains("\ninternal_domains = [\"northwind-traders.com\"]\n"),
+        "{t}"
+    );
+    assert!(t.contains("\nm365_tenant = \"northwind-traders.com\"\n"));
+    assert!(t.contains("# Applies only when sync_contacts = true.\n"));
+
+    let out = run(&["customize", r, "--check", "choices.toml"], tmp.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "✓ 0 errors, 0 warnings, 0 settings changed from defaults\n"
+    );
+    run(&["export", r, "-o", "a"], tmp.path());
+    run(
+        &["export", r, "--customization", "choices.toml", "-o", "b"],
+        tmp.path(),
+    );
+    assert_eq!(
+        fs::read(tmp.path().join("a/customization.json")).unwrap(),
+        fs::read(tmp.path().join("b/customization.json")).unwrap()
+    );
+}
+
+#[test]
+fn check_reports_errors_with_fixes_and_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    fs::write(
+        tmp.path().join("c.toml"),
+        "mailbox_access = \"impersonation\"\nimpersonation_account = \"svc@fabrikam.com\"\nsync_tasks = false\n",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "customize",
+            roster.to_str().unwrap(),
+            "--check",
+            "c.toml",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], 1);
+    assert_eq!(doc["issues"][0]["setting"], "impersonation_account");
+    assert_eq!(doc["issues"][0]["fix"], "svc@northwind-traders.com");
+    let changed: Vec<&str> = doc["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["setting"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        ["sync_tasks", "mailbox_access", "impersonation_account"]
+    );
+}

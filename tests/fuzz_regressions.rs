@@ -1,0 +1,25 @@
+//! Inputs that once crashed the importer (found by `cargo fuzz run import`): they must now
+//! import (or fail cleanly) and validate the same way in both engines.
+
+use scc_onboard::roster::import::{import_bytes, ImportOptions};
+use scc_onboard::roster::scan::scan_records;
+use scc_onboard::roster::{fix, Roster};
+
+#[test]
+fn past_crashes_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/regressions exists") {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        seen += 1;
+        let Ok(imported) = import_bytes(&bytes, &ImportOptions::default()) else {
+            continue;
+        };
+        let report = scan_records(imported.detected.clone(), &imported.records);
+        let mut roster = Roster::from_imported(imported);
+        let total: usize = (0..roster.len()).map(|r| roster.findings(r).len()).sum();
+        assert_eq!(report.findings.len(), total);
+        fix::apply_all_fixes(&mut roster);
+    }
+    assert!(seen > 0);
+}

@@ -1,0 +1,297 @@
+//! Every wizard screen at 80×24 and 120×40 (insta snapshots of the TestBackend buffer), plus
+//! style assertions: text snapshots cannot see how problem cells are marked.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use scc_onboard::roster::import::{ImportOptions, Importer};
+use scc_onboard::session::{ImportSettings, Session, SourceInfo, Step};
+use scc_onboard::tui::state::{LoadProgress, Popup, Preview, PreviewError, ResumeOffer, State};
+use scc_onboard::tui::theme::Theme;
+use scc_onboard::tui::{update, Msg};
+use std::path::PathBuf;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {
+    for size in SIZES {
+        let state = make(size);
+        let screen = text(&draw(&state, size.0, size.1));
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen);
+    }
+}
+
+fn fresh(size: (u16, u16)) -> State {
+    let mut s = State::new(
+        PathBuf::from("/home/admin/.local/share/scc-onboard/session.json"),
+        Theme::plain(),
+    );
+    update(&mut s, Msg::Resize(size.0, size.1));
+    update(
+        &mut s,
+        Msg::FilesListed(vec![
+            "roster.csv".into(),
+            "users-2025.csv".into(),
+            "notes.txt".into(),
+        ]),
+    );
+    s
+}
+
+fn fixture_preview() -> Preview {
+    let mut importer =
+        Importer::new(FIXTURE.as_bytes().to_vec(), &ImportOptions::default()).unwrap();
+    let mut rows = Vec::new();
+    importer.read_batch(8, &mut rows).unwrap();
+    Preview {
+        path: PathBuf::from("roster.csv"),
+        detected: importer.detected().clone(),
+        rows,
+    }
+}
+
+fn fix_state(size: (u16, u16)) -> State {
+    let mut s = loaded(FIXTURE, size);
+    s.status = None;
+    go_to_line(&mut s, 3);
+    s
+}
+
+#[test]
+fn import_screens() {
+    snap("import_empty", fresh);
+    snap("import_preview", |size| {
+        let mut s = fresh(size);
+        s.import.path.set("roster.csv");
+        update(&mut s, Msg::Previewed(Ok(fixture_preview())));
+        s
+    });
+    snap("import_missing_column", |size| {
+        let mut s = fresh(size);
+        s.import.path.set("export.csv");
+        update(
+            &mut s,
+            Msg::Previewed(Err(PreviewError {
+                message: "export.csv: no column for Salesforce user ID; headers found: \"Name\", \"Login\", \"Id#\", \"UPN\", \"Mail\". Rename a header or pass --column".into(),
+                headers: Some(vec!["Name".into(), "Login".into(), "Id#".into(), "UPN".into(), "Mail".into()]),
+            })),
+        );
+        s
+    });
+    snap("import_loading", |size| {
+        let mut s = fresh(size);
+        s.import.path.set("roster.csv");
+        update(&mut s, Msg::Previewed(Ok(fixture_preview())));
+        update(&mut s, Msg::StartLoad);
+        s
+    });
+}
+
+#[test]
+fn fix_screens() {
+    snap("fix", fix_state);
+    snap("fix_editing", |size| {
+        let mut s = fix_state(size);
+        press(&mut s, key(KeyCode::Enter));
+        type_keys(&mut s, "Grace Hop");
+        s
+    });
+    snap("fix_errors_filter", |size| {
+        let mut s = fix_state(size);
+        press(&mut s, key(KeyCode::Char('e')));
+        s
+    });
+    snap("fix_excluded_row", |size| {
+        let mut s = fix_state(size);
+        go_to_line(&mut s, 7);
+        press(&mut s, key(KeyCode::Char('x')));
+        s
+    });
+    snap("fix_help", |size| {
+        let mut s = fix_state(size);
+        press(&mut s, key(KeyCode::Char('?')));
+        s
+    });
+    snap("fix_bulk_confirm", |size| {
+        let mut s = fix_state(size);
+        go_to_line(&mut s, 2);
+        press(&mut s, key(KeyCode::Char('F')));
+        s
+    });
+    snap("fix_search", |size| {
+        let mut s = fix_state(size);
+        press(&mut s, key(KeyCode::Char('/')));
+        type_keys(&mut s, "example");
+        s
+    });
+    snap("fix_loading", |size| {
+        let mut s = fix_state(size);
+        s.load = Some(LoadProgress {
+            path: PathBuf::from("roster.csv"),
+            bytes_done: 420,
+            bytes_total: 1000,
+        });
+        s
+    });
+}
+
+#[test]
+fn review_and_placeholder_screens() {
+    let review = |size| {
+        let mut s = fix_state(size);
+        for _ in 0..3 {
+            press(&mut s, key(KeyCode::Char('>')));
+        }
+        s.status = None;
+        s
+    };
+    snap("review_blocked", review);
+    snap("review_refused", |size| {
+        let mut s = review(size);
+        press(&mut s, key(KeyCode::Enter));
+        s
+    });
+    snap("review_ready", |size| {
+        let mut s = fix_state(size);
+        press(&mut s, key(KeyCode::Enter));
+        type_keys(&mut s, "Grace Hopper");
+        press(&mut s, key(KeyCode::Enter));
+        go_to_line(&mut s, 7);
+        press(&mut s, key(KeyCode::Char('x')));
+        for _ in 0..3 {
+            press(&mut s, key(KeyCode::Char('>')));
+        }
+        s.status = None;
+        s
+    });
+    for (name, step) in [
+        ("customize_placeholder", Step::Customize),
+        ("exchange_placeholder", Step::ExchangeAccess),
+        ("authorize_placeholder", Step::Authorize),
+    ] {
+        snap(name, |size| {
+            let mut s = fix_state(size);
+            s.step = step;
+            s
+        });
+    }
+}
+
+#[test]
+fn resume_prompt_and_resumed_banner() {
+    let session = || {
+        let mut s = Session::new(
+            SourceInfo {
+                path: PathBuf::from("/home/admin/roster.csv"),
+                sha256: "0".repeat(64),
+                size: 10,
+            },
+            ImportSettings::default(),
+        );
+        s.step = Step::Fix;
+        s
+    };
+    snap("resume_prompt", |size| {
+        let mut s = fresh(size);
+        s.popup = Some(Popup::Resume(Box::new(ResumeOffer {
+            session: session(),
+            source_changed: Some(true),
+            source_missing: false,
+        })));
+        s
+    });
+    snap("resumed", |size| {
+        let mut s = fresh(size);
+        s.popup = Some(Popup::Resume(Box::new(ResumeOffer {
+            session: session(),
+            source_changed: Some(false),
+            source_missing: false,
+        })));
+        update(&mut s, Msg::Resume);
+        load_into(&mut s, FIXTURE);
+        s.status = None;
+        s
+    });
+}
+
+#[test]
+fn too_small_window_says_so() {
+    let s = fix_state((60, 20));
+    insta::assert_snapshot!("too_small_60x20", text(&draw(&s, 60, 20)));
+}
+
+/// The buffer cell showing `symbol` on the table row of source `line`, in the column whose
+/// header starts at x.
+fn cell_at(buf: &Buffer, line: u64, col_title: &str) -> (u16, u16) {
+    let screen = text(buf);
+    let rows: Vec<&str> = screen.lines().collect();
+    let header_y = rows.iter().position(|r| r.starts_with("Line")).unwrap();
+    let x = rows[header_y]
+        .find(col_title)
+        .map(|b| rows[header_y][..b].chars().count())
+        .unwrap() as u16;
+    let y = rows
+        .iter()
+        .position(|r| r.trim_start().starts_with(&format!("{line} ")))
+        .unwrap() as u16;
+    (x, y)
+}
+
+#[test]
+fn problem_cells_are_marked_without_colour() {
+    let mut s = fix_state((120, 40));
+    go_to_line(&mut s, 8);
+    let buf = draw(&s, 120, 40);
+
+    let (x, y) = cell_at(&buf, 3, "Full name");
+    let cell = &buf[(x, y)];
+    assert_eq!(cell.symbol(), "✗", "error cells start with a cross");
+    assert!(cell
+        .modifier
+        .contains(Modifier::BOLD | Modifier::UNDERLINED));
+    assert_eq!(cell.fg, Color::Reset, "NO_COLOR: no colour at all");
+
+    let (x, y) = cell_at(&buf, 2, "Salesforce user ID");
+    assert_eq!(buf[(x, y)].symbol(), "!", "warning cells start with a bang");
+    assert!(buf[(x, y)].modifier.contains(Modifier::UNDERLINED));
+
+    let (x, y) = cell_at(&buf, 6, "Full name");
+    assert_eq!(buf[(x, y)].symbol(), " ", "clean cells carry no mark");
+    assert!(buf[(x, y)].modifier.is_empty());
+
+    // The selected cell (line 8, first column) is in reverse video.
+    let (x, y) = cell_at(&buf, 8, "Full name");
+    assert!(buf[(x + 2, y)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn excluded_rows_are_greyed_and_crossed_out() {
+    let mut s = fix_state((120, 40));
+    go_to_line(&mut s, 7);
+    press(&mut s, key(KeyCode::Char('x')));
+    go_to_line(&mut s, 2);
+    let buf = draw(&s, 120, 40);
+    let (x, y) = cell_at(&buf, 7, "Office 365 login");
+    let m = buf[(x + 1, y)].modifier;
+    assert!(m.contains(Modifier::DIM | Modifier::CROSSED_OUT), "{m:?}");
+    assert_eq!(
+        buf[(x, y)].symbol(),
+        " ",
+        "an excluded row's error is not flagged as blocking"
+    );
+}
+
+#[test]
+fn colour_is_added_when_allowed() {
+    let mut s = fix_state((120, 40));
+    s.theme = Theme { color: true };
+    let buf = draw(&s, 120, 40);
+    let (x, y) = cell_at(&buf, 3, "Full name");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    assert!(buf[(x, y)]
+        .modifier
+        .contains(Modifier::BOLD | Modifier::UNDERLINED));
+}

@@ -1,0 +1,330 @@
+//! The real binary in a real terminal (tmux): open a roster, fix an error by editing, bulk-fix
+//! 15-character IDs, exclude a row, export and check the file; then kill the process right after
+//! the screen shows an edit, restart, resume, and check nothing was lost.
+//!
+//! Needs `tmux` (installed by scripts/setup.sh). Waits poll the screen with a deadline.
+
+mod common;
+
+use scc_onboard::session::Session;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// A private tmux server, killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Self {
+        Tmux {
+            socket: format!(
+                "scc-e2e-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            )
+            .replace(['(', ')'], ""),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (scripts/setup.sh installs it)");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "w"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "w"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "w", "-l", text]);
+    }
+
+    fn pane_pid(&self) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn pane_dead(&self) -> bool {
+        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn wizard_command(dir: &Path, session: &Path, roster: Option<&str>) -> String {
+    wizard_command_env(dir, session, roster, "")
+}
+
+fn wizard_command_env(dir: &Path, session: &Path, roster: Option<&str>, env: &str) -> String {
+    format!(
+        "cd '{}' && {env} XDG_DATA_HOME='{}' exec '{}' wizard {} --session '{}'",
+        dir.display(),
+        dir.join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        roster.unwrap_or(""),
+        session.display()
+    )
+}
+
+fn data_lines(path: &PathBuf) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    text.lines().skip(1).map(str::to_string).collect()
+}
+
+#[test]
+fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    ]);
+    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+
+    // Import: the preview of the argument is shown; Enter loads it.
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+
+    // Fix the missing name on line 3 by editing the cell.
+    t.keys(&["j", "Enter"]);
+    t.wait_for("Editing Full name");
+    t.type_text("Grace Hopper");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 1 with errors");
+
+    // Bulk-fix the 15-character IDs from line 2's Salesforce user ID.
+    t.keys(&["k", "l", "l", "F"]);
+    t.wait_for("Apply the suggested fix for sfid-15 to 3 row(s)?");
+    t.keys(&["y"]);
+    t.wait_for("Fixed sfid-15 on 3 row(s)");
+
+    // Exclude line 7 (the invalid address).
+    t.keys(&["G", "k", "k", "x"]);
+    t.wait_for("7 included, 1 excluded · ✗ 0 with errors");
+
+    // Review & export.
+    t.keys(&[">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 7 row(s)");
+    let exported = data_lines(&dir.path().join("users.csv"));
+    assert_eq!(exported.len(), 7, "{exported:#?}");
+    assert!(exported.iter().any(|l| l.starts_with("Grace Hopper,")));
+    assert!(
+        !exported.iter().any(|l| l.contains("Test Account")),
+        "excluded row left out"
+    );
+    for id in [
+        "005Dn000001AbCdIAK",
+        "005Dn000001EfGhIAK",
+        "005Dn000001IjKlIAK",
+    ] {
+        assert!(
+            exported.iter().any(|l| l.contains(id)),
+            "{id} exported in 18-character form"
+        );
+    }
+
+    // One more fix, then kill -9 as soon as the screen shows it.
+    t.keys(&["<", "<", "<"]);
+    t.wait_for("[Fix]");
+    t.keys(&["G", "f"]);
+    t.wait_for("Line 9: fix surrounding-whitespace");
+    let pid = t.pane_pid();
+    // The shell's own kill: /bin/kill (procps) may not be installed.
+    assert!(Command::new("sh")
+        .args(["-c", &format!("kill -9 {pid}")])
+        .status()
+        .unwrap()
+        .success());
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "the wizard did not die");
+        std::thread::yield_now();
+    }
+
+    // Restart without arguments: it offers to resume, and says it resumed.
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("A saved session was found");
+    t.wait_for("The source file is unchanged");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Resumed your saved session: 4 change(s) restored");
+    assert!(
+        screen.contains("7 included, 1 excluded · ✗ 0 with errors"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[Fix]"),
+        "resumes on the step it was on:\n{screen}"
+    );
+    let saved = Session::load(&session).unwrap();
+    assert_eq!(saved.history.len(), 4, "edit, bulk fix, exclusion, fix");
+
+    // Everything, the last fix included, is in a new export.
+    t.keys(&[">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 7 row(s)");
+    let exported = data_lines(&dir.path().join("users.csv"));
+    assert!(
+        exported.iter().any(|l| l.starts_with("Katherine Johnson,")),
+        "{exported:#?}"
+    );
+
+    // q quits, restores the terminal and says where the session is.
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "q did not quit");
+        std::thread::yield_now();
+    }
+    let out = String::from_utf8_lossy(
+        &t.cmd(&["capture-pane", "-p", "-S", "-100", "-t", "w"])
+            .stdout,
+    )
+    .into_owned();
+    assert!(out.contains("Session saved in"), "after quitting:\n{out}");
+    assert!(
+        out.contains("Pane is dead (status 0"),
+        "exit code 0:\n{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&roster).unwrap(),
+        common::FIXTURE,
+        "source untouched"
+    );
+}
+
+/// Whether the escaped screen (`capture-pane -e`) sets any foreground or background colour.
+fn has_colour(escaped: &str) -> bool {
+    escaped.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find('m') else {
+            return false;
+        };
+        seq[..end].split(';').any(|p| {
+            matches!(
+                p.parse::<u16>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    })
+}
+
+#[test]
+fn no_color_is_honoured_and_small_windows_are_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &wizard_command_env(dir.path(), &session, Some("roster.csv"), "NO_COLOR=1"),
+    ]);
+    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    let escaped = |t: &Tmux| {
+        String::from_utf8_lossy(&t.cmd(&["capture-pane", "-e", "-p", "-t", "w"]).stdout)
+            .into_owned()
+    };
+    let plain = escaped(&t);
+    assert!(!has_colour(&plain), "NO_COLOR: no colour codes:\n{plain:?}");
+    assert!(
+        plain.contains("\x1b[") && plain.contains('✗'),
+        "marks survive without colour"
+    );
+
+    // Too small: said politely; back to 80×24: the wizard is back.
+    t.cmd(&["resize-window", "-t", "w", "-x", "60", "-y", "20"]);
+    t.wait_for("needs at least 80×24");
+    t.cmd(&["resize-window", "-t", "w", "-x", "80", "-y", "24"]);
+    t.wait_for("✗ 2 with errors");
+
+    // Without NO_COLOR the same screen has colour (so the check above can fail).
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "q did not quit");
+        std::thread::yield_now();
+    }
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("A saved session was found");
+    t.keys(&["Enter"]);
+    t.wait_for("Resumed your saved session");
+    assert!(has_colour(&escaped(&t)), "colour when allowed");
+}
