@@ -181,7 +181,10 @@ fn check_domain(domain: &str) -> Result<(), String> {
 /// Copy-paste debris around an address: returns the code and the cleaned candidate.
 fn debris(v: &str) -> Option<(Code, String)> {
     // `get` rather than indexing: byte 7 may fall inside a character (found by fuzzing).
-    if v.len() > 7 && v.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
+    if v.len() > 7
+        && v.get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+    {
         return Some((Code::MailtoPrefix, v[7..].trim().to_string()));
     }
     if v.ends_with('>') {
