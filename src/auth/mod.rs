@@ -12,6 +12,7 @@ pub mod device;
 pub mod error;
 pub mod expect;
 pub mod flow;
+pub mod from_choices;
 pub mod http;
 pub mod identity;
 pub mod loopback;
@@ -25,6 +26,7 @@ pub use error::AuthError;
 pub use flow::{
     authorize, spawn_authorize, Authorized, Cancel, FlowEvent, FlowMode, FlowOptions, Progress,
 };
+pub use from_choices::config_from_choices;
 pub use identity::{Expected, Identity, Mismatch};
 pub use store::{StoreError, TokenStore};
 pub use stored::{finish, renew, revoke, select, status, Revoked};
