@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pair in tmux:tmux dbus-run-session:dbus gnome-keyring-daemon:gnome-keyring keyctl:keyutils xdg-open:xdg-utils; do
+for pair in tmux:tmux dbus-run-session:dbus gnome-keyring-daemon:gnome-keyring keyctl:keyutils xdg-open:xdg-utils node:nodejs npm:npm; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done

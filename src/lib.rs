@@ -3,6 +3,7 @@
 //! The library holds the pure core (roster import, validation, fixes, session state,
 //! OAuth logic); `tui` and `cli` are thin shells over it. See ARCHITECTURE.md.
 
+pub mod auth;
 pub mod bundle;
 pub mod cli;
 pub mod customize;

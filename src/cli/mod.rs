@@ -3,6 +3,8 @@
 //! Every wizard step has a subcommand here built on the same core, so scripts can do what
 //! the wizard does. Exit codes: 0 success, 1 problems found / not done, 2 bad input or usage.
 
+pub mod authorize;
+pub mod credentials;
 mod customize;
 mod export;
 mod import_args;
@@ -48,6 +50,10 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Authorize Salesforce or Exchange (no provider: open the authorize screen).
+    Authorize(authorize::AuthorizeArgs),
+    /// List, renew or revoke stored authorizations.
+    Credentials(credentials::CredentialsArgs),
 }
 
 /// Entry point of the binary.
@@ -70,6 +76,8 @@ pub fn main() -> ExitCode {
         Some(Command::Customize(args)) => customize::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Template { output }) => template(output),
+        Some(Command::Authorize(args)) => authorize::run(args),
+        Some(Command::Credentials(args)) => credentials::run(args),
     }
 }
 

@@ -7,6 +7,7 @@
 //! `view::placeholder`; each gets a slot in `view::view`, `keys::handle_key` and `update` keyed by
 //! [`crate::session::Step`].
 
+pub mod authorize;
 pub mod complete;
 pub mod customize;
 pub mod exchange;

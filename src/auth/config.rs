@@ -1,0 +1,357 @@
+//! Provider configuration: built-in defaults (`assets/providers.toml`) overlaid by a config file.
+//!
+//! Endpoints are derived from one base per provider, the way each provider lays them out, so
+//! pointing the base elsewhere (a test server, a private cloud) is all it takes.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The built-in defaults, compiled in.
+pub const DEFAULTS_TOML: &str = include_str!("../../assets/providers.toml");
+
+/// Environment variable naming a config file (same as `--config`).
+pub const CONFIG_ENV: &str = "SCC_ONBOARD_CONFIG";
+
+/// Everything the OAuth flows need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub salesforce: SalesforceConfig,
+    pub microsoft: MicrosoftConfig,
+    pub flow: FlowConfig,
+}
+
+/// `[salesforce]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalesforceConfig {
+    pub login_url: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+}
+
+/// `[microsoft]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MicrosoftConfig {
+    pub authority: String,
+    pub tenant: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+}
+
+/// `[flow]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowConfig {
+    pub timeout_seconds: u64,
+    pub keyring_timeout_seconds: u64,
+    pub keyring: String,
+}
+
+/// A config that cannot be used; the message names the file and what to change.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// The endpoints of one provider, derived from its base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub authorize: String,
+    pub token: String,
+    /// Salesforce only (Microsoft has no revocation endpoint).
+    pub revoke: Option<String>,
+    /// Salesforce: the token endpoint itself (its device flow is `response_type=device_code`).
+    pub device: String,
+}
+
+impl SalesforceConfig {
+    /// `{login_url}/services/oauth2/...`.
+    pub fn endpoints(&self) -> Endpoints {
+        let base = format!("{}/services/oauth2", self.login_url.trim_end_matches('/'));
+        Endpoints {
+            authorize: format!("{base}/authorize"),
+            token: format!("{base}/token"),
+            revoke: Some(format!("{base}/revoke")),
+            device: format!("{base}/token"),
+        }
+    }
+}
+
+impl MicrosoftConfig {
+    /// `{authority}/{tenant}/oauth2/v2.0/...`.
+    pub fn endpoints(&self) -> Endpoints {
+        let base = format!(
+            "{}/{}/oauth2/v2.0",
+            self.authority.trim_end_matches('/'),
+            self.tenant.trim_matches('/')
+        );
+        Endpoints {
+            authorize: format!("{base}/authorize"),
+            token: format!("{base}/token"),
+            revoke: None,
+            device: format!("{base}/devicecode"),
+        }
+    }
+}
+
+impl FlowConfig {
+    /// How long to wait for the user.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_seconds)
+    }
+    /// How long one keyring call may take.
+    pub fn keyring_timeout(&self) -> Duration {
+        Duration::from_secs(self.keyring_timeout_seconds)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // The defaults are compiled in and covered by a test, so this cannot fail at run time.
+        Config::from_layers(&[("built-in defaults", DEFAULTS_TOML)])
+            .unwrap_or_else(|e| unreachable!("built-in provider defaults are invalid: {e}"))
+    }
+}
+
+impl Config {
+    /// The defaults overlaid by `path` (if given) or else by the file named in
+    /// `SCC_ONBOARD_CONFIG` (if set and non-empty).
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let path: Option<PathBuf> = path.map(Path::to_path_buf).or_else(|| {
+            std::env::var_os(CONFIG_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ConfigError(format!(
+                "cannot read config file {}: {e}; check the path given with --config or {CONFIG_ENV}",
+                path.display()
+            ))
+        })?;
+        Config::from_layers(&[
+            ("built-in defaults", DEFAULTS_TOML),
+            (&path.display().to_string(), &text),
+        ])
+    }
+
+    /// Merges TOML documents in order (later keys win) and checks the result.
+    pub fn from_layers(layers: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut merged = toml::Table::new();
+        for (name, text) in layers {
+            let table: toml::Table = toml::from_str(text).map_err(|e| {
+                ConfigError(format!(
+                    "config file {name}: {}",
+                    e.to_string().trim_end().replace('\n', " ")
+                ))
+            })?;
+            merge(&mut merged, table);
+        }
+        let config: Config = toml::Value::Table(merged).try_into().map_err(|e| {
+            ConfigError(format!(
+                "config {}: {}; see docs/auth.md for the keys",
+                layers.last().map(|l| l.0).unwrap_or("?"),
+                e.to_string().trim_end().replace('\n', " ")
+            ))
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (key, value) in [
+            ("salesforce.login_url", &self.salesforce.login_url),
+            ("salesforce.redirect_uri", &self.salesforce.redirect_uri),
+            ("microsoft.authority", &self.microsoft.authority),
+            ("microsoft.redirect_uri", &self.microsoft.redirect_uri),
+        ] {
+            let url = oauth2::url::Url::parse(value).map_err(|e| {
+                ConfigError(format!("config key {key} = {value:?} is not a URL: {e}"))
+            })?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(ConfigError(format!(
+                    "config key {key} = {value:?} must start with https:// (or http:// for a loopback address)"
+                )));
+            }
+        }
+        for (key, value) in [
+            ("salesforce.redirect_uri", &self.salesforce.redirect_uri),
+            ("microsoft.redirect_uri", &self.microsoft.redirect_uri),
+        ] {
+            let url = oauth2::url::Url::parse(value).expect("checked above");
+            let host = url.host_str().unwrap_or("");
+            if url.scheme() != "http" || !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+                return Err(ConfigError(format!(
+                    "config key {key} = {value:?} must be an http://localhost:PORT/PATH loopback address"
+                )));
+            }
+        }
+        // Salesforce matches the registered callback exactly and refuses 127.0.0.1.
+        let sf = oauth2::url::Url::parse(&self.salesforce.redirect_uri).expect("checked above");
+        if sf.host_str() != Some("localhost") || sf.port().is_none() {
+            return Err(ConfigError(format!(
+                "config key salesforce.redirect_uri = {:?} must be http://localhost:PORT/PATH with an explicit port, exactly as registered on the connected app (Salesforce rejects 127.0.0.1)",
+                self.salesforce.redirect_uri
+            )));
+        }
+        if !matches!(
+            self.flow.keyring.as_str(),
+            "auto" | "secret-service" | "keyutils"
+        ) {
+            return Err(ConfigError(format!(
+                "config key flow.keyring = {:?} must be \"auto\", \"secret-service\" or \"keyutils\"",
+                self.flow.keyring
+            )));
+        }
+        if self.flow.timeout_seconds == 0 || self.flow.keyring_timeout_seconds == 0 {
+            return Err(ConfigError(
+                "config keys flow.timeout_seconds and flow.keyring_timeout_seconds must be at least 1"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn merge(into: &mut toml::Table, from: toml::Table) {
+    for (key, value) in from {
+        match (into.get_mut(&key), value) {
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) => merge(a, b),
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+/// The `user-config.toml` an end user's copy of the tool needs: the whole provider
+/// configuration in the same format `--config` reads.
+pub fn user_config_toml(config: &Config) -> String {
+    let body = toml::to_string_pretty(config).unwrap_or_default();
+    format!(
+        "# scc-onboard user configuration, written by the admin wizard.\n\
+         # Use it with: scc-onboard authorize --config user-config.toml\n\n{body}"
+    )
+}
+
+/// The command an end user runs with the bundle's `user-config.toml` (per-user mode lists it
+/// for each roster user).
+pub fn end_user_command(login: &str) -> String {
+    let quoted = if login
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "@._+-".contains(c))
+    {
+        login.to_string()
+    } else {
+        format!("'{}'", login.replace('\'', "'\\''"))
+    };
+    format!("scc-onboard authorize --config user-config.toml --login {quoted}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn end_user_command_quotes_odd_logins() {
+        assert_eq!(
+            end_user_command("jane@example.com"),
+            "scc-onboard authorize --config user-config.toml --login jane@example.com"
+        );
+        assert!(end_user_command("o'neil x@example.com").ends_with("'o'\\''neil x@example.com'"));
+    }
+
+    #[test]
+    fn defaults_parse_and_derive_endpoints() {
+        let c = Config::default();
+        assert_eq!(
+            c.salesforce.endpoints().token,
+            "https://login.salesforce.com/services/oauth2/token"
+        );
+        assert_eq!(
+            c.microsoft.endpoints().device,
+            "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode"
+        );
+        assert_eq!(c.microsoft.endpoints().revoke, None);
+    }
+
+    #[test]
+    fn override_changes_only_named_keys() {
+        let c = Config::from_layers(&[
+            ("defaults", DEFAULTS_TOML),
+            (
+                "x.toml",
+                "[microsoft]\ntenant = \"contoso.onmicrosoft.com\"\nclient_id = \"abc\"\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.microsoft.client_id, "abc");
+        assert_eq!(
+            c.microsoft.endpoints().authorize,
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize"
+        );
+        assert_eq!(c.salesforce, Config::default().salesforce);
+    }
+
+    #[test]
+    fn bad_override_names_file_and_key() {
+        let e = Config::from_layers(&[
+            ("defaults", DEFAULTS_TOML),
+            ("my.toml", "[salesforce]\nlogin = 1\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("my.toml") && e.contains("login"), "{e}");
+        let e = Config::from_layers(&[("defaults", DEFAULTS_TOML), ("my.toml", "[salesforce\n")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("my.toml") && e.contains("line 1"), "{e}");
+        let e = Config::from_layers(&[
+            ("defaults", DEFAULTS_TOML),
+            (
+                "my.toml",
+                "[salesforce]\nredirect_uri = \"https://example.com/cb\"\n",
+            ),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("salesforce.redirect_uri"), "{e}");
+        for bad in [
+            "http://127.0.0.1:1717/callback",
+            "http://localhost/callback",
+        ] {
+            let e = Config::from_layers(&[
+                ("defaults", DEFAULTS_TOML),
+                (
+                    "my.toml",
+                    &format!("[salesforce]\nredirect_uri = \"{bad}\"\n"),
+                ),
+            ])
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains("explicit port") && e.contains("127.0.0.1"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_config_round_trips() {
+        let mut c = Config::default();
+        c.salesforce.client_id = "3MVG9xyz".into();
+        c.microsoft.tenant = "contoso.onmicrosoft.com".into();
+        let text = user_config_toml(&c);
+        let back = Config::from_layers(&[("defaults", DEFAULTS_TOML), ("user-config.toml", &text)])
+            .unwrap();
+        assert_eq!(back, c);
+        let alone = Config::from_layers(&[("user-config.toml", &text)]).unwrap();
+        assert_eq!(alone, c);
+    }
+}

@@ -1,0 +1,154 @@
+//! What is kept in the keyring for one provider and account: the refresh token, who it
+//! belongs to and when it was issued. Access tokens never leave memory.
+
+use super::Provider;
+use oauth2::RefreshToken;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// Windows Credential Manager caps a secret at 2560 bytes; stay well below on every platform.
+pub const MAX_SECRET_BYTES: usize = 2048;
+
+/// One stored authorization. `Debug` never shows the refresh token.
+#[derive(Clone)]
+pub struct StoredCredential {
+    pub provider: Provider,
+    /// Salesforce username or Microsoft `preferred_username`.
+    pub login: String,
+    /// Salesforce user ID (18 characters) or Microsoft `oid`.
+    pub user_id: String,
+    /// Salesforce org ID or Microsoft tenant ID (`tid`).
+    pub org_id: String,
+    /// Salesforce `instance_url` (empty for Microsoft).
+    pub instance_url: String,
+    /// Seconds since the Unix epoch when the refresh token was issued (or last rotated).
+    pub issued_at: u64,
+    pub refresh_token: RefreshToken,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    v: u8,
+    p: String,
+    login: String,
+    uid: String,
+    org: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    inst: String,
+    iat: u64,
+    rt: String,
+}
+
+impl StoredCredential {
+    /// Keyring account name: one entry per provider and account.
+    pub fn account(&self) -> String {
+        account_name(self.provider, &self.login)
+    }
+
+    /// Compact JSON kept as the keyring secret.
+    pub fn to_secret(&self) -> Result<String, String> {
+        let wire = Wire {
+            v: 1,
+            p: self.provider.key().into(),
+            login: self.login.clone(),
+            uid: self.user_id.clone(),
+            org: self.org_id.clone(),
+            inst: self.instance_url.clone(),
+            iat: self.issued_at,
+            rt: self.refresh_token.secret().clone(),
+        };
+        let text = serde_json::to_string(&wire).map_err(|e| e.to_string())?;
+        if text.len() > MAX_SECRET_BYTES {
+            return Err(format!(
+                "the {} credential is {} bytes, above the {MAX_SECRET_BYTES}-byte keyring limit",
+                self.provider,
+                text.len()
+            ));
+        }
+        Ok(text)
+    }
+
+    /// Reads a keyring secret back; `None` if it is not ours.
+    pub fn from_secret(text: &str) -> Option<StoredCredential> {
+        let wire: Wire = serde_json::from_str(text).ok()?;
+        if wire.v != 1 {
+            return None;
+        }
+        Some(StoredCredential {
+            provider: super::Provider::parse(&wire.p)?,
+            login: wire.login,
+            user_id: wire.uid,
+            org_id: wire.org,
+            instance_url: wire.inst,
+            issued_at: wire.iat,
+            refresh_token: RefreshToken::new(wire.rt),
+        })
+    }
+
+    /// A short, one-way fingerprint of the refresh token, for listings.
+    pub fn fingerprint(&self) -> String {
+        let digest = Sha256::digest(self.refresh_token.secret().as_bytes());
+        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// `provider:login` (login lower-cased, since logins compare case-insensitively).
+pub fn account_name(provider: Provider, login: &str) -> String {
+    format!("{}:{}", provider.key(), login.to_lowercase())
+}
+
+impl fmt::Debug for StoredCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredCredential")
+            .field("provider", &self.provider)
+            .field("login", &self.login)
+            .field("user_id", &self.user_id)
+            .field("org_id", &self.org_id)
+            .field("instance_url", &self.instance_url)
+            .field("issued_at", &self.issued_at)
+            .field("refresh_token", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(rt: &str) -> StoredCredential {
+        StoredCredential {
+            provider: Provider::Salesforce,
+            login: "Jane@Example.com".into(),
+            user_id: "005000000000001AAA".into(),
+            org_id: "00D000000000001EAA".into(),
+            instance_url: "https://example.my.salesforce.com".into(),
+            issued_at: 1_700_000_000,
+            refresh_token: RefreshToken::new(rt.into()),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_debug_hides_token() {
+        let c = sample("5Aep861secret");
+        let back = StoredCredential::from_secret(&c.to_secret().unwrap()).unwrap();
+        assert_eq!(back.refresh_token.secret(), "5Aep861secret");
+        assert_eq!(back.account(), "salesforce:jane@example.com");
+        assert!(!format!("{back:?}").contains("5Aep861secret"));
+        assert_eq!(back.fingerprint().len(), 8);
+    }
+
+    #[test]
+    fn oversized_secret_is_refused() {
+        let c = sample(&"x".repeat(3000));
+        assert!(c.to_secret().unwrap_err().contains("2048"));
+    }
+}

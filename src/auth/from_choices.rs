@@ -1,0 +1,77 @@
+//! The provider configuration that follows from the admin's customization choices: what the
+//! bundle's `user-config.toml` carries to end users.
+
+use super::config::Config;
+use crate::customize::{Catalogue, Choices};
+
+/// `base` (usually [`Config::default`]) with the wizard's Salesforce environment, consumer key,
+/// Microsoft 365 tenant and Entra client ID applied. Empty choices leave `base` as it is.
+pub fn config_from_choices(base: &Config, cat: &Catalogue, choices: &Choices) -> Config {
+    let mut config = base.clone();
+    let text = |k: &str| choices.text(cat, k).trim().to_string();
+    match text("salesforce_environment").as_str() {
+        "production" => config.salesforce.login_url = "https://login.salesforce.com".into(),
+        "sandbox" => config.salesforce.login_url = "https://test.salesforce.com".into(),
+        "my_domain" => {
+            let url = text("salesforce_my_domain_url");
+            if !url.is_empty() {
+                config.salesforce.login_url = url.trim_end_matches('/').to_string();
+            }
+        }
+        _ => {}
+    }
+    for (key, slot) in [
+        ("salesforce_client_id", &mut config.salesforce.client_id),
+        ("m365_tenant", &mut config.microsoft.tenant),
+        ("entra_client_id", &mut config.microsoft.client_id),
+    ] {
+        let v = text(key);
+        if !v.is_empty() {
+            *slot = v;
+        }
+    }
+    config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::config::{user_config_toml, DEFAULTS_TOML};
+    use crate::customize::Value;
+
+    #[test]
+    fn choices_become_the_user_config() {
+        let cat = Catalogue::embedded();
+        let mut choices = Choices::default();
+        choices.set("salesforce_environment", Value::Text("my_domain".into()));
+        choices.set(
+            "salesforce_my_domain_url",
+            Value::Text("https://acme.my.salesforce.com/".into()),
+        );
+        choices.set("salesforce_client_id", Value::Text("3MVG9abc".into()));
+        choices.set("m365_tenant", Value::Text("contoso.com".into()));
+        choices.set(
+            "entra_client_id",
+            Value::Text("11111111-2222-3333-4444-555555555555".into()),
+        );
+        let c = config_from_choices(&Config::default(), &cat, &choices);
+        assert_eq!(
+            c.salesforce.endpoints().authorize,
+            "https://acme.my.salesforce.com/services/oauth2/authorize"
+        );
+        assert_eq!(c.salesforce.client_id, "3MVG9abc");
+        assert_eq!(
+            c.microsoft.endpoints().token,
+            "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token"
+        );
+        // The bundle's file reads back as the same configuration.
+        let text = user_config_toml(&c);
+        let back = Config::from_layers(&[("defaults", DEFAULTS_TOML), ("user-config.toml", &text)])
+            .unwrap();
+        assert_eq!(back, c);
+
+        choices.set("salesforce_environment", Value::Text("sandbox".into()));
+        let c = config_from_choices(&Config::default(), &cat, &choices);
+        assert_eq!(c.salesforce.login_url, "https://test.salesforce.com");
+    }
+}

@@ -1,0 +1,143 @@
+//! The HTTP client used for every provider call: redirects disabled (a token endpoint that
+//! redirects is an error, never something to follow with a code in hand) and a timeout.
+
+use oauth2::http;
+use std::io::Read;
+use std::time::Duration;
+
+/// A blocking HTTP client that hands 4xx/5xx bodies back (providers explain errors in JSON).
+#[derive(Clone)]
+pub struct Http {
+    agent: ureq::Agent,
+}
+
+/// A transport failure (no response at all).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HttpError(pub String);
+
+impl Default for Http {
+    fn default() -> Self {
+        Http::new(Duration::from_secs(30))
+    }
+}
+
+impl Http {
+    /// A client with the given per-request timeout.
+    pub fn new(timeout: Duration) -> Self {
+        let agent = ureq::AgentBuilder::new()
+            .redirects(0)
+            .timeout(timeout)
+            .user_agent(concat!("scc-onboard/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Http { agent }
+    }
+
+    /// GET with a bearer token; returns status and body.
+    pub fn get_bearer(&self, url: &str, token: &str) -> Result<(u16, Vec<u8>), HttpError> {
+        let req = self
+            .agent
+            .get(url)
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Accept", "application/json");
+        finish(req.call())
+    }
+
+    /// POST a form; returns status and body.
+    pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, Vec<u8>), HttpError> {
+        let req = self.agent.post(url).set("Accept", "application/json");
+        finish(req.send_form(form))
+    }
+}
+
+fn finish(result: Result<ureq::Response, ureq::Error>) -> Result<(u16, Vec<u8>), HttpError> {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(ureq::Error::Transport(t)) => return Err(HttpError(transport_message(&t))),
+    };
+    let status = response.status();
+    let mut body = Vec::new();
+    response
+        .into_reader()
+        .take(1 << 20)
+        .read_to_end(&mut body)
+        .map_err(|e| HttpError(format!("reading the response failed: {e}")))?;
+    Ok((status, body))
+}
+
+fn transport_message(t: &ureq::Transport) -> String {
+    // The URL is part of ureq's message; ours never carry secrets in the query.
+    format!("cannot reach the provider: {t}")
+}
+
+impl oauth2::SyncHttpClient for Http {
+    type Error = HttpError;
+
+    fn call(&self, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, HttpError> {
+        let uri = request.uri().to_string();
+        let mut req = if request.method() == http::Method::POST {
+            self.agent.post(&uri)
+        } else {
+            self.agent.get(&uri)
+        };
+        for (name, value) in request.headers() {
+            let value = value
+                .to_str()
+                .map_err(|_| HttpError(format!("invalid {name} header")))?;
+            req = req.set(name.as_str(), value);
+        }
+        let result = if request.method() == http::Method::POST {
+            req.send_bytes(request.body())
+        } else {
+            req.call()
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(ureq::Error::Transport(t)) => return Err(HttpError(transport_message(&t))),
+        };
+        let mut builder = http::Response::builder().status(response.status());
+        if let Some(ct) = response.header("Content-Type") {
+            builder = builder.header(http::header::CONTENT_TYPE, ct);
+        }
+        let mut body = Vec::new();
+        response
+            .into_reader()
+            .take(1 << 20)
+            .read_to_end(&mut body)
+            .map_err(|e| HttpError(format!("reading the response failed: {e}")))?;
+        builder
+            .body(body)
+            .map_err(|e| HttpError(format!("bad response: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    #[test]
+    fn redirects_are_not_followed() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut s, &mut buf);
+            write!(
+                s,
+                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+        });
+        let (status, _) = Http::default()
+            .post_form(&format!("http://127.0.0.1:{port}/token"), &[("code", "x")])
+            .unwrap();
+        // Followed, the request would have gone to port 1 and failed instead.
+        assert_eq!(status, 302);
+        t.join().unwrap();
+    }
+}

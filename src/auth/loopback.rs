@@ -1,0 +1,337 @@
+//! The one-shot loopback listener that receives the authorization code.
+//!
+//! It answers only the expected path, checks `state` before looking at anything else, answers
+//! the browser with a short page, and gives up at a deadline or when cancelled.
+
+use super::error::AuthError;
+use super::flow::Cancel;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+/// A bound listener (127.0.0.1, and ::1 when the machine has IPv6) for one redirect URI.
+pub struct Loopback {
+    listeners: Vec<TcpListener>,
+    path: String,
+    redirect_uri: String,
+}
+
+/// How often the listener looks for a connection or a cancel request.
+const POLL: Duration = Duration::from_millis(25);
+
+impl Loopback {
+    /// Binds the redirect URI's port (any free one when it names none) on loopback.
+    /// `key` is the config key to mention when the port is taken.
+    pub fn bind(redirect_uri: &str, key: &'static str) -> Result<Loopback, AuthError> {
+        let mut url = oauth2::url::Url::parse(redirect_uri)
+            .map_err(|e| AuthError::Config(format!("config key {key}: {e}")))?;
+        let wanted = url.port().unwrap_or(0);
+        let v4 = bind_one(SocketAddr::from((Ipv4Addr::LOCALHOST, wanted)), wanted, key)?;
+        let port = v4
+            .local_addr()
+            .map_err(|e| AuthError::Listen {
+                addr: "127.0.0.1".into(),
+                reason: e.to_string(),
+            })?
+            .port();
+        let mut listeners = vec![v4];
+        // `localhost` may resolve to ::1 first; listen there too. No IPv6 at all is fine.
+        match bind_one(SocketAddr::from((Ipv6Addr::LOCALHOST, port)), port, key) {
+            Ok(l) => listeners.push(l),
+            Err(AuthError::PortInUse { .. }) if wanted == 0 => {
+                // Unlucky random port: the v4 side is ours, the browser will find it.
+            }
+            Err(e @ AuthError::PortInUse { .. }) => return Err(e),
+            Err(_) => {}
+        }
+        for l in &listeners {
+            l.set_nonblocking(true).map_err(|e| AuthError::Listen {
+                addr: format!("port {port}"),
+                reason: e.to_string(),
+            })?;
+        }
+        if wanted == 0 {
+            let _ = url.set_port(Some(port));
+        }
+        Ok(Loopback {
+            listeners,
+            path: url.path().to_string(),
+            redirect_uri: url.to_string(),
+        })
+    }
+
+    /// The redirect URI to send to the provider (with the actual port).
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// Waits for the browser to come back with `state`; returns the authorization code.
+    pub fn wait(
+        &self,
+        state: &str,
+        timeout: Duration,
+        cancel: &Cancel,
+    ) -> Result<String, AuthError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if cancel.is_cancelled() {
+                return Err(AuthError::Cancelled);
+            }
+            if Instant::now() >= deadline {
+                return Err(AuthError::Timeout(timeout.as_secs()));
+            }
+            let mut got = None;
+            for l in &self.listeners {
+                match l.accept() {
+                    Ok((stream, _)) => {
+                        got = Some(stream);
+                        break;
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                    Err(_) => {}
+                }
+            }
+            let Some(stream) = got else {
+                std::thread::sleep(POLL);
+                continue;
+            };
+            if let Some(result) = self.handle(stream, state) {
+                return result;
+            }
+        }
+    }
+
+    /// `None` when the request was not the callback (keep waiting).
+    fn handle(&self, mut stream: TcpStream, state: &str) -> Option<Result<String, AuthError>> {
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let target = read_request_target(&mut stream)?;
+        let url = oauth2::url::Url::parse(&format!("http://localhost{target}")).ok()?;
+        if url.path() != self.path {
+            respond(
+                &mut stream,
+                404,
+                "Not found",
+                "This is not the page scc-onboard is waiting for.",
+            );
+            return None;
+        }
+        let params: std::collections::HashMap<String, String> =
+            url.query_pairs().into_owned().collect();
+        let result = match params.get("state") {
+            None => Err(AuthError::BadState("no state parameter")),
+            Some(s) if !constant_time_eq(s.as_bytes(), state.as_bytes()) => Err(
+                AuthError::BadState("a state parameter that does not match this request"),
+            ),
+            Some(_) => match (params.get("error"), params.get("code")) {
+                (Some(err), _) => {
+                    let desc = params.get("error_description").cloned().unwrap_or_default();
+                    if err == "access_denied" {
+                        Err(AuthError::Denied(desc))
+                    } else {
+                        Err(AuthError::Provider {
+                            error: err.clone(),
+                            description: desc,
+                        })
+                    }
+                }
+                (None, Some(code)) if !code.is_empty() => Ok(code.clone()),
+                _ => Err(AuthError::Provider {
+                    error: "no code".into(),
+                    description: "the redirect carried neither a code nor an error".into(),
+                }),
+            },
+        };
+        match &result {
+            Ok(_) => respond(
+                &mut stream,
+                200,
+                "Signed in",
+                "scc-onboard received the authorization. You can close this tab and return to the terminal.",
+            ),
+            Err(e) => respond(
+                &mut stream,
+                400,
+                "Not authorized",
+                &format!("scc-onboard did not complete: {e}. You can close this tab."),
+            ),
+        }
+        Some(result)
+    }
+}
+
+fn bind_one(addr: SocketAddr, port: u16, key: &'static str) -> Result<TcpListener, AuthError> {
+    TcpListener::bind(addr).map_err(|e| {
+        if e.kind() == ErrorKind::AddrInUse {
+            AuthError::PortInUse { port, key }
+        } else {
+            AuthError::Listen {
+                addr: addr.to_string(),
+                reason: e.to_string(),
+            }
+        }
+    })
+}
+
+fn read_request_target(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(_) => return None,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf);
+    let line = head.lines().next()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?;
+    let target = parts.next()?;
+    if method != "GET" || !target.starts_with('/') {
+        respond(
+            stream,
+            405,
+            "Not allowed",
+            "Only the browser's redirect is accepted here.",
+        );
+        return None;
+    }
+    Some(target.to_string())
+}
+
+fn respond(stream: &mut TcpStream, status: u16, title: &str, text: &str) {
+    let text = text.replace('&', "&amp;").replace('<', "&lt;");
+    let body = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>scc-onboard: {title}</title></head>\
+         <body style=\"font-family:sans-serif;margin:3em\"><h1>{title}</h1><p>{text}</p></body></html>"
+    );
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Bad Request",
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.flush();
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn get(port: u16, target: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn ignores_other_paths_then_takes_the_callback_with_matching_state() {
+        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
+        let port = oauth2::url::Url::parse(l.redirect_uri())
+            .unwrap()
+            .port()
+            .unwrap();
+        let t = std::thread::spawn(move || {
+            let other = get(port, "/favicon.ico");
+            let ok = get(port, "/cb?code=abc&state=s1");
+            (other, ok)
+        });
+        let code = l
+            .wait("s1", Duration::from_secs(20), &Cancel::new())
+            .unwrap();
+        assert_eq!(code, "abc");
+        let (other, ok) = t.join().unwrap();
+        assert!(other.starts_with("HTTP/1.1 404"));
+        assert!(ok.starts_with("HTTP/1.1 200") && ok.contains("close this tab"));
+    }
+
+    #[test]
+    fn a_fixed_port_answers_on_both_loopback_addresses() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let l = Loopback::bind(&format!("http://localhost:{port}/callback"), "k").unwrap();
+        assert_eq!(
+            l.redirect_uri(),
+            format!("http://localhost:{port}/callback")
+        );
+        // Where the machine has IPv6, `localhost` may resolve to ::1 first: we must be there too.
+        let v6 = TcpListener::bind("[::1]:0").is_ok();
+        assert_eq!(l.listeners.len(), if v6 { 2 } else { 1 });
+        let host = if v6 { "[::1]" } else { "127.0.0.1" };
+        let t = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(format!("{host}:{port}")).unwrap();
+            write!(
+                s,
+                "GET /callback?state=st&code=c6 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            )
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            out
+        });
+        assert_eq!(
+            l.wait("st", Duration::from_secs(20), &Cancel::new())
+                .unwrap(),
+            "c6"
+        );
+        assert!(t.join().unwrap().starts_with("HTTP/1.1 200"));
+        // While we hold the port, a second flow gets the clear port-in-use error.
+        let again = Loopback::bind(
+            &format!("http://localhost:{port}/callback"),
+            "salesforce.redirect_uri",
+        );
+        assert!(
+            matches!(again, Err(AuthError::PortInUse { port: p, key: "salesforce.redirect_uri" }) if p == port)
+        );
+    }
+
+    #[test]
+    fn cancel_stops_the_wait() {
+        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
+        let c = Cancel::new();
+        c.cancel();
+        assert!(matches!(
+            l.wait("s", Duration::from_secs(20), &c),
+            Err(AuthError::Cancelled)
+        ));
+    }
+
+    #[test]
+    fn provider_errors_are_reported_after_the_state_check() {
+        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
+        let port = oauth2::url::Url::parse(l.redirect_uri())
+            .unwrap()
+            .port()
+            .unwrap();
+        let t = std::thread::spawn(move || {
+            get(
+                port,
+                "/cb?error=server_error&error_description=down&state=s1",
+            )
+        });
+        let err = l
+            .wait("s1", Duration::from_secs(20), &Cancel::new())
+            .unwrap_err();
+        assert!(
+            matches!(err, AuthError::Provider { ref error, .. } if error == "server_error"),
+            "{err}"
+        );
+        assert!(t.join().unwrap().starts_with("HTTP/1.1 400"));
+    }
+}

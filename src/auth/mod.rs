@@ -1,0 +1,79 @@
+//! Authorization: OAuth 2 (auth code + PKCE on a loopback redirect, or the device flow) for
+//! Salesforce and Microsoft (Exchange), identity checks, and tokens kept in the OS keyring.
+//!
+//! Plain Rust with no terminal: the CLI (`authorize`, `credentials`), the end-user TUI and the
+//! wizard's Authorize step are thin shells over [`authorize`], [`finish`], [`status`],
+//! [`renew`], [`revoke`] and [`TokenStore`]. See docs/auth.md.
+
+pub mod browser;
+pub mod config;
+pub mod credential;
+pub mod device;
+pub mod error;
+pub mod expect;
+pub mod flow;
+pub mod from_choices;
+pub mod http;
+pub mod identity;
+pub mod loopback;
+pub mod store;
+pub mod stored;
+pub mod whoami;
+
+pub use config::{end_user_command, user_config_toml, Config};
+pub use credential::StoredCredential;
+pub use error::AuthError;
+pub use flow::{
+    authorize, spawn_authorize, Authorized, Cancel, FlowEvent, FlowMode, FlowOptions, Progress,
+};
+pub use from_choices::config_from_choices;
+pub use identity::{Expected, Identity, Mismatch};
+pub use store::{StoreError, TokenStore};
+pub use stored::{finish, renew, revoke, select, status, Revoked};
+
+use std::fmt;
+
+/// The two services a user authorizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Provider {
+    /// Salesforce (the user's CRM data).
+    Salesforce,
+    /// Microsoft identity platform, for the Exchange mailbox.
+    Exchange,
+}
+
+impl Provider {
+    /// Both, in display order.
+    pub const ALL: [Provider; 2] = [Provider::Salesforce, Provider::Exchange];
+
+    /// Stable key used on the command line and in keyring entries.
+    pub fn key(self) -> &'static str {
+        match self {
+            Provider::Salesforce => "salesforce",
+            Provider::Exchange => "exchange",
+        }
+    }
+
+    /// Human name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Provider::Salesforce => "Salesforce",
+            Provider::Exchange => "Exchange",
+        }
+    }
+
+    /// Parses a command-line name (`salesforce`, `exchange`; `microsoft` is accepted too).
+    pub fn parse(s: &str) -> Option<Provider> {
+        match s.to_ascii_lowercase().as_str() {
+            "salesforce" | "sf" => Some(Provider::Salesforce),
+            "exchange" | "microsoft" | "office365" | "o365" => Some(Provider::Exchange),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}

@@ -1,0 +1,349 @@
+//! Tokens in the OS keyring, nowhere else.
+//!
+//! Service `scc-onboard`, one entry per provider and account (`salesforce:jane@example.com`),
+//! plus an `index` entry listing those accounts (keyutils cannot be searched). On Linux the
+//! Secret Service is used, falling back to the kernel keyutils store with a notice; there is
+//! no plaintext fallback. Every keyring call runs under a timeout, because a Secret Service
+//! that waits on an unlock prompt nobody can see would otherwise hang forever.
+
+use super::credential::{account_name, StoredCredential};
+use super::Provider;
+use keyring_core::{CredentialStore, Entry, Error as KError};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+/// Keyring service name for every entry.
+pub const SERVICE: &str = "scc-onboard";
+const INDEX: &str = "index";
+
+/// A keyring failure; the message says how to get a working keyring.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no usable OS keyring: {0}. On Linux start a Secret Service (e.g. gnome-keyring-daemon, KeePassXC) in a D-Bus session, or make sure the kernel keyutils store is available (`keyctl show @s`); scc-onboard never stores tokens in a file")]
+    Unavailable(String),
+    #[error("the OS keyring did not answer within {0} seconds ({1}); unlock the keyring or set config key flow.keyring_timeout_seconds")]
+    Timeout(u64, &'static str),
+    #[error("the OS keyring failed to {0}: {1}")]
+    Failed(&'static str, String),
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+#[derive(Clone)]
+enum Backend {
+    Keyring(Arc<CredentialStore>),
+    /// For fast unit tests only; never chosen at run time.
+    Memory(Arc<Mutex<HashMap<String, String>>>),
+}
+
+/// The place authorizations are kept.
+#[derive(Clone)]
+pub struct TokenStore {
+    backend: Backend,
+    name: &'static str,
+    timeout: Duration,
+    notice: Option<String>,
+}
+
+impl std::fmt::Debug for TokenStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenStore")
+            .field("backend", &self.name)
+            .finish()
+    }
+}
+
+const KEYUTILS_NOTICE: &str = "No Secret Service is running, so tokens are kept in the kernel keyutils store: they do not survive a reboot (authorize again after one). Start a Secret Service such as gnome-keyring to keep them.";
+
+impl TokenStore {
+    /// Opens the keyring chosen by `choice` ("auto", "secret-service", "keyutils").
+    pub fn open(choice: &str, timeout: Duration) -> Result<TokenStore, StoreError> {
+        match choice {
+            "secret-service" => open_platform(timeout),
+            "keyutils" => open_keyutils(timeout, None),
+            _ => match open_platform(timeout) {
+                Ok(s) => Ok(s),
+                Err(platform_err) if cfg!(target_os = "linux") => {
+                    open_keyutils(timeout, Some(KEYUTILS_NOTICE.to_string())).map_err(|e| {
+                        StoreError::Unavailable(format!("{platform_err}; keyutils: {e}"))
+                    })
+                }
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// A process-local store for unit tests of the shells. Not persistent, not a keyring.
+    pub fn in_memory() -> TokenStore {
+        TokenStore {
+            backend: Backend::Memory(Arc::default()),
+            name: "in-memory (tests only)",
+            timeout: Duration::from_secs(1),
+            notice: None,
+        }
+    }
+
+    /// Which keyring is in use, for humans.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// A notice to show once (e.g. the keyutils fallback does not survive a reboot).
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Stores (or replaces) the entry for the credential's provider and account.
+    pub fn save(&self, cred: &StoredCredential) -> Result<(), StoreError> {
+        let secret = cred.to_secret().map_err(StoreError::TooLarge)?;
+        let account = cred.account();
+        self.set(&account, secret)?;
+        let mut index = self.index()?;
+        if index.insert(account) {
+            self.write_index(&index)?;
+        }
+        Ok(())
+    }
+
+    /// The entry for `provider` and `login`, if any.
+    pub fn load(
+        &self,
+        provider: Provider,
+        login: &str,
+    ) -> Result<Option<StoredCredential>, StoreError> {
+        Ok(self
+            .get(&account_name(provider, login))?
+            .and_then(|s| StoredCredential::from_secret(&s)))
+    }
+
+    /// Removes the entry; `Ok(false)` if there was none.
+    pub fn delete(&self, provider: Provider, login: &str) -> Result<bool, StoreError> {
+        let account = account_name(provider, login);
+        let existed = self.remove(&account)?;
+        let mut index = self.index()?;
+        if index.remove(&account) {
+            self.write_index(&index)?;
+        }
+        Ok(existed)
+    }
+
+    /// Every stored authorization (entries listed in the index that still exist).
+    pub fn list(&self) -> Result<Vec<StoredCredential>, StoreError> {
+        let mut out = Vec::new();
+        for account in self.index()? {
+            if let Some(c) = self
+                .get(&account)?
+                .and_then(|s| StoredCredential::from_secret(&s))
+            {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stored authorizations for one provider.
+    pub fn list_provider(&self, provider: Provider) -> Result<Vec<StoredCredential>, StoreError> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .filter(|c| c.provider == provider)
+            .collect())
+    }
+
+    fn index(&self) -> Result<BTreeSet<String>, StoreError> {
+        Ok(self
+            .get(INDEX)?
+            .map(|s| {
+                s.lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    fn write_index(&self, index: &BTreeSet<String>) -> Result<(), StoreError> {
+        if index.is_empty() {
+            self.remove(INDEX).map(|_| ())
+        } else {
+            self.set(INDEX, index.iter().cloned().collect::<Vec<_>>().join("\n"))
+        }
+    }
+
+    fn get(&self, account: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.lock().expect("memory store").get(account).cloned()),
+            Backend::Keyring(store) => {
+                let store = store.clone();
+                let account = account.to_string();
+                self.timed("read", move || {
+                    match Entry::new_in_store(&store, SERVICE, &account)?.get_password() {
+                        Ok(s) => Ok(Some(s)),
+                        Err(KError::NoEntry) => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                })
+            }
+        }
+    }
+
+    fn set(&self, account: &str, secret: String) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                m.lock()
+                    .expect("memory store")
+                    .insert(account.into(), secret);
+                Ok(())
+            }
+            Backend::Keyring(store) => {
+                let store = store.clone();
+                let account = account.to_string();
+                self.timed("write", move || {
+                    Entry::new_in_store(&store, SERVICE, &account)?.set_password(&secret)
+                })
+            }
+        }
+    }
+
+    fn remove(&self, account: &str) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.lock().expect("memory store").remove(account).is_some()),
+            Backend::Keyring(store) => {
+                let store = store.clone();
+                let account = account.to_string();
+                self.timed("delete", move || {
+                    match Entry::new_in_store(&store, SERVICE, &account)?.delete_credential() {
+                        Ok(()) => Ok(true),
+                        Err(KError::NoEntry) => Ok(false),
+                        Err(e) => Err(e),
+                    }
+                })
+            }
+        }
+    }
+
+    fn timed<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce() -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        run_timed(self.timeout, what, f)?.map_err(|e| StoreError::Failed(what, describe(&e)))
+    }
+}
+
+/// Runs `f` on a helper thread; a keyring that hangs is abandoned after `timeout`.
+fn run_timed<T: Send + 'static>(
+    timeout: Duration,
+    what: &'static str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, StoreError> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name(format!("keyring-{what}"))
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .map_err(|e| StoreError::Failed(what, e.to_string()))?;
+    rx.recv_timeout(timeout)
+        .map_err(|_| StoreError::Timeout(timeout.as_secs(), what))
+}
+
+fn describe(e: &KError) -> String {
+    // keyring errors name the store and the failure, never the secret.
+    e.to_string()
+}
+
+/// The platform's native store (the Secret Service on Linux), proven usable by a read.
+fn open_platform(timeout: Duration) -> Result<TokenStore, StoreError> {
+    let store = run_timed(timeout, "open", || {
+        keyring::Entry::store_status()
+            .as_ref()
+            .map_err(describe)
+            .map(|_| keyring_core::get_default_store())
+    })?
+    .map_err(StoreError::Unavailable)?
+    .ok_or_else(|| StoreError::Unavailable("the platform keyring did not initialise".into()))?;
+    let name = if cfg!(target_os = "linux") {
+        "Secret Service"
+    } else if cfg!(target_os = "macos") {
+        "macOS Keychain"
+    } else if cfg!(windows) {
+        "Windows Credential Manager"
+    } else {
+        "Secret Service"
+    };
+    let s = TokenStore {
+        backend: Backend::Keyring(store),
+        name,
+        timeout,
+        notice: None,
+    };
+    s.get(INDEX)
+        .map_err(|e| StoreError::Unavailable(format!("{name}: {e}")))?;
+    Ok(s)
+}
+
+#[cfg(target_os = "linux")]
+fn open_keyutils(timeout: Duration, notice: Option<String>) -> Result<TokenStore, StoreError> {
+    let store: Arc<CredentialStore> = linux_keyutils_keyring_store::Store::new()
+        .map_err(|e| StoreError::Unavailable(format!("kernel keyutils: {}", describe(&e))))?;
+    let s = TokenStore {
+        backend: Backend::Keyring(store),
+        name: "kernel keyutils (until reboot)",
+        timeout,
+        notice,
+    };
+    s.get(INDEX)
+        .map_err(|e| StoreError::Unavailable(format!("kernel keyutils: {e}")))?;
+    Ok(s)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_keyutils(_timeout: Duration, _notice: Option<String>) -> Result<TokenStore, StoreError> {
+    Err(StoreError::Unavailable(
+        "the keyutils store exists only on Linux (config key flow.keyring)".into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth2::RefreshToken;
+
+    fn cred(p: Provider, login: &str, rt: &str) -> StoredCredential {
+        StoredCredential {
+            provider: p,
+            login: login.into(),
+            user_id: "u".into(),
+            org_id: "o".into(),
+            instance_url: String::new(),
+            issued_at: 1,
+            refresh_token: RefreshToken::new(rt.into()),
+        }
+    }
+
+    #[test]
+    fn memory_store_lists_replaces_and_deletes() {
+        let s = TokenStore::in_memory();
+        s.save(&cred(Provider::Salesforce, "A@x.com", "r1"))
+            .unwrap();
+        s.save(&cred(Provider::Exchange, "a@x.com", "r2")).unwrap();
+        s.save(&cred(Provider::Salesforce, "a@x.com", "r3"))
+            .unwrap();
+        let all = s.list().unwrap();
+        assert_eq!(all.len(), 2);
+        let sf = s.load(Provider::Salesforce, "A@X.COM").unwrap().unwrap();
+        assert_eq!(sf.refresh_token.secret(), "r3");
+        assert!(s.delete(Provider::Salesforce, "a@x.com").unwrap());
+        assert!(!s.delete(Provider::Salesforce, "a@x.com").unwrap());
+        assert_eq!(s.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn timeout_abandons_a_hanging_call() {
+        let (_tx, rx) = mpsc::channel::<()>();
+        let err = run_timed(Duration::from_millis(50), "read", move || rx.recv()).unwrap_err();
+        assert!(matches!(err, StoreError::Timeout(0, "read")), "{err}");
+    }
+}

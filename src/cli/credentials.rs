@@ -1,0 +1,252 @@
+//! `scc-onboard credentials list|renew|revoke`: the stored authorizations, scriptable.
+
+use super::authorize::{authorize_and_store, load_config, open_store, parse_provider};
+use crate::auth::flow::FlowOptions;
+use crate::auth::{self, AuthError, Expected, FlowMode, Provider, StoredCredential};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `credentials`.
+#[derive(Args, Debug)]
+pub struct CredentialsArgs {
+    #[command(subcommand)]
+    pub action: CredentialsAction,
+    /// Provider configuration file (overrides the built-in defaults).
+    #[arg(long, global = true, value_name = "FILE", env = auth::config::CONFIG_ENV)]
+    pub config: Option<PathBuf>,
+}
+
+/// What to do with the stored authorizations.
+#[derive(Subcommand, Debug)]
+pub enum CredentialsAction {
+    /// List stored authorizations (never the tokens; a short fingerprint at most).
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Get fresh tokens; re-runs the sign-in when the refresh token has expired.
+    Renew {
+        /// `salesforce` or `exchange` (default: every stored authorization).
+        #[arg(value_parser = parse_provider)]
+        provider: Option<Provider>,
+        #[arg(long, value_name = "ADDRESS")]
+        login: Option<String>,
+        /// If a sign-in is needed, use the device flow.
+        #[arg(long)]
+        device: bool,
+    },
+    /// Revoke at the provider where possible, then delete the stored authorization.
+    Revoke {
+        #[arg(value_parser = parse_provider)]
+        provider: Provider,
+        #[arg(long, value_name = "ADDRESS")]
+        login: Option<String>,
+    },
+}
+
+/// Runs `credentials`.
+pub fn run(args: CredentialsArgs) -> ExitCode {
+    let config = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let store = match open_store(&config) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match args.action {
+        CredentialsAction::List { json } => match store.list() {
+            Ok(list) => {
+                print!(
+                    "{}",
+                    if json {
+                        list_json(&list)
+                    } else {
+                        list_table(&list, store.name())
+                    }
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(None, &e.into()),
+        },
+        CredentialsAction::Renew {
+            provider,
+            login,
+            device,
+        } => {
+            let targets: Vec<(Provider, Option<String>)> = match provider {
+                Some(p) => vec![(p, login)],
+                None => match store.list() {
+                    Ok(all) => all
+                        .into_iter()
+                        .filter(|c| {
+                            login
+                                .as_deref()
+                                .is_none_or(|l| l.eq_ignore_ascii_case(&c.login))
+                        })
+                        .map(|c| (c.provider, Some(c.login)))
+                        .collect(),
+                    Err(e) => return fail(None, &e.into()),
+                },
+            };
+            if targets.is_empty() {
+                eprintln!("scc-onboard: nothing stored to renew; run `scc-onboard authorize salesforce|exchange` first");
+                return ExitCode::from(super::EXIT_PROBLEMS);
+            }
+            let mut worst = 0u8;
+            for (p, l) in targets {
+                match auth::renew(&config, &store, p, l.as_deref()) {
+                    Ok(a) => eprintln!("Renewed {p} for {}.", a.identity.login),
+                    Err(AuthError::Provider { error, description }) if error == "invalid_grant" => {
+                        eprintln!(
+                            "scc-onboard: {p}: the stored refresh token no longer works ({description}); signing in again"
+                        );
+                        let who = l
+                            .clone()
+                            .or_else(|| auth::select(&store, p, None).ok().map(|c| c.login));
+                        let expected = who.as_ref().map(|w| match p {
+                            Provider::Salesforce => Expected {
+                                salesforce_login: Some(w.clone()),
+                                ..Expected::default()
+                            },
+                            Provider::Exchange => Expected {
+                                office365_login: Some(w.clone()),
+                                ..Expected::default()
+                            },
+                        });
+                        let options = FlowOptions {
+                            mode: if device {
+                                FlowMode::Device
+                            } else {
+                                FlowMode::Browser
+                            },
+                            login_hint: who,
+                            ..FlowOptions::default()
+                        };
+                        if let Err(e) = authorize_and_store(
+                            &config,
+                            &store,
+                            p,
+                            &options,
+                            expected.as_ref(),
+                            false,
+                        ) {
+                            worst = worst.max(fail_code(Some(p), &e));
+                        }
+                    }
+                    Err(e) => worst = worst.max(fail_code(Some(p), &e)),
+                }
+            }
+            ExitCode::from(worst)
+        }
+        CredentialsAction::Revoke { provider, login } => {
+            match auth::revoke(&config, &store, provider, login.as_deref()) {
+                Ok(r) => {
+                    if r.at_provider {
+                        eprintln!(
+                            "Revoked {provider} for {} at {provider} and deleted it locally.",
+                            r.login
+                        );
+                    } else {
+                        eprintln!(
+                            "Deleted the stored {provider} authorization for {}.",
+                            r.login
+                        );
+                    }
+                    if let Some(n) = r.note {
+                        eprintln!("{n}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(Some(provider), &e),
+            }
+        }
+    }
+}
+
+fn fail_code(p: Option<Provider>, e: &AuthError) -> u8 {
+    match p {
+        Some(p) => eprintln!("scc-onboard: {p}: {e}"),
+        None => eprintln!("scc-onboard: {e}"),
+    }
+    e.exit_code()
+}
+
+fn fail(p: Option<Provider>, e: &AuthError) -> ExitCode {
+    ExitCode::from(fail_code(p, e))
+}
+
+/// One JSON object per stored authorization.
+pub fn list_json(list: &[StoredCredential]) -> String {
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "provider": c.provider.key(),
+                "login": c.login,
+                "user_id": c.user_id,
+                "org_id": c.org_id,
+                "instance_url": c.instance_url,
+                "issued_at": c.issued_at,
+                "fingerprint": c.fingerprint(),
+            })
+        })
+        .collect();
+    format!("{}\n", serde_json::Value::Array(items))
+}
+
+/// A plain table for humans.
+pub fn list_table(list: &[StoredCredential], store: &str) -> String {
+    if list.is_empty() {
+        return format!("No stored authorizations (keyring: {store}).\n");
+    }
+    let mut out = format!(
+        "{:<11} {:<32} {:<18} {:<18} {:<17} {}\n",
+        "PROVIDER", "LOGIN", "USER", "ORG/TENANT", "ISSUED (UTC)", "FINGERPRINT"
+    );
+    for c in list {
+        out.push_str(&format!(
+            "{:<11} {:<32} {:<18} {:<18} {:<17} {}\n",
+            c.provider.key(),
+            c.login,
+            c.user_id,
+            c.org_id,
+            utc(c.issued_at),
+            c.fingerprint()
+        ));
+    }
+    out
+}
+
+/// `YYYY-MM-DD HH:MM` in UTC for seconds since the epoch.
+pub fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_formats_known_instants() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00");
+        assert_eq!(super::utc(1_700_000_000), "2023-11-14 22:13");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00");
+    }
+}

@@ -1,0 +1,248 @@
+//! The end-user authorize screen (`scc-onboard authorize` with no provider): two cards,
+//! Salesforce and Exchange, each with status, Authorize, Renew and Disconnect.
+//!
+//! `state` is pure (messages in, effects out), `view` draws, and the runtime here runs the
+//! effects on threads that report back as messages.
+
+pub mod keys;
+pub mod state;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+use crate::auth::flow::FlowOptions;
+use crate::auth::{
+    self, Authorized, Cancel, Config, Expected, FlowEvent, FlowMode, Provider, TokenStore,
+};
+use crate::tui::terminal::TerminalGuard;
+use state::{App, Effect, Level, Msg};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Runs the screen until the user quits. `expected` comes from a roster, when one was given;
+/// `mode` is [`FlowMode::Device`] for `--device` / `--no-browser`.
+pub fn run(
+    config: Config,
+    login: Option<String>,
+    expected: Option<Expected>,
+    mode: FlowMode,
+) -> ExitCode {
+    if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("scc-onboard: the authorize screen needs a terminal; without one use `scc-onboard authorize salesforce` and `scc-onboard authorize exchange`");
+        return ExitCode::from(crate::cli::EXIT_USAGE);
+    }
+    let store = match crate::cli::authorize::open_store(&config) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut guard = match TerminalGuard::enter(false) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("scc-onboard: cannot use the terminal: {e}");
+            return ExitCode::from(crate::cli::EXIT_USAGE);
+        }
+    };
+    let mut runtime = Runtime {
+        config: Arc::new(config),
+        store,
+        logins: Arc::new(Mutex::new(
+            login
+                .map(|l| Provider::ALL.iter().map(|p| (*p, l.clone())).collect())
+                .unwrap_or_default(),
+        )),
+        expected,
+        mode,
+        tx: mpsc::channel().0,
+        cancels: HashMap::new(),
+        held: Arc::default(),
+    };
+    let (tx, rx) = mpsc::channel();
+    runtime.tx = tx;
+    let mut app = App::new(runtime.store.name());
+    if let Some(n) = runtime.store.notice() {
+        app.message = Some((Level::Info, n.to_string()));
+    }
+    for e in app.start() {
+        runtime.run(e);
+    }
+    loop {
+        if guard.terminal().draw(|f| view::view(&app, f)).is_err() {
+            break;
+        }
+        let mut msgs = Vec::new();
+        match crossterm::event::poll(Duration::from_millis(50)) {
+            Ok(true) => match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k)) => msgs.extend(keys::map_key(k)),
+                Ok(_) => {}
+                Err(_) => break,
+            },
+            Ok(false) => {}
+            Err(_) => break,
+        }
+        msgs.extend(rx.try_iter());
+        for m in msgs {
+            for e in app.update(m) {
+                runtime.run(e);
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(guard);
+    ExitCode::SUCCESS
+}
+
+struct Runtime {
+    config: Arc<Config>,
+    store: TokenStore,
+    /// The account each card shows: `--login` at first, then whoever was last stored
+    /// (after an accepted mismatch that is not `--login`).
+    logins: Arc<Mutex<HashMap<Provider, String>>>,
+    expected: Option<Expected>,
+    mode: FlowMode,
+    tx: Sender<Msg>,
+    cancels: HashMap<Provider, Cancel>,
+    /// Authorizations whose identity mismatched, waiting for the user's answer.
+    held: Arc<Mutex<HashMap<Provider, Authorized>>>,
+}
+
+impl Runtime {
+    fn run(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        let store = self.store.clone();
+        let config = self.config.clone();
+        let logins = self.logins.clone();
+        let login_of = |p: Provider| lock(&self.logins).get(&p).cloned();
+        match effect {
+            Effect::LoadStatus(p) => spawn(move || {
+                let login = lock(&logins).get(&p).cloned();
+                let msg = match auth::status(&store, p, login.as_deref()) {
+                    Ok(found) => Msg::Loaded(p, found.map(|c| (c.login, c.issued_at))),
+                    Err(e) => {
+                        let _ = tx.send(Msg::Loaded(p, None));
+                        Msg::Notice(Level::Error, format!("{p}: {e}"))
+                    }
+                };
+                let _ = tx.send(msg);
+            }),
+            Effect::Authorize(p) => {
+                let login = login_of(p);
+                let cancel = Cancel::new();
+                self.cancels.insert(p, cancel.clone());
+                let expected = self.expected.clone();
+                let held = self.held.clone();
+                let options = FlowOptions {
+                    mode: self.mode,
+                    open_browser: self.mode == FlowMode::Browser,
+                    login_hint: login,
+                    cancel,
+                };
+                let events = auth::spawn_authorize(config, p, options);
+                spawn(move || {
+                    for event in events {
+                        let msg = match event {
+                            FlowEvent::Progress(pr) => Msg::Progress(p, pr),
+                            FlowEvent::Finished(Err(e)) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                            FlowEvent::Finished(Ok(a)) => {
+                                let m = expected
+                                    .as_ref()
+                                    .map(|x| x.check(&a.identity))
+                                    .unwrap_or_default();
+                                if m.is_empty() {
+                                    store_done(&store, a, &logins)
+                                } else {
+                                    lock(&held).insert(p, a);
+                                    Msg::Mismatched(p, m)
+                                }
+                            }
+                        };
+                        let _ = tx.send(msg);
+                    }
+                });
+            }
+            Effect::ResolveMismatch(p, keep) => {
+                let held = self
+                    .held
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&p);
+                spawn(move || {
+                    let msg = match (held, keep) {
+                        (Some(a), true) => store_done(&store, a, &logins),
+                        _ => Msg::Done(p, Ok(format!("{p}: nothing was stored."))),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::Renew(p) => {
+                let login = login_of(p);
+                spawn(move || {
+                    let msg = match auth::renew(&config, &store, p, login.as_deref()) {
+                    Ok(a) => Msg::Done(p, Ok(format!("{p}: renewed for {}.", a.identity.login))),
+                    Err(auth::AuthError::Provider { error, .. }) if error == "invalid_grant" => Msg::Done(
+                        p,
+                        Err(format!("{p}: the stored authorization has expired; press a to sign in again.")),
+                    ),
+                    Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                };
+                    let _ = tx.send(msg);
+                })
+            }
+            Effect::Disconnect(p) => {
+                let login = login_of(p);
+                spawn(move || {
+                    let msg = match auth::revoke(&config, &store, p, login.as_deref()) {
+                        Ok(r) => Msg::Done(
+                            p,
+                            Ok(match r.note {
+                                Some(n) => format!("{p}: disconnected {}. {n}", r.login),
+                                None => {
+                                    format!("{p}: disconnected {} and revoked at {p}.", r.login)
+                                }
+                            }),
+                        ),
+                        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                    };
+                    let _ = tx.send(msg);
+                })
+            }
+            Effect::Copy(text) => {
+                let mut err = std::io::stderr();
+                let _ = err.write_all(auth::browser::osc52(&text).as_bytes());
+                let _ = err.flush();
+            }
+            Effect::Cancel(p) => {
+                if let Some(c) = self.cancels.get(&p) {
+                    c.cancel();
+                }
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+fn store_done(store: &TokenStore, a: Authorized, logins: &Mutex<HashMap<Provider, String>>) -> Msg {
+    let p = a.identity.provider;
+    let login = a.identity.login.clone();
+    match store.save(&a.credential) {
+        Ok(()) => {
+            lock(logins).insert(p, login.clone());
+            Msg::Done(p, Ok(format!("{p}: authorized as {login}.")))
+        }
+        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn spawn(f: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(f);
+}
