@@ -80,6 +80,23 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
+    /// The dead pane's exit status; tmux records it a moment after the pane dies.
+    fn exit_status(&self) -> String {
+        let start = Instant::now();
+        loop {
+            let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead_status}"]);
+            let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if !status.is_empty() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "tmux never recorded an exit status"
+            );
+            std::thread::yield_now();
+        }
+    }
+
     fn pane_dead(&self) -> bool {
         let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead}"]);
         String::from_utf8_lossy(&out.stdout).trim() == "1"
@@ -245,12 +262,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     )
     .into_owned();
     assert!(out.contains("Session saved in"), "after quitting:\n{out}");
-    let status = t.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead_status}"]);
-    assert_eq!(
-        String::from_utf8_lossy(&status.stdout).trim(),
-        "0",
-        "exit code 0"
-    );
+    assert_eq!(t.exit_status(), "0", "exit code 0");
     assert_eq!(
         std::fs::read_to_string(&roster).unwrap(),
         common::FIXTURE,
