@@ -54,7 +54,7 @@ pub struct KeyLog {
 
 fn part_of(k: DupKey) -> usize {
     let m = u128::from((k as u64) ^ ((k >> 64) as u64).rotate_left(31)) * 0x9E37_79B9_7F4A_7C15;
-    ((((m >> 64) as u64) ^ (m as u64)) >> 56) as usize
+    ((((m >> 64) as u64) ^ (m as u64)) >> (64 - PARTS.trailing_zeros())) as usize
 }
 
 impl KeyLog {
