@@ -10,4 +10,5 @@ pub mod customize;
 pub mod fsutil;
 pub mod roster;
 pub mod session;
+pub mod timefmt;
 pub mod tui;
