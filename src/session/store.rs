@@ -8,8 +8,8 @@
 
 use super::{Op, Session, SessionError};
 use serde::Serialize;
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Operations with more cell changes than this get their own file.
@@ -80,28 +80,11 @@ fn is_large(op: &Op) -> bool {
     matches!(op, Op::Cells { changes, id, .. } if changes.len() > OWN_FILE_CELLS && *id != 0)
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename,
-/// fsync the folder. A crash leaves either the old or the new file, never a mix.
+/// Writes `bytes` to `path` atomically (see [`crate::fsutil::write_atomic`]), creating the
+/// folder first.
 fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = parent_dir(path);
-    fs::create_dir_all(&dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "session.json".into());
-    let tmp = dir.join(format!(".{name}.tmp"));
-    {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    #[cfg(unix)]
-    {
-        // Makes the rename itself durable.
-        File::open(&dir)?.sync_all()?;
-    }
-    Ok(())
+    fs::create_dir_all(parent_dir(path))?;
+    crate::fsutil::write_atomic(path, |w| w.write_all(bytes))
 }
 
 /// Saves the session atomically (see the module doc): first any large operation not yet on
