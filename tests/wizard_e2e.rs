@@ -162,7 +162,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     t.wait_for("Wrote 7 row(s)");
-    let exported = data_lines(&dir.path().join("users.csv"));
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 7, "{exported:#?}");
     assert!(exported.iter().any(|l| l.starts_with("Grace Hopper,")));
     assert!(
@@ -226,7 +226,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     t.wait_for("Wrote 7 row(s)");
-    let exported = data_lines(&dir.path().join("users.csv"));
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert!(
         exported.iter().any(|l| l.starts_with("Katherine Johnson,")),
         "{exported:#?}"

@@ -104,6 +104,12 @@ pub enum Msg {
     Export,
     Exported(Result<(String, usize), String>),
     JumpToErrors,
+
+    // Customize and Exchange access steps.
+    /// A key for the step's component (it decides what the key does).
+    StepKey(crossterm::event::KeyEvent),
+    /// Copy the focused checklist command (Exchange access).
+    CopyCommand,
 }
 
 /// Work with the outside world that `update` asks the runtime to do.
@@ -133,6 +139,8 @@ pub enum Effect {
     CheckSource { path: PathBuf, sha256: String },
     /// Write the submission CSV into this folder → `Exported`.
     Export { dir: PathBuf },
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy(String),
     /// Deliver this message after the next frame is drawn (so the screen can say what a long
     /// step is doing before it starts).
     AfterDraw(Box<Msg>),

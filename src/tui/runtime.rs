@@ -7,13 +7,15 @@ use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
 use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
 use super::{handle_key, handle_mouse, update, view};
-use crate::roster::export::{write_submission_csv, CsvOptions};
+use crate::bundle::{self, BundleInput};
+use crate::customize::Guide;
+use crate::roster::export::CsvOptions;
 use crate::roster::import::{Detected, ImportError, ImportOptions, Importer};
 use crate::roster::Record;
 use crate::session::{self, hash_file, Session, SourceInfo};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::collections::{HashMap, VecDeque};
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -118,6 +120,13 @@ impl Runtime {
                     let result = hash_file(&path).ok().map(|h| h != sha256);
                     let _ = tx.send(Msg::SourceChecked(result));
                 });
+                None
+            }
+            Effect::Copy(text) => {
+                use std::io::Write;
+                let mut err = std::io::stderr();
+                let _ = err.write_all(crate::auth::browser::osc52(&text).as_bytes());
+                let _ = err.flush();
                 None
             }
             Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
@@ -327,23 +336,27 @@ fn spawn_load(
     });
 }
 
-/// Writes `users.csv` into `dir` atomically.
+/// Writes the whole submission bundle into `dir` (replaced as a whole, never half-written).
 fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
-    let target = dir.join("users.csv");
-    let tmp = dir.join(".users.csv.tmp");
-    let run = || -> std::io::Result<usize> {
-        std::fs::create_dir_all(dir)?;
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = BufWriter::new(file);
-        let summary = write_submission_csv(&state.roster, &mut w, &CsvOptions { bom: true })?;
-        w.flush()?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, &target)?;
-        Ok(summary.written)
+    let source = state
+        .session
+        .as_ref()
+        .and_then(|s| s.source.path.file_name())
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let catalogue = state.customize.catalogue();
+    let input = BundleInput {
+        roster: &state.roster,
+        source: &source,
+        catalogue,
+        guide: &Guide::embedded(),
+        choices: &state.choices,
+        csv: CsvOptions { bom: true },
+        exclusion_reasons: Default::default(),
+        extra_files: vec![crate::auth::user_config_file(catalogue, &state.choices)],
     };
-    run()
-        .map(|n| (target.display().to_string(), n))
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))
+    bundle::export(dir, &input)
+        .map(|done| (dir.display().to_string(), done.csv.written))
+        .map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// The state the wizard starts in, and the effects to run first.

@@ -181,6 +181,19 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             (">", "next"),
             ("?", "help"),
         ],
+        Step::Customize if state.customize.is_editing() => state.customize.key_hints(),
+        Step::ExchangeAccess if state.exchange.is_editing() => state.exchange.key_hints(),
+        Step::Customize | Step::ExchangeAccess => {
+            let mut h = if state.step == Step::Customize {
+                state.customize.key_hints()
+            } else {
+                let mut h = state.exchange.key_hints();
+                h.push(("c", "copy command"));
+                h
+            };
+            h.extend([("u", "undo"), ("<>", "step")]);
+            h
+        }
         _ => vec![
             ("Enter/>", "continue"),
             ("<", "back"),
