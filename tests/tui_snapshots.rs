@@ -230,9 +230,20 @@ fn review_and_placeholder_screens() {
         );
         s
     });
-    snap("authorize_placeholder", |size| {
+    snap("authorize_per_user", |size| {
         let mut s = fix_state(size);
         s.step = Step::Authorize;
+        s
+    });
+    snap("authorize_impersonation", |size| {
+        let mut s = fix_state(size);
+        s.step = Step::Authorize;
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("svc-scc@example.com".into()),
+        );
         s
     });
 }

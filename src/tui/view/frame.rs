@@ -194,12 +194,7 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             h.extend([("u", "undo"), ("<>", "step")]);
             h
         }
-        _ => vec![
-            ("Enter/>", "continue"),
-            ("<", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
+        Step::Authorize => vec![("<", "back"), ("?", "help"), ("q", "quit")],
     }
 }
 

@@ -1,9 +1,9 @@
 //! `view(state, frame)`: draws the state. Pure: reads the state, writes only the frame.
 
+mod authorize;
 mod fix;
 mod frame;
 mod import;
-mod placeholder;
 mod popup;
 mod review;
 
@@ -38,7 +38,7 @@ pub fn view(state: &State, f: &mut Frame) {
         Step::ReviewExport => review::render(state, f, regions.body),
         Step::Customize => state.customize.render(&state.choices, f, regions.body),
         Step::ExchangeAccess => state.exchange.render(&state.choices, f, regions.body),
-        Step::Authorize => placeholder::render(state, f, regions.body),
+        Step::Authorize => authorize::render(state, f, regions.body),
     }
     frame::status(state, f, regions.status);
     frame::hints(state, f, regions.hints);
