@@ -235,6 +235,24 @@ fn review_and_placeholder_screens() {
         s.step = Step::Authorize;
         s
     });
+    snap("authorize_impersonation_running", |size| {
+        let mut s = fix_state(size);
+        s.step = Step::Authorize;
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("svc-scc@example.com".into()),
+        );
+        update(&mut s, Msg::AuthorizeAccount);
+        update(
+            &mut s,
+            Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(
+                "http://localhost:8080/organizations/oauth2/v2.0/authorize?client_id=x".into(),
+            )),
+        );
+        s
+    });
     snap("authorize_impersonation", |size| {
         let mut s = fix_state(size);
         s.step = Step::Authorize;

@@ -167,3 +167,51 @@ fn c_copies_the_focused_command() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn impersonating_account_authorizes_from_the_authorize_step() {
+    let mut s = at(Step::Authorize);
+    // Per-user mode: nothing to authorize here.
+    assert!(press(&mut s, key(KeyCode::Char('a'))).is_empty());
+    s.choices
+        .set("mailbox_access", Value::Text("impersonation".into()));
+    let fx = press(&mut s, key(KeyCode::Char('a')));
+    assert!(fx.is_empty(), "no account named yet");
+    assert!(s.auth.message.as_ref().unwrap().error);
+    s.choices.set(
+        "impersonation_account",
+        Value::Text("svc@example.com".into()),
+    );
+    let fx = press(&mut s, key(KeyCode::Char('a')));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Authorize { login }] if login == "svc@example.com"),
+        "{fx:?}"
+    );
+    assert!(s.auth.running);
+    assert!(
+        press(&mut s, key(KeyCode::Char('a'))).is_empty(),
+        "one flow at a time"
+    );
+    update(
+        &mut s,
+        Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(
+            "http://idp/authorize?x".into(),
+        )),
+    );
+    assert!(text(&draw(&s, 120, 40)).contains("http://idp/authorize?x"));
+    let fx = press(&mut s, key(KeyCode::Char('c')));
+    assert!(matches!(fx.as_slice(), [Effect::Copy(u)] if u == "http://idp/authorize?x"));
+    let fx = press(&mut s, key(KeyCode::Esc));
+    assert!(matches!(fx.as_slice(), [Effect::CancelAuthorize]), "{fx:?}");
+    assert_eq!(s.step, Step::Authorize, "Esc cancels, it does not leave");
+    update(&mut s, Msg::AuthDone(Err("Exchange: cancelled".into())));
+    assert!(!s.auth.running);
+    assert!(s.auth.url.is_none());
+    assert!(text(&draw(&s, 120, 40)).contains("Exchange: cancelled"));
+    update(&mut s, Msg::AuthorizeAccount);
+    update(
+        &mut s,
+        Msg::AuthDone(Ok("Exchange: svc@example.com is authorized".into())),
+    );
+    assert!(text(&draw(&s, 80, 24)).contains("svc@example.com is authorized"));
+}

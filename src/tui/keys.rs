@@ -46,8 +46,10 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
         Step::ReviewExport => review_key(key),
         Step::Customize | Step::ExchangeAccess => choices_key(state, key),
         Step::Authorize => match key.code {
-            KeyCode::Enter => Some(Msg::NextStep),
+            KeyCode::Esc if state.auth.running => Some(Msg::CancelAuthorize),
             KeyCode::Esc => Some(Msg::PrevStep),
+            KeyCode::Char('a') => Some(Msg::AuthorizeAccount),
+            KeyCode::Char('c') => Some(Msg::CopyAuthUrl),
             _ => None,
         },
     }

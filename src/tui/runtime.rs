@@ -48,6 +48,8 @@ const PREVIEW_ROWS: usize = 8;
 pub struct Runtime {
     tx: Sender<Msg>,
     cancels: HashMap<u64, Arc<AtomicBool>>,
+    /// Stops the running authorization (Authorize step).
+    auth_cancel: Option<crate::auth::Cancel>,
 }
 
 impl Runtime {
@@ -56,6 +58,7 @@ impl Runtime {
         Runtime {
             tx,
             cancels: HashMap::new(),
+            auth_cancel: None,
         }
     }
 
@@ -120,6 +123,18 @@ impl Runtime {
                     let result = hash_file(&path).ok().map(|h| h != sha256);
                     let _ = tx.send(Msg::SourceChecked(result));
                 });
+                None
+            }
+            Effect::Authorize { login } => {
+                let cancel = crate::auth::Cancel::new();
+                self.auth_cancel = Some(cancel.clone());
+                spawn_authorize_account(self.tx.clone(), state, login, cancel);
+                None
+            }
+            Effect::CancelAuthorize => {
+                if let Some(c) = self.auth_cancel.take() {
+                    c.cancel();
+                }
                 None
             }
             Effect::Copy(text) => {
@@ -357,6 +372,62 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
     bundle::export(dir, &input)
         .map(|done| (dir.display().to_string(), done.csv.written))
         .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Authorizes the impersonating account at Exchange with the provider config that follows
+/// from the choices (over `--config` / `SCC_ONBOARD_CONFIG` when given) and stores it only if
+/// that account is the one that signed in. Reports `AuthProgress`* then `AuthDone`.
+fn spawn_authorize_account(
+    tx: Sender<Msg>,
+    state: &State,
+    login: String,
+    cancel: crate::auth::Cancel,
+) {
+    use crate::auth::{self, FlowEvent, FlowMode, FlowOptions, Provider};
+    let base = auth::Config::load(None);
+    let (cat, choices) = (state.customize.catalogue().clone(), state.choices.clone());
+    std::thread::spawn(move || {
+        let done = |r: Result<String, String>| {
+            let _ = tx.send(Msg::AuthDone(r));
+        };
+        let config = match base {
+            Ok(b) => auth::config_from_choices(&b, &cat, &choices),
+            Err(e) => return done(Err(e.to_string())),
+        };
+        let store =
+            match auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout()) {
+                Ok(s) => s,
+                Err(e) => return done(Err(e.to_string())),
+            };
+        let opts = FlowOptions {
+            mode: FlowMode::Browser,
+            open_browser: true,
+            login_hint: Some(login.clone()),
+            cancel,
+        };
+        for event in auth::spawn_authorize(Arc::new(config), Provider::Exchange, opts) {
+            match event {
+                FlowEvent::Progress(p) => {
+                    let _ = tx.send(Msg::AuthProgress(p));
+                }
+                FlowEvent::Finished(Err(e)) => return done(Err(format!("Exchange: {e}"))),
+                FlowEvent::Finished(Ok(a)) => {
+                    let who = a.identity.login.clone();
+                    if !who.eq_ignore_ascii_case(&login) {
+                        return done(Err(format!(
+                            "Signed in as {who}, not the impersonating account {login}: nothing \
+                             was stored; press a and sign in as {login}"
+                        )));
+                    }
+                    return done(
+                        auth::finish(&store, a, None, false)
+                            .map(|_| format!("Exchange: {login} is authorized (in the OS keyring)"))
+                            .map_err(|e| format!("Exchange: {e}")),
+                    );
+                }
+            }
+        }
+    });
 }
 
 /// The state the wizard starts in, and the effects to run first.

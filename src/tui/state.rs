@@ -36,6 +36,8 @@ pub struct State {
     pub customize: CustomizeStep,
     /// The Exchange access step's form and checklists.
     pub exchange: ExchangeStep,
+    /// The Authorize step's flow for the impersonating account.
+    pub auth: AuthState,
     /// A file load in progress.
     pub load: Option<LoadProgress>,
     /// Generation of the current load; messages from older (cancelled) loads are ignored.
@@ -256,6 +258,17 @@ pub struct FixState {
     pub search: Option<TextInput>,
 }
 
+/// The impersonating account's authorization, as the Authorize step shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuthState {
+    /// A flow is running (Esc cancels).
+    pub running: bool,
+    /// The authorization URL of the running flow (shown, `c` copies it).
+    pub url: Option<String>,
+    /// Where the flow is, or how it ended.
+    pub message: Option<Status>,
+}
+
 /// The Review & export step.
 #[derive(Clone, Debug, Default)]
 pub struct ReviewState {
@@ -290,6 +303,7 @@ impl State {
                 Guide::embedded(),
                 RosterFacts::default(),
             ),
+            auth: AuthState::default(),
             load: None,
             load_gen: 0,
             pending_resume: None,

@@ -1,5 +1,6 @@
 //! `update(state, msg) -> effects`: every state change of the wizard, without side effects.
 
+mod authorize;
 mod choices;
 mod fix;
 mod import;
@@ -77,6 +78,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
+        Msg::AuthorizeAccount
+        | Msg::CancelAuthorize
+        | Msg::CopyAuthUrl
+        | Msg::AuthProgress(_)
+        | Msg::AuthDone(_) => authorize::update(state, msg, &mut fx),
         Msg::StepKey(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
         Msg::EditOutputDir | Msg::Export | Msg::Exported(_) | Msg::JumpToErrors => {
             review::update(state, msg, &mut fx)

@@ -4,7 +4,7 @@ use crate::auth::end_user_command;
 use crate::roster::Field;
 use crate::tui::state::State;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
@@ -45,13 +45,28 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         .replacen("authorize", "authorize exchange", 1);
         // Split before --login so it fits 80 columns, as a shell continuation.
         let (head, tail) = command.split_at(command.find(" --login").unwrap_or(command.len()));
-        let mut top = vec![
-            Line::raw("It authorizes Exchange once, here, as that account:"),
+        let mut top = vec![Line::from(vec![
+            Span::styled("a", t.key()),
+            Span::raw(" authorizes it here (Exchange), or run:"),
+        ])];
+        if let Some(m) = &state.auth.message {
+            top.insert(
+                0,
+                Line::styled(
+                    format!("  {}", m.text),
+                    if m.error { t.error() } else { t.ok() },
+                ),
+            );
+        }
+        if let Some(url) = &state.auth.url {
+            top.insert(1, Line::raw(format!("  {url}")));
+        }
+        top.extend([
             Line::raw(format!("  {head} \\")),
             Line::raw(format!("   {tail}")),
             Line::raw("Users then authorize Salesforce only, with their own command."),
             Line::raw(""),
-        ];
+        ]);
         top.extend(lines.drain(1..));
         lines.extend(top);
     }

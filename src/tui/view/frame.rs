@@ -194,7 +194,13 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             h.extend([("u", "undo"), ("<>", "step")]);
             h
         }
-        Step::Authorize => vec![("<", "back"), ("?", "help"), ("q", "quit")],
+        Step::Authorize if state.auth.running => vec![("Esc", "cancel"), ("c", "copy URL")],
+        Step::Authorize => vec![
+            ("a", "authorize account"),
+            ("<", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
     }
 }
 
