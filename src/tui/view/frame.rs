@@ -195,12 +195,14 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             h
         }
         Step::Authorize if state.auth.running => vec![("Esc", "cancel"), ("c", "copy URL")],
-        Step::Authorize => vec![
-            ("a", "authorize account"),
-            ("<", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
+        Step::Authorize => {
+            let mut h = vec![("<", "back"), ("?", "help"), ("q", "quit")];
+            let cat = state.customize.catalogue();
+            if state.choices.text(cat, "mailbox_access") == "impersonation" {
+                h.insert(0, ("a", "authorize account"));
+            }
+            h
+        }
     }
 }
 
