@@ -421,6 +421,14 @@ fn wizard_authorizes_the_impersonating_account() {
         .unwrap()
         .expect("stored in the keyring");
     assert_eq!(stored.login, "svc@example.com");
+    // Leaving and coming back reads the status from the keyring.
+    tmux.keys(&["<"]);
+    tmux.wait_for("Review", has("[Review & export]"));
+    tmux.keys(&[">"]);
+    tmux.wait_for(
+        "status from the keyring",
+        has("is authorized (found in the OS keyring)"),
+    );
     tmux.keys(&["q"]);
     tmux.wait_for("exit", has("scc-onboard exited with 0"));
     sb.assert_no_leaks(&ms.secrets(), &[]);

@@ -214,4 +214,16 @@ fn impersonating_account_authorizes_from_the_authorize_step() {
         Msg::AuthDone(Ok("Exchange: svc@example.com is authorized".into())),
     );
     assert!(text(&draw(&s, 80, 24)).contains("svc@example.com is authorized"));
+
+    // Coming back to the step reads the keyring's status for the account.
+    press(&mut s, key(KeyCode::Char('<')));
+    let fx = press(&mut s, key(KeyCode::Char('>')));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::AuthStatus { login } if login == "svc@example.com")),
+        "{fx:?}"
+    );
+    update(&mut s, Msg::AuthorizeAccount);
+    update(&mut s, Msg::AuthStatusRead(Ok("not authorized yet".into())));
+    assert!(s.auth.running, "a status read does not end a running flow");
 }

@@ -122,6 +122,8 @@ pub enum Msg {
     AuthProgress(crate::auth::Progress),
     /// The flow ended: what was stored, or why not.
     AuthDone(Result<String, String>),
+    /// What the keyring holds for the account (ignored while a flow runs).
+    AuthStatusRead(Result<String, String>),
 }
 
 /// Work with the outside world that `update` asks the runtime to do.
@@ -156,6 +158,8 @@ pub enum Effect {
     Authorize { login: String },
     /// Stop the running authorization.
     CancelAuthorize,
+    /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.
+    AuthStatus { login: String },
     /// Put this text on the terminal's clipboard (OSC 52).
     Copy(String),
     /// Deliver this message after the next frame is drawn (so the screen can say what a long

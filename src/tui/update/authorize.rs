@@ -53,6 +53,12 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             };
             state.auth.message = Some(Status::info(text));
         }
+        Msg::AuthStatusRead(result) if !state.auth.running => {
+            state.auth.message = Some(match result {
+                Ok(text) => Status::info(text),
+                Err(text) => Status::error(text),
+            });
+        }
         Msg::AuthDone(result) => {
             state.auth.running = false;
             state.auth.url = None;
@@ -63,4 +69,19 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         _ => {}
     }
+}
+
+/// On entering the step in impersonation mode: ask the keyring whether the account is
+/// already authorized (unless a flow is running; its result will say).
+pub(super) fn read_status(state: &mut State, fx: &mut Vec<Effect>) {
+    let cat = state.customize.catalogue().clone();
+    let login = state.choices.text(&cat, "impersonation_account");
+    if state.auth.running
+        || state.choices.text(&cat, "mailbox_access") != "impersonation"
+        || login.trim().is_empty()
+    {
+        return;
+    }
+    state.auth.message = Some(Status::info("Reading the keyring…"));
+    fx.push(Effect::AuthStatus { login });
 }

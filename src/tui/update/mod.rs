@@ -82,7 +82,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::CancelAuthorize
         | Msg::CopyAuthUrl
         | Msg::AuthProgress(_)
-        | Msg::AuthDone(_) => authorize::update(state, msg, &mut fx),
+        | Msg::AuthDone(_)
+        | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
         Msg::StepKey(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
         Msg::EditOutputDir | Msg::Export | Msg::Exported(_) | Msg::JumpToErrors => {
             review::update(state, msg, &mut fx)
@@ -129,6 +130,9 @@ fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
     }
     if step == Step::Import {
         state.import.focus = super::state::ImportFocus::Settings;
+    }
+    if step == Step::Authorize {
+        authorize::read_status(state, fx);
     }
     fix::keep_selection_visible(state);
 }
