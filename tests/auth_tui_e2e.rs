@@ -73,6 +73,16 @@ impl Drop for Tmux {
 
 /// Starts `scc-onboard authorize` for the sandbox in a detached tmux session.
 fn start(sb: &Sandbox, name: &str, extra: &str) -> Tmux {
+    let command = format!(
+        "{} authorize --config {}{extra}",
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        sb.config.display()
+    );
+    start_command(sb, name, &command)
+}
+
+/// Starts a shell `command` with the sandbox's environment in a detached tmux session.
+fn start_command(sb: &Sandbox, name: &str, command: &str) -> Tmux {
     let conf = sb.dir.path().join("tmux.conf");
     std::fs::write(&conf, "set -g remain-on-exit on\nset -g status off\n").unwrap();
     let mut env: Vec<(String, String)> =
@@ -87,11 +97,7 @@ fn start(sb: &Sandbox, name: &str, extra: &str) -> Tmux {
     // The shell prints the exit code on the normal screen once the app has restored it, then
     // keeps the pane open (tmux's pane_dead_status lags on a busy machine, and a dead pane's
     // last output is not always kept).
-    let command = format!(
-        "{} authorize --config {}{extra}; echo \"scc-onboard exited with $?\"; exec cat",
-        env!("CARGO_BIN_EXE_scc-onboard"),
-        sb.config.display()
-    );
+    let command = format!("{command}; echo \"scc-onboard exited with $?\"; exec cat");
     let st = tmux
         .cmd()
         .arg("-f")
@@ -358,4 +364,73 @@ fn device_mode_shows_the_code_on_screen() {
     store
         .delete(Provider::Salesforce, "jane@example.com")
         .unwrap();
+}
+
+/// The wizard's Authorize step, impersonation mode: the impersonating account authorizes
+/// Exchange from the wizard through the browser stand-in, with the tenant from the choices.
+#[test]
+fn wizard_authorizes_the_impersonating_account() {
+    let _k = keyring_lock();
+    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
+    for c in store.list().unwrap() {
+        store.delete(c.provider, &c.login).unwrap();
+    }
+    // The roster's domain is example.com, so the choices' tenant is example.com.
+    let ms = NodeServer::start(
+        "oidc-server.mjs",
+        &[("CLIENT_ID", MS_CLIENT), ("TENANT", "example.com")],
+    );
+    let mut sb = Sandbox::new(&config_toml(None, Some(&ms), "secret-service", 60));
+    let config = sb.config.display().to_string();
+    sb.set("STANDIN_LOGIN", "svc@example.com")
+        .set("SCC_ONBOARD_CONFIG", &config);
+    let dir = sb.dir.path().to_path_buf();
+    std::fs::write(
+        dir.join("roster.csv"),
+        include_str!("fixtures/wizard-roster.csv"),
+    )
+    .unwrap();
+    let command = format!(
+        "cd '{}' && XDG_DATA_HOME='{}' '{}' wizard roster.csv --session '{}'",
+        dir.display(),
+        dir.join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        dir.join("session.json").display()
+    );
+    let tmux = start_command(&sb, "wizard", &command);
+    let has = |t: &'static str| move |s: &str| s.contains(t);
+    tmux.wait_for("preview", has("Preview of roster.csv"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("roster loaded", has("with errors"));
+    tmux.keys(&[">"]);
+    tmux.wait_for("Customize", has("[Customize]"));
+    tmux.keys(&[">"]);
+    tmux.wait_for("Exchange access", has("[Exchange access]"));
+    tmux.keys(&["Space"]);
+    tmux.wait_for("impersonation", has("One impersonating account"));
+    tmux.keys(&["j", "Enter"]);
+    tmux.keys(&["-l", "svc@example.com"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("account set", has("Set impersonation_account"));
+    tmux.keys(&[">", ">"]);
+    tmux.wait_for("Authorize", has("[Authorize]"));
+    tmux.keys(&["a"]);
+    let screen = tmux.wait_for("authorized", has("svc@example.com is authorized"));
+    sb.keep_text(screen);
+    let stored = scc_onboard::auth::status(&store, Provider::Exchange, Some("svc@example.com"))
+        .unwrap()
+        .expect("stored in the keyring");
+    assert_eq!(stored.login, "svc@example.com");
+    // Leaving and coming back reads the status from the keyring.
+    tmux.keys(&["<"]);
+    tmux.wait_for("Review", has("[Review & export]"));
+    tmux.keys(&[">"]);
+    tmux.wait_for(
+        "status from the keyring",
+        has("is authorized (found in the OS keyring)"),
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("exit", has("scc-onboard exited with 0"));
+    sb.assert_no_leaks(&ms.secrets(), &[]);
+    store.delete(Provider::Exchange, "svc@example.com").unwrap();
 }

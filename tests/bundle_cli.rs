@@ -46,10 +46,17 @@ fn a_roster_alone_exports_with_default_choices() {
             "customization.schema.json",
             "customization.md",
             "report.md",
+            "user-config.toml",
             "manifest.json"
         ]
     );
     let dir = tmp.path().join("bundle");
+    // user-config.toml is the end users' provider config, loadable as --config.
+    let cfg = scc_onboard::auth::Config::load(Some(&dir.join("user-config.toml"))).unwrap();
+    assert_ne!(
+        cfg.microsoft.tenant, "organizations",
+        "tenant from the roster"
+    );
     // Every file's hash in the manifest and in --json matches the file on disk.
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();

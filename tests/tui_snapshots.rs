@@ -7,6 +7,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
+use scc_onboard::customize::Value;
 use scc_onboard::roster::import::{ImportOptions, Importer};
 use scc_onboard::session::{ImportSettings, Session, SourceInfo, Step};
 use scc_onboard::tui::state::{LoadProgress, Popup, Preview, PreviewError, ResumeOffer, State};
@@ -190,17 +191,79 @@ fn review_and_placeholder_screens() {
         s.status = None;
         s
     });
-    for (name, step) in [
-        ("customize_placeholder", Step::Customize),
-        ("exchange_placeholder", Step::ExchangeAccess),
-        ("authorize_placeholder", Step::Authorize),
-    ] {
-        snap(name, |size| {
-            let mut s = fix_state(size);
-            s.step = step;
-            s
-        });
-    }
+    snap("review_refused_choices", |size| {
+        let mut s = fix_state(size);
+        for line in [3, 7] {
+            go_to_line(&mut s, line);
+            press(&mut s, key(KeyCode::Char('x')));
+        }
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("not an address".into()),
+        );
+        for _ in 0..3 {
+            press(&mut s, key(KeyCode::Char('>')));
+        }
+        press(&mut s, key(KeyCode::Enter));
+        s.status = None;
+        s
+    });
+    snap("customize", |size| {
+        let mut s = fix_state(size);
+        press(&mut s, key(KeyCode::Char('>')));
+        press(&mut s, key(KeyCode::Char(' ')));
+        s.status = None;
+        s
+    });
+    snap("exchange_impersonation", |size| {
+        let mut s = fix_state(size);
+        s.step = Step::ExchangeAccess;
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices
+            .set("exchange_deployment", Value::Text("on_premises".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("svc-scc@example.com".into()),
+        );
+        s
+    });
+    snap("authorize_per_user", |size| {
+        let mut s = fix_state(size);
+        s.step = Step::Authorize;
+        s
+    });
+    snap("authorize_impersonation_running", |size| {
+        let mut s = fix_state(size);
+        s.step = Step::Authorize;
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("svc-scc@example.com".into()),
+        );
+        update(&mut s, Msg::AuthorizeAccount);
+        update(
+            &mut s,
+            Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(
+                "http://localhost:8080/organizations/oauth2/v2.0/authorize?client_id=x".into(),
+            )),
+        );
+        s
+    });
+    snap("authorize_impersonation", |size| {
+        let mut s = fix_state(size);
+        s.step = Step::Authorize;
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("svc-scc@example.com".into()),
+        );
+        s
+    });
 }
 
 #[test]

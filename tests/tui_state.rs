@@ -315,7 +315,7 @@ fn output_folder_is_editable_and_saved() {
 }
 
 #[test]
-fn steps_need_a_roster_and_placeholders_can_be_passed() {
+fn steps_need_a_roster_and_are_passed_with_gt() {
     let mut fresh =
         scc_onboard::tui::State::new("/x/s.json".into(), scc_onboard::tui::theme::Theme::plain());
     update(&mut fresh, Msg::NextStep);
@@ -324,9 +324,9 @@ fn steps_need_a_roster_and_placeholders_can_be_passed() {
     let mut s = state();
     press(&mut s, key(KeyCode::Char('>')));
     assert_eq!(s.step, Step::Customize);
-    press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Char('>')));
     assert_eq!(s.step, Step::ExchangeAccess);
-    press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Char('>')));
     assert_eq!(s.step, Step::ReviewExport);
     press(&mut s, key(KeyCode::Char('>')));
     assert_eq!(s.step, Step::Authorize);

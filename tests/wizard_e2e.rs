@@ -4,6 +4,7 @@
 //!
 //! Needs `tmux` (installed by scripts/setup.sh). Waits poll the screen with a deadline.
 
+mod bundle_support;
 mod common;
 
 use scc_onboard::session::Session;
@@ -190,7 +191,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     t.wait_for("Wrote 7 row(s)");
-    let exported = data_lines(&dir.path().join("users.csv"));
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 7, "{exported:#?}");
     assert!(exported.iter().any(|l| l.starts_with("Grace Hopper,")));
     assert!(
@@ -254,7 +255,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     t.wait_for("Wrote 7 row(s)");
-    let exported = data_lines(&dir.path().join("users.csv"));
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert!(
         exported.iter().any(|l| l.starts_with("Katherine Johnson,")),
         "{exported:#?}"
@@ -342,4 +343,113 @@ fn no_color_is_honoured_and_small_windows_are_told_so() {
     t.keys(&["Enter"]);
     t.wait_for("Resumed your saved session");
     assert!(has_colour(&escaped(&t)), "colour when allowed");
+}
+
+/// Import → Fix → Customize (a setting changed) → Exchange access (impersonation: account named,
+/// checklist items ticked) → Review & export, then every bundle file checked.
+#[test]
+fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    ]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    // Exclude the two rows with errors (lines 3 and 7).
+    t.keys(&["j", "x"]);
+    t.wait_for("7 included, 1 excluded");
+    t.keys(&["j", "j", "j", "j", "x"]);
+    t.wait_for("6 included, 2 excluded · ✗ 0 with errors");
+
+    // Customize: turn contact sync off.
+    t.keys(&[">"]);
+    t.wait_for("[Customize]");
+    t.keys(&["Space"]);
+    t.wait_for("1 changed from defaults");
+
+    // Exchange access: impersonation, the account, on-premises, two checklist items ticked.
+    t.keys(&[">"]);
+    t.wait_for("[Exchange access]");
+    t.keys(&["Space"]);
+    t.wait_for("One impersonating account");
+    t.keys(&["j", "Enter"]);
+    t.type_text("svc-scc@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Set impersonation_account");
+    t.keys(&["j", "Space"]);
+    t.wait_for("Exchange Server on-premises");
+    t.keys(&["Tab", "Space"]);
+    t.wait_for("checklist 1 of");
+    t.keys(&["j", "Space"]);
+    t.wait_for("checklist 2 of");
+
+    // Review & export writes the bundle.
+    t.keys(&[">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 6 row(s)");
+
+    let bundle = dir.path().join("scc-onboard-bundle");
+    let read = |name: &str| std::fs::read(bundle.join(name)).unwrap();
+    let users = data_lines(&bundle.join("users.csv"));
+    assert_eq!(users.len(), 6, "{users:#?}");
+    let json: serde_json::Value = serde_json::from_slice(&read("customization.json")).unwrap();
+    let errors = bundle_support::schema_errors(&bundle_support::schema_validator(), &json);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let json_text = String::from_utf8(read("customization.json")).unwrap();
+    assert!(json_text.contains("svc-scc@example.com"), "{json_text}");
+    let md = String::from_utf8(read("customization.md")).unwrap();
+    assert!(
+        md.lines()
+            .any(|l| l.contains("Sync contacts") && l.contains("off")),
+        "{md}"
+    );
+    let report = String::from_utf8(read("report.md")).unwrap();
+    assert!(report.contains("svc-scc@example.com"), "{report}");
+    assert!(report.to_lowercase().contains("impersonat"), "{report}");
+    let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")).unwrap();
+    let names: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "users.csv",
+        "customization.json",
+        "customization.md",
+        "report.md",
+        "user-config.toml",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    for f in manifest["files"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap();
+        let hash = scc_onboard::bundle::manifest::sha256_hex(&read(name));
+        assert_eq!(f["sha256"], hash.as_str(), "{name}");
+    }
+    let cfg = scc_onboard::auth::Config::load(Some(&bundle.join("user-config.toml"))).unwrap();
+    assert_eq!(cfg.microsoft.tenant, "example.com");
+
+    // Every choice change is in the saved session, undoable after a restart.
+    let saved = Session::load(&session).unwrap();
+    let choices = saved
+        .history
+        .iter()
+        .filter(|op| matches!(op, scc_onboard::session::Op::Choice { .. }))
+        .count();
+    assert!(choices >= 6, "{:#?}", saved.history);
+    t.keys(&["q"]);
 }

@@ -26,7 +26,7 @@ pub use error::AuthError;
 pub use flow::{
     authorize, spawn_authorize, Authorized, Cancel, FlowEvent, FlowMode, FlowOptions, Progress,
 };
-pub use from_choices::config_from_choices;
+pub use from_choices::{config_from_choices, user_config_file};
 pub use identity::{Expected, Identity, Mismatch};
 pub use store::{StoreError, TokenStore};
 pub use stored::{finish, renew, revoke, select, status, Revoked};

@@ -1,5 +1,6 @@
 //! Operations: the units of the edit log, of undo and of redo.
 
+use crate::customize::ChoiceEdit;
 use crate::roster::{Field, Roster};
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,10 @@ pub enum Op {
         line: u64,
         excluded: bool,
     },
+    /// A customization choice changed. The roster is untouched; the session's `customization`
+    /// holds the choices after every recorded operation, so replay needs nothing from this
+    /// entry, and undo/redo apply `edit` to the choices.
+    Choice { edit: ChoiceEdit },
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -93,6 +98,7 @@ impl Op {
                 roster.set_excluded(*row, *excluded);
                 Some(0)
             }
+            Op::Choice { .. } => Some(0),
         }
     }
 
@@ -122,6 +128,13 @@ impl Op {
                 line: *line,
                 excluded: !excluded,
             },
+            Op::Choice { edit } => Op::Choice {
+                edit: ChoiceEdit {
+                    key: edit.key.clone(),
+                    old: edit.new.clone(),
+                    new: edit.old.clone(),
+                },
+            },
         }
     }
 
@@ -131,6 +144,7 @@ impl Op {
             Op::Cells { changes, .. } => changes.first().map(|c| c.row),
             Op::CellsFile { .. } => None,
             Op::Exclude { row, .. } => Some(*row),
+            Op::Choice { .. } => None,
         }
     }
 
@@ -139,7 +153,7 @@ impl Op {
         match self {
             Op::Cells { changes, .. } => changes.len(),
             Op::CellsFile { cells, .. } => *cells,
-            Op::Exclude { .. } => 0,
+            Op::Exclude { .. } | Op::Choice { .. } => 0,
         }
     }
 
@@ -156,6 +170,7 @@ impl Op {
                     format!("re-include line {line}")
                 }
             }
+            Op::Choice { edit } => format!("set {}", edit.key),
         }
     }
 }

@@ -26,6 +26,9 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
             _ => fix_key_while_loading(state, key),
         };
     }
+    if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
+        return Some(Msg::StepKey(key));
+    }
     if state.typing() {
         return text_key(state, key);
     }
@@ -41,9 +44,12 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
         Step::Import => import_key(state, key),
         Step::Fix => fix_key(key),
         Step::ReviewExport => review_key(key),
-        Step::Customize | Step::ExchangeAccess | Step::Authorize => match key.code {
-            KeyCode::Enter => Some(Msg::NextStep),
+        Step::Customize | Step::ExchangeAccess => choices_key(state, key),
+        Step::Authorize => match key.code {
+            KeyCode::Esc if state.auth.running => Some(Msg::CancelAuthorize),
             KeyCode::Esc => Some(Msg::PrevStep),
+            KeyCode::Char('a') => Some(Msg::AuthorizeAccount),
+            KeyCode::Char('c') => Some(Msg::CopyAuthUrl),
             _ => None,
         },
     }
@@ -153,6 +159,18 @@ fn fix_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('q') => Msg::Quit,
         KeyCode::Char('?') => Msg::ShowHelp,
         _ => return None,
+    })
+}
+
+/// Customize and Exchange access: undo/redo and copy here, everything else to the component.
+fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('u') if !ctrl => Msg::Undo,
+        KeyCode::Char('r') if ctrl => Msg::Redo,
+        KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
+        KeyCode::Esc => Msg::PrevStep,
+        _ => Msg::StepKey(key),
     })
 }
 

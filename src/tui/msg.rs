@@ -104,6 +104,26 @@ pub enum Msg {
     Export,
     Exported(Result<(String, usize), String>),
     JumpToErrors,
+
+    // Customize and Exchange access steps.
+    /// A key for the step's component (it decides what the key does).
+    StepKey(crossterm::event::KeyEvent),
+    /// Copy the focused checklist command (Exchange access).
+    CopyCommand,
+
+    // Authorize step (impersonation: the impersonating account's Exchange authorization).
+    /// `a`: start the browser flow for the impersonating account.
+    AuthorizeAccount,
+    /// Esc while the flow runs.
+    CancelAuthorize,
+    /// `c`: copy the authorization URL.
+    CopyAuthUrl,
+    /// The flow's progress, from the runtime's thread.
+    AuthProgress(crate::auth::Progress),
+    /// The flow ended: what was stored, or why not.
+    AuthDone(Result<String, String>),
+    /// What the keyring holds for the account (ignored while a flow runs).
+    AuthStatusRead(Result<String, String>),
 }
 
 /// Work with the outside world that `update` asks the runtime to do.
@@ -133,6 +153,15 @@ pub enum Effect {
     CheckSource { path: PathBuf, sha256: String },
     /// Write the submission CSV into this folder → `Exported`.
     Export { dir: PathBuf },
+    /// Authorize `login` at Exchange on a thread with the config from the choices →
+    /// `AuthProgress`*, `AuthDone`.
+    Authorize { login: String },
+    /// Stop the running authorization.
+    CancelAuthorize,
+    /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.
+    AuthStatus { login: String },
+    /// Put this text on the terminal's clipboard (OSC 52).
+    Copy(String),
     /// Deliver this message after the next frame is drawn (so the screen can say what a long
     /// step is doing before it starts).
     AfterDraw(Box<Msg>),

@@ -7,13 +7,15 @@ use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
 use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
 use super::{handle_key, handle_mouse, update, view};
-use crate::roster::export::{write_submission_csv, CsvOptions};
+use crate::bundle::{self, BundleInput};
+use crate::customize::Guide;
+use crate::roster::export::CsvOptions;
 use crate::roster::import::{Detected, ImportError, ImportOptions, Importer};
 use crate::roster::Record;
 use crate::session::{self, hash_file, Session, SourceInfo};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::collections::{HashMap, VecDeque};
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -46,6 +48,8 @@ const PREVIEW_ROWS: usize = 8;
 pub struct Runtime {
     tx: Sender<Msg>,
     cancels: HashMap<u64, Arc<AtomicBool>>,
+    /// Stops the running authorization (Authorize step).
+    auth_cancel: Option<crate::auth::Cancel>,
 }
 
 impl Runtime {
@@ -54,6 +58,7 @@ impl Runtime {
         Runtime {
             tx,
             cancels: HashMap::new(),
+            auth_cancel: None,
         }
     }
 
@@ -118,6 +123,50 @@ impl Runtime {
                     let result = hash_file(&path).ok().map(|h| h != sha256);
                     let _ = tx.send(Msg::SourceChecked(result));
                 });
+                None
+            }
+            Effect::Authorize { login } => {
+                let cancel = crate::auth::Cancel::new();
+                self.auth_cancel = Some(cancel.clone());
+                spawn_authorize_account(self.tx.clone(), state, login, cancel);
+                None
+            }
+            Effect::AuthStatus { login } => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    use crate::auth::{self, Provider};
+                    let result = auth::Config::load(None)
+                        .map_err(|e| e.to_string())
+                        .and_then(|c| {
+                            auth::TokenStore::open(&c.flow.keyring, c.flow.keyring_timeout())
+                                .map_err(|e| e.to_string())
+                        })
+                        .and_then(|store| {
+                            auth::status(&store, Provider::Exchange, Some(&login))
+                                .map_err(|e| e.to_string())
+                        })
+                        .map(|found| match found {
+                            Some(_) => {
+                                format!("Exchange: {login} is authorized (found in the OS keyring)")
+                            }
+                            None => format!("Exchange: {login} is not authorized yet; press a"),
+                        })
+                        .map_err(|e| format!("Exchange status unknown: {e}"));
+                    let _ = tx.send(Msg::AuthStatusRead(result));
+                });
+                None
+            }
+            Effect::CancelAuthorize => {
+                if let Some(c) = self.auth_cancel.take() {
+                    c.cancel();
+                }
+                None
+            }
+            Effect::Copy(text) => {
+                use std::io::Write;
+                let mut err = std::io::stderr();
+                let _ = err.write_all(crate::auth::browser::osc52(&text).as_bytes());
+                let _ = err.flush();
                 None
             }
             Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
@@ -327,23 +376,83 @@ fn spawn_load(
     });
 }
 
-/// Writes `users.csv` into `dir` atomically.
+/// Writes the whole submission bundle into `dir` (replaced as a whole, never half-written).
 fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
-    let target = dir.join("users.csv");
-    let tmp = dir.join(".users.csv.tmp");
-    let run = || -> std::io::Result<usize> {
-        std::fs::create_dir_all(dir)?;
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = BufWriter::new(file);
-        let summary = write_submission_csv(&state.roster, &mut w, &CsvOptions { bom: true })?;
-        w.flush()?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, &target)?;
-        Ok(summary.written)
+    let source = state
+        .session
+        .as_ref()
+        .and_then(|s| s.source.path.file_name())
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let catalogue = state.customize.catalogue();
+    let input = BundleInput {
+        roster: &state.roster,
+        source: &source,
+        catalogue,
+        guide: &Guide::embedded(),
+        choices: &state.choices,
+        csv: CsvOptions { bom: true },
+        exclusion_reasons: Default::default(),
+        extra_files: vec![crate::auth::user_config_file(catalogue, &state.choices)],
     };
-    run()
-        .map(|n| (target.display().to_string(), n))
-        .map_err(|e| format!("cannot write {}: {e}", target.display()))
+    bundle::export(dir, &input)
+        .map(|done| (dir.display().to_string(), done.csv.written))
+        .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Authorizes the impersonating account at Exchange with the provider config that follows
+/// from the choices (over `--config` / `SCC_ONBOARD_CONFIG` when given) and stores it only if
+/// that account is the one that signed in. Reports `AuthProgress`* then `AuthDone`.
+fn spawn_authorize_account(
+    tx: Sender<Msg>,
+    state: &State,
+    login: String,
+    cancel: crate::auth::Cancel,
+) {
+    use crate::auth::{self, FlowEvent, FlowMode, FlowOptions, Provider};
+    let base = auth::Config::load(None);
+    let (cat, choices) = (state.customize.catalogue().clone(), state.choices.clone());
+    std::thread::spawn(move || {
+        let done = |r: Result<String, String>| {
+            let _ = tx.send(Msg::AuthDone(r));
+        };
+        let config = match base {
+            Ok(b) => auth::config_from_choices(&b, &cat, &choices),
+            Err(e) => return done(Err(e.to_string())),
+        };
+        let store =
+            match auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout()) {
+                Ok(s) => s,
+                Err(e) => return done(Err(e.to_string())),
+            };
+        let opts = FlowOptions {
+            mode: FlowMode::Browser,
+            open_browser: true,
+            login_hint: Some(login.clone()),
+            cancel,
+        };
+        for event in auth::spawn_authorize(Arc::new(config), Provider::Exchange, opts) {
+            match event {
+                FlowEvent::Progress(p) => {
+                    let _ = tx.send(Msg::AuthProgress(p));
+                }
+                FlowEvent::Finished(Err(e)) => return done(Err(format!("Exchange: {e}"))),
+                FlowEvent::Finished(Ok(a)) => {
+                    let who = a.identity.login.clone();
+                    if !who.eq_ignore_ascii_case(&login) {
+                        return done(Err(format!(
+                            "Signed in as {who}, not the impersonating account {login}: nothing \
+                             was stored; press a and sign in as {login}"
+                        )));
+                    }
+                    return done(
+                        auth::finish(&store, a, None, false)
+                            .map(|_| format!("Exchange: {login} is authorized (in the OS keyring)"))
+                            .map_err(|e| format!("Exchange: {e}")),
+                    );
+                }
+            }
+        }
+    });
 }
 
 /// The state the wizard starts in, and the effects to run first.

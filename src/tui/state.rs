@@ -1,11 +1,18 @@
 //! The wizard's whole state. Plain data: no terminal, no files, no threads.
 
+use super::customize::CustomizeStep;
+use super::exchange::ExchangeStep;
 use super::theme::Theme;
 use super::widgets::text_input::TextInput;
+use crate::customize::{Catalogue, Choices, Guide, Issue, RosterFacts};
 use crate::roster::import::{Detected, ImportOptions};
 use crate::roster::{Code, Record, Roster, Severity};
 use crate::session::{CellEdit, Session, SourceInfo, Step};
 use std::path::PathBuf;
+
+/// Where the bundle goes unless the admin picks a folder (relative to the current folder;
+/// a bundle folder, since an existing non-bundle folder is never replaced).
+pub const DEFAULT_OUTPUT_DIR: &str = "scc-onboard-bundle";
 
 /// Everything the wizard knows.
 pub struct State {
@@ -23,6 +30,14 @@ pub struct State {
     pub import: ImportState,
     pub fix: FixState,
     pub review: ReviewState,
+    /// The customization choices (mirrored into `session.customization` on every change).
+    pub choices: Choices,
+    /// The Customize step's form.
+    pub customize: CustomizeStep,
+    /// The Exchange access step's form and checklists.
+    pub exchange: ExchangeStep,
+    /// The Authorize step's flow for the impersonating account.
+    pub auth: AuthState,
     /// A file load in progress.
     pub load: Option<LoadProgress>,
     /// Generation of the current load; messages from older (cancelled) loads are ignored.
@@ -243,6 +258,17 @@ pub struct FixState {
     pub search: Option<TextInput>,
 }
 
+/// The impersonating account's authorization, as the Authorize step shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuthState {
+    /// A flow is running (Esc cancels).
+    pub running: bool,
+    /// The authorization URL of the running flow (shown, `c` copies it).
+    pub url: Option<String>,
+    /// Where the flow is, or how it ended.
+    pub message: Option<Status>,
+}
+
 /// The Review & export step.
 #[derive(Clone, Debug, Default)]
 pub struct ReviewState {
@@ -252,6 +278,8 @@ pub struct ReviewState {
     pub exported: Option<String>,
     /// Export refused: these roster rows still have errors (first few).
     pub refused: Option<Vec<usize>>,
+    /// Export refused: the choices have these errors.
+    pub choice_errors: Vec<Issue>,
 }
 
 impl State {
@@ -268,6 +296,14 @@ impl State {
             import: ImportState::default(),
             fix: FixState::default(),
             review: ReviewState::default(),
+            choices: Choices::default(),
+            customize: CustomizeStep::new(Catalogue::embedded(), RosterFacts::default()),
+            exchange: ExchangeStep::new(
+                Catalogue::embedded(),
+                Guide::embedded(),
+                RosterFacts::default(),
+            ),
+            auth: AuthState::default(),
             load: None,
             load_gen: 0,
             pending_resume: None,
@@ -306,6 +342,8 @@ impl State {
             Step::Import => self.import.focus == ImportFocus::Path && self.load.is_none(),
             Step::Fix => self.fix.edit.is_some() || self.fix.search.is_some(),
             Step::ReviewExport => self.review.dir_edit.is_some(),
+            Step::Customize => self.customize.is_editing(),
+            Step::ExchangeAccess => self.exchange.is_editing(),
             _ => false,
         }
     }
@@ -315,6 +353,20 @@ impl State {
         self.session
             .as_ref()
             .and_then(|s| s.output_dir.clone())
-            .unwrap_or_else(|| PathBuf::from("."))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_OUTPUT_DIR))
+    }
+}
+
+impl State {
+    /// Errors in the choices (they block export like roster errors), Customize's first.
+    pub fn choice_errors(&self) -> Vec<Issue> {
+        let mut all = self.customize.issues(&self.choices);
+        for i in self.exchange.issues(&self.choices) {
+            if !all.iter().any(|a| a.key == i.key && a.message == i.message) {
+                all.push(i);
+            }
+        }
+        all.retain(|i| i.severity == Severity::Error);
+        all
     }
 }

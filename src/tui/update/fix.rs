@@ -320,6 +320,22 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
         }));
         return;
     };
+    if let Op::Choice { edit } = &op {
+        let edit = edit.clone();
+        if undo {
+            session.redo.push(op);
+        } else {
+            session.history.push(op);
+        }
+        super::choices::undo_redo(state, &edit, undo);
+        fx.push(Effect::SaveSession);
+        state.status = Some(Status::info(format!(
+            "{}: set {}",
+            if undo { "Undone" } else { "Redone" },
+            edit.key
+        )));
+        return;
+    }
     let applied = if undo {
         op.inverse().apply(&mut state.roster)
     } else {

@@ -338,6 +338,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
         session.source = info;
     }
     state.session = Some(session);
+    super::choices::roster_loaded(state);
     state.status = Some(Status::info(format!(
         "Loaded {} rows from {}",
         state.roster.len(),

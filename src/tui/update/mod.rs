@@ -1,5 +1,7 @@
 //! `update(state, msg) -> effects`: every state change of the wizard, without side effects.
 
+mod authorize;
+mod choices;
 mod fix;
 mod import;
 mod review;
@@ -76,6 +78,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
+        Msg::AuthorizeAccount
+        | Msg::CancelAuthorize
+        | Msg::CopyAuthUrl
+        | Msg::AuthProgress(_)
+        | Msg::AuthDone(_)
+        | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
+        Msg::StepKey(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
         Msg::EditOutputDir | Msg::Export | Msg::Exported(_) | Msg::JumpToErrors => {
             review::update(state, msg, &mut fx)
         }
@@ -121,6 +130,9 @@ fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
     }
     if step == Step::Import {
         state.import.focus = super::state::ImportFocus::Settings;
+    }
+    if step == Step::Authorize {
+        authorize::read_status(state, fx);
     }
     fix::keep_selection_visible(state);
 }

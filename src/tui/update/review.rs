@@ -36,8 +36,16 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                     "Export refused: {} included row(s) still have errors",
                     state.roster.counts().rows_with_errors
                 )));
+            } else if !state.choice_errors().is_empty() {
+                state.review.refused = None;
+                state.review.choice_errors = state.choice_errors();
+                state.status = Some(Status::error(format!(
+                    "Export refused: {} customization setting(s) have errors",
+                    state.review.choice_errors.len()
+                )));
             } else {
                 state.review.refused = None;
+                state.review.choice_errors.clear();
                 fx.push(Effect::Export {
                     dir: state.output_dir(),
                 });
@@ -48,6 +56,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.review.exported = Some(path);
         }
         Msg::Exported(Err(e)) => state.status = Some(Status::error(format!("Export failed: {e}"))),
+        Msg::JumpToErrors if !state.roster.has_errors() => {
+            if let Some(step) = super::choices::step_of_first_error(state) {
+                super::go_to(state, step, fx);
+            }
+        }
         Msg::JumpToErrors => {
             let first = state
                 .review

@@ -181,12 +181,28 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             (">", "next"),
             ("?", "help"),
         ],
-        _ => vec![
-            ("Enter/>", "continue"),
-            ("<", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
+        Step::Customize if state.customize.is_editing() => state.customize.key_hints(),
+        Step::ExchangeAccess if state.exchange.is_editing() => state.exchange.key_hints(),
+        Step::Customize | Step::ExchangeAccess => {
+            let mut h = if state.step == Step::Customize {
+                state.customize.key_hints()
+            } else {
+                let mut h = state.exchange.key_hints();
+                h.push(("c", "copy command"));
+                h
+            };
+            h.extend([("u", "undo"), ("<>", "step")]);
+            h
+        }
+        Step::Authorize if state.auth.running => vec![("Esc", "cancel"), ("c", "copy URL")],
+        Step::Authorize => {
+            let mut h = vec![("<", "back"), ("?", "help"), ("q", "quit")];
+            let cat = state.customize.catalogue();
+            if state.choices.text(cat, "mailbox_access") == "impersonation" {
+                h.insert(0, ("a", "authorize account"));
+            }
+            h
+        }
     }
 }
 

@@ -1,9 +1,9 @@
 //! `view(state, frame)`: draws the state. Pure: reads the state, writes only the frame.
 
+mod authorize;
 mod fix;
 mod frame;
 mod import;
-mod placeholder;
 mod popup;
 mod review;
 
@@ -36,9 +36,9 @@ pub fn view(state: &State, f: &mut Frame) {
         Step::Import => import::render(state, f, regions.body),
         Step::Fix => fix::render(state, f, regions.body),
         Step::ReviewExport => review::render(state, f, regions.body),
-        Step::Customize | Step::ExchangeAccess | Step::Authorize => {
-            placeholder::render(state, f, regions.body)
-        }
+        Step::Customize => state.customize.render(&state.choices, f, regions.body),
+        Step::ExchangeAccess => state.exchange.render(&state.choices, f, regions.body),
+        Step::Authorize => authorize::render(state, f, regions.body),
     }
     frame::status(state, f, regions.status);
     frame::hints(state, f, regions.hints);

@@ -44,6 +44,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         ))),
     }
     lines.push(Line::raw(""));
+    let choice_errors = state.choice_errors();
     if let Some(rows) = &state.review.refused {
         let list: Vec<String> = rows
             .iter()
@@ -64,6 +65,24 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             Span::raw(" jumps there: fix each row,"),
         ]));
         lines.push(Line::raw("or exclude it with x."));
+    } else if !choice_errors.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "{ERROR_MARK} {} customization setting(s) have errors",
+                choice_errors.len()
+            ),
+            t.error(),
+        ));
+        for i in choice_errors.iter().take(3) {
+            lines.push(Line::styled(
+                format!("  {}: {}", i.key, i.message),
+                t.error(),
+            ));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("j", t.key()),
+            Span::raw(" jumps to the step to fix them."),
+        ]));
     } else if let Some(path) = &state.review.exported {
         lines.push(Line::styled(format!("✓ Exported to {path}"), t.ok()));
     } else if c.rows_with_errors > 0 {
@@ -78,8 +97,11 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     } else {
         lines.push(Line::from(vec![
             Span::styled("Enter", t.key()),
-            Span::raw(" writes users.csv into the output folder."),
+            Span::raw(" writes the bundle into the output folder: users.csv,"),
         ]));
+        lines.push(Line::raw(
+            "customization.json/.md, report.md, user-config.toml, manifest.json.",
+        ));
     }
     let block = Block::bordered().title(" Review ").title_style(t.title());
     let inner = block.inner(left);

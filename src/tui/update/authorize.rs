@@ -1,0 +1,87 @@
+//! The Authorize step: in impersonation mode the impersonating account authorizes Exchange
+//! here. The flow runs on the runtime's thread; this only keeps what the screen shows.
+
+use crate::auth::Progress;
+use crate::tui::msg::{Effect, Msg};
+use crate::tui::state::{State, Status};
+
+pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
+    let cat = state.customize.catalogue().clone();
+    match msg {
+        Msg::AuthorizeAccount if !state.auth.running => {
+            if state.choices.text(&cat, "mailbox_access") != "impersonation" {
+                return;
+            }
+            let login = state.choices.text(&cat, "impersonation_account");
+            if login.trim().is_empty() {
+                state.auth.message = Some(Status::error(
+                    "Name the impersonating account on the Exchange access step first",
+                ));
+                return;
+            }
+            state.auth.running = true;
+            state.auth.url = None;
+            state.auth.message = Some(Status::info(format!(
+                "Starting the Exchange sign-in for {login}…"
+            )));
+            fx.push(Effect::Authorize { login });
+        }
+        Msg::CancelAuthorize if state.auth.running => fx.push(Effect::CancelAuthorize),
+        Msg::CopyAuthUrl => {
+            if let Some(url) = &state.auth.url {
+                fx.push(Effect::Copy(url.clone()));
+                state.status = Some(Status::info(
+                    "URL copied to the clipboard (terminals with OSC 52 support)",
+                ));
+            }
+        }
+        Msg::AuthProgress(p) => {
+            let text = match p {
+                Progress::OpenUrl(url) => {
+                    state.auth.url = Some(url);
+                    "Sign in as the impersonating account in the browser (or open the URL)".into()
+                }
+                Progress::BrowserFailed(why) => {
+                    format!("The browser did not start ({why}); open the URL below")
+                }
+                Progress::DeviceCode { uri, code, .. } => {
+                    state.auth.url = Some(uri.clone());
+                    format!("Visit {uri} and enter {code}")
+                }
+                Progress::Waiting => "Waiting for the browser…".into(),
+                Progress::Exchanging => "Checking who signed in…".into(),
+            };
+            state.auth.message = Some(Status::info(text));
+        }
+        Msg::AuthStatusRead(result) if !state.auth.running => {
+            state.auth.message = Some(match result {
+                Ok(text) => Status::info(text),
+                Err(text) => Status::error(text),
+            });
+        }
+        Msg::AuthDone(result) => {
+            state.auth.running = false;
+            state.auth.url = None;
+            state.auth.message = Some(match result {
+                Ok(text) => Status::info(text),
+                Err(text) => Status::error(text),
+            });
+        }
+        _ => {}
+    }
+}
+
+/// On entering the step in impersonation mode: ask the keyring whether the account is
+/// already authorized (unless a flow is running; its result will say).
+pub(super) fn read_status(state: &mut State, fx: &mut Vec<Effect>) {
+    let cat = state.customize.catalogue().clone();
+    let login = state.choices.text(&cat, "impersonation_account");
+    if state.auth.running
+        || state.choices.text(&cat, "mailbox_access") != "impersonation"
+        || login.trim().is_empty()
+    {
+        return;
+    }
+    state.auth.message = Some(Status::info("Reading the keyring…"));
+    fx.push(Effect::AuthStatus { login });
+}

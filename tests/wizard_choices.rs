@@ -1,0 +1,229 @@
+//! The Customize and Exchange access steps inside the wizard: key sequences in, state out.
+//! A choice change is a session operation: saved at once, undone and redone with the roster
+//! edits, restored on resume, and choice errors block the export.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use scc_onboard::customize::{Choices, RosterFacts, Value};
+use scc_onboard::session::{Op, Session, Step};
+use scc_onboard::tui::{update, Effect, Msg, State};
+
+fn at(step: Step) -> State {
+    let mut s = loaded(FIXTURE, (120, 40));
+    while s.step != step {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    s
+}
+
+fn defaults(s: &State) -> Choices {
+    Choices::defaults(
+        s.customize.catalogue(),
+        &RosterFacts::from_roster(&s.roster),
+    )
+}
+
+#[test]
+fn defaults_come_from_the_roster_once_it_loads() {
+    let s = at(Step::Customize);
+    assert_eq!(s.choices, defaults(&s));
+    let tenant = s.choices.text(s.customize.catalogue(), "m365_tenant");
+    assert!(!tenant.is_empty(), "tenant pre-filled from the roster");
+    let saved = &s.session.as_ref().unwrap().customization;
+    assert_eq!(saved, &serde_json::to_value(&s.choices).unwrap());
+}
+
+#[test]
+fn a_choice_edit_is_saved_undone_redone_and_resumed() {
+    let mut s = at(Step::Customize);
+    let before = s.choices.clone();
+    let fx = press(&mut s, key(KeyCode::Char(' ')));
+    assert!(saves(&fx), "autosaved before the next frame");
+    assert_ne!(s.choices, before, "Space changed the focused setting");
+    let changed = s.choices.clone();
+    let session = s.session.as_ref().unwrap();
+    assert!(matches!(session.history.last(), Some(Op::Choice { .. })));
+    assert_eq!(
+        session.customization,
+        serde_json::to_value(&changed).unwrap()
+    );
+
+    let fx = press(&mut s, key(KeyCode::Char('u')));
+    assert!(saves(&fx));
+    assert_eq!(s.choices, before, "u undoes the choice");
+    assert_eq!(
+        s.session.as_ref().unwrap().customization,
+        serde_json::to_value(&before).unwrap()
+    );
+    press(&mut s, ctrl('r'));
+    assert_eq!(s.choices, changed, "Ctrl-r redoes it");
+
+    // Resume: the saved file (through JSON) restores the choice and its undo.
+    let bytes = s.session.as_ref().unwrap().to_json();
+    let mut saved = Session::from_json(&bytes, std::path::Path::new("s.json")).unwrap();
+    saved.source.path = "roster.csv".into();
+    let mut r = State::new(
+        "/nonexistent/s.json".into(),
+        scc_onboard::tui::theme::Theme::plain(),
+    );
+    r.import.path.set("roster.csv");
+    r.pending_resume = Some(saved);
+    load_into(&mut r, FIXTURE);
+    assert_eq!(r.step, Step::Customize, "resumes where it was");
+    assert_eq!(r.choices, changed);
+    press(&mut r, key(KeyCode::Char('u')));
+    assert_eq!(r.choices, before, "undo works after a resume");
+}
+
+#[test]
+fn typing_in_a_field_takes_every_key() {
+    let mut s = at(Step::ExchangeAccess);
+    // Switch to impersonation (first field), then edit the account (next field).
+    press(&mut s, key(KeyCode::Char(' ')));
+    let cat = s.customize.catalogue().clone();
+    assert_eq!(s.choices.text(&cat, "mailbox_access"), "impersonation");
+    press(&mut s, key(KeyCode::Char('j')));
+    press(&mut s, key(KeyCode::Enter));
+    assert!(s.exchange.is_editing());
+    // q, < and > are typed, not obeyed.
+    type_keys(&mut s, "q<>");
+    assert!(!s.quit);
+    assert_eq!(s.step, Step::ExchangeAccess);
+    press(&mut s, key(KeyCode::Esc));
+    assert!(!s.exchange.is_editing());
+    assert_eq!(s.choices.text(&cat, "impersonation_account"), "");
+}
+
+#[test]
+fn choice_errors_block_export_and_j_jumps_to_the_step() {
+    let mut s = loaded(FIXTURE, (120, 40));
+    // A roster free of errors: exclude the two rows with errors.
+    for line in [3, 7] {
+        go_to_line(&mut s, line);
+        press(&mut s, key(KeyCode::Char('x')));
+    }
+    assert!(!s.roster.has_errors());
+    s.choices
+        .set("mailbox_access", Value::Text("impersonation".into()));
+    s.choices.set(
+        "impersonation_account",
+        Value::Text("not an address".into()),
+    );
+    while s.step != Step::ReviewExport {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Export { .. })),
+        "refused: {fx:?}"
+    );
+    assert!(s
+        .review
+        .choice_errors
+        .iter()
+        .any(|i| i.key == "impersonation_account"));
+    let screen = text(&draw(&s, 120, 40));
+    assert!(
+        screen.contains("customization setting(s) have errors"),
+        "{screen}"
+    );
+    press(&mut s, key(KeyCode::Char('j')));
+    assert_eq!(s.step, Step::ExchangeAccess);
+
+    // Fixed: the export goes ahead.
+    s.choices
+        .set("mailbox_access", Value::Text("per_user".into()));
+    while s.step != Step::ReviewExport {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let fx = update(&mut s, Msg::Export);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+}
+
+#[test]
+fn c_copies_the_focused_command() {
+    let mut s = at(Step::ExchangeAccess);
+    s.choices
+        .set("mailbox_access", Value::Text("impersonation".into()));
+    s.choices
+        .set("exchange_deployment", Value::Text("on_premises".into()));
+    let cmd = loop {
+        if let Some(c) = s.exchange.focused_command(&s.choices) {
+            break c;
+        }
+        let before = s.exchange.focused_item(&s.choices);
+        press(&mut s, key(KeyCode::Char('j')));
+        assert_ne!(
+            before,
+            s.exchange.focused_item(&s.choices),
+            "no command found"
+        );
+    };
+    let fx = press(&mut s, key(KeyCode::Char('c')));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Copy(t) if *t == cmd)),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn impersonating_account_authorizes_from_the_authorize_step() {
+    let mut s = at(Step::Authorize);
+    // Per-user mode: nothing to authorize here.
+    assert!(press(&mut s, key(KeyCode::Char('a'))).is_empty());
+    s.choices
+        .set("mailbox_access", Value::Text("impersonation".into()));
+    let fx = press(&mut s, key(KeyCode::Char('a')));
+    assert!(fx.is_empty(), "no account named yet");
+    assert!(s.auth.message.as_ref().unwrap().error);
+    s.choices.set(
+        "impersonation_account",
+        Value::Text("svc@example.com".into()),
+    );
+    let fx = press(&mut s, key(KeyCode::Char('a')));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Authorize { login }] if login == "svc@example.com"),
+        "{fx:?}"
+    );
+    assert!(s.auth.running);
+    assert!(
+        press(&mut s, key(KeyCode::Char('a'))).is_empty(),
+        "one flow at a time"
+    );
+    update(
+        &mut s,
+        Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(
+            "http://idp/authorize?x".into(),
+        )),
+    );
+    assert!(text(&draw(&s, 120, 40)).contains("http://idp/authorize?x"));
+    let fx = press(&mut s, key(KeyCode::Char('c')));
+    assert!(matches!(fx.as_slice(), [Effect::Copy(u)] if u == "http://idp/authorize?x"));
+    let fx = press(&mut s, key(KeyCode::Esc));
+    assert!(matches!(fx.as_slice(), [Effect::CancelAuthorize]), "{fx:?}");
+    assert_eq!(s.step, Step::Authorize, "Esc cancels, it does not leave");
+    update(&mut s, Msg::AuthDone(Err("Exchange: cancelled".into())));
+    assert!(!s.auth.running);
+    assert!(s.auth.url.is_none());
+    assert!(text(&draw(&s, 120, 40)).contains("Exchange: cancelled"));
+    update(&mut s, Msg::AuthorizeAccount);
+    update(
+        &mut s,
+        Msg::AuthDone(Ok("Exchange: svc@example.com is authorized".into())),
+    );
+    assert!(text(&draw(&s, 80, 24)).contains("svc@example.com is authorized"));
+
+    // Coming back to the step reads the keyring's status for the account.
+    press(&mut s, key(KeyCode::Char('<')));
+    let fx = press(&mut s, key(KeyCode::Char('>')));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::AuthStatus { login } if login == "svc@example.com")),
+        "{fx:?}"
+    );
+    update(&mut s, Msg::AuthorizeAccount);
+    update(&mut s, Msg::AuthStatusRead(Ok("not authorized yet".into())));
+    assert!(s.auth.running, "a status read does not end a running flow");
+}
