@@ -175,3 +175,26 @@ fn impersonation_on_exchange_online_shows_removal_and_rbac_commands() {
         Some("New-ManagementRoleAssignment -App 6233fba6-0198-4277-892f-9275bf728bcc -Role \"Application EWS.AccessAsApp\" -CustomResourceScope \"SmartCloud Connect mailboxes\"")
     );
 }
+
+/// Tab walks the open checklist items one by one, then returns to the fields.
+#[test]
+fn tab_walks_the_open_checklist_items() {
+    let (mut step, mut choices) = setup();
+    press(&mut step, &mut choices, &[KeyCode::Right]); // impersonation: checklists appear
+    press(&mut step, &mut choices, &[KeyCode::Tab]);
+    let first = step.focused_item(&choices);
+    assert!(matches!(first, Some(Item::Tick(_))), "{first:?}");
+    press(&mut step, &mut choices, &[KeyCode::Char(' ')]); // tick it
+    press(&mut step, &mut choices, &[KeyCode::Tab]);
+    let second = step.focused_item(&choices);
+    assert!(matches!(second, Some(Item::Tick(_))), "{second:?}");
+    assert_ne!(second, first, "Tab moved on to the next open item");
+    // Tabbing on reaches the fields again.
+    for _ in 0..50 {
+        if matches!(step.focused_item(&choices), Some(Item::Field(_))) {
+            return;
+        }
+        press(&mut step, &mut choices, &[KeyCode::Tab]);
+    }
+    panic!("Tab never returned to the fields");
+}

@@ -144,16 +144,21 @@ impl ExchangeStep {
             KeyCode::Down | KeyCode::Char('j') => (idx + 1).min(n - 1),
             KeyCode::Home | KeyCode::Char('g') => 0,
             KeyCode::End | KeyCode::Char('G') => n - 1,
-            // Tab: from the fields to the first open checklist item and back.
+            // Tab: to the next open checklist item (the first one from the fields); after the
+            // last open item, back to the fields.
             KeyCode::Tab | KeyCode::BackTab => {
+                let open = |i: &Item| matches!(i, Item::Tick(t) if !choices.is_ticked(t));
                 if is_field(&items[idx]) {
                     items
                         .iter()
-                        .position(|i| matches!(i, Item::Tick(t) if !choices.is_ticked(t)))
+                        .position(open)
                         .or_else(|| items.iter().position(|i| !is_field(i)))
                         .unwrap_or(idx)
                 } else {
-                    0
+                    items[idx + 1..]
+                        .iter()
+                        .position(open)
+                        .map_or(0, |p| idx + 1 + p)
                 }
             }
             _ => return None,
