@@ -52,7 +52,14 @@ pub fn is_valid(addr: &[u8]) -> bool {
         if i == n {
             return false;
         }
-        let c = CLASS[addr[i] as usize];
+        let b = addr[i];
+        // Lower-case letters and digits are most bytes: settle them without the table.
+        if b.wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10 {
+            prev = ALNUM;
+            i += 1;
+            continue;
+        }
+        let c = CLASS[b as usize];
         if c == AT {
             break;
         }
@@ -73,6 +80,12 @@ pub fn is_valid(addr: &[u8]) -> bool {
     let (mut label, mut dots, mut top_digits) = (0usize, 0usize, true);
     prev = DOT;
     for &b in domain {
+        if b.wrapping_sub(b'a') < 26 && label < 63 {
+            label += 1;
+            top_digits = false;
+            prev = ALNUM;
+            continue;
+        }
         let c = CLASS[b as usize];
         if c == DOT {
             if label == 0 || prev == HYPHEN {
