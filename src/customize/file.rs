@@ -20,6 +20,16 @@ pub struct FileError {
 }
 
 impl FileError {
+    /// A constructor of errors in the file called `name`, from line, column and message.
+    fn maker(name: &str) -> impl Fn(Option<usize>, Option<usize>, String) -> FileError + '_ {
+        move |line, column, message| FileError {
+            path: name.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+
     fn render(&self) -> String {
         match (self.line, self.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}: {}", self.path, self.message),
@@ -58,12 +68,7 @@ pub fn parse_choices(
     cat: &Catalogue,
     facts: &RosterFacts,
 ) -> Result<Choices, FileError> {
-    let err = |line, column, message: String| FileError {
-        path: name.to_string(),
-        line,
-        column,
-        message,
-    };
+    let err = FileError::maker(name);
     let json: serde_json::Value = match format {
         Some("toml") => parse_toml(text).map_err(|(l, c, m)| err(l, c, m))?,
         Some("json") => serde_json::from_str(text)
@@ -85,12 +90,7 @@ pub fn from_json_value(
     cat: &Catalogue,
     facts: &RosterFacts,
 ) -> Result<Choices, FileError> {
-    let err = |line, column, message: String| FileError {
-        path: name.to_string(),
-        line,
-        column,
-        message,
-    };
+    let err = FileError::maker(name);
     if json.is_null() {
         return Ok(Choices::defaults(cat, facts));
     }
