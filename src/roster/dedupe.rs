@@ -4,7 +4,7 @@
 //! every insert. Instead keys are appended to 256 partitions chosen by hash bits (sequential
 //! writes), and each partition — small enough for the L2 cache — is deduplicated at the end,
 //! on both cores. The first occurrence is the smallest row holding a key, so logs filled by
-//! several threads in any order merge exactly.
+//! several threads in any order are deduplicated together exactly, without merging them.
 
 use super::dupkey::{DupKey, DupKind};
 
@@ -70,51 +70,43 @@ impl KeyLog {
     pub fn push(&mut self, key: DupKey, row: u32) {
         self.parts[part_of(key)].push(Entry::new(key, row));
     }
+}
 
-    /// Adds another log's keys (e.g. another thread's).
-    pub fn merge(&mut self, other: KeyLog) {
-        for (mine, theirs) in self.parts.iter_mut().zip(other.parts) {
-            mine.extend(theirs);
-        }
-    }
-
-    /// Every later occurrence of a key, sorted by row then kind.
-    pub fn dups(self) -> Vec<Dup> {
-        let (even, odd): (Vec<_>, Vec<_>) = self
-            .parts
-            .into_iter()
-            .enumerate()
-            .partition(|(i, _)| i % 2 == 0);
-        let work = |parts: Vec<(usize, Vec<Entry>)>| {
-            let mut out = Vec::new();
-            let mut table = FirstRow::default();
-            for (_, part) in parts {
-                table.reset(part.len());
-                for e in &part {
-                    table.note(e);
-                }
-                for e in &part {
-                    let first = table.first(e);
-                    if first != e.row {
-                        out.push(Dup {
-                            row: e.row,
-                            kind: e.kind(),
-                            first,
-                        });
-                    }
+/// Every later occurrence of a key across `logs` (e.g. one per thread, filled in any order),
+/// sorted by row then kind. Partitions are shared out between two threads.
+pub fn dups(logs: Vec<KeyLog>) -> Vec<Dup> {
+    let work = |parity: usize| {
+        let mut out = Vec::new();
+        let mut table = FirstRow::default();
+        let mut later = Vec::new();
+        for p in (parity..PARTS).step_by(2) {
+            let parts = || logs.iter().map(move |log| &log.parts[p]);
+            table.reset(parts().map(Vec::len).sum());
+            // One probe per entry: an entry that is not (or stops being) the smallest row of
+            // its key is set aside with its slot, and reads the final smallest row afterwards.
+            for e in parts().flatten() {
+                match table.note(e) {
+                    Noted::First => {}
+                    Noted::Later(slot) => later.push((e.row, e.kind(), slot)),
+                    Noted::Earlier(slot, displaced) => later.push((displaced, e.kind(), slot)),
                 }
             }
-            out
-        };
-        let mut all = std::thread::scope(|s| {
-            let other = s.spawn(|| work(odd));
-            let mut mine = work(even);
-            mine.extend(other.join().expect("dedupe thread"));
-            mine
-        });
-        all.sort_unstable_by_key(|d| (d.row, d.kind));
-        all
-    }
+            out.extend(later.drain(..).map(|(row, kind, slot)| Dup {
+                row,
+                kind,
+                first: table.slots[slot].row,
+            }));
+        }
+        out
+    };
+    let mut all = std::thread::scope(|s| {
+        let other = s.spawn(|| work(1));
+        let mut mine = work(0);
+        mine.extend(other.join().expect("dedupe thread"));
+        mine
+    });
+    all.sort_unstable_by_key(|d| (d.row, d.kind));
+    all
 }
 
 const EMPTY: u32 = u32::MAX;
@@ -146,33 +138,34 @@ impl FirstRow {
             as usize
     }
 
-    /// Remembers the smallest row seen for `e`'s key.
-    fn note(&mut self, e: &Entry) {
+    /// Notes `e`'s row against the smallest seen for its key.
+    fn note(&mut self, e: &Entry) -> Noted {
         let mask = self.slots.len() - 1;
         let mut i = self.slot(e);
         loop {
             let s = &mut self.slots[i];
             if s.row == EMPTY {
                 *s = *e;
-                return;
+                return Noted::First;
             }
             if s.same_key(e) {
-                s.row = s.row.min(e.row);
-                return;
+                if e.row > s.row {
+                    return Noted::Later(i);
+                }
+                let displaced = std::mem::replace(&mut s.row, e.row);
+                return Noted::Earlier(i, displaced);
             }
             i = (i + 1) & mask;
         }
     }
+}
 
-    /// The smallest row noted for `e`'s key.
-    fn first(&self, e: &Entry) -> u32 {
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot(e);
-        while !(self.slots[i].row != EMPTY && self.slots[i].same_key(e)) {
-            i = (i + 1) & mask;
-        }
-        self.slots[i].row
-    }
+/// What [`FirstRow::note`] found: the key is new, or the entry is a later occurrence, or
+/// it is earlier than the one held so far (whose row is returned).
+enum Noted {
+    First,
+    Later(usize),
+    Earlier(usize, u32),
 }
 
 #[cfg(test)]
@@ -190,7 +183,7 @@ mod tests {
                 row,
             );
         }
-        let dups = log.dups();
+        let dups = dups(vec![log]);
         assert_eq!(dups.len(), 2500);
         assert_eq!(
             dups[0],
@@ -211,8 +204,41 @@ mod tests {
         b.push(k("x@y.com"), 9);
         a.push(k("x@y.com"), 4);
         b.push(k("x@y.com"), 2);
-        a.merge(b);
-        let rows: Vec<(u32, u32)> = a.dups().iter().map(|d| (d.row, d.first)).collect();
+        let rows: Vec<(u32, u32)> = dups(vec![a, b]).iter().map(|d| (d.row, d.first)).collect();
         assert_eq!(rows, vec![(4, 2), (9, 2)]);
+    }
+
+    #[test]
+    fn every_arrival_order_finds_the_same_first_row() {
+        let k = DupKind::O365Email.key("a@b.com").unwrap();
+        let rows = [7u32, 3, 11, 5];
+        // All 24 orders, each split between two logs at every point.
+        let mut orders = vec![vec![]];
+        for _ in 0..rows.len() {
+            orders = orders
+                .into_iter()
+                .flat_map(|o: Vec<u32>| {
+                    rows.iter()
+                        .filter(|r| !o.contains(r))
+                        .map(|r| [o.clone(), vec![*r]].concat())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        }
+        assert_eq!(orders.len(), 24);
+        for order in orders {
+            for split in 0..=order.len() {
+                let (mut a, mut b) = (KeyLog::with_capacity(4), KeyLog::with_capacity(4));
+                order[..split].iter().for_each(|&r| a.push(k, r));
+                order[split..].iter().for_each(|&r| b.push(k, r));
+                let got: Vec<(u32, u32)> =
+                    dups(vec![a, b]).iter().map(|d| (d.row, d.first)).collect();
+                assert_eq!(
+                    got,
+                    vec![(5, 3), (7, 3), (11, 3)],
+                    "{order:?} split {split}"
+                );
+            }
+        }
     }
 }

@@ -146,3 +146,48 @@ fn unusable_files_are_errors_naming_the_file() {
         .to_string();
     assert!(missing.contains("/no/such/roster.csv"), "{missing}");
 }
+
+/// Plain lines are split without csv-core; anything odd must still read exactly as csv-core
+/// (through the csv crate) reads it: stray and doubled quotes, lone CRs, blank lines, short
+/// and long rows, no final line end.
+#[test]
+fn odd_lines_read_exactly_as_the_importer_reads_them() {
+    let header =
+        "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n";
+    let rows = [
+        "a\"b,j@x.com,005Hs00000AbCdE,j@x.com,j@x.com\n",
+        "Ann,j@x.com\r005Hs00000AbCdE,j@x.com,j@x.com\r\n",
+        "\"Bo, \"\"B\"\"\",k@x.com,005Hs00000AbCdE,k@x.com,k@x.com\n",
+        "Cy,c@x.com,005Hs00000AbCdE,c@x.com,c@x.com,extra\r\n",
+        "\r\n\n\r",
+        "Di,d@x.com\n",
+        "Ed,e@x.com,005Hs00000AbCdE,e@x.com,\"e@x.com\"\"\"\n",
+        "Fay,f@x.com,005Hs00000AbCdE,f@x.com,f@x.com",
+    ];
+    // Every row in every position, the last one without its line end.
+    for start in 0..rows.len() {
+        let mut text = header.to_string();
+        for k in 0..rows.len() {
+            text.push_str(rows[(start + k) % rows.len()]);
+        }
+        assert_same_as_roster(text.trim_end_matches(['\r', '\n']).as_bytes());
+        assert_same_as_roster(text.as_bytes());
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    #[test]
+    fn any_mix_of_quotes_delimiters_and_line_ends_agrees(
+        body in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "@", ".", "x@y.com", ",", ",", "\"", "\r", "\n", "\r\n", " ", "005Hs00000AbCdE"]),
+            0..80,
+        )
+    ) {
+        let text = format!(
+            "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n{}",
+            body.concat()
+        );
+        assert_same_as_roster(text.as_bytes());
+    }
+}
