@@ -69,14 +69,29 @@ impl DupKind {
         }
     }
 
-    /// [`DupKind::key`] of a cell that passed [`rules::is_clean`] (non-empty, trimmed,
-    /// printable ASCII), straight from its bytes.
-    pub fn key_clean(self, v: &[u8]) -> Option<DupKey> {
-        match self {
-            DupKind::SfId => pack_id(v).map(|k| k | self.tag()),
-            _ => Some(hash_ascii(v, self as u64) | self.tag()),
-        }
+    fn key_address(self, v: &[u8], capitals: bool) -> DupKey {
+        hash_ascii(v, capitals, self as u64) | self.tag()
     }
+}
+
+/// The keys of a row (cells in [`Field::ALL`] order) when every cell passes
+/// [`rules::is_clean`], found in the same pass as the checks; `None` when any cell needs a
+/// closer look. The whole-file validator's fast path: nearly every row ends here.
+pub fn clean_row_keys(cells: [&[u8]; 5]) -> Option<[DupKey; 4]> {
+    use rules::{address::valid_case, plain_ends};
+    let [name, sf_login, sf_id, o365_login, o365_email] = cells;
+    if !(cells.iter().all(|c| plain_ends(c))
+        && rules::is_clean_name(name)
+        && rules::sfid::is_clean(sf_id))
+    {
+        return None;
+    }
+    Some([
+        pack_id(sf_id)? | DupKind::SfId.tag(),
+        DupKind::SfLogin.key_address(sf_login, rules::is_clean_sf_login(sf_login)?),
+        DupKind::O365Login.key_address(o365_login, valid_case(o365_login)?),
+        DupKind::O365Email.key_address(o365_email, valid_case(o365_email)?),
+    ])
 }
 
 /// Base-62 digit values; 255 marks bytes that are not letters or digits.
@@ -114,16 +129,17 @@ const MASK: u128 = (1 << 126) - 1;
 /// 126-bit hash of the value with letters folded to lower case.
 fn hash_folded(v: &str, seed: u64) -> u128 {
     if v.is_ascii() {
-        hash_ascii(v.as_bytes(), seed)
+        let capitals = v.bytes().any(|c| c.is_ascii_uppercase());
+        hash_ascii(v.as_bytes(), capitals, seed)
     } else {
         xxh3_128_with_seed(v.to_lowercase().as_bytes(), seed) & MASK
     }
 }
 
-/// [`hash_folded`] of ASCII bytes.
-fn hash_ascii(b: &[u8], seed: u64) -> u128 {
+/// [`hash_folded`] of ASCII bytes, told whether they have capitals.
+fn hash_ascii(b: &[u8], capitals: bool, seed: u64) -> u128 {
     // Most addresses are already lower case: hash them in place, no copy.
-    let h = if b.iter().any(u8::is_ascii_uppercase) {
+    let h = if capitals {
         let mut buf = [0u8; 96];
         match buf.get_mut(..b.len()) {
             Some(low) => {
@@ -152,11 +168,26 @@ mod tests {
         assert_eq!(k.key("005-s00000AbCdE"), None);
     }
 
-    #[test]
-    fn clean_keys_equal_general_keys() {
-        for kind in DupKind::ALL {
-            for v in ["Jane.Doe@Acme.COM", "x@y.io", "005Hs00000AbCdEIAV"] {
-                assert_eq!(kind.key_clean(v.as_bytes()), kind.key(v), "{kind:?} {v}");
+    proptest::proptest! {
+        /// The fused fast path takes exactly the rows whose cells are all clean, and keys
+        /// them exactly as [`DupKind::key`] does.
+        #[test]
+        fn clean_row_keys_agree_with_the_rules_and_key(
+            name in "[ a-zA-Z'.-]{0,12}|Zoë",
+            sf_login in "[a-zA-Z.]{1,8}@[a-zA-Z]{1,6}\\.(com|IO|1)|[a-z]{70,75}@x\\.com|@x\\.com",
+            sf_id in "005[a-zA-Z0-9]{12}",
+            o365 in "[a-zA-Z._-]{0,8}@[a-zA-Z-]{1,6}\\.[a-zA-Z]{2,3}|a\\.@b\\.com|=a@b\\.com",
+            suffix in proptest::bool::ANY,
+        ) {
+            let sf_id = if suffix { to_18(&sf_id) } else { sf_id };
+            let cells = [name.as_str(), &sf_login, &sf_id, &o365, &o365];
+            let all_clean = Field::ALL.iter().all(|f| rules::is_clean(*f, cells[f.index()].as_bytes()));
+            let keys = clean_row_keys(cells.map(str::as_bytes));
+            proptest::prop_assert_eq!(keys.is_some(), all_clean, "{:?}", cells);
+            if let Some(keys) = keys {
+                for (kind, key) in DupKind::ALL.into_iter().zip(keys) {
+                    proptest::prop_assert_eq!(Some(key), kind.key(cells[kind.field().index()]));
+                }
             }
         }
     }

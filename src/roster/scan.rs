@@ -9,7 +9,7 @@
 //! [`super::Roster`] uses, so the wizard and the CLI always agree (a test checks it).
 
 use super::dedupe::{self, KeyLog};
-use super::dupkey::DupKind;
+use super::dupkey::{self, DupKind};
 use super::editable::dup_finding;
 use super::import::{self, Detected, Encoding, ImportError, ImportOptions, Importer};
 use super::{export::unneutralize, rules, Code, Field, Finding, Record};
@@ -284,17 +284,13 @@ fn check_batch(
         };
         let raw = mapping.map(|m| m.map_or(&[][..], field));
         // Fast path: every cell clean means no findings, only keys to log.
-        if r.fields == c.header_len
-            && Field::ALL
-                .iter()
-                .all(|f| rules::is_clean(*f, raw[f.index()]))
-        {
-            for kind in DupKind::ALL {
-                if let Some(k) = kind.key_clean(raw[kind.field().index()]) {
+        if r.fields == c.header_len {
+            if let Some(keys) = dupkey::clean_row_keys(raw) {
+                for k in keys {
                     c.keys.push(k, r.row as u32);
                 }
+                continue;
             }
-            continue;
         }
         let mut owned: [Option<String>; 5] = Default::default();
         let mut cells = [""; 5];

@@ -8,6 +8,9 @@
 
 use crate::roster::{Code, Field, Finding};
 
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod masks;
+
 /// Salesforce usernames are at most 80 characters.
 pub const SF_LOGIN_MAX: usize = 80;
 
@@ -44,13 +47,30 @@ static CLASS: [u8; 256] = {
 /// Whether `addr` is valid, in one pass and without saying why: the fast path for the great
 /// majority of cells. Agrees exactly with [`validate`] (a property test checks it).
 pub fn is_valid(addr: &[u8]) -> bool {
+    valid_case(addr).is_some()
+}
+
+/// [`is_valid`], and for a valid address whether it has capitals (`Some(true)`): duplicate
+/// keys fold case, and this loop meets every capital anyway, so the key needn't look again.
+pub fn valid_case(addr: &[u8]) -> Option<bool> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if addr.len() <= masks::MAX {
+        // SAFETY: the only requirement is SSE2, which this build's target has (cfg above).
+        return unsafe { masks::valid_case(addr) };
+    }
+    valid_case_bytes(addr)
+}
+
+/// [`valid_case`] one byte at a time: any length, any target.
+fn valid_case_bytes(addr: &[u8]) -> Option<bool> {
     let n = addr.len();
+    let mut capitals = false;
     // Local part: a dot-atom up to the first '@'. Clean cells are the common case, and the
     // branches below are almost never taken, so the predictor makes this loop cheap.
     let (mut i, mut prev) = (0usize, DOT);
     loop {
         if i == n {
-            return false;
+            return None;
         }
         let b = addr[i];
         // Lower-case letters and digits are most bytes: settle them without the table.
@@ -63,18 +83,19 @@ pub fn is_valid(addr: &[u8]) -> bool {
         if c == AT {
             break;
         }
+        capitals |= b.is_ascii_uppercase();
         if c == BAD || (c == DOT && prev == DOT) {
-            return false;
+            return None;
         }
         prev = c;
         i += 1;
     }
     if i == 0 || i > 64 || prev == DOT {
-        return false;
+        return None;
     }
     let domain = &addr[i + 1..];
     if domain.len() < 3 || domain.len() > 253 {
-        return false;
+        return None;
     }
     // Domain: labels of letters, digits and inner hyphens; no second '@'.
     let (mut label, mut dots, mut top_digits) = (0usize, 0usize, true);
@@ -89,21 +110,22 @@ pub fn is_valid(addr: &[u8]) -> bool {
         let c = CLASS[b as usize];
         if c == DOT {
             if label == 0 || prev == HYPHEN {
-                return false;
+                return None;
             }
             dots += 1;
             label = 0;
             top_digits = true;
         } else {
             if !(c == ALNUM || (c == HYPHEN && label > 0)) || label == 63 {
-                return false;
+                return None;
             }
             label += 1;
             top_digits &= b.is_ascii_digit();
+            capitals |= b.is_ascii_uppercase();
         }
         prev = c;
     }
-    label > 0 && prev != HYPHEN && dots > 0 && !top_digits
+    (label > 0 && prev != HYPHEN && dots > 0 && !top_digits).then_some(capitals)
 }
 
 /// Why an address is not valid, or `Ok` if it is.
@@ -365,6 +387,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Both one-pass checks agree, byte by byte and as masks, on all kinds of near-misses.
+        #[test]
+        fn byte_loop_and_masks_agree(
+            s in "[a-zA-Z0-9.@_+'\\-]{0,70}|[a-z.-]{1,20}@[a-zA-Z0-9.-]{0,44}|[a-z]{1,8}@[a-z0-9-]{1,8}\\.[a-z0-9-]{1,5}|.{0,66}"
+        ) {
+            proptest::prop_assert_eq!(valid_case(s.as_bytes()), valid_case_bytes(s.as_bytes()), "{:?}", s);
+        }
+
         #[test]
         fn fast_check_agrees_with_reasons(s in "[a-z0-9.@,;<>:' \t-]{0,24}") {
             proptest::prop_assert_eq!(is_valid(s.as_bytes()), validate(&s).is_ok(), "{:?}", s);
