@@ -6,7 +6,8 @@
 //! through a 126-bit xxh3 hash of the lower-cased value: a false match among a million rows has
 //! a probability around 10^-26, far below any hardware error rate.
 
-use crate::roster::{rules, Code, Field};
+use crate::roster::rules::{self, sfid};
+use crate::roster::{Code, Field};
 use xxhash_rust::xxh3::xxh3_128_with_seed;
 
 /// The values that must be unique within a roster.
@@ -64,7 +65,7 @@ impl DupKind {
             return None;
         }
         match self {
-            DupKind::SfId => pack_id(v.as_bytes()).map(|k| k | self.tag()),
+            DupKind::SfId => sfid::pack(v.as_bytes()).map(|k| k | self.tag()),
             _ => Some(hash_folded(v, self as u64) | self.tag()),
         }
     }
@@ -80,48 +81,15 @@ impl DupKind {
 pub fn clean_row_keys(cells: [&[u8]; 5]) -> Option<[DupKey; 4]> {
     use rules::{address::valid_case, plain_ends};
     let [name, sf_login, sf_id, o365_login, o365_email] = cells;
-    if !(cells.iter().all(|c| plain_ends(c))
-        && rules::is_clean_name(name)
-        && rules::sfid::is_clean(sf_id))
-    {
+    if !(cells.iter().all(|c| plain_ends(c)) && rules::is_clean_name(name)) {
         return None;
     }
     Some([
-        pack_id(sf_id)? | DupKind::SfId.tag(),
+        sfid::pack_clean(sf_id)? | DupKind::SfId.tag(),
         DupKind::SfLogin.key_address(sf_login, rules::is_clean_sf_login(sf_login)?),
         DupKind::O365Login.key_address(o365_login, valid_case(o365_login)?),
         DupKind::O365Email.key_address(o365_email, valid_case(o365_email)?),
     ])
-}
-
-/// Base-62 digit values; 255 marks bytes that are not letters or digits.
-static B62: [u8; 256] = {
-    let mut t = [255u8; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    i = 0;
-    while i < 26 {
-        t[b'A' as usize + i] = 10 + i as u8;
-        t[b'a' as usize + i] = 36 + i as u8;
-        i += 1;
-    }
-    t
-};
-
-fn pack_id(id: &[u8]) -> Option<u128> {
-    if id.len() != 15 && id.len() != 18 {
-        return None;
-    }
-    let (mut acc, mut bad) = (0u128, 0u8);
-    for &c in &id[..15] {
-        let v = B62[c as usize];
-        bad |= v & 0x80;
-        acc = (acc << 6) | u128::from(v & 0x3f);
-    }
-    (bad == 0).then_some(acc)
 }
 
 const MASK: u128 = (1 << 126) - 1;

@@ -103,10 +103,55 @@ fn restore_case(id: &[u8]) -> Option<String> {
 
 /// True for a valid 18-character User ID: the fast path, no findings possible.
 pub fn is_clean(id: &[u8]) -> bool {
-    id.len() == 18
-        && id.starts_with(USER_PREFIX.as_bytes())
-        && id.iter().all(u8::is_ascii_alphanumeric)
-        && checksum(&id[..15]) == id[15..]
+    pack_clean(id).is_some()
+}
+
+/// Base-62 digit values; 255 marks bytes that are not letters or digits.
+static B62: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 36 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The 15 significant characters of a 15- or 18-character ID, 6 bits each: equal exactly
+/// when the IDs name the same record. `None` if they are not all letters and digits.
+pub fn pack(id: &[u8]) -> Option<u128> {
+    if id.len() != 15 && id.len() != 18 {
+        return None;
+    }
+    pack_15(&id[..15]).map(|(packed, _)| packed)
+}
+
+/// [`pack`] of an ID that [`is_clean`] accepts, checked in the same pass; `None` otherwise.
+pub fn pack_clean(id: &[u8]) -> Option<u128> {
+    if id.len() != 18 || !id.starts_with(USER_PREFIX.as_bytes()) {
+        return None;
+    }
+    let (packed, capitals) = pack_15(&id[..15])?;
+    let suffix = [0, 5, 10].map(|shift| SUFFIX_ALPHABET[(capitals >> shift) as usize & 31]);
+    (suffix == id[15..]).then_some(packed)
+}
+
+/// Packs 15 characters and notes which are capitals (bit i for character i).
+fn pack_15(id: &[u8]) -> Option<(u128, u16)> {
+    let (mut packed, mut bad, mut capitals) = (0u128, 0u8, 0u16);
+    for (i, &c) in id.iter().enumerate() {
+        let v = B62[c as usize];
+        bad |= v;
+        capitals |= u16::from(v.wrapping_sub(10) < 26) << i;
+        packed = (packed << 6) | u128::from(v & 0x3f);
+    }
+    (bad & 0x80 == 0).then_some((packed, capitals))
 }
 
 /// Checks a trimmed, non-empty Salesforce user ID.
@@ -266,5 +311,24 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].code, Code::SfidPrefix);
         assert!(out[0].message.contains("a Contact"), "{}", out[0].message);
+    }
+
+    proptest::proptest! {
+        /// The one-pass check means what it says: an 18-character User ID, letters and
+        /// digits, whose suffix is its body's checksum.
+        #[test]
+        fn clean_is_a_valid_user_id_18(body in "(005|003|00[5])[a-zA-Z0-9_]{12}", sum in "[A-Z0-5a]{0,3}", good in proptest::bool::ANY) {
+            let id = if good { to_18(&body) } else { format!("{body}{sum}") };
+            let b = id.as_bytes();
+            let expected = b.len() == 18
+                && id.starts_with(USER_PREFIX)
+                && b.iter().all(u8::is_ascii_alphanumeric)
+                && checksum(&b[..15]) == b[15..];
+            proptest::prop_assert_eq!(is_clean(b), expected, "{}", id);
+            if expected {
+                proptest::prop_assert_eq!(pack_clean(b), pack(b));
+                proptest::prop_assert_eq!(pack(b), pack(&b[..15]));
+            }
+        }
     }
 }
