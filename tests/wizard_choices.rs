@@ -8,6 +8,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use scc_onboard::customize::{Choices, RosterFacts, Value};
 use scc_onboard::session::{Op, Session, Step};
+use scc_onboard::tui::exchange::Item;
 use scc_onboard::tui::{update, Effect, Msg, State};
 
 fn at(step: Step) -> State {
@@ -131,6 +132,11 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
     );
     press(&mut s, key(KeyCode::Char('j')));
     assert_eq!(s.step, Step::ExchangeAccess);
+    assert_eq!(
+        s.exchange.focused_item(&s.choices),
+        Some(Item::Field("impersonation_account".into())),
+        "j focuses the setting with the error"
+    );
 
     // Fixed: the export goes ahead.
     s.choices
@@ -140,6 +146,31 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
     }
     let fx = update(&mut s, Msg::Export);
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+}
+
+#[test]
+fn j_focuses_a_customize_setting_with_an_error() {
+    let mut s = loaded(FIXTURE, (120, 40));
+    for line in [3, 7] {
+        go_to_line(&mut s, line);
+        press(&mut s, key(KeyCode::Char('x')));
+    }
+    s.choices
+        .set("salesforce_environment", Value::Text("my_domain".into()));
+    s.choices.set(
+        "salesforce_my_domain_url",
+        Value::Text("http://acme.example.com".into()),
+    );
+    while s.step != Step::ReviewExport {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Char('j')));
+    assert_eq!(s.step, Step::Customize);
+    assert_eq!(
+        s.customize.focused_key(&s.choices).as_deref(),
+        Some("salesforce_my_domain_url")
+    );
 }
 
 #[test]

@@ -72,6 +72,11 @@ impl CustomizeStep {
             .unwrap_or(self.focus.min(visible.len().saturating_sub(1)))
     }
 
+    /// Focuses the setting `key` (e.g. the first one with an error).
+    pub fn focus_setting(&mut self, key: &str) {
+        self.focus_key = Some(key.to_string());
+    }
+
     /// Key of the focused setting.
     pub fn focused_key(&self, choices: &Choices) -> Option<String> {
         let vis = self.visible(choices);

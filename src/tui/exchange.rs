@@ -97,6 +97,11 @@ impl ExchangeStep {
             .unwrap_or(self.focus.min(items.len().saturating_sub(1)))
     }
 
+    /// Focuses the setting `key` (e.g. the first one with an error).
+    pub fn focus_setting(&mut self, key: &str) {
+        self.focus_item = Some(Item::Field(key.to_string()));
+    }
+
     /// The focused item.
     pub fn focused_item(&self, choices: &Choices) -> Option<Item> {
         let items = self.items(choices);

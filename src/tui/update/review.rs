@@ -57,8 +57,12 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         Msg::Exported(Err(e)) => state.status = Some(Status::error(format!("Export failed: {e}"))),
         Msg::JumpToErrors if !state.roster.has_errors() => {
-            if let Some(step) = super::choices::step_of_first_error(state) {
+            if let Some((step, key)) = super::choices::step_of_first_error(state) {
                 super::go_to(state, step, fx);
+                match step {
+                    crate::session::Step::ExchangeAccess => state.exchange.focus_setting(&key),
+                    _ => state.customize.focus_setting(&key),
+                }
             }
         }
         Msg::JumpToErrors => {
