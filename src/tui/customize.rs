@@ -143,13 +143,13 @@ impl CustomizeStep {
         if self.editor.is_some() {
             return vec![("Enter", "save"), ("Esc", "cancel"), ("Ctrl-u", "clear")];
         }
+        // Short enough that the wizard's own keys still fit beside them at 80 columns.
         vec![
-            ("↑↓", "move"),
-            ("Tab", "next group"),
+            ("Tab", "group"),
             ("Space/←→", "change"),
             ("Enter", "edit"),
             ("d", "default"),
-            ("s", "add suggested"),
+            ("s", "suggested"),
         ]
     }
 

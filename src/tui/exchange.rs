@@ -193,7 +193,6 @@ impl ExchangeStep {
             return vec![("Enter", "save"), ("Esc", "cancel"), ("Ctrl-u", "clear")];
         }
         vec![
-            ("↑↓", "move"),
             ("Space/←→", "change · tick"),
             ("Enter", "edit"),
             ("Tab", "checklist"),

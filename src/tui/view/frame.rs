@@ -188,7 +188,7 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
                 state.customize.key_hints()
             } else {
                 let mut h = state.exchange.key_hints();
-                h.push(("c", "copy command"));
+                h.push(("c", "copy"));
                 h
             };
             h.extend([("u", "undo"), ("<>", "step")]);
@@ -208,13 +208,80 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
 
 pub fn hints(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
+    let (list, gap) = fit_hints(hint_list(state), usize::from(area.width));
     let mut spans = Vec::new();
-    for (i, (k, a)) in hint_list(state).into_iter().enumerate() {
+    for (i, (k, a)) in list.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::raw("  "));
+            spans.push(Span::raw(gap));
         }
         spans.push(Span::styled(k, t.key()));
         spans.push(Span::raw(format!(" {a}")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hints that fit in `width` columns, and the gap between them: two spaces, else one,
+/// else the last hints give way to "…" (help, `?`, is kept: it lists every key).
+pub fn fit_hints(
+    mut list: Vec<(&'static str, &'static str)>,
+    width: usize,
+) -> (Vec<(&'static str, &'static str)>, &'static str) {
+    use unicode_width::UnicodeWidthStr;
+    let len = |list: &[(&str, &str)], gap: usize| -> usize {
+        list.iter()
+            .map(|(k, a)| k.width() + 1 + a.width())
+            .sum::<usize>()
+            + gap * list.len().saturating_sub(1)
+    };
+    if len(&list, 2) <= width {
+        return (list, "  ");
+    }
+    if len(&list, 1) <= width {
+        return (list, " ");
+    }
+    let help = list.iter().position(|h| h.0 == "?").map(|i| list.remove(i));
+    loop {
+        let fitted: Vec<_> = list
+            .iter()
+            .copied()
+            .chain([("…", "")])
+            .chain(help)
+            .collect();
+        if list.is_empty() || len(&fitted, 1) <= width {
+            return (fitted, " ");
+        }
+        list.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_hints;
+
+    const HINTS: [(&str, &str); 4] = [
+        ("Enter", "edit"),
+        ("x", "exclude"),
+        ("u", "undo"),
+        ("?", "help"),
+    ];
+
+    #[test]
+    fn hints_fit_by_tightening_then_giving_way_but_help_stays() {
+        // "Enter edit  x exclude  u undo  ? help" is 37 columns.
+        assert_eq!(fit_hints(HINTS.to_vec(), 37), (HINTS.to_vec(), "  "));
+        assert_eq!(fit_hints(HINTS.to_vec(), 34), (HINTS.to_vec(), " "));
+        let (list, gap) = fit_hints(HINTS.to_vec(), 30);
+        assert_eq!(gap, " ");
+        assert_eq!(
+            list,
+            vec![
+                ("Enter", "edit"),
+                ("x", "exclude"),
+                ("…", ""),
+                ("?", "help")
+            ]
+        );
+        let (list, _) = fit_hints(HINTS.to_vec(), 3);
+        assert_eq!(list, vec![("…", ""), ("?", "help")]);
+    }
 }
