@@ -152,7 +152,10 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         detected.encoding_detected = opts.encoding.is_none();
         let rows = estimate_rows(&head, size);
         let stream = Cursor::new(head).chain(file);
-        match stream_validate(stream, &detected, encoding, rows, opts.encoding.is_some()) {
+        // A BOM says UTF-8 as surely as `--encoding` does: bad bytes are replaced, as the
+        // importer replaces them, rather than the file being re-read as Windows-1252.
+        let lossy = opts.encoding.is_some() || encoding == Encoding::Utf8Bom;
+        match stream_validate(stream, &detected, encoding, rows, lossy) {
             Ok(done) => {
                 let reread = Reread::new(path, &detected, done.offsets);
                 let findings =
@@ -171,7 +174,7 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
     let bytes = std::fs::read(path).map_err(io_err)?;
     let fallback = ImportOptions {
         encoding: opts.encoding.or(match encoding {
-            Encoding::Utf8 | Encoding::Utf8Bom => Some(Encoding::Windows1252),
+            Encoding::Utf8 => Some(Encoding::Windows1252),
             _ => None,
         }),
         ..opts.clone()
@@ -271,7 +274,7 @@ fn check_batch(
     c: &mut Checker,
     b: &Batch,
     mapping: &[Option<usize>; 5],
-    forced: bool,
+    lossy: bool,
 ) -> Result<(), StreamError> {
     for r in &b.recs {
         let ends = &b.ends[r.ends_at..r.ends_at + r.fields];
@@ -301,7 +304,7 @@ fn check_batch(
             let bytes = *bytes;
             match std::str::from_utf8(bytes) {
                 Ok(s) => cells[slot] = unneutralize(s),
-                Err(_) if !forced => return Err(StreamError::NotUtf8),
+                Err(_) if !lossy => return Err(StreamError::NotUtf8),
                 Err(_) => owned[slot] = Some(String::from_utf8_lossy(bytes).into_owned()),
             }
         }
@@ -320,7 +323,7 @@ fn stream_validate<R: Read>(
     detected: &Detected,
     encoding: Encoding,
     expected_rows: usize,
-    forced: bool,
+    lossy: bool,
 ) -> Result<Streamed, StreamError> {
     let stop = AtomicBool::new(false);
     let mapping = detected.mapping;
@@ -332,7 +335,7 @@ fn stream_validate<R: Read>(
         let checker = s.spawn(move || {
             let mut c = Checker::new(header_len, expected_rows / 2);
             for batch in full_rx {
-                if let Err(e) = check_batch(&mut c, &batch, &mapping, forced) {
+                if let Err(e) = check_batch(&mut c, &batch, &mapping, lossy) {
                     stop.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
@@ -362,7 +365,7 @@ fn stream_validate<R: Read>(
                 match full_tx.try_send(batch) {
                     Ok(()) => {}
                     Err(mpsc::TrySendError::Full(b)) => {
-                        check_batch(&mut mine, &b, &mapping, forced)?;
+                        check_batch(&mut mine, &b, &mapping, lossy)?;
                         spare = Some(b);
                     }
                     Err(mpsc::TrySendError::Disconnected(_)) => return Ok(()),

@@ -116,6 +116,33 @@ fn late_legacy_bytes_fall_back_to_windows_1252() {
     assert_eq!((last.row, last.finding.code), (2000, Code::Sfid15));
 }
 
+/// A BOM says UTF-8: a bad byte anywhere is replaced (as the importer does), and the file is
+/// not re-read as Windows-1252 (which once turned the BOM into a header "ï»¿Full name").
+#[test]
+fn bad_bytes_after_a_bom_are_replaced_not_reread_as_windows_1252() {
+    let s = generate(&SynthOptions {
+        rows: 2000,
+        error_rate: 0.0,
+        ..Default::default()
+    });
+    for late in [false, true] {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        let (head, rest) = s.csv.split_at(s.csv.find('\n').unwrap() + 1);
+        bytes.extend_from_slice(head.as_bytes());
+        let bad = b"Ren\xE9e,r@acme.com,005Hs00000AbCdE,r@acme.com,r@acme.com\r\n";
+        if !late {
+            bytes.extend_from_slice(bad);
+        }
+        bytes.extend_from_slice(rest.as_bytes());
+        if late {
+            bytes.extend_from_slice(bad);
+        }
+        let report = assert_same_as_roster(&bytes);
+        assert_eq!(report.detected.encoding, Encoding::Utf8Bom);
+        assert_eq!(report.rows, 2001);
+    }
+}
+
 #[test]
 fn lines_count_embedded_newlines_and_blank_lines() {
     let text = "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\r\n\
