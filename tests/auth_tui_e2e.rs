@@ -429,6 +429,41 @@ fn wizard_authorizes_the_impersonating_account() {
         "status from the keyring",
         has("is authorized (found in the OS keyring)"),
     );
+    // Again with `d`, the device-code flow (a wizard run over SSH): the code is on screen and
+    // the sign-in happens elsewhere, here the stand-in.
+    store.delete(Provider::Exchange, "svc@example.com").unwrap();
+    tmux.keys(&["d"]);
+    let screen = tmux.wait_for("device code", has("enter the code"));
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("enter the code"))
+        .unwrap();
+    let words = |l: &str| -> Vec<String> {
+        l.split(|c: char| c.is_whitespace() || c == '│')
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let code = words(lines[at]).last().cloned().unwrap();
+    let uri = words(lines[at + 1]).first().cloned().unwrap();
+    assert!(uri.starts_with("http://127.0.0.1"), "{screen}");
+    let ok = Command::new(browser_standin())
+        .arg(format!("{uri}?user_code={code}"))
+        .envs(&sb.env)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    sb.keep_text(tmux.wait_for(
+        "authorized on another device",
+        has("svc@example.com is authorized (in the OS keyring)"),
+    ));
+    assert!(
+        scc_onboard::auth::status(&store, Provider::Exchange, Some("svc@example.com"))
+            .unwrap()
+            .is_some(),
+        "stored again"
+    );
     tmux.keys(&["q"]);
     tmux.wait_for("exit", has("scc-onboard exited with 0"));
     sb.assert_no_leaks(&ms.secrets(), &[]);

@@ -244,7 +244,7 @@ fn review_and_placeholder_screens() {
             "impersonation_account",
             Value::Text("svc-scc@example.com".into()),
         );
-        update(&mut s, Msg::AuthorizeAccount);
+        update(&mut s, Msg::AuthorizeAccount { device: false });
         update(
             &mut s,
             Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(

@@ -215,7 +215,7 @@ fn impersonating_account_authorizes_from_the_authorize_step() {
     );
     let fx = press(&mut s, key(KeyCode::Char('a')));
     assert!(
-        matches!(fx.as_slice(), [Effect::Authorize { login }] if login == "svc@example.com"),
+        matches!(fx.as_slice(), [Effect::Authorize { login, device: false }] if login == "svc@example.com"),
         "{fx:?}"
     );
     assert!(s.auth.running);
@@ -239,7 +239,29 @@ fn impersonating_account_authorizes_from_the_authorize_step() {
     assert!(!s.auth.running);
     assert!(s.auth.url.is_none());
     assert!(text(&draw(&s, 120, 40)).contains("Exchange: cancelled"));
-    update(&mut s, Msg::AuthorizeAccount);
+    // `d`: the device-code flow, its code shown on the screen.
+    let fx = press(&mut s, key(KeyCode::Char('d')));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Authorize { device: true, .. }]),
+        "{fx:?}"
+    );
+    update(
+        &mut s,
+        Msg::AuthProgress(scc_onboard::auth::Progress::DeviceCode {
+            uri: "http://idp/device".into(),
+            code: "WXYZ-1234".into(),
+            complete: None,
+        }),
+    );
+    update(
+        &mut s,
+        Msg::AuthProgress(scc_onboard::auth::Progress::Waiting),
+    );
+    let screen = text(&draw(&s, 80, 24));
+    assert!(
+        screen.contains("http://idp/device") && screen.contains("WXYZ-1234"),
+        "the code stays while waiting: {screen}"
+    );
     update(
         &mut s,
         Msg::AuthDone(Ok("Exchange: svc@example.com is authorized".into())),
@@ -254,7 +276,7 @@ fn impersonating_account_authorizes_from_the_authorize_step() {
             .any(|e| matches!(e, Effect::AuthStatus { login } if login == "svc@example.com")),
         "{fx:?}"
     );
-    update(&mut s, Msg::AuthorizeAccount);
+    update(&mut s, Msg::AuthorizeAccount { device: false });
     update(&mut s, Msg::AuthStatusRead(Ok("not authorized yet".into())));
     assert!(s.auth.running, "a status read does not end a running flow");
 }

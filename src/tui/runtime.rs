@@ -125,10 +125,10 @@ impl Runtime {
                 });
                 None
             }
-            Effect::Authorize { login } => {
+            Effect::Authorize { login, device } => {
                 let cancel = crate::auth::Cancel::new();
                 self.auth_cancel = Some(cancel.clone());
-                spawn_authorize_account(self.tx.clone(), state, login, cancel);
+                spawn_authorize_account(self.tx.clone(), state, login, device, cancel);
                 None
             }
             Effect::AuthStatus { login } => {
@@ -406,6 +406,7 @@ fn spawn_authorize_account(
     tx: Sender<Msg>,
     state: &State,
     login: String,
+    device: bool,
     cancel: crate::auth::Cancel,
 ) {
     use crate::auth::{self, FlowEvent, FlowMode, FlowOptions, Provider};
@@ -425,8 +426,12 @@ fn spawn_authorize_account(
                 Err(e) => return done(Err(e.to_string())),
             };
         let opts = FlowOptions {
-            mode: FlowMode::Browser,
-            open_browser: true,
+            mode: if device {
+                FlowMode::Device
+            } else {
+                FlowMode::Browser
+            },
+            open_browser: !device,
             login_hint: Some(login.clone()),
             cancel,
         };

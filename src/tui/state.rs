@@ -267,6 +267,8 @@ pub struct AuthState {
     pub url: Option<String>,
     /// Where the flow is, or how it ended.
     pub message: Option<Status>,
+    /// The user code of a running device-code flow: it stays on screen while we wait.
+    pub device_code: Option<String>,
 }
 
 /// The Review & export step.

@@ -8,7 +8,7 @@ use crate::tui::state::{State, Status};
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     let cat = state.customize.catalogue().clone();
     match msg {
-        Msg::AuthorizeAccount if !state.auth.running => {
+        Msg::AuthorizeAccount { device } if !state.auth.running => {
             if state.choices.text(&cat, "mailbox_access") != "impersonation" {
                 return;
             }
@@ -21,10 +21,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
             state.auth.running = true;
             state.auth.url = None;
+            state.auth.device_code = None;
             state.auth.message = Some(Status::info(format!(
                 "Starting the Exchange sign-in for {login}…"
             )));
-            fx.push(Effect::Authorize { login });
+            fx.push(Effect::Authorize { login, device });
         }
         Msg::CancelAuthorize if state.auth.running => fx.push(Effect::CancelAuthorize),
         Msg::CopyAuthUrl => {
@@ -45,9 +46,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                     format!("The browser did not start ({why}); open the URL below")
                 }
                 Progress::DeviceCode { uri, code, .. } => {
-                    state.auth.url = Some(uri.clone());
-                    format!("Visit {uri} and enter {code}")
+                    state.auth.url = Some(uri);
+                    state.auth.device_code = Some(code);
+                    device_text(&state.auth)
                 }
+                Progress::Waiting if state.auth.device_code.is_some() => device_text(&state.auth),
                 Progress::Waiting => "Waiting for the browser…".into(),
                 Progress::Exchanging => "Checking who signed in…".into(),
             };
@@ -62,6 +65,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::AuthDone(result) => {
             state.auth.running = false;
             state.auth.url = None;
+            state.auth.device_code = None;
             state.auth.message = Some(match result {
                 Ok(text) => Status::info(text),
                 Err(text) => Status::error(text),
@@ -69,6 +73,13 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         _ => {}
     }
+}
+
+fn device_text(auth: &crate::tui::state::AuthState) -> String {
+    format!(
+        "Waiting: on any device, open the address below and enter the code {}",
+        auth.device_code.as_deref().unwrap_or_default()
+    )
 }
 
 /// On entering the step in impersonation mode: ask the keyring whether the account is

@@ -78,7 +78,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
-        Msg::AuthorizeAccount
+        Msg::AuthorizeAccount { .. }
         | Msg::CancelAuthorize
         | Msg::CopyAuthUrl
         | Msg::AuthProgress(_)

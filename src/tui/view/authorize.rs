@@ -47,7 +47,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         let (head, tail) = command.split_at(command.find(" --login").unwrap_or(command.len()));
         let mut top = vec![Line::from(vec![
             Span::styled("a", t.key()),
-            Span::raw(" authorizes it here (Exchange), or run:"),
+            Span::raw(" authorizes it here (Exchange; "),
+            Span::styled("d", t.key()),
+            Span::raw(" to sign in on another device), or run:"),
         ])];
         if let Some(m) = &state.auth.message {
             top.insert(

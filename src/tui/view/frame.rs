@@ -199,7 +199,10 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             let mut h = vec![("<", "back"), ("?", "help"), ("q", "quit")];
             let cat = state.customize.catalogue();
             if state.choices.text(cat, "mailbox_access") == "impersonation" {
-                h.insert(0, ("a", "authorize account"));
+                h.splice(
+                    0..0,
+                    [("a", "authorize account"), ("d", "on another device")],
+                );
             }
             h
         }
