@@ -453,3 +453,74 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     assert!(choices >= 6, "{:#?}", saved.history);
     t.keys(&["q"]);
 }
+
+/// A real panic in the real binary (debug builds panic on the key named by
+/// `SCC_ONBOARD_TEST_PANIC_KEY`): the terminal is restored — main screen, cursor shown, the
+/// shell's line discipline back to cooked mode — the panic and where the work is are printed,
+/// and the edit made just before is in the session.
+#[test]
+fn a_panic_restores_the_terminal_and_keeps_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    let command = format!(
+        "cd '{}' && SCC_ONBOARD_TEST_PANIC_KEY=Z XDG_DATA_HOME='{}' '{}' wizard roster.csv --session '{}'; \
+         echo \"wizard exited with $?\"; stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon; \
+         echo \"alternate screen: $(tmux display -p '#{{alternate_on}}' 2>/dev/null || echo off)\"",
+        dir.path().display(),
+        dir.path().join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        session.display()
+    );
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "w",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    t.keys(&["G", "f"]);
+    t.wait_for("Line 9: fix surrounding-whitespace");
+    t.keys(&["Z"]);
+    let history = t.wait_for_in_history("wizard exited with 101");
+    assert!(
+        history.contains("test panic on key 'Z'"),
+        "the panic message is printed on the restored screen:\n{history}"
+    );
+    assert!(
+        history.contains("your work is saved in") && history.contains("session.json"),
+        "and where the work is:\n{history}"
+    );
+    let after = t.wait_for_in_history("alternate screen:");
+    assert!(
+        after.lines().any(|l| l.trim() == "icanon"),
+        "raw mode is off again:\n{after}"
+    );
+    let flags = t.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "w",
+        "#{alternate_on} #{cursor_flag}",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&flags.stdout).trim(),
+        "0 1",
+        "main screen, cursor shown"
+    );
+    let saved = Session::load(&session).unwrap();
+    assert_eq!(
+        saved.history.len(),
+        1,
+        "the fix made before the panic is saved"
+    );
+}

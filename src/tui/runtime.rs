@@ -80,10 +80,13 @@ impl Runtime {
         match effect {
             Effect::SaveSession => {
                 let s = state.session.as_ref()?;
-                Some(Msg::Saved(
-                    session::save_atomic(s, &state.session_path)
-                        .map_err(|e| format!("cannot write {}: {e}", state.session_path.display())),
-                ))
+                let saved = session::save_atomic(s, &state.session_path)
+                    .map_err(|e| format!("cannot write {}: {e}", state.session_path.display()));
+                if saved.is_ok() {
+                    // From now on a panic has saved work to point at.
+                    terminal::set_panic_note(Some(saved_note(&state.session_path)));
+                }
+                Some(Msg::Saved(saved))
             }
             Effect::ListFiles => Some(Msg::FilesListed(list_rosters(Path::new(".")))),
             Effect::Complete(typed) => {
@@ -567,7 +570,10 @@ fn event_loop(
         };
         if event::poll(Duration::from_millis(wait))? {
             let msg = match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => handle_key(state, k),
+                Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    panic_for_tests(k);
+                    handle_key(state, k)
+                }
                 Event::Mouse(m) => handle_mouse(state, m),
                 Event::Resize(w, h) => Some(Msg::Resize(w, h)),
                 _ => None,
@@ -579,3 +585,19 @@ fn event_loop(
         }
     }
 }
+
+/// Debug builds only: `SCC_ONBOARD_TEST_PANIC_KEY=C` makes key `C` panic, so the end-to-end
+/// tests can prove the terminal is restored and the work kept after a real panic.
+#[cfg(debug_assertions)]
+fn panic_for_tests(k: crossterm::event::KeyEvent) {
+    use crossterm::event::KeyCode;
+    let trigger = std::env::var("SCC_ONBOARD_TEST_PANIC_KEY").ok();
+    if let (Some(t), KeyCode::Char(c)) = (trigger, k.code) {
+        if t.chars().eq([c]) {
+            panic!("test panic on key {c:?} (SCC_ONBOARD_TEST_PANIC_KEY)");
+        }
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn panic_for_tests(_: crossterm::event::KeyEvent) {}
