@@ -348,12 +348,7 @@ fn device_mode_shows_the_code_on_screen() {
         );
         std::thread::sleep(Duration::from_millis(50));
     };
-    let ok = Command::new(browser_standin())
-        .arg(format!("{uri}?user_code={code}"))
-        .envs(&sb.env)
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    enter_device_code(&sb, &uri, &code);
     sb.keep_text(tmux.wait_for("authorized", |s| {
         s.contains("Salesforce: authorized as jane@example.com") && s.contains("✓ Authorized")
     }));
@@ -364,6 +359,16 @@ fn device_mode_shows_the_code_on_screen() {
     store
         .delete(Provider::Salesforce, "jane@example.com")
         .unwrap();
+}
+
+/// Signs in on "another device": the stand-in opens the verification address with the code.
+fn enter_device_code(sb: &Sandbox, uri: &str, code: &str) {
+    let ok = Command::new(browser_standin())
+        .arg(format!("{uri}?user_code={code}"))
+        .envs(&sb.env)
+        .status()
+        .unwrap();
+    assert!(ok.success());
 }
 
 /// The wizard's Authorize step, impersonation mode: the impersonating account authorizes
@@ -448,12 +453,7 @@ fn wizard_authorizes_the_impersonating_account() {
     let code = words(lines[at]).last().cloned().unwrap();
     let uri = words(lines[at + 1]).first().cloned().unwrap();
     assert!(uri.starts_with("http://127.0.0.1"), "{screen}");
-    let ok = Command::new(browser_standin())
-        .arg(format!("{uri}?user_code={code}"))
-        .envs(&sb.env)
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    enter_device_code(&sb, &uri, &code);
     sb.keep_text(tmux.wait_for(
         "authorized on another device",
         has("svc@example.com is authorized (in the OS keyring)"),

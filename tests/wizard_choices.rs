@@ -19,6 +19,16 @@ fn at(step: Step) -> State {
     s
 }
 
+/// The fixture loaded, its two rows with errors excluded: only choices can block the export.
+fn without_error_rows() -> State {
+    let mut s = loaded(FIXTURE, (120, 40));
+    for line in [3, 7] {
+        go_to_line(&mut s, line);
+        press(&mut s, key(KeyCode::Char('x')));
+    }
+    s
+}
+
 fn defaults(s: &State) -> Choices {
     Choices::defaults(
         s.customize.catalogue(),
@@ -99,12 +109,7 @@ fn typing_in_a_field_takes_every_key() {
 
 #[test]
 fn choice_errors_block_export_and_j_jumps_to_the_step() {
-    let mut s = loaded(FIXTURE, (120, 40));
-    // A roster free of errors: exclude the two rows with errors.
-    for line in [3, 7] {
-        go_to_line(&mut s, line);
-        press(&mut s, key(KeyCode::Char('x')));
-    }
+    let mut s = without_error_rows();
     assert!(!s.roster.has_errors());
     s.choices
         .set("mailbox_access", Value::Text("impersonation".into()));
@@ -150,11 +155,7 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
 
 #[test]
 fn j_focuses_a_customize_setting_with_an_error() {
-    let mut s = loaded(FIXTURE, (120, 40));
-    for line in [3, 7] {
-        go_to_line(&mut s, line);
-        press(&mut s, key(KeyCode::Char('x')));
-    }
+    let mut s = without_error_rows();
     s.choices
         .set("salesforce_environment", Value::Text("my_domain".into()));
     s.choices.set(

@@ -46,6 +46,13 @@ impl Tmux {
         out
     }
 
+    /// Starts `command` in a `width`×`height` window; the pane stays after it exits.
+    fn start(&self, (width, height): (u16, u16), command: &str) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.cmd(&["new-session", "-d", "-s", "w", "-x", &w, "-y", &h, command]);
+        self.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    }
+
     fn screen(&self) -> String {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "w"]).stdout).into_owned()
     }
@@ -151,18 +158,10 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     std::fs::write(&roster, common::FIXTURE).unwrap();
     let session = dir.path().join("session.json");
     let t = Tmux::new();
-    t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "w",
-        "-x",
-        "120",
-        "-y",
-        "40",
+    t.start(
+        (120, 40),
         &wizard_command(dir.path(), &session, Some("roster.csv")),
-    ]);
-    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    );
 
     // Import: the preview of the argument is shown; Enter loads it.
     t.wait_for("Preview of roster.csv");
@@ -293,18 +292,10 @@ fn no_color_is_honoured_and_small_windows_are_told_so() {
     std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
     let session = dir.path().join("session.json");
     let t = Tmux::new();
-    t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "w",
-        "-x",
-        "80",
-        "-y",
-        "24",
+    t.start(
+        (80, 24),
         &wizard_command_env(dir.path(), &session, Some("roster.csv"), "NO_COLOR=1"),
-    ]);
-    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    );
     t.wait_for("Preview of roster.csv");
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
@@ -353,17 +344,10 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
     let session = dir.path().join("session.json");
     let t = Tmux::new();
-    t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "w",
-        "-x",
-        "120",
-        "-y",
-        "40",
+    t.start(
+        (120, 40),
         &wizard_command(dir.path(), &session, Some("roster.csv")),
-    ]);
+    );
     t.wait_for("Preview of roster.csv");
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
@@ -473,18 +457,7 @@ fn a_panic_restores_the_terminal_and_keeps_the_work() {
         env!("CARGO_BIN_EXE_scc-onboard"),
         session.display()
     );
-    t.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "w",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
-    t.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    t.start((120, 40), &command);
     t.wait_for("Preview of roster.csv");
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
