@@ -86,6 +86,38 @@ fn replaces_an_earlier_bundle_completely() {
     assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "new");
 }
 
+/// A crash between moving the old bundle aside and renaming the new one in leaves no bundle
+/// and a hidden `.bundle.old-…`; the next export puts it back and replaces it (so the rule
+/// "only an earlier bundle may be replaced" still applies to it), leaving nothing behind.
+#[test]
+fn a_bundle_left_aside_by_a_crash_is_recovered_then_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bundle");
+    write_bundle(&out, vec![file("a.txt", "old")]).unwrap();
+    fs::rename(&out, tmp.path().join(".bundle.old-999999-0")).unwrap();
+    write_bundle(&out, vec![file("a.txt", "new")]).unwrap();
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "new");
+    let siblings: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(siblings, ["bundle"], "nothing left aside");
+
+    // A crash after the new bundle was in place leaves only a stale aside copy.
+    write_bundle(&out, vec![file("a.txt", "newer")]).unwrap();
+    let stale = tmp.path().join(".bundle.old-999999-1");
+    write_bundle(&stale, vec![file("a.txt", "older")]).unwrap();
+    // Look-alikes that are not ours stay untouched.
+    let mine = tmp.path().join(".bundle.old-notes");
+    fs::create_dir(&mine).unwrap();
+    let not_a_bundle = tmp.path().join(".bundle.old-1-2");
+    fs::create_dir(&not_a_bundle).unwrap();
+    write_bundle(&out, vec![file("a.txt", "newest")]).unwrap();
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "newest");
+    assert!(!stale.exists());
+    assert!(mine.exists() && not_a_bundle.exists());
+}
+
 #[test]
 fn refuses_to_replace_a_folder_that_is_not_a_bundle() {
     let tmp = tempfile::tempdir().unwrap();

@@ -4,7 +4,9 @@
 //! renames are atomic): each file as `name.partial`, fsynced, renamed to `name`; then the
 //! folder is fsynced and renamed over the target. An existing target is first moved aside and
 //! only removed once the new folder is in place, so a failure at any point leaves the old
-//! bundle whole (or restores it).
+//! bundle whole (or restores it). A crash between the two renames leaves the old bundle aside
+//! (`.NAME.old-…`) and no target: the next write puts it back first, and a crash after the
+//! second rename leaves an aside copy that the next write removes.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -66,6 +68,7 @@ pub fn write_folder(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    recover_aside(&parent, &name, target);
     let existing = match fs::symlink_metadata(target) {
         Ok(m) if m.is_dir() => {
             let empty = fs::read_dir(target)
@@ -124,6 +127,49 @@ pub fn write_folder(
         return Err(io_err(target)(e));
     }
     sync_dir(&parent)
+}
+
+/// Folders an interrupted replace of `name` left aside, newest first: only names exactly of
+/// [`aside_name`]'s form holding one of our manifests, so nothing of the user's is touched.
+fn leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = format!(".{name}.old-");
+    let ours = |file: &str| {
+        file.strip_prefix(&prefix)
+            .and_then(|rest| rest.split_once('-'))
+            .is_some_and(|(pid, n)| {
+                [pid, n]
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            })
+    };
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| ours(&e.file_name().to_string_lossy()))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| super::manifest::is_bundle(&e.path()))
+        .map(|e| {
+            let when = e.metadata().and_then(|m| m.modified());
+            (when.unwrap_or(std::time::UNIX_EPOCH), e.path())
+        })
+        .collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Undoes what a crash mid-replace left: with no target, the newest aside bundle goes back in
+/// its place (it was the target until the crash); asides next to a target are stale copies.
+fn recover_aside(parent: &Path, name: &str, target: &Path) {
+    let mut aside = leftovers(parent, name).into_iter();
+    if fs::symlink_metadata(target).is_err() {
+        if let Some(newest) = aside.next() {
+            let _ = fs::rename(newest, target);
+        }
+    }
+    for stale in aside {
+        let _ = fs::remove_dir_all(stale);
+    }
 }
 
 fn aside_name(parent: &Path, name: &str) -> PathBuf {
