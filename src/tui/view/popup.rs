@@ -17,7 +17,8 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     v
 }
 
-/// Every key, grouped; the `?` screen.
+/// Every key, grouped; the `?` screen. Ordered so that the two-column form (short screens)
+/// splits evenly: both columns fit 80×24.
 pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
@@ -45,6 +46,15 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Authorize (impersonation)",
+        &[
+            ("a", "sign the account in, browser"),
+            ("d", "… with a code, any device"),
+            ("c", "copy the address"),
+            ("Esc", "cancel the sign-in"),
+        ],
+    ),
+    (
         "Fix",
         &[
             ("↑↓←→ hjkl", "move"),
@@ -60,7 +70,34 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("u Ctrl-r", "undo / redo"),
         ],
     ),
+    (
+        "Customize, Exchange access",
+        &[
+            ("↑↓ j k", "move"),
+            ("Tab", "next group / checklist item"),
+            ("Space ←→", "change a setting"),
+            ("Space x", "tick a checklist item"),
+            ("Enter", "edit text (Esc cancels)"),
+            ("d s", "default / add suggested"),
+            ("c", "copy the focused command"),
+            ("u Ctrl-r", "undo / redo"),
+        ],
+    ),
 ];
+
+/// Lines in the left column of the two-column help: whole groups, as close to half as can be.
+fn column_split(groups: &[(&str, &[(&str, &str)])]) -> usize {
+    let total: usize = groups.iter().map(|(_, k)| k.len() + 1).sum();
+    let mut best = 0usize;
+    let mut at = 0;
+    for (_, keys) in groups {
+        at += keys.len() + 1;
+        if at.abs_diff(total / 2) < best.abs_diff(total / 2) {
+            best = at;
+        }
+    }
+    best
+}
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
@@ -89,9 +126,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                     .title_style(t.title()),
             );
             if needed > area.height {
-                // Two columns when the screen is short.
-                // Fix's keys fill the right column.
-                let half = HELP[..3].iter().map(|(_, k)| k.len() + 1).sum::<usize>();
+                // Two columns when the screen is short, split between groups near the middle.
+                let half = column_split(HELP);
                 let all: Vec<Line> = HELP
                     .iter()
                     .flat_map(|(g, keys)| {
@@ -210,5 +246,23 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                 r,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{column_split, HELP};
+
+    /// The help does not scroll: at the smallest size the wizard runs in (80×24, 22 rows inside
+    /// the border) both columns must fit. Reorder `HELP` if a new group breaks this.
+    #[test]
+    fn both_help_columns_fit_the_smallest_screen() {
+        let total: usize = HELP.iter().map(|(_, k)| k.len() + 1).sum();
+        let left = column_split(HELP);
+        assert!(
+            left <= 22 && total - left <= 22,
+            "{left} + {}",
+            total - left
+        );
     }
 }
