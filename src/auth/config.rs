@@ -174,7 +174,12 @@ impl Config {
             let url = oauth2::url::Url::parse(value).map_err(|e| {
                 ConfigError(format!("config key {key} = {value:?} is not a URL: {e}"))
             })?;
-            if !matches!(url.scheme(), "http" | "https") {
+            // Codes, verifiers and tokens cross these: plain http only on this machine.
+            let loopback = matches!(
+                url.host_str().unwrap_or(""),
+                "localhost" | "127.0.0.1" | "[::1]"
+            );
+            if !(url.scheme() == "https" || (url.scheme() == "http" && loopback)) {
                 return Err(ConfigError(format!(
                     "config key {key} = {value:?} must start with https:// (or http:// for a loopback address)"
                 )));
@@ -339,6 +344,31 @@ mod tests {
                 e.contains("explicit port") && e.contains("127.0.0.1"),
                 "{e}"
             );
+        }
+    }
+
+    #[test]
+    fn provider_addresses_are_https_unless_on_this_machine() {
+        let layer = |key: &str, url: &str| {
+            let (table, k) = key.split_once('.').unwrap();
+            Config::from_layers(&[
+                ("defaults", DEFAULTS_TOML),
+                ("my.toml", &format!("[{table}]\n{k} = \"{url}\"\n")),
+            ])
+        };
+        for key in ["salesforce.login_url", "microsoft.authority"] {
+            let e = layer(key, "http://login.example.com")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key) && e.contains("https://"), "{e}");
+            assert!(layer(key, "ftp://login.example.com").is_err());
+            for ok in [
+                "https://login.example.com",
+                "http://127.0.0.1:8080",
+                "http://localhost:9",
+            ] {
+                assert!(layer(key, ok).is_ok(), "{key} = {ok}");
+            }
         }
     }
 
