@@ -281,3 +281,25 @@ fn impersonating_account_authorizes_from_the_authorize_step() {
     update(&mut s, Msg::AuthStatusRead(Ok("not authorized yet".into())));
     assert!(s.auth.running, "a status read does not end a running flow");
 }
+
+/// A user's command that is wider than the screen is split before `--login` as a shell
+/// continuation, so what is on screen can still be copied and run whole.
+#[test]
+fn long_user_commands_are_split_not_cut_at_80_columns() {
+    let mut s = at(Step::Authorize);
+    let long = "firstname.lastname@subsidiary.northwind-traders.example.com";
+    s.roster
+        .set_cell(0, scc_onboard::roster::Field::Office365Login, long.into());
+    let screen = text(&draw(&s, 80, 24));
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("scc-onboard authorize --config user-config.toml \\"))
+        .unwrap_or_else(|| panic!("split command: {screen}"));
+    assert!(
+        lines[at + 1].contains(&format!("--login {long}")),
+        "{screen}"
+    );
+    // Short ones stay on one line.
+    assert!(screen.contains("--config user-config.toml --login grace@example.com"));
+}

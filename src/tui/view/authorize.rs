@@ -43,8 +43,6 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             &account
         })
         .replacen("authorize", "authorize exchange", 1);
-        // Split before --login so it fits 80 columns, as a shell continuation.
-        let (head, tail) = command.split_at(command.find(" --login").unwrap_or(command.len()));
         let mut top = vec![Line::from(vec![
             Span::styled("a", t.key()),
             Span::raw(" authorizes it here (Exchange; "),
@@ -63,9 +61,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         if let Some(url) = &state.auth.url {
             top.insert(1, Line::raw(format!("  {url}")));
         }
+        top.extend(command_lines(&command, 0));
         top.extend([
-            Line::raw(format!("  {head} \\")),
-            Line::raw(format!("   {tail}")),
             Line::raw("Users then authorize Salesforce only, with their own command."),
             Line::raw(""),
         ]);
@@ -73,17 +70,21 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         lines.extend(top);
     }
     // Only the rows that fit are looked at: the roster may have a million.
-    let room = (inner.height as usize).saturating_sub(lines.len() + 1) / 2;
+    let width = usize::from(inner.width);
+    let per_user = |login: &str| 1 + command_lines(&end_user_command(login), width).len();
+    let mut left = (inner.height as usize).saturating_sub(lines.len() + 1);
     let included = state.roster.counts().included;
     let mut shown = 0;
     for row in (0..state.roster.len()).filter(|&r| !state.roster.is_excluded(r)) {
-        if shown == room {
+        let login = state.roster.cell(row, Field::Office365Login);
+        let needed = per_user(login);
+        if needed > left {
             break;
         }
-        let login = state.roster.cell(row, Field::Office365Login);
+        left -= needed;
         let name = state.roster.cell(row, Field::FullName);
         lines.push(Line::raw(format!("{name} <{login}>")));
-        lines.push(Line::raw(format!("  {}", end_user_command(login))));
+        lines.extend(command_lines(&end_user_command(login), width));
         shown += 1;
     }
     if included > shown {
@@ -96,4 +97,22 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         ));
     }
     f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A command indented by two, whole on one line when it fits `width` (0: never), else split
+/// before `--login` as a shell continuation, so what is on screen can be copied and run.
+fn command_lines(command: &str, width: usize) -> Vec<Line<'static>> {
+    if width > 0 && command.chars().count() + 2 <= width {
+        return vec![Line::raw(format!("  {command}"))];
+    }
+    match command.find(" --login") {
+        Some(at) => {
+            let (head, tail) = command.split_at(at);
+            vec![
+                Line::raw(format!("  {head} \\")),
+                Line::raw(format!("   {tail}")),
+            ]
+        }
+        None => vec![Line::raw(format!("  {command}"))],
+    }
 }
