@@ -4,18 +4,20 @@
 //! (counting physical lines exactly) into batches; a checker thread validates batches, and
 //! whenever the checker is busy the reader validates the batch itself, so both cores stay
 //! loaded. Duplicate keys go to per-thread [`KeyLog`]s, deduplicated together at the end; the
-//! few duplicate cells are then read back from the file by offset. Memory stays small: no
-//! copy of the file, 16 bytes per key. The rules and duplicate semantics are the ones
+//! few duplicate cells are then read back from the file by offset. Files in a legacy encoding
+//! (Windows-1252, UTF-16) go through a streaming decoder first, and their duplicates' cells are
+//! read back from a second decoded pass. Memory stays small: no copy of the file, 16 bytes per
+//! key. The rules and duplicate semantics are the ones
 //! [`super::Roster`] uses, so the wizard and the CLI always agree (a test checks it).
 
 use super::dedupe::{self, KeyLog};
 use super::dupkey::{self, DupKind};
 use super::editable::dup_finding;
-use super::import::{self, Detected, Encoding, ImportError, ImportOptions, Importer};
+use super::import::{self, Detected, Encoding, ImportError, ImportOptions};
 use super::{export::unneutralize, rules, Code, Field, Finding, Record};
 use std::fs::File;
-use std::io::{Cursor, Read};
-use std::path::Path;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
@@ -125,7 +127,7 @@ impl Checker {
     }
 }
 
-/// Validates a file. UTF-8 files stream; other encodings are decoded whole first.
+/// Validates a file, streamed: UTF-8 as it is, other encodings through a streaming decoder.
 pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, ImportError> {
     let io_err = |source| ImportError::Io {
         path: path.to_path_buf(),
@@ -142,7 +144,8 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
     let encoding = opts
         .encoding
         .unwrap_or_else(|| guess_from_head(&head, complete));
-    if matches!(encoding, Encoding::Utf8 | Encoding::Utf8Bom) {
+    let rows = estimate_rows(&head, size);
+    let prepare = |encoding: Encoding| {
         let head_opts = ImportOptions {
             encoding: Some(encoding),
             ..opts.clone()
@@ -150,41 +153,50 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         let (mut detected, _) =
             import::prepare(head.clone(), &head_opts).map_err(|e| e.in_file(path))?;
         detected.encoding_detected = opts.encoding.is_none();
-        let rows = estimate_rows(&head, size);
-        let stream = Cursor::new(head).chain(file);
-        // A BOM says UTF-8 as surely as `--encoding` does: bad bytes are replaced, as the
-        // importer replaces them, rather than the file being re-read as Windows-1252.
-        let lossy = opts.encoding.is_some() || encoding == Encoding::Utf8Bom;
-        match stream_validate(stream, &detected, encoding, rows, lossy) {
-            Ok(done) => {
-                let reread = Reread::new(path, &detected, done.offsets);
-                let findings =
-                    Checker::finish(done.checkers, &done.lines, |wanted| reread.values(wanted));
-                return Ok(ScanReport {
-                    detected,
-                    rows: done.lines.len(),
-                    findings,
-                });
-            }
-            Err(StreamError::Io(e)) => return Err(io_err(e)),
-            // Not UTF-8 after all: a legacy file with its first non-ASCII byte past the head.
-            Err(StreamError::NotUtf8) => {}
-        }
-    }
-    let bytes = std::fs::read(path).map_err(io_err)?;
-    let fallback = ImportOptions {
-        encoding: opts.encoding.or(match encoding {
-            Encoding::Utf8 => Some(Encoding::Windows1252),
-            _ => None,
-        }),
-        ..opts.clone()
+        Ok::<_, ImportError>(detected)
     };
-    let imp = Importer::new(bytes, &fallback).map_err(|e| e.in_file(path))?;
-    let mut detected = imp.detected().clone();
-    detected.encoding_detected = opts.encoding.is_none();
-    // Legacy encodings are rare and small: keep the records to answer `value_of`.
-    let records: Vec<Record> = imp.read_all().map_err(|e| e.in_file(path))?.records;
-    Ok(scan_records(detected, &records))
+    let report = |detected: Detected, done: Streamed, source: Source| {
+        let reread = Reread {
+            source,
+            delimiter: detected.delimiter,
+            mapping: detected.mapping,
+            offsets: done.offsets,
+        };
+        let findings = Checker::finish(done.checkers, &done.lines, |wanted| reread.values(wanted));
+        ScanReport {
+            detected,
+            rows: done.lines.len(),
+            findings,
+        }
+    };
+    let legacy = match encoding {
+        Encoding::Utf8 | Encoding::Utf8Bom => {
+            let detected = prepare(encoding)?;
+            let stream = Cursor::new(head.clone()).chain(file);
+            // A BOM says UTF-8 as surely as `--encoding` does: bad bytes are replaced, as the
+            // importer replaces them, rather than the file being re-read as Windows-1252.
+            let lossy = opts.encoding.is_some() || encoding == Encoding::Utf8Bom;
+            let skip_bom = encoding == Encoding::Utf8Bom;
+            match stream_validate(stream, &detected, skip_bom, rows, lossy) {
+                Ok(done) => {
+                    let source = File::open(path).ok().map(Source::Raw);
+                    return Ok(report(detected, done, source.unwrap_or(Source::Gone)));
+                }
+                Err(StreamError::Io(e)) => return Err(io_err(e)),
+                // Not UTF-8 after all: a legacy file with its first non-ASCII byte past the head.
+                Err(StreamError::NotUtf8) => Encoding::Windows1252,
+            }
+        }
+        other => other,
+    };
+    let detected = prepare(legacy)?;
+    let decoded = || File::open(path).map(|f| import::encoding::decode_reader(f, legacy));
+    let stream = decoded().map_err(io_err)?;
+    match stream_validate(stream, &detected, false, rows, true) {
+        Ok(done) => Ok(report(detected, done, Source::Decoded(path.into(), legacy))),
+        Err(StreamError::Io(e)) => Err(io_err(e)),
+        Err(StreamError::NotUtf8) => unreachable!("decoded text is UTF-8 and read lossily"),
+    }
 }
 
 /// Validates records already in memory.
@@ -321,7 +333,7 @@ fn check_batch(
 fn stream_validate<R: Read>(
     input: R,
     detected: &Detected,
-    encoding: Encoding,
+    skip_bom: bool,
     expected_rows: usize,
     lossy: bool,
 ) -> Result<Streamed, StreamError> {
@@ -344,12 +356,7 @@ fn stream_validate<R: Read>(
             Ok(c)
         });
         let mut mine = Checker::new(header_len, expected_rows / 2);
-        let mut reader = Reader::new(
-            input,
-            detected.delimiter,
-            encoding == Encoding::Utf8Bom,
-            expected_rows,
-        );
+        let mut reader = Reader::new(input, detected.delimiter, skip_bom, expected_rows);
         let result = (|| {
             let mut spare = None;
             loop {
@@ -571,91 +578,158 @@ fn count_newlines(b: &[u8]) -> u64 {
     b.iter().map(|&c| u64::from(c == b'\n')).sum()
 }
 
-/// Wholly empty rows (Excel's `,,,,` trailers) are skipped, as the importer does.
+/// Wholly empty rows (Excel's `,,,,` trailers) are skipped, as the importer does: every cell
+/// empty once trimmed of Unicode white space (which, unlike `is_ascii_whitespace`, includes
+/// the vertical tab — fuzzing found that difference).
 fn is_blank(bytes: &[u8]) -> bool {
     match bytes.first() {
-        Some(b) if !b.is_ascii_whitespace() && b.is_ascii() => false,
-        _ => std::str::from_utf8(bytes).map_or(bytes.iter().all(u8::is_ascii_whitespace), |s| {
-            s.trim().is_empty()
-        }),
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => std::str::from_utf8(bytes).is_ok_and(|s| s.trim().is_empty()),
     }
 }
 
-/// Reads single cells back from the file by byte offset (for duplicates' values).
+/// Where the duplicates' cells are read back from.
+enum Source {
+    /// The file itself: offsets are file positions, read anywhere, on two threads.
+    Raw(File),
+    /// A file in a legacy encoding: offsets are positions in its decoded text, which is read
+    /// again from the start, forward only (the rows asked for come in order).
+    Decoded(PathBuf, Encoding),
+    /// The file could not be opened again: values are left empty.
+    Gone,
+}
+
+/// Reads single cells back by offset (for duplicates' values).
 struct Reread {
-    file: Option<File>,
+    source: Source,
     delimiter: u8,
     mapping: [Option<usize>; 5],
     offsets: Vec<u64>,
 }
 
 impl Reread {
-    fn new(path: &Path, detected: &Detected, offsets: Vec<u64>) -> Self {
-        Reread {
-            file: File::open(path).ok(),
-            delimiter: detected.delimiter,
-            mapping: detected.mapping,
-            offsets,
-        }
+    fn core(&self) -> csv_core::Reader {
+        csv_core::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .build()
     }
 
-    /// The cells, in order, read on two threads (each one positioned read, no shared cursor).
+    /// The cells, in order; `wanted` is sorted by row.
     fn values(&self, wanted: &[(usize, Field)]) -> Vec<String> {
-        let half = wanted.len() / 2;
-        let (a, b) = wanted.split_at(half);
-        let run = |part: &[(usize, Field)]| {
-            let mut core = csv_core::ReaderBuilder::new()
-                .delimiter(self.delimiter)
-                .build();
-            part.iter()
-                .map(|&(row, field)| self.value(&mut core, row, field).unwrap_or_default())
-                .collect::<Vec<String>>()
-        };
-        std::thread::scope(|s| {
-            let second = s.spawn(|| run(b));
-            let mut all = run(a);
-            all.extend(second.join().expect("reread thread"));
-            all
-        })
+        match &self.source {
+            Source::Raw(file) => {
+                let run = |part: &[(usize, Field)]| {
+                    let mut core = self.core();
+                    part.iter()
+                        .map(|&(row, field)| {
+                            let at = self.offsets.get(row).copied();
+                            at.and_then(|at| {
+                                let input = PositionedReader { file, at };
+                                read_record(&mut core, &mut BufReader::with_capacity(512, input))
+                            })
+                            .map(|(rec, _)| self.cell(&rec, field))
+                            .unwrap_or_default()
+                        })
+                        .collect::<Vec<String>>()
+                };
+                let (a, b) = wanted.split_at(wanted.len() / 2);
+                std::thread::scope(|s| {
+                    let second = s.spawn(|| run(b));
+                    let mut all = run(a);
+                    all.extend(second.join().expect("reread thread"));
+                    all
+                })
+            }
+            Source::Decoded(path, encoding) => self
+                .values_in_order(path, *encoding, wanted)
+                .unwrap_or_default(),
+            Source::Gone => Vec::new(),
+        }
+        .into_iter()
+        .chain(std::iter::repeat(String::new()))
+        .take(wanted.len())
+        .collect()
     }
 
-    fn value(&self, core: &mut csv_core::Reader, row: usize, field: Field) -> Option<String> {
-        let file = self.file.as_ref()?;
-        let mut at = *self.offsets.get(row)?;
-        core.reset();
-        let (mut out, mut ends) = (vec![0u8; 1024], vec![0usize; 16]);
-        let (mut o, mut e) = (0, 0);
-        let mut chunk = [0u8; 512];
-        loop {
-            let n = read_at(file, &mut chunk, at).ok()?;
-            at += n as u64;
-            let mut input = &chunk[..n];
-            loop {
-                let (res, nin, nout, nend) = core.read_record(input, &mut out[o..], &mut ends[e..]);
-                input = &input[nin..];
-                o += nout;
-                e += nend;
-                match res {
-                    csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
-                    csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-                    csv_core::ReadRecordResult::InputEmpty if n > 0 => break,
-                    csv_core::ReadRecordResult::InputEmpty => return None,
-                    csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
-                        let i = self.mapping[field.index()]?;
-                        if i >= e {
-                            return Some(String::new());
-                        }
-                        let a = if i == 0 { 0 } else { ends[i - 1] };
-                        let text = String::from_utf8_lossy(&out[a..ends[i]]);
-                        return Some(unneutralize(&text).to_string());
-                    }
-                }
+    fn values_in_order(
+        &self,
+        path: &Path,
+        encoding: Encoding,
+        wanted: &[(usize, Field)],
+    ) -> Option<Vec<String>> {
+        let file = File::open(path).ok()?;
+        let mut input =
+            BufReader::with_capacity(1 << 16, import::encoding::decode_reader(file, encoding));
+        let mut core = self.core();
+        let (mut pos, mut last): (u64, Option<(usize, Parsed)>) = (0, None);
+        let mut out = Vec::with_capacity(wanted.len());
+        for &(row, field) in wanted {
+            if last.as_ref().map(|l| l.0) != Some(row) {
+                let at = *self.offsets.get(row)?;
+                let skip = at.checked_sub(pos)?;
+                std::io::copy(&mut (&mut input).take(skip), &mut std::io::sink()).ok()?;
+                let (rec, used) = read_record(&mut core, &mut input)?;
+                pos = at + used;
+                last = Some((row, rec));
+            }
+            out.push(last.as_ref().map(|l| self.cell(&l.1, field))?);
+        }
+        Some(out)
+    }
+
+    fn cell(&self, (out, ends): &Parsed, field: Field) -> String {
+        let Some(i) = self.mapping[field.index()].filter(|&i| i < ends.len()) else {
+            return String::new();
+        };
+        let a = if i == 0 { 0 } else { ends[i - 1] };
+        unneutralize(&String::from_utf8_lossy(&out[a..ends[i]])).to_string()
+    }
+}
+
+/// One record's field bytes back to back, and where each field ends.
+type Parsed = (Vec<u8>, Vec<usize>);
+
+/// Parses the record that starts where `input` is; returns it and the bytes it took.
+fn read_record(core: &mut csv_core::Reader, input: &mut impl BufRead) -> Option<(Parsed, u64)> {
+    core.reset();
+    let (mut out, mut ends) = (vec![0u8; 1024], vec![0usize; 16]);
+    let (mut o, mut e, mut used) = (0, 0, 0u64);
+    loop {
+        let chunk = input.fill_buf().ok()?;
+        let (res, nin, nout, nend) = core.read_record(chunk, &mut out[o..], &mut ends[e..]);
+        input.consume(nin);
+        used += nin as u64;
+        o += nout;
+        e += nend;
+        match res {
+            csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            // More input, or (given none) csv-core ends the record itself.
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
+                out.truncate(o);
+                ends.truncate(e);
+                return Some(((out, ends), used));
             }
         }
     }
 }
 
-/// A positioned read that leaves the file's cursor alone, so threads can share the file.
+/// Reads a shared file from a position of its own (positioned reads leave the file's cursor
+/// alone, so threads can share it).
+struct PositionedReader<'a> {
+    file: &'a File,
+    at: u64,
+}
+
+impl Read for PositionedReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = read_at(self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
 #[cfg(unix)]
 fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     std::os::unix::fs::FileExt::read_at(file, buf, offset)

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::borrow::Cow;
+use std::io::Read;
 
 /// A supported input encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -143,6 +144,75 @@ pub fn decode(bytes: &[u8], enc: Encoding) -> Cow<'_, str> {
     codec.decode_without_bom_handling(body).0
 }
 
+/// [`decode`] as a stream: reads `input` (from its first byte, BOM included) and yields UTF-8,
+/// so a whole file in a legacy encoding never has to be in memory. Bad input is replaced, as
+/// [`decode`] replaces it. (encoding_rs_io cut a final replacement character in our tests, so
+/// this drives encoding_rs's own incremental decoder.)
+pub fn decode_reader<R: Read>(input: R, enc: Encoding) -> DecodeReader<R> {
+    let codec = match enc {
+        Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
+        Encoding::Utf16Le => encoding_rs::UTF_16LE,
+        Encoding::Utf16Be => encoding_rs::UTF_16BE,
+        Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+    };
+    DecodeReader {
+        input,
+        // Removes only this encoding's own BOM, like `decode`.
+        decoder: codec.new_decoder_with_bom_removal(),
+        raw: vec![0; 1 << 16],
+        raw_at: 0,
+        raw_len: 0,
+        eof: false,
+        out: vec![0; 1 << 16],
+        out_at: 0,
+        out_len: 0,
+        done: false,
+    }
+}
+
+/// See [`decode_reader`].
+pub struct DecodeReader<R> {
+    input: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    raw_at: usize,
+    raw_len: usize,
+    eof: bool,
+    out: Vec<u8>,
+    out_at: usize,
+    out_len: usize,
+    done: bool,
+}
+
+impl<R: Read> Read for DecodeReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.out_at < self.out_len {
+                let n = buf.len().min(self.out_len - self.out_at);
+                buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+                self.out_at += n;
+                return Ok(n);
+            }
+            if self.done || buf.is_empty() {
+                return Ok(0);
+            }
+            if self.raw_at == self.raw_len && !self.eof {
+                self.raw_len = self.input.read(&mut self.raw)?;
+                self.raw_at = 0;
+                self.eof = self.raw_len == 0;
+            }
+            let (result, read, written, _) = self.decoder.decode_to_utf8(
+                &self.raw[self.raw_at..self.raw_len],
+                &mut self.out,
+                self.eof,
+            );
+            self.raw_at += read;
+            (self.out_at, self.out_len) = (0, written);
+            self.done = self.eof && result == encoding_rs::CoderResult::InputEmpty;
+        }
+    }
+}
+
 /// Like [`decode`], but reuses the buffer of valid UTF-8 input instead of copying it.
 pub fn decode_owned(mut bytes: Vec<u8>, enc: Encoding) -> String {
     if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
@@ -196,5 +266,36 @@ mod tests {
         assert_eq!(Encoding::parse("CP1252"), Some(Encoding::Windows1252));
         assert_eq!(Encoding::parse("utf-16"), Some(Encoding::Utf16Le));
         assert_eq!(Encoding::parse("klingon"), None);
+    }
+
+    proptest::proptest! {
+        /// Streamed decoding is exactly whole-buffer decoding, whatever the bytes.
+        #[test]
+        fn streamed_decoding_equals_decode(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            bom in proptest::bool::ANY,
+            e in 0usize..5,
+        ) {
+            let enc = Encoding::ALL[e];
+            let bytes = if bom { [enc.bom(), &body].concat() } else { body };
+            // A source that gives a few bytes at a time, to split characters across reads.
+            struct Trickle<'a>(&'a [u8], usize);
+            impl Read for Trickle<'_> {
+                fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                    let n = self.0.len().min(buf.len()).min(self.1 % 5 + 1);
+                    buf[..n].copy_from_slice(&self.0[..n]);
+                    self.0 = &self.0[n..];
+                    self.1 += 1;
+                    Ok(n)
+                }
+            }
+            let mut streamed = Vec::new();
+            decode_reader(Trickle(&bytes, 0), enc).read_to_end(&mut streamed).unwrap();
+            proptest::prop_assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                decode(&bytes, enc).into_owned(),
+                "{:?}", enc
+            );
+        }
     }
 }
