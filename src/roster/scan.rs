@@ -190,12 +190,13 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         other => other,
     };
     let detected = prepare(legacy)?;
-    let decoded = || File::open(path).map(|f| import::encoding::decode_reader(f, legacy));
-    let stream = decoded().map_err(io_err)?;
+    let file = File::open(path).map_err(io_err)?;
+    let stream = import::encoding::decode_reader(file, legacy);
+    // Decoded text is UTF-8 and read lossily, so the only failure left is reading the file.
     match stream_validate(stream, &detected, false, rows, true) {
         Ok(done) => Ok(report(detected, done, Source::Decoded(path.into(), legacy))),
         Err(StreamError::Io(e)) => Err(io_err(e)),
-        Err(StreamError::NotUtf8) => unreachable!("decoded text is UTF-8 and read lossily"),
+        Err(StreamError::NotUtf8) => Err(io_err(std::io::ErrorKind::InvalidData.into())),
     }
 }
 
