@@ -451,7 +451,8 @@ fn a_panic_restores_the_terminal_and_keeps_the_work() {
     let command = format!(
         "cd '{}' && SCC_ONBOARD_TEST_PANIC_KEY=Z XDG_DATA_HOME='{}' '{}' wizard roster.csv --session '{}'; \
          echo \"wizard exited with $?\"; stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon; \
-         echo \"alternate screen: $(tmux display -p '#{{alternate_on}}' 2>/dev/null || echo off)\"",
+         echo \"alternate screen: $(tmux display -p '#{{alternate_on}}' 2>/dev/null || echo off)\"; \
+         sleep 60",
         dir.path().display(),
         dir.path().join("data").display(),
         env!("CARGO_BIN_EXE_scc-onboard"),
