@@ -51,19 +51,29 @@ impl Http {
 }
 
 fn finish(result: Result<ureq::Response, ureq::Error>) -> Result<(u16, Vec<u8>), HttpError> {
-    let response = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(ureq::Error::Transport(t)) => return Err(HttpError(transport_message(&t))),
-    };
+    let response = response_of(result)?;
     let status = response.status();
+    Ok((status, read_body(response)?))
+}
+
+/// The response, error statuses included (the caller reads their bodies); only transport
+/// failures are errors.
+fn response_of(result: Result<ureq::Response, ureq::Error>) -> Result<ureq::Response, HttpError> {
+    match result {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => Ok(r),
+        Err(ureq::Error::Transport(t)) => Err(HttpError(transport_message(&t))),
+    }
+}
+
+/// The body, at most 1 MiB: no provider answer is near that, and a broken one cannot fill memory.
+fn read_body(response: ureq::Response) -> Result<Vec<u8>, HttpError> {
     let mut body = Vec::new();
     response
         .into_reader()
         .take(1 << 20)
         .read_to_end(&mut body)
         .map_err(|e| HttpError(format!("reading the response failed: {e}")))?;
-    Ok((status, body))
+    Ok(body)
 }
 
 fn transport_message(t: &ureq::Transport) -> String {
@@ -92,21 +102,12 @@ impl oauth2::SyncHttpClient for Http {
         } else {
             req.call()
         };
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(ureq::Error::Transport(t)) => return Err(HttpError(transport_message(&t))),
-        };
+        let response = response_of(result)?;
         let mut builder = http::Response::builder().status(response.status());
         if let Some(ct) = response.header("Content-Type") {
             builder = builder.header(http::header::CONTENT_TYPE, ct);
         }
-        let mut body = Vec::new();
-        response
-            .into_reader()
-            .take(1 << 20)
-            .read_to_end(&mut body)
-            .map_err(|e| HttpError(format!("reading the response failed: {e}")))?;
+        let body = read_body(response)?;
         builder
             .body(body)
             .map_err(|e| HttpError(format!("bad response: {e}")))

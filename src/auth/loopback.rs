@@ -237,13 +237,19 @@ mod tests {
         out
     }
 
-    #[test]
-    fn ignores_other_paths_then_takes_the_callback_with_matching_state() {
+    /// A listener on a free port, and that port.
+    fn bound() -> (Loopback, u16) {
         let l = Loopback::bind("http://localhost/cb", "k").unwrap();
         let port = oauth2::url::Url::parse(l.redirect_uri())
             .unwrap()
             .port()
             .unwrap();
+        (l, port)
+    }
+
+    #[test]
+    fn ignores_other_paths_then_takes_the_callback_with_matching_state() {
+        let (l, port) = bound();
         let t = std::thread::spawn(move || {
             let other = get(port, "/favicon.ico");
             let ok = get(port, "/cb?code=abc&state=s1");
@@ -314,11 +320,7 @@ mod tests {
 
     #[test]
     fn provider_errors_are_reported_after_the_state_check() {
-        let l = Loopback::bind("http://localhost/cb", "k").unwrap();
-        let port = oauth2::url::Url::parse(l.redirect_uri())
-            .unwrap()
-            .port()
-            .unwrap();
+        let (l, port) = bound();
         let t = std::thread::spawn(move || {
             get(
                 port,
