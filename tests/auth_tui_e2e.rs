@@ -331,13 +331,16 @@ fn device_mode_shows_the_code_on_screen() {
                 .split("open ")
                 .nth(1)
                 .and_then(|r| r.split(' ').next())
-                .unwrap()
+                .unwrap_or_default()
                 .to_string();
             let code = lines
                 .get(i + 2)
                 .map(|l| l.trim().to_string())
                 .unwrap_or_default();
-            if !code.is_empty() {
+            // A whole code, not a line left over from the previous frame.
+            let whole =
+                code.len() >= 6 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if whole && uri.starts_with("http://127.0.0.1") {
                 sb.keep_text(screen.clone());
                 break (uri, code);
             }
@@ -438,21 +441,22 @@ fn wizard_authorizes_the_impersonating_account() {
     // the sign-in happens elsewhere, here the stand-in.
     store.delete(Provider::Exchange, "svc@example.com").unwrap();
     tmux.keys(&["d"]);
-    let screen = tmux.wait_for("device code", has("enter the code"));
-    let lines: Vec<&str> = screen.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains("enter the code"))
-        .unwrap();
-    let words = |l: &str| -> Vec<String> {
-        l.split(|c: char| c.is_whitespace() || c == '│')
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect()
+    // The code and the address are read together, so a screen caught mid-draw is waited out.
+    let code_and_uri = |screen: &str| -> Option<(String, String)> {
+        let words = |l: &str| -> Vec<String> {
+            l.split(|c: char| c.is_whitespace() || c == '│')
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = lines.iter().position(|l| l.contains("enter the code"))?;
+        let code = words(lines[at]).last().cloned()?;
+        let uri = words(lines.get(at + 1)?).first().cloned()?;
+        uri.starts_with("http://127.0.0.1").then_some((code, uri))
     };
-    let code = words(lines[at]).last().cloned().unwrap();
-    let uri = words(lines[at + 1]).first().cloned().unwrap();
-    assert!(uri.starts_with("http://127.0.0.1"), "{screen}");
+    let screen = tmux.wait_for("device code and address", |s| code_and_uri(s).is_some());
+    let (code, uri) = code_and_uri(&screen).unwrap();
     enter_device_code(&sb, &uri, &code);
     sb.keep_text(tmux.wait_for(
         "authorized on another device",

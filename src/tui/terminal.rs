@@ -12,11 +12,17 @@ use crossterm::{
     terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
 };
 use ratatui::{backend::CrosstermBackend, Terminal};
-use std::io::{self, Stderr};
+use std::io::{self, BufWriter, Stderr};
 use std::sync::{Mutex, Once};
 
 /// The terminal type every screen draws on.
-pub type Term = Terminal<CrosstermBackend<Stderr>>;
+///
+/// Buffered so a frame reaches the terminal in one write on `flush` (stderr itself is
+/// unbuffered: every cursor move would be its own syscall, slow over SSH and seen half-drawn).
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
+
+/// Large enough for a full redraw of a big terminal, so a frame is never split.
+const FRAME_BUFFER: usize = 1 << 18;
 
 static HOOK: Once = Once::new();
 static PANIC_NOTE: Mutex<Option<String>> = Mutex::new(None);
@@ -47,7 +53,10 @@ impl TerminalGuard {
         if mouse {
             execute!(err, EnableMouseCapture)?;
         }
-        let terminal = Terminal::new(CrosstermBackend::new(io::stderr()))?;
+        let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+            FRAME_BUFFER,
+            io::stderr(),
+        )))?;
         Ok(TerminalGuard { terminal })
     }
 
