@@ -271,7 +271,8 @@ pub fn setting_line(
     width: usize,
 ) -> Line<'static> {
     let focus = if focused { FOCUS_MARK } else { " " };
-    let title: String = s.title.chars().take(title_width).collect();
+    // A cut title ends in '…' (the help panel's heading shows it whole).
+    let title = shorten(&s.title, 0, title_width);
     let pad = title_width.saturating_sub(title.chars().count());
     let mut spans = vec![
         Span::raw(format!("{focus}{mark} ")),
