@@ -68,6 +68,28 @@ fn saved_session_round_trips_and_replays_onto_the_untouched_source() {
 }
 
 #[test]
+fn leaving_out_every_error_row_at_once_is_saved_and_replayed() {
+    let mut s = loaded(FIXTURE, (120, 40));
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    press(&mut s, key(KeyCode::Char('x')));
+    press(&mut s, key(KeyCode::Char('y')));
+    assert_eq!(s.roster.counts().excluded, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.json");
+    save_atomic(s.session.as_ref().unwrap(), &path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(r#""op": "exclude_rows""#), "{text}");
+    let loaded = Session::load(&path).unwrap();
+    let mut fresh =
+        Roster::from_imported(import_bytes(FIXTURE.as_bytes(), &ImportOptions::default()).unwrap());
+    let report = loaded.replay(&mut fresh);
+    assert_eq!((report.applied, report.skipped), (1, 0));
+    same_roster(&fresh, &s.roster);
+}
+
+#[test]
 fn replay_reports_edits_that_do_not_fit_a_changed_source() {
     let session = edited().session.unwrap();
     let shorter: String = FIXTURE.lines().take(4).map(|l| format!("{l}\n")).collect();

@@ -145,6 +145,24 @@ fn fix_screens() {
         press(&mut s, key(KeyCode::Char('F')));
         s
     });
+    // A value too long for the window is cut, so the keys line stays inside it.
+    snap("fix_bulk_confirm_long_value", |size| {
+        let mut s = fix_state(size);
+        go_to_line(&mut s, 2);
+        let row = s.selected_row().unwrap();
+        let long = format!("0013{}", "x".repeat(120));
+        s.popup = Some(Popup::ConfirmBulk {
+            code: scc_onboard::roster::Code::Sfid15,
+            changes: vec![scc_onboard::session::CellEdit {
+                row,
+                line: 2,
+                field: scc_onboard::roster::Field::SalesforceUserId,
+                old: long.clone(),
+                new: long,
+            }],
+        });
+        s
+    });
     snap("fix_search", |size| {
         let mut s = fix_state(size);
         press(&mut s, key(KeyCode::Char('/')));
@@ -176,6 +194,11 @@ fn review_and_placeholder_screens() {
     snap("review_refused", |size| {
         let mut s = review(size);
         press(&mut s, key(KeyCode::Enter));
+        s
+    });
+    snap("review_confirm_exclude", |size| {
+        let mut s = review(size);
+        press(&mut s, key(KeyCode::Char('x')));
         s
     });
     snap("review_ready", |size| {

@@ -301,6 +301,53 @@ fn export_runs_once_errors_are_fixed_or_excluded() {
 }
 
 #[test]
+fn x_on_review_leaves_out_every_row_with_errors_as_one_undoable_change() {
+    let mut s = state();
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    press(&mut s, key(KeyCode::Enter));
+    assert!(s.review.refused.is_some());
+    press(&mut s, key(KeyCode::Char('x')));
+    let Some(Popup::ConfirmExclude { rows }) = s.popup.clone() else {
+        panic!("asks first: {:?}", s.popup);
+    };
+    let lines: Vec<u64> = rows.iter().map(|r| s.roster.record(*r).line).collect();
+    assert_eq!(lines, vec![3, 7]);
+    // Declining changes nothing.
+    press(&mut s, key(KeyCode::Char('n')));
+    assert!(s.popup.is_none());
+    assert_eq!(s.roster.counts().excluded, 0);
+
+    press(&mut s, key(KeyCode::Char('x')));
+    let fx = press(&mut s, key(KeyCode::Char('y')));
+    assert!(fx.iter().any(|e| matches!(e, Effect::SaveSession)));
+    let c = s.roster.counts();
+    assert_eq!((c.included, c.excluded, c.rows_with_errors), (6, 2, 0));
+    assert!(rows.iter().all(|&r| s.roster.is_excluded(r)));
+    assert!(s.review.refused.is_none(), "the refusal is stale now");
+    assert!(matches!(
+        s.session.as_ref().unwrap().history.last(),
+        Some(Op::ExcludeRows { excluded: true, rows: r }) if *r == rows
+    ));
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+
+    // Nothing left to leave out; one undo brings both rows back.
+    press(&mut s, key(KeyCode::Char('x')));
+    assert!(s.popup.is_none());
+    press(&mut s, key(KeyCode::Char('<')));
+    press(&mut s, key(KeyCode::Char('<')));
+    press(&mut s, key(KeyCode::Char('<')));
+    assert_eq!(s.step, Step::Fix);
+    press(&mut s, key(KeyCode::Char('u')));
+    let c = s.roster.counts();
+    assert_eq!((c.included, c.excluded, c.rows_with_errors), (8, 0, 2));
+    press(&mut s, ctrl('r'));
+    assert_eq!(s.roster.counts().excluded, 2);
+}
+
+#[test]
 fn output_folder_is_editable_and_saved() {
     let mut s = state();
     for _ in 0..3 {

@@ -337,7 +337,8 @@ fn no_color_is_honoured_and_small_windows_are_told_so() {
 }
 
 /// Import → Fix → Customize (a setting changed) → Exchange access (impersonation: account named,
-/// checklist items ticked) → Review & export, then every bundle file checked.
+/// checklist items ticked) → Review & export (error rows left out with `x`), then every bundle
+/// file checked.
 #[test]
 fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     let dir = tempfile::tempdir().unwrap();
@@ -351,11 +352,6 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.wait_for("Preview of roster.csv");
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
-    // Exclude the two rows with errors (lines 3 and 7).
-    t.keys(&["j", "x"]);
-    t.wait_for("7 included, 1 excluded");
-    t.keys(&["j", "j", "j", "j", "x"]);
-    t.wait_for("6 included, 2 excluded · ✗ 0 with errors");
 
     // Customize: turn contact sync off.
     t.keys(&[">"]);
@@ -379,9 +375,16 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.keys(&["j", "Space"]);
     t.wait_for("checklist 2 of");
 
-    // Review & export writes the bundle.
+    // Review & export: refused for the two rows with errors (lines 3 and 7), which the admin
+    // leaves out at once; then it writes the bundle.
     t.keys(&[">"]);
     t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export refused: 2 row(s)");
+    t.keys(&["x"]);
+    t.wait_for("Leave out the 2 row(s) with errors?");
+    t.keys(&["y"]);
+    t.wait_for("6 included, 2 excluded · ✗ 0 with errors");
     t.keys(&["Enter"]);
     t.wait_for("Wrote 6 row(s)");
 

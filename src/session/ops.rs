@@ -42,6 +42,8 @@ pub enum Op {
         line: u64,
         excluded: bool,
     },
+    /// Rows excluded (or re-included) together, e.g. every row with errors at once.
+    ExcludeRows { rows: Vec<usize>, excluded: bool },
     /// A customization choice changed. The roster is untouched; the session's `customization`
     /// holds the choices after every recorded operation, so replay needs nothing from this
     /// entry, and undo/redo apply `edit` to the choices.
@@ -98,6 +100,15 @@ impl Op {
                 roster.set_excluded(*row, *excluded);
                 Some(0)
             }
+            Op::ExcludeRows { rows, excluded } => {
+                if rows.iter().any(|&r| r >= roster.len()) {
+                    return None;
+                }
+                for &r in rows {
+                    roster.set_excluded(r, *excluded);
+                }
+                Some(0)
+            }
             Op::Choice { .. } => Some(0),
         }
     }
@@ -128,6 +139,10 @@ impl Op {
                 line: *line,
                 excluded: !excluded,
             },
+            Op::ExcludeRows { rows, excluded } => Op::ExcludeRows {
+                rows: rows.clone(),
+                excluded: !excluded,
+            },
             Op::Choice { edit } => Op::Choice {
                 edit: ChoiceEdit {
                     key: edit.key.clone(),
@@ -144,6 +159,7 @@ impl Op {
             Op::Cells { changes, .. } => changes.first().map(|c| c.row),
             Op::CellsFile { .. } => None,
             Op::Exclude { row, .. } => Some(*row),
+            Op::ExcludeRows { rows, .. } => rows.first().copied(),
             Op::Choice { .. } => None,
         }
     }
@@ -153,7 +169,7 @@ impl Op {
         match self {
             Op::Cells { changes, .. } => changes.len(),
             Op::CellsFile { cells, .. } => *cells,
-            Op::Exclude { .. } | Op::Choice { .. } => 0,
+            Op::Exclude { .. } | Op::ExcludeRows { .. } | Op::Choice { .. } => 0,
         }
     }
 
@@ -170,6 +186,11 @@ impl Op {
                     format!("re-include line {line}")
                 }
             }
+            Op::ExcludeRows { rows, excluded } => format!(
+                "{} {} row(s)",
+                if *excluded { "exclude" } else { "re-include" },
+                rows.len()
+            ),
             Op::Choice { edit } => format!("set {}", edit.key),
         }
     }

@@ -64,7 +64,7 @@ fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
             }
             _ => None,
         },
-        Popup::ConfirmBulk { .. } => match key.code {
+        Popup::ConfirmBulk { .. } | Popup::ConfirmExclude { .. } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') => Some(Msg::ConfirmPopup),
             KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => Some(Msg::ClosePopup),
             _ => None,
@@ -180,6 +180,7 @@ fn review_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('o') => Some(Msg::EditOutputDir),
         KeyCode::Enter | KeyCode::Char('E') => Some(Msg::Export),
         KeyCode::Char('j') => Some(Msg::JumpToErrors),
+        KeyCode::Char('x') => Some(Msg::AskExcludeErrors),
         KeyCode::Esc => Some(Msg::PrevStep),
         _ => None,
     }

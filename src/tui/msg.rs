@@ -104,6 +104,8 @@ pub enum Msg {
     Export,
     Exported(Result<(String, usize), String>),
     JumpToErrors,
+    /// `x`: offer to leave out every included row that has errors.
+    AskExcludeErrors,
 
     // Customize and Exchange access steps.
     /// A key for the step's component (it decides what the key does).

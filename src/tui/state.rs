@@ -83,6 +83,8 @@ pub enum Popup {
     Help,
     /// "Apply this fix to N rows?"
     ConfirmBulk { code: Code, changes: Vec<CellEdit> },
+    /// "Leave out these N rows with errors?" (0-based roster rows, all included now).
+    ConfirmExclude { rows: Vec<usize> },
     /// A saved session was found at start.
     Resume(Box<ResumeOffer>),
 }

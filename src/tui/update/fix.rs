@@ -286,18 +286,19 @@ fn commit_edit(state: &mut State, value: String, fx: &mut Vec<Effect>) {
 }
 
 /// Applies a new operation, records it (clearing redo) and asks for a save.
-fn perform(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
+/// Applies `op` to the roster and records it in the session (undoable, saved).
+pub(super) fn perform(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     let Some(session) = state.session.as_mut() else {
         return;
     };
     if op.apply(&mut state.roster).is_none() {
         return;
     }
-    let line = op
-        .first_row()
-        .map(|r| state.roster.record(r).line)
-        .unwrap_or(0);
-    state.status = Some(Status::info(format!("Line {line}: {}", op.describe())));
+    let text = match (&op, op.first_row()) {
+        (Op::ExcludeRows { .. }, _) | (_, None) => op.describe(),
+        (_, Some(r)) => format!("Line {}: {}", state.roster.record(r).line, op.describe()),
+    };
+    state.status = Some(Status::info(text));
     session.history.push(op);
     session.redo.clear();
     fx.push(Effect::SaveSession);

@@ -29,6 +29,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Some(Popup::ConfirmBulk { code, changes }) => {
                 fix::apply_bulk(state, code, changes, &mut fx)
             }
+            Some(Popup::ConfirmExclude { rows }) => review::exclude(state, rows, &mut fx),
             other => state.popup = other,
         },
         Msg::NextStep => {
@@ -85,9 +86,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::AuthDone(_)
         | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
         Msg::StepKey(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
-        Msg::EditOutputDir | Msg::Export | Msg::Exported(_) | Msg::JumpToErrors => {
-            review::update(state, msg, &mut fx)
-        }
+        Msg::EditOutputDir
+        | Msg::Export
+        | Msg::Exported(_)
+        | Msg::JumpToErrors
+        | Msg::AskExcludeErrors => review::update(state, msg, &mut fx),
         Msg::Move(_)
         | Msg::MoveCol(_)
         | Msg::Page(_)

@@ -1,7 +1,8 @@
 //! The Review & export step.
 
+use crate::session::Op;
 use crate::tui::msg::{Effect, Msg};
-use crate::tui::state::{Filter, State, Status};
+use crate::tui::state::{Filter, Popup, State, Status};
 use crate::tui::widgets::text_input::TextInput;
 use std::path::PathBuf;
 
@@ -51,6 +52,14 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 });
             }
         }
+        Msg::AskExcludeErrors => {
+            let rows: Vec<usize> = state.roster.error_rows().collect();
+            if rows.is_empty() {
+                state.status = Some(Status::info("No included row has errors"));
+            } else {
+                state.popup = Some(Popup::ConfirmExclude { rows });
+            }
+        }
         Msg::Exported(Ok((path, n))) => {
             state.status = Some(Status::info(format!("Wrote {n} row(s) to {path}")));
             state.review.exported = Some(path);
@@ -87,4 +96,21 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         _ => {}
     }
+}
+
+/// Leaves out the confirmed rows, as one undoable operation (the CLI's `--exclude-invalid`).
+pub(super) fn exclude(state: &mut State, rows: Vec<usize>, fx: &mut Vec<Effect>) {
+    let n = rows.len();
+    super::fix::perform(
+        state,
+        Op::ExcludeRows {
+            rows,
+            excluded: true,
+        },
+        fx,
+    );
+    state.review.refused = None;
+    state.status = Some(Status::info(format!(
+        "Excluded {n} row(s) with errors; u on the Fix step undoes it"
+    )));
 }

@@ -115,6 +115,9 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
     match &state.popup {
         Some(Popup::Help) => return vec![("Esc", "close help")],
         Some(Popup::ConfirmBulk { .. }) => return vec![("Enter/y", "apply"), ("Esc/n", "cancel")],
+        Some(Popup::ConfirmExclude { .. }) => {
+            return vec![("Enter/y", "exclude"), ("Esc/n", "cancel")]
+        }
         Some(Popup::Resume(_)) => {
             return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
         }
@@ -173,14 +176,16 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Step::ReviewExport if state.review.dir_edit.is_some() => {
             vec![("Enter", "save folder"), ("Esc", "cancel")]
         }
-        Step::ReviewExport => vec![
-            ("Enter", "export"),
-            ("o", "output folder"),
-            ("j", "jump to errors"),
-            ("<", "back"),
-            (">", "next"),
-            ("?", "help"),
-        ],
+        Step::ReviewExport => {
+            let mut h = vec![("Enter", "export"), ("o", "output folder")];
+            if state.roster.has_errors() {
+                h.extend([("j", "to errors"), ("x", "exclude them")]);
+            } else if !state.choice_errors().is_empty() {
+                h.push(("j", "to errors"));
+            }
+            h.extend([("<", "back"), (">", "next"), ("?", "help")]);
+            h
+        }
         Step::Customize if state.customize.is_editing() => state.customize.key_hints(),
         Step::ExchangeAccess if state.exchange.is_editing() => state.exchange.key_hints(),
         Step::Customize | Step::ExchangeAccess => {

@@ -1,7 +1,7 @@
-//! Windows over the step: help, bulk-fix confirmation, resume prompt.
+//! Windows over the step: help, bulk-fix and bulk-exclude confirmations, resume prompt.
 
 use crate::tui::state::{Popup, State};
-use crate::tui::widgets::text::visible;
+use crate::tui::widgets::text::{fit, visible};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -15,6 +15,49 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(h);
     v
+}
+
+/// The first three of `items` as lines, then how many more there are.
+fn first_three(items: impl ExactSizeIterator<Item = String>) -> Vec<Line<'static>> {
+    let n = items.len();
+    let mut lines = vec![Line::raw("")];
+    lines.extend(items.take(3).map(Line::raw));
+    if n > 3 {
+        lines.push(Line::raw(format!("… and {} more", n - 3)));
+    }
+    lines
+}
+
+/// A yes/no window: `lines`, then the Enter/y (`verb`) and Esc/n keys.
+fn confirm(
+    f: &mut Frame,
+    area: Rect,
+    state: &State,
+    title: &'static str,
+    mut lines: Vec<Line<'static>>,
+    verb: &'static str,
+) {
+    let t = state.theme;
+    lines.insert(0, Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Enter/y", t.key()),
+        Span::raw(format!(" {verb}   ")),
+        Span::styled("Esc/n", t.key()),
+        Span::raw(" cancel"),
+    ]));
+    let r = centered(area, 70, lines.len() as u16 + 2);
+    // One row per line, so the keys line is never pushed out: long values are cut with '…'.
+    let inner = r.width.saturating_sub(2) as usize;
+    for line in &mut lines {
+        if let [span] = line.spans.as_mut_slice() {
+            span.content = fit(&span.content, inner).into();
+        }
+    }
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title).title_style(t.title())),
+        r,
+    );
 }
 
 /// Every key, grouped; the `?` screen. Ordered so that the two-column form (short screens)
@@ -43,6 +86,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "export users.csv"),
             ("o", "change output folder"),
             ("j", "jump to rows with errors"),
+            ("x", "leave out rows with errors"),
         ],
     ),
     (
@@ -157,44 +201,43 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             }
         }
         Popup::ConfirmBulk { code, changes } => {
-            let mut lines = vec![
-                Line::raw(""),
-                Line::styled(
-                    format!(
-                        "Apply the suggested fix for {code} to {} row(s)?",
-                        changes.len()
-                    ),
-                    t.title(),
+            let mut lines = vec![Line::styled(
+                format!(
+                    "Apply the suggested fix for {code} to {} row(s)?",
+                    changes.len()
                 ),
-                Line::raw(""),
-            ];
-            for c in changes.iter().take(3) {
-                lines.push(Line::raw(format!(
-                    "line {}: {} → {}",
-                    c.line,
-                    visible(&c.old),
-                    visible(&c.new)
-                )));
-            }
-            if changes.len() > 3 {
-                lines.push(Line::raw(format!("… and {} more", changes.len() - 3)));
-            }
+                t.title(),
+            )];
+            lines.extend(first_three(changes.iter().map(|c| {
+                format!("line {}: {} → {}", c.line, visible(&c.old), visible(&c.new))
+            })));
             lines.push(Line::raw(""));
             lines.push(Line::raw("One undo (u) reverts all of it."));
-            lines.push(Line::from(vec![
-                Span::styled("Enter/y", t.key()),
-                Span::raw(" apply   "),
-                Span::styled("Esc/n", t.key()),
-                Span::raw(" cancel"),
-            ]));
-            let r = centered(area, 70, lines.len() as u16 + 2);
-            f.render_widget(Clear, r);
-            f.render_widget(
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .block(Block::bordered().title(" Bulk fix ").title_style(t.title())),
-                r,
-            );
+            confirm(f, area, state, " Bulk fix ", lines, "apply");
+        }
+        Popup::ConfirmExclude { rows } => {
+            let mut lines = vec![Line::styled(
+                format!("Leave out the {} row(s) with errors?", rows.len()),
+                t.title(),
+            )];
+            lines.extend(first_three(rows.iter().map(|&r| {
+                let rec = state.roster.record(r);
+                let name = rec.cell(crate::roster::Field::FullName).trim();
+                let name = if name.is_empty() {
+                    "(no name)".into()
+                } else {
+                    visible(name)
+                };
+                format!("line {}: {name}", rec.line)
+            })));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(
+                "They stay in the session, left out of users.csv.",
+            ));
+            lines.push(Line::raw(
+                "On the Fix step, x re-includes one; u undoes all.",
+            ));
+            confirm(f, area, state, " Leave out rows ", lines, "exclude");
         }
         Popup::Resume(offer) => {
             let s = &offer.session;

@@ -62,9 +62,10 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("j", t.key()),
-            Span::raw(" jumps there: fix each row,"),
+            Span::raw(" jumps there to fix them; "),
+            Span::styled("x", t.key()),
+            Span::raw(" leaves them all out."),
         ]));
-        lines.push(Line::raw("or exclude it with x."));
     } else if !choice_errors.is_empty() {
         lines.push(Line::styled(
             format!(
@@ -92,7 +93,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         ));
         lines.push(Line::from(vec![
             Span::styled("j", t.key()),
-            Span::raw(" jumps to them."),
+            Span::raw(" jumps to them; "),
+            Span::styled("x", t.key()),
+            Span::raw(" leaves them all out."),
         ]));
     } else {
         lines.push(Line::from(vec![
