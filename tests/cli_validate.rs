@@ -1,6 +1,6 @@
 //! `scc-onboard validate` and `template` as a user runs them: the real binary, real files.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -271,6 +271,71 @@ fn fix_writes_the_submission_csv() {
     assert!(
         human.contains("left out 1 rows with errors: lines 4"),
         "{human}"
+    );
+}
+
+/// A stray quote makes the following rows one cell: the finding says which lines, so the
+/// missing users are not lost without a word (the streaming and in-memory paths agree).
+#[test]
+fn a_stray_quote_names_the_lines_it_swallowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = |name: &str, user: &str| {
+        format!("{name},{user}@acme.com,{ID18},{user}@acme.com,{user}@acme.com\r\n")
+    };
+    let text = format!(
+        "{HEADER}\r\n{}\"{}{}{}\"Quoted\",{}",
+        row("Ann", "ann"),
+        row("Bob", "bob"),
+        row("Cy", "cy"),
+        row("Di", "di"),
+        &row("x", "eve")[2..]
+    );
+    let p = write(dir.path(), "r.csv", text.as_bytes());
+    let (code, doc) = validate_json(&p);
+    assert_eq!(code, 1);
+    let codes = |code: &str| -> Vec<Value> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .cloned()
+            .collect()
+    };
+    // The field count happens to match here, so only the cell tells: no "join the lines" fix.
+    let stray = codes("stray-quote");
+    assert_eq!(stray.len(), 1, "{doc:#}");
+    assert_eq!(
+        (&stray[0]["line"], &stray[0]["column"]),
+        (&json!(3), &json!("full_name"))
+    );
+    assert!(stray[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("3 of which look like rows"));
+    assert!(codes("name-line-break").is_empty(), "{doc:#}");
+    let human = run(&["validate", p.to_str().unwrap()]);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("3:1 ") && human.contains("stray-quote"),
+        "{human}"
+    );
+
+    // One field short as well: the row-level finding names the lines.
+    let short = text.replacen("\"Quoted\",", "\"Quoted\"", 1);
+    let p = write(dir.path(), "short.csv", short.as_bytes());
+    let (_, doc) = validate_json(&p);
+    let wrong: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "wrong-field-count")
+        .collect();
+    assert_eq!(wrong.len(), 1, "{doc:#}");
+    let message = wrong[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("made lines 4-6 part of this row"),
+        "{message}"
     );
 }
 

@@ -342,16 +342,12 @@ impl Roster {
         let mut out = Vec::new();
         if let Some(n) = self.header_len {
             if rec.field_count != n {
-                out.push(Finding {
-                    field: None,
-                    code: Code::WrongFieldCount,
-                    message: format!(
-                        "{} fields where the header has {n}: a stray delimiter or quote? Check the row in the file",
-                        rec.field_count
-                    ),
-                    fix: None,
-                    first_row: None,
-                });
+                out.push(rules::wrong_field_count(
+                    rec.field_count,
+                    n,
+                    rec.line,
+                    rec.as_strs(),
+                ));
             }
         }
         rules::check_record(rec.as_strs(), &mut out);

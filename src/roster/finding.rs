@@ -52,6 +52,8 @@ codes! {
     MissingValue = "missing-value", Error;
     /// The row has more or fewer fields than the header.
     WrongFieldCount = "wrong-field-count", Error;
+    /// A value holds what look like other rows: a stray quote joined them to this one.
+    StrayQuote = "stray-quote", Error;
     /// A value is absurdly long (see `rules::MAX_CELL_CHARS`).
     TooLong = "too-long", Error;
     /// Control characters inside a value.

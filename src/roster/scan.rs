@@ -14,7 +14,7 @@ use super::dedupe::{self, KeyLog};
 use super::dupkey::{self, DupKind};
 use super::editable::dup_finding;
 use super::import::{self, Detected, Encoding, ImportError, ImportOptions};
-use super::{export::unneutralize, rules, Code, Field, Finding, Record};
+use super::{export::unneutralize, rules, Field, Finding, Record};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -62,16 +62,12 @@ impl Checker {
 
     fn check(&mut self, row: usize, line: u64, field_count: usize, cells: [&str; 5]) {
         if field_count != self.header_len {
-            self.scratch.push(Finding {
-                field: None,
-                code: Code::WrongFieldCount,
-                message: format!(
-                    "{field_count} fields where the header has {}: a stray delimiter or quote? Check the row in the file",
-                    self.header_len
-                ),
-                fix: None,
-                first_row: None,
-            });
+            self.scratch.push(rules::wrong_field_count(
+                field_count,
+                self.header_len,
+                line,
+                cells,
+            ));
         }
         rules::check_record(cells, &mut self.scratch);
         for kind in DupKind::ALL {

@@ -85,6 +85,42 @@ pub fn is_clean_sf_login(raw: &[u8]) -> Option<bool> {
     address::valid_case(raw)
 }
 
+/// `wrong-field-count`: the row starting on `line` has `found` fields where the header has
+/// `expected`. When a value spans lines, a stray quote most likely made the rows after it part
+/// of this one: say so, as those users would otherwise be missing without a word.
+pub fn wrong_field_count(found: usize, expected: usize, line: u64, cells: [&str; 5]) -> Finding {
+    let spanned = cells
+        .iter()
+        .map(|c| c.matches('\n').count())
+        .max()
+        .unwrap_or(0);
+    let message = if spanned > 0 {
+        let (next, last) = (line + 1, line + spanned as u64);
+        let lines = if next == last {
+            format!("line {last}")
+        } else {
+            format!("lines {next}-{last}")
+        };
+        format!(
+            "{found} fields where the header has {expected}, and a value runs on to line {last}: \
+             a stray \" probably made {lines} part of this row, so the users there are missing. \
+             Fix the quote in the file and import it again"
+        )
+    } else {
+        format!(
+            "{found} fields where the header has {expected}: a stray delimiter or quote? Check \
+             the row in the file"
+        )
+    };
+    Finding {
+        field: None,
+        code: Code::WrongFieldCount,
+        message,
+        fix: None,
+        first_row: None,
+    }
+}
+
 /// Checks every cell of one record.
 pub fn check_record(cells: [&str; 5], out: &mut Vec<Finding>) {
     for field in Field::ALL {
@@ -92,8 +128,38 @@ pub fn check_record(cells: [&str; 5], out: &mut Vec<Finding>) {
     }
 }
 
+/// How many lines of a multi-line `raw` look like rows of a roster file (an address and at
+/// least three of one delimiter; a row has five fields): what a stray quote swallows. A name
+/// broken over two lines has none, nor do two addresses on two lines.
+fn swallowed_rows(raw: &str) -> usize {
+    if !raw.as_bytes().contains(&b'\n') {
+        return 0;
+    }
+    let looks_like_row = |l: &str| {
+        l.contains('@')
+            && [b',', b';', b'\t', b'|']
+                .iter()
+                .any(|d| l.bytes().filter(|b| b == d).count() >= 3)
+    };
+    raw.split('\n').filter(|l| looks_like_row(l)).count()
+}
+
 /// Checks one cell, appending its findings.
 pub fn check_cell(field: Field, raw: &str, out: &mut Vec<Finding>) {
+    let swallowed = swallowed_rows(raw);
+    if swallowed > 0 {
+        // The value's own checks (and their fixes, e.g. joining the lines) would mislead.
+        out.push(Finding::new(
+            field,
+            Code::StrayQuote,
+            format!(
+                "runs over several lines, {swallowed} of which look like rows of the file: a \
+                 stray \" probably joined them into this value, so those users are missing. Fix \
+                 the quote in the file and import it again"
+            ),
+        ));
+        return;
+    }
     if raw.len() > MAX_CELL_CHARS && raw.chars().count() > MAX_CELL_CHARS {
         out.push(Finding::new(
             field,
@@ -236,6 +302,43 @@ mod tests {
         let mut out = Vec::new();
         check_cell(field, v, &mut out);
         out.into_iter().map(|f| (f.code, f.fix)).collect()
+    }
+
+    #[test]
+    fn wrong_field_count_names_the_lines_a_stray_quote_swallowed() {
+        let plain = wrong_field_count(4, 5, 7, ["a", "b", "c", "d", ""]);
+        assert_eq!(plain.code, Code::WrongFieldCount);
+        assert!(
+            plain.message.contains("stray delimiter or quote"),
+            "{}",
+            plain.message
+        );
+        let one = wrong_field_count(3, 5, 7, ["a", "b\r\nc", "", "", ""]);
+        assert!(one.message.contains("runs on to line 8"), "{}", one.message);
+        assert!(one.message.contains("made line 8 part"), "{}", one.message);
+        let many = wrong_field_count(1, 5, 7, ["x\ny\nz\nw", "", "", "", ""]);
+        assert!(
+            many.message.contains("made lines 8-10 part"),
+            "{}",
+            many.message
+        );
+    }
+
+    #[test]
+    fn a_value_holding_rows_is_a_stray_quote_and_nothing_else() {
+        let row = "Cy,cy@acme.com,005Hs00000AbCdEIAV,cy@acme.com,cy@acme.com";
+        let v = format!("Bob,bob@acme.com,x,y,z\r\n{row}\r\nQuoted\"");
+        assert_eq!(run(Field::FullName, &v), vec![(Code::StrayQuote, None)]);
+        let tabs = format!("Bob\n{}", row.replace(',', "\t"));
+        assert_eq!(run(Field::Office365Login, &tabs)[0].0, Code::StrayQuote);
+        // Not rows: a name over two lines, two addresses on two lines.
+        assert_eq!(
+            run(Field::FullName, "Mohammed\nAli")[0].0,
+            Code::NameLineBreak
+        );
+        assert!(!run(Field::Office365Email, "a@acme.com,\nb@acme.com")
+            .iter()
+            .any(|(c, _)| *c == Code::StrayQuote));
     }
 
     #[test]

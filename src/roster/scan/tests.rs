@@ -1,7 +1,7 @@
 use super::*;
 use crate::roster::import::import_bytes;
 use crate::roster::synth::{generate, SynthOptions};
-use crate::roster::Roster;
+use crate::roster::{Code, Roster};
 use std::io::Write;
 
 fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
