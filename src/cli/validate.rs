@@ -246,7 +246,10 @@ fn human_report(
         d.encoding,
         how(d.encoding_detected),
         delimiter::name(d.delimiter),
-        how(d.delimiter_detected)
+        match (d.delimiter_detected, d.sep_line) {
+            (true, true) => "the file's sep= line",
+            (detected, _) => how(detected),
+        }
     )?;
     for f in Field::ALL {
         if let Some(h) = d.header_for(f) {

@@ -353,7 +353,13 @@ fn stream_validate<R: Read>(
             Ok(c)
         });
         let mut mine = Checker::new(header_len, expected_rows / 2);
-        let mut reader = Reader::new(input, detected.delimiter, skip_bom, expected_rows);
+        let mut reader = Reader::new(
+            input,
+            detected.delimiter,
+            detected.sep_line,
+            skip_bom,
+            expected_rows,
+        );
         let result = (|| {
             let mut spare = None;
             loop {
@@ -404,13 +410,14 @@ struct Reader<R> {
     /// Bytes of the input before `buf[0]`.
     base: u64,
     line: u64,
-    header_done: bool,
+    /// Records before the data still to skip: the header, and Excel's `sep=` line if any.
+    preamble: usize,
     lines: Vec<u64>,
     offsets: Vec<u64>,
 }
 
 impl<R: Read> Reader<R> {
-    fn new(input: R, delimiter: u8, skip_bom: bool, expected_rows: usize) -> Self {
+    fn new(input: R, delimiter: u8, sep_line: bool, skip_bom: bool, expected_rows: usize) -> Self {
         Reader {
             input,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
@@ -422,7 +429,7 @@ impl<R: Read> Reader<R> {
             skip_bom,
             base: 0,
             line: 1,
-            header_done: false,
+            preamble: 1 + usize::from(sep_line),
             lines: Vec::with_capacity(expected_rows),
             offsets: Vec::with_capacity(expected_rows),
         }
@@ -473,8 +480,8 @@ impl<R: Read> Reader<R> {
             }
             let fields = ends_len - rec_ends;
             let bytes = &batch.out[rec_out..out_len];
-            if !self.header_done {
-                self.header_done = true;
+            if self.preamble > 0 {
+                self.preamble -= 1;
             } else if !is_blank(bytes) {
                 batch.recs.push(Rec {
                     row: self.lines.len(),

@@ -54,6 +54,27 @@ fn counts_per_line(text: &str, max_lines: usize) -> Vec<[usize; 4]> {
     lines
 }
 
+/// Excel's delimiter hint: a first line `sep=X` (any case) naming the delimiter, which Excel
+/// honours and hides. Returns the delimiter and the bytes of that line with its line break.
+pub fn sep_line(text: &str) -> Option<(u8, usize)> {
+    let rest = text.as_bytes();
+    if rest.len() < 5 || !rest[..4].eq_ignore_ascii_case(b"sep=") {
+        return None;
+    }
+    let d = match rest[4] {
+        b'\t' => b'\t',
+        b if b.is_ascii_graphic() || b == b' ' => b,
+        _ => return None,
+    };
+    let ending = match &rest[5..] {
+        [] => 0,
+        [b'\r', b'\n', ..] => 2,
+        [b'\n' | b'\r', ..] => 1,
+        _ => return None,
+    };
+    Some((d, 5 + ending))
+}
+
 /// Picks the delimiter that splits the header into the most fields and the following lines
 /// into the same number most consistently. `None` when no candidate appears in the header.
 pub fn detect(text: &str) -> Option<u8> {
@@ -77,6 +98,16 @@ pub fn detect(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_excels_sep_line() {
+        assert_eq!(sep_line("sep=;\r\nName;Email"), Some((b';', 7)));
+        assert_eq!(sep_line("SEP=\t\nName"), Some((b'\t', 6)));
+        assert_eq!(sep_line("sep=,"), Some((b',', 5)));
+        assert_eq!(sep_line("sep=;x\nName"), None);
+        assert_eq!(sep_line("separator,Name\n"), None);
+        assert_eq!(sep_line("Name,Email\n"), None);
+    }
 
     #[test]
     fn detects_each_delimiter() {

@@ -29,6 +29,8 @@ pub struct Detected {
     pub encoding_detected: bool,
     pub delimiter: u8,
     pub delimiter_detected: bool,
+    /// The file starts with Excel's `sep=X` line (skipped; it names the delimiter).
+    pub sep_line: bool,
     /// The header row as read.
     pub headers: Vec<String>,
     /// For each field (by [`Field::index`]), the index of its header.
@@ -158,11 +160,13 @@ pub(crate) fn prepare(
     {
         return Err(ImportError::Binary(None));
     }
-    let delimiter = match opts.delimiter {
-        Some(d) => d,
-        None => delimiter::detect(&text).ok_or(ImportError::NotDelimited(None))?,
+    let sep = delimiter::sep_line(&text);
+    let body = &text[sep.map_or(0, |(_, n)| n)..];
+    let delimiter = match (opts.delimiter, sep) {
+        (Some(d), _) | (None, Some((d, _))) => d,
+        (None, None) => delimiter::detect(body).ok_or(ImportError::NotDelimited(None))?,
     };
-    let mut reader = csv_reader(Cursor::new(text.as_bytes()), delimiter);
+    let mut reader = csv_reader(Cursor::new(body.as_bytes()), delimiter);
     let mut header = csv::StringRecord::new();
     let has_header = reader.read_record(&mut header).map_err(csv_error)?;
     if !has_header {
@@ -205,6 +209,7 @@ pub(crate) fn prepare(
         encoding_detected: opts.encoding.is_none(),
         delimiter,
         delimiter_detected: opts.delimiter.is_none(),
+        sep_line: sep.is_some(),
         headers,
         mapping,
     };
@@ -234,9 +239,12 @@ impl Importer {
         let (detected, text) = prepare(bytes, opts)?;
         let total = text.len() as u64;
         let mut reader = csv_reader(Cursor::new(text.into_bytes()), detected.delimiter);
-        // Skip the header again; `prepare` already read it.
+        // Skip the header (and a `sep=` line) again; `prepare` already read them. The text
+        // stays whole so physical line numbers stay right.
         let mut record = csv::StringRecord::new();
-        reader.read_record(&mut record).map_err(csv_error)?;
+        for _ in 0..1 + usize::from(detected.sep_line) {
+            reader.read_record(&mut record).map_err(csv_error)?;
+        }
         Ok(Importer {
             detected,
             reader,

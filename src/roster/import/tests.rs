@@ -131,3 +131,24 @@ fn batches_report_progress() {
     assert_eq!(out.len(), 100);
     assert_eq!(imp.bytes_done(), imp.bytes_total());
 }
+
+#[test]
+fn excels_sep_line_names_the_delimiter_and_is_not_the_header() {
+    // The data has more commas than pipes; the sep line wins over detection.
+    let text = "\u{feff}sep=|\r\nFull name|Salesforce login|Salesforce user ID|Office 365 login|Office 365 email address\r\n\
+                Doe, Jane, Dr.|j@x.com|005|j@x.com|j@x.com\r\n";
+    let imp = rows(text);
+    assert_eq!(imp.detected.delimiter, b'|');
+    assert!(imp.detected.sep_line && imp.detected.delimiter_detected);
+    assert_eq!(imp.detected.headers[0], "Full name");
+    assert_eq!(imp.records.len(), 1);
+    assert_eq!(imp.records[0].line, 3);
+    assert_eq!(imp.records[0].cells[0], "Doe, Jane, Dr.");
+    // A forced delimiter still skips the line.
+    let forced = ImportOptions {
+        delimiter: Some(b'|'),
+        ..ImportOptions::default()
+    };
+    let imp = import_bytes(text.as_bytes(), &forced).unwrap();
+    assert_eq!((imp.records.len(), imp.records[0].line), (1, 3));
+}

@@ -158,6 +158,34 @@ fn lines_count_embedded_newlines_and_blank_lines() {
     assert!(lines.contains(&(6, Code::AddressInvalid)), "{lines:?}");
 }
 
+/// Excel's `sep=` line and a stray quote, in each encoding: both engines agree on lines and
+/// findings.
+#[test]
+fn a_sep_line_and_a_stray_quote_read_the_same_streamed() {
+    let text = "sep=;\r\nFull name;Salesforce login;Salesforce user ID;Office 365 login;Office 365 email address\r\n\
+                Ann;a@x.com;005Hs00000AbCdE;a@x.com;a@x.com\r\n\
+                \"Bob;b@x.com;005Hs00000AbCdF;b@x.com;b@x.com\r\n\
+                Cy;c@x.com;005Hs00000AbCdG;c@x.com;c@x.com\r\n\
+                \"Di\";d@x.com;005Hs00000AbCdH;d@x.com;d@x.com\r\n";
+    let cp1252 = text.replace("Ann", "Ren\u{e9}e");
+    let cp1252: Vec<u8> = cp1252
+        .chars()
+        .map(|c| if c == '\u{e9}' { 0xE9 } else { c as u8 })
+        .collect();
+    let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    for bytes in [text.as_bytes().to_vec(), bom, cp1252] {
+        let report = assert_same_as_roster(&bytes);
+        assert_eq!(report.detected.delimiter, b';');
+        assert_eq!(report.rows, 2, "Ann, then Bob swallowing Cy");
+        let codes: Vec<(u64, Code)> = report
+            .findings
+            .iter()
+            .map(|f| (f.line, f.finding.code))
+            .collect();
+        assert!(codes.contains(&(4, Code::StrayQuote)), "{codes:?}");
+    }
+}
+
 #[test]
 fn unusable_files_are_errors_naming_the_file() {
     let file = write_temp(b"");

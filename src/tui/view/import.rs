@@ -121,6 +121,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     lines.push(line(0, "Encoding", enc, false));
     let delim = match (imp.options.delimiter, detected) {
         (Some(d), _) => format!("{} (chosen)", delimiter_name(d)),
+        (None, Some(d)) if d.sep_line => {
+            format!("{} (the file's sep= line)", delimiter_name(d.delimiter))
+        }
         (None, Some(d)) => format!("{} (detected)", delimiter_name(d.delimiter)),
         (None, None) => "detect".into(),
     };
