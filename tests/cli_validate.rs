@@ -134,6 +134,30 @@ fn every_input_shape_reads_the_same() {
     }
 }
 
+/// PowerShell's `Export-Csv` (Windows PowerShell 5.1) writes a `#TYPE` line above the header.
+#[test]
+fn a_powershell_export_reads_with_its_type_line_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n\
+         \"DisplayName\",\"SamAccountName\",\"UserPrincipalName\",\"mail\",\"SF Username\",\"SF User ID\"\r\n\
+         \"Jane Doe\",\"jdoe\",\"jane@acme.com\",\"jane.doe@acme.com\",\"jane@acme.com.sf\",\"{ID15}\"\r\n"
+    );
+    let p = write(dir.path(), "ad.csv", text.as_bytes());
+    let (code, doc) = validate_json(&p);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["rows"], 1);
+    assert_eq!(doc["columns"]["office365_login"], "UserPrincipalName");
+    assert_eq!(doc["findings"][0]["code"], "sfid-15");
+    assert_eq!(doc["findings"][0]["line"], 3);
+    let human = run(&["validate", p.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("header on line 2"),
+        "{}",
+        String::from_utf8_lossy(&human.stdout)
+    );
+}
+
 #[test]
 fn overrides_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

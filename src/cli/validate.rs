@@ -251,6 +251,13 @@ fn human_report(
             (detected, _) => how(detected),
         }
     )?;
+    if d.preamble > usize::from(d.sep_line) {
+        writeln!(
+            out,
+            "  header on line {}: the line(s) above it are not part of the table and were skipped",
+            d.header_line
+        )?;
+    }
     for f in Field::ALL {
         if let Some(h) = d.header_for(f) {
             if h != f.title() {

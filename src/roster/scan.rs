@@ -356,7 +356,7 @@ fn stream_validate<R: Read>(
         let mut reader = Reader::new(
             input,
             detected.delimiter,
-            detected.sep_line,
+            detected.preamble,
             skip_bom,
             expected_rows,
         );
@@ -417,7 +417,7 @@ struct Reader<R> {
 }
 
 impl<R: Read> Reader<R> {
-    fn new(input: R, delimiter: u8, sep_line: bool, skip_bom: bool, expected_rows: usize) -> Self {
+    fn new(input: R, delimiter: u8, preamble: usize, skip_bom: bool, expected_rows: usize) -> Self {
         Reader {
             input,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
@@ -429,7 +429,7 @@ impl<R: Read> Reader<R> {
             skip_bom,
             base: 0,
             line: 1,
-            preamble: 1 + usize::from(sep_line),
+            preamble: 1 + preamble,
             lines: Vec::with_capacity(expected_rows),
             offsets: Vec::with_capacity(expected_rows),
         }

@@ -6,6 +6,7 @@
 pub mod delimiter;
 pub mod encoding;
 pub mod headers;
+mod preamble;
 
 pub use encoding::Encoding;
 
@@ -31,6 +32,10 @@ pub struct Detected {
     pub delimiter_detected: bool,
     /// The file starts with Excel's `sep=X` line (skipped; it names the delimiter).
     pub sep_line: bool,
+    /// Records above the header, skipped: the `sep=` line, a `#TYPE` line, a title.
+    pub preamble: usize,
+    /// Physical line of the header row (1 unless lines above it were skipped).
+    pub header_line: u64,
     /// The header row as read.
     pub headers: Vec<String>,
     /// For each field (by [`Field::index`]), the index of its header.
@@ -160,10 +165,45 @@ pub(crate) fn prepare(
     {
         return Err(ImportError::Binary(None));
     }
+    // The header is the first line (after Excel's `sep=` line) unless a few lines above it
+    // are not part of the table (PowerShell's `#TYPE` line, a report title): then the first
+    // line that names every field.
     let sep = delimiter::sep_line(&text);
-    let body = &text[sep.map_or(0, |(_, n)| n)..];
+    let candidates = preamble::header_candidates(&text, sep.map_or(0, |(_, n)| n));
+    let mut first_error = None;
+    for candidate in &candidates {
+        match read_header(&text[candidate.offset..], opts, sep.map(|(d, _)| d)) {
+            Ok((delimiter, headers, mapping)) => {
+                let detected = Detected {
+                    encoding,
+                    encoding_detected: opts.encoding.is_none(),
+                    delimiter,
+                    delimiter_detected: opts.delimiter.is_none(),
+                    sep_line: sep.is_some(),
+                    preamble: usize::from(sep.is_some()) + candidate.records,
+                    header_line: candidate.line,
+                    headers,
+                    mapping,
+                };
+                return Ok((detected, text));
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or(ImportError::Empty(None)))
+}
+
+/// Reads the header at the start of `body`: the delimiter (forced, from the `sep=` line, or
+/// detected), the header cells and their mapping to the fields.
+fn read_header(
+    body: &str,
+    opts: &ImportOptions,
+    sep: Option<u8>,
+) -> Result<(u8, Vec<String>, [Option<usize>; 5]), ImportError> {
     let delimiter = match (opts.delimiter, sep) {
-        (Some(d), _) | (None, Some((d, _))) => d,
+        (Some(d), _) | (None, Some(d)) => d,
         (None, None) => delimiter::detect(body).ok_or(ImportError::NotDelimited(None))?,
     };
     let mut reader = csv_reader(Cursor::new(body.as_bytes()), delimiter);
@@ -204,16 +244,7 @@ pub(crate) fn prepare(
             found: headers,
         });
     }
-    let detected = Detected {
-        encoding,
-        encoding_detected: opts.encoding.is_none(),
-        delimiter,
-        delimiter_detected: opts.delimiter.is_none(),
-        sep_line: sep.is_some(),
-        headers,
-        mapping,
-    };
-    Ok((detected, text))
+    Ok((delimiter, headers, mapping))
 }
 
 fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {
@@ -242,7 +273,7 @@ impl Importer {
         // Skip the header (and a `sep=` line) again; `prepare` already read them. The text
         // stays whole so physical line numbers stay right.
         let mut record = csv::StringRecord::new();
-        for _ in 0..1 + usize::from(detected.sep_line) {
+        for _ in 0..1 + detected.preamble {
             reader.read_record(&mut record).map_err(csv_error)?;
         }
         Ok(Importer {

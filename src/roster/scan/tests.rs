@@ -186,6 +186,33 @@ fn a_sep_line_and_a_stray_quote_read_the_same_streamed() {
     }
 }
 
+/// PowerShell's `#TYPE` line, a report title and a blank line above the header: skipped by both
+/// engines, with physical line numbers.
+#[test]
+fn lines_above_the_header_are_skipped_the_same_streamed() {
+    let table =
+        "Name,SF Username,SF User ID,UPN,Email\r\nAnn,a@x.com,005Hs00000AbCdE,a@x.com,ax.com\r\n";
+    for (above, line) in [
+        (
+            "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n",
+            3,
+        ),
+        ("User report, 2026-11-25\r\n\r\n", 4),
+        ("sep=,\r\n#TYPE System.Object\r\n", 4),
+    ] {
+        let text = format!("{above}{table}");
+        let report = assert_same_as_roster(text.as_bytes());
+        assert_eq!(report.detected.header_line, line - 1, "{above:?}");
+        assert_eq!(report.rows, 1);
+        let codes: Vec<(u64, Code)> = report
+            .findings
+            .iter()
+            .map(|f| (f.line, f.finding.code))
+            .collect();
+        assert!(codes.contains(&(line, Code::AddressInvalid)), "{codes:?}");
+    }
+}
+
 #[test]
 fn unusable_files_are_errors_naming_the_file() {
     let file = write_temp(b"");

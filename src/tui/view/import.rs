@@ -191,8 +191,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                 .header(header)
                 .column_spacing(1)
                 .block(Block::bordered().title(format!(
-                    " Preview of {} — Enter loads it ",
-                    p.path.display()
+                    " Preview of {}{} — Enter loads it ",
+                    p.path.display(),
+                    header_note(&p.detected)
                 ))),
             preview_area,
         );
@@ -206,5 +207,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .block(block),
             preview_area,
         );
+    }
+}
+
+/// Where the table starts, when lines above the header were skipped (a `#TYPE` line, a title).
+fn header_note(d: &crate::roster::import::Detected) -> String {
+    if d.preamble > usize::from(d.sep_line) {
+        format!(" (header on line {})", d.header_line)
+    } else {
+        String::new()
     }
 }
