@@ -173,7 +173,11 @@ pub(crate) fn prepare(
     let mut first_error = None;
     for candidate in &candidates {
         match read_header(&text[candidate.offset..], opts, sep.map(|(d, _)| d)) {
-            Ok((delimiter, headers, mapping)) => {
+            Ok(Header {
+                delimiter,
+                cells: headers,
+                mapping,
+            }) => {
                 let detected = Detected {
                     encoding,
                     encoding_detected: opts.encoding.is_none(),
@@ -195,13 +199,16 @@ pub(crate) fn prepare(
     Err(first_error.unwrap_or(ImportError::Empty(None)))
 }
 
+/// A header row that names every field.
+struct Header {
+    delimiter: u8,
+    cells: Vec<String>,
+    mapping: [Option<usize>; 5],
+}
+
 /// Reads the header at the start of `body`: the delimiter (forced, from the `sep=` line, or
 /// detected), the header cells and their mapping to the fields.
-fn read_header(
-    body: &str,
-    opts: &ImportOptions,
-    sep: Option<u8>,
-) -> Result<(u8, Vec<String>, [Option<usize>; 5]), ImportError> {
+fn read_header(body: &str, opts: &ImportOptions, sep: Option<u8>) -> Result<Header, ImportError> {
     let delimiter = match (opts.delimiter, sep) {
         (Some(d), _) | (None, Some(d)) => d,
         (None, None) => delimiter::detect(body).ok_or(ImportError::NotDelimited(None))?,
@@ -244,7 +251,11 @@ fn read_header(
             found: headers,
         });
     }
-    Ok((delimiter, headers, mapping))
+    Ok(Header {
+        delimiter,
+        cells: headers,
+        mapping,
+    })
 }
 
 fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {
