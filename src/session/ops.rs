@@ -43,7 +43,13 @@ pub enum Op {
         excluded: bool,
     },
     /// Rows excluded (or re-included) together, e.g. every row with errors at once.
-    ExcludeRows { rows: Vec<usize>, excluded: bool },
+    ExcludeRows {
+        /// 0-based rows, ascending; on disk as one string of ranges (`"2,6,9-14"`) so a large
+        /// exclusion stays one line of `session.json`, which is rewritten on every change.
+        #[serde(with = "row_ranges")]
+        rows: Vec<usize>,
+        excluded: bool,
+    },
     /// A customization choice changed. The roster is untouched; the session's `customization`
     /// holds the choices after every recorded operation, so replay needs nothing from this
     /// entry, and undo/redo apply `edit` to the choices.
@@ -193,5 +199,71 @@ impl Op {
             ),
             Op::Choice { edit } => format!("set {}", edit.key),
         }
+    }
+}
+
+/// `Vec<usize>` as a string of ascending rows and ranges: `[2, 6, 9, 10, 11]` ⇄ `"2,6,9-11"`.
+mod row_ranges {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use std::fmt::Write;
+
+    pub fn serialize<S: Serializer>(rows: &[usize], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::new();
+        let mut i = 0;
+        while i < rows.len() {
+            let start = rows[i];
+            while i + 1 < rows.len() && rows[i + 1] == rows[i] + 1 {
+                i += 1;
+            }
+            if !out.is_empty() {
+                out.push(',');
+            }
+            let _ = match rows[i] {
+                end if end == start => write!(out, "{start}"),
+                end => write!(out, "{start}-{end}"),
+            };
+            i += 1;
+        }
+        s.serialize_str(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+        let text = String::deserialize(d)?;
+        let mut rows = Vec::new();
+        for part in text.split(',').filter(|p| !p.is_empty()) {
+            let bad = || D::Error::custom(format!("bad row range {part:?}"));
+            let (a, b) = part.split_once('-').unwrap_or((part, part));
+            let (a, b): (usize, usize) =
+                (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+            if b < a || b - a > 100_000_000 {
+                return Err(bad());
+            }
+            rows.extend(a..=b);
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excluded_rows_are_saved_as_ranges_and_read_back() {
+        let op = Op::ExcludeRows {
+            rows: vec![2, 6, 9, 10, 11, 40],
+            excluded: true,
+        };
+        let json = serde_json::to_string(&op).unwrap();
+        assert_eq!(
+            json,
+            r#"{"op":"exclude_rows","rows":"2,6,9-11,40","excluded":true}"#
+        );
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), op);
+        let err =
+            serde_json::from_str::<Op>(r#"{"op":"exclude_rows","rows":"5-x","excluded":true}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("bad row range"), "{err}");
     }
 }
