@@ -410,6 +410,8 @@ struct Reader<R> {
     /// Bytes of the input before `buf[0]`.
     base: u64,
     line: u64,
+    /// Whether the last byte consumed was a CR (a CRLF split across reads counts once).
+    prev_cr: bool,
     /// Records before the data still to skip: the header, and Excel's `sep=` line if any.
     preamble: usize,
     lines: Vec<u64>,
@@ -429,6 +431,7 @@ impl<R: Read> Reader<R> {
             skip_bom,
             base: 0,
             line: 1,
+            prev_cr: false,
             preamble: 1 + preamble,
             lines: Vec::with_capacity(expected_rows),
             offsets: Vec::with_capacity(expected_rows),
@@ -464,7 +467,11 @@ impl<R: Read> Reader<R> {
                     .iter()
                     .take_while(|&&b| b == b'\r' || b == b'\n')
                     .count();
-                self.line += count_newlines(&self.buf[self.pos..self.pos + skip]);
+                self.line +=
+                    import::line_breaks(&self.buf[self.pos..self.pos + skip], self.prev_cr);
+                if skip > 0 {
+                    self.prev_cr = self.buf[self.pos + skip - 1] == b'\r';
+                }
                 self.pos += skip;
                 if self.pos < self.len || self.eof {
                     break;
@@ -473,8 +480,10 @@ impl<R: Read> Reader<R> {
             let (rec_out, rec_ends, rec_line) = (out_len, ends_len, self.line);
             let rec_offset = self.base + self.pos as u64;
             if let Some(n) = self.split_plain_line(batch, &mut out_len, &mut ends_len) {
+                // Ends in LF (or CRLF) with no CR before: one line.
                 self.line += 1;
                 self.pos += n;
+                self.prev_cr = false;
             } else if !self.read_record(batch, &mut out_len, &mut ends_len)? {
                 return Ok(false);
             }
@@ -555,7 +564,10 @@ impl<R: Read> Reader<R> {
                 &mut batch.out[*out_len..],
                 &mut batch.ends[*ends_len..],
             );
-            self.line += count_newlines(&chunk[..nin]);
+            self.line += import::line_breaks(&chunk[..nin], self.prev_cr);
+            if nin > 0 {
+                self.prev_cr = chunk[nin - 1] == b'\r';
+            }
             self.pos += nin;
             *out_len += nout;
             *ends_len += nend;
@@ -574,12 +586,6 @@ impl<R: Read> Reader<R> {
             }
         }
     }
-}
-
-/// Line feeds in a record-sized slice: a plain loop the compiler vectorises, cheaper than a
-/// library call at this length.
-fn count_newlines(b: &[u8]) -> u64 {
-    b.iter().map(|&c| u64::from(c == b'\n')).sum()
 }
 
 /// Wholly empty rows (Excel's `,,,,` trailers) are skipped, as the importer does: every cell

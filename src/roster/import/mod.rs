@@ -258,6 +258,20 @@ fn read_header(body: &str, opts: &ImportOptions, sep: Option<u8>) -> Result<Head
     })
 }
 
+/// Line breaks in `bytes` as a CSV reader sees them: CRLF, LF or a lone CR (classic Mac
+/// exports) each end one line. `prev_cr` says whether the byte before `bytes` was a CR, so a
+/// CRLF split between two calls counts once.
+pub(crate) fn line_breaks(bytes: &[u8], prev_cr: bool) -> u64 {
+    let count = |c: u8| bytes.iter().map(|&b| u64::from(b == c)).sum::<u64>();
+    let (cr, lf) = (count(b'\r'), count(b'\n'));
+    let split = u64::from(prev_cr && bytes.first() == Some(&b'\n'));
+    if cr == 0 {
+        return lf - split;
+    }
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count() as u64;
+    cr + lf - crlf - split
+}
+
 fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -350,7 +364,8 @@ impl Importer {
         while matches!(text.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        self.line += memchr::memchr_iter(b'\n', &text[self.offset..start]).count() as u64;
+        let prev_cr = self.offset > 0 && text[self.offset - 1] == b'\r';
+        self.line += line_breaks(&text[self.offset..start], prev_cr);
         self.offset = start;
         self.line
     }

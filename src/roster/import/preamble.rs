@@ -15,7 +15,7 @@ pub struct Candidate {
     /// Records before it from `start` on (non-empty lines: blank ones are no record to a CSV
     /// reader), for the readers to skip.
     pub records: usize,
-    /// Its physical line (1-based, counting `\n` as the readers do).
+    /// Its physical line (1-based, counting line breaks as the readers do).
     pub line: u64,
 }
 
@@ -23,10 +23,7 @@ pub struct Candidate {
 /// first line first. The search stops at a line with a quote: past it, where records begin
 /// depends on the quoting, which only the CSV reader knows.
 pub fn header_candidates(text: &str, start: usize) -> Vec<Candidate> {
-    let first_line = 1 + text.as_bytes()[..start]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64;
+    let first_line = 1 + super::line_breaks(&text.as_bytes()[..start], false);
     let mut out = Vec::new();
     let (mut offset, mut records) = (start, 0);
     for (i, line) in text[start..].split_inclusive('\n').enumerate() {

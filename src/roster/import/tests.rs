@@ -152,3 +152,21 @@ fn excels_sep_line_names_the_delimiter_and_is_not_the_header() {
     let imp = import_bytes(text.as_bytes(), &forced).unwrap();
     assert_eq!((imp.records.len(), imp.records[0].line), (1, 3));
 }
+
+#[test]
+fn line_breaks_count_crlf_lf_and_a_lone_cr_once_each() {
+    assert_eq!(line_breaks(b"a\r\nb\rc\nd", false), 3);
+    assert_eq!(line_breaks(b"\r\r\n\n", false), 3);
+    // A CRLF split between two reads: the CR was counted with the first part.
+    assert_eq!(line_breaks(b"\nx", true), 0);
+    assert_eq!(line_breaks(b"\nx", false), 1);
+    assert_eq!(line_breaks(b"", true), 0);
+}
+
+#[test]
+fn classic_mac_line_ends_number_the_lines() {
+    let text = format!("{HEADER}\r\"Multi\rLine\",a,b,c,d\r\rLast,1,2,3,4\r");
+    let imp = rows(&text);
+    let lines: Vec<u64> = imp.records.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![2, 5]);
+}

@@ -213,6 +213,23 @@ fn lines_above_the_header_are_skipped_the_same_streamed() {
     }
 }
 
+/// Classic Mac exports end lines with a lone CR: lines are numbered as with CRLF, streamed too.
+#[test]
+fn lone_cr_line_ends_number_lines_the_same_streamed() {
+    let text =
+        "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\r\
+                \"Jane\rDoe\",j@x.com,005Hs00000AbCdE,j@x.com,j@x.com\r\r,,,,\r\
+                Bad,b@x.com,005Hs00000AbCdf,b@x.com,bx.com\r";
+    let report = assert_same_as_roster(text.as_bytes());
+    let lines: Vec<(u64, Code)> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.finding.code))
+        .collect();
+    assert!(lines.contains(&(2, Code::NameLineBreak)), "{lines:?}");
+    assert!(lines.contains(&(6, Code::AddressInvalid)), "{lines:?}");
+}
+
 #[test]
 fn unusable_files_are_errors_naming_the_file() {
     let file = write_temp(b"");
