@@ -95,3 +95,28 @@ fn report_has_counts_warnings_and_the_exchange_plan_with_commands() {
         6
     );
 }
+
+/// A duplicate the admin left out loses its duplicate finding (excluded rows take no part in
+/// duplicate checks); the report still says what it duplicated.
+#[test]
+fn an_excluded_duplicate_is_explained_in_the_report() {
+    let cat = Catalogue::embedded();
+    let mut roster = roster();
+    let first_login = roster
+        .cell(0, scc_onboard::roster::Field::SalesforceLogin)
+        .to_string();
+    roster.set_cell(1, scc_onboard::roster::Field::SalesforceLogin, first_login);
+    roster.set_excluded(1, true);
+    assert!(roster.findings(1).is_empty());
+    let facts = RosterFacts::from_roster(&roster);
+    let files = render(&cat, &roster, &Choices::defaults(&cat, &facts));
+    let md = String::from_utf8(files["report.md"].clone()).unwrap();
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 3 | Liam Carter"))
+        .unwrap_or_else(|| panic!("no excluded row for line 3:\n{md}"));
+    assert!(
+        row.contains("same Salesforce login as line 2") && row.contains("`dup-sf-login`"),
+        "{row}"
+    );
+}

@@ -86,6 +86,7 @@ pub fn render(r: &ReportInput) -> String {
             let found: Vec<String> = roster
                 .findings(row)
                 .iter()
+                .chain(&roster.duplicates_if_included(row))
                 .map(|f| format!("{} (`{}`)", escape(&f.message), f.code.as_str()))
                 .collect();
             let why = match (r.exclusion_reasons.get(&row), found.is_empty()) {

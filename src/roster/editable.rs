@@ -325,6 +325,26 @@ impl Roster {
         }
     }
 
+    /// For an excluded row: the duplicate findings it would have against the included rows
+    /// (excluded rows take no part in duplicate checks, so their own findings lose these; a
+    /// report still wants to say why the row was left out).
+    pub fn duplicates_if_included(&self, row: usize) -> Vec<Finding> {
+        let rec = &self.records[row];
+        DupKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let slot = *self.index.get(&words(kind.key(rec.cell(kind.field()))?))?;
+                let first = if slot & MANY == 0 {
+                    slot
+                } else {
+                    self.groups[(slot & !MANY) as usize][0]
+                };
+                (first as usize != row)
+                    .then(|| dup_finding(kind, first, self.records[first as usize].line))
+            })
+            .collect()
+    }
+
     /// The first row holding `key`, if it is not `row` itself.
     fn first_other(&self, key: KeyWords, row: u32) -> Option<u32> {
         let slot = *self.index.get(&key)?;

@@ -104,6 +104,25 @@ fn excluded_rows_leave_counts_and_duplicate_detection() {
 }
 
 #[test]
+fn an_excluded_duplicate_still_says_what_it_duplicates() {
+    let mut rows: Vec<Record> = (0..3).map(clean).collect();
+    rows[2].cells[1] = rows[0].cells[1].clone();
+    let mut r = Roster::from_records(rows);
+    r.set_excluded(2, true);
+    assert!(r.findings(2).is_empty());
+    let would: Vec<(Code, Option<u32>)> = r
+        .duplicates_if_included(2)
+        .iter()
+        .map(|f| (f.code, f.first_row))
+        .collect();
+    assert_eq!(would, vec![(Code::DupSfLogin, Some(0))]);
+    assert!(r.duplicates_if_included(1).is_empty());
+    // Its twin excluded too: nothing included to duplicate.
+    r.set_excluded(0, true);
+    assert!(r.duplicates_if_included(2).is_empty());
+}
+
+#[test]
 fn wrong_field_count_needs_the_header_length() {
     let mut short = clean(0);
     short.field_count = 4;
