@@ -94,6 +94,7 @@ pub fn wrong_field_count(found: usize, expected: usize, line: u64, cells: [&str;
         .map(|c| c.matches('\n').count())
         .max()
         .unwrap_or(0);
+    let s = if found == 1 { "" } else { "s" };
     let message = if spanned > 0 {
         let (next, last) = (line + 1, line + spanned as u64);
         let lines = if next == last {
@@ -102,13 +103,13 @@ pub fn wrong_field_count(found: usize, expected: usize, line: u64, cells: [&str;
             format!("lines {next}-{last}")
         };
         format!(
-            "{found} fields where the header has {expected}, and a value runs on to line {last}: \
+            "{found} field{s} where the header has {expected}, and a value runs on to line {last}: \
              a stray \" probably made {lines} part of this row, so the users there are missing. \
              Fix the quote in the file and import it again"
         )
     } else {
         format!(
-            "{found} fields where the header has {expected}: a stray delimiter or quote? Check \
+            "{found} field{s} where the header has {expected}: a stray delimiter or quote? Check \
              the row in the file"
         )
     };
