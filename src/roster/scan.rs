@@ -467,10 +467,10 @@ impl<R: Read> Reader<R> {
                     .iter()
                     .take_while(|&&b| b == b'\r' || b == b'\n')
                     .count();
-                self.line +=
-                    import::line_breaks(&self.buf[self.pos..self.pos + skip], self.prev_cr);
                 if skip > 0 {
-                    self.prev_cr = self.buf[self.pos + skip - 1] == b'\r';
+                    let gap = &self.buf[self.pos..self.pos + skip];
+                    self.line += import::line_breaks(gap, self.prev_cr);
+                    self.prev_cr = gap[skip - 1] == b'\r';
                 }
                 self.pos += skip;
                 if self.pos < self.len || self.eof {
