@@ -251,7 +251,7 @@ fn human_report(
             (detected, _) => how(detected),
         }
     )?;
-    if d.preamble > usize::from(d.sep_line) {
+    if d.header_moved() {
         writeln!(
             out,
             "  header on line {}: the line(s) above it are not part of the table and were skipped",

@@ -333,27 +333,26 @@ impl Roster {
         DupKind::ALL
             .into_iter()
             .filter_map(|kind| {
-                let slot = *self.index.get(&words(kind.key(rec.cell(kind.field()))?))?;
-                let first = if slot & MANY == 0 {
-                    slot
-                } else {
-                    self.groups[(slot & !MANY) as usize][0]
-                };
+                let first = self.first_holder(words(kind.key(rec.cell(kind.field()))?))?;
                 (first as usize != row)
                     .then(|| dup_finding(kind, first, self.records[first as usize].line))
             })
             .collect()
     }
 
-    /// The first row holding `key`, if it is not `row` itself.
-    fn first_other(&self, key: KeyWords, row: u32) -> Option<u32> {
+    /// The first included row holding `key`.
+    fn first_holder(&self, key: KeyWords) -> Option<u32> {
         let slot = *self.index.get(&key)?;
-        let first = if slot & MANY == 0 {
+        Some(if slot & MANY == 0 {
             slot
         } else {
             self.groups[(slot & !MANY) as usize][0]
-        };
-        (first < row).then_some(first)
+        })
+    }
+
+    /// The first row holding `key`, if it is before `row`.
+    fn first_other(&self, key: KeyWords, row: u32) -> Option<u32> {
+        self.first_holder(key).filter(|&first| first < row)
     }
 
     /// All findings of one row, from scratch.

@@ -43,6 +43,12 @@ pub struct Detected {
 }
 
 impl Detected {
+    /// Whether lines other than a `sep=` line were skipped above the header (a `#TYPE` line,
+    /// a title), so the admin should be told where the header was found.
+    pub fn header_moved(&self) -> bool {
+        self.preamble > usize::from(self.sep_line)
+    }
+
     /// The header mapped to `field`.
     pub fn header_for(&self, field: Field) -> Option<&str> {
         self.mapping[field.index()].map(|i| self.headers[i].as_str())
@@ -173,21 +179,17 @@ pub(crate) fn prepare(
     let mut first_error = None;
     for candidate in &candidates {
         match read_header(&text[candidate.offset..], opts, sep.map(|(d, _)| d)) {
-            Ok(Header {
-                delimiter,
-                cells: headers,
-                mapping,
-            }) => {
+            Ok(header) => {
                 let detected = Detected {
                     encoding,
                     encoding_detected: opts.encoding.is_none(),
-                    delimiter,
+                    delimiter: header.delimiter,
                     delimiter_detected: opts.delimiter.is_none(),
                     sep_line: sep.is_some(),
                     preamble: usize::from(sep.is_some()) + candidate.records,
                     header_line: candidate.line,
-                    headers,
-                    mapping,
+                    headers: header.cells,
+                    mapping: header.mapping,
                 };
                 return Ok((detected, text));
             }
@@ -262,14 +264,13 @@ fn read_header(body: &str, opts: &ImportOptions, sep: Option<u8>) -> Result<Head
 /// exports) each end one line. `prev_cr` says whether the byte before `bytes` was a CR, so a
 /// CRLF split between two calls counts once.
 pub(crate) fn line_breaks(bytes: &[u8], prev_cr: bool) -> u64 {
-    let count = |c: u8| bytes.iter().map(|&b| u64::from(b == c)).sum::<u64>();
-    let (cr, lf) = (count(b'\r'), count(b'\n'));
-    let split = u64::from(prev_cr && bytes.first() == Some(&b'\n'));
-    if cr == 0 {
-        return lf - split;
+    let mut prev_cr = prev_cr;
+    let mut n = 0;
+    for &b in bytes {
+        n += u64::from(b == b'\r' || (b == b'\n' && !prev_cr));
+        prev_cr = b == b'\r';
     }
-    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count() as u64;
-    cr + lf - crlf - split
+    n
 }
 
 fn csv_reader<R: std::io::Read>(r: R, delimiter: u8) -> csv::Reader<R> {

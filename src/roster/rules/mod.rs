@@ -91,12 +91,12 @@ pub fn is_clean_sf_login(raw: &[u8]) -> Option<bool> {
 pub fn wrong_field_count(found: usize, expected: usize, line: u64, cells: [&str; 5]) -> Finding {
     let spanned = cells
         .iter()
-        .map(|c| c.matches('\n').count())
+        .map(|c| crate::roster::import::line_breaks(c.as_bytes(), false))
         .max()
         .unwrap_or(0);
     let s = if found == 1 { "" } else { "s" };
     let message = if spanned > 0 {
-        let (next, last) = (line + 1, line + spanned as u64);
+        let (next, last) = (line + 1, line + spanned);
         let lines = if next == last {
             format!("line {last}")
         } else {
@@ -133,7 +133,7 @@ pub fn check_record(cells: [&str; 5], out: &mut Vec<Finding>) {
 /// least three of one delimiter; a row has five fields): what a stray quote swallows. A name
 /// broken over two lines has none, nor do two addresses on two lines.
 fn swallowed_rows(raw: &str) -> usize {
-    if !raw.as_bytes().contains(&b'\n') {
+    if !raw.bytes().any(|b| b == b'\n' || b == b'\r') {
         return 0;
     }
     let looks_like_row = |l: &str| {
@@ -142,7 +142,9 @@ fn swallowed_rows(raw: &str) -> usize {
                 .iter()
                 .any(|d| l.bytes().filter(|b| b == d).count() >= 3)
     };
-    raw.split('\n').filter(|l| looks_like_row(l)).count()
+    raw.split(['\r', '\n'])
+        .filter(|l| looks_like_row(l))
+        .count()
 }
 
 /// Checks one cell, appending its findings.
@@ -323,6 +325,13 @@ mod tests {
             "{}",
             many.message
         );
+        // Lines counted as the readers count them: a lone CR (classic Mac) ends one too.
+        let mac = wrong_field_count(1, 5, 7, ["x\ry\r\nz", "", "", "", ""]);
+        assert!(
+            mac.message.contains("made lines 8-9 part"),
+            "{}",
+            mac.message
+        );
     }
 
     #[test]
@@ -332,6 +341,8 @@ mod tests {
         assert_eq!(run(Field::FullName, &v), vec![(Code::StrayQuote, None)]);
         let tabs = format!("Bob\n{}", row.replace(',', "\t"));
         assert_eq!(run(Field::Office365Login, &tabs)[0].0, Code::StrayQuote);
+        let mac = format!("Bob,bob@acme.com,x,y,z\r{row}\rQuoted\"");
+        assert_eq!(run(Field::FullName, &mac), vec![(Code::StrayQuote, None)]);
         // Not rows: a name over two lines, two addresses on two lines.
         assert_eq!(
             run(Field::FullName, "Mohammed\nAli")[0].0,

@@ -143,17 +143,22 @@ fn bad_bytes_after_a_bom_are_replaced_not_reread_as_windows_1252() {
     }
 }
 
+/// Each finding's line and code.
+fn line_codes(report: &ScanReport) -> Vec<(u64, Code)> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.finding.code))
+        .collect()
+}
+
 #[test]
 fn lines_count_embedded_newlines_and_blank_lines() {
     let text = "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\r\n\
                 \"Jane\r\nDoe\",j@x.com,005Hs00000AbCdE,j@x.com,j@x.com\r\n\r\n,,,,\r\n\
                 Bad,b@x.com,005Hs00000AbCdf,b@x.com,bx.com\r\n";
     let report = assert_same_as_roster(text.as_bytes());
-    let lines: Vec<(u64, Code)> = report
-        .findings
-        .iter()
-        .map(|f| (f.line, f.finding.code))
-        .collect();
+    let lines = line_codes(&report);
     assert!(lines.contains(&(2, Code::NameLineBreak)));
     assert!(lines.contains(&(6, Code::AddressInvalid)), "{lines:?}");
 }
@@ -177,11 +182,7 @@ fn a_sep_line_and_a_stray_quote_read_the_same_streamed() {
         let report = assert_same_as_roster(&bytes);
         assert_eq!(report.detected.delimiter, b';');
         assert_eq!(report.rows, 2, "Ann, then Bob swallowing Cy");
-        let codes: Vec<(u64, Code)> = report
-            .findings
-            .iter()
-            .map(|f| (f.line, f.finding.code))
-            .collect();
+        let codes = line_codes(&report);
         assert!(codes.contains(&(4, Code::StrayQuote)), "{codes:?}");
     }
 }
@@ -204,11 +205,7 @@ fn lines_above_the_header_are_skipped_the_same_streamed() {
         let report = assert_same_as_roster(text.as_bytes());
         assert_eq!(report.detected.header_line, line - 1, "{above:?}");
         assert_eq!(report.rows, 1);
-        let codes: Vec<(u64, Code)> = report
-            .findings
-            .iter()
-            .map(|f| (f.line, f.finding.code))
-            .collect();
+        let codes = line_codes(&report);
         assert!(codes.contains(&(line, Code::AddressInvalid)), "{codes:?}");
     }
 }
@@ -221,11 +218,7 @@ fn lone_cr_line_ends_number_lines_the_same_streamed() {
                 \"Jane\rDoe\",j@x.com,005Hs00000AbCdE,j@x.com,j@x.com\r\r,,,,\r\
                 Bad,b@x.com,005Hs00000AbCdf,b@x.com,bx.com\r";
     let report = assert_same_as_roster(text.as_bytes());
-    let lines: Vec<(u64, Code)> = report
-        .findings
-        .iter()
-        .map(|f| (f.line, f.finding.code))
-        .collect();
+    let lines = line_codes(&report);
     assert!(lines.contains(&(2, Code::NameLineBreak)), "{lines:?}");
     assert!(lines.contains(&(6, Code::AddressInvalid)), "{lines:?}");
 }

@@ -294,11 +294,11 @@ pub(super) fn perform(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
     if op.apply(&mut state.roster).is_none() {
         return;
     }
-    let text = match (&op, op.first_row()) {
-        (Op::ExcludeRows { .. }, _) | (_, None) => op.describe(),
-        (_, Some(r)) => format!("Line {}: {}", state.roster.record(r).line, op.describe()),
-    };
-    state.status = Some(Status::info(text));
+    let line = op
+        .first_row()
+        .map(|r| state.roster.record(r).line)
+        .unwrap_or(0);
+    state.status = Some(Status::info(format!("Line {line}: {}", op.describe())));
     session.history.push(op);
     session.redo.clear();
     fx.push(Effect::SaveSession);

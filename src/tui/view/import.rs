@@ -212,7 +212,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
 
 /// Where the table starts, when lines above the header were skipped (a `#TYPE` line, a title).
 fn header_note(d: &crate::roster::import::Detected) -> String {
-    if d.preamble > usize::from(d.sep_line) {
+    if d.header_moved() {
         format!(" (header on line {})", d.header_line)
     } else {
         String::new()
