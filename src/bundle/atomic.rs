@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// One file of a folder to write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutFile {
-    /// A plain file name (no folders).
+    /// A plain file name, or `folder/name` for a file one folder down.
     pub name: String,
     pub bytes: Vec<u8>,
 }
@@ -43,13 +43,20 @@ pub fn write_folder(
     files: &[OutFile],
     may_replace: impl Fn(&Path) -> bool,
 ) -> Result<(), WriteError> {
+    let plain = |n: &str| {
+        !(n.is_empty()
+            || n.contains(['/', '\\'])
+            || n == "."
+            || n == ".."
+            || n.ends_with(".partial"))
+    };
     for f in files {
-        if f.name.is_empty()
-            || f.name.contains(['/', '\\'])
-            || f.name == "."
-            || f.name == ".."
-            || f.name.ends_with(".partial")
-        {
+        // A plain name, or `folder/name` one level down (the invitations).
+        let ok = match f.name.split_once('/') {
+            Some((folder, name)) => plain(folder) && plain(name),
+            None => plain(&f.name),
+        };
+        if !ok {
             return Err(WriteError::Refused {
                 path: target.join(&f.name),
                 message: "not a plain file name".into(),
@@ -98,8 +105,21 @@ pub fn write_folder(
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)
         .map_err(io_err(&parent))?;
+    let mut folders = std::collections::BTreeSet::new();
     for f in files {
-        write_file_atomically(tmp.path(), &f.name, &f.bytes)?;
+        match f.name.split_once('/') {
+            Some((folder, name)) => {
+                let dir = tmp.path().join(folder);
+                if folders.insert(folder) {
+                    fs::create_dir(&dir).map_err(io_err(&dir))?;
+                }
+                write_file_atomically(&dir, name, &f.bytes)?;
+            }
+            None => write_file_atomically(tmp.path(), &f.name, &f.bytes)?,
+        }
+    }
+    for folder in folders {
+        sync_dir(&tmp.path().join(folder))?;
     }
     sync_dir(tmp.path())?;
     // From here on the temporary folder is renamed, so TempDir must not delete it on drop.

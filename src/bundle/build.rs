@@ -1,7 +1,8 @@
 //! Assembling the bundle from the roster and the choices, and refusing when it would be wrong.
 
 use super::{
-    customization_json, customization_md, report, write_bundle, Entry, OutFile, WriteError,
+    customization_json, customization_md, invitations, report, write_bundle, Entry, OutFile,
+    WriteError,
 };
 use crate::customize::{validate, Catalogue, Choices, ExchangePlan, Guide, Issue, RosterFacts};
 use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
@@ -113,6 +114,13 @@ pub fn build_files(
         },
     ];
     files.extend(input.extra_files.iter().cloned());
+    files.extend(invitations::render(
+        &invitations::Plan::new(input.catalogue, input.choices, &plan),
+        (0..roster.len())
+            .filter(|&r| !roster.is_excluded(r))
+            .map(|r| roster.record(r).as_strs()),
+        &input.csv,
+    ));
     Ok((files, summary, warnings))
 }
 

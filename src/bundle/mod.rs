@@ -1,13 +1,14 @@
 //! The submission bundle: everything the vendor needs, written as one folder.
 //!
-//! `users.csv`, `customization.json` (+ schema in assets), `customization.md`, `report.md`
-//! and `manifest.json` (SHA-256 of every other file). The folder is replaced as a whole:
+//! `users.csv`, `customization.json` (+ schema in assets), `customization.md`, `report.md`,
+//! the users' invitations ([`invitations`]) and `manifest.json` (SHA-256 of every other file). The folder is replaced as a whole:
 //! see [`atomic`].
 
 pub mod atomic;
 mod build;
 pub mod customization_json;
 pub mod customization_md;
+pub mod invitations;
 pub mod manifest;
 pub mod markdown;
 pub mod report;

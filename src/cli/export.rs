@@ -176,11 +176,19 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 writeln!(out, "{doc}")
             } else {
                 let mut s = format!("Wrote {}:\n", args.output.display());
+                let folder = format!("{}/", bundle::invitations::FOLDER);
                 for f in &done.files {
-                    let extra = if f.name == "users.csv" {
-                        format!(" ({} users)", done.csv.written)
-                    } else {
-                        String::new()
+                    // One line for the invitations folder: it holds two files per user.
+                    if f.name.starts_with(&folder) {
+                        continue;
+                    }
+                    let extra = match f.name.as_str() {
+                        "users.csv" => format!(" ({} users)", done.csv.written),
+                        bundle::invitations::CSV_NAME => format!(
+                            " (for mail merge)\n  {folder} ({} users: a .eml to send and the .toml it attaches)",
+                            done.csv.written
+                        ),
+                        _ => String::new(),
                     };
                     s.push_str(&format!("  {}{extra}\n", f.name));
                 }
