@@ -276,6 +276,31 @@ fn review_and_placeholder_screens() {
         );
         s
     });
+    for size in [(80, 24), (120, 36)] {
+        let mut s = fix_state(size);
+        s.step = Step::Authorize;
+        update(
+            &mut s,
+            Msg::Exported(Ok(("/home/admin/onboarding/bundle".into(), 6))),
+        );
+        s.status = None;
+        let screen = text(&draw(&s, size.0, size.1));
+        insta::assert_snapshot!(
+            format!("authorize_invitations_exported_{}x{}", size.0, size.1),
+            screen
+        );
+        s.choices
+            .set("mailbox_access", Value::Text("impersonation".into()));
+        s.choices.set(
+            "impersonation_account",
+            Value::Text("svc-scc@example.com".into()),
+        );
+        let screen = text(&draw(&s, size.0, size.1));
+        insta::assert_snapshot!(
+            format!("authorize_impersonation_exported_{}x{}", size.0, size.1),
+            screen
+        );
+    }
     snap("authorize_impersonation", |size| {
         let mut s = fix_state(size);
         s.step = Step::Authorize;

@@ -282,24 +282,61 @@ fn impersonating_account_authorizes_from_the_authorize_step() {
     assert!(s.auth.running, "a status read does not end a running flow");
 }
 
-/// A user's command that is wider than the screen is split before `--login` as a shell
-/// continuation, so what is on screen can still be copied and run whole.
+/// The step says where the last export put the invitations and how many; before an export it
+/// says to export first. Every command is one line: no shell continuations.
 #[test]
-fn long_user_commands_are_split_not_cut_at_80_columns() {
+fn the_authorize_step_points_at_the_exported_invitations() {
     let mut s = at(Step::Authorize);
-    let long = "firstname.lastname@subsidiary.northwind-traders.example.com";
-    s.roster
-        .set_cell(0, scc_onboard::roster::Field::Office365Login, long.into());
     let screen = text(&draw(&s, 80, 24));
-    let lines: Vec<&str> = screen.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains("scc-onboard authorize --config user-config.toml \\"))
-        .unwrap_or_else(|| panic!("split command: {screen}"));
+    assert!(screen.contains("export the bundle first"), "{screen}");
     assert!(
-        lines[at + 1].contains(&format!("--login {long}")),
+        screen.contains("Each user authorizes Salesforce and Exchange (their mailbox)"),
         "{screen}"
     );
-    // Short ones stay on one line.
-    assert!(screen.contains("--config user-config.toml --login grace@example.com"));
+    update(
+        &mut s,
+        Msg::Exported(Ok(("/srv/onboarding/bundle".into(), 283))),
+    );
+    let screen = text(&draw(&s, 120, 40));
+    assert!(screen.contains("Invitations for 283 users in:"), "{screen}");
+    assert!(
+        screen.contains("/srv/onboarding/bundle/invitations"),
+        "{screen}"
+    );
+    assert!(screen.contains("invitations.csv"), "{screen}");
+    assert!(
+        !screen.contains("users.csv"),
+        "no truncated user list: {screen}"
+    );
+
+    s.choices
+        .set("mailbox_access", Value::Text("impersonation".into()));
+    s.choices.set(
+        "impersonation_account",
+        Value::Text("svc@example.com".into()),
+    );
+    let screen = text(&draw(&s, 120, 40));
+    assert!(
+        screen.contains(
+            "scc-onboard authorize exchange --config /srv/onboarding/bundle/user-config.toml --login svc@example.com"
+        ),
+        "one line, the bundle's full path: {screen}"
+    );
+    assert!(
+        screen.contains("Each user authorizes Salesforce "),
+        "{screen}"
+    );
+    assert!(!screen.contains("Exchange (their mailbox)"), "{screen}");
+    // c copies it whole (it wraps on a narrow screen).
+    let fx = press(&mut s, key(KeyCode::Char('c')));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Copy(c)] if c.ends_with("/srv/onboarding/bundle/user-config.toml --login svc@example.com")),
+        "{fx:?}"
+    );
+    assert!(
+        !screen
+            .lines()
+            .any(|l| l.trim_end_matches([' ', '│']).ends_with('\\')),
+        "{screen}"
+    );
 }

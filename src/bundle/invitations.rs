@@ -176,6 +176,15 @@ impl Shell {
     /// In the order the message lists them.
     pub const ALL: [Shell; 3] = [Shell::PowerShell, Shell::Zsh, Shell::Bash];
 
+    /// This machine's usual shell, for commands the admin runs here.
+    pub fn native() -> Shell {
+        if cfg!(windows) {
+            Shell::PowerShell
+        } else {
+            Shell::Bash
+        }
+    }
+
     /// The heading above the shell's commands.
     pub fn title(self) -> &'static str {
         match self {

@@ -397,8 +397,10 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
         exclusion_reasons: Default::default(),
         extra_files: vec![crate::auth::user_config_file(catalogue, &state.choices)],
     };
+    // The absolute path: the Authorize step tells the admin where the invitations are.
+    let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     bundle::export(dir, &input)
-        .map(|done| (dir.display().to_string(), done.csv.written))
+        .map(|done| (shown.display().to_string(), done.csv.written))
         .map_err(|e| format!("{}: {e}", dir.display()))
 }
 

@@ -278,8 +278,10 @@ pub struct AuthState {
 pub struct ReviewState {
     /// Output folder being edited.
     pub dir_edit: Option<TextInput>,
-    /// Path of the last successful export.
+    /// Path of the last successful export (absolute).
     pub exported: Option<String>,
+    /// Users (invitations) in the last successful export.
+    pub exported_users: usize,
     /// Export refused: these roster rows still have errors (first few).
     pub refused: Option<Vec<usize>>,
     /// Export refused: the choices have these errors.

@@ -34,6 +34,12 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.status = Some(Status::info(
                     "URL copied to the clipboard (terminals with OSC 52 support)",
                 ));
+            } else if let Some(command) = account_command(state) {
+                // A long command wraps on screen; copied, it stays one line.
+                fx.push(Effect::Copy(command));
+                state.status = Some(Status::info(
+                    "Command copied to the clipboard (terminals with OSC 52 support)",
+                ));
             }
         }
         Msg::AuthProgress(p) => {
@@ -95,4 +101,34 @@ pub(super) fn read_status(state: &mut State, fx: &mut Vec<Effect>) {
     }
     state.auth.message = Some(Status::info("Reading the keyring…"));
     fx.push(Effect::AuthStatus { login });
+}
+
+/// In impersonation mode, the one-line command (this machine's shell) that authorizes the
+/// impersonating account elsewhere: the last export's `user-config.toml` by its full path.
+pub fn account_command(state: &State) -> Option<String> {
+    let cat = state.customize.catalogue();
+    if state.choices.text(cat, "mailbox_access") != "impersonation" {
+        return None;
+    }
+    let account = state.choices.text(cat, "impersonation_account");
+    let config = match &state.review.exported {
+        Some(dir) => std::path::Path::new(dir)
+            .join("user-config.toml")
+            .display()
+            .to_string(),
+        None => "user-config.toml".into(),
+    };
+    Some(crate::bundle::invitations::Shell::native().command(&[
+        "scc-onboard",
+        "authorize",
+        "exchange",
+        "--config",
+        &config,
+        "--login",
+        if account.trim().is_empty() {
+            "<account>"
+        } else {
+            account.trim()
+        },
+    ]))
 }

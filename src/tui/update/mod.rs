@@ -1,6 +1,6 @@
 //! `update(state, msg) -> effects`: every state change of the wizard, without side effects.
 
-mod authorize;
+pub(crate) mod authorize;
 mod choices;
 mod fix;
 mod import;

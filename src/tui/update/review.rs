@@ -63,6 +63,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::Exported(Ok((path, n))) => {
             state.status = Some(Status::info(format!("Wrote {n} row(s) to {path}")));
             state.review.exported = Some(path);
+            state.review.exported_users = n;
         }
         Msg::Exported(Err(e)) => state.status = Some(Status::error(format!("Export failed: {e}"))),
         Msg::JumpToErrors if !state.roster.has_errors() => {

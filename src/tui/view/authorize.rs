@@ -1,118 +1,122 @@
-//! The Authorize step: who authorizes what, and the command to send each of them.
+//! The Authorize step: where the users' invitations are and how to send them, and in
+//! impersonation mode the impersonating account's own sign-in.
 
-use crate::auth::end_user_command;
-use crate::roster::Field;
+use crate::auth::Provider;
+use crate::bundle::invitations;
+use crate::customize::{ExchangePlan, Guide, Mode, RosterFacts};
 use crate::tui::state::State;
+use crate::tui::widgets::text::visible;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
+use std::path::Path;
 
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let cat = state.customize.catalogue();
-    let impersonation = state.choices.text(cat, "mailbox_access") == "impersonation";
+    let plan = ExchangePlan::new(
+        &Guide::embedded(),
+        cat,
+        &state.choices,
+        &RosterFacts::default(),
+    );
+    let users = invitations::user_providers(&plan);
     let block = Block::bordered()
         .title(" Authorize ")
         .title_style(t.title());
-    let inner = block.inner(area);
-    let mut lines = vec![
-        Line::raw("Send each user the bundle's user-config.toml and their command:"),
-        Line::raw("they authorize Salesforce and Exchange on their own machine."),
-        Line::raw(""),
-    ];
-    if impersonation {
-        let account = state.choices.text(cat, "impersonation_account");
-        lines.insert(
-            0,
-            Line::styled(
-                format!(
-                    "Mailboxes: one impersonating account, {}",
-                    if account.is_empty() {
-                        "not named yet"
-                    } else {
-                        &account
-                    }
-                ),
-                t.key(),
+    let mut lines = Vec::new();
+    if plan.mode == Mode::Impersonation {
+        let account = plan.impersonation_account.as_deref().unwrap_or_default();
+        lines.push(Line::styled(
+            format!(
+                "Mailboxes: one impersonating account, {}",
+                if account.is_empty() {
+                    "not named yet"
+                } else {
+                    account
+                }
             ),
-        );
-        let command = end_user_command(if account.is_empty() {
-            "<account>"
-        } else {
-            &account
-        })
-        .replacen("authorize", "authorize exchange", 1);
-        let mut top = vec![Line::from(vec![
+            t.key(),
+        ));
+        if let Some(m) = &state.auth.message {
+            lines.push(Line::styled(
+                format!("  {}", m.text),
+                if m.error { t.error() } else { t.ok() },
+            ));
+        }
+        if let Some(url) = &state.auth.url {
+            lines.push(Line::raw(format!("  {url}")));
+        }
+        lines.push(Line::from(vec![
             Span::styled("a", t.key()),
             Span::raw(" authorizes it here (Exchange; "),
             Span::styled("d", t.key()),
             Span::raw(" to sign in on another device), or run:"),
-        ])];
-        if let Some(m) = &state.auth.message {
-            top.insert(
-                0,
-                Line::styled(
-                    format!("  {}", m.text),
-                    if m.error { t.error() } else { t.ok() },
-                ),
-            );
+        ]));
+        let command = crate::tui::update::authorize::account_command(state).unwrap_or_default();
+        lines.push(Line::raw(format!("  {}", visible(&command))));
+        lines.push(Line::raw(""));
+    }
+    let what = users
+        .iter()
+        .map(|p| match p {
+            Provider::Salesforce => "Salesforce",
+            Provider::Exchange => "Exchange (their mailbox)",
+        })
+        .collect::<Vec<_>>()
+        .join(" and ");
+    lines.push(Line::raw(format!("Each user authorizes {what}")));
+    lines.push(Line::raw(
+        "on their own computer, with the invitation the bundle has for them.",
+    ));
+    lines.push(Line::raw(""));
+    match &state.review.exported {
+        Some(dir) => {
+            let folder = Path::new(dir).join(invitations::FOLDER);
+            lines.push(Line::styled(
+                format!("Invitations for {} users in:", state.review.exported_users),
+                t.ok(),
+            ));
+            lines.push(Line::raw(format!(
+                "  {}",
+                visible(&folder.display().to_string())
+            )));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw("Send them either way:"));
+            lines.push(Line::from(vec![
+                Span::styled("  mail merge  ", t.key()),
+                Span::raw(format!(
+                    "{}: name, email, subject, body, file to attach",
+                    invitations::CSV_NAME
+                )),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("  one by one  ", t.key()),
+                Span::raw("open <login>.eml: a draft to the user, their .toml attached"),
+            ]));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Each message says what to run on Windows, macOS and Linux, one line each.",
+                t.dim(),
+            ));
         }
-        if let Some(url) = &state.auth.url {
-            top.insert(1, Line::raw(format!("  {url}")));
+        None => {
+            lines.push(Line::styled(
+                "No invitations yet: export the bundle first (Review & export).",
+                t.warning(),
+            ));
+            lines.push(Line::raw(format!(
+                "It writes {}/ (a .eml and a .toml per user) and {}.",
+                invitations::FOLDER,
+                invitations::CSV_NAME
+            )));
         }
-        top.extend(command_lines(&command, 0));
-        top.extend([
-            Line::raw("Users then authorize Salesforce only, with their own command."),
-            Line::raw(""),
-        ]);
-        top.extend(lines.drain(1..));
-        lines.extend(top);
     }
-    // Only the rows that fit are looked at: the roster may have a million.
-    let width = usize::from(inner.width);
-    let per_user = |login: &str| 1 + command_lines(&end_user_command(login), width).len();
-    let mut left = (inner.height as usize).saturating_sub(lines.len() + 1);
-    let included = state.roster.counts().included;
-    let mut shown = 0;
-    for row in (0..state.roster.len()).filter(|&r| !state.roster.is_excluded(r)) {
-        let login = state.roster.cell(row, Field::Office365Login);
-        let needed = per_user(login);
-        if needed > left {
-            break;
-        }
-        left -= needed;
-        let name = state.roster.cell(row, Field::FullName);
-        lines.push(Line::raw(format!("{name} <{login}>")));
-        lines.extend(command_lines(&end_user_command(login), width));
-        shown += 1;
-    }
-    if included > shown {
-        lines.push(Line::styled(
-            format!(
-                "…and {} more (see the bundle's users.csv)",
-                included - shown
-            ),
-            t.dim(),
-        ));
-    }
-    f.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// A command indented by two, whole on one line when it fits `width` (0: never), else split
-/// before `--login` as a shell continuation, so what is on screen can be copied and run.
-fn command_lines(command: &str, width: usize) -> Vec<Line<'static>> {
-    if width > 0 && command.chars().count() + 2 <= width {
-        return vec![Line::raw(format!("  {command}"))];
-    }
-    match command.find(" --login") {
-        Some(at) => {
-            let (head, tail) = command.split_at(at);
-            vec![
-                Line::raw(format!("  {head} \\")),
-                Line::raw(format!("   {tail}")),
-            ]
-        }
-        None => vec![Line::raw(format!("  {command}"))],
-    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }

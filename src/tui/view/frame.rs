@@ -206,7 +206,11 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             if state.choices.text(cat, "mailbox_access") == "impersonation" {
                 h.splice(
                     0..0,
-                    [("a", "authorize account"), ("d", "on another device")],
+                    [
+                        ("a", "authorize account"),
+                        ("d", "on another device"),
+                        ("c", "copy command"),
+                    ],
                 );
             }
             h
