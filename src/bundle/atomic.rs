@@ -105,22 +105,7 @@ pub fn write_folder(
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)
         .map_err(io_err(&parent))?;
-    let mut folders = std::collections::BTreeSet::new();
-    for f in files {
-        match f.name.split_once('/') {
-            Some((folder, name)) => {
-                let dir = tmp.path().join(folder);
-                if folders.insert(folder) {
-                    fs::create_dir(&dir).map_err(io_err(&dir))?;
-                }
-                write_file_atomically(&dir, name, &f.bytes)?;
-            }
-            None => write_file_atomically(tmp.path(), &f.name, &f.bytes)?,
-        }
-    }
-    for folder in folders {
-        sync_dir(&tmp.path().join(folder))?;
-    }
+    write_files(tmp.path(), files)?;
     sync_dir(tmp.path())?;
     // From here on the temporary folder is renamed, so TempDir must not delete it on drop.
     let tmp_path = tmp.keep();
@@ -201,6 +186,55 @@ fn aside_name(parent: &Path, name: &str) -> PathBuf {
         }
         n += 1;
     }
+}
+
+/// How many fsyncs run at once: file systems commit concurrent ones together, so a bundle
+/// with thousands of invitations does not pay one journal commit per file.
+const SYNC_THREADS: usize = 16;
+
+/// Writes every file into `dir` (`folder/name` one folder down) as `name.partial`, fsyncs them
+/// [`SYNC_THREADS`] at a time, renames each to its name and fsyncs the folders.
+fn write_files(dir: &Path, files: &[OutFile]) -> Result<(), WriteError> {
+    let mut folders = std::collections::BTreeSet::new();
+    let mut paths = Vec::with_capacity(files.len());
+    for f in files {
+        let (folder, name) = match f.name.split_once('/') {
+            Some((sub, name)) => (dir.join(sub), name),
+            None => (dir.to_path_buf(), f.name.as_str()),
+        };
+        if folder != dir && folders.insert(folder.clone()) {
+            fs::create_dir(&folder).map_err(io_err(&folder))?;
+        }
+        let partial = folder.join(format!("{name}.partial"));
+        let mut out = File::create(&partial).map_err(io_err(&partial))?;
+        out.write_all(&f.bytes).map_err(io_err(&partial))?;
+        paths.push((partial, folder.join(name)));
+    }
+    // Reopened for the fsync: keeping every file open could pass the open-file limit.
+    let sync = |p: &Path| {
+        fs::OpenOptions::new()
+            .write(true)
+            .open(p)
+            .and_then(|f| f.sync_all())
+            .map_err(io_err(p))
+    };
+    let per = paths.len().div_ceil(SYNC_THREADS).max(1);
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = paths
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|(p, _)| sync(p))))
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap_or(Ok(())))
+            .collect::<Result<(), WriteError>>()
+    })?;
+    for (partial, fin) in &paths {
+        fs::rename(partial, fin).map_err(io_err(fin))?;
+    }
+    for folder in &folders {
+        sync_dir(folder)?;
+    }
+    Ok(())
 }
 
 /// Writes `dir/name` via `name.partial`, fsync and rename.
