@@ -224,9 +224,14 @@ fn write_files(dir: &Path, files: &[OutFile]) -> Result<(), WriteError> {
             .chunks(per)
             .map(|chunk| scope.spawn(move || chunk.iter().try_for_each(|(p, _)| sync(p))))
             .collect();
-        jobs.into_iter()
-            .map(|j| j.join().unwrap_or(Ok(())))
-            .collect::<Result<(), WriteError>>()
+        jobs.into_iter().try_for_each(|j| {
+            j.join().unwrap_or_else(|_| {
+                Err(WriteError::Refused {
+                    path: dir.to_path_buf(),
+                    message: "writing the files to disk failed; try again".into(),
+                })
+            })
+        })
     })?;
     for (partial, fin) in &paths {
         fs::rename(partial, fin).map_err(io_err(fin))?;
