@@ -2,7 +2,7 @@
 //! it reads without colour.
 
 use super::state::{App, Confirm, Level, Pending, Status};
-use crate::cli::credentials::utc;
+use crate::timefmt::minutes as utc;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
