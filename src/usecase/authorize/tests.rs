@@ -158,8 +158,10 @@ fn a_roster_row_wins_over_expect() {
          John Smith,john@example.com,0055e000002QrSt,john@contoso.example,john@contoso.example\n",
     )
     .unwrap();
-    let mut config = Config::default();
-    config.expect = Some(jane());
+    let config = Config {
+        expect: Some(jane()),
+        ..Config::default()
+    };
     let e = expectation(&config, Some(&p), Some("john@contoso.example"))
         .unwrap()
         .unwrap();
