@@ -6,6 +6,7 @@ use super::authorize::{
 use crate::auth::flow::FlowOptions;
 use crate::auth::{self, AuthError, FlowMode, Provider, StoredCredential};
 use crate::usecase::authorize::{same_account, OnMismatch};
+use crate::usecase::credentials::renew_targets;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,20 +80,9 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
             login,
             device,
         } => {
-            let targets: Vec<(Provider, Option<String>)> = match provider {
-                Some(p) => vec![(p, login)],
-                None => match store.list() {
-                    Ok(all) => all
-                        .into_iter()
-                        .filter(|c| {
-                            login
-                                .as_deref()
-                                .is_none_or(|l| l.eq_ignore_ascii_case(&c.login))
-                        })
-                        .map(|c| (c.provider, Some(c.login)))
-                        .collect(),
-                    Err(e) => return fail(None, &e.into()),
-                },
+            let targets = match renew_targets(&store, provider, login.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return fail(None, &e),
             };
             if targets.is_empty() {
                 eprintln!("scc-onboard: nothing stored to renew; run `scc-onboard authorize salesforce|exchange` first");

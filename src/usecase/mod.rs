@@ -6,3 +6,4 @@
 //! (`session::ops` is a different thing: the wizard's undoable edit log.)
 
 pub mod authorize;
+pub mod credentials;
