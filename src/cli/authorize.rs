@@ -210,8 +210,7 @@ pub fn sign_in_and_report(
                 .unwrap_or_default();
             eprintln!(
                 "scc-onboard: {provider}: {m}; nothing was stored. Sign out of {provider} in the browser \
-                 (or use a private window) and run this again, signing in{again}; \
-                 --accept-mismatch stores it anyway."
+                 (or use a private window) and run this again, signing in{again}."
             );
             super::EXIT_PROBLEMS
         }
