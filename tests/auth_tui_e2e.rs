@@ -502,7 +502,7 @@ fn an_invitation_config_is_checked_by_the_screen_too() {
     let screen = loop {
         let s = tmux.capture();
         if s.contains("Identity mismatch")
-            && s.contains("jane@example.com")
+            && s.contains("invitation jane@example.com")
             && s.contains("signed in john@example.com")
         {
             break s;

@@ -47,6 +47,8 @@ pub fn run(
     if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(ScreenError::NoTerminal);
     }
+    // The CLI took the roster row when there was one; otherwise the expectation is [expect].
+    let from_invitation = expected.is_some() && expected == config.expect;
     let store = usecase::open_store(&config)?;
     let mut guard = TerminalGuard::enter(false).map_err(ScreenError::Terminal)?;
     // Each card's account: the expected login at that provider, else --login.
@@ -69,6 +71,9 @@ pub fn run(
     let (tx, rx) = mpsc::channel();
     runtime.tx = tx;
     let mut app = App::new(runtime.store.name());
+    if from_invitation {
+        app.expected_from = "invitation";
+    }
     if let Some(n) = runtime.store.notice() {
         app.message = Some((Level::Info, n.to_string()));
     }
