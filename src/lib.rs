@@ -1,7 +1,8 @@
 //! scc-onboard: onboard an organization to SmartCloud Connect.
 //!
 //! The library holds the pure core (roster import, validation, fixes, session state,
-//! OAuth logic); `tui` and `cli` are thin shells over it. See ARCHITECTURE.md.
+//! OAuth logic) and `usecase` (what a person can do, as typed outcomes); `tui` and `cli` are
+//! thin shells over them. See ARCHITECTURE.md.
 
 pub mod auth;
 pub mod bundle;
@@ -12,3 +13,4 @@ pub mod roster;
 pub mod session;
 pub mod timefmt;
 pub mod tui;
+pub mod usecase;

@@ -476,3 +476,82 @@ fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
     sb.assert_no_leaks(&secrets, &xdg_data_home());
     clear("secret-service");
 }
+
+/// An invitation's config: Jane's identity at both providers. Her Salesforce username is not
+/// her Office 365 login, as is common.
+const JANE_EXPECT: &str = "\n[expect]\nfull_name = \"Jane Doe\"\n\
+salesforce_login = \"jane@example.com\"\nsalesforce_user_id = \"0055e000001XyZa\"\n\
+office365_login = \"jane@contoso.example\"\nsalesforce_org_id = \"00D5e000000AbCdEAK\"\n\
+microsoft_tenant_id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\n";
+
+#[test]
+fn expect_in_the_config_is_checked_by_default() {
+    let _k = keyring_lock();
+    clear("secret-service");
+    let port = free_port();
+    let sf = salesforce(port);
+    let ms = microsoft();
+    let mut config = config_toml(Some((&sf, port)), Some(&ms), "secret-service", 60);
+    config.push_str(JANE_EXPECT);
+    let mut sb = Sandbox::new(&config);
+
+    // The command we tell users to run (one --login, their Office 365 login), but the browser
+    // is signed in as somebody else: nothing stored, both named, exit 1.
+    sb.set("STANDIN_LOGIN", "john@example.com");
+    let out = sb.run(&["authorize", "salesforce", "--login", "jane@contoso.example"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("this authorization is for Jane Doe")
+            && err.contains(
+                "expected jane@example.com (0055e000001XyZa, org 00D5e000000AbCdEAK), \
+                 signed in as john@example.com (0055e000002QrStAAK)"
+            )
+            && err.contains("nothing was stored"),
+        "{err}"
+    );
+    // The sign-in page was pre-filled with her Salesforce username, not her mailbox.
+    assert!(err.contains("login_hint=jane%40example.com"), "{err}");
+    assert!(!err.contains("login_hint=jane%40contoso"), "{err}");
+    assert!(stored("secret-service").list().unwrap().is_empty());
+
+    sb.set("STANDIN_LOGIN", "mallory@contoso.example");
+    let out = sb.run(&["authorize", "exchange"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("expected jane@contoso.example")
+            && err.contains("signed in as mallory@contoso.example")
+            && err.contains("Office 365 login"),
+        "{err}"
+    );
+    assert!(err.contains("login_hint=jane%40contoso.example"), "{err}");
+    assert!(stored("secret-service").list().unwrap().is_empty());
+
+    // The expected person, with and without --login: stored, exit 0.
+    sb.set("STANDIN_LOGIN", "jane@example.com");
+    let out = sb.run(&["authorize", "salesforce", "--login", "jane@contoso.example"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Authorized Salesforce as jane@example.com"));
+    sb.set("STANDIN_LOGIN", "jane@contoso.example");
+    let out = sb.run(&["authorize", "exchange"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all = stored("secret-service").list().unwrap();
+    let mut logins: Vec<_> = all.iter().map(|c| c.login.as_str()).collect();
+    logins.sort();
+    assert_eq!(logins, ["jane@contoso.example", "jane@example.com"]);
+
+    // Somebody else's invitation: a usage error before any browser opens.
+    let out = sb.run(&["authorize", "salesforce", "--login", "john@example.com"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("Jane Doe") && !err.contains("/services/oauth2/authorize?"),
+        "{err}"
+    );
+
+    let mut secrets = sf.secrets();
+    secrets.extend(ms.secrets());
+    sb.assert_no_leaks(&secrets, &xdg_data_home());
+    clear("secret-service");
+}

@@ -475,3 +475,49 @@ fn wizard_authorizes_the_impersonating_account() {
     sb.assert_no_leaks(&ms.secrets(), &[]);
     store.delete(Provider::Exchange, "svc@example.com").unwrap();
 }
+
+/// An invitation's config ([expect], no --roster, no --login): the screen asks before it
+/// stores somebody else, and `n` stores nothing.
+#[test]
+fn an_invitation_config_is_checked_by_the_screen_too() {
+    let _k = keyring_lock();
+    let store = TokenStore::open("secret-service", Duration::from_secs(20)).unwrap();
+    for c in store.list().unwrap() {
+        store.delete(c.provider, &c.login).unwrap();
+    }
+    let port = free_port();
+    let sf = salesforce(port);
+    let mut config = config_toml(Some((&sf, port)), None, "secret-service", 60);
+    config.push_str(
+        "\n[expect]\nfull_name = \"Jane Doe\"\nsalesforce_login = \"jane@example.com\"\n\
+         salesforce_user_id = \"0055e000001XyZaAAK\"\noffice365_login = \"jane@contoso.example\"\n",
+    );
+    let mut sb = Sandbox::new(&config);
+    sb.set("STANDIN_LOGIN", "john@example.com");
+    let tmux = start(&sb, "invitation", "");
+    tmux.wait_for("cards", |s| s.matches("Not authorized").count() == 2);
+
+    tmux.keys(&["a"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let screen = loop {
+        let s = tmux.capture();
+        if s.contains("Identity mismatch")
+            && s.contains("invitation jane@example.com")
+            && s.contains("signed in john@example.com")
+        {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "no mismatch question:\n{s}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    sb.keep_text(screen);
+    tmux.keys(&["n"]);
+    tmux.wait_for("discarded", |s| {
+        s.contains("Salesforce: nothing was stored.")
+    });
+    assert!(store.list().unwrap().is_empty(), "nothing stored after n");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("exit", |s| s.contains("scc-onboard exited with"));
+    assert!(after.contains("scc-onboard exited with 0"), "{after}");
+    sb.assert_no_leaks(&sf.secrets(), &[]);
+}

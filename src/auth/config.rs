@@ -20,6 +20,10 @@ pub struct Config {
     pub salesforce: SalesforceConfig,
     pub microsoft: MicrosoftConfig,
     pub flow: FlowConfig,
+    /// `[expect]`: who this config's user is (an invitation's config); `authorize` checks
+    /// the signed-in identity against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<super::identity::Expected>,
 }
 
 /// `[salesforce]`.
@@ -220,8 +224,28 @@ impl Config {
                     .into(),
             ));
         }
+        if let Some(e) = &self.expect {
+            check_expect(e)?;
+        }
         Ok(())
     }
+}
+
+/// `[expect]`'s IDs must be Salesforce IDs, or every sign-in would be refused later.
+fn check_expect(e: &super::identity::Expected) -> Result<(), ConfigError> {
+    for (key, value) in [
+        ("salesforce_user_id", &e.salesforce_user_id),
+        ("salesforce_org_id", &e.salesforce_org_id),
+    ] {
+        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            if super::identity::salesforce_id18(v).is_none() {
+                return Err(ConfigError(format!(
+                    "config key expect.{key} = {v:?} is not a 15- or 18-character Salesforce ID; copy it from the user's record in Salesforce"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn merge(into: &mut toml::Table, from: toml::Table) {
@@ -383,5 +407,42 @@ mod tests {
         assert_eq!(back, c);
         let alone = Config::from_layers(&[("user-config.toml", &text)]).unwrap();
         assert_eq!(alone, c);
+    }
+
+    #[test]
+    fn expect_table_parses_and_is_checked() {
+        let c = Config::from_layers(&[
+            ("defaults", DEFAULTS_TOML),
+            (
+                "jane.toml",
+                "[expect]\nfull_name = \"Jane Doe\"\nsalesforce_login = \"jane.doe@acme.com.au\"\n\
+                 salesforce_user_id = \"0055e000001XyZaAAK\"\noffice365_login = \"jane.doe@acme.com\"\n\
+                 salesforce_org_id = \"00D5e000000AbCd\"\nmicrosoft_tenant_id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\n",
+            ),
+        ])
+        .unwrap();
+        let e = c.expect.as_ref().expect("[expect] read");
+        assert_eq!(e.full_name.as_deref(), Some("Jane Doe"));
+        assert_eq!(e.salesforce_login.as_deref(), Some("jane.doe@acme.com.au"));
+        assert_eq!(e.office365_login.as_deref(), Some("jane.doe@acme.com"));
+        assert_eq!(e.salesforce_org_id.as_deref(), Some("00D5e000000AbCd"));
+        // Written back by user_config_toml and read again unchanged.
+        let back = Config::from_layers(&[("user-config.toml", &user_config_toml(&c))]).unwrap();
+        assert_eq!(back, c);
+        assert_eq!(Config::default().expect, None);
+        assert!(!user_config_toml(&Config::default()).contains("[expect]"));
+
+        let bad = |body: &str| {
+            Config::from_layers(&[("defaults", DEFAULTS_TOML), ("jane.toml", body)])
+                .unwrap_err()
+                .to_string()
+        };
+        let e = bad("[expect]\nsalesforce_user_id = \"005-nope\"\n");
+        assert!(
+            e.contains("expect.salesforce_user_id") && e.contains("005-nope"),
+            "{e}"
+        );
+        let e = bad("[expect]\nemail = \"x@example.com\"\n");
+        assert!(e.contains("jane.toml") && e.contains("email"), "{e}");
     }
 }

@@ -1,7 +1,6 @@
 //! Why an authorization did not complete. Messages say what happened and what to do; none
 //! of them ever carries a token, code or verifier.
 
-use super::identity::Mismatch;
 use super::store::StoreError;
 
 /// Why a flow, renewal or revocation failed.
@@ -27,8 +26,13 @@ pub enum AuthError {
     Network(String),
     #[error("cannot tell who signed in: {0}")]
     Identity(String),
-    #[error("{}", mismatch_text(.0))]
-    Mismatch(Vec<Mismatch>),
+    /// The refresh token is dead (`invalid_grant`: expired, revoked, password changed):
+    /// only a new sign-in helps.
+    #[error("the stored {provider} authorization no longer works: it expired or was revoked{}; sign in again", detail(&clean(.reason)))]
+    Expired {
+        provider: &'static str,
+        reason: String,
+    },
     #[error("no stored {0} authorization{1}; run `scc-onboard authorize {0}` first")]
     NotStored(&'static str, String),
     #[error("{0}")]
@@ -56,24 +60,6 @@ fn clean(s: &str) -> String {
         out.push('…');
     }
     out
-}
-
-fn mismatch_text(m: &[Mismatch]) -> String {
-    let lines: Vec<String> = m.iter().map(|m| m.to_string()).collect();
-    format!(
-        "the account that signed in is not the one in the roster: {}; nothing was stored (sign in as the roster's account, or pass --accept-mismatch)",
-        lines.join("; ")
-    )
-}
-
-impl AuthError {
-    /// Process exit code: 2 for configuration/usage problems, 1 for everything else.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            AuthError::Config(_) | AuthError::Ambiguous(_) => crate::cli::EXIT_USAGE,
-            _ => crate::cli::EXIT_PROBLEMS,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ pub fn from_roster(path: &Path, login: &str) -> Result<Expected, String> {
         salesforce_login: cell(Field::SalesforceLogin),
         salesforce_user_id: cell(Field::SalesforceUserId),
         office365_login: cell(Field::Office365Login),
+        full_name: cell(Field::FullName),
+        ..Expected::default()
     })
 }
 

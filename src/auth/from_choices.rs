@@ -2,7 +2,6 @@
 //! bundle's `user-config.toml` carries to end users.
 
 use super::config::{user_config_toml, Config};
-use crate::bundle::OutFile;
 use crate::customize::{Catalogue, Choices};
 
 /// `base` (usually [`Config::default`]) with the wizard's Salesforce environment, consumer key,
@@ -34,14 +33,10 @@ pub fn config_from_choices(base: &Config, cat: &Catalogue, choices: &Choices) ->
     config
 }
 
-/// The bundle's `user-config.toml` for these choices (built-in defaults plus the choices), so
-/// the CLI's `export` and the wizard write the same file.
-pub fn user_config_file(cat: &Catalogue, choices: &Choices) -> OutFile {
-    OutFile {
-        name: "user-config.toml".into(),
-        bytes: user_config_toml(&config_from_choices(&Config::default(), cat, choices))
-            .into_bytes(),
-    }
+/// The text of the bundle's `user-config.toml` for these choices (built-in defaults plus the
+/// choices); the bundle wraps it in a file, so the CLI's `export` and the wizard write the same.
+pub fn user_config_text(cat: &Catalogue, choices: &Choices) -> String {
+    user_config_toml(&config_from_choices(&Config::default(), cat, choices))
 }
 
 #[cfg(test)]

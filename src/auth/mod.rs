@@ -1,9 +1,10 @@
 //! Authorization: OAuth 2 (auth code + PKCE on a loopback redirect, or the device flow) for
 //! Salesforce and Microsoft (Exchange), identity checks, and tokens kept in the OS keyring.
 //!
-//! Plain Rust with no terminal: the CLI (`authorize`, `credentials`), the end-user TUI and the
-//! wizard's Authorize step are thin shells over [`authorize`], [`finish`], [`status`],
-//! [`renew`], [`revoke`] and [`TokenStore`]. See docs/auth.md.
+//! Plain Rust with no terminal. Whether a sign-in is stored is decided in
+//! `crate::usecase::authorize`, which the CLI (`authorize`, `credentials`), the end-user TUI
+//! and the wizard's Authorize step all call; they use [`status`], [`renew`], [`revoke`] and
+//! [`TokenStore`] from here. See docs/auth.md.
 
 pub mod browser;
 pub mod config;
@@ -26,10 +27,10 @@ pub use error::AuthError;
 pub use flow::{
     authorize, spawn_authorize, Authorized, Cancel, FlowEvent, FlowMode, FlowOptions, Progress,
 };
-pub use from_choices::{config_from_choices, user_config_file};
-pub use identity::{Expected, Identity, Mismatch};
+pub use from_choices::{config_from_choices, user_config_text};
+pub use identity::{Expected, Identity, IdentityMismatch, Mismatch};
 pub use store::{StoreError, TokenStore};
-pub use stored::{finish, renew, revoke, select, status, Revoked};
+pub use stored::{renew, revoke, select, status, Revoked};
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
-//! What happens around a stored authorization: storing a checked one, finding it, renewing
-//! it and revoking it.
+//! What happens around a stored authorization: finding it, renewing it and revoking it.
+//! (Whether a new sign-in is stored is decided once, in `usecase::authorize`.)
 
 use super::config::Config;
 use super::credential::StoredCredential;
@@ -8,28 +8,9 @@ use super::flow::{
     client, provider_error, setup, to_authorized, token_error, Authorized, ErrorBody,
 };
 use super::http::Http;
-use super::identity::Expected;
 use super::store::TokenStore;
 use super::Provider;
 use oauth2::Scope;
-
-/// Checks the identity against `expected` and stores the credential unless it mismatches
-/// (or `accept_mismatch`). On a mismatch nothing is stored and the differences come back.
-pub fn finish(
-    store: &TokenStore,
-    authorized: Authorized,
-    expected: Option<&Expected>,
-    accept_mismatch: bool,
-) -> Result<Authorized, AuthError> {
-    if let Some(exp) = expected {
-        let m = exp.check(&authorized.identity);
-        if !m.is_empty() && !accept_mismatch {
-            return Err(AuthError::Mismatch(m));
-        }
-    }
-    store.save(&authorized.credential)?;
-    Ok(authorized)
-}
 
 /// Picks the stored credential for `provider` (and `login`, when given).
 pub fn select(
@@ -74,8 +55,8 @@ pub fn status(
 
 /// Exchanges the stored refresh token for a new access token and stores what comes back
 /// (Microsoft rotates refresh tokens: the new one replaces the old every time).
-/// A dead refresh token comes back as [`AuthError::Provider`] with `invalid_grant`:
-/// the caller runs [`super::authorize`] again.
+/// A dead refresh token (`invalid_grant`) comes back as [`AuthError::Expired`]: the caller
+/// signs in again.
 pub fn renew(
     config: &Config,
     store: &TokenStore,
@@ -97,7 +78,18 @@ pub fn renew(
                 .map(Scope::new),
         );
     }
-    let tokens = request.request(&http).map_err(token_error)?;
+    let tokens = request
+        .request(&http)
+        .map_err(token_error)
+        .map_err(|e| match e {
+            AuthError::Provider { error, description } if error == "invalid_grant" => {
+                AuthError::Expired {
+                    provider: provider.title(),
+                    reason: description,
+                }
+            }
+            e => e,
+        })?;
     let authorized = to_authorized(config, provider, &http, &tokens, Some(&stored))?;
     if !authorized
         .identity

@@ -56,3 +56,15 @@ pub fn write_bundle(dir: &Path, mut files: Vec<OutFile>) -> Result<Vec<Entry>, W
     atomic::write_folder(dir, &files, manifest::is_bundle)?;
     Ok(entries)
 }
+
+/// The bundle's `user-config.toml` for these choices: the provider configuration end users
+/// run `authorize` with (the text comes from `auth`; the bundle only names the file).
+pub fn user_config_file(
+    cat: &crate::customize::Catalogue,
+    choices: &crate::customize::Choices,
+) -> OutFile {
+    OutFile {
+        name: "user-config.toml".into(),
+        bytes: crate::auth::user_config_text(cat, choices).into_bytes(),
+    }
+}

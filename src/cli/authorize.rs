@@ -1,9 +1,11 @@
 //! `scc-onboard authorize [salesforce|exchange]`: run one provider's flow without a terminal
-//! UI (URL or device code on stderr), check the identity, store the refresh token.
-//! Without a provider, the end-user TUI opens.
+//! UI (URL or device code on stderr); `usecase::authorize` decides whether it is stored, and
+//! this file only renders that outcome (text on stderr, exit code). Without a provider, the
+//! end-user TUI opens.
 
 use crate::auth::flow::{self, FlowOptions};
-use crate::auth::{self, AuthError, Config, Expected, FlowMode, Progress, Provider, TokenStore};
+use crate::auth::{self, AuthError, Config, FlowMode, Progress, Provider, TokenStore};
+use crate::usecase::authorize::{self as usecase, Decision, OnMismatch};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,12 +24,13 @@ pub struct AuthorizeArgs {
     #[arg(long)]
     pub no_browser: bool,
     /// The account to sign in as (pre-fills the sign-in page; selects the roster row).
+    /// Optional when the config has an [expect] table.
     #[arg(long, value_name = "ADDRESS")]
     pub login: Option<String>,
     /// Check the signed-in identity against this roster's row for --login.
     #[arg(long, value_name = "FILE", requires = "login")]
     pub roster: Option<PathBuf>,
-    /// Store the authorization even if the identity differs from the roster.
+    /// Store the authorization even if the identity differs from the roster or [expect].
     #[arg(long)]
     pub accept_mismatch: bool,
     /// Provider configuration file (overrides the built-in defaults).
@@ -50,18 +53,33 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
 
 /// Opens the configured keyring or explains why not (exit 1), showing any fallback notice.
 pub fn open_store(config: &Config) -> Result<TokenStore, ExitCode> {
-    match TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout()) {
+    match usecase::open_store(config) {
         Ok(s) => {
             if let Some(n) = s.notice() {
                 eprintln!("scc-onboard: note: {n}");
             }
             Ok(s)
         }
-        Err(e) => {
-            eprintln!("scc-onboard: {e}");
-            Err(ExitCode::from(super::EXIT_PROBLEMS))
-        }
+        Err(e) => Err(fail(None, &e)),
     }
+}
+
+/// The one place an authorization error becomes an exit code: 2 for configuration and
+/// usage problems, 1 for everything else.
+pub fn exit_code(e: &AuthError) -> u8 {
+    match e {
+        AuthError::Config(_) | AuthError::Ambiguous(_) => super::EXIT_USAGE,
+        _ => super::EXIT_PROBLEMS,
+    }
+}
+
+/// Prints `e` (naming the provider, when there is one) and returns its exit code.
+pub fn fail(provider: Option<Provider>, e: &AuthError) -> ExitCode {
+    match provider {
+        Some(p) => eprintln!("scc-onboard: {p}: {e}"),
+        None => eprintln!("scc-onboard: {e}"),
+    }
+    ExitCode::from(exit_code(e))
 }
 
 /// Prints a flow's progress on stderr (the only place a URL or code goes).
@@ -95,27 +113,28 @@ pub fn run(args: AuthorizeArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let expected = match &args.roster {
-        Some(path) => match auth::expect::from_roster(path, args.login.as_deref().unwrap_or("")) {
-            Ok(e) => Some(e),
-            Err(msg) => {
-                eprintln!("scc-onboard: {msg}");
-                return ExitCode::from(super::EXIT_USAGE);
-            }
-        },
-        None => None,
-    };
+    let expected =
+        match usecase::expectation(&config, args.roster.as_deref(), args.login.as_deref()) {
+            Ok(e) => e,
+            Err(e) => return fail(None, &e),
+        };
     let mode = if args.device || args.no_browser {
         FlowMode::Device
     } else {
         FlowMode::Browser
     };
     let Some(provider) = args.provider else {
-        return crate::tui::authorize::run(config, args.login, expected, mode);
+        return match crate::tui::authorize::run(config, args.login, expected, mode) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(crate::tui::authorize::ScreenError::Auth(e)) => fail(None, &e),
+            Err(e) => {
+                eprintln!("scc-onboard: {e}");
+                ExitCode::from(super::EXIT_USAGE)
+            }
+        };
     };
     if let Err(e) = flow::check_config(&config, provider) {
-        eprintln!("scc-onboard: {provider}: {e}");
-        return ExitCode::from(e.exit_code());
+        return fail(Some(provider), &e);
     }
     let store = match open_store(&config) {
         Ok(s) => s,
@@ -124,51 +143,80 @@ pub fn run(args: AuthorizeArgs) -> ExitCode {
     let options = FlowOptions {
         mode,
         open_browser: true,
-        login_hint: args.login.clone(),
+        login_hint: usecase::login_hint(provider, expected.as_ref(), args.login.as_deref()),
         ..FlowOptions::default()
     };
-    match authorize_and_store(
+    let on_mismatch = if args.accept_mismatch {
+        OnMismatch::Store
+    } else {
+        OnMismatch::Refuse
+    };
+    ExitCode::from(sign_in_and_report(
         &config,
         &store,
         provider,
         &options,
         expected.as_ref(),
-        args.accept_mismatch,
-    ) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("scc-onboard: {provider}: {e}");
-            ExitCode::from(e.exit_code())
-        }
-    }
+        on_mismatch,
+    ))
 }
 
-/// The flow, the identity check and the store, reporting on stderr.
-pub fn authorize_and_store(
+/// Signs in, lets the core decide, and renders the decision on stderr; returns the exit code.
+pub fn sign_in_and_report(
     config: &Config,
     store: &TokenStore,
     provider: Provider,
     options: &FlowOptions,
-    expected: Option<&Expected>,
-    accept_mismatch: bool,
-) -> Result<(), AuthError> {
-    let authorized = auth::authorize(config, provider, options, &mut print_progress(provider))?;
-    if let Some(exp) = expected.filter(|_| accept_mismatch) {
-        for m in exp.check(&authorized.identity) {
-            eprintln!("scc-onboard: {provider}: storing despite an identity mismatch: {m}");
+    expected: Option<&auth::Expected>,
+    on_mismatch: OnMismatch,
+) -> u8 {
+    let decision = usecase::sign_in(
+        config,
+        store,
+        provider,
+        options,
+        expected,
+        on_mismatch,
+        &mut print_progress(provider),
+    );
+    match decision {
+        Ok(Decision::Stored(done)) => {
+            if let Some(m) = &done.overridden {
+                for d in &m.differences {
+                    eprintln!("scc-onboard: {provider}: storing despite an identity mismatch: {d}");
+                }
+            }
+            let who = &done.identity;
+            eprintln!(
+                "Authorized {provider} as {} (user {}, {} {}); stored in {}.",
+                who.login,
+                who.user_id,
+                match provider {
+                    Provider::Salesforce => "org",
+                    Provider::Exchange => "tenant",
+                },
+                who.org_id,
+                store.name()
+            );
+            0
+        }
+        // The CLI never asks (it reads no stdin): a held sign-in is dropped like a refused one.
+        Ok(Decision::Rejected(m))
+        | Ok(Decision::NeedsConfirmation(usecase::Pending { mismatch: m, .. })) => {
+            let again = m
+                .expected
+                .login_for(provider)
+                .map(|l| format!(" as {l}"))
+                .unwrap_or_default();
+            eprintln!(
+                "scc-onboard: {provider}: {m}; nothing was stored. Sign out of {provider} in the browser \
+                 (or use a private window) and run this again, signing in{again}."
+            );
+            super::EXIT_PROBLEMS
+        }
+        Err(e) => {
+            let _ = fail(Some(provider), &e);
+            exit_code(&e)
         }
     }
-    let done = auth::finish(store, authorized, expected, accept_mismatch)?;
-    eprintln!(
-        "Authorized {provider} as {} (user {}, {} {}); stored in {}.",
-        done.identity.login,
-        done.identity.user_id,
-        match provider {
-            Provider::Salesforce => "org",
-            Provider::Exchange => "tenant",
-        },
-        done.identity.org_id,
-        store.name()
-    );
-    Ok(())
 }

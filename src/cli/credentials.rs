@@ -1,8 +1,12 @@
 //! `scc-onboard credentials list|renew|revoke`: the stored authorizations, scriptable.
 
-use super::authorize::{authorize_and_store, load_config, open_store, parse_provider};
+use super::authorize::{
+    exit_code, fail, load_config, open_store, parse_provider, sign_in_and_report,
+};
 use crate::auth::flow::FlowOptions;
-use crate::auth::{self, AuthError, Expected, FlowMode, Provider, StoredCredential};
+use crate::auth::{self, AuthError, FlowMode, Provider, StoredCredential};
+use crate::usecase::authorize::{same_account, OnMismatch};
+use crate::usecase::credentials::renew_targets;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,20 +80,9 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
             login,
             device,
         } => {
-            let targets: Vec<(Provider, Option<String>)> = match provider {
-                Some(p) => vec![(p, login)],
-                None => match store.list() {
-                    Ok(all) => all
-                        .into_iter()
-                        .filter(|c| {
-                            login
-                                .as_deref()
-                                .is_none_or(|l| l.eq_ignore_ascii_case(&c.login))
-                        })
-                        .map(|c| (c.provider, Some(c.login)))
-                        .collect(),
-                    Err(e) => return fail(None, &e.into()),
-                },
+            let targets = match renew_targets(&store, provider, login.as_deref()) {
+                Ok(t) => t,
+                Err(e) => return fail(None, &e),
             };
             if targets.is_empty() {
                 eprintln!("scc-onboard: nothing stored to renew; run `scc-onboard authorize salesforce|exchange` first");
@@ -99,23 +92,12 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
             for (p, l) in targets {
                 match auth::renew(&config, &store, p, l.as_deref()) {
                     Ok(a) => eprintln!("Renewed {p} for {}.", a.identity.login),
-                    Err(AuthError::Provider { error, description }) if error == "invalid_grant" => {
-                        eprintln!(
-                            "scc-onboard: {p}: the stored refresh token no longer works ({description}); signing in again"
-                        );
+                    Err(e @ AuthError::Expired { .. }) => {
+                        eprintln!("scc-onboard: {p}: {e}; signing in again");
                         let who = l
                             .clone()
                             .or_else(|| auth::select(&store, p, None).ok().map(|c| c.login));
-                        let expected = who.as_ref().map(|w| match p {
-                            Provider::Salesforce => Expected {
-                                salesforce_login: Some(w.clone()),
-                                ..Expected::default()
-                            },
-                            Provider::Exchange => Expected {
-                                office365_login: Some(w.clone()),
-                                ..Expected::default()
-                            },
-                        });
+                        let expected = who.as_deref().map(|w| same_account(p, w));
                         let options = FlowOptions {
                             mode: if device {
                                 FlowMode::Device
@@ -125,18 +107,19 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
                             login_hint: who,
                             ..FlowOptions::default()
                         };
-                        if let Err(e) = authorize_and_store(
+                        worst = worst.max(sign_in_and_report(
                             &config,
                             &store,
                             p,
                             &options,
                             expected.as_ref(),
-                            false,
-                        ) {
-                            worst = worst.max(fail_code(Some(p), &e));
-                        }
+                            OnMismatch::Refuse,
+                        ));
                     }
-                    Err(e) => worst = worst.max(fail_code(Some(p), &e)),
+                    Err(e) => {
+                        let _ = fail(Some(p), &e);
+                        worst = worst.max(exit_code(&e));
+                    }
                 }
             }
             ExitCode::from(worst)
@@ -164,18 +147,6 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
             }
         }
     }
-}
-
-fn fail_code(p: Option<Provider>, e: &AuthError) -> u8 {
-    match p {
-        Some(p) => eprintln!("scc-onboard: {p}: {e}"),
-        None => eprintln!("scc-onboard: {e}"),
-    }
-    e.exit_code()
-}
-
-fn fail(p: Option<Provider>, e: &AuthError) -> ExitCode {
-    ExitCode::from(fail_code(p, e))
 }
 
 /// One JSON object per stored authorization.

@@ -149,7 +149,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
         choices: &choices,
         csv: CsvOptions { bom: !args.no_bom },
         exclusion_reasons,
-        extra_files: vec![crate::auth::user_config_file(&catalogue, &choices)],
+        extra_files: vec![crate::bundle::user_config_file(&catalogue, &choices)],
     };
     let mut out = std::io::stdout().lock();
     match bundle::export(&args.output, &input) {

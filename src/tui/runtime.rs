@@ -395,7 +395,7 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
         choices: &state.choices,
         csv: CsvOptions { bom: true },
         exclusion_reasons: Default::default(),
-        extra_files: vec![crate::auth::user_config_file(catalogue, &state.choices)],
+        extra_files: vec![crate::bundle::user_config_file(catalogue, &state.choices)],
     };
     // The absolute path: the Authorize step tells the admin where the invitations are.
     let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -415,6 +415,7 @@ fn spawn_authorize_account(
     cancel: crate::auth::Cancel,
 ) {
     use crate::auth::{self, FlowEvent, FlowMode, FlowOptions, Provider};
+    use crate::usecase::authorize::{self as usecase, Decision, OnMismatch};
     let base = auth::Config::load(None);
     let (cat, choices) = (state.customize.catalogue().clone(), state.choices.clone());
     std::thread::spawn(move || {
@@ -425,11 +426,10 @@ fn spawn_authorize_account(
             Ok(b) => auth::config_from_choices(&b, &cat, &choices),
             Err(e) => return done(Err(e.to_string())),
         };
-        let store =
-            match auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout()) {
-                Ok(s) => s,
-                Err(e) => return done(Err(e.to_string())),
-            };
+        let store = match usecase::open_store(&config) {
+            Ok(s) => s,
+            Err(e) => return done(Err(e.to_string())),
+        };
         let opts = FlowOptions {
             mode: if device {
                 FlowMode::Device
@@ -447,17 +447,24 @@ fn spawn_authorize_account(
                 }
                 FlowEvent::Finished(Err(e)) => return done(Err(format!("Exchange: {e}"))),
                 FlowEvent::Finished(Ok(a)) => {
-                    let who = a.identity.login.clone();
-                    if !who.eq_ignore_ascii_case(&login) {
-                        return done(Err(format!(
-                            "Signed in as {who}, not the impersonating account {login}: nothing \
-                             was stored; press a and sign in as {login}"
-                        )));
-                    }
+                    let expected = usecase::same_account(Provider::Exchange, &login);
                     return done(
-                        auth::finish(&store, a, None, false)
-                            .map(|_| format!("Exchange: {login} is authorized (in the OS keyring)"))
-                            .map_err(|e| format!("Exchange: {e}")),
+                        match usecase::decide(&store, a, Some(&expected), OnMismatch::Refuse) {
+                            Ok(Decision::Stored(_)) => Ok(format!(
+                                "Exchange: {login} is authorized (in the OS keyring)"
+                            )),
+                            // Refuse never holds a sign-in; a held one is dropped: nothing stored.
+                            Ok(Decision::Rejected(m))
+                            | Ok(Decision::NeedsConfirmation(usecase::Pending {
+                                mismatch: m,
+                                ..
+                            })) => Err(format!(
+                                "Signed in as {}, not the impersonating account {login}: nothing \
+                                 was stored; press a and sign in as {login}",
+                                m.signed_in.login
+                            )),
+                            Err(e) => Err(format!("Exchange: {e}")),
+                        },
                     );
                 }
             }

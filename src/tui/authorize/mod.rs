@@ -13,48 +13,55 @@ mod tests;
 
 use crate::auth::flow::FlowOptions;
 use crate::auth::{
-    self, Authorized, Cancel, Config, Expected, FlowEvent, FlowMode, Provider, TokenStore,
+    self, AuthError, Cancel, Config, Expected, FlowEvent, FlowMode, Provider, TokenStore,
 };
 use crate::tui::terminal::TerminalGuard;
+use crate::usecase::authorize::{self as usecase, Decision, OnMismatch, Pending};
 use state::{App, Effect, Level, Msg};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Runs the screen until the user quits. `expected` comes from a roster, when one was given;
-/// `mode` is [`FlowMode::Device`] for `--device` / `--no-browser`.
+/// Why the screen could not run (the CLI turns it into a message and an exit code).
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenError {
+    #[error("the authorize screen needs a terminal; without one use `scc-onboard authorize salesforce` and `scc-onboard authorize exchange`")]
+    NoTerminal,
+    #[error("cannot use the terminal: {0}")]
+    Terminal(std::io::Error),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+/// Runs the screen until the user quits. `expected` comes from a roster or the config's
+/// `[expect]`, when there is one; `mode` is [`FlowMode::Device`] for `--device` /
+/// `--no-browser`.
 pub fn run(
     config: Config,
     login: Option<String>,
     expected: Option<Expected>,
     mode: FlowMode,
-) -> ExitCode {
+) -> Result<(), ScreenError> {
     if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("scc-onboard: the authorize screen needs a terminal; without one use `scc-onboard authorize salesforce` and `scc-onboard authorize exchange`");
-        return ExitCode::from(crate::cli::EXIT_USAGE);
+        return Err(ScreenError::NoTerminal);
     }
-    let store = match crate::cli::authorize::open_store(&config) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut guard = match TerminalGuard::enter(false) {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("scc-onboard: cannot use the terminal: {e}");
-            return ExitCode::from(crate::cli::EXIT_USAGE);
-        }
-    };
+    // The CLI took the roster row when there was one; otherwise the expectation is [expect].
+    let from_invitation = expected.is_some() && expected == config.expect;
+    let store = usecase::open_store(&config)?;
+    let mut guard = TerminalGuard::enter(false).map_err(ScreenError::Terminal)?;
+    // Each card's account: the expected login at that provider, else --login.
+    let logins = Provider::ALL
+        .iter()
+        .filter_map(|p| {
+            usecase::login_hint(*p, expected.as_ref(), login.as_deref()).map(|l| (*p, l))
+        })
+        .collect();
     let mut runtime = Runtime {
         config: Arc::new(config),
         store,
-        logins: Arc::new(Mutex::new(
-            login
-                .map(|l| Provider::ALL.iter().map(|p| (*p, l.clone())).collect())
-                .unwrap_or_default(),
-        )),
+        logins: Arc::new(Mutex::new(logins)),
         expected,
         mode,
         tx: mpsc::channel().0,
@@ -64,6 +71,9 @@ pub fn run(
     let (tx, rx) = mpsc::channel();
     runtime.tx = tx;
     let mut app = App::new(runtime.store.name());
+    if from_invitation {
+        app.expected_from = "invitation";
+    }
     if let Some(n) = runtime.store.notice() {
         app.message = Some((Level::Info, n.to_string()));
     }
@@ -95,7 +105,7 @@ pub fn run(
         }
     }
     drop(guard);
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 struct Runtime {
@@ -108,8 +118,8 @@ struct Runtime {
     mode: FlowMode,
     tx: Sender<Msg>,
     cancels: HashMap<Provider, Cancel>,
-    /// Authorizations whose identity mismatched, waiting for the user's answer.
-    held: Arc<Mutex<HashMap<Provider, Authorized>>>,
+    /// Sign-ins whose identity mismatched, waiting for the user's answer.
+    held: Arc<Mutex<HashMap<Provider, Pending>>>,
 }
 
 impl Runtime {
@@ -150,15 +160,20 @@ impl Runtime {
                             FlowEvent::Progress(pr) => Msg::Progress(p, pr),
                             FlowEvent::Finished(Err(e)) => Msg::Done(p, Err(format!("{p}: {e}"))),
                             FlowEvent::Finished(Ok(a)) => {
-                                let m = expected
-                                    .as_ref()
-                                    .map(|x| x.check(&a.identity))
-                                    .unwrap_or_default();
-                                if m.is_empty() {
-                                    store_done(&store, a, &logins)
-                                } else {
-                                    lock(&held).insert(p, a);
-                                    Msg::Mismatched(p, m)
+                                let decision =
+                                    usecase::decide(&store, a, expected.as_ref(), OnMismatch::Ask);
+                                match decision {
+                                    Ok(Decision::Stored(s)) => stored_msg(s, &logins),
+                                    Ok(Decision::NeedsConfirmation(pending)) => {
+                                        let m = pending.mismatch.differences.clone();
+                                        lock(&held).insert(p, pending);
+                                        Msg::Mismatched(p, m)
+                                    }
+                                    // Not asked for; rendered like any refusal.
+                                    Ok(Decision::Rejected(m)) => {
+                                        Msg::Done(p, Err(format!("{p}: {m}; nothing was stored.")))
+                                    }
+                                    Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
                                 }
                             }
                         };
@@ -174,7 +189,10 @@ impl Runtime {
                     .remove(&p);
                 spawn(move || {
                     let msg = match (held, keep) {
-                        (Some(a), true) => store_done(&store, a, &logins),
+                        (Some(pending), true) => match usecase::confirm(&store, pending) {
+                            Ok(s) => stored_msg(s, &logins),
+                            Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
+                        },
                         _ => Msg::Done(p, Ok(format!("{p}: nothing was stored."))),
                     };
                     let _ = tx.send(msg);
@@ -185,7 +203,7 @@ impl Runtime {
                 spawn(move || {
                     let msg = match auth::renew(&config, &store, p, login.as_deref()) {
                     Ok(a) => Msg::Done(p, Ok(format!("{p}: renewed for {}.", a.identity.login))),
-                    Err(auth::AuthError::Provider { error, .. }) if error == "invalid_grant" => Msg::Done(
+                    Err(AuthError::Expired { .. }) => Msg::Done(
                         p,
                         Err(format!("{p}: the stored authorization has expired; press a to sign in again.")),
                     ),
@@ -227,16 +245,12 @@ impl Runtime {
     }
 }
 
-fn store_done(store: &TokenStore, a: Authorized, logins: &Mutex<HashMap<Provider, String>>) -> Msg {
-    let p = a.identity.provider;
-    let login = a.identity.login.clone();
-    match store.save(&a.credential) {
-        Ok(()) => {
-            lock(logins).insert(p, login.clone());
-            Msg::Done(p, Ok(format!("{p}: authorized as {login}.")))
-        }
-        Err(e) => Msg::Done(p, Err(format!("{p}: {e}"))),
-    }
+/// A stored sign-in: the card follows the account that was stored.
+fn stored_msg(s: usecase::Stored, logins: &Mutex<HashMap<Provider, String>>) -> Msg {
+    let p = s.identity.provider;
+    let login = s.identity.login;
+    lock(logins).insert(p, login.clone());
+    Msg::Done(p, Ok(format!("{p}: authorized as {login}.")))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -59,6 +59,9 @@ pub struct App {
     pub message: Option<(Level, String)>,
     /// Keyring in use, for the footer.
     pub store_name: String,
+    /// Where the expected account comes from, as the mismatch question names it: "roster"
+    /// (`--roster`) or "invitation" (the config's `[expect]`).
+    pub expected_from: &'static str,
     pub quit: bool,
 }
 
@@ -122,6 +125,7 @@ impl App {
             confirm: None,
             message: None,
             store_name: store_name.to_string(),
+            expected_from: "roster",
             quit: false,
         }
     }

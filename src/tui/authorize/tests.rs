@@ -194,3 +194,26 @@ fn errors_are_bold_and_marked_in_text() {
         .add_modifier
         .contains(ratatui::style::Modifier::BOLD));
 }
+
+#[test]
+fn an_invitations_mismatch_is_named_as_such() {
+    let mut app = loaded();
+    app.expected_from = "invitation";
+    app.update(Msg::Authorize);
+    app.update(Msg::Mismatched(
+        Provider::Salesforce,
+        vec![Mismatch {
+            what: "Salesforce login",
+            expected: "jane@example.com".into(),
+            actual: "john@example.com".into(),
+        }],
+    ));
+    let screen = render(&app, 80, 20);
+    assert!(
+        screen.contains("is not the invitation's:")
+            && screen.contains("Salesforce login: invitation jane@example.com")
+            && screen.contains("Salesforce login: signed in john@example.com")
+            && !screen.contains("roster"),
+        "{screen}"
+    );
+}

@@ -2,7 +2,7 @@
 //! it reads without colour.
 
 use super::state::{App, Confirm, Level, Pending, Status};
-use crate::cli::credentials::utc;
+use crate::timefmt::minutes as utc;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
@@ -65,7 +65,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         keys,
     );
     if let Some(confirm) = &app.confirm {
-        draw_confirm(frame, area, confirm);
+        draw_confirm(frame, area, confirm, app.expected_from);
     }
 }
 
@@ -149,7 +149,7 @@ fn draw_pending(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm) {
+fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, expected_from: &str) {
     let (title, mut lines) = match confirm {
         Confirm::Disconnect(p) => (
             format!(" Disconnect {p}? "),
@@ -158,11 +158,12 @@ fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm) {
             ))],
         ),
         Confirm::Mismatch(p, m) => {
+            let from = expected_from;
             let mut l = vec![Line::from(format!(
-                "The {p} account that signed in is not the roster's:"
+                "The {p} account that signed in is not the {from}'s:"
             ))];
             for x in m {
-                l.push(Line::from(format!("  {}: roster {}", x.what, x.expected)));
+                l.push(Line::from(format!("  {}: {from} {}", x.what, x.expected)));
                 l.push(Line::from(format!("  {}: signed in {}", x.what, x.actual)));
             }
             l.push(Line::from("Store it anyway?"));

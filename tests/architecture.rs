@@ -1,0 +1,197 @@
+//! The walls between the core and the shells (ARCHITECTURE.md): nothing under the core names
+//! `cli`, `tui`, `ratatui` or `crossterm`; `tui` never names `cli`; `cli` names `tui` only
+//! where it starts a screen. Reads the sources, so a new violation fails here at once.
+
+use std::path::{Path, PathBuf};
+
+/// Core modules: plain Rust, no shell, no terminal.
+const CORE: &[&str] = &[
+    "auth",
+    "bundle",
+    "customize",
+    "roster",
+    "session",
+    "usecase",
+    "fsutil.rs",
+    "timefmt.rs",
+];
+const TERMINAL_CRATES: &[&str] = &["ratatui", "crossterm"];
+/// The only `cli` files that may name `tui`: the calls that start the wizard and the
+/// end-user authorize screen.
+const CLI_STARTS_A_SCREEN: &[&str] = &["src/cli/wizard.rs", "src/cli/authorize.rs"];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    if dir.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Code with comments removed (line and block comments; doc comments too), so prose that
+/// mentions a module does not count, while `use`, paths and macros do.
+fn code_only(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let b = src.as_bytes();
+    let (mut i, mut in_str) = (0, false);
+    while i < b.len() {
+        if in_str {
+            if b[i] == b'\\' {
+                out.push_str("  ");
+                i += 2;
+                continue;
+            }
+            if b[i] == b'"' {
+                in_str = false;
+            }
+            // String contents are blanked: messages may say "cli" freely.
+            out.push(if b[i] == b'"' || b[i] == b'\n' {
+                b[i] as char
+            } else {
+                ' '
+            });
+            i += 1;
+        } else if b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            i += 2;
+            while i < b.len() && !b[i..].starts_with(b"*/") {
+                i += 1;
+            }
+            i += 2;
+        } else {
+            if b[i] == b'"' && (i == 0 || b[i - 1] != b'\'') {
+                in_str = true;
+            }
+            out.push(b[i] as char);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The forbidden names `code` uses: `crate::m` / `scc_onboard::m` / `super::…::m` paths for
+/// each module in `modules` (also inside `crate::{…}` groups), and bare crate names.
+fn names(code: &str, modules: &[&str], crates: &[&str]) -> Vec<String> {
+    let words: Vec<&str> = code
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    for w in &words {
+        let segs: Vec<&str> = w.split("::").filter(|s| !s.is_empty()).collect();
+        // The first real segment after `crate::` / `scc_onboard::` / `super::…`: no module
+        // under the core or the shells is itself called `cli` or `tui`.
+        if segs.len() >= 2 && matches!(segs[0], "crate" | "scc_onboard" | "super") {
+            let first = segs
+                .iter()
+                .find(|s| !matches!(**s, "crate" | "scc_onboard" | "super" | "self"));
+            if first.is_some_and(|m| modules.contains(m)) {
+                found.push(w.to_string());
+            }
+        }
+        if segs.first().is_some_and(|s| crates.contains(s)) {
+            found.push(w.to_string());
+        }
+    }
+    // `use crate::{cli, …}` groups: a module name right after `crate::{`.
+    for (i, _) in code.match_indices("crate::{") {
+        let group = &code[i + 8..];
+        let group = &group[..group.find('}').unwrap_or(group.len())];
+        for item in group.split(',') {
+            let head = item.trim().split("::").next().unwrap_or("");
+            if modules.contains(&head) {
+                found.push(format!("crate::{{{head}…}}"));
+            }
+        }
+    }
+    found
+}
+
+fn violations(files: &[PathBuf], modules: &[&str], crates: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        let src = std::fs::read_to_string(f).unwrap();
+        for n in names(&code_only(&src), modules, crates) {
+            out.push(format!("{}: names {n}", f.display()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_core_names_no_shell_and_no_terminal() {
+    let mut files = Vec::new();
+    for m in CORE {
+        rust_files(&Path::new("src").join(m), &mut files);
+    }
+    assert!(files.len() > 50, "found the core sources ({})", files.len());
+    let bad = violations(&files, &["cli", "tui"], TERMINAL_CRATES);
+    assert!(
+        bad.is_empty(),
+        "the core must not reach up:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_shells_do_not_import_each_other() {
+    let mut tui = Vec::new();
+    rust_files(Path::new("src/tui"), &mut tui);
+    let bad = violations(&tui, &["cli"], &[]);
+    assert!(bad.is_empty(), "tui must not use cli:\n{}", bad.join("\n"));
+
+    let mut cli = Vec::new();
+    rust_files(Path::new("src/cli"), &mut cli);
+    cli.retain(|f| !CLI_STARTS_A_SCREEN.iter().any(|s| Path::new(s) == f));
+    let bad = violations(&cli, &["tui"], TERMINAL_CRATES);
+    assert!(
+        bad.is_empty(),
+        "only {CLI_STARTS_A_SCREEN:?} may start a screen:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_check_catches_each_form_and_ignores_prose() {
+    let caught = |src: &str| names(&code_only(src), &["cli", "tui"], TERMINAL_CRATES);
+    for bad in [
+        "use crate::cli::EXIT_USAGE;",
+        "fn f() -> u8 { crate::cli::EXIT_USAGE }",
+        "use crate::{auth, tui::state};",
+        "use scc_onboard::tui::runtime;",
+        "use ratatui::Frame;",
+        "let _ = crossterm::event::poll(d);",
+        "use super::super::cli::authorize;",
+        "use super::tui;",
+    ] {
+        assert!(!caught(bad).is_empty(), "missed: {bad}");
+    }
+    for fine in [
+        "// crate::cli::EXIT_USAGE is not used here",
+        "/// See `crate::tui` for the screen.",
+        "/* ratatui */ let x = 1;",
+        "let m = \"run crate::cli::main or use crossterm\";",
+        "use crate::auth::client;",
+        "use super::cli_args;",
+        "let c = '\"'; let s = \"crate::tui\";",
+    ] {
+        assert!(
+            caught(fine).is_empty(),
+            "false alarm: {fine}: {:?}",
+            caught(fine)
+        );
+    }
+}
