@@ -7,7 +7,7 @@
 
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
-use crate::bundle::{self, BundleInput, ExportError};
+use crate::bundle::{self, Audit, BundleInput, ExportError, Provenance, SourceFile};
 use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, Guide, RosterFacts};
 use crate::roster::export::CsvOptions;
@@ -86,19 +86,30 @@ pub fn run(args: ExportArgs) -> ExitCode {
         None => {
             let path = args.roster.clone().unwrap_or_default();
             import_path(&path, &args.import.options())
-                .map(|i| (Roster::from_imported(i), path, None))
+                .map(|i| (Roster::from_imported(i), path, None, Audit::default()))
                 .map_err(|e| e.to_string())
         }
     };
-    let (mut roster, roster_path, session_choices) = match loaded {
+    let (mut roster, roster_path, session_choices, mut audit) = match loaded {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
-    let cells_fixed = if args.fix {
-        fix::apply_all_fixes(&mut roster)
-    } else {
-        0
+    let source_file = match SourceFile::of_path(&roster_path) {
+        Ok(f) => f,
+        Err(e) => return usage(format!("cannot read {}: {e}", roster_path.display())),
     };
+    let mut protect = vec![("the roster file".to_string(), roster_path.clone())];
+    if let Some(s) = &args.session {
+        protect.push(("the session file".into(), s.clone()));
+        protect.push(("the session's edits".into(), crate::session::ops_dir(s)));
+    }
+    let fixes = if args.fix {
+        fix::apply_all_fixes_logged(&mut roster)
+    } else {
+        Vec::new()
+    };
+    audit.add_fixes(&fixes);
+    let cells_fixed = fix::cells_changed(&fixes);
     let mut exclusion_reasons = std::collections::BTreeMap::new();
     let excluded_invalid: Vec<usize> = if args.exclude_invalid {
         let rows: Vec<usize> = roster.error_rows().collect();
@@ -110,13 +121,11 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 .filter(|f| f.severity() == crate::roster::Severity::Error)
                 .map(|f| format!("{} ({})", f.message, f.code.as_str()))
                 .collect();
-            exclusion_reasons.insert(
-                r,
-                format!("excluded by --exclude-invalid: {}", why.join("; ")),
-            );
+            exclusion_reasons.insert(r, why.join("; "));
         }
         for &r in &rows {
             roster.set_excluded(r, true);
+            audit.left_out_invalid.insert(r);
         }
         rows
     } else {
@@ -150,6 +159,11 @@ pub fn run(args: ExportArgs) -> ExitCode {
         csv: CsvOptions { bom: !args.no_bom },
         exclusion_reasons,
         extra_files: vec![crate::auth::user_config_file(&catalogue, &choices)],
+        provenance: Provenance {
+            source_file: Some(source_file),
+            audit,
+            protect,
+        },
     };
     let mut out = std::io::stdout().lock();
     match bundle::export(&args.output, &input) {
@@ -186,7 +200,8 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 }
                 if cells_fixed > 0 {
                     s.push_str(&format!(
-                        "Applied suggested fixes to {cells_fixed} cells.\n"
+                        "Applied suggested fixes to {cells_fixed} cells (each listed in \
+                         report.md under \"Changes made by scc-onboard\").\n"
                     ));
                 }
                 if !excluded_invalid.is_empty() {
@@ -267,7 +282,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
 
 /// The roster a wizard session describes (source re-read, edits replayed), the source path,
 /// and the session's choices (named for error messages).
-type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>);
+type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>, Audit);
 
 fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
     let session = Session::load(path).map_err(|e| e.to_string())?;
@@ -299,5 +314,6 @@ fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
         ));
     }
     let name = format!("{} (customization)", path.display());
-    Ok((roster, source, Some((name, session.customization))))
+    let audit = Audit::from_history(&session.history);
+    Ok((roster, source, Some((name, session.customization)), audit))
 }

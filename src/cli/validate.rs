@@ -38,13 +38,20 @@ pub struct ValidateArgs {
 /// What the written output contains.
 struct Written {
     path: PathBuf,
-    cells_fixed: usize,
+    /// Every fix applied (`--fix`), in order.
+    fixes: Vec<fix::AppliedFix>,
     summary: ExportSummary,
     lines: Vec<u64>,
 }
 
 pub fn run(args: ValidateArgs) -> ExitCode {
     let opts = args.import.options();
+    if let Some(out) = &args.output {
+        let inputs = [("the roster being validated", args.roster.as_path())];
+        if let Err(e) = crate::fsutil::check_output_is_not_input(out, &inputs) {
+            return fail(&e);
+        }
+    }
     let (detected, rows, findings, written) = if let Some(out) = &args.output {
         match fix_and_export(&args, out) {
             Ok(x) => x,
@@ -102,10 +109,10 @@ fn fix_and_export(args: &ValidateArgs, out: &Path) -> Result<Outcome, String> {
     let imported = import_path(&args.roster, &args.import.options()).map_err(|e| e.to_string())?;
     let detected = imported.detected.clone();
     let mut roster = Roster::from_imported(imported);
-    let cells_fixed = if args.fix {
-        fix::apply_all_fixes(&mut roster)
+    let fixes = if args.fix {
+        fix::apply_all_fixes_logged(&mut roster)
     } else {
-        0
+        Vec::new()
     };
     let opts = CsvOptions { bom: !args.no_bom };
     let summary = write_atomic(out, |w| write_submission_csv(&roster, w, &opts))
@@ -132,7 +139,7 @@ fn fix_and_export(args: &ValidateArgs, out: &Path) -> Result<Outcome, String> {
         .collect();
     let written = Written {
         path: out.to_path_buf(),
-        cells_fixed,
+        fixes,
         summary,
         lines,
     };
@@ -213,7 +220,15 @@ fn json_report(
         doc["output"] = json!({
             "path": w.path.display().to_string(),
             "rows_written": w.summary.written,
-            "cells_fixed": w.cells_fixed,
+            "cells_fixed": fix::cells_changed(&w.fixes),
+            "changes": w.fixes.iter().map(|f| json!({
+                "row": f.row + 1,
+                "line": f.line,
+                "column": f.field.key(),
+                "code": f.code.as_str(),
+                "old": f.old,
+                "new": f.new,
+            })).collect::<Vec<_>>(),
             "left_out": w.summary.left_out.iter().zip(&w.lines)
                 .map(|(r, l)| json!({"row": r + 1, "line": l})).collect::<Vec<_>>(),
         });
@@ -310,15 +325,37 @@ fn human_report(
     );
     let rows_err = s["rows_with_errors"].as_u64().unwrap_or(0);
     if let Some(w) = written {
+        if !w.fixes.is_empty() {
+            writeln!(
+                out,
+                "fixed {} cells ({} fixes):",
+                fix::cells_changed(&w.fixes),
+                w.fixes.len()
+            )?;
+            for f in &w.fixes {
+                let at = match d.mapping[f.field.index()] {
+                    Some(col) => format!("{}:{}", f.line, col + 1),
+                    None => f.line.to_string(),
+                };
+                writeln!(
+                    out,
+                    "  {at:<9} {:<22} {}: {:?} → {:?}",
+                    f.code.as_str(),
+                    f.field.title(),
+                    f.old,
+                    f.new
+                )?;
+            }
+        }
         writeln!(
             out,
             "wrote {} rows to {}{}",
             w.summary.written,
             w.path.display(),
-            if w.cells_fixed > 0 {
-                format!(" after fixing {} cells", w.cells_fixed)
-            } else {
+            if w.fixes.is_empty() {
                 String::new()
+            } else {
+                format!(" after fixing {} cells", fix::cells_changed(&w.fixes))
             }
         )?;
         if !w.lines.is_empty() {

@@ -1,0 +1,223 @@
+//! The output can never be the input, and every change is accounted for: the real binary
+//! run as a user runs it (issue 10: failures 3 and 6).
+
+mod bundle_support;
+
+use bundle_support::fixture;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const HEADER: &str =
+    "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address";
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Three users: one with two fixable cells (a mailto: login, a 15-character ID), one clean,
+/// one with an address no fix can mend.
+fn roster_text() -> String {
+    format!(
+        "{HEADER}\r\n\
+         Jane Doe,mailto:jane@acme.com,005Hs00000AbCdE,jane@acme.onmicrosoft.com,jane.doe@acme.com\r\n\
+         Sam Roe,sam@acme.com,005Hs00000AbCdFIAV,sam@acme.onmicrosoft.com,sam.roe@acme.com\r\n\
+         Bad Row,bad@acme.com,005Hs00000AbCdGIAV,bad@acme.onmicrosoft.com,bad.rowacme.com\r\n"
+    )
+}
+
+#[test]
+fn validate_refuses_to_write_over_its_source_by_any_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let src = dir.join("R.csv");
+    fs::write(&src, roster_text()).unwrap();
+    fs::hard_link(&src, dir.join("hard.csv")).unwrap();
+    let mut names = vec!["R.csv", "./R.csv", "sub/../R.csv", "hard.csv"];
+    fs::create_dir(dir.join("sub")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&src, dir.join("link.csv")).unwrap();
+        names.push("link.csv");
+    }
+    let abs = src.to_str().unwrap().to_string();
+    names.push(&abs);
+    for out in names {
+        let res = run(&["validate", "R.csv", "--fix", "-o", out], dir);
+        let err = text(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "-o {out}: {err}");
+        assert!(
+            err.contains("is the roster being validated") && err.contains("write to another file"),
+            "-o {out}: {err}"
+        );
+        assert_eq!(fs::read_to_string(&src).unwrap(), roster_text(), "-o {out}");
+    }
+    // Another file is written; the source stays as it was.
+    let res = run(&["validate", "R.csv", "--fix", "-o", "out.csv"], dir);
+    assert_eq!(res.status.code(), Some(1), "{}", text(&res.stderr));
+    assert_eq!(fs::read_to_string(&src).unwrap(), roster_text());
+    assert!(dir.join("out.csv").exists());
+}
+
+#[test]
+fn customize_and_wizard_refuse_to_write_over_the_roster() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let res = run(&["customize", "R.csv", "-o", "./R.csv"], dir);
+    assert_eq!(res.status.code(), Some(2), "{}", text(&res.stderr));
+    assert!(text(&res.stderr).contains("is the roster"));
+    // The wizard saves its session on every change: the roster cannot be the session file
+    // (it used to be moved aside as a damaged session).
+    let res = run(&["wizard", "R.csv", "--session", "R.csv"], dir);
+    assert_eq!(res.status.code(), Some(2), "{}", text(&res.stderr));
+    assert!(text(&res.stderr).contains("--session R.csv is the roster to open"));
+    assert_eq!(
+        fs::read_to_string(dir.join("R.csv")).unwrap(),
+        roster_text()
+    );
+    assert!(!dir.join("R.json.damaged").exists() && !dir.join("R.csv.damaged").exists());
+}
+
+#[test]
+fn validate_fix_lists_every_change_in_the_report_and_the_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let res = run(&["validate", "R.csv", "--fix", "-o", "out.csv"], dir);
+    let human = text(&res.stdout);
+    assert!(human.contains("fixed 2 cells (2 fixes):"), "{human}");
+    assert!(
+        human.contains(
+            "  2:2       mailto-prefix          Salesforce login: \"mailto:jane@acme.com\" → \"jane@acme.com\""
+        ),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "  2:3       sfid-15                Salesforce user ID: \"005Hs00000AbCdE\" → \"005Hs00000AbCdEIAV\""
+        ),
+        "{human}"
+    );
+    let res = run(
+        &["validate", "R.csv", "--fix", "--json", "-o", "out.csv"],
+        dir,
+    );
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    let out = &doc["output"];
+    assert_eq!(out["cells_fixed"], 2);
+    assert_eq!(
+        out["changes"],
+        serde_json::json!([
+            {"row": 1, "line": 2, "column": "salesforce_login", "code": "mailto-prefix",
+             "old": "mailto:jane@acme.com", "new": "jane@acme.com"},
+            {"row": 1, "line": 2, "column": "salesforce_user_id", "code": "sfid-15",
+             "old": "005Hs00000AbCdE", "new": "005Hs00000AbCdEIAV"},
+        ])
+    );
+    // Without --fix nothing changes, and the list says so.
+    let res = run(&["validate", "R.csv", "--json", "-o", "out.csv"], dir);
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    assert_eq!(doc["output"]["changes"], serde_json::json!([]));
+}
+
+#[test]
+fn export_records_changes_exclusions_and_the_source_in_report_and_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let res = run(
+        &["export", "R.csv", "--fix", "--exclude-invalid", "-o", "b"],
+        dir,
+    );
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let report = fs::read_to_string(dir.join("b/report.md")).unwrap();
+    assert!(
+        report.contains("## Changes made by scc-onboard"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "| 2 | Salesforce login | automatic fix (--fix) | `mailto-prefix` | \"mailto:jane@acme.com\" | \"jane@acme.com\" |"
+        ),
+        "{report}"
+    );
+    assert!(report.contains(
+        "| 2 | Salesforce user ID | automatic fix (--fix) | `sfid-15` | \"005Hs00000AbCdE\" | \"005Hs00000AbCdEIAV\" |"
+    ));
+    assert!(report.contains("| Left out: has errors (--exclude-invalid) | 1 |"));
+    assert!(report.contains("| Excluded by the admin | 0 |"));
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| 4 | Bad Row |"))
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        row.contains("left out: has errors (--exclude-invalid): ")
+            && row.contains("address-invalid"),
+        "{row}"
+    );
+    assert!(!report.contains("Excluded by the admin | 1"));
+
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(dir.join("b/manifest.json")).unwrap()).unwrap();
+    let src = fs::read(dir.join("R.csv")).unwrap();
+    assert_eq!(manifest["source"]["name"], "R.csv");
+    assert_eq!(manifest["source"]["bytes"], src.len());
+    assert_eq!(
+        manifest["source"]["sha256"],
+        scc_onboard::bundle::manifest::sha256_hex(&src).as_str()
+    );
+    assert_eq!(manifest["users"], 2);
+    assert_eq!(manifest["tool_version"], env!("CARGO_PKG_VERSION"));
+    let created = manifest["created"].as_str().unwrap();
+    assert!(created.len() == 20 && created.ends_with('Z'), "{created}");
+}
+
+#[test]
+fn export_refuses_a_folder_that_is_or_holds_its_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::copy(fixture("bundle-roster.csv"), dir.join("R.csv")).unwrap();
+    let res = run(&["export", "R.csv", "-o", "b"], dir);
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    // The earlier bundle's users.csv as the roster: replacing b would delete it.
+    let users = fs::read(dir.join("b/users.csv")).unwrap();
+    for out in ["b", "./b", "b/../b"] {
+        let res = run(&["export", "b/users.csv", "-o", out], dir);
+        let err = text(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "-o {out}: {err}");
+        assert!(
+            err.contains("holds the roster file") && err.contains("choose another output folder"),
+            "-o {out}: {err}"
+        );
+        assert_eq!(fs::read(dir.join("b/users.csv")).unwrap(), users);
+    }
+    let res = run(&["export", "R.csv", "-o", "R.csv"], dir);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(
+        text(&res.stderr).contains("is the roster file"),
+        "{}",
+        text(&res.stderr)
+    );
+    // A session file kept inside the bundle folder.
+    let bytes = fs::read(dir.join("R.csv")).unwrap();
+    let s = scc_onboard::session::Session::new(
+        scc_onboard::session::SourceInfo::of_bytes(&dir.join("R.csv"), &bytes),
+        Default::default(),
+    );
+    fs::write(dir.join("b/session.json"), s.to_json()).unwrap();
+    let res = run(&["export", "--session", "b/session.json", "-o", "b"], dir);
+    assert_eq!(res.status.code(), Some(2), "{}", text(&res.stderr));
+    assert!(text(&res.stderr).contains("holds the session file"));
+    assert!(dir.join("b/session.json").exists());
+}
