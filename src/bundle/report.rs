@@ -194,7 +194,12 @@ pub fn render(r: &ReportInput) -> String {
         let _ = writeln!(md, "\n### {}\n", escape(&c.title));
         for item in &c.items {
             let mark = if item.ticked { "x" } else { " " };
-            let _ = writeln!(md, "- [{mark}] {}", escape(&item.text));
+            let note = item
+                .note
+                .as_deref()
+                .map(|n| format!(" ({})", escape(n)))
+                .unwrap_or_default();
+            let _ = writeln!(md, "- [{mark}] {}{note}", escape(&item.text));
             if let Some(cmd) = &item.command {
                 md.push('\n');
                 for line in code_block("powershell", cmd).lines() {

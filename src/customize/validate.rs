@@ -279,7 +279,7 @@ pub fn differences(cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> V
         .filter_map(|s| {
             let d = default_value(cat, s, facts);
             let v = choices.value_of(s);
-            (v != &d).then(|| Difference {
+            (!s.same_value(v, &d)).then(|| Difference {
                 key: s.key.clone(),
                 title: s.title.clone(),
                 group: s.group.clone(),
