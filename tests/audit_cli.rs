@@ -221,3 +221,80 @@ fn export_refuses_a_folder_that_is_or_holds_its_inputs() {
     assert!(text(&res.stderr).contains("holds the session file"));
     assert!(dir.join("b/session.json").exists());
 }
+
+/// Failure 7: `internal_domains` in another order than the roster's default is not a change.
+#[test]
+fn a_reordered_domain_list_is_not_reported_as_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // acme.com is the most common domain, so the default is [acme.com, acme.co.uk].
+    fs::write(
+        dir.join("R.csv"),
+        format!(
+            "{HEADER}\r\n\
+             Jane Doe,jane@acme.com,005Hs00000AbCdEIAV,jane@acme.com,jane@acme.com\r\n\
+             Sam Roe,sam@acme.com,005Hs00000AbCdFIAV,sam@acme.com,sam@acme.com\r\n\
+             Kim Poe,kim@acme.com,005Hs00000AbCdGIAV,kim@acme.com,kim@acme.co.uk\r\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("c.toml"),
+        "internal_domains = [\"acme.co.uk\", \"acme.com\"]\n",
+    )
+    .unwrap();
+    let res = run(&["customize", "R.csv", "--check", "c.toml", "--json"], dir);
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    assert_eq!(doc["changed"], serde_json::json!([]), "{doc}");
+    let res = run(
+        &["export", "R.csv", "--customization", "c.toml", "-o", "b"],
+        dir,
+    );
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let md = fs::read_to_string(dir.join("b/customization.md")).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.contains("`internal_domains`"))
+        .unwrap();
+    assert!(!line.contains("changed"), "{line}");
+    let json: Value =
+        serde_json::from_slice(&fs::read(dir.join("b/customization.json")).unwrap()).unwrap();
+    let detail = json["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == "internal_domains")
+        .unwrap();
+    assert_eq!(detail["default"], true, "{detail}");
+    // A real difference still is one.
+    fs::write(dir.join("c.toml"), "internal_domains = [\"acme.com\"]\n").unwrap();
+    let res = run(&["customize", "R.csv", "--check", "c.toml", "--json"], dir);
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    assert_eq!(doc["changed"][0]["setting"], "internal_domains");
+}
+
+/// A choices file ticking an item by `true` ticks it as it reads with that file's choices;
+/// report.md says which.
+#[test]
+fn a_true_tick_in_a_choices_file_stands_for_the_item_as_it_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::copy(fixture("bundle-roster.csv"), dir.join("R.csv")).unwrap();
+    fs::write(
+        dir.join("c.toml"),
+        "mailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\n\
+         exchange_deployment = \"on_premises\"\n\n[checklist.impersonation]\nadd_member = true\n",
+    )
+    .unwrap();
+    let res = run(
+        &["export", "R.csv", "--customization", "c.toml", "-o", "b"],
+        dir,
+    );
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let md = fs::read_to_string(dir.join("b/report.md")).unwrap();
+    assert!(
+        md.contains("- [x] Under Members, add scc@northwind-traders.com."),
+        "{md}"
+    );
+}

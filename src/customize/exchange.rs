@@ -515,6 +515,60 @@ mod tests {
     }
 
     #[test]
+    fn a_true_tick_is_pinned_to_the_text_it_reads_when_loaded() {
+        let cat = Catalogue::embedded();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let guide = Guide::embedded();
+        let mut c = Choices::defaults(&cat, &facts);
+        c.set("mailbox_access", Value::Text("impersonation".into()));
+        c.set("exchange_deployment", Value::Text("on_premises".into()));
+        c.set(
+            "impersonation_account",
+            Value::Text("svc@contoso.com".into()),
+        );
+        let key = "checklist.impersonation.shell_alternative";
+        c.set(key, Value::Bool(true));
+        // Not shown (another deployment) yet pinned all the same.
+        c.set("checklist.rbac_apps.connect", Value::Bool(true));
+        pin_ticks(&guide, &cat, &mut c, &facts);
+        let item = |c: &Choices| {
+            ExchangePlan::new(&guide, &cat, c, &facts).checklists[0]
+                .items
+                .iter()
+                .find(|i| i.tick_key == key)
+                .cloned()
+                .unwrap()
+        };
+        let pinned = item(&c);
+        assert!(pinned.ticked);
+        assert_eq!(c.get(key), Some(&Value::Text(pinned.record())));
+        assert!(pinned.record().ends_with("-User \"svc@contoso.com\""));
+        assert_eq!(
+            c.get("checklist.rbac_apps.connect"),
+            Some(&Value::Text(
+                "Connect to Exchange Online PowerShell as an Exchange administrator (member of Organization Management):\nConnect-ExchangeOnline".into()
+            ))
+        );
+        c.set(
+            "impersonation_account",
+            Value::Text("other@contoso.com".into()),
+        );
+        let lapsed = item(&c);
+        assert!(!lapsed.ticked);
+        assert_eq!(lapsed.note.as_deref(), Some(STALE_COMMAND));
+        // Ticking again records the new command; unticking stores false; both revert exactly.
+        let tick = lapsed.toggle(&c).unwrap();
+        c.apply(&tick);
+        assert!(item(&c).ticked);
+        let untick = item(&c).toggle(&c).unwrap();
+        assert_eq!(untick.new, Value::Bool(false));
+        c.apply(&untick);
+        c.revert(&untick);
+        c.revert(&tick);
+        assert_eq!(item(&c).note.as_deref(), Some(STALE_COMMAND));
+    }
+
+    #[test]
     fn per_user_has_no_checklist() {
         let p = plan("per_user", "on_premises");
         assert!(p.checklists.is_empty());
