@@ -298,3 +298,73 @@ fn a_true_tick_in_a_choices_file_stands_for_the_item_as_it_reads() {
         "{md}"
     );
 }
+
+/// A session's hand edits, bulk fixes and exclusions reach report.md through `export --session`.
+#[test]
+fn a_session_export_lists_hand_edits_bulk_fixes_and_both_kinds_of_exclusion() {
+    use scc_onboard::roster::Field;
+    use scc_onboard::session::{CellEdit, Op, Session, SourceInfo};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let roster = dir.join("roster.csv");
+    fs::copy(fixture("bundle-roster-error.csv"), &roster).unwrap();
+    let bytes = fs::read(&roster).unwrap();
+    let mut s = Session::new(SourceInfo::of_bytes(&roster, &bytes), Default::default());
+    let cell = |row: usize, field: Field, old: &str, new: &str| CellEdit {
+        row,
+        line: row as u64 + 2,
+        field,
+        old: old.into(),
+        new: new.into(),
+    };
+    s.history.push(Op::cells(
+        "edit office365_email",
+        vec![cell(
+            5,
+            Field::Office365Email,
+            "diego.ramosnorthwind-traders.com",
+            "diego.ramos@northwind-traders.com",
+        )],
+    ));
+    s.history.push(Op::cells(
+        "bulk fix sfid-15",
+        vec![cell(
+            3,
+            Field::SalesforceUserId,
+            "0058c0eeby3abP3",
+            "0058c0eeby3abP3AAI",
+        )],
+    ));
+    s.history.push(Op::Exclude {
+        row: 0,
+        line: 2,
+        excluded: true,
+    });
+    s.history.push(Op::ExcludeRows {
+        rows: vec![1],
+        excluded: true,
+    });
+    fs::write(dir.join("session.json"), s.to_json()).unwrap();
+    let res = run(&["export", "--session", "session.json", "-o", "b"], dir);
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let md = fs::read_to_string(dir.join("b/report.md")).unwrap();
+    assert!(md.contains(
+        "| 7 | Office 365 email address | hand edit |  | \"diego.ramosnorthwind-traders.com\" | \"diego.ramos@northwind-traders.com\" |"
+    ), "{md}");
+    assert!(md.contains(
+        "| 5 | Salesforce user ID | bulk fix | `sfid-15` | \"0058c0eeby3abP3\" | \"0058c0eeby3abP3AAI\" |"
+    ), "{md}");
+    assert!(
+        md.contains("| Left out: has errors (--exclude-invalid) | 1 |"),
+        "{md}"
+    );
+    assert!(md.contains("| Excluded by the admin | 1 |"), "{md}");
+    let row = |line: &str| {
+        md.lines()
+            .find(|l| l.starts_with(line))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("| 2 | Olivia Bennett |").contains("excluded by the admin"));
+    assert!(row("| 3 | Liam Carter |").contains("left out: has errors (--exclude-invalid)"));
+}

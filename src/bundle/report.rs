@@ -119,6 +119,9 @@ pub fn render(r: &ReportInput) -> String {
             let why = match (r.exclusion_reasons.get(&row), found.is_empty()) {
                 (Some(reason), _) => format!("{how}: {}", escape(reason)),
                 (None, false) => format!("{how}: {}", found.join("; ")),
+                (None, true) if is_invalid(&row) => {
+                    format!("{how} (no problem found in the row now)")
+                }
                 (None, true) => format!("{how} (no problem found in the row)"),
             };
             let _ = writeln!(
