@@ -3,6 +3,7 @@
 //! each with line, field, old and new value; and which exclusions were "every row with
 //! errors" (`--exclude-invalid`, the wizard's `x`) rather than the admin's one by one.
 
+use crate::roster::by_line::SetApplied;
 use crate::roster::fix::AppliedFix;
 use crate::roster::Field;
 use crate::session::Op;
@@ -19,6 +20,8 @@ pub enum ChangeKind {
     BulkFix,
     /// A value typed by the admin.
     HandEdit,
+    /// A value given on the command line (`--set LINE:FIELD=VALUE`): a hand edit too.
+    SetFlag,
 }
 
 impl ChangeKind {
@@ -29,6 +32,7 @@ impl ChangeKind {
             ChangeKind::SuggestedFix => "suggested fix",
             ChangeKind::BulkFix => "bulk fix",
             ChangeKind::HandEdit => "hand edit",
+            ChangeKind::SetFlag => "hand edit (--set)",
         }
     }
 }
@@ -54,6 +58,9 @@ pub struct Audit {
     /// 0-based rows left out because they had errors (`--exclude-invalid` or the wizard's
     /// `x`); any other excluded row was excluded by the admin.
     pub left_out_invalid: BTreeSet<usize>,
+    /// 0-based rows the admin named with `--exclude` (excluded by the admin, on the command
+    /// line).
+    pub excluded_by_flag: BTreeSet<usize>,
 }
 
 impl Audit {
@@ -90,6 +97,18 @@ impl Audit {
             }
         }
         audit
+    }
+
+    /// Adds the cells `--set` changed.
+    pub fn add_sets(&mut self, sets: &[SetApplied]) {
+        self.changes.extend(sets.iter().map(|s| Change {
+            kind: ChangeKind::SetFlag,
+            line: s.line,
+            field: s.field,
+            code: None,
+            old: s.old.clone(),
+            new: s.new.clone(),
+        }));
     }
 
     /// Adds the fixes `--fix` applied.

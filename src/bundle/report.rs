@@ -31,6 +31,8 @@ pub struct ReportInput<'a> {
 pub const LEFT_OUT_INVALID: &str = "left out: has errors (--exclude-invalid)";
 /// The reason given for a row the admin excluded.
 pub const EXCLUDED_BY_ADMIN: &str = "excluded by the admin";
+/// The reason given for a row the admin named with `export --exclude`.
+pub const EXCLUDED_BY_FLAG: &str = "excluded by the admin (--exclude)";
 
 /// Renders `report.md`.
 pub fn render(r: &ReportInput) -> String {
@@ -113,6 +115,8 @@ pub fn render(r: &ReportInput) -> String {
                 .collect();
             let how = if is_invalid(&row) {
                 LEFT_OUT_INVALID
+            } else if r.audit.excluded_by_flag.contains(&row) {
+                EXCLUDED_BY_FLAG
             } else {
                 EXCLUDED_BY_ADMIN
             };
@@ -245,7 +249,7 @@ fn changes_section(md: &mut String, r: &ReportInput) {
         count(super::ChangeKind::AutomaticFix),
         count(super::ChangeKind::SuggestedFix),
         count(super::ChangeKind::BulkFix),
-        count(super::ChangeKind::HandEdit),
+        count(super::ChangeKind::HandEdit) + count(super::ChangeKind::SetFlag),
     );
     let _ = writeln!(
         md,
