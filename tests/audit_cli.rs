@@ -120,8 +120,9 @@ fn validate_fix_lists_every_change_in_the_report_and_the_json() {
         out["changes"],
         serde_json::json!([
             {"row": 1, "line": 2, "column": "salesforce_login", "code": "mailto-prefix",
+             "how": "fixed by --fix",
              "old": "mailto:jane@acme.com", "new": "jane@acme.com"},
-            {"row": 1, "line": 2, "column": "salesforce_user_id", "code": "sfid-15",
+            {"row": 1, "line": 2, "column": "salesforce_user_id", "code": "sfid-15", "how": "fixed by --fix",
              "old": "005Hs00000AbCdE", "new": "005Hs00000AbCdEIAV"},
         ])
     );
@@ -367,4 +368,227 @@ fn a_session_export_lists_hand_edits_bulk_fixes_and_both_kinds_of_exclusion() {
     };
     assert!(row("| 2 | Olivia Bennett |").contains("excluded by the admin"));
     assert!(row("| 3 | Liam Carter |").contains("left out: has errors (--exclude-invalid)"));
+}
+
+// Issue 16: the CLI for scripting admins.
+
+#[test]
+fn validate_set_is_applied_before_fix_and_listed_as_a_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    // A column title, any case, as FIELD; the value keeps everything after the first '='.
+    let res = run(
+        &[
+            "validate",
+            "R.csv",
+            "--set",
+            "4:office 365 EMAIL address=bad.row@acme.com",
+            "--fix",
+            "-o",
+            "out.csv",
+        ],
+        dir,
+    );
+    let human = text(&res.stdout);
+    assert_eq!(res.status.code(), Some(0), "{human}{}", text(&res.stderr));
+    assert!(human.contains("set 1 cells (--set):"), "{human}");
+    assert!(
+        human.contains(
+            "  4:5       --set                  Office 365 email address: \"bad.rowacme.com\" → \"bad.row@acme.com\""
+        ),
+        "{human}"
+    );
+    assert!(fs::read_to_string(dir.join("out.csv"))
+        .unwrap()
+        .contains("bad.row@acme.com"));
+    let res = run(
+        &[
+            "validate",
+            "R.csv",
+            "--set",
+            "4:office365_email=bad.row@acme.com",
+            "--fix",
+            "--json",
+            "-o",
+            "out.csv",
+        ],
+        dir,
+    );
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    let changes = &doc["output"]["changes"];
+    assert_eq!(
+        changes[0],
+        serde_json::json!({"row": 3, "line": 4, "column": "office365_email", "code": null,
+            "how": "set by --set", "old": "bad.rowacme.com", "new": "bad.row@acme.com"})
+    );
+    assert_eq!(changes[1]["how"], "fixed by --fix");
+    assert_eq!(changes.as_array().unwrap().len(), 3);
+    assert_eq!(doc["summary"]["errors"], 0);
+    // Without -o the roster is still revalidated after --set, and the change listed.
+    let res = run(
+        &[
+            "validate",
+            "R.csv",
+            "--json",
+            "--set",
+            "2:salesforce_login=jane@acme.com",
+        ],
+        dir,
+    );
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 1, "{doc}");
+    assert_eq!(doc["changes"][0]["new"], "jane@acme.com");
+    assert_eq!(
+        fs::read_to_string(dir.join("R.csv")).unwrap(),
+        roster_text()
+    );
+}
+
+#[test]
+fn bad_set_and_exclude_arguments_are_exit_2_naming_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let cases: [(&[&str], &[&str]); 7] = [
+        (
+            &["validate", "R.csv", "--set", "9:full_name=X"],
+            &[
+                "R.csv: --set 9:full_name=…: line 9 starts no row",
+                "rows start on lines 2 to 4",
+            ],
+        ),
+        (
+            &["validate", "R.csv", "--set", "2:mail=X"],
+            &[
+                "--set <LINE:FIELD=VALUE>",
+                "unknown field 'mail'",
+                "office365_email",
+            ],
+        ),
+        (
+            &["validate", "R.csv", "--set", "2:full_name"],
+            &["--set", "is not LINE:FIELD=VALUE (no '=')"],
+        ),
+        (
+            &["export", "R.csv", "--set", "1:full_name=X", "-o", "b"],
+            &["--set 1:full_name=…: line 1 starts no row"],
+        ),
+        (
+            &["export", "R.csv", "--exclude", "3,7", "-o", "b"],
+            &["R.csv: --exclude 7: line 7 starts no row"],
+        ),
+        (
+            &["export", "R.csv", "--exclude", "4-2", "-o", "b"],
+            &["--exclude", "runs backwards; write it as 2-4"],
+        ),
+        (
+            &["export", "R.csv", "--exclude", "x", "-o", "b"],
+            &["--exclude", "'x' is not a line number"],
+        ),
+    ];
+    for (args, wants) in cases {
+        let res = run(args, dir);
+        let err = text(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "{args:?}: {err}");
+        for want in wants {
+            assert!(err.contains(want), "{args:?}: {err}");
+        }
+        assert!(!dir.join("b").exists() && !dir.join("out.csv").exists());
+    }
+}
+
+#[test]
+fn export_set_and_exclude_reach_report_md() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let res = run(
+        &[
+            "export",
+            "R.csv",
+            "--set",
+            "2:Salesforce login=jane@acme.com",
+            "--exclude",
+            "4",
+            "--json",
+            "-o",
+            "b",
+        ],
+        dir,
+    );
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
+    assert_eq!(doc["cells_set"], 1);
+    assert_eq!(
+        doc["rows_excluded"],
+        serde_json::json!([{"row": 3, "line": 4}])
+    );
+    assert_eq!(doc["rows_written"], 2);
+    let md = fs::read_to_string(dir.join("b/report.md")).unwrap();
+    assert!(md.contains(
+        "| 2 | Salesforce login | hand edit (--set) |  | \"mailto:jane@acme.com\" | \"jane@acme.com\" |"
+    ), "{md}");
+    assert!(md.contains("hand edits 1."), "{md}");
+    assert!(md.contains("| Excluded by the admin | 1 |"), "{md}");
+    assert!(
+        md.contains("| Left out: has errors (--exclude-invalid) | 0 |"),
+        "{md}"
+    );
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 4 | Bad Row |"))
+        .unwrap();
+    assert!(row.contains("excluded by the admin (--exclude): "), "{row}");
+    let users = fs::read_to_string(dir.join("b/users.csv")).unwrap();
+    assert!(
+        !users.contains("Bad Row") && users.contains(",jane@acme.com,"),
+        "{users}"
+    );
+}
+
+#[test]
+fn the_export_refusal_names_every_way_forward() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let res = run(&["export", "R.csv", "-o", "b"], dir);
+    let err = text(&res.stderr);
+    assert_eq!(res.status.code(), Some(1), "{err}");
+    for flag in [
+        "--fix",
+        "--set LINE:FIELD=VALUE",
+        "--exclude LINE[,LINE…]",
+        "--exclude-invalid",
+    ] {
+        assert!(err.contains(flag), "{flag}: {err}");
+    }
+    // Taking one of them works.
+    let res = run(&["export", "R.csv", "--exclude", "2,4", "-o", "b"], dir);
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+}
+
+#[test]
+fn validate_quiet_prints_errors_and_the_summary_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("R.csv"), roster_text()).unwrap();
+    let res = run(&["validate", "R.csv", "--quiet"], dir);
+    assert_eq!(res.status.code(), Some(1));
+    assert_eq!(
+        text(&res.stdout),
+        "R.csv:2:2: error mailto-prefix: Salesforce login: starts with 'mailto:'; only the address belongs here\n\
+         R.csv:4:5: error address-invalid: Office 365 email address: not a valid address: has no @\n\
+         ✗ 2 errors, 1 warnings in 3 rows (2 rows with errors)\n"
+    );
+    // -q with -o: no change listing or "wrote" line either; --json ignores it.
+    let res = run(&["validate", "R.csv", "-q", "--fix", "-o", "out.csv"], dir);
+    assert_eq!(
+        text(&res.stdout),
+        "R.csv:4:5: error address-invalid: Office 365 email address: not a valid address: has no @\n\
+         ✗ 1 errors, 0 warnings in 3 rows (1 rows with errors)\n"
+    );
+    let quiet = run(&["validate", "R.csv", "-q", "--json"], dir);
+    let loud = run(&["validate", "R.csv", "--json"], dir);
+    assert_eq!(quiet.stdout, loud.stdout);
 }
