@@ -1,4 +1,4 @@
-//! File writing that never leaves a half-written file behind.
+//! File writing that never leaves a half-written file behind, and never replaces its input.
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -32,6 +32,48 @@ pub fn write_atomic<T>(
     Ok(value)
 }
 
+/// True when `a` and `b` name the same file: the same path once `.`/`..` and symbolic links
+/// are resolved, or the same file by identity (device and inode on Unix, volume and file
+/// index on Windows), so a hard link counts too. A path that does not exist is nobody's twin.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(ca), Ok(cb)) if ca == cb => true,
+        (Ok(_), Ok(_)) => same_file::is_same_file(a, b).unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// Refuses an output file that is one of the command's inputs (`what` names the input, e.g.
+/// "the roster being validated"), so writing it can never destroy what it was made from.
+/// The message names the file and says what to do.
+pub fn check_output_is_not_input(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), String> {
+    for (what, input) in inputs {
+        if same_file(output, input) {
+            let also = if output == *input {
+                String::new()
+            } else {
+                format!(" ({})", input.display())
+            };
+            return Err(format!(
+                "{} is {what}{also}; the output cannot replace its own input: write to another file",
+                output.display(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// True when replacing the folder `dir` as a whole would delete `path`: `dir` is `path`
+/// itself or one of the folders it sits in (compared as resolved paths and by identity).
+pub fn folder_holds(dir: &Path, path: &Path) -> bool {
+    let (Ok(dir_c), Ok(path_c)) = (std::fs::canonicalize(dir), std::fs::canonicalize(path)) else {
+        return false;
+    };
+    path_c
+        .ancestors()
+        .any(|a| a == dir_c || same_file::is_same_file(a, &dir_c).unwrap_or(false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +91,59 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"first");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temp file left behind");
+    }
+    #[test]
+    fn same_file_sees_through_dot_forms_symlinks_and_hard_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("r.csv");
+        std::fs::write(&src, b"x").unwrap();
+        let other = dir.path().join("other.csv");
+        std::fs::write(&other, b"x").unwrap();
+        assert!(same_file(&src, &src));
+        assert!(same_file(&src, &dir.path().join(".").join("r.csv")));
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(same_file(
+            &src,
+            &dir.path().join("sub").join("..").join("r.csv")
+        ));
+        let hard = dir.path().join("hard.csv");
+        std::fs::hard_link(&src, &hard).unwrap();
+        assert!(same_file(&src, &hard), "a hard link is the same file");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.csv");
+            std::os::unix::fs::symlink(&src, &link).unwrap();
+            assert!(same_file(&link, &src));
+        }
+        assert!(
+            !same_file(&src, &other),
+            "equal contents are not the same file"
+        );
+        assert!(!same_file(&src, &dir.path().join("missing.csv")));
+        let err = check_output_is_not_input(&hard, &[("the roster", &src)]).unwrap_err();
+        assert!(err.contains("the roster"), "{err}");
+        assert!(check_output_is_not_input(&other, &[("the roster", &src)]).is_ok());
+    }
+
+    #[test]
+    fn a_folder_holds_what_is_inside_it_at_any_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a").join("b");
+        std::fs::create_dir_all(&sub).unwrap();
+        let f = sub.join("r.csv");
+        std::fs::write(&f, b"x").unwrap();
+        assert!(folder_holds(&sub, &f));
+        assert!(folder_holds(&dir.path().join("a"), &f));
+        assert!(folder_holds(&dir.path().join("a").join(".").join("b"), &f));
+        assert!(folder_holds(&f, &f), "the file itself");
+        assert!(!folder_holds(&dir.path().join("c"), &f), "a missing folder");
+        std::fs::create_dir(dir.path().join("c")).unwrap();
+        assert!(!folder_holds(&dir.path().join("c"), &f));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("alias");
+            std::os::unix::fs::symlink(&sub, &link).unwrap();
+            assert!(folder_holds(&link, &f), "a symlink to the folder");
+        }
     }
 }

@@ -406,7 +406,25 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     let report = String::from_utf8(read("report.md")).unwrap();
     assert!(report.contains("svc-scc@example.com"), "{report}");
     assert!(report.to_lowercase().contains("impersonat"), "{report}");
+    // The rows `x` left out are told apart from rows the admin excluded one by one.
+    assert!(
+        report.contains("| Left out: has errors (--exclude-invalid) | 2 |")
+            && report.contains("| Excluded by the admin | 0 |"),
+        "{report}"
+    );
+    let line3 = report.lines().find(|l| l.starts_with("| 3 |")).unwrap();
+    assert!(
+        line3.contains("left out: has errors (--exclude-invalid): "),
+        "{line3}"
+    );
     let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")).unwrap();
+    // What the bundle was made from: the untouched source file, and how many users it holds.
+    assert_eq!(manifest["source"]["name"], "roster.csv");
+    assert_eq!(
+        manifest["source"]["sha256"],
+        scc_onboard::bundle::manifest::sha256_hex(common::FIXTURE.as_bytes()).as_str()
+    );
+    assert_eq!(manifest["users"], 6);
     let names: Vec<&str> = manifest["files"]
         .as_array()
         .unwrap()

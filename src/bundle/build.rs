@@ -1,8 +1,8 @@
 //! Assembling the bundle from the roster and the choices, and refusing when it would be wrong.
 
 use super::{
-    customization_json, customization_md, invitations, report, write_bundle, Entry, OutFile,
-    WriteError,
+    customization_json, customization_md, invitations, report, write_bundle_about, About, Audit,
+    Entry, OutFile, SourceFile, WriteError,
 };
 use crate::customize::{validate, Catalogue, Choices, ExchangePlan, Guide, Issue, RosterFacts};
 use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
@@ -22,6 +22,20 @@ pub struct BundleInput<'a> {
     pub exclusion_reasons: std::collections::BTreeMap<usize, String>,
     /// More files to include as they are (e.g. the authorize step's `user-config.toml`).
     pub extra_files: Vec<OutFile>,
+    /// Where the roster came from and what was done to it (report.md, manifest.json).
+    pub provenance: Provenance,
+}
+
+/// What a bundle was made from and what was done on the way, for the vendor's audit.
+#[derive(Clone, Debug, Default)]
+pub struct Provenance {
+    /// The source roster file (name, size, SHA-256) for manifest.json.
+    pub source_file: Option<SourceFile>,
+    /// Every change made to the roster, and which exclusions were `--exclude-invalid`.
+    pub audit: Audit,
+    /// Files the export must never delete (the source roster, the session file and its
+    /// folder): the target folder may be neither one of them nor a folder holding one.
+    pub protect: Vec<(String, std::path::PathBuf)>,
 }
 
 /// Why no bundle was written.
@@ -90,6 +104,7 @@ pub fn build_files(
         guide: input.guide,
         choice_warnings: &warnings,
         exclusion_reasons: &input.exclusion_reasons,
+        audit: &input.provenance.audit,
     });
     let mut files = vec![
         OutFile {
@@ -126,8 +141,30 @@ pub fn build_files(
 
 /// Builds the bundle and writes it to `dir`, replacing an earlier bundle there as a whole.
 pub fn export(dir: &Path, input: &BundleInput) -> Result<Exported, ExportError> {
+    // The folder is replaced as a whole: it must not be, or hold, one of the inputs.
+    for (what, path) in &input.provenance.protect {
+        if crate::fsutil::folder_holds(dir, path) {
+            return Err(ExportError::Write(WriteError::Refused {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "{} {what} ({}), which replacing the folder would delete; \
+                     choose another output folder",
+                    if crate::fsutil::same_file(dir, path) {
+                        "is"
+                    } else {
+                        "holds"
+                    },
+                    path.display()
+                ),
+            }));
+        }
+    }
     let (files, csv, choice_warnings) = build_files(input)?;
-    let files = write_bundle(dir, files)?;
+    let about = About {
+        source: input.provenance.source_file.clone(),
+        users: Some(csv.written),
+    };
+    let files = write_bundle_about(dir, files, about)?;
     Ok(Exported {
         files,
         csv,

@@ -75,7 +75,7 @@ pub fn render(
                 kind: s.kind.as_str(),
                 value: v,
                 display: display_value(s, v),
-                default: v == defaults.value_of(s),
+                default: s.same_value(v, defaults.value_of(s)),
                 applies: choices.is_active(cat, s),
             }
         })

@@ -61,7 +61,7 @@ pub fn render(
                     })
                     .unwrap_or_default();
                 line.push_str(&format!(" (does not apply{why})"));
-            } else if v != defaults.value_of(s) {
+            } else if !s.same_value(v, defaults.value_of(s)) {
                 line.push_str(&format!(
                     " (**changed**; default: {})",
                     escape(&display_value(s, defaults.value_of(s)))

@@ -1,4 +1,6 @@
-//! `manifest.json`: every file of the bundle with its size and SHA-256.
+//! `manifest.json`: every file of the bundle with its size and SHA-256, and what the bundle
+//! was made from (the source roster's name, size and SHA-256), how many users it submits,
+//! the tool version and the time of export, so it can be audited later.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -16,14 +18,59 @@ pub struct Entry {
     pub sha256: String,
 }
 
+/// The roster file a bundle was made from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceFile {
+    /// The file's name only: the admin's folders are not the vendor's business.
+    pub name: String,
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of the file as read.
+    pub sha256: String,
+}
+
+impl SourceFile {
+    /// Name, size and SHA-256 of the file at `path` as it is now.
+    pub fn of_path(path: &std::path::Path) -> std::io::Result<SourceFile> {
+        let bytes = std::fs::metadata(path)?.len();
+        Ok(SourceFile {
+            name: file_name(path),
+            bytes,
+            sha256: crate::session::hash_file(path)?,
+        })
+    }
+}
+
+/// The last component of `path` (the whole path if it has none).
+pub fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// What the manifest records about the bundle besides its files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct About {
+    /// The roster file the bundle was made from.
+    pub source: Option<SourceFile>,
+    /// Users (data rows) in users.csv.
+    pub users: Option<usize>,
+}
+
 /// The manifest document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Manifest {
     pub format: &'static str,
     pub version: u32,
     pub generator: String,
-    /// UTC time of writing, RFC 3339.
+    /// The version of scc-onboard that wrote the bundle.
+    pub tool_version: &'static str,
+    /// UTC time of the export, RFC 3339.
     pub created: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<usize>,
     pub files: Vec<Entry>,
 }
 
@@ -42,7 +89,10 @@ impl Manifest {
             format: MANIFEST_FORMAT,
             version: 1,
             generator: super::generator(),
+            tool_version: env!("CARGO_PKG_VERSION"),
             created,
+            source: None,
+            users: None,
             files: files
                 .into_iter()
                 .map(|(name, bytes)| Entry {

@@ -5,6 +5,7 @@
 //! see [`atomic`].
 
 pub mod atomic;
+pub mod audit;
 mod build;
 pub mod customization_json;
 pub mod customization_md;
@@ -14,8 +15,9 @@ pub mod markdown;
 pub mod report;
 
 pub use atomic::{OutFile, WriteError};
-pub use build::{build_files, export, BundleInput, ExportError, Exported};
-pub use manifest::{Entry, Manifest};
+pub use audit::{Audit, Change, ChangeKind};
+pub use build::{build_files, export, BundleInput, ExportError, Exported, Provenance};
+pub use manifest::{About, Entry, Manifest, SourceFile};
 
 use std::path::Path;
 
@@ -27,7 +29,16 @@ pub fn generator() -> String {
 /// Writes `files` plus a `manifest.json` listing them into `dir`, replacing an earlier bundle
 /// there as a whole. Returns the manifest entries (manifest.json itself last, without a hash
 /// of itself). Refuses to replace a non-empty folder that is not a bundle.
-pub fn write_bundle(dir: &Path, mut files: Vec<OutFile>) -> Result<Vec<Entry>, WriteError> {
+pub fn write_bundle(dir: &Path, files: Vec<OutFile>) -> Result<Vec<Entry>, WriteError> {
+    write_bundle_about(dir, files, About::default())
+}
+
+/// [`write_bundle`] with a manifest that also records `about` (source file, users).
+pub fn write_bundle_about(
+    dir: &Path,
+    mut files: Vec<OutFile>,
+    about: About,
+) -> Result<Vec<Entry>, WriteError> {
     files.retain(|f| f.name != manifest::MANIFEST_NAME);
     let mut seen = std::collections::BTreeSet::new();
     for f in &files {
@@ -38,10 +49,12 @@ pub fn write_bundle(dir: &Path, mut files: Vec<OutFile>) -> Result<Vec<Entry>, W
             });
         }
     }
-    let m = Manifest::new(
+    let mut m = Manifest::new(
         files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())),
         manifest::now_rfc3339(),
     );
+    m.source = about.source;
+    m.users = about.users;
     let mut entries = m.files.clone();
     let bytes = m.to_json();
     entries.push(Entry {

@@ -1,5 +1,6 @@
-//! `report.md`: what was submitted and what the vendor should know — roster counts, excluded
-//! rows and why, remaining warnings, and the Exchange access plan with its checklists.
+//! `report.md`: what was submitted and what the vendor should know — roster counts, every
+//! change scc-onboard made to the roster, excluded rows and why, remaining warnings, and the
+//! Exchange access plan with its checklists.
 
 use super::customization_md::plan_summary;
 use super::markdown::{code_block, escape};
@@ -22,7 +23,16 @@ pub struct ReportInput<'a> {
     pub choice_warnings: &'a [Issue],
     /// Why rows were excluded, when known (0-based row → reason).
     pub exclusion_reasons: &'a std::collections::BTreeMap<usize, String>,
+    /// Every change made to the roster, and which rows were left out for their errors.
+    pub audit: &'a super::Audit,
 }
+
+/// The reason given for a row left out by `--exclude-invalid` (or the wizard's `x`).
+pub const LEFT_OUT_INVALID: &str = "left out: has errors (--exclude-invalid)";
+/// The reason given for a row the admin excluded.
+pub const EXCLUDED_BY_ADMIN: &str = "excluded by the admin";
+/// The reason given for a row the admin named with `export --exclude`.
+pub const EXCLUDED_BY_FLAG: &str = "excluded by the admin (--exclude)";
 
 /// Renders `report.md`.
 pub fn render(r: &ReportInput) -> String {
@@ -41,7 +51,20 @@ pub fn render(r: &ReportInput) -> String {
     let _ = writeln!(md, "| | Rows |\n|---|---:|");
     let _ = writeln!(md, "| In the roster file | {} |", roster.len());
     let _ = writeln!(md, "| Included | {} |", counts.included);
-    let _ = writeln!(md, "| Excluded by the admin | {} |", counts.excluded);
+    let excluded: Vec<usize> = (0..roster.len())
+        .filter(|&i| roster.is_excluded(i))
+        .collect();
+    let is_invalid = |row: &usize| r.audit.left_out_invalid.contains(row);
+    let invalid = excluded.iter().filter(|row| is_invalid(row)).count();
+    let _ = writeln!(
+        md,
+        "| Left out: has errors (--exclude-invalid) | {invalid} |"
+    );
+    let _ = writeln!(
+        md,
+        "| Excluded by the admin | {} |",
+        excluded.len() - invalid
+    );
     let _ = writeln!(md, "| Written to users.csv | {} |", r.csv.written);
     let _ = writeln!(
         md,
@@ -66,17 +89,18 @@ pub fn render(r: &ReportInput) -> String {
         }
     }
 
-    let excluded: Vec<usize> = (0..roster.len())
-        .filter(|&i| roster.is_excluded(i))
-        .collect();
+    changes_section(&mut md, r);
+
     let _ = writeln!(md, "\n## Excluded rows\n");
     if excluded.is_empty() {
         let _ = writeln!(md, "None.");
     } else {
         let _ = writeln!(
             md,
-            "These rows are not in users.csv. The reason is what validation found in the row \
-             when it was excluded, or what it finds now.\n"
+            "These rows are not in users.csv: \"{LEFT_OUT_INVALID}\" rows were left out \
+             together because they still had errors; \"{EXCLUDED_BY_ADMIN}\" rows were \
+             excluded one by one. The findings are what validation found in the row when it \
+             was excluded, or what it finds now.\n"
         );
         let _ = writeln!(
             md,
@@ -89,10 +113,20 @@ pub fn render(r: &ReportInput) -> String {
                 .chain(&roster.duplicates_if_included(row))
                 .map(|f| format!("{} (`{}`)", escape(&f.message), f.code.as_str()))
                 .collect();
+            let how = if is_invalid(&row) {
+                LEFT_OUT_INVALID
+            } else if r.audit.excluded_by_flag.contains(&row) {
+                EXCLUDED_BY_FLAG
+            } else {
+                EXCLUDED_BY_ADMIN
+            };
             let why = match (r.exclusion_reasons.get(&row), found.is_empty()) {
-                (Some(reason), _) => escape(reason),
-                (None, false) => found.join("; "),
-                (None, true) => "left out by the admin (no problem found in the row)".into(),
+                (Some(reason), _) => format!("{how}: {}", escape(reason)),
+                (None, false) => format!("{how}: {}", found.join("; ")),
+                (None, true) if is_invalid(&row) => {
+                    format!("{how} (no problem found in the row now)")
+                }
+                (None, true) => format!("{how} (no problem found in the row)"),
             };
             let _ = writeln!(
                 md,
@@ -167,7 +201,12 @@ pub fn render(r: &ReportInput) -> String {
         let _ = writeln!(md, "\n### {}\n", escape(&c.title));
         for item in &c.items {
             let mark = if item.ticked { "x" } else { " " };
-            let _ = writeln!(md, "- [{mark}] {}", escape(&item.text));
+            let note = item
+                .note
+                .as_deref()
+                .map(|n| format!(" ({})", escape(n)))
+                .unwrap_or_default();
+            let _ = writeln!(md, "- [{mark}] {}{note}", escape(&item.text));
             if let Some(cmd) = &item.command {
                 md.push('\n');
                 for line in code_block("powershell", cmd).lines() {
@@ -183,6 +222,63 @@ pub fn render(r: &ReportInput) -> String {
         r.guide.checked
     );
     md
+}
+
+/// At most this many changes are listed one by one; the rest are counted.
+pub const MAX_CHANGES: usize = 5000;
+
+/// "Changes made by scc-onboard": every cell changed, in order, with how and why.
+fn changes_section(md: &mut String, r: &ReportInput) {
+    let changes = &r.audit.changes;
+    let _ = writeln!(md, "\n## Changes made by scc-onboard\n");
+    if changes.is_empty() {
+        let _ = writeln!(
+            md,
+            "None: users.csv holds the values of {} as they were read.",
+            escape(r.source)
+        );
+        return;
+    }
+    let count = |k: super::ChangeKind| changes.iter().filter(|c| c.kind == k).count();
+    let _ = writeln!(
+        md,
+        "Values of {1} changed: {0} in all; automatic fixes {2}, suggested fixes {3}, bulk \
+         fixes {4}, hand edits {5}. A cell changed twice is listed twice, in order.\n",
+        changes.len(),
+        escape(r.source),
+        count(super::ChangeKind::AutomaticFix),
+        count(super::ChangeKind::SuggestedFix),
+        count(super::ChangeKind::BulkFix),
+        count(super::ChangeKind::HandEdit) + count(super::ChangeKind::SetFlag),
+    );
+    let _ = writeln!(
+        md,
+        "| Line | Field | How | Code | Old | New |\n|---:|---|---|---|---|---|"
+    );
+    for c in changes.iter().take(MAX_CHANGES) {
+        let code = c
+            .code
+            .as_deref()
+            .map_or(String::new(), |code| format!("`{code}`"));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {code} | {} | {} |",
+            c.line,
+            c.field.title(),
+            c.kind.describe(),
+            shown(&c.old),
+            shown(&c.new)
+        );
+    }
+    if changes.len() > MAX_CHANGES {
+        let _ = writeln!(md, "\n…and {} more changes.", changes.len() - MAX_CHANGES);
+    }
+}
+
+/// A value in a table cell: quoted, with invisible and control characters spelled out
+/// (`"\u{a0}jane@acme.com"`), so spaces, an empty value and what a fix removed all show.
+fn shown(v: &str) -> String {
+    escape(&format!("{v:?}"))
 }
 
 fn cite<'a>(md: &mut String, guide: &'a Guide, ids: &'a [String], cited: &mut Vec<&'a str>) {

@@ -36,6 +36,12 @@ pub fn run(args: CustomizeArgs) -> ExitCode {
         eprintln!("scc-onboard: {msg}");
         ExitCode::from(EXIT_USAGE)
     };
+    if let (Some(out), Some(roster)) = (&args.output, &args.roster) {
+        let inputs = [("the roster", roster.as_path())];
+        if let Err(e) = crate::fsutil::check_output_is_not_input(out, &inputs) {
+            return usage(e);
+        }
+    }
     let cat = Catalogue::embedded();
     let facts = match &args.roster {
         Some(p) => match import_path(p, &ImportOptions::default()) {

@@ -1,15 +1,16 @@
 //! `scc-onboard export`: write the submission bundle from a roster (and optional choices).
 //!
 //! Exit codes: 0 the bundle was written; 1 nothing was written because included rows or the
-//! choices have errors (fix them, `--fix`, `--exclude-invalid`, or exclude rows in the
-//! wizard); 2 unusable input
-//! (unreadable roster or customization file, output folder that is not a bundle).
+//! choices have errors (fix them: `--fix`, `--set`, `--exclude`, `--exclude-invalid`, or the
+//! wizard); 2 unusable input (unreadable roster or customization file, output folder that is
+//! not a bundle, a `--set`/`--exclude` line that starts no row).
 
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
-use crate::bundle::{self, BundleInput, ExportError};
+use crate::bundle::{self, Audit, BundleInput, ExportError, Provenance, SourceFile};
 use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, Guide, RosterFacts};
+use crate::roster::by_line::{self, LineList, SetCell};
 use crate::roster::export::CsvOptions;
 use crate::roster::import::import_path;
 use crate::roster::{fix, Roster};
@@ -41,6 +42,15 @@ pub struct ExportArgs {
     /// report.md lists them with their errors.
     #[arg(long)]
     pub exclude_invalid: bool,
+    /// Set one cell before anything else: LINE is the line the row starts on (as validate
+    /// reports it), FIELD a field key or column title, VALUE the rest after the first '='.
+    /// Repeatable; report.md lists each as a hand edit (--set).
+    #[arg(long = "set", value_name = "LINE:FIELD=VALUE", value_parser = SetCell::parse)]
+    pub sets: Vec<SetCell>,
+    /// Leave out the rows starting on these lines (e.g. 7,10-14); repeatable. report.md says
+    /// "excluded by the admin (--exclude)".
+    #[arg(long = "exclude", value_name = "LINE[,LINE…]", value_parser = LineList::parse)]
+    pub exclude: Vec<LineList>,
     /// Print what was written as one JSON document.
     #[arg(long)]
     pub json: bool,
@@ -86,19 +96,45 @@ pub fn run(args: ExportArgs) -> ExitCode {
         None => {
             let path = args.roster.clone().unwrap_or_default();
             import_path(&path, &args.import.options())
-                .map(|i| (Roster::from_imported(i), path, None))
+                .map(|i| (Roster::from_imported(i), path, None, Audit::default()))
                 .map_err(|e| e.to_string())
         }
     };
-    let (mut roster, roster_path, session_choices) = match loaded {
+    let (mut roster, roster_path, session_choices, mut audit) = match loaded {
         Ok(x) => x,
         Err(e) => return usage(e),
     };
-    let cells_fixed = if args.fix {
-        fix::apply_all_fixes(&mut roster)
-    } else {
-        0
+    let source_file = match SourceFile::of_path(&roster_path) {
+        Ok(f) => f,
+        Err(e) => return usage(format!("cannot read {}: {e}", roster_path.display())),
     };
+    let mut protect = vec![("the roster file".to_string(), roster_path.clone())];
+    if let Some(s) = &args.session {
+        protect.push(("the session file".into(), s.clone()));
+        protect.push(("the session's edits".into(), crate::session::ops_dir(s)));
+    }
+    // --set first, so --fix and the checks below see the admin's values.
+    let sets = match by_line::apply_sets(&mut roster, &args.sets) {
+        Ok(s) => s,
+        Err(e) => return usage(format!("{}: {e}", roster_path.display())),
+    };
+    audit.add_sets(&sets);
+    let fixes = if args.fix {
+        fix::apply_all_fixes_logged(&mut roster)
+    } else {
+        Vec::new()
+    };
+    audit.add_fixes(&fixes);
+    let cells_fixed = fix::cells_changed(&fixes);
+    let named = match by_line::rows_to_exclude(&roster, &args.exclude) {
+        Ok(rows) => rows,
+        Err(e) => return usage(format!("{}: {e}", roster_path.display())),
+    };
+    for &r in &named {
+        roster.set_excluded(r, true);
+        audit.excluded_by_flag.insert(r);
+        audit.left_out_invalid.remove(&r);
+    }
     let mut exclusion_reasons = std::collections::BTreeMap::new();
     let excluded_invalid: Vec<usize> = if args.exclude_invalid {
         let rows: Vec<usize> = roster.error_rows().collect();
@@ -110,13 +146,11 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 .filter(|f| f.severity() == crate::roster::Severity::Error)
                 .map(|f| format!("{} ({})", f.message, f.code.as_str()))
                 .collect();
-            exclusion_reasons.insert(
-                r,
-                format!("excluded by --exclude-invalid: {}", why.join("; ")),
-            );
+            exclusion_reasons.insert(r, why.join("; "));
         }
         for &r in &rows {
             roster.set_excluded(r, true);
+            audit.left_out_invalid.insert(r);
         }
         rows
     } else {
@@ -150,6 +184,11 @@ pub fn run(args: ExportArgs) -> ExitCode {
         csv: CsvOptions { bom: !args.no_bom },
         exclusion_reasons,
         extra_files: vec![crate::bundle::user_config_file(&catalogue, &choices)],
+        provenance: Provenance {
+            source_file: Some(source_file),
+            audit,
+            protect,
+        },
     };
     let mut out = std::io::stdout().lock();
     match bundle::export(&args.output, &input) {
@@ -166,6 +205,10 @@ pub fn run(args: ExportArgs) -> ExitCode {
                         "row": r + 1, "line": roster.record(r).line,
                     })).collect::<Vec<_>>(),
                     "cells_fixed": cells_fixed,
+                    "cells_set": sets.len(),
+                    "rows_excluded": named.iter().map(|&r| json!({
+                        "row": r + 1, "line": roster.record(r).line,
+                    })).collect::<Vec<_>>(),
                     "rows_excluded_invalid": excluded_invalid.iter().map(|&r| json!({
                         "row": r + 1, "line": roster.record(r).line,
                     })).collect::<Vec<_>>(),
@@ -194,7 +237,20 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 }
                 if cells_fixed > 0 {
                     s.push_str(&format!(
-                        "Applied suggested fixes to {cells_fixed} cells.\n"
+                        "Applied suggested fixes to {cells_fixed} cells (each listed in \
+                         report.md under \"Changes made by scc-onboard\").\n"
+                    ));
+                }
+                if !sets.is_empty() {
+                    s.push_str(&format!(
+                        "Set {} cells (--set; listed in report.md as hand edits).\n",
+                        sets.len()
+                    ));
+                }
+                if !named.is_empty() {
+                    s.push_str(&format!(
+                        "Excluded {} rows named by --exclude.\n",
+                        named.len()
                     ));
                 }
                 if !excluded_invalid.is_empty() {
@@ -247,7 +303,13 @@ pub fn run(args: ExportArgs) -> ExitCode {
                     if problems.len() > 20 {
                         text.push_str(&format!("  …and {} more\n", problems.len() - 20));
                     }
-                    text.push_str("Fix them (try --fix for the certain fixes) or exclude the rows in the wizard.\n");
+                    text.push_str(&format!(
+                        "Ways forward: --fix applies the suggested fixes; --set \
+                         LINE:FIELD=VALUE corrects a cell; --exclude LINE[,LINE…] leaves given \
+                         rows out; --exclude-invalid leaves out every row that still has errors \
+                         (report.md lists them); or open the wizard: scc-onboard wizard {}\n",
+                        roster_path.display()
+                    ));
                 }
                 ExportError::ChoiceErrors { issues } => {
                     for i in issues {
@@ -275,7 +337,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
 
 /// The roster a wizard session describes (source re-read, edits replayed), the source path,
 /// and the session's choices (named for error messages).
-type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>);
+type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>, Audit);
 
 fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
     let session = Session::load(path).map_err(|e| e.to_string())?;
@@ -307,5 +369,6 @@ fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
         ));
     }
     let name = format!("{} (customization)", path.display());
-    Ok((roster, source, Some((name, session.customization))))
+    let audit = Audit::from_history(&session.history);
+    Ok((roster, source, Some((name, session.customization)), audit))
 }

@@ -3,6 +3,7 @@
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::fsutil::write_atomic;
+use crate::roster::by_line::{self, SetApplied, SetCell};
 use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
 use crate::roster::import::{delimiter, import_path, Detected};
 use crate::roster::scan::{scan_path, RowFinding};
@@ -31,6 +32,15 @@ pub struct ValidateArgs {
     /// Write the output without a UTF-8 byte-order mark (for tools rather than Excel).
     #[arg(long, requires = "output")]
     pub no_bom: bool,
+    /// Set one cell before fixing and validating: LINE is the line the row starts on (as
+    /// reported), FIELD a field key or column title, VALUE the rest after the first '='.
+    /// Repeatable; each is listed with the changes.
+    #[arg(long = "set", value_name = "LINE:FIELD=VALUE", value_parser = SetCell::parse)]
+    pub sets: Vec<SetCell>,
+    /// Print only the errors (one line each) and the summary line: no warnings, values,
+    /// fix hints or change listing. --json ignores it.
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub import: ImportArgs,
 }
@@ -38,21 +48,38 @@ pub struct ValidateArgs {
 /// What the written output contains.
 struct Written {
     path: PathBuf,
-    cells_fixed: usize,
+    /// Every fix applied (`--fix`), in order.
+    fixes: Vec<fix::AppliedFix>,
     summary: ExportSummary,
     lines: Vec<u64>,
 }
 
+/// The roster after `--set` and `--fix`: what changed, and what was written (with -o).
+#[derive(Default)]
+struct Edited {
+    /// Every cell `--set` changed, in order (applied before the fixes).
+    sets: Vec<SetApplied>,
+    written: Option<Written>,
+}
+
 pub fn run(args: ValidateArgs) -> ExitCode {
     let opts = args.import.options();
-    let (detected, rows, findings, written) = if let Some(out) = &args.output {
-        match fix_and_export(&args, out) {
+    if let Some(out) = &args.output {
+        let inputs = [("the roster being validated", args.roster.as_path())];
+        if let Err(e) = crate::fsutil::check_output_is_not_input(out, &inputs) {
+            return fail(&e);
+        }
+    }
+    // The streaming scan is the fast way when nothing is changed or written; --set and -o
+    // need the editable roster.
+    let (detected, rows, findings, edited) = if args.output.is_some() || !args.sets.is_empty() {
+        match edit_and_export(&args, args.output.as_deref()) {
             Ok(x) => x,
             Err(e) => return fail(&e),
         }
     } else {
         match scan_path(&args.roster, &opts) {
-            Ok(r) => (r.detected, r.rows, r.findings, None),
+            Ok(r) => (r.detected, r.rows, r.findings, Edited::default()),
             Err(e) => return fail(&e.to_string()),
         }
     };
@@ -62,20 +89,24 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         .count();
     let mut stdout = std::io::stdout().lock();
     let res = if args.json {
-        let doc = json_report(&args.roster, &detected, rows, &findings, written.as_ref());
+        let doc = json_report(&args.roster, &detected, rows, &findings, &edited);
         writeln!(stdout, "{doc}")
     } else {
         let color = std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        human_report(
-            &mut stdout,
-            &args.roster,
-            &detected,
+        let report = Report {
+            file: &args.roster,
+            d: &detected,
             rows,
-            &findings,
-            written.as_ref(),
+            findings: &findings,
+            edited: &edited,
             color,
-        )
+        };
+        if args.quiet {
+            quiet_report(&mut stdout, &report)
+        } else {
+            human_report(&mut stdout, &report)
+        }
     };
     if let Err(e) = res {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -94,22 +125,21 @@ fn fail(msg: &str) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
-type Outcome = (Detected, usize, Vec<RowFinding>, Option<Written>);
+type Outcome = (Detected, usize, Vec<RowFinding>, Edited);
 
-/// Loads the roster for editing, applies fixes if asked, writes the submission CSV and
-/// reports the findings that remain.
-fn fix_and_export(args: &ValidateArgs, out: &Path) -> Result<Outcome, String> {
+/// Loads the roster for editing, applies `--set` and then the fixes if asked, writes the
+/// submission CSV (with -o) and reports the findings that remain.
+fn edit_and_export(args: &ValidateArgs, out: Option<&Path>) -> Result<Outcome, String> {
     let imported = import_path(&args.roster, &args.import.options()).map_err(|e| e.to_string())?;
     let detected = imported.detected.clone();
     let mut roster = Roster::from_imported(imported);
-    let cells_fixed = if args.fix {
-        fix::apply_all_fixes(&mut roster)
+    let sets = by_line::apply_sets(&mut roster, &args.sets)
+        .map_err(|e| format!("{}: {e}", args.roster.display()))?;
+    let fixes = if args.fix {
+        fix::apply_all_fixes_logged(&mut roster)
     } else {
-        0
+        Vec::new()
     };
-    let opts = CsvOptions { bom: !args.no_bom };
-    let summary = write_atomic(out, |w| write_submission_csv(&roster, w, &opts))
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let mut findings = Vec::new();
     for row in 0..roster.len() {
         let rec = roster.record(row);
@@ -125,6 +155,20 @@ fn fix_and_export(args: &ValidateArgs, out: &Path) -> Result<Outcome, String> {
             });
         }
     }
+    let Some(out) = out else {
+        return Ok((
+            detected,
+            roster.len(),
+            findings,
+            Edited {
+                sets,
+                written: None,
+            },
+        ));
+    };
+    let opts = CsvOptions { bom: !args.no_bom };
+    let summary = write_atomic(out, |w| write_submission_csv(&roster, w, &opts))
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let lines = summary
         .left_out
         .iter()
@@ -132,11 +176,47 @@ fn fix_and_export(args: &ValidateArgs, out: &Path) -> Result<Outcome, String> {
         .collect();
     let written = Written {
         path: out.to_path_buf(),
-        cells_fixed,
+        fixes,
         summary,
         lines,
     };
-    Ok((detected, roster.len(), findings, Some(written)))
+    Ok((
+        detected,
+        roster.len(),
+        findings,
+        Edited {
+            sets,
+            written: Some(written),
+        },
+    ))
+}
+
+/// `output.changes` (and, without -o, the top-level `changes`): every `--set`, then every
+/// fix, in the order applied.
+fn changes_json(edited: &Edited) -> Vec<Value> {
+    let sets = edited.sets.iter().map(|s| {
+        json!({
+            "row": s.row + 1,
+            "line": s.line,
+            "column": s.field.key(),
+            "code": null,
+            "how": "set by --set",
+            "old": s.old,
+            "new": s.new,
+        })
+    });
+    let fixes = edited.written.iter().flat_map(|w| &w.fixes).map(|f| {
+        json!({
+            "row": f.row + 1,
+            "line": f.line,
+            "column": f.field.key(),
+            "code": f.code.as_str(),
+            "how": "fixed by --fix",
+            "old": f.old,
+            "new": f.new,
+        })
+    });
+    sets.chain(fixes).collect()
 }
 
 fn delimiter_text(d: u8) -> String {
@@ -179,7 +259,7 @@ fn json_report(
     d: &Detected,
     rows: usize,
     findings: &[RowFinding],
-    written: Option<&Written>,
+    edited: &Edited,
 ) -> Value {
     let columns: BTreeMap<&str, Option<&str>> = Field::ALL
         .iter()
@@ -209,14 +289,17 @@ fn json_report(
         "findings": list,
         "summary": summary_json(findings),
     });
-    if let Some(w) = written {
+    if let Some(w) = &edited.written {
         doc["output"] = json!({
             "path": w.path.display().to_string(),
             "rows_written": w.summary.written,
-            "cells_fixed": w.cells_fixed,
+            "cells_fixed": fix::cells_changed(&w.fixes),
+            "changes": changes_json(edited),
             "left_out": w.summary.left_out.iter().zip(&w.lines)
                 .map(|(r, l)| json!({"row": r + 1, "line": l})).collect::<Vec<_>>(),
         });
+    } else if !edited.sets.is_empty() {
+        doc["changes"] = Value::Array(changes_json(edited));
     }
     doc
 }
@@ -229,15 +312,82 @@ fn paint(color: bool, code: &str, text: &str) -> String {
     }
 }
 
-fn human_report(
-    out: &mut impl Write,
-    file: &Path,
-    d: &Detected,
+/// What the human reports show.
+struct Report<'a> {
+    file: &'a Path,
+    d: &'a Detected,
     rows: usize,
-    findings: &[RowFinding],
-    written: Option<&Written>,
+    findings: &'a [RowFinding],
+    edited: &'a Edited,
     color: bool,
-) -> std::io::Result<()> {
+}
+
+/// `--quiet`: one line per error, `FILE:LINE:COLUMN: error CODE: Field: message` (no column
+/// for a whole-row error), then the summary line; nothing else.
+fn quiet_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
+    for f in r.findings {
+        if f.finding.severity() != Severity::Error {
+            continue;
+        }
+        let col = f
+            .finding
+            .field
+            .and_then(|fl| r.d.mapping[fl.index()])
+            .map(|c| format!(":{}", c + 1))
+            .unwrap_or_default();
+        let what = f
+            .finding
+            .field
+            .map(|fl| format!("{}: ", fl.title()))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}:{}{col}: {} {}: {what}{}",
+            r.file.display(),
+            f.line,
+            paint(r.color, "31;1", "error"),
+            f.finding.code.as_str(),
+            f.finding.message
+        )?;
+    }
+    summary_line(out, r, false)
+}
+
+/// The last line of either report: the verdict and counts (with a hint unless `quiet`).
+fn summary_line(out: &mut impl Write, r: &Report, hint: bool) -> std::io::Result<()> {
+    let s = summary_json(r.findings);
+    let (errors, warnings) = (
+        s["errors"].as_u64().unwrap_or(0),
+        s["warnings"].as_u64().unwrap_or(0),
+    );
+    let rows_err = s["rows_with_errors"].as_u64().unwrap_or(0);
+    let verdict = if errors > 0 {
+        paint(r.color, "31;1", "✗")
+    } else {
+        paint(r.color, "32;1", "✓")
+    };
+    writeln!(
+        out,
+        "{verdict} {errors} errors, {warnings} warnings in {} rows ({rows_err} rows with errors){}",
+        r.rows,
+        if hint && errors > 0 && r.edited.written.is_none() {
+            "; fix them, or run with --fix -o OUT.csv to apply the suggested fixes"
+        } else {
+            ""
+        }
+    )
+}
+
+fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
+    let Report {
+        file,
+        d,
+        rows,
+        findings,
+        edited,
+        color,
+    } = *r;
+    let written = edited.written.as_ref();
     let how = |detected: bool| if detected { "detected" } else { "as told" };
     writeln!(
         out,
@@ -303,22 +453,53 @@ fn human_report(
             writeln!(out, "  {:<9} {}", "", paint(color, "2", &detail))?;
         }
     }
-    let s = summary_json(findings);
-    let (errors, warnings) = (
-        s["errors"].as_u64().unwrap_or(0),
-        s["warnings"].as_u64().unwrap_or(0),
-    );
-    let rows_err = s["rows_with_errors"].as_u64().unwrap_or(0);
+    let at_cell = |line: u64, field: Field| match d.mapping[field.index()] {
+        Some(col) => format!("{line}:{}", col + 1),
+        None => line.to_string(),
+    };
+    if !edited.sets.is_empty() {
+        writeln!(out, "set {} cells (--set):", edited.sets.len())?;
+        for s in &edited.sets {
+            writeln!(
+                out,
+                "  {:<9} {:<22} {}: {:?} → {:?}",
+                at_cell(s.line, s.field),
+                "--set",
+                s.field.title(),
+                s.old,
+                s.new
+            )?;
+        }
+    }
     if let Some(w) = written {
+        if !w.fixes.is_empty() {
+            writeln!(
+                out,
+                "fixed {} cells ({} fixes):",
+                fix::cells_changed(&w.fixes),
+                w.fixes.len()
+            )?;
+            for f in &w.fixes {
+                writeln!(
+                    out,
+                    "  {:<9} {:<22} {}: {:?} → {:?}",
+                    at_cell(f.line, f.field),
+                    f.code.as_str(),
+                    f.field.title(),
+                    f.old,
+                    f.new
+                )?;
+            }
+        }
         writeln!(
             out,
             "wrote {} rows to {}{}",
             w.summary.written,
             w.path.display(),
-            if w.cells_fixed > 0 {
-                format!(" after fixing {} cells", w.cells_fixed)
-            } else {
+            if w.fixes.is_empty() {
                 String::new()
+            } else {
+                format!(" after fixing {} cells", fix::cells_changed(&w.fixes))
             }
         )?;
         if !w.lines.is_empty() {
@@ -331,14 +512,5 @@ fn human_report(
             )?;
         }
     }
-    let verdict = if errors > 0 {
-        paint(color, "31;1", "✗")
-    } else {
-        paint(color, "32;1", "✓")
-    };
-    writeln!(
-        out,
-        "{verdict} {errors} errors, {warnings} warnings in {rows} rows ({rows_err} rows with errors){}",
-        if errors > 0 && written.is_none() { "; fix them, or run with --fix -o OUT.csv to apply the suggested fixes" } else { "" }
-    )
+    summary_line(out, r, true)
 }

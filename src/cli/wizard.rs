@@ -22,6 +22,14 @@ pub struct WizardArgs {
 
 /// Runs the wizard.
 pub fn run(args: WizardArgs) -> ExitCode {
+    // The session file is rewritten on every change: it must never be the roster itself.
+    if let (Some(roster), Some(session)) = (&args.roster, &args.session) {
+        let inputs = [("the roster to open", roster.as_path())];
+        if let Err(e) = crate::fsutil::check_output_is_not_input(session, &inputs) {
+            eprintln!("scc-onboard: --session {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
             "scc-onboard: the wizard needs a terminal. Use the subcommands (scc-onboard --help) in scripts."

@@ -138,6 +138,19 @@ pub struct Setting {
 }
 
 impl Setting {
+    /// True when `a` and `b` mean the same value of this setting. Lists are sets (domains,
+    /// addresses): order and repeats carry no meaning, so a reordered list is not a change.
+    pub fn same_value(&self, a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::List(x), Value::List(y)) => {
+                let set =
+                    |l: &[String]| l.iter().cloned().collect::<std::collections::BTreeSet<_>>();
+                set(x) == set(y)
+            }
+            _ => a == b,
+        }
+    }
+
     /// The word for a bool value ("on"/"off" unless the catalogue names others).
     pub fn bool_label(&self, b: bool) -> &str {
         match &self.bool_labels {

@@ -66,7 +66,11 @@ impl Choices {
     /// The edit that would set `key` to `new`, or `None` if it already has that value.
     pub fn edit(&self, cat: &Catalogue, key: &str, new: Value) -> Option<ChoiceEdit> {
         let old = self.current(cat, key);
-        (old != new).then(|| ChoiceEdit {
+        let same = match cat.get(key) {
+            Some(s) => s.same_value(&old, &new),
+            None => old == new,
+        };
+        (!same).then(|| ChoiceEdit {
             key: key.to_string(),
             old,
             new,
@@ -94,9 +98,14 @@ impl Choices {
         self.values.insert(edit.key.clone(), edit.old.clone());
     }
 
-    /// True if the checklist item `checklist.<list>.<item>` is ticked.
+    /// True if a tick is stored for the checklist item `checklist.<list>.<item>`: `true`, or
+    /// the text it was given for. Whether it still holds is the plan's decision
+    /// ([`super::exchange::PlanItem`]): the text may have changed since.
     pub fn is_ticked(&self, tick_key: &str) -> bool {
-        matches!(self.values.get(tick_key), Some(Value::Bool(true)))
+        matches!(
+            self.values.get(tick_key),
+            Some(Value::Bool(true)) | Some(Value::Text(_))
+        )
     }
 
     /// True if the setting applies under the current choices: each of its `when` conditions

@@ -3,8 +3,9 @@
 //! `assets/exchange/guide.toml` with their sources; this module only selects and fills them.
 
 use super::catalogue::Catalogue;
-use super::choices::{Choices, CHECKLIST_PREFIX};
+use super::choices::{ChoiceEdit, Choices, CHECKLIST_PREFIX};
 use super::facts::RosterFacts;
+use super::value::Value;
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
 
@@ -154,28 +155,90 @@ pub struct Placeholders {
 }
 
 impl Placeholders {
-    /// Fills `{account}`, `{app_id}`, `{object_id}`, `{tenant}` and `{sample_user}`.
-    pub fn fill(&self, text: &str) -> String {
-        let pairs = [
-            ("{account}", &self.account, "<impersonating account>"),
-            ("{app_id}", &self.app_id, "<Application (client) ID>"),
+    /// The values the choices and the roster give (the account only with impersonation).
+    pub fn from_choices(cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> Self {
+        let non_empty = |k: &str| Some(choices.text(cat, k)).filter(|t| !t.is_empty());
+        let impersonation = choices.text(cat, "mailbox_access") == "impersonation";
+        Placeholders {
+            account: non_empty("impersonation_account").filter(|_| impersonation),
+            app_id: non_empty("entra_client_id"),
+            object_id: non_empty("entra_object_id"),
+            tenant: non_empty("m365_tenant"),
+            sample_user: facts.upns.iter().next().cloned(),
+        }
+    }
+
+    /// (placeholder, value, hint shown when unset, setting that fills it; None: the roster).
+    fn table(
+        &self,
+    ) -> [(
+        &'static str,
+        &Option<String>,
+        &'static str,
+        Option<&'static str>,
+    ); 5] {
+        [
+            (
+                "{account}",
+                &self.account,
+                "<impersonating account>",
+                Some("impersonation_account"),
+            ),
+            (
+                "{app_id}",
+                &self.app_id,
+                "<Application (client) ID>",
+                Some("entra_client_id"),
+            ),
             (
                 "{object_id}",
                 &self.object_id,
                 "<Enterprise application Object ID>",
+                Some("entra_object_id"),
             ),
-            ("{tenant}", &self.tenant, "<tenant>"),
-            ("{sample_user}", &self.sample_user, "<a user's mailbox>"),
-        ];
+            ("{tenant}", &self.tenant, "<tenant>", Some("m365_tenant")),
+            (
+                "{sample_user}",
+                &self.sample_user,
+                "<a user's mailbox>",
+                None,
+            ),
+        ]
+    }
+
+    /// Fills `{account}`, `{app_id}`, `{object_id}`, `{tenant}` and `{sample_user}`.
+    pub fn fill(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for (pat, val, hint) in pairs {
+        for (pat, val, hint, _) in self.table() {
             out = out.replace(pat, val.as_deref().unwrap_or(hint));
         }
         out
     }
+
+    /// What must be filled before `text` reads without a `<...>` hint: the settings behind
+    /// its unset placeholders (by catalogue key), and whether it needs a roster user.
+    fn unfilled(&self, text: &str) -> (Vec<&'static str>, bool) {
+        let mut keys = Vec::new();
+        let mut roster = false;
+        for (pat, val, _, key) in self.table() {
+            if val.is_none() && text.contains(pat) {
+                match key {
+                    Some(k) => keys.push(k),
+                    None => roster = true,
+                }
+            }
+        }
+        (keys, roster)
+    }
 }
 
 /// One checklist item as shown: filled text, command, and whether it is ticked.
+///
+/// A tick is stored as the exact text it was given for ([`PlanItem::record`]), so it holds
+/// only while the item reads the same: once the account, an ID or the tenant in it changes,
+/// the item shows unticked with a [`PlanItem::note`]. `true` (a hand-written choices file,
+/// an export's `checklist_ticked`, or an older session) stands for the text as it reads when
+/// the choices are loaded, and is pinned to it then ([`pin_ticks`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PlanItem {
     /// `checklist.<list>.<item>`: the key of its tick in [`Choices`].
@@ -183,6 +246,116 @@ pub struct PlanItem {
     pub text: String,
     pub command: Option<String>,
     pub ticked: bool,
+    /// Why the item is not ticked although a tick is stored, or why it cannot be ticked yet.
+    pub note: Option<String>,
+    /// Set while the text or command still shows a `<...>` hint: what to fill first. Such an
+    /// item cannot be ticked, since nobody can have run a command with a hint in it.
+    pub blocked: Option<String>,
+}
+
+/// The note of an item whose stored tick was given for another command or text.
+pub const STALE_COMMAND: &str = "unticked: the command changed";
+/// The note of an item (without a command) whose stored tick was given for another text.
+pub const STALE_TEXT: &str = "unticked: the text changed";
+
+impl PlanItem {
+    /// The exact text a tick is given for: the item's text, and its command on the next line.
+    pub fn record(&self) -> String {
+        match &self.command {
+            Some(c) => format!("{}\n{c}", self.text),
+            None => self.text.clone(),
+        }
+    }
+
+    /// The edit that ticks the item (recording its text) or unticks it, or why it cannot be
+    /// ticked.
+    pub fn toggle(&self, choices: &Choices) -> Result<ChoiceEdit, String> {
+        let old = choices
+            .get(&self.tick_key)
+            .cloned()
+            .unwrap_or(Value::Bool(false));
+        let new = if self.ticked {
+            Value::Bool(false)
+        } else if let Some(why) = &self.blocked {
+            return Err(format!("Cannot tick this step yet: {why}"));
+        } else {
+            Value::Text(self.record())
+        };
+        Ok(ChoiceEdit {
+            key: self.tick_key.clone(),
+            old,
+            new,
+        })
+    }
+}
+
+/// Builds one item as shown, deciding whether its stored tick holds.
+fn plan_item(
+    list: &str,
+    item: &Item,
+    ph: &Placeholders,
+    cat: &Catalogue,
+    choices: &Choices,
+) -> PlanItem {
+    let tick_key = format!("{CHECKLIST_PREFIX}{list}.{}", item.id);
+    let raw = format!("{}\n{}", item.text, item.command.as_deref().unwrap_or(""));
+    let (keys, roster) = ph.unfilled(&raw);
+    let mut need: Vec<String> = keys
+        .iter()
+        .map(|k| match cat.get(k) {
+            Some(s) => format!("\"{}\" ({})", s.title, s.group),
+            None => format!("`{k}`"),
+        })
+        .collect();
+    if roster {
+        need.push("a user in the roster".into());
+    }
+    let blocked = (!need.is_empty()).then(|| format!("fill in {} first", need.join(" and ")));
+    let mut p = PlanItem {
+        tick_key,
+        text: ph.fill(&item.text),
+        command: item.command.as_deref().map(|c| ph.fill(c)),
+        ticked: false,
+        note: None,
+        blocked,
+    };
+    let stored = choices.get(&p.tick_key);
+    let given = matches!(stored, Some(Value::Bool(true)) | Some(Value::Text(_)));
+    if p.blocked.is_some() {
+        p.note = given.then(|| format!("unticked: {}", p.blocked.clone().unwrap_or_default()));
+    } else {
+        match stored {
+            Some(Value::Bool(true)) => p.ticked = true,
+            Some(Value::Text(t)) if *t == p.record() => p.ticked = true,
+            Some(Value::Text(_)) => {
+                p.note = Some(
+                    if p.command.is_some() {
+                        STALE_COMMAND
+                    } else {
+                        STALE_TEXT
+                    }
+                    .to_string(),
+                )
+            }
+            _ => {}
+        }
+    }
+    p
+}
+
+/// Pins every `true` tick to the text its item reads now (see [`PlanItem`]), so a later
+/// change of the account or an ID unticks it. Items of every checklist are pinned, shown or
+/// not. Ticks already holding a text are left as they are.
+pub fn pin_ticks(guide: &Guide, cat: &Catalogue, choices: &mut Choices, facts: &RosterFacts) {
+    let ph = Placeholders::from_choices(cat, choices, facts);
+    for c in &guide.checklists {
+        for i in &c.items {
+            let item = plan_item(&c.id, i, &ph, cat, choices);
+            if matches!(choices.get(&item.tick_key), Some(Value::Bool(true))) {
+                choices.set(item.tick_key.clone(), Value::Text(item.record()));
+            }
+        }
+    }
 }
 
 /// A checklist as shown.
@@ -224,19 +397,8 @@ impl ExchangePlan {
             "on_premises" => Deployment::OnPremises,
             _ => Deployment::ExchangeOnline,
         };
-        let non_empty = |k: &str| Some(choices.text(cat, k)).filter(|t| !t.is_empty());
-        let account = if mode == Mode::Impersonation {
-            non_empty("impersonation_account")
-        } else {
-            None
-        };
-        let ph = Placeholders {
-            account: account.clone(),
-            app_id: non_empty("entra_client_id"),
-            object_id: non_empty("entra_object_id"),
-            tenant: non_empty("m365_tenant"),
-            sample_user: facts.upns.iter().next().cloned(),
-        };
+        let ph = Placeholders::from_choices(cat, choices, facts);
+        let account = ph.account.clone();
         let applies = |m: Option<Mode>, d: Option<Deployment>| {
             m.is_none_or(|m| m == mode) && d.is_none_or(|d| d == deployment)
         };
@@ -262,15 +424,7 @@ impl ExchangePlan {
                 items: c
                     .items
                     .iter()
-                    .map(|i| {
-                        let tick_key = format!("{CHECKLIST_PREFIX}{}.{}", c.id, i.id);
-                        PlanItem {
-                            ticked: choices.is_ticked(&tick_key),
-                            tick_key,
-                            text: ph.fill(&i.text),
-                            command: i.command.as_deref().map(|c| ph.fill(c)),
-                        }
-                    })
+                    .map(|i| plan_item(&c.id, i, &ph, cat, choices))
                     .collect(),
             })
             .collect();
@@ -358,6 +512,60 @@ mod tests {
             .iter()
             .any(|c| c.starts_with("New-ManagementRoleAssignment -App 6233fba6")));
         assert!(cmds.iter().any(|c| c.ends_with("-Resource a@contoso.com")));
+    }
+
+    #[test]
+    fn a_true_tick_is_pinned_to_the_text_it_reads_when_loaded() {
+        let cat = Catalogue::embedded();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let guide = Guide::embedded();
+        let mut c = Choices::defaults(&cat, &facts);
+        c.set("mailbox_access", Value::Text("impersonation".into()));
+        c.set("exchange_deployment", Value::Text("on_premises".into()));
+        c.set(
+            "impersonation_account",
+            Value::Text("svc@contoso.com".into()),
+        );
+        let key = "checklist.impersonation.shell_alternative";
+        c.set(key, Value::Bool(true));
+        // Not shown (another deployment) yet pinned all the same.
+        c.set("checklist.rbac_apps.connect", Value::Bool(true));
+        pin_ticks(&guide, &cat, &mut c, &facts);
+        let item = |c: &Choices| {
+            ExchangePlan::new(&guide, &cat, c, &facts).checklists[0]
+                .items
+                .iter()
+                .find(|i| i.tick_key == key)
+                .cloned()
+                .unwrap()
+        };
+        let pinned = item(&c);
+        assert!(pinned.ticked);
+        assert_eq!(c.get(key), Some(&Value::Text(pinned.record())));
+        assert!(pinned.record().ends_with("-User \"svc@contoso.com\""));
+        assert_eq!(
+            c.get("checklist.rbac_apps.connect"),
+            Some(&Value::Text(
+                "Connect to Exchange Online PowerShell as an Exchange administrator (member of Organization Management):\nConnect-ExchangeOnline".into()
+            ))
+        );
+        c.set(
+            "impersonation_account",
+            Value::Text("other@contoso.com".into()),
+        );
+        let lapsed = item(&c);
+        assert!(!lapsed.ticked);
+        assert_eq!(lapsed.note.as_deref(), Some(STALE_COMMAND));
+        // Ticking again records the new command; unticking stores false; both revert exactly.
+        let tick = lapsed.toggle(&c).unwrap();
+        c.apply(&tick);
+        assert!(item(&c).ticked);
+        let untick = item(&c).toggle(&c).unwrap();
+        assert_eq!(untick.new, Value::Bool(false));
+        c.apply(&untick);
+        c.revert(&untick);
+        c.revert(&tick);
+        assert_eq!(item(&c).note.as_deref(), Some(STALE_COMMAND));
     }
 
     #[test]

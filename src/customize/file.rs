@@ -128,11 +128,18 @@ pub fn from_json_value(
                     choices.set(key, Value::Bool(b));
                     continue;
                 }
+                // The exact text the tick was given for (what the wizard saves).
+                serde_json::Value::String(t) if !rest.is_empty() => {
+                    choices.set(key, Value::Text(t));
+                    continue;
+                }
                 _ => {
                     return Err(err(
                         line,
                         column,
-                        format!("checklist tick `{key}` takes true or false"),
+                        format!(
+                            "checklist tick `{key}` takes true, false or the text it was ticked for"
+                        ),
                     ))
                 }
             }
@@ -175,6 +182,8 @@ pub fn from_json_value(
         })?;
         choices.set(key, value);
     }
+    // `true` ticks stand for the items as they read with these choices: pin them to that text.
+    super::exchange::pin_ticks(&super::Guide::embedded(), cat, &mut choices, facts);
     Ok(choices)
 }
 

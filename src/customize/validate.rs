@@ -279,7 +279,7 @@ pub fn differences(cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> V
         .filter_map(|s| {
             let d = default_value(cat, s, facts);
             let v = choices.value_of(s);
-            (v != &d).then(|| Difference {
+            (!s.same_value(v, &d)).then(|| Difference {
                 key: s.key.clone(),
                 title: s.title.clone(),
                 group: s.group.clone(),
@@ -402,5 +402,34 @@ mod tests {
         );
         assert_eq!(d[1].value, "Attachment records");
         assert_eq!(d[1].default, "Salesforce Files");
+    }
+
+    #[test]
+    fn lists_compare_as_sets() {
+        let cat = cat();
+        let all = ["a@contoso.com", "b@contoso.com", "c@fabrikam.com"];
+        let facts = RosterFacts::from_values(all, all);
+        let mut c = Choices::defaults(&cat, &facts);
+        let domains = |v: &[&str]| Value::List(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            c.get("internal_domains"),
+            Some(&domains(&["contoso.com", "fabrikam.com"]))
+        );
+        c.set(
+            "internal_domains",
+            domains(&["fabrikam.com", "contoso.com"]),
+        );
+        assert!(differences(&cat, &c, &facts).is_empty());
+        assert_eq!(
+            c.edit(
+                &cat,
+                "internal_domains",
+                domains(&["contoso.com", "fabrikam.com"])
+            ),
+            None,
+            "reordering is no edit"
+        );
+        c.set("internal_domains", domains(&["fabrikam.com"]));
+        assert_eq!(differences(&cat, &c, &facts).len(), 1);
     }
 }

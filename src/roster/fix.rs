@@ -27,34 +27,71 @@ pub fn fixes_for_code(roster: &Roster, code: Code) -> Vec<FixEdit> {
         .collect()
 }
 
+/// One fix as applied: the cell, the finding it answered, and the value before and after,
+/// so every automatic change can be listed (`validate --fix`, report.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedFix {
+    /// 0-based roster row.
+    pub row: usize,
+    /// Physical line of the row in the source file.
+    pub line: u64,
+    pub field: Field,
+    /// The finding whose suggested fix this is.
+    pub code: Code,
+    pub old: String,
+    pub new: String,
+}
+
 /// Applies every suggested fix until none is left (one fix can reveal the next, e.g. trimming
-/// `  mailto:a@b.com`). Returns the number of cells changed.
+/// `  mailto:a@b.com`). Returns the number of fixes applied.
 pub fn apply_all_fixes(roster: &mut Roster) -> usize {
-    let mut changed = 0;
+    apply_all_fixes_logged(roster).len()
+}
+
+/// [`apply_all_fixes`], returning each fix applied, in order (a cell fixed in two rounds
+/// appears twice, each time with its own code).
+pub fn apply_all_fixes_logged(roster: &mut Roster) -> Vec<AppliedFix> {
+    let mut applied = Vec::new();
     // Each round strictly shortens or settles a value; a handful of rounds always suffices.
     for _ in 0..8 {
-        let edits: Vec<FixEdit> = roster
+        let edits: Vec<(FixEdit, Code)> = roster
             .problem_rows()
             .flat_map(|row| {
                 let mut seen = [false; 5];
                 roster
                     .findings(row)
                     .iter()
-                    .filter_map(|f| Some((f.field?, f.fix.clone()?)))
-                    .filter(|(field, _)| !std::mem::replace(&mut seen[field.index()], true))
-                    .map(|(field, value)| FixEdit { row, field, value })
+                    .filter_map(|f| Some((f.field?, f.fix.clone()?, f.code)))
+                    .filter(|(field, _, _)| !std::mem::replace(&mut seen[field.index()], true))
+                    .map(|(field, value, code)| (FixEdit { row, field, value }, code))
                     .collect::<Vec<_>>()
             })
             .collect();
         if edits.is_empty() {
             break;
         }
-        for e in edits {
-            roster.set_cell(e.row, e.field, e.value);
-            changed += 1;
+        for (e, code) in edits {
+            let change = roster.set_cell(e.row, e.field, e.value.clone());
+            applied.push(AppliedFix {
+                row: e.row,
+                line: roster.record(e.row).line,
+                field: e.field,
+                code,
+                old: change.old,
+                new: e.value,
+            });
         }
     }
-    changed
+    applied
+}
+
+/// The number of distinct cells `fixes` changed.
+pub fn cells_changed(fixes: &[AppliedFix]) -> usize {
+    fixes
+        .iter()
+        .map(|f| (f.row, f.field))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
 
 #[cfg(test)]
@@ -77,7 +114,20 @@ mod tests {
         )];
         let mut r = Roster::from_records(rows);
         r.set_cell(0, Field::Office365Email, "\u{a0}jane.doe@acme.com".into());
-        assert!(apply_all_fixes(&mut r) >= 4);
+        let before = r.record(0).as_strs().map(str::to_string);
+        let fixes = apply_all_fixes_logged(&mut r);
+        assert_eq!(cells_changed(&fixes), 5, "{fixes:?}");
+        // Every fix names its code, and the first change of each cell starts from the original.
+        for field in Field::ALL {
+            let first = fixes.iter().find(|f| f.field == field).unwrap();
+            assert_eq!(first.old, before[field.index()], "{field:?}");
+            assert_eq!(first.line, 2);
+        }
+        let sf = fixes
+            .iter()
+            .find(|f| f.field == Field::SalesforceUserId)
+            .unwrap();
+        assert_eq!((sf.code, sf.new.as_str()), (Code::Sfid15, id.as_str()));
         assert_eq!(
             r.record(0).as_strs(),
             [

@@ -1,5 +1,6 @@
 //! The roster: import, validation, editing and export of the user list.
 
+pub mod by_line;
 pub mod dedupe;
 pub mod dupkey;
 pub mod editable;

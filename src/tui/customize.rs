@@ -226,7 +226,7 @@ impl CustomizeStep {
                 let v = choices.value_of(s);
                 let issues: Vec<&Issue> = all_issues.iter().filter(|x| x.key == s.key).collect();
                 let owned: Vec<Issue> = issues.into_iter().cloned().collect();
-                let changed = v != &default_value(cat, s, &self.facts);
+                let changed = !s.same_value(v, &default_value(cat, s, &self.facts));
                 let editor = self.editor.as_ref().filter(|e| e.key == s.key);
                 if i == idx {
                     focus_line = lines.len();

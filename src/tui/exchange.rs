@@ -10,7 +10,7 @@ use super::setting_form::{self as form, Editor, Outcome};
 use crate::customize::choices::default_value;
 use crate::customize::validate::validate_setting;
 use crate::customize::{
-    Catalogue, ChoiceEdit, Choices, ExchangePlan, Guide, Issue, Page, RosterFacts, Setting, Value,
+    Catalogue, ChoiceEdit, Choices, ExchangePlan, Guide, Issue, Page, RosterFacts, Setting,
 };
 use crate::roster::Severity;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
@@ -39,6 +39,8 @@ pub struct ExchangeStep {
     focus: usize,
     focus_item: Option<Item>,
     editor: Option<Editor>,
+    /// Why the last tick was refused, for the wizard's status line.
+    refusal: Option<String>,
 }
 
 impl ExchangeStep {
@@ -52,6 +54,7 @@ impl ExchangeStep {
             focus: 0,
             focus_item: None,
             editor: None,
+            refusal: None,
         }
     }
 
@@ -97,6 +100,11 @@ impl ExchangeStep {
             .unwrap_or(self.focus.min(items.len().saturating_sub(1)))
     }
 
+    /// Why the last key did not tick an item (a placeholder still unfilled), once.
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.refusal.take()
+    }
+
     /// Focuses the setting `key` (e.g. the first one with an error).
     pub fn focus_setting(&mut self, key: &str) {
         self.focus_item = Some(Item::Field(key.to_string()));
@@ -133,12 +141,19 @@ impl ExchangeStep {
                     key.code,
                     KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Char('x')
                 ) {
-                    let old = choices.is_ticked(t);
-                    return Some(ChoiceEdit {
-                        key: t.clone(),
-                        old: Value::Bool(old),
-                        new: Value::Bool(!old),
-                    });
+                    let item = self
+                        .plan(choices)
+                        .checklists
+                        .into_iter()
+                        .flat_map(|c| c.items)
+                        .find(|i| &i.tick_key == t)?;
+                    return match item.toggle(choices) {
+                        Ok(edit) => Some(edit),
+                        Err(why) => {
+                            self.refusal = Some(why);
+                            None
+                        }
+                    };
                 }
             }
         }
@@ -152,7 +167,15 @@ impl ExchangeStep {
             // Tab: to the next open checklist item (the first one from the fields); after the
             // last open item, back to the fields.
             KeyCode::Tab | KeyCode::BackTab => {
-                let open = |i: &Item| matches!(i, Item::Tick(t) if !choices.is_ticked(t));
+                let ticked: Vec<String> = self
+                    .plan(choices)
+                    .checklists
+                    .into_iter()
+                    .flat_map(|c| c.items)
+                    .filter(|i| i.ticked)
+                    .map(|i| i.tick_key)
+                    .collect();
+                let open = |i: &Item| matches!(i, Item::Tick(t) if !ticked.contains(t));
                 if is_field(&items[idx]) {
                     items
                         .iter()
@@ -235,7 +258,7 @@ impl ExchangeStep {
         for s in &fields {
             let v = choices.value_of(s);
             let own: Vec<Issue> = issues.iter().filter(|i| i.key == s.key).cloned().collect();
-            let changed = v != &default_value(cat, s, &self.facts);
+            let changed = !s.same_value(v, &default_value(cat, s, &self.facts));
             let focused = focus == Some(&Item::Field(s.key.clone()));
             let editor = self.editor.as_ref().filter(|e| e.key == s.key);
             head.push(form::setting_line(
@@ -329,6 +352,21 @@ impl ExchangeStep {
                         "      ".to_string()
                     };
                     doc.push(Line::from(vec![Span::raw(lead), Span::styled(l, style)]));
+                }
+                if let Some(note) = &item.note {
+                    for l in wrap(
+                        &format!("{} {note}", form::WARNING_MARK),
+                        width.saturating_sub(6),
+                    ) {
+                        doc.push(Line::from(vec![Span::raw("      "), Span::styled(l, bold)]));
+                    }
+                } else if let (Some(why), true) = (&item.blocked, focused) {
+                    for l in wrap(
+                        &format!("Cannot be ticked yet: {why}"),
+                        width.saturating_sub(6),
+                    ) {
+                        doc.push(Line::from(vec![Span::raw("      "), Span::raw(l)]));
+                    }
                 }
                 if let Some(cmd) = &item.command {
                     // Commands start at column 0 and are split only where the screen ends, so

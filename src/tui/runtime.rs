@@ -396,12 +396,41 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
         csv: CsvOptions { bom: true },
         exclusion_reasons: Default::default(),
         extra_files: vec![crate::bundle::user_config_file(catalogue, &state.choices)],
+        provenance: provenance(state),
     };
     // The absolute path: the Authorize step tells the admin where the invitations are.
     let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     bundle::export(dir, &input)
         .map(|done| (shown.display().to_string(), done.csv.written))
         .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// What the bundle records about its origin: the session's source file and operations, and
+/// the files the export must not delete (the source and the session).
+fn provenance(state: &State) -> bundle::Provenance {
+    let mut protect = vec![
+        ("the session file".to_string(), state.session_path.clone()),
+        (
+            "the session's edits".to_string(),
+            session::ops_dir(&state.session_path),
+        ),
+    ];
+    let Some(s) = &state.session else {
+        return bundle::Provenance {
+            protect,
+            ..Default::default()
+        };
+    };
+    protect.push(("the roster file".to_string(), s.source.path.clone()));
+    bundle::Provenance {
+        source_file: Some(bundle::SourceFile {
+            name: bundle::manifest::file_name(&s.source.path),
+            bytes: s.source.size,
+            sha256: s.source.sha256.clone(),
+        }),
+        audit: bundle::Audit::from_history(&s.history),
+        protect,
+    }
 }
 
 /// Authorizes the impersonating account at Exchange with the provider config that follows

@@ -80,6 +80,7 @@ pub fn render(cat: &Catalogue, roster: &Roster, choices: &Choices) -> BTreeMap<S
             name: "user-config.toml".into(),
             bytes: b"# from the authorize step\n".to_vec(),
         }],
+        provenance: Default::default(),
     };
     let (files, _, _) = build_files(&input).unwrap();
     files.into_iter().map(|f| (f.name, f.bytes)).collect()

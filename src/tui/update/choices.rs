@@ -17,6 +17,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             };
             if let Some(edit) = edit {
                 perform(state, edit, fx);
+            } else if let Some(why) = state.exchange.take_refusal() {
+                state.status = Some(Status::error(why));
             }
         }
         Msg::CopyCommand => match state.exchange.focused_command(&state.choices) {
