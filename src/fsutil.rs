@@ -26,9 +26,7 @@ pub fn write_atomic<T>(
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_dir(dir)?;
     Ok(value)
 }
 
@@ -74,9 +72,53 @@ pub fn folder_holds(dir: &Path, path: &Path) -> bool {
         .any(|a| a == dir_c || same_file::is_same_file(a, &dir_c).unwrap_or(false))
 }
 
+/// Makes renames in `dir` durable (fsync of the folder), where the platform allows it.
+///
+/// Windows opens a folder only with `FILE_FLAG_BACKUP_SEMANTICS`, so `File::open` fails there
+/// with "access denied" (and NTFS journals renames itself); a platform may also refuse to
+/// fsync a folder. Both are tolerated, on every platform, by [`dir_sync_result`]; a folder
+/// that is gone is not.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Opened but not syncable (some file systems): nothing more can be done.
+    dir_sync_result(std::fs::File::open(dir).map(|d| {
+        let _ = d.sync_all();
+    }))
+}
+
+/// The outcome of a folder sync given the result of opening (and syncing) it: an open refused
+/// the Windows way (permission denied) or an unsupported operation is no error.
+pub fn dir_sync_result(opened: io::Result<()>) -> io::Result<()> {
+    match opened {
+        Ok(()) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::PermissionDenied | io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_that_cannot_be_opened_the_windows_way_is_no_error() {
+        // What File::open on a folder gives on Windows: ERROR_ACCESS_DENIED.
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert!(dir_sync_result(Err(denied)).is_ok());
+        assert!(dir_sync_result(Err(io::ErrorKind::Unsupported.into())).is_ok());
+        assert!(dir_sync_result(Ok(())).is_ok());
+        let gone = dir_sync_result(Err(io::ErrorKind::NotFound.into()));
+        assert_eq!(gone.unwrap_err().kind(), io::ErrorKind::NotFound);
+        let dir = tempfile::tempdir().unwrap();
+        sync_dir(dir.path()).unwrap();
+        assert!(sync_dir(&dir.path().join("missing")).is_err());
+    }
 
     #[test]
     fn replaces_whole_or_not_at_all() {

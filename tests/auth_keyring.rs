@@ -5,7 +5,9 @@
 
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixListener;
+use std::process::{Command, Output, Stdio};
 use support::*;
 
 fn config(keyring: &str, ms: &NodeServer) -> String {
@@ -93,4 +95,76 @@ fn a_hanging_secret_service_times_out_and_auto_moves_on() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Runs `authorize ARGS` for the sandbox in a fresh session keyring that can be searched but
+/// not written (reads work, every store is refused), with a browser that leaves a mark.
+/// Returns the output and whether the browser was started.
+fn authorize_with_a_read_only_keyring(sb: &mut Sandbox, args: &[&str]) -> (Output, bool) {
+    let marker = sb.dir.path().join("browser-started");
+    let browser = sb.dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sb.set("BROWSER", &browser.display().to_string());
+    let inner = sb.command(args);
+    let mut cmd = Command::new("keyctl");
+    // Possessor and user keep view, read, search, link and setattr; write is taken away.
+    cmd.args([
+        "session",
+        "-",
+        "sh",
+        "-c",
+        "keyctl setperm @s 0x3b3b0000 >/dev/null && exec \"$@\"",
+        "sh",
+    ])
+    .arg(inner.get_program())
+    .args(inner.get_args())
+    .stdin(Stdio::null());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd.output().unwrap();
+    sb.keep(&out);
+    (out, marker.exists())
+}
+
+#[test]
+fn a_keyring_that_cannot_store_fails_before_the_browser_opens() {
+    let ms = microsoft();
+    let mut sb = Sandbox::new(&config("keyutils", &ms));
+    let (out, browser_started) =
+        authorize_with_a_read_only_keyring(&mut sb, &["authorize", "exchange"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!browser_started, "the browser was started: {err}");
+    assert!(!err.contains("open this URL"), "{err}");
+    assert!(
+        err.contains("no usable OS keyring") && err.contains("cannot store an entry"),
+        "{err}"
+    );
+}
+
+#[test]
+fn with_no_secret_service_and_a_keyutils_that_cannot_store_auto_fails_before_the_device_code() {
+    let ms = microsoft();
+    let mut sb = Sandbox::new(&config("auto", &ms));
+    let missing = sb.dir.path().join("no-such-bus");
+    sb.set(
+        "DBUS_SESSION_BUS_ADDRESS",
+        &format!("unix:path={}", missing.display()),
+    );
+    let (out, browser_started) =
+        authorize_with_a_read_only_keyring(&mut sb, &["authorize", "exchange", "--device"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!browser_started, "{err}");
+    assert!(!err.contains("enter the code"), "{err}");
+    assert!(err.contains("cannot store an entry"), "{err}");
 }

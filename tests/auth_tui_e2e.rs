@@ -521,3 +521,65 @@ fn an_invitation_config_is_checked_by_the_screen_too() {
     assert!(after.contains("scc-onboard exited with 0"), "{after}");
     sb.assert_no_leaks(&sf.secrets(), &[]);
 }
+
+/// SIGTERM, SIGINT, SIGHUP and SIGQUIT while a sign-in waits for the browser: the terminal is
+/// given back (main screen, cursor shown, cooked) and the exit status is 128 + the signal.
+#[test]
+fn each_signal_restores_the_terminal() {
+    let ms = microsoft();
+    let mut sb = Sandbox::new(&config_toml(None, Some(&ms), "keyutils", 120));
+    // A "browser" that starts and does nothing: the flow stays waiting.
+    sb.set("BROWSER", "true");
+    for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1), ("QUIT", 3)] {
+        let pid_file = sb.dir.path().join(format!("pid-{signal}"));
+        let command = format!(
+            "sh -c 'echo $$ > {}; exec \"$0\" \"$@\"' {} authorize --config {}; \
+             echo \"exited with $?\"; \
+             stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\\n' ' '; \
+             echo '<- tty'",
+            pid_file.display(),
+            env!("CARGO_BIN_EXE_scc-onboard"),
+            sb.config.display()
+        );
+        let tmux = start_command(&sb, &format!("sig{signal}"), &command);
+        tmux.wait_for("cards", |s| s.contains("Exchange"));
+        tmux.keys(&["Right", "a"]);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !tmux.capture().contains("Waiting for the browser") {
+            assert!(Instant::now() < deadline, "no wait:\n{}", tmux.capture());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let st = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.trim())
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let after = tmux.wait_for("exit", |s| s.contains("<- tty"));
+        assert!(
+            after.contains(&format!("exited with {}", 128 + number)),
+            "SIG{signal}: exit status:\n{after}"
+        );
+        assert!(
+            after.contains("icanon echo <- tty"),
+            "SIG{signal}: cooked again:\n{after}"
+        );
+        let flags = tmux
+            .cmd()
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                "auth",
+                "#{alternate_on} #{cursor_flag}",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&flags.stdout).trim(),
+            "0 1",
+            "SIG{signal}: main screen, cursor shown"
+        );
+    }
+}

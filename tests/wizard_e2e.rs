@@ -2,7 +2,9 @@
 //! 15-character IDs, exclude a row, export and check the file; then kill the process right after
 //! the screen shows an edit, restart, resume, and check nothing was lost.
 //!
-//! Needs `tmux` (installed by scripts/setup.sh). Waits poll the screen with a deadline.
+//! Needs `tmux` (installed by scripts/setup.sh), so Unix only. Waits poll the screen with a
+//! deadline.
+#![cfg(unix)]
 
 mod bundle_support;
 mod common;
@@ -518,4 +520,100 @@ fn a_panic_restores_the_terminal_and_keeps_the_work() {
         1,
         "the fix made before the panic is saved"
     );
+}
+
+/// The terminal state the pane's shell found after the program ended: its exit status, and
+/// whether the line discipline is cooked again (`icanon` and `echo` on).
+fn after_exit_report() -> &'static str {
+    "echo \"exited with $?\"; stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\\n' ' '; echo '<- tty'; sleep 60"
+}
+
+/// Checks what [`after_exit_report`] printed and tmux's own view: main screen, cursor shown.
+fn assert_restored(t: &Tmux, code: i32, what: &str) {
+    let history = t.wait_for_in_history("<- tty");
+    assert!(
+        history.contains(&format!("exited with {code}")),
+        "{what}: exit status {code} expected:\n{history}"
+    );
+    assert!(
+        history.contains("icanon echo <- tty"),
+        "{what}: the terminal is cooked again (icanon, echo):\n{history}"
+    );
+    let flags = t.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "w",
+        "#{alternate_on} #{cursor_flag}",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&flags.stdout).trim(),
+        "0 1",
+        "{what}: main screen, cursor shown"
+    );
+}
+
+/// Sends `signal` (e.g. `TERM`) to the process whose id is in `pid_file`, once it is there.
+fn kill_from_file(pid_file: &Path, signal: &str) {
+    let start = Instant::now();
+    let pid = loop {
+        if let Ok(p) = std::fs::read_to_string(pid_file) {
+            if !p.trim().is_empty() {
+                break p.trim().to_string();
+            }
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no pid in {}",
+            pid_file.display()
+        );
+        std::thread::yield_now();
+    };
+    let st = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(&pid)
+        .status()
+        .unwrap();
+    assert!(st.success(), "kill -{signal} {pid}");
+}
+
+/// SIGTERM, SIGINT, SIGHUP and SIGQUIT to the wizard: the terminal is given back (main
+/// screen, cursor shown, cooked), the exit status is 128 + the signal's number, and the edit
+/// made just before is in the session.
+#[test]
+fn each_signal_restores_the_terminal_and_keeps_the_work() {
+    for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1), ("QUIT", 3)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+        let session = dir.path().join("session.json");
+        let pid_file = dir.path().join("pid");
+        // A server per signal: the previous one may still be shutting down.
+        let mut t = Tmux::new();
+        t.socket.push_str(signal);
+        let command = format!(
+            "cd '{}' && XDG_DATA_HOME='{}' sh -c 'echo $$ > {}; exec \"$0\" \"$@\"' '{}' wizard roster.csv --session '{}'; {}",
+            dir.path().display(),
+            dir.path().join("data").display(),
+            pid_file.display(),
+            env!("CARGO_BIN_EXE_scc-onboard"),
+            session.display(),
+            after_exit_report()
+        );
+        t.start((120, 40), &command);
+        t.wait_for("Preview of roster.csv");
+        t.keys(&["Enter"]);
+        t.wait_for("✗ 2 with errors");
+        t.keys(&["G", "f"]);
+        t.wait_for("Line 9: fix surrounding-whitespace");
+        kill_from_file(&pid_file, signal);
+        assert_restored(&t, 128 + number, &format!("SIG{signal}"));
+        let history = t.wait_for_in_history("<- tty");
+        assert!(
+            history.contains(&format!("stopped by SIG{signal}"))
+                && history.contains("your work is saved in"),
+            "SIG{signal}: says why it stopped and where the work is:\n{history}"
+        );
+        let saved = Session::load(&session).unwrap();
+        assert_eq!(saved.history.len(), 1, "SIG{signal}: the fix is saved");
+    }
 }

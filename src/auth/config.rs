@@ -209,6 +209,26 @@ impl Config {
                 self.salesforce.redirect_uri
             )));
         }
+        // A scope that yields no refresh token (or, at Microsoft, no id_token) would fail only
+        // after the user signed in and consented: refuse it here.
+        for (key, scope, needs) in [
+            (
+                "salesforce.scope",
+                &self.salesforce.scope,
+                &["refresh_token offline_access"][..],
+            ),
+            (
+                "microsoft.scope",
+                &self.microsoft.scope,
+                &["offline_access", "openid"][..],
+            ),
+        ] {
+            if let Some(missing) = missing_scope(scope, needs) {
+                return Err(ConfigError(format!(
+                    "config key {key} = {scope:?} must include {missing}: without it the sign-in would fail after the user consented"
+                )));
+            }
+        }
         if !matches!(
             self.flow.keyring.as_str(),
             "auto" | "secret-service" | "keyutils"
@@ -246,6 +266,20 @@ fn check_expect(e: &super::identity::Expected) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+/// The first requirement `scope` does not meet, as words for a message. Each requirement is
+/// a space-separated list of alternatives (Salesforce accepts `refresh_token` or its synonym
+/// `offline_access`).
+fn missing_scope(scope: &str, needs: &[&str]) -> Option<String> {
+    needs
+        .iter()
+        .find(|alternatives| {
+            !alternatives
+                .split(' ')
+                .any(|a| scope.split_whitespace().any(|s| s == a))
+        })
+        .map(|alternatives| alternatives.replace(' ', " or "))
 }
 
 fn merge(into: &mut toml::Table, from: toml::Table) {
@@ -294,6 +328,32 @@ mod tests {
             "scc-onboard authorize --config user-config.toml --login jane@example.com"
         );
         assert!(end_user_command("o'neil x@example.com").ends_with("'o'\\''neil x@example.com'"));
+    }
+
+    #[test]
+    fn a_scope_without_a_refresh_token_is_refused_at_load() {
+        let load =
+            |extra: &str| Config::from_layers(&[("defaults", DEFAULTS_TOML), ("x.toml", extra)]);
+        let e = load("[salesforce]\nscope = \"api\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("salesforce.scope") && e.contains("refresh_token or offline_access"),
+            "{e}"
+        );
+        assert!(load("[salesforce]\nscope = \"api offline_access\"\n").is_ok());
+        let e = load("[microsoft]\nscope = \"openid profile\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("microsoft.scope") && e.contains("offline_access"),
+            "{e}"
+        );
+        let e = load("[microsoft]\nscope = \"offline_access\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("include openid"), "{e}");
+        assert!(Config::default().validate().is_ok());
     }
 
     #[test]

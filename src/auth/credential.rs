@@ -7,8 +7,43 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// Windows Credential Manager caps a secret at 2560 bytes; stay well below on every platform.
-pub const MAX_SECRET_BYTES: usize = 2048;
+/// How the OS keyring measures a secret against its size limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretLimit {
+    /// Windows Credential Manager keeps a password as UTF-16: at most this many bytes of it
+    /// (2560, so about 1280 ASCII characters).
+    Utf16Bytes(usize),
+    /// The other keyrings take far more; this many UTF-8 bytes is the cap kept there.
+    Utf8Bytes(usize),
+}
+
+impl SecretLimit {
+    /// Credential Manager's limit (`CRED_MAX_CREDENTIAL_BLOB_SIZE`).
+    pub const WINDOWS: SecretLimit = SecretLimit::Utf16Bytes(2560);
+    /// Secret Service, keyutils, macOS Keychain.
+    pub const OTHERS: SecretLimit = SecretLimit::Utf8Bytes(2048);
+    /// The limit of the platform this program was built for.
+    pub const NATIVE: SecretLimit = if cfg!(windows) {
+        SecretLimit::WINDOWS
+    } else {
+        SecretLimit::OTHERS
+    };
+
+    /// `Err` (size, limit, unit) when `text` does not fit.
+    pub fn check(self, text: &str) -> Result<(), (usize, usize, &'static str)> {
+        let (size, max, unit) = match self {
+            SecretLimit::Utf16Bytes(max) => {
+                (text.encode_utf16().count() * 2, max, "bytes of UTF-16")
+            }
+            SecretLimit::Utf8Bytes(max) => (text.len(), max, "bytes"),
+        };
+        if size > max {
+            Err((size, max, unit))
+        } else {
+            Ok(())
+        }
+    }
+}
 
 /// One stored authorization. `Debug` never shows the refresh token.
 #[derive(Clone)]
@@ -59,11 +94,10 @@ impl StoredCredential {
             rt: self.refresh_token.secret().clone(),
         };
         let text = serde_json::to_string(&wire).map_err(|e| e.to_string())?;
-        if text.len() > MAX_SECRET_BYTES {
+        if let Err((size, max, unit)) = SecretLimit::NATIVE.check(&text) {
             return Err(format!(
-                "the {} credential is {} bytes, above the {MAX_SECRET_BYTES}-byte keyring limit",
-                self.provider,
-                text.len()
+                "the {} credential is {size} {unit}, above the OS keyring's limit of {max}; nothing was stored",
+                self.provider
             ));
         }
         Ok(text)
@@ -149,6 +183,27 @@ mod tests {
     #[test]
     fn oversized_secret_is_refused() {
         let c = sample(&"x".repeat(3000));
-        assert!(c.to_secret().unwrap_err().contains("2048"));
+        assert!(c.to_secret().unwrap_err().contains("limit of"));
+    }
+
+    #[test]
+    fn the_windows_limit_counts_utf16_bytes() {
+        let w = SecretLimit::WINDOWS;
+        // 1280 ASCII characters are 2560 bytes of UTF-16: the most that fits.
+        assert!(w.check(&"a".repeat(1280)).is_ok());
+        assert_eq!(
+            w.check(&"a".repeat(1281)),
+            Err((2562, 2560, "bytes of UTF-16"))
+        );
+        // 2000 UTF-8 bytes pass a byte count against 2048 but not Credential Manager.
+        let token = "a".repeat(2000);
+        assert!(SecretLimit::OTHERS.check(&token).is_ok());
+        assert!(w.check(&token).is_err());
+        // A character outside the BMP is two UTF-16 units, four bytes either way.
+        assert_eq!(
+            w.check(&"😀".repeat(641)),
+            Err((2564, 2560, "bytes of UTF-16"))
+        );
+        assert_eq!(SecretLimit::OTHERS.check("é"), Ok(()));
     }
 }

@@ -74,7 +74,7 @@ pub(super) fn device_flow(
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(AuthError::Timeout(timeout.as_secs()));
+            return Err(AuthError::DeviceTimeout(timeout.as_secs()));
         }
         if options.cancel.wait(interval.min(left)) {
             return Err(AuthError::Cancelled);
@@ -95,7 +95,7 @@ pub(super) fn device_flow(
                 return Err(AuthError::Denied(e.error_description.unwrap_or_default()))
             }
             Ok(e) if e.error == "expired_token" => {
-                return Err(AuthError::Timeout(timeout.as_secs()))
+                return Err(AuthError::DeviceTimeout(timeout.as_secs()))
             }
             _ => return Err(provider_error(status, &body)),
         }

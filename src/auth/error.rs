@@ -18,6 +18,8 @@ pub enum AuthError {
     BadState(&'static str),
     #[error("no answer from the browser within {0} seconds; nothing was stored — start again (or use --device)")]
     Timeout(u64),
+    #[error("the device code was not used within {0} seconds; nothing was stored — start again")]
+    DeviceTimeout(u64),
     #[error("cancelled; nothing was stored")]
     Cancelled,
     #[error("the provider refused: {}{}", clean(.error), detail(&clean(.description)))]

@@ -12,6 +12,7 @@ use super::error::AuthError;
 use super::http::Http;
 use super::identity::Identity;
 use super::loopback::Loopback;
+use super::store::TokenStore;
 use super::whoami::{microsoft_identity, salesforce_identity};
 use super::Provider;
 use oauth2::basic::{
@@ -213,7 +214,8 @@ pub(super) fn client(
         .set_token_uri(TokenUrl::new(s.endpoints.token.clone()).map_err(bad)?))
 }
 
-/// Runs one provider's flow to the point of knowing who signed in. Stores nothing.
+/// Runs one provider's flow to the point of knowing who signed in. Stores nothing, but first
+/// proves the configured keyring can store ([`TokenStore::probe`]), before any URL or code.
 /// `progress` is told the URL (or device code) to show; it may be called from this thread only.
 pub fn authorize(
     config: &Config,
@@ -222,6 +224,9 @@ pub fn authorize(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Authorized, AuthError> {
     let s = setup(config, provider)?;
+    // Before anything is shown to the user: a keyring that cannot store would otherwise
+    // fail only after they signed in and consented.
+    TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())?.probe()?;
     let http = Http::default();
     let tokens = match options.mode {
         FlowMode::Browser => code_flow(config, &s, &http, options, progress)?,

@@ -78,7 +78,22 @@ fn read_body(response: ureq::Response) -> Result<Vec<u8>, HttpError> {
 
 fn transport_message(t: &ureq::Transport) -> String {
     // The URL is part of ureq's message; ours never carry secrets in the query.
-    format!("cannot reach the provider: {t}")
+    format!(
+        "cannot reach the provider: {}",
+        without_repeats(&t.to_string())
+    )
+}
+
+/// ureq's message names its error kind, and its I/O source often names it again ("Network
+/// Error: Network Error: …"): a `: `-separated part equal to the one before is dropped.
+fn without_repeats(message: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in message.split(": ") {
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join(": ")
 }
 
 impl oauth2::SyncHttpClient for Http {
@@ -119,6 +134,33 @@ mod tests {
     use super::*;
     use std::io::Write;
     use std::net::TcpListener;
+
+    #[test]
+    fn a_repeated_error_kind_is_said_once() {
+        assert_eq!(
+            without_repeats("http://127.0.0.1:1/token: Network Error: Network Error: Connection refused (os error 111)"),
+            "http://127.0.0.1:1/token: Network Error: Connection refused (os error 111)"
+        );
+        assert_eq!(
+            without_repeats("Dns Failed: resolve: resolve"),
+            "Dns Failed: resolve"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_provider_is_named_once() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Nothing listens there any more.
+        let e = Http::default()
+            .post_form(&format!("http://127.0.0.1:{port}/token"), &[("code", "x")])
+            .unwrap_err();
+        assert!(e.0.starts_with("cannot reach the provider: "), "{}", e.0);
+        assert!(!e.0.contains("Network Error: Network Error"), "{}", e.0);
+    }
 
     #[test]
     fn redirects_are_not_followed() {

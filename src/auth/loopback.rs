@@ -7,6 +7,8 @@ use super::error::AuthError;
 use super::flow::Cancel;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// A bound listener (127.0.0.1, and ::1 when the machine has IPv6) for one redirect URI.
@@ -18,6 +20,11 @@ pub struct Loopback {
 
 /// How often the listener looks for a connection or a cancel request.
 const POLL: Duration = Duration::from_millis(25);
+/// How long one connection may take to send its request line; a slow or idle one only ties
+/// up its own reader thread.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections read at the same time; more are closed unread.
+const MAX_READERS: usize = 64;
 
 impl Loopback {
     /// Binds the redirect URI's port (any free one when it names none) on loopback.
@@ -66,6 +73,10 @@ impl Loopback {
     }
 
     /// Waits for the browser to come back with `state`; returns the authorization code.
+    ///
+    /// Each connection is read on its own short-lived thread, so connections that stay idle
+    /// (a browser's speculative pre-connections, any local process) delay nothing: the
+    /// callback is answered as soon as its request line arrives.
     pub fn wait(
         &self,
         state: &str,
@@ -73,6 +84,8 @@ impl Loopback {
         cancel: &Cancel,
     ) -> Result<String, AuthError> {
         let deadline = Instant::now() + timeout;
+        let (tx, rx) = mpsc::channel::<(TcpStream, String)>();
+        let readers = Arc::new(AtomicUsize::new(0));
         loop {
             if cancel.is_cancelled() {
                 return Err(AuthError::Cancelled);
@@ -80,32 +93,44 @@ impl Loopback {
             if Instant::now() >= deadline {
                 return Err(AuthError::Timeout(timeout.as_secs()));
             }
-            let mut got = None;
+            let mut busy = false;
             for l in &self.listeners {
                 match l.accept() {
                     Ok((stream, _)) => {
-                        got = Some(stream);
-                        break;
+                        busy = true;
+                        spawn_reader(stream, &tx, &readers);
                     }
                     Err(e) if e.kind() == ErrorKind::WouldBlock => {}
                     Err(_) => {}
                 }
             }
-            let Some(stream) = got else {
-                std::thread::sleep(POLL);
-                continue;
-            };
-            if let Some(result) = self.handle(stream, state) {
-                return result;
+            while let Ok((stream, target)) = rx.try_recv() {
+                busy = true;
+                if let Some(result) = self.handle(stream, &target, state) {
+                    return result;
+                }
+            }
+            if !busy {
+                // Wakes early when a reader hands over a request.
+                match rx.recv_timeout(POLL) {
+                    Ok((stream, target)) => {
+                        if let Some(result) = self.handle(stream, &target, state) {
+                            return result;
+                        }
+                    }
+                    Err(_) => continue,
+                }
             }
         }
     }
 
     /// `None` when the request was not the callback (keep waiting).
-    fn handle(&self, mut stream: TcpStream, state: &str) -> Option<Result<String, AuthError>> {
-        let _ = stream.set_nonblocking(false);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let target = read_request_target(&mut stream)?;
+    fn handle(
+        &self,
+        mut stream: TcpStream,
+        target: &str,
+        state: &str,
+    ) -> Option<Result<String, AuthError>> {
         let url = oauth2::url::Url::parse(&format!("http://localhost{target}")).ok()?;
         if url.path() != self.path {
             respond(
@@ -171,6 +196,37 @@ fn bind_one(addr: SocketAddr, port: u16, key: &'static str) -> Result<TcpListene
             }
         }
     })
+}
+
+/// Reads one connection's request line on its own thread and hands a GET's target back to
+/// the waiting loop. At most [`MAX_READERS`] run at once; beyond that a connection is closed
+/// unread (a browser retries), so a flood of connections cannot exhaust threads.
+fn spawn_reader(
+    stream: TcpStream,
+    tx: &mpsc::Sender<(TcpStream, String)>,
+    readers: &Arc<AtomicUsize>,
+) {
+    if readers.fetch_add(1, Ordering::SeqCst) >= MAX_READERS {
+        readers.fetch_sub(1, Ordering::SeqCst);
+        return;
+    }
+    let tx = tx.clone();
+    let count = readers.clone();
+    let spawned = std::thread::Builder::new()
+        .name("loopback-read".into())
+        .spawn(move || {
+            let mut stream = stream;
+            let _ = stream.set_nonblocking(false);
+            let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+            if let Some(target) = read_request_target(&mut stream) {
+                // The waiting loop may be gone (flow over): the connection just closes.
+                let _ = tx.send((stream, target));
+            }
+            count.fetch_sub(1, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        readers.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn read_request_target(stream: &mut TcpStream) -> Option<String> {
@@ -305,6 +361,68 @@ mod tests {
         assert!(
             matches!(again, Err(AuthError::PortInUse { port: p, key: "salesforce.redirect_uri" }) if p == port)
         );
+    }
+
+    /// How long a whole wait takes for a callback sent right after `idle` connections were
+    /// opened (and held open, unused) to the listener.
+    fn time_with_idle_connections(idle: usize) -> Duration {
+        let (l, port) = bound();
+        let held: Vec<TcpStream> = (0..idle)
+            .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        let start = Instant::now();
+        let t = std::thread::spawn(move || get(port, "/cb?code=abc&state=s1"));
+        let code = l
+            .wait("s1", Duration::from_secs(120), &Cancel::new())
+            .unwrap();
+        let took = start.elapsed();
+        assert_eq!(code, "abc");
+        let page = t.join().unwrap();
+        assert!(
+            page.starts_with("HTTP/1.1 200") && page.contains("close this tab"),
+            "{page}"
+        );
+        drop(held);
+        took
+    }
+
+    #[test]
+    fn idle_connections_do_not_stall_the_callback() {
+        let none = time_with_idle_connections(0);
+        let ten = time_with_idle_connections(10);
+        assert!(
+            ten < none + Duration::from_secs(1),
+            "10 idle connections: {ten:?}, none: {none:?}"
+        );
+    }
+
+    #[test]
+    fn head_and_post_probes_get_405_and_the_wait_goes_on() {
+        let (l, port) = bound();
+        let t = std::thread::spawn(move || {
+            let mut answers = Vec::new();
+            for method in ["HEAD", "POST"] {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                write!(
+                    s,
+                    "{method} /cb?code=x&state=s1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                )
+                .unwrap();
+                let mut out = String::new();
+                s.read_to_string(&mut out).unwrap();
+                answers.push(out);
+            }
+            answers.push(get(port, "/cb?code=real&state=s1"));
+            answers
+        });
+        let code = l
+            .wait("s1", Duration::from_secs(20), &Cancel::new())
+            .unwrap();
+        assert_eq!(code, "real");
+        let answers = t.join().unwrap();
+        assert!(answers[0].starts_with("HTTP/1.1 405"), "{}", answers[0]);
+        assert!(answers[1].starts_with("HTTP/1.1 405"), "{}", answers[1]);
+        assert!(answers[2].starts_with("HTTP/1.1 200"), "{}", answers[2]);
     }
 
     #[test]

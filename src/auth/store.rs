@@ -16,6 +16,8 @@ use std::time::Duration;
 /// Keyring service name for every entry.
 pub const SERVICE: &str = "scc-onboard";
 const INDEX: &str = "index";
+/// The value [`TokenStore::probe`] stores and expects back.
+const PROBE: &str = "scc-onboard keyring probe";
 
 /// A keyring failure; the message says how to get a working keyring.
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +151,56 @@ impl TokenStore {
             .into_iter()
             .filter(|c| c.provider == provider)
             .collect())
+    }
+
+    /// Proves the keyring can keep a credential: writes, reads back and deletes a test entry,
+    /// all three within one keyring timeout. A sign-in runs this before the browser opens
+    /// (or the device code is shown), so a keyring that can read but not store (a locked
+    /// collection, a session keyring without write permission) fails before the user signs
+    /// in and consents, not after.
+    pub fn probe(&self) -> Result<(), StoreError> {
+        // Never an account name (those are `provider:login`); unique per call so two flows
+        // running at once do not delete each other's entry.
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let account = format!(
+            "probe-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let refused = |e: StoreError| match e {
+            StoreError::Failed(_, why) => {
+                StoreError::Unavailable(format!("{} cannot store an entry ({why})", self.name))
+            }
+            other => other,
+        };
+        let read_back = match &self.backend {
+            Backend::Memory(_) => {
+                self.set(&account, PROBE.into())?;
+                let back = self.get(&account)?;
+                self.remove(&account)?;
+                back
+            }
+            Backend::Keyring(store) => {
+                let store = store.clone();
+                self.timed("store a test entry", move || {
+                    let entry = Entry::new_in_store(&store, SERVICE, &account)?;
+                    entry.set_password(PROBE)?;
+                    let back = entry.get_password();
+                    let gone = entry.delete_credential();
+                    let back = back?;
+                    gone?;
+                    Ok(Some(back))
+                })
+                .map_err(refused)?
+            }
+        };
+        if read_back.as_deref() != Some(PROBE) {
+            return Err(StoreError::Unavailable(format!(
+                "{} did not give back a test entry it had just stored",
+                self.name
+            )));
+        }
+        Ok(())
     }
 
     fn index(&self) -> Result<BTreeSet<String>, StoreError> {
@@ -338,6 +390,18 @@ mod tests {
         assert!(s.delete(Provider::Salesforce, "a@x.com").unwrap());
         assert!(!s.delete(Provider::Salesforce, "a@x.com").unwrap());
         assert_eq!(s.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn probe_leaves_nothing_behind() {
+        let s = TokenStore::in_memory();
+        s.probe().unwrap();
+        s.probe().unwrap();
+        let Backend::Memory(m) = &s.backend else {
+            unreachable!()
+        };
+        assert!(m.lock().unwrap().is_empty());
+        assert!(s.list().unwrap().is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Writing a folder of files so that readers see either the old folder or the new one.
 //!
 //! Files are written into a fresh temporary folder next to the target (same file system, so
-//! renames are atomic): each file as `name.partial`, fsynced, renamed to `name`; then the
+//! renames are atomic): each file through a temporary file, fsynced, renamed to `name`; then the
 //! folder is fsynced and renamed over the target. An existing target is first moved aside and
 //! only removed once the new folder is in place, so a failure at any point leaves the old
 //! bundle whole (or restores it). A crash between the two renames leaves the old bundle aside
@@ -242,21 +242,14 @@ fn write_files(dir: &Path, files: &[OutFile]) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes `dir/name` via `name.partial`, fsync and rename.
+/// Writes `dir/name` atomically (temporary file, fsync, rename: [`crate::fsutil::write_atomic`]).
 pub fn write_file_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
-    let partial = dir.join(format!("{name}.partial"));
     let fin = dir.join(name);
-    let mut f = File::create(&partial).map_err(io_err(&partial))?;
-    f.write_all(bytes).map_err(io_err(&partial))?;
-    f.sync_all().map_err(io_err(&partial))?;
-    drop(f);
-    fs::rename(&partial, &fin).map_err(io_err(&fin))
+    crate::fsutil::write_atomic(&fin, |w| w.write_all(bytes)).map_err(io_err(&fin))
 }
 
+/// Folder fsync, the one implementation ([`crate::fsutil::sync_dir`]): tolerates Windows,
+/// where a folder cannot be opened as a file.
 fn sync_dir(dir: &Path) -> Result<(), WriteError> {
-    // Directory fsync makes the renames durable; not every platform supports opening a folder.
-    match File::open(dir) {
-        Ok(d) => d.sync_all().or(Ok(())),
-        Err(e) => Err(io_err(dir)(e)),
-    }
+    crate::fsutil::sync_dir(dir).map_err(io_err(dir))
 }

@@ -8,11 +8,27 @@ use crate::session::Step;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
+/// A key as the user meant it. AltGr arrives as Ctrl+Alt on Windows (crossterm), so
+/// Ctrl+Alt with a printable character is that character, typed: `@`, `{`, `\` on German,
+/// Nordic or Italian keyboards. Every other key is unchanged.
+pub fn normalize(key: KeyEvent) -> KeyEvent {
+    let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+    match key.code {
+        KeyCode::Char(c) if key.modifiers.contains(altgr) && !c.is_control() => {
+            let mut typed = key;
+            typed.modifiers.remove(altgr);
+            typed
+        }
+        _ => key,
+    }
+}
+
 /// The message a key press stands for in the current state.
 pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
+    let key = normalize(key);
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Msg::Quit);
@@ -208,5 +224,34 @@ pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
             })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn altgr_as_ctrl_alt_is_the_character_and_ctrl_keys_stay_ctrl() {
+        let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        for c in ['@', '{', '\\', '€', 'q'] {
+            let k = normalize(KeyEvent::new(KeyCode::Char(c), altgr));
+            assert_eq!(
+                (k.code, k.modifiers),
+                (KeyCode::Char(c), KeyModifiers::NONE)
+            );
+        }
+        // Shift survives (AltGr+Shift on some layouts).
+        let k = normalize(KeyEvent::new(
+            KeyCode::Char('Q'),
+            altgr | KeyModifiers::SHIFT,
+        ));
+        assert_eq!(k.modifiers, KeyModifiers::SHIFT);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(normalize(ctrl_c), ctrl_c);
+        let alt_x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT);
+        assert_eq!(normalize(alt_x), alt_x);
+        let ctrl_alt_left = KeyEvent::new(KeyCode::Left, altgr);
+        assert_eq!(normalize(ctrl_alt_left), ctrl_alt_left);
     }
 }

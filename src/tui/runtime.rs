@@ -1,7 +1,7 @@
 //! The impure shell: reads terminal events, runs effects (files, threads) and feeds their
 //! results back into `update` as messages. Nothing here decides anything.
 
-use super::complete::complete;
+use super::complete::{complete, folder_to_list, PathRule};
 use super::msg::{Effect, Msg};
 use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
 use super::terminal::{self, TerminalGuard};
@@ -90,10 +90,7 @@ impl Runtime {
             }
             Effect::ListFiles => Some(Msg::FilesListed(list_rosters(Path::new(".")))),
             Effect::Complete(typed) => {
-                let dir = match typed.rfind('/') {
-                    Some(i) => PathBuf::from(if i == 0 { "/" } else { &typed[..i] }),
-                    None => PathBuf::from("."),
-                };
+                let dir = PathBuf::from(folder_to_list(&typed, PathRule::NATIVE));
                 let entries = std::fs::read_dir(&dir)
                     .map(|rd| {
                         rd.filter_map(Result::ok)
@@ -104,7 +101,7 @@ impl Runtime {
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default();
-                let (base, candidates) = complete(&typed, &entries);
+                let (base, candidates) = complete(&typed, &entries, PathRule::NATIVE);
                 Some(Msg::Completed { base, candidates })
             }
             Effect::Preview { path, options } => Some(Msg::Previewed(preview(&path, &options))),

@@ -58,6 +58,7 @@ impl Editor {
 
     /// Applies an editing key; returns false if the key is not an editing key.
     fn key(&mut self, s: &Setting, key: KeyEvent) -> bool {
+        let key = super::keys::normalize(key);
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let len = self.text.chars().count();
         match key.code {

@@ -20,7 +20,9 @@ pub enum TextEdit {
 
 impl TextEdit {
     /// The edit a key stands for in a text field, if any.
+    /// Ctrl+Alt+character is AltGr and types the character ([`crate::tui::keys::normalize`]).
     pub fn from_key(key: KeyEvent) -> Option<TextEdit> {
+        let key = crate::tui::keys::normalize(key);
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         Some(match key.code {
             KeyCode::Char('a') if ctrl => TextEdit::Home,
@@ -138,6 +140,21 @@ mod tests {
         t.apply(&TextEdit::Home);
         t.apply(&TextEdit::Delete);
         assert_eq!((t.value(), t.cursor()), ("e", 0));
+    }
+
+    #[test]
+    fn altgr_characters_are_typed_on_windows() {
+        let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        let mut t = TextInput::new("jane");
+        for c in ['@', 'x', '{', '\\'] {
+            let edit = TextEdit::from_key(KeyEvent::new(KeyCode::Char(c), altgr));
+            t.apply(&edit.expect("Ctrl+Alt+char types the char"));
+        }
+        assert_eq!(t.value(), "jane@x{\\");
+        // Plain Ctrl shortcuts keep working, other Ctrl letters type nothing.
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(TextEdit::from_key(ctrl('a')), Some(TextEdit::Home));
+        assert_eq!(TextEdit::from_key(ctrl('x')), None);
     }
 
     #[test]
