@@ -124,7 +124,10 @@ fn validate_fix_never_makes_an_18_character_id_of_a_damaged_one() {
     assert_eq!(left_out, vec![3, 4]);
     let written = std::fs::read_to_string(&out_csv).unwrap();
     assert!(!written.contains(LAUNDERED), "{written}");
-    assert!(!written.to_ascii_uppercase().contains(UPPERCASED), "{written}");
+    assert!(
+        !written.to_ascii_uppercase().contains(UPPERCASED),
+        "{written}"
+    );
     let ids: Vec<&str> = written
         .lines()
         .skip(1)
@@ -134,7 +137,11 @@ fn validate_fix_never_makes_an_18_character_id_of_a_damaged_one() {
     // judge stays as it was, with its warning.
     assert_eq!(
         ids,
-        vec!["0055e000XyzAb3CAIS", "0055E0000001BCD", "0054W00000AbCdEQAV"]
+        vec![
+            "0055e000XyzAb3CAIS",
+            "0055E0000001BCD",
+            "0054W00000AbCdEQAV"
+        ]
     );
 }
 

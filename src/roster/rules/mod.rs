@@ -427,7 +427,10 @@ mod tests {
             assert_eq!(found, vec![(Code::LostCharacters, None)], "{field:?}");
         }
         // A `?` in an ID is a typo, as before.
-        assert_eq!(run(Field::SalesforceUserId, "005Hs?0000AbCdE")[0].0, Code::SfidFormat);
+        assert_eq!(
+            run(Field::SalesforceUserId, "005Hs?0000AbCdE")[0].0,
+            Code::SfidFormat
+        );
         // Other problems are still reported, their fixes too (the letters stay lost).
         assert_eq!(
             run(Field::FullName, " Ji?í"),
@@ -447,7 +450,13 @@ mod tests {
         assert!(run(Field::FullName, "Jane Doe (?)").is_empty());
         assert!(run(Field::FullName, "Jane ? Doe").is_empty());
         // The benchmark generator's valid tricky names.
-        for name in ["Ælfgifu Þórsdóttir", "山田 太郎", "محمد العلي", "O'Brien, Pat", "Zoë \"Z\" Brontë"] {
+        for name in [
+            "Ælfgifu Þórsdóttir",
+            "山田 太郎",
+            "محمد العلي",
+            "O'Brien, Pat",
+            "Zoë \"Z\" Brontë",
+        ] {
             assert!(run(Field::FullName, name).is_empty(), "{name}");
         }
     }

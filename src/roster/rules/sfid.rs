@@ -348,8 +348,16 @@ mod tests {
         assert_eq!(codes("0055e000zvww8tt"), vec![(Code::Sfid15Case, None)]);
         let mut out = Vec::new();
         check("0055E000ZVWW8TT", &mut out);
-        assert!(out[0].message.contains("all 7 letters"), "{}", out[0].message);
-        assert!(out[0].message.contains("Case Safe ID"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("all 7 letters"),
+            "{}",
+            out[0].message
+        );
+        assert!(
+            out[0].message.contains("Case Safe ID"),
+            "{}",
+            out[0].message
+        );
         // Exactly at the threshold, and one letter short of it.
         assert_eq!(codes("0055E000000ABCD"), vec![(Code::Sfid15Case, None)]);
         assert_eq!(codes("0055E0000001BCD"), vec![(Code::Sfid15, None)]);
@@ -366,7 +374,11 @@ mod tests {
         }
         let mut out = Vec::new();
         check("005A00000000001", &mut out);
-        assert!(out[0].message.contains("one letter is all upper case"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("one letter is all upper case"),
+            "{}",
+            out[0].message
+        );
     }
 
     proptest::proptest! {
