@@ -244,24 +244,29 @@ fn lost_characters(field: Field, value: &str, out: &mut Vec<Finding>) -> bool {
         i.and_then(|i| chars.get(i))
             .is_some_and(|&c| c == '?' || c.is_alphabetic())
     };
-    let found = chars.iter().enumerate().find_map(|(i, &c)| match c {
-        '\u{FFFD}' => Some((i, "U+FFFD, the replacement character, stands for")),
-        '?' if check_qmark && (wordy(i.checked_sub(1)) || wordy(Some(i + 1))) => {
-            Some((i, "'?' stands for"))
-        }
-        _ => None,
+    let found = chars.iter().enumerate().find(|&(i, &c)| {
+        c == '\u{FFFD}'
+            || (c == '?' && check_qmark && (wordy(i.checked_sub(1)) || wordy(Some(i + 1))))
     });
-    let Some((i, what)) = found else {
+    let Some((i, &c)) = found else {
         return false;
+    };
+    let at = i + 1;
+    let what = if c == '?' {
+        format!(
+            "'?' at character {at} stands for a letter: the file was saved in an encoding that \
+             could not hold it (plain \"CSV\" in a Windows code page?)"
+        )
+    } else {
+        format!(
+            "'\u{FFFD}' (U+FFFD) at character {at} is what a program writes for bytes it could \
+             not read as text: characters were lost before the file reached us"
+        )
     };
     out.push(Finding::new(
         field,
         Code::LostCharacters,
-        format!(
-            "{what} a letter at character {}: the file went through an encoding that could not \
-             hold it (saved as plain \"CSV\" in a Windows code page?); {REEXPORT}",
-            i + 1
-        ),
+        format!("{what}; {REEXPORT}"),
     ));
     true
 }
