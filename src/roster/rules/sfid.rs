@@ -101,6 +101,89 @@ fn restore_case(id: &[u8]) -> Option<String> {
     (out.as_bytes() != id).then_some(out)
 }
 
+/// Fewest letters from which a 15-character ID whose letters are all one case counts as
+/// case-damaged (`sfid-15-case`). A genuine ID mixes cases at random, so one with `n` letters
+/// is all one case with probability 2^(1-n): 1 in 16 at five letters, and five or more
+/// letters cover 99.8% of the benchmark generator's genuine IDs (README, "When is a
+/// 15-character ID judged case-damaged?").
+pub const CASE_EVIDENCE_LETTERS: usize = 5;
+
+/// What the letters of a 15-character ID say about its case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case15 {
+    /// Both cases present, or no letter at all: the case is as Salesforce wrote it, so the
+    /// 18-character form computed from it is the real one.
+    Trusted,
+    /// All `letters` letters (fewer than [`CASE_EVIDENCE_LETTERS`]) are one case: a genuine ID
+    /// may look like that, so this is no evidence, but no suffix can be trusted either.
+    Unknown { letters: usize, upper: bool },
+    /// All `letters` letters (at least [`CASE_EVIDENCE_LETTERS`]) are one case: a spreadsheet
+    /// upper- or lower-cased it.
+    Damaged { letters: usize, upper: bool },
+}
+
+/// Judges the letter case of a 15-character ID (see [`Case15`]).
+pub fn case_15(id15: &[u8]) -> Case15 {
+    let upper = id15.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let lower = id15.iter().filter(|c| c.is_ascii_lowercase()).count();
+    let letters = upper + lower;
+    if letters == 0 || (upper > 0 && lower > 0) {
+        Case15::Trusted
+    } else if letters < CASE_EVIDENCE_LETTERS {
+        Case15::Unknown {
+            letters,
+            upper: upper > 0,
+        }
+    } else {
+        Case15::Damaged {
+            letters,
+            upper: upper > 0,
+        }
+    }
+}
+
+/// The finding for a valid 15-character User ID. Only an ID whose case is trusted gets the
+/// 18-character form as a fix: the suffix records the case, so computing it from a damaged
+/// case would make a valid-looking ID of somebody else (or of nobody).
+fn check_15(value: &str) -> Finding {
+    const REMEDY: &str = "export the users' 18-character \"Case Safe ID\" from Salesforce \
+                          (a report column) and use it here";
+    let f = Field::SalesforceUserId;
+    let case = |upper: bool| if upper { "upper" } else { "lower" };
+    match case_15(value.as_bytes()) {
+        Case15::Trusted => Finding::new(
+            f,
+            Code::Sfid15,
+            "15-character ID: case-sensitive, so spreadsheets can corrupt it; use the 18-character form",
+        )
+        .with_fix(to_18(value)),
+        Case15::Unknown { letters, upper } => Finding::new(
+            f,
+            Code::Sfid15,
+            format!(
+                "15-character ID whose {} all {} case: too few to tell whether a spreadsheet \
+                 changed them, so no 18-character form is offered; {REMEDY}",
+                if letters == 1 {
+                    "one letter is".to_string()
+                } else {
+                    format!("{letters} letters are")
+                },
+                case(upper)
+            ),
+        ),
+        Case15::Damaged { letters, upper } => Finding::new(
+            f,
+            Code::Sfid15Case,
+            format!(
+                "all {letters} letters of this 15-character ID are {} case, where a real ID \
+                 mixes cases: a spreadsheet probably changed them, so it may name another user \
+                 and its case cannot be restored; {REMEDY}",
+                case(upper)
+            ),
+        ),
+    }
+}
+
 /// True for a valid 18-character User ID: the fast path, no findings possible.
 pub fn is_clean(id: &[u8]) -> bool {
     pack_clean(id).is_some()
@@ -197,14 +280,7 @@ pub fn check(value: &str, out: &mut Vec<Finding>) {
     }
     if bytes.len() == 15 {
         if prefix == USER_PREFIX {
-            out.push(
-                Finding::new(
-                    f,
-                    Code::Sfid15,
-                    "15-character ID: case-sensitive, so spreadsheets can corrupt it; use the 18-character form",
-                )
-                .with_fix(to_18(value)),
-            );
+            out.push(check_15(value));
         }
         return;
     }
@@ -263,6 +339,66 @@ mod tests {
             codes(ID15),
             vec![(Code::Sfid15, Some("005Hs00000AbCdEIAV".into()))]
         );
+    }
+
+    #[test]
+    fn a_case_damaged_15_is_an_error_with_no_fix() {
+        // The issue's ID: `0055e000ZvwW8tT` upper-cased by a spreadsheet.
+        assert_eq!(codes("0055E000ZVWW8TT"), vec![(Code::Sfid15Case, None)]);
+        assert_eq!(codes("0055e000zvww8tt"), vec![(Code::Sfid15Case, None)]);
+        let mut out = Vec::new();
+        check("0055E000ZVWW8TT", &mut out);
+        assert!(
+            out[0].message.contains("all 7 letters"),
+            "{}",
+            out[0].message
+        );
+        assert!(
+            out[0].message.contains("Case Safe ID"),
+            "{}",
+            out[0].message
+        );
+        // Exactly at the threshold, and one letter short of it.
+        assert_eq!(codes("0055E000000ABCD"), vec![(Code::Sfid15Case, None)]);
+        assert_eq!(codes("0055E0000001BCD"), vec![(Code::Sfid15, None)]);
+    }
+
+    #[test]
+    fn too_few_letters_to_judge_warns_without_a_fix() {
+        for id in ["005000000000001", "0055e0000001bcd", "005A00000000001"] {
+            let found = codes(id);
+            assert_eq!(found.len(), 1, "{id}");
+            assert_eq!(found[0].0, Code::Sfid15, "{id}");
+            // No letter at all: the case cannot be wrong, so the 18-character form is exact.
+            assert_eq!(found[0].1.is_some(), id == "005000000000001", "{id}");
+        }
+        let mut out = Vec::new();
+        check("005A00000000001", &mut out);
+        assert!(
+            out[0].message.contains("one letter is all upper case"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    proptest::proptest! {
+        /// No 15-character ID whose letters are all one case ever gets an 18-character fix,
+        /// and a mixed-case one always gets its exact 18-character form.
+        #[test]
+        fn a_fix_to_18_needs_mixed_case(body in "[a-zA-Z0-9]{12}") {
+            let id = format!("005{body}");
+            let mut out = Vec::new();
+            check(&id, &mut out);
+            proptest::prop_assert_eq!(out.len(), 1);
+            let mixed = id.bytes().any(|c| c.is_ascii_uppercase())
+                && id.bytes().any(|c| c.is_ascii_lowercase());
+            let digits_only = !id.bytes().any(|c| c.is_ascii_alphabetic());
+            let expected = (mixed || digits_only).then(|| to_18(&id));
+            proptest::prop_assert_eq!(&out[0].fix, &expected, "{}", id);
+            let letters = id.bytes().filter(u8::is_ascii_alphabetic).count();
+            let damaged = !mixed && letters >= CASE_EVIDENCE_LETTERS;
+            proptest::prop_assert_eq!(out[0].code == Code::Sfid15Case, damaged, "{}", id);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! the whole-file validation time. SSE2 is part of x86-64, so this needs no run-time check
 //! (the module only exists when the target has it); other targets use the byte loop. Agrees exactly with it (property tests check both).
 
-use super::{CLASS, PUNCT};
+use super::{CLASS, PUNCT, QMARK};
 use std::arch::x86_64::{
     __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_set1_epi8,
     _mm_set_epi64x,
@@ -66,9 +66,10 @@ fn classify(addr: &[u8]) -> Masks {
     m
 }
 
-/// `Some(has capitals)` for a valid address of at most [`MAX`] bytes, `None` if invalid.
+/// `Some(has capitals)` for a valid address of at most [`MAX`] bytes, `None` if invalid (or,
+/// with `NO_QMARK`, if it has a `?`).
 #[target_feature(enable = "sse2")]
-pub fn valid_case(addr: &[u8]) -> Option<bool> {
+pub fn valid_case<const NO_QMARK: bool>(addr: &[u8]) -> Option<bool> {
     let n = addr.len();
     debug_assert!(n <= MAX);
     let m = classify(addr);
@@ -93,7 +94,8 @@ pub fn valid_case(addr: &[u8]) -> Option<bool> {
     }
     let mut other = local & !(alnum | m.dot | m.hyphen);
     while other != 0 {
-        if CLASS[addr[other.trailing_zeros() as usize] as usize] != PUNCT {
+        let class = CLASS[addr[other.trailing_zeros() as usize] as usize];
+        if !(class == PUNCT || (class == QMARK && !NO_QMARK)) {
             return None;
         }
         other &= other - 1;
