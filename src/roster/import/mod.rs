@@ -272,11 +272,26 @@ pub(crate) fn prepare(
                 return Ok((detected, text));
             }
             Err(e) => {
-                first_error.get_or_insert(e);
+                // The first line's error, unless it is a title (one field, or none) and a
+                // later line has the columns: then what that line lacks is the useful news.
+                if first_error.as_ref().is_none_or(|f| rank(&e) > rank(f)) {
+                    first_error = Some(e);
+                }
             }
         }
     }
     Err(first_error.unwrap_or(ImportError::Empty(None)))
+}
+
+/// How much a failed header candidate says: 2 for a line with columns, 1 for a single
+/// field, 0 for no delimited text at all.
+fn rank(e: &ImportError) -> usize {
+    match e {
+        ImportError::MissingFields { found, .. } | ImportError::UnknownHeader { found, .. } => {
+            found.len().min(2)
+        }
+        _ => 0,
+    }
 }
 
 /// A header row that names every field.

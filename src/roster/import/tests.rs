@@ -313,3 +313,20 @@ fn an_error_listing_thousands_of_headers_is_cut() {
         .to_string();
     assert!(err.contains(&format!("\"{}…\"", "z".repeat(39))), "{err}");
 }
+
+#[test]
+fn below_a_title_the_header_lines_error_is_the_one_reported() {
+    let text = "\"Active users\"\r\n\r\nFull Name,Username,User ID,Email\r\nA,a,1,a\r\n";
+    let err = import_bytes(text.as_bytes(), &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("no column for Office 365 login"), "{err}");
+    assert!(err.contains("\"Username\""), "{err}");
+    // An override naming a header of the table line, not of the title.
+    let opts = ImportOptions {
+        columns: vec![(Field::FullName, "Nobody".into())],
+        ..Default::default()
+    };
+    let err = import_bytes(text.as_bytes(), &opts).unwrap_err().to_string();
+    assert!(err.contains("headers found: \"Full Name\""), "{err}");
+}
