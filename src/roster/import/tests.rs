@@ -327,6 +327,8 @@ fn below_a_title_the_header_lines_error_is_the_one_reported() {
         columns: vec![(Field::FullName, "Nobody".into())],
         ..Default::default()
     };
-    let err = import_bytes(text.as_bytes(), &opts).unwrap_err().to_string();
+    let err = import_bytes(text.as_bytes(), &opts)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("headers found: \"Full Name\""), "{err}");
 }
