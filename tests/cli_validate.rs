@@ -586,4 +586,29 @@ fn a_fifo_or_a_device_is_refused_at_once() {
         assert!(out.stdout.is_empty());
     }
     assert!(!out_csv.exists());
+    // A wizard session whose roster file has since become a named pipe.
+    let session = scc_onboard::session::Session::new(
+        scc_onboard::session::SourceInfo {
+            path: fifo.clone(),
+            sha256: "0".repeat(64),
+            size: 10,
+        },
+        scc_onboard::session::ImportSettings::default(),
+    );
+    let session_path = write(dir.path(), "session.json", &session.to_json());
+    let bundle = dir.path().join("bundle");
+    let out = run_with_deadline(&[
+        "export",
+        "--session",
+        session_path.to_str().unwrap(),
+        "-o",
+        bundle.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+    assert!(!bundle.exists());
 }
