@@ -69,6 +69,12 @@ fn a_report_export_previews_with_its_footer_and_loads_only_users() {
         .collect();
     assert_eq!(lines, [5, 6, 7, 8, 9, 10]);
     assert_eq!(s.roster.counts().rows_with_errors, 1, "Li Wei only");
+    // Said again once loaded (a file too large for the preview's sample learns it here).
+    let status = s.status.as_ref().map(|st| st.text.as_str()).unwrap_or("");
+    assert!(
+        status.ends_with("(lines 12-16: report footer, not users)"),
+        "{status}"
+    );
 }
 
 /// The Windows-1252 report has no Office 365 column: the admin picks `Username` for it, which

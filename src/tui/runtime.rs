@@ -387,6 +387,9 @@ fn spawn_load(
                 spawn_hash(tx.clone(), gen, path.clone());
             }
             if !more {
+                if let Some(footer) = importer.detected().footer {
+                    let _ = tx.send(Msg::LoadFooter { gen, footer });
+                }
                 let _ = tx.send(Msg::LoadDone { gen });
                 return;
             }
