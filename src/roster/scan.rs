@@ -516,8 +516,11 @@ impl<R: Read> Reader<R> {
             if self.preamble > 0 {
                 self.preamble -= 1;
             } else if !is_blank(bytes) {
-                let first = &bytes[..batch.ends[rec_ends].min(bytes.len())];
-                let like = import::footer::footer_like(fields, self.header_len, first);
+                // A record with the header's field count (nearly all) is never footer-like.
+                let like = fields != self.header_len && {
+                    let first = &bytes[..batch.ends[rec_ends].min(bytes.len())];
+                    import::footer::footer_like(fields, self.header_len, first)
+                };
                 self.footer.push(self.lines.len(), rec_line, like);
                 batch.recs.push(Rec {
                     row: self.lines.len(),
