@@ -411,3 +411,204 @@ fn readme_lists_every_code() {
         );
     }
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A Salesforce report export ("Export details", CSV): quoted title lines above the header,
+/// every field quoted, a blank line and the report footer below the last user. The footer is
+/// one notice, not five rows of errors; the real finding (line 9) is still reported.
+#[test]
+fn a_salesforce_report_export_imports_with_its_footer_as_one_notice() {
+    let path = fixture("salesforce-report.csv");
+    for fix in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let out_csv = dir.path().join("users.csv");
+        let mut args = vec!["validate", path.as_str(), "--json"];
+        if fix {
+            args.extend(["--fix", "-o", out_csv.to_str().unwrap()]);
+        }
+        let out = run(&args);
+        let doc = json(&out);
+        assert_eq!(out.status.code(), Some(1), "{doc:#}");
+        assert_eq!(doc["rows"], 6, "{doc:#}");
+        assert_eq!(doc["columns"]["office365_login"], "O365 UPN");
+        assert_eq!(
+            doc["notices"],
+            json!([
+                {"code": "header-moved", "first_line": 1, "last_line": 3,
+                 "message": "header on line 4: the line(s) above it are not part of the table and were skipped"},
+                {"code": "report-footer", "first_line": 12, "last_line": 16,
+                 "message": "lines 12-16: report footer, not users"}
+            ])
+        );
+        let lines: Vec<&Value> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| &f["line"])
+            .collect();
+        assert!(lines.iter().all(|l| **l == 9), "only Li Wei's row: {doc:#}");
+        assert_eq!(doc["summary"]["by_code"]["wrong-field-count"], Value::Null);
+        assert_eq!(doc["summary"]["by_code"]["missing-value"], Value::Null);
+    }
+    let human = run(&["validate", path.as_str()]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text.matches("lines 12-16: report footer, not users")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("header on line 4"), "{text}");
+    assert!(!text.contains("line 12 (row"), "{text}");
+}
+
+/// The Windows-1252 variant has no Office 365 column: the Salesforce username is also the
+/// UPN, so one `Username` column feeds both logins.
+#[test]
+fn one_column_feeds_two_fields_of_a_windows_1252_report() {
+    let path = fixture("salesforce-report-1252.csv");
+    let out = run(&["validate", path.as_str(), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no column for Office 365 login"), "{err}");
+    for columns in [
+        &[
+            "--column",
+            "salesforce_login=Username",
+            "--column",
+            "office365_login=Username",
+        ][..],
+        &["--column", "office365_login=Username"][..],
+    ] {
+        let mut args = vec!["validate", path.as_str(), "--json"];
+        args.extend(columns);
+        let out = run(&args);
+        let doc = json(&out);
+        assert_eq!(out.status.code(), Some(1), "{doc:#}");
+        assert_eq!(doc["encoding"], "windows-1252");
+        assert_eq!(doc["rows"], 6);
+        assert_eq!(doc["columns"]["salesforce_login"], "Username");
+        assert_eq!(doc["columns"]["office365_login"], "Username");
+        assert_eq!(
+            doc["notices"][1]["message"],
+            "lines 11-15: report footer, not users"
+        );
+        let codes: Vec<(&Value, &Value)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (&f["line"], &f["column"]))
+            .collect();
+        // Li Wei's bad address, once per field that reads it.
+        assert!(
+            codes.contains(&(&json!(8), &json!("office365_login"))),
+            "{doc:#}"
+        );
+        assert!(
+            codes.contains(&(&json!(8), &json!("salesforce_login"))),
+            "{doc:#}"
+        );
+        assert!(codes.iter().all(|(l, _)| **l == 8), "{doc:#}");
+    }
+    let human = run(&[
+        "validate",
+        path.as_str(),
+        "--column",
+        "office365_login=Username",
+    ]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("Salesforce login ← column \"Username\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Office 365 login ← column \"Username\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Renée Müller") || !text.contains("Ren"),
+        "{text}"
+    );
+}
+
+/// Runs `scc-onboard ARGS` and waits at most 20 s: an input that never ends must not hang it.
+#[cfg(unix)]
+fn run_with_deadline(args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = bin()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("scc-onboard {args:?} still waiting on its input after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A named pipe (or a device) may never end: refused at once, exit 2, naming the file.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("roster.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let out_csv = dir.path().join("out.csv");
+    let fifo_s = fifo.to_str().unwrap();
+    for (args, kind) in [
+        (vec!["validate", fifo_s], "a named pipe (FIFO)"),
+        (vec!["validate", fifo_s, "--json"], "a named pipe (FIFO)"),
+        (
+            vec!["validate", fifo_s, "--fix", "-o", out_csv.to_str().unwrap()],
+            "a named pipe (FIFO)",
+        ),
+        (vec!["validate", "/dev/zero"], "a device"),
+    ] {
+        let out = run_with_deadline(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(args[1]), "{err}");
+        assert!(
+            err.contains(&format!("{kind}, not a regular file")),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert!(!out_csv.exists());
+    // A wizard session whose roster file has since become a named pipe.
+    let session = scc_onboard::session::Session::new(
+        scc_onboard::session::SourceInfo {
+            path: fifo.clone(),
+            sha256: "0".repeat(64),
+            size: 10,
+        },
+        scc_onboard::session::ImportSettings::default(),
+    );
+    let session_path = write(dir.path(), "session.json", &session.to_json());
+    let bundle = dir.path().join("bundle");
+    let out = run_with_deadline(&[
+        "export",
+        "--session",
+        session_path.to_str().unwrap(),
+        "-o",
+        bundle.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("a named pipe (FIFO), not a regular file"),
+        "{err}"
+    );
+    assert!(!bundle.exists());
+}

@@ -285,6 +285,12 @@ fn json_report(
         "encoding": d.encoding.name(),
         "delimiter": delimiter_text(d.delimiter),
         "columns": columns,
+        "notices": d.notices().iter().map(|n| json!({
+            "code": n.code,
+            "first_line": n.first_line,
+            "last_line": n.last_line,
+            "message": n.message,
+        })).collect::<Vec<_>>(),
         "rows": rows,
         "findings": list,
         "summary": summary_json(findings),
@@ -401,12 +407,8 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
             (detected, _) => how(detected),
         }
     )?;
-    if d.header_moved() {
-        writeln!(
-            out,
-            "  header on line {}: the line(s) above it are not part of the table and were skipped",
-            d.header_line
-        )?;
+    for n in d.notices() {
+        writeln!(out, "  {}", n.message)?;
     }
     for f in Field::ALL {
         if let Some(h) = d.header_for(f) {

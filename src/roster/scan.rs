@@ -91,18 +91,22 @@ impl Checker {
 
     /// Merges the checkers, adds duplicate findings and sorts everything by row.
     /// `values_of` reads duplicates' cells back (only those rows are asked for), in order.
+    /// Rows from `lines.len()` on (a report footer) were checked but are not users: their
+    /// findings are dropped (a footer row can only ever be the later one of a duplicate).
     fn finish(
         parts: Vec<Checker>,
         lines: &[u64],
         values_of: impl FnOnce(&[(usize, Field)]) -> Vec<String>,
     ) -> Vec<RowFinding> {
+        let rows = lines.len();
         let mut findings = Vec::new();
         let mut logs = Vec::with_capacity(parts.len());
         for p in parts {
-            findings.extend(p.findings);
+            findings.extend(p.findings.into_iter().filter(|f| f.row < rows));
             logs.push(p.keys);
         }
-        let dups = dedupe::dups(logs);
+        let mut dups = dedupe::dups(logs);
+        dups.retain(|d| (d.row as usize) < rows);
         let wanted: Vec<(usize, Field)> = dups
             .iter()
             .map(|d| (d.row as usize, d.kind.field()))
@@ -129,7 +133,7 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io_err)?;
+    let mut file = crate::fsutil::open_regular(path).map_err(io_err)?;
     let size = file.metadata().map_err(io_err)?.len();
     let mut head = Vec::new();
     file.by_ref()
@@ -151,7 +155,11 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         detected.encoding_detected = opts.encoding.is_none();
         Ok::<_, ImportError>(detected)
     };
-    let report = |detected: Detected, done: Streamed, source: Source| {
+    let report = |mut detected: Detected, mut done: Streamed, source: Source| {
+        if let Some((first_row, footer)) = done.footer {
+            done.lines.truncate(first_row);
+            detected.footer = Some(footer);
+        }
         let reread = Reread {
             source,
             delimiter: detected.delimiter,
@@ -175,7 +183,7 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
             let skip_bom = encoding == Encoding::Utf8Bom;
             match stream_validate(stream, &detected, skip_bom, rows, lossy) {
                 Ok(done) => {
-                    let source = File::open(path).ok().map(Source::Raw);
+                    let source = crate::fsutil::open_regular(path).ok().map(Source::Raw);
                     return Ok(report(detected, done, source.unwrap_or(Source::Gone)));
                 }
                 Err(StreamError::Io(e)) => return Err(io_err(e)),
@@ -186,7 +194,7 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         other => other,
     };
     let detected = prepare(legacy)?;
-    let file = File::open(path).map_err(io_err)?;
+    let file = crate::fsutil::open_regular(path).map_err(io_err)?;
     let stream = import::encoding::decode_reader(file, legacy);
     // Decoded text is UTF-8 and read lossily, so the only failure left is reading the file.
     match stream_validate(stream, &detected, false, rows, true) {
@@ -276,6 +284,8 @@ struct Streamed {
     checkers: Vec<Checker>,
     lines: Vec<u64>,
     offsets: Vec<u64>,
+    /// The report footer's first row, and the footer (its rows were checked like any other).
+    footer: Option<(usize, import::Footer)>,
 }
 
 /// Checks every record of a batch.
@@ -357,6 +367,7 @@ fn stream_validate<R: Read>(
             input,
             detected.delimiter,
             detected.preamble,
+            header_len,
             skip_bom,
             expected_rows,
         );
@@ -391,6 +402,7 @@ fn stream_validate<R: Read>(
         let theirs = theirs?;
         Ok(Streamed {
             checkers: vec![mine, theirs],
+            footer: reader.footer.finish(),
             lines: reader.lines,
             offsets: reader.offsets,
         })
@@ -414,12 +426,22 @@ struct Reader<R> {
     prev_cr: bool,
     /// Records before the data still to skip: the header, and Excel's `sep=` line if any.
     preamble: usize,
+    /// The header's field count, and the trailing run of records that may be a report footer.
+    header_len: usize,
+    footer: import::footer::FooterRun,
     lines: Vec<u64>,
     offsets: Vec<u64>,
 }
 
 impl<R: Read> Reader<R> {
-    fn new(input: R, delimiter: u8, preamble: usize, skip_bom: bool, expected_rows: usize) -> Self {
+    fn new(
+        input: R,
+        delimiter: u8,
+        preamble: usize,
+        header_len: usize,
+        skip_bom: bool,
+        expected_rows: usize,
+    ) -> Self {
         Reader {
             input,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
@@ -433,6 +455,8 @@ impl<R: Read> Reader<R> {
             line: 1,
             prev_cr: false,
             preamble: 1 + preamble,
+            header_len,
+            footer: Default::default(),
             lines: Vec::with_capacity(expected_rows),
             offsets: Vec::with_capacity(expected_rows),
         }
@@ -492,6 +516,12 @@ impl<R: Read> Reader<R> {
             if self.preamble > 0 {
                 self.preamble -= 1;
             } else if !is_blank(bytes) {
+                // A record with the header's field count (nearly all) is never footer-like.
+                let like = fields != self.header_len && {
+                    let first = &bytes[..batch.ends[rec_ends].min(bytes.len())];
+                    import::footer::footer_like(fields, self.header_len, first)
+                };
+                self.footer.push(self.lines.len(), rec_line, like);
                 batch.recs.push(Rec {
                     row: self.lines.len(),
                     line: rec_line,

@@ -27,9 +27,9 @@ impl SourceInfo {
     }
 }
 
-/// SHA-256 of a file, streamed.
+/// SHA-256 of a file, streamed. Only a regular file: a FIFO would never end.
 pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
+    let mut f = crate::fsutil::open_regular(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

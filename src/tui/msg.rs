@@ -62,6 +62,11 @@ pub enum Msg {
     LoadDone {
         gen: u64,
     },
+    /// The loaded file ended with a report footer, left out (sent before `LoadDone`).
+    LoadFooter {
+        gen: u64,
+        footer: crate::roster::import::Footer,
+    },
     /// Re-apply a resumed session's changes and finish the load (sent after `LoadDone`).
     FinishLoad {
         gen: u64,

@@ -204,13 +204,29 @@ pub fn preview(path: &Path, options: &ImportOptions) -> Result<Preview, PreviewE
         headers: None,
     };
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
+    crate::fsutil::open_regular(path)
         .and_then(|f| f.take(PREVIEW_BYTES).read_to_end(&mut bytes))
-        .map_err(|e| fail(format!("{}: {e}; check the path", path.display())))?;
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::InvalidInput {
+                "" // a FIFO or a device: the message says what to do
+            } else {
+                "; check the path"
+            };
+            fail(format!("{}: {e}{hint}", path.display()))
+        })?;
+    // The whole file is in the sample: read it all, so a report footer at its end is known.
+    let whole = (bytes.len() as u64) < PREVIEW_BYTES;
     let mut importer = Importer::new(bytes, options).map_err(|e| import_error(path, e))?;
     let mut rows = Vec::new();
     // A cut-off last line in the sample is not an error of the file.
-    let _ = importer.read_batch(PREVIEW_ROWS, &mut rows);
+    let more = importer.read_batch(PREVIEW_ROWS, &mut rows);
+    if whole && more.is_ok_and(|m| m) {
+        let mut rest = Vec::new();
+        while importer.read_batch(4096, &mut rest).is_ok_and(|m| m) {
+            rest.clear();
+        }
+    }
+    rows.truncate(PREVIEW_ROWS);
     Ok(Preview {
         path: path.to_path_buf(),
         detected: importer.detected().clone(),
@@ -250,7 +266,7 @@ fn spawn_hash(tx: Sender<Msg>, gen: u64, path: PathBuf) {
 /// simply not used).
 fn quick_start(path: &Path, options: &ImportOptions) -> Option<(Detected, Vec<Record>)> {
     let mut head = Vec::new();
-    std::fs::File::open(path)
+    crate::fsutil::open_regular(path)
         .and_then(|f| f.take(QUICK_START_BYTES).read_to_end(&mut head))
         .ok()?;
     // Whole lines only, and never for UTF-16 (a cut there could split a character).
@@ -302,7 +318,7 @@ fn spawn_load(
             // its way, so it does not compete with it.
             spawn_hash(tx.clone(), gen, path.clone());
         }
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::fsutil::read_regular(&path) {
             Ok(b) => b,
             Err(e) => {
                 let _ = tx.send(fail(format!("{}: {e}", path.display())));
@@ -368,6 +384,9 @@ fn spawn_load(
                 spawn_hash(tx.clone(), gen, path.clone());
             }
             if !more {
+                if let Some(footer) = importer.detected().footer {
+                    let _ = tx.send(Msg::LoadFooter { gen, footer });
+                }
                 let _ = tx.send(Msg::LoadDone { gen });
                 return;
             }

@@ -164,6 +164,8 @@ pub struct ImportState {
     pub error: Option<String>,
     /// Selected line of the settings list: 0 encoding, 1 delimiter, 2.. fields.
     pub setting_cursor: usize,
+    /// The report footer the last load left out, said once the load is done.
+    pub loaded_footer: Option<crate::roster::import::Footer>,
 }
 
 impl ImportState {

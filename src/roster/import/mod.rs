@@ -5,10 +5,12 @@
 
 pub mod delimiter;
 pub mod encoding;
+pub mod footer;
 pub mod headers;
 mod preamble;
 
 pub use encoding::Encoding;
+pub use footer::Footer;
 
 use super::{Field, Record};
 use std::io::Cursor;
@@ -19,7 +21,9 @@ use std::path::{Path, PathBuf};
 pub struct ImportOptions {
     pub encoding: Option<Encoding>,
     pub delimiter: Option<u8>,
-    /// `(field, header)` overrides of the header mapping.
+    /// `(field, header)` overrides of the header mapping. One header may feed several fields
+    /// (a Salesforce username that is also the UPN): an override never takes its header away
+    /// from another field.
     pub columns: Vec<(Field, String)>,
 }
 
@@ -38,8 +42,12 @@ pub struct Detected {
     pub header_line: u64,
     /// The header row as read.
     pub headers: Vec<String>,
-    /// For each field (by [`Field::index`]), the index of its header.
+    /// For each field (by [`Field::index`]), the index of its header; several fields may share
+    /// one.
     pub mapping: [Option<usize>; 5],
+    /// The report footer below the last user (see [`footer`]); known once every record was
+    /// read, `None` before.
+    pub footer: Option<Footer>,
 }
 
 impl Detected {
@@ -53,6 +61,44 @@ impl Detected {
     pub fn header_for(&self, field: Field) -> Option<&str> {
         self.mapping[field.index()].map(|i| self.headers[i].as_str())
     }
+
+    /// What the admin should know about lines that were read but are not users: lines skipped
+    /// above the header, a report footer left out below the last user.
+    pub fn notices(&self) -> Vec<Notice> {
+        let mut out = Vec::new();
+        if self.header_moved() {
+            out.push(Notice {
+                code: "header-moved",
+                first_line: 1 + u64::from(self.sep_line),
+                last_line: self.header_line - 1,
+                message: format!(
+                    "header on line {}: the line(s) above it are not part of the table and were skipped",
+                    self.header_line
+                ),
+            });
+        }
+        if let Some(f) = self.footer {
+            out.push(Notice {
+                code: "report-footer",
+                first_line: f.first_line,
+                last_line: f.last_line,
+                message: f.to_string(),
+            });
+        }
+        out
+    }
+}
+
+/// Lines of the file that were read but are not users, and why: shown once, not per line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Stable: `header-moved` (lines above the header) or `report-footer`.
+    pub code: &'static str,
+    /// Physical lines the notice is about (the last one is where its last record starts).
+    pub first_line: u64,
+    pub last_line: u64,
+    /// One line, naming the lines: `lines 43-47: report footer, not users`.
+    pub message: String,
 }
 
 /// Why a file cannot be imported at all. Problems with single rows are findings instead.
@@ -101,14 +147,34 @@ fn list_fields(fs: &[Field]) -> String {
     fs.iter().map(|f| f.title()).collect::<Vec<_>>().join(", ")
 }
 
+/// Headers listed in an error line, at most; a line listing thousands is unreadable.
+const LISTED_HEADERS: usize = 12;
+/// Characters of one header shown in an error line, at most.
+const LISTED_HEADER_CHARS: usize = 40;
+
+/// The headers, quoted, for an error line: the first [`LISTED_HEADERS`], each cut to
+/// [`LISTED_HEADER_CHARS`], then how many more there are.
 fn list_headers(hs: &[String]) -> String {
     if hs.is_empty() {
         return "(none)".into();
     }
-    hs.iter()
-        .map(|h| format!("\"{h}\""))
+    let mut out = hs
+        .iter()
+        .take(LISTED_HEADERS)
+        .map(|h| {
+            if h.chars().count() > LISTED_HEADER_CHARS {
+                let cut: String = h.chars().take(LISTED_HEADER_CHARS - 1).collect();
+                format!("\"{cut}…\"")
+            } else {
+                format!("\"{h}\"")
+            }
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if hs.len() > LISTED_HEADERS {
+        out.push_str(&format!(" … and {} more", hs.len() - LISTED_HEADERS));
+    }
+    out
 }
 
 impl ImportError {
@@ -145,6 +211,11 @@ pub struct Importer {
     /// (The csv crate's own line count lags a line after CRLF terminators.)
     offset: usize,
     line: u64,
+    /// Footer-like records held back until a user row follows (they are rows) or the file
+    /// ends (they are its footer).
+    held: Vec<Record>,
+    run: footer::FooterRun,
+    rows: usize,
 }
 
 /// Sniffs encoding and delimiter, decodes, and splits off the header.
@@ -175,30 +246,52 @@ pub(crate) fn prepare(
     // are not part of the table (PowerShell's `#TYPE` line, a report title): then the first
     // line that names every field.
     let sep = delimiter::sep_line(&text);
-    let candidates = preamble::header_candidates(&text, sep.map_or(0, |(_, n)| n));
+    let start = sep.map_or(0, |(_, n)| n);
+    let candidates = preamble::header_candidates(&text, start);
     let mut first_error = None;
     for candidate in &candidates {
         match read_header(&text[candidate.offset..], opts, sep.map(|(d, _)| d)) {
             Ok(header) => {
+                // Only whole records above it: not a line inside a quoted field.
+                let above = text.as_bytes()[start..candidate.offset].as_ref();
+                let Some(records) = preamble::records_before(above, header.delimiter) else {
+                    continue;
+                };
                 let detected = Detected {
                     encoding,
                     encoding_detected: opts.encoding.is_none(),
                     delimiter: header.delimiter,
                     delimiter_detected: opts.delimiter.is_none(),
                     sep_line: sep.is_some(),
-                    preamble: usize::from(sep.is_some()) + candidate.records,
+                    preamble: usize::from(sep.is_some()) + records,
                     header_line: candidate.line,
                     headers: header.cells,
                     mapping: header.mapping,
+                    footer: None,
                 };
                 return Ok((detected, text));
             }
             Err(e) => {
-                first_error.get_or_insert(e);
+                // The first line's error, unless it is a title (one field, or none) and a
+                // later line has the columns: then what that line lacks is the useful news.
+                if first_error.as_ref().is_none_or(|f| rank(&e) > rank(f)) {
+                    first_error = Some(e);
+                }
             }
         }
     }
     Err(first_error.unwrap_or(ImportError::Empty(None)))
+}
+
+/// How much a failed header candidate says: 2 for a line with columns, 1 for a single
+/// field, 0 for no delimited text at all.
+fn rank(e: &ImportError) -> usize {
+    match e {
+        ImportError::MissingFields { found, .. } | ImportError::UnknownHeader { found, .. } => {
+            found.len().min(2)
+        }
+        _ => 0,
+    }
 }
 
 /// A header row that names every field.
@@ -231,12 +324,7 @@ fn read_header(body: &str, opts: &ImportOptions, sep: Option<u8>) -> Result<Head
                 header: wanted.clone(),
                 found: headers.clone(),
             })?;
-        // An override takes the header away from whichever field had it.
-        for m in mapping.iter_mut() {
-            if *m == Some(idx) {
-                *m = None;
-            }
-        }
+        // Another field keeps the header too: one column may feed several fields.
         mapping[field.index()] = Some(idx);
     }
     let missing: Vec<Field> = Field::ALL
@@ -309,6 +397,9 @@ impl Importer {
             total,
             offset: 0,
             line: 1,
+            held: Vec::new(),
+            run: footer::FooterRun::default(),
+            rows: 0,
         })
     }
 
@@ -325,8 +416,10 @@ impl Importer {
         self.total
     }
 
-    /// Appends up to `max` records to `out`; returns whether more may follow.
-    /// Wholly empty rows (Excel's `,,,,` trailers) are skipped.
+    /// Appends up to `max` records to `out` (a few more when held-back footer-like records
+    /// turn out to be rows); returns whether more may follow. Wholly empty rows (Excel's
+    /// `,,,,` trailers) are skipped; a report footer at the end is left out and noted in
+    /// [`Detected::footer`].
     pub fn read_batch(&mut self, max: usize, out: &mut Vec<Record>) -> Result<bool, ImportError> {
         let mut n = 0;
         while n < max {
@@ -335,6 +428,11 @@ impl Importer {
                 .read_record(&mut self.record)
                 .map_err(csv_error)?
             {
+                self.detected.footer = self.run.finish().map(|(_, f)| f);
+                if self.detected.footer.is_none() {
+                    out.append(&mut self.held);
+                }
+                self.held.clear();
                 return Ok(false);
             }
             if self.record.iter().all(|c| c.trim().is_empty()) {
@@ -347,12 +445,22 @@ impl Importer {
                 // Reverse our own export's formula neutralisation so values round-trip.
                 crate::roster::export::unneutralize(raw).to_string()
             });
-            out.push(Record {
+            let record = Record {
                 line,
                 cells,
                 field_count: self.record.len(),
-            });
-            n += 1;
+            };
+            let first = self.record.get(0).unwrap_or_default().as_bytes();
+            let like = footer::footer_like(self.record.len(), self.detected.headers.len(), first);
+            self.run.push(self.rows, line, like);
+            self.rows += 1;
+            if like && !self.run.too_long() {
+                self.held.push(record);
+                continue;
+            }
+            n += self.held.len() + 1;
+            out.append(&mut self.held);
+            out.push(record);
         }
         Ok(true)
     }
@@ -389,7 +497,7 @@ pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, Impo
 
 /// Reads and imports a file.
 pub fn import_path(path: &Path, opts: &ImportOptions) -> Result<Imported, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+    let bytes = crate::fsutil::read_regular(path).map_err(|source| ImportError::Io {
         path: path.to_path_buf(),
         source,
     })?;

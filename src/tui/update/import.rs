@@ -170,6 +170,9 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             _ => finish_load(state, fx),
         },
         Msg::FinishLoad { gen } if gen == state.load_gen => finish_load(state, fx),
+        Msg::LoadFooter { gen, footer } if gen == state.load_gen => {
+            state.import.loaded_footer = Some(footer);
+        }
         Msg::LoadFailed { gen, error } if gen == state.load_gen => {
             state.load = None;
             state.roster = crate::roster::Roster::new();
@@ -268,6 +271,7 @@ fn start_load(state: &mut State, fx: &mut Vec<Effect>) {
     }
     state.load_gen += 1;
     state.pending_source = None;
+    state.import.loaded_footer = None;
     state.load = Some(LoadProgress {
         path: path.clone(),
         bytes_done: 0,
@@ -339,8 +343,12 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     }
     state.session = Some(session);
     super::choices::roster_loaded(state);
+    let footer = state
+        .import
+        .loaded_footer
+        .map_or_else(String::new, |f| format!(" ({f})"));
     state.status = Some(Status::info(format!(
-        "Loaded {} rows from {}",
+        "Loaded {} rows from {}{footer}",
         state.roster.len(),
         load.path.display()
     )));

@@ -76,6 +76,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::LoadStarted { .. }
         | Msg::LoadBatch { .. }
         | Msg::LoadDone { .. }
+        | Msg::LoadFooter { .. }
         | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),

@@ -186,17 +186,28 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             .rows
             .iter()
             .map(|r| Row::new(r.cells.iter().map(|c| visible(c)).collect::<Vec<_>>()));
+        let block = Block::bordered().title(format!(
+            " Preview of {}{} — Enter loads it ",
+            p.path.display(),
+            header_note(&p.detected)
+        ));
+        let inner = block.inner(preview_area);
+        f.render_widget(block, preview_area);
+        // Lines that are not users (a report footer), said once under the rows.
+        let notes: Vec<Line> = p
+            .detected
+            .footer
+            .iter()
+            .map(|footer| Line::styled(footer.to_string(), t.dim()))
+            .collect();
+        let [table_area, notes_area] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(notes.len() as u16)])
+                .areas(inner);
         f.render_widget(
-            Table::new(rows, widths)
-                .header(header)
-                .column_spacing(1)
-                .block(Block::bordered().title(format!(
-                    " Preview of {}{} — Enter loads it ",
-                    p.path.display(),
-                    header_note(&p.detected)
-                ))),
-            preview_area,
+            Table::new(rows, widths).header(header).column_spacing(1),
+            table_area,
         );
+        f.render_widget(Paragraph::new(notes), notes_area);
     } else {
         f.render_widget(
             Paragraph::new(vec![
