@@ -16,6 +16,8 @@ use std::time::Duration;
 /// Keyring service name for every entry.
 pub const SERVICE: &str = "scc-onboard";
 const INDEX: &str = "index";
+/// Account prefix of the Exchange app's client secret (app-only access).
+pub const APP_SECRET: &str = "exchange-app-secret";
 
 /// A keyring failure; the message says how to get a working keyring.
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +151,14 @@ impl TokenStore {
             .into_iter()
             .filter(|c| c.provider == provider)
             .collect())
+    }
+
+    /// The Exchange app's client secret kept for `client_id`
+    /// (entry `exchange-app-secret:{client_id}`), if any.
+    pub fn app_secret(&self, client_id: &str) -> Result<Option<oauth2::ClientSecret>, StoreError> {
+        Ok(self
+            .get(&format!("{APP_SECRET}:{client_id}"))?
+            .map(oauth2::ClientSecret::new))
     }
 
     fn index(&self) -> Result<BTreeSet<String>, StoreError> {
