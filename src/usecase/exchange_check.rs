@@ -434,7 +434,9 @@ fn check_mailbox(
             waited += wait;
             retries += 1;
         };
-        let whole_mailbox = matches!(call, Call::NotFound | Call::NoMailbox);
+        // A missing user or mailbox ends the check of this mailbox; so does throttling (more
+        // requests would only be throttled too).
+        let whole_mailbox = matches!(call, Call::NotFound | Call::NoMailbox | Call::Throttled);
         calls.push((resource, call));
         if whole_mailbox {
             break;
