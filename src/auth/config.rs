@@ -45,6 +45,24 @@ pub struct MicrosoftConfig {
     pub client_id: String,
     pub redirect_uri: String,
     pub scope: String,
+    /// Microsoft Graph's base (`exchange check` calls `{graph_url}/v1.0/...`). Left out of a
+    /// written config while it is the default, so end users' files do not change.
+    #[serde(
+        default = "default_graph_url",
+        skip_serializing_if = "is_default_graph_url"
+    )]
+    pub graph_url: String,
+}
+
+/// Microsoft Graph's public endpoint.
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com";
+
+fn default_graph_url() -> String {
+    DEFAULT_GRAPH_URL.to_string()
+}
+
+fn is_default_graph_url(url: &String) -> bool {
+    url == DEFAULT_GRAPH_URL
 }
 
 /// `[flow]`.
@@ -174,6 +192,7 @@ impl Config {
             ("salesforce.redirect_uri", &self.salesforce.redirect_uri),
             ("microsoft.authority", &self.microsoft.authority),
             ("microsoft.redirect_uri", &self.microsoft.redirect_uri),
+            ("microsoft.graph_url", &self.microsoft.graph_url),
         ] {
             let url = oauth2::url::Url::parse(value).map_err(|e| {
                 ConfigError(format!("config key {key} = {value:?} is not a URL: {e}"))
@@ -368,6 +387,9 @@ mod tests {
             "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode"
         );
         assert_eq!(c.microsoft.endpoints().revoke, None);
+        assert_eq!(c.microsoft.graph_url, "https://graph.microsoft.com");
+        // The default is not written into a user's config file.
+        assert!(!user_config_toml(&c).contains("graph_url"));
     }
 
     #[test]
@@ -440,7 +462,11 @@ mod tests {
                 ("my.toml", &format!("[{table}]\n{k} = \"{url}\"\n")),
             ])
         };
-        for key in ["salesforce.login_url", "microsoft.authority"] {
+        for key in [
+            "salesforce.login_url",
+            "microsoft.authority",
+            "microsoft.graph_url",
+        ] {
             let e = layer(key, "http://login.example.com")
                 .unwrap_err()
                 .to_string();

@@ -33,6 +33,18 @@ impl Http {
         Http { agent }
     }
 
+    /// A client for many calls to one host from `connections` threads at once: that many idle
+    /// connections are kept, so each thread reuses its own.
+    pub fn pooled(timeout: Duration, connections: usize) -> Self {
+        let agent = ureq::AgentBuilder::new()
+            .redirects(0)
+            .timeout(timeout)
+            .max_idle_connections_per_host(connections.max(1))
+            .user_agent(concat!("scc-onboard/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Http { agent }
+    }
+
     /// GET with a bearer token; returns status and body.
     pub fn get_bearer(&self, url: &str, token: &str) -> Result<(u16, Vec<u8>), HttpError> {
         let req = self
@@ -41,6 +53,24 @@ impl Http {
             .set("Authorization", &format!("Bearer {token}"))
             .set("Accept", "application/json");
         finish(req.call())
+    }
+
+    /// GET with a bearer token; returns status, the `Retry-After` header (throttling answers
+    /// carry it) and body.
+    pub fn get_bearer_retry(
+        &self,
+        url: &str,
+        token: &str,
+    ) -> Result<(u16, Option<String>, Vec<u8>), HttpError> {
+        let req = self
+            .agent
+            .get(url)
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Accept", "application/json");
+        let response = response_of(req.call())?;
+        let status = response.status();
+        let retry_after = response.header("Retry-After").map(str::to_string);
+        Ok((status, retry_after, read_body(response)?))
     }
 
     /// POST a form; returns status and body.

@@ -18,6 +18,8 @@ pub const SERVICE: &str = "scc-onboard";
 const INDEX: &str = "index";
 /// The value [`TokenStore::probe`] stores and expects back.
 const PROBE: &str = "scc-onboard keyring probe";
+/// Account prefix of the Exchange app's client secret (app-only access).
+pub const APP_SECRET: &str = "exchange-app-secret";
 
 /// A keyring failure; the message says how to get a working keyring.
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +203,14 @@ impl TokenStore {
             )));
         }
         Ok(())
+    }
+
+    /// The Exchange app's client secret kept for `client_id`
+    /// (entry `exchange-app-secret:{client_id}`), if any.
+    pub fn app_secret(&self, client_id: &str) -> Result<Option<oauth2::ClientSecret>, StoreError> {
+        Ok(self
+            .get(&format!("{APP_SECRET}:{client_id}"))?
+            .map(oauth2::ClientSecret::new))
     }
 
     fn index(&self) -> Result<BTreeSet<String>, StoreError> {

@@ -6,6 +6,7 @@
 pub mod authorize;
 pub mod credentials;
 mod customize;
+pub mod exchange;
 mod export;
 mod import_args;
 mod validate;
@@ -54,6 +55,8 @@ pub enum Command {
     Authorize(authorize::AuthorizeArgs),
     /// List, renew or revoke stored authorizations.
     Credentials(credentials::CredentialsArgs),
+    /// Exchange access: `exchange check` verifies the app reaches every included mailbox.
+    Exchange(exchange::ExchangeArgs),
 }
 
 /// Entry point of the binary.
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Some(Command::Template { output }) => template(output),
         Some(Command::Authorize(args)) => authorize::run(args),
         Some(Command::Credentials(args)) => credentials::run(args),
+        Some(Command::Exchange(args)) => exchange::run(args),
     }
 }
 

@@ -7,3 +7,5 @@
 
 pub mod authorize;
 pub mod credentials;
+pub mod exchange_check;
+pub mod roster_source;

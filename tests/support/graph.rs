@@ -1,0 +1,395 @@
+//! A local, in-process stand-in for Entra's token endpoint (client credentials only) and the
+//! three Microsoft Graph reads `exchange check` makes, on 127.0.0.1 with std threads.
+//! Shared by tests/exchange_check.rs and examples/exchange_check_bench.rs (`#[path]`).
+//!
+//! Token: `POST /{tenant}/oauth2/v2.0/token` checks grant type, tenant, client ID, secret and
+//! scope and answers with Entra's AADSTS errors otherwise. Graph: `GET /v1.0/users/{UPN}/…`
+//! checks the bearer token and answers from a table of [`Behaviour`]s (unknown users: not
+//! found). It counts requests per mailbox and the most requests in flight at once.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How the Graph stand-in answers for one mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Every read succeeds.
+    Allowed,
+    /// 403 `ErrorAccessDenied` for these resources (`mail`, `calendars`, `contacts`).
+    Denied(Vec<&'static str>),
+    /// 404 `MailboxNotEnabledForRESTAPI`.
+    NoMailbox,
+    /// 404 `Request_ResourceNotFound` (also what unknown users get).
+    NotFound,
+    /// The first request for this mailbox gets 429 `Retry-After: 1`, the rest succeed.
+    ThrottledOnce,
+    /// Always 429 `Retry-After: 1`.
+    AlwaysThrottled,
+    /// Always 500.
+    ServerError,
+}
+
+/// What the server is configured with.
+pub struct GraphSetup {
+    pub tenant: String,
+    pub client_id: String,
+    pub secret: String,
+    pub mailboxes: HashMap<String, Behaviour>,
+    /// Time each Graph answer takes (to make concurrency observable).
+    pub delay: Duration,
+}
+
+#[derive(Default)]
+struct Shared {
+    tokens: Mutex<Vec<String>>,
+    requests: Mutex<HashMap<String, usize>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    token_requests: AtomicUsize,
+    graph_requests: AtomicUsize,
+    stop: AtomicBool,
+}
+
+/// The running server; stops accepting on drop.
+pub struct GraphServer {
+    pub port: u16,
+    setup: Arc<GraphSetup>,
+    shared: Arc<Shared>,
+}
+
+impl GraphServer {
+    pub fn start(setup: GraphSetup) -> GraphServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let setup = Arc::new(setup);
+        let shared = Arc::new(Shared::default());
+        let (s2, sh2) = (setup.clone(), shared.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if sh2.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (s3, sh3) = (s2.clone(), sh2.clone());
+                std::thread::spawn(move || serve(conn, &s3, &sh3));
+            }
+        });
+        GraphServer {
+            port,
+            setup,
+            shared,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`: both the authority and the Graph URL.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A config with this server as authority and Graph.
+    pub fn config_toml(&self, keyring: &str) -> String {
+        format!(
+            "[microsoft]\nauthority = \"{b}\"\ntenant = \"{t}\"\nclient_id = \"{c}\"\ngraph_url = \"{b}\"\n\n\
+             [flow]\ntimeout_seconds = 30\nkeyring_timeout_seconds = 20\nkeyring = \"{keyring}\"\n",
+            b = self.base(),
+            t = self.setup.tenant,
+            c = self.setup.client_id,
+        )
+    }
+
+    /// Every access token issued, and the client secret: what must never leak.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut s = self.shared.tokens.lock().unwrap().clone();
+        s.push(self.setup.secret.clone());
+        s
+    }
+
+    /// Graph requests seen for `upn` (all three resources, retries included).
+    pub fn requests_for(&self, upn: &str) -> usize {
+        let r = self.shared.requests.lock().unwrap();
+        r.get(&upn.to_lowercase()).copied().unwrap_or(0)
+    }
+
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    pub fn token_requests(&self) -> usize {
+        self.shared.token_requests.load(Ordering::SeqCst)
+    }
+
+    pub fn graph_requests(&self) -> usize {
+        self.shared.graph_requests.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for GraphServer {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+fn serve(conn: TcpStream, setup: &GraphSetup, shared: &Shared) {
+    let _ = conn.set_nodelay(true);
+    let mut writer = match conn.try_clone() {
+        Ok(w) => w,
+        Err(_) => return,
+    };
+    let mut reader = BufReader::new(conn);
+    while let Some(req) = read_request(&mut reader) {
+        let (status, extra, body) =
+            if req.method == "POST" && req.path.ends_with("/oauth2/v2.0/token") {
+                shared.token_requests.fetch_add(1, Ordering::SeqCst);
+                token(&req, setup, shared)
+            } else if req.method == "GET" && req.path.starts_with("/v1.0/users/") {
+                shared.graph_requests.fetch_add(1, Ordering::SeqCst);
+                let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+                if !setup.delay.is_zero() {
+                    std::thread::sleep(setup.delay);
+                }
+                let answer = graph(&req, setup, shared);
+                shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+                answer
+            } else {
+                (404, String::new(), "{}".to_string())
+            };
+        let reason = match status {
+            200 => "OK",
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            429 => "Too Many Requests",
+            _ => "Error",
+        };
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n",
+            body.len()
+        );
+        // One write: a head and a body sent apart meet Nagle + delayed ACK (40 ms a request).
+        let mut answer = head.into_bytes();
+        answer.extend_from_slice(body.as_bytes());
+        if writer.write_all(&answer).is_err() {
+            return;
+        }
+    }
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn aadsts(status: u16, error: &str, code: u32, text: &str) -> (u16, String, String) {
+    let body = serde_json::json!({
+        "error": error,
+        "error_description": format!("AADSTS{code}: {text} Trace ID: 00000000-0000-0000-0000-000000000000"),
+        "error_codes": [code],
+    });
+    (status, String::new(), body.to_string())
+}
+
+fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, String) {
+    let tenant = req
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if tenant != setup.tenant {
+        return aadsts(
+            400,
+            "invalid_request",
+            90002,
+            &format!("Tenant '{tenant}' not found."),
+        );
+    }
+    let f = form(&req.body);
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    if get("grant_type") != "client_credentials" {
+        return aadsts(
+            400,
+            "unsupported_grant_type",
+            70003,
+            "The app requested an unsupported grant type.",
+        );
+    }
+    if get("client_id") != setup.client_id {
+        return aadsts(
+            400,
+            "unauthorized_client",
+            700016,
+            &format!(
+                "Application with identifier '{}' was not found in the directory.",
+                get("client_id")
+            ),
+        );
+    }
+    if get("client_secret") != setup.secret {
+        return aadsts(
+            401,
+            "invalid_client",
+            7000215,
+            "Invalid client secret provided.",
+        );
+    }
+    let host = req.headers.get("host").cloned().unwrap_or_default();
+    if get("scope") != format!("http://{host}/.default") {
+        return aadsts(
+            400,
+            "invalid_scope",
+            1002012,
+            "The provided value for scope is not valid.",
+        );
+    }
+    let n = shared.token_requests.load(Ordering::SeqCst);
+    let token = format!("graph-app-token-{:016x}-{n}", random());
+    shared.tokens.lock().unwrap().push(token.clone());
+    let body = serde_json::json!({
+        "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token,
+    });
+    (200, String::new(), body.to_string())
+}
+
+fn random() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64,
+    );
+    h.finish()
+}
+
+fn graph_error(status: u16, code: &str, message: &str) -> (u16, String, String) {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    (status, String::new(), body.to_string())
+}
+
+fn graph(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, String) {
+    let bearer = req
+        .headers
+        .get("authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !shared.tokens.lock().unwrap().iter().any(|t| t == bearer) {
+        return graph_error(
+            401,
+            "InvalidAuthenticationToken",
+            "Access token is empty or invalid.",
+        );
+    }
+    let rest = &req.path["/v1.0/users/".len()..];
+    let (upn, resource) = rest.split_once('/').unwrap_or((rest, ""));
+    let upn = decode(upn).to_lowercase();
+    let resource = match resource {
+        "mailFolders/inbox" => "mail",
+        "calendars?$top=1" => "calendars",
+        "contactFolders?$top=1" => "contacts",
+        _ => return graph_error(400, "BadRequest", "Unsupported path."),
+    };
+    let seen = {
+        let mut r = shared.requests.lock().unwrap();
+        let n = r.entry(upn.clone()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    let throttled = || {
+        let body = serde_json::json!({ "error": { "code": "TooManyRequests", "message": "Too many requests." } });
+        (429, "Retry-After: 1\r\n".to_string(), body.to_string())
+    };
+    match setup.mailboxes.get(&upn).cloned().unwrap_or(Behaviour::NotFound) {
+        Behaviour::Allowed => (200, String::new(), r#"{"value":[]}"#.into()),
+        Behaviour::Denied(which) if which.contains(&resource) => {
+            graph_error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+        }
+        Behaviour::Denied(_) => (200, String::new(), r#"{"value":[]}"#.into()),
+        Behaviour::NoMailbox => graph_error(
+            404,
+            "MailboxNotEnabledForRESTAPI",
+            "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+        ),
+        Behaviour::NotFound => graph_error(
+            404,
+            "Request_ResourceNotFound",
+            &format!("Resource '{upn}' does not exist or one of its queried reference-property objects are not present."),
+        ),
+        Behaviour::ThrottledOnce if seen == 1 => throttled(),
+        Behaviour::ThrottledOnce => (200, String::new(), r#"{"value":[]}"#.into()),
+        Behaviour::AlwaysThrottled => throttled(),
+        Behaviour::ServerError => graph_error(500, "InternalServerError", "Something went wrong."),
+    }
+}
