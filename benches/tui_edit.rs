@@ -112,6 +112,7 @@ fn save_session(c: &mut Criterion) {
                     field: Field::SalesforceUserId,
                     old: "005Dn000001AbCd".into(),
                     new: "005Dn000001AbCdIAK".into(),
+                    anchor: None,
                 })
                 .collect(),
         ));

@@ -244,6 +244,7 @@ fn large_operations_get_their_own_file_so_later_saves_stay_small() {
                 field: Field::SalesforceUserId,
                 old: "x".into(),
                 new: "y".into(),
+                anchor: None,
             })
             .collect(),
     );
@@ -299,6 +300,7 @@ fn a_missing_operation_file_is_a_clear_error() {
                 field: Field::FullName,
                 old: "a".into(),
                 new: "b".into(),
+                anchor: None,
             };
             OWN_FILE_CELLS + 1
         ],

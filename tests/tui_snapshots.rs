@@ -159,6 +159,7 @@ fn fix_screens() {
                 field: scc_onboard::roster::Field::SalesforceUserId,
                 old: long.clone(),
                 new: long,
+                anchor: None,
             }],
         });
         s

@@ -294,23 +294,30 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     let hashed = state.pending_source.take();
     let session = match state.pending_resume.take() {
         Some(mut s) => {
-            let report = s.replay(&mut state.roster);
+            let report = s.resume(&mut state.roster);
             s.import = settings;
             let mut text = format!(
                 "Resumed your saved session: {} change(s) restored",
                 report.applied
             );
-            if report.mismatched > 0 || report.skipped > 0 {
+            if report.moved > 0 {
                 text.push_str(&format!(
-                    "; {} cell(s) did not match the source, {} change(s) no longer fit",
-                    report.mismatched, report.skipped
+                    ", {} moved with their users to new lines",
+                    report.moved
                 ));
+            }
+            let unplaced = report.unplaced.len();
+            if unplaced > 0 {
+                text.push_str("; ");
+                text.push_str(&super::unplaced::banner_text(unplaced));
             }
             text.push_str(&format!(" (from {})", state.session_path.display()));
             let changed = hashed
                 .as_ref()
                 .is_some_and(|h| !s.source.sha256.is_empty() && h.sha256 != s.source.sha256);
-            state.banner = Some(if changed {
+            state.banner = Some(if unplaced > 0 {
+                Status::error(text)
+            } else if changed {
                 Status::error(format!(
                     "{text}. The source file changed since the session was saved: check the edits"
                 ))
