@@ -637,7 +637,7 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     let (code, out, err) = export_session(dir.path(), &session, "cli-bundle-2");
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        err.contains("roster.csv:3: Joshua Patel: salesforce_login \"jpatel@contoso.com\" → \"joshua.patel@contoso.com\""),
+        err.contains("roster.csv:4: Joshua Patel: salesforce_login \"jpatel@contoso.com\" → \"joshua.patel@contoso.com\""),
         "{err}"
     );
     let doc: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
@@ -656,8 +656,7 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.wait_for("The source file CHANGED");
     t.keys(&["Enter"]);
     t.wait_for("1 change(s) NOT applied");
-    // Export is refused while the change is unplaced.
-    t.keys(&[">", ">", ">"]);
+    // Resumed where the admin left (Review & export): export is refused while it is unplaced.
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     t.wait_for("Export refused: 1 unplaced change(s)");
@@ -666,8 +665,9 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.wait_for("[Fix]");
     t.keys(&["g", "j", "j", "p"]);
     let screen = t.wait_for("Unplaced changes (1)");
+    // Line 4: where the previous resume had placed it (Joshua's line in that version).
     assert!(
-        screen.contains("line 3  Joshua Patel  salesforce_login"),
+        screen.contains("line 4  Joshua Patel  salesforce_login"),
         "{screen}"
     );
     assert!(screen.contains("to line 4 (Joshua Patel)"), "{screen}");

@@ -182,7 +182,8 @@ pub struct Unplaced {
     pub id: u64,
     /// The operation it came from, e.g. `edit salesforce_login`.
     pub label: String,
-    /// Physical line of its row in the source as it was when the change was made.
+    /// Physical line of its row in the source as last replayed (where the change was made, or
+    /// where a resume last placed it); 0 when unknown.
     pub line: u64,
     /// Who the row was (empty when the change carried no anchor: version-1 files).
     #[serde(default, skip_serializing_if = "String::is_empty")]

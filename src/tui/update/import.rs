@@ -179,10 +179,17 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::SourceHashed { gen, info } if gen == state.load_gen => match &mut state.session {
             Some(s) => {
                 if !s.source.sha256.is_empty() && s.source.sha256 != info.sha256 {
-                    state.banner = Some(Status::error(format!(
+                    let note = format!(
                         "{} changed since this session was saved; check the restored edits",
                         info.path.display()
-                    )));
+                    );
+                    // The hash often arrives after the resume: keep its summary (what moved,
+                    // what was NOT applied) and add the warning.
+                    let text = match state.banner.take() {
+                        Some(b) if b.text.starts_with(RESUMED) => format!("{}. {note}", b.text),
+                        _ => note,
+                    };
+                    state.banner = Some(Status::error(text));
                 }
                 s.source = info;
                 fx.push(Effect::SaveSession);
@@ -296,10 +303,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
         Some(mut s) => {
             let report = s.resume(&mut state.roster);
             s.import = settings;
-            let mut text = format!(
-                "Resumed your saved session: {} change(s) restored",
-                report.applied
-            );
+            let mut text = format!("{RESUMED}: {} change(s) restored", report.applied);
             if report.moved > 0 {
                 text.push_str(&format!(
                     ", {} moved with their users to new lines",
@@ -354,6 +358,9 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     super::fix::keep_selection_visible(state);
     fx.push(Effect::SaveSession);
 }
+
+/// Start of the banner summing up a resume.
+const RESUMED: &str = "Resumed your saved session";
 
 /// A resumed session never lands on Import: its roster is loaded by then.
 fn resume_step(saved: Step) -> Step {
