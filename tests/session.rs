@@ -572,13 +572,11 @@ fn leaving_out_rows_together_follows_the_users_too() {
 
 #[test]
 fn a_version_1_session_loads_and_its_edits_need_their_old_value() {
-    let v1 = format!(
-        r#"{{"format":"scc-onboard-session","version":1,
-            "source":{{"path":"roster.csv","sha256":"","size":0}},
-            "history":[{{"op":"cells","label":"edit salesforce_login","changes":[
-              {{"row":1,"line":3,"field":"salesforce_login","old":"jpatel@contoso.com","new":"joshua.patel@contoso.com"}}]}},
-              {{"op":"exclude","row":3,"line":5,"excluded":true}}]}}"#
-    );
+    let v1 = r#"{"format":"scc-onboard-session","version":1,
+            "source":{"path":"roster.csv","sha256":"","size":0},
+            "history":[{"op":"cells","label":"edit salesforce_login","changes":[
+              {"row":1,"line":3,"field":"salesforce_login","old":"jpatel@contoso.com","new":"joshua.patel@contoso.com"}]},
+              {"op":"exclude","row":3,"line":5,"excluded":true}]}"#;
     let mut session = Session::from_json(v1.as_bytes(), "s.json".as_ref()).unwrap();
     assert_eq!(session.version, VERSION, "saved as the current version");
     assert!(!session.fully_anchored());

@@ -266,11 +266,15 @@ struct Placer {
 }
 
 impl Placer {
+    /// The row a change anchored to `key` (None: no anchor) and recorded on `row` goes to.
+    /// `before` holds the keys, before the current operation, of rows it already changed: an
+    /// operation's anchors all describe its rows before it.
     fn locate(
         &mut self,
         roster: &Roster,
         row: usize,
         key: Option<RowKey>,
+        before: &HashMap<usize, RowKey>,
     ) -> Result<usize, Reason> {
         let Some(key) = key else {
             return if row < roster.len() {
@@ -279,13 +283,19 @@ impl Placer {
                 Err(Reason::NotFound)
             };
         };
-        if row < roster.len() && RowKey::of_row(roster, row) == key {
+        let key_of = |r: usize| {
+            before
+                .get(&r)
+                .copied()
+                .unwrap_or_else(|| RowKey::of_row(roster, r))
+        };
+        if row < roster.len() && key_of(row) == key {
             return Ok(row);
         }
         let index = self.index.get_or_insert_with(|| {
             let mut m: HashMap<u64, Vec<usize>> = HashMap::with_capacity(roster.len());
             for r in 0..roster.len() {
-                m.entry(RowKey::of_row(roster, r).0).or_default().push(r);
+                m.entry(key_of(r).0).or_default().push(r);
             }
             m
         });
@@ -296,19 +306,19 @@ impl Placer {
         }
     }
 
-    fn set_cell(&mut self, roster: &mut Roster, row: usize, field: Field, value: String) {
-        if let Some(index) = &mut self.index {
-            let old = RowKey::of_row(roster, row).0;
-            if let Some(rows) = index.get_mut(&old) {
+    /// Once an operation is done: its changed rows move to their new keys in the index.
+    fn rows_changed(&mut self, roster: &Roster, before: HashMap<usize, RowKey>) {
+        let Some(index) = &mut self.index else {
+            return;
+        };
+        for (row, old) in before {
+            if let Some(rows) = index.get_mut(&old.0) {
                 rows.retain(|&r| r != row);
             }
-            roster.set_cell(row, field, value);
             index
                 .entry(RowKey::of_row(roster, row).0)
                 .or_default()
                 .push(row);
-        } else {
-            roster.set_cell(row, field, value);
         }
     }
 }
@@ -370,31 +380,34 @@ impl Replayer {
     fn op(&mut self, op: &Op, roster: &mut Roster) -> Option<Op> {
         match op {
             Op::Cells { label, changes, id } => {
-                // Locate every change before applying any: each anchor describes its row
-                // before this operation.
-                let located: Vec<Result<usize, Reason>> = changes
-                    .iter()
-                    .map(|c| {
-                        let key = c.anchor.as_ref().map(|a| a.row_key);
-                        let row = self.placer.locate(roster, c.row, key)?;
-                        if roster.cell(row, c.field) == c.old {
-                            Ok(row)
-                        } else {
-                            Err(Reason::OldValueDiffers)
-                        }
-                    })
-                    .collect();
+                // Applied one by one, as recorded (a change may follow another on the same
+                // cell); rows are found by their keys before this operation.
+                let mut before: HashMap<usize, RowKey> = HashMap::new();
                 let mut placed = Vec::with_capacity(changes.len());
-                for (c, at) in changes.iter().zip(located) {
+                for c in changes {
+                    let key = c.anchor.as_ref().map(|a| a.row_key);
+                    let at = self
+                        .placer
+                        .locate(roster, c.row, key, &before)
+                        .and_then(|row| {
+                            if roster.cell(row, c.field) == c.old {
+                                Ok(row)
+                            } else {
+                                Err(Reason::OldValueDiffers)
+                            }
+                        });
                     match at {
                         Ok(row) => {
-                            let line = roster.record(row).line;
+                            before
+                                .entry(row)
+                                .or_insert_with(|| RowKey::of_row(roster, row));
+                            roster.set_cell(row, c.field, c.new.clone());
                             if row != c.row {
                                 self.report.moved += 1;
                             }
                             placed.push(CellEdit {
                                 row,
-                                line,
+                                line: roster.record(row).line,
                                 ..c.clone()
                             });
                         }
@@ -409,9 +422,7 @@ impl Replayer {
                         }
                     }
                 }
-                for c in &placed {
-                    self.placer.set_cell(roster, c.row, c.field, c.new.clone());
-                }
+                self.placer.rows_changed(roster, before);
                 if placed.is_empty() {
                     return None;
                 }
@@ -435,7 +446,7 @@ impl Replayer {
                 anchor,
             } => {
                 let key = anchor.as_ref().map(|a| a.row_key);
-                match self.placer.locate(roster, *row, key) {
+                match self.placer.locate(roster, *row, key, &HashMap::new()) {
                     Ok(at) => {
                         if at != *row {
                             self.report.moved += 1;
@@ -469,7 +480,7 @@ impl Replayer {
                 let mut placed: Vec<(usize, Option<RowKey>)> = Vec::with_capacity(rows.len());
                 for (i, &row) in rows.iter().enumerate() {
                     let key = keys.map(|k| k.0[i]);
-                    match self.placer.locate(roster, row, key) {
+                    match self.placer.locate(roster, row, key, &HashMap::new()) {
                         Ok(at) => {
                             if at != row {
                                 self.report.moved += 1;

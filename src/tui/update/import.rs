@@ -186,7 +186,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                     // The hash often arrives after the resume: keep its summary (what moved,
                     // what was NOT applied) and add the warning.
                     let text = match state.banner.take() {
-                        Some(b) if b.text.starts_with(RESUMED) => format!("{}. {note}", b.text),
+                        Some(b) if b.text.contains(RESUMED) => format!("{}. {note}", b.text),
                         _ => note,
                     };
                     state.banner = Some(Status::error(text));
@@ -310,12 +310,11 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
                     report.moved
                 ));
             }
+            text.push_str(&format!(" (from {})", state.session_path.display()));
             let unplaced = report.unplaced.len();
             if unplaced > 0 {
-                text.push_str("; ");
-                text.push_str(&super::unplaced::banner_text(unplaced));
+                text = format!("{}. {text}", super::unplaced::banner_text(unplaced));
             }
-            text.push_str(&format!(" (from {})", state.session_path.display()));
             let changed = hashed
                 .as_ref()
                 .is_some_and(|h| !s.source.sha256.is_empty() && h.sha256 != s.source.sha256);

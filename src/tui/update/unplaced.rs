@@ -89,8 +89,9 @@ pub(super) const BANNER_MARK: &str = "NOT applied";
 
 /// The banner for `count` unplaced changes.
 pub(super) fn banner_text(count: usize) -> String {
+    // What to do first: an 80-column screen cuts the rest.
     format!(
-        "{count} change(s) {BANNER_MARK}: their user's row could not be found with certainty; \
-         p on Fix lists them"
+        "{count} change(s) {BANNER_MARK}: p on Fix lists them (their user's row was not found \
+         with certainty)"
     )
 }
