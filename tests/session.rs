@@ -702,3 +702,21 @@ fn unplaced_changes_are_re_applied_or_dropped_in_the_wizard_and_undone() {
     );
     same_roster(&roster, &s.roster);
 }
+
+#[test]
+fn after_a_resume_on_a_changed_source_undo_reverts_the_right_rows() {
+    let (mut session, _) = session_with(PEOPLE, three_changes);
+    let source = with_row_on_top(PEOPLE, AARON);
+    let mut roster = roster_of(&source);
+    let report = session.resume(&mut roster);
+    assert_eq!(report.moved, 3, "{report:?}");
+    assert!(session.fully_anchored());
+    // Undo everything, newest first, as `u` does: back to the file as it is now.
+    for op in session.history.iter().rev() {
+        op.inverse().apply(&mut roster).unwrap();
+    }
+    same_roster(&roster, &roster_of(&source));
+    // And the rebased log replays in place on that file (what the next resume does).
+    let mut again = roster_of(&source);
+    assert!(session.replay(&mut again).in_place());
+}
