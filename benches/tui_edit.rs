@@ -112,6 +112,7 @@ fn save_session(c: &mut Criterion) {
                     field: Field::SalesforceUserId,
                     old: "005Dn000001AbCd".into(),
                     new: "005Dn000001AbCdIAK".into(),
+                    anchor: None,
                 })
                 .collect(),
         ));
@@ -124,5 +125,53 @@ fn save_session(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(benches, edit, first_screen, save_session);
+/// Resuming: replaying a bulk fix that touched every row (one anchored change per row) onto the
+/// untouched source (each change checked at its recorded row), and onto the source with one row
+/// inserted at the top (every change found again through the row-key index).
+fn replay_session(c: &mut Criterion) {
+    use scc_onboard::roster::import::{import_bytes, ImportOptions};
+    use scc_onboard::roster::{Field, Roster};
+    use scc_onboard::session::{CellEdit, ImportSettings, Op, Session, SourceInfo};
+    let mut group = c.benchmark_group("tui_session_replay");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    let roster_of = |csv: &str| {
+        Roster::from_imported(import_bytes(csv.as_bytes(), &ImportOptions::default()).unwrap())
+    };
+    for rows in [100_000usize] {
+        let csv = tui_common::csv(rows);
+        let base = roster_of(&csv);
+        let mut session = Session::new(
+            SourceInfo::of_bytes("bench.csv".as_ref(), csv.as_bytes()),
+            ImportSettings::default(),
+        );
+        session.history.push(Op::cells(
+            "bulk edit",
+            (0..rows)
+                .map(|r| CellEdit::at(&base, r, Field::FullName, format!("Renamed {r}")))
+                .collect(),
+        ));
+        let (header, body) = csv.split_once('\n').unwrap();
+        let inserted = format!(
+            "{header}\nNew Person,new@acme.com,005Hs0000000001AAA,new@acme.com,new@acme.com\r\n{body}"
+        );
+        for (name, source) in [("unchanged", &csv), ("row_inserted", &inserted)] {
+            group.bench_function(BenchmarkId::new(name, rows), |b| {
+                b.iter_batched(
+                    || roster_of(source),
+                    |mut roster| {
+                        let report = session.replay(&mut roster);
+                        assert!(report.unplaced.is_empty());
+                        report.moved
+                    },
+                    criterion::BatchSize::LargeInput,
+                )
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, edit, first_screen, save_session, replay_session);
 criterion_main!(benches);

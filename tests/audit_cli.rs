@@ -317,6 +317,7 @@ fn a_session_export_lists_hand_edits_bulk_fixes_and_both_kinds_of_exclusion() {
         field,
         old: old.into(),
         new: new.into(),
+        anchor: None,
     };
     s.history.push(Op::cells(
         "edit office365_email",
@@ -340,10 +341,12 @@ fn a_session_export_lists_hand_edits_bulk_fixes_and_both_kinds_of_exclusion() {
         row: 0,
         line: 2,
         excluded: true,
+        anchor: None,
     });
     s.history.push(Op::ExcludeRows {
         rows: vec![1],
         excluded: true,
+        anchors: None,
     });
     fs::write(dir.join("session.json"), s.to_json()).unwrap();
     let res = run(&["export", "--session", "session.json", "-o", "b"], dir);

@@ -261,6 +261,7 @@ mod session_export {
                 field: Field::Office365Email,
                 old: "diego.ramosnorthwind-traders.com".into(),
                 new: "diego.ramos@northwind-traders.com".into(),
+                anchor: None,
             }],
             id: 0,
         });
@@ -268,6 +269,7 @@ mod session_export {
             row: 0,
             line: 2,
             excluded: true,
+            anchor: None,
         });
         let cat = Catalogue::embedded();
         // As the wizard does: defaults computed from the imported roster.

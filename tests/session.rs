@@ -244,6 +244,7 @@ fn large_operations_get_their_own_file_so_later_saves_stay_small() {
                 field: Field::SalesforceUserId,
                 old: "x".into(),
                 new: "y".into(),
+                anchor: None,
             })
             .collect(),
     );
@@ -299,6 +300,7 @@ fn a_missing_operation_file_is_a_clear_error() {
                 field: Field::FullName,
                 old: "a".into(),
                 new: "b".into(),
+                anchor: None,
             };
             OWN_FILE_CELLS + 1
         ],
@@ -312,4 +314,409 @@ fn a_missing_operation_file_is_a_clear_error() {
         err.contains("session.json.d") && err.contains("op-"),
         "{err}"
     );
+}
+
+// Anchored replay: changes follow their users when the source changed (issue 10).
+
+use scc_onboard::session::{
+    Anchor, CellEdit, Op, Reason, RowKeys, SourceInfo, UnplacedChange, VERSION,
+};
+
+const PEOPLE: &str = "\
+Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address
+Jordan Ferguson,jferguson@contoso.com,005Dn000011MnOpIAK,jferguson@contoso.com,jordan.ferguson@contoso.com
+Joshua Patel,jpatel@contoso.com,005Dn000014MnOpIAK,jpatel@contoso.com,joshua.patel@contoso.com
+Maria Lopez,mlopez@contoso.com,005Dn000016MnOpIAK,mlopez@contoso.com,maria.lopez@contoso.com
+Diego Ramos,dramos@contoso.com,005Dn000017MnOpIAK,dramos@contoso.com,diego.ramos@contoso.com
+";
+const AARON: &str =
+    "Aaron Young,ayoung@contoso.com,005Dn000015MnOpIAK,ayoung@contoso.com,aaron.young@contoso.com";
+
+fn roster_of(csv: &str) -> Roster {
+    Roster::from_imported(import_bytes(csv.as_bytes(), &ImportOptions::default()).unwrap())
+}
+
+/// `csv` with `line` inserted as the first data row.
+fn with_row_on_top(csv: &str, line: &str) -> String {
+    let mut lines: Vec<&str> = csv.lines().collect();
+    lines.insert(1, line);
+    lines.join("\n") + "\n"
+}
+
+/// The row whose Office 365 login is `login` (never edited in these tests).
+fn row_with(roster: &Roster, login: &str) -> usize {
+    (0..roster.len())
+        .find(|&r| roster.cell(r, Field::Office365Login) == login)
+        .unwrap()
+}
+
+/// A session on `csv` with these operations applied as the wizard records them.
+fn session_with(csv: &str, ops: impl FnOnce(&Roster) -> Vec<Op>) -> (Session, Roster) {
+    let mut roster = roster_of(csv);
+    let mut s = Session::new(
+        SourceInfo::of_bytes("roster.csv".as_ref(), csv.as_bytes()),
+        Default::default(),
+    );
+    for op in ops(&roster) {
+        op.apply(&mut roster).unwrap();
+        s.history.push(op);
+    }
+    (s, roster)
+}
+
+fn edit(roster: &Roster, login: &str, field: Field, new: &str) -> Op {
+    let row = row_with(roster, login);
+    Op::cells(
+        format!("edit {}", field.key()),
+        vec![CellEdit::at(roster, row, field, new.into())],
+    )
+}
+
+fn exclude(roster: &Roster, login: &str) -> Op {
+    let row = row_with(roster, login);
+    Op::Exclude {
+        row,
+        line: roster.record(row).line,
+        excluded: true,
+        anchor: Some(Anchor::of_row(roster, row)),
+    }
+}
+
+/// Two edits and an exclusion on Joshua, Maria and Diego.
+fn three_changes(r: &Roster) -> Vec<Op> {
+    vec![
+        edit(
+            r,
+            "jpatel@contoso.com",
+            Field::SalesforceLogin,
+            "joshua.patel@contoso.com",
+        ),
+        edit(r, "mlopez@contoso.com", Field::FullName, "María López"),
+        exclude(r, "dramos@contoso.com"),
+    ]
+}
+
+fn assert_three_changes_on_their_users(roster: &Roster) {
+    let j = row_with(roster, "jpatel@contoso.com");
+    assert_eq!(
+        roster.cell(j, Field::SalesforceLogin),
+        "joshua.patel@contoso.com"
+    );
+    let m = row_with(roster, "mlopez@contoso.com");
+    assert_eq!(roster.cell(m, Field::FullName), "María López");
+    assert!(roster.is_excluded(row_with(roster, "dramos@contoso.com")));
+    let jordan = row_with(roster, "jferguson@contoso.com");
+    assert_eq!(
+        roster.cell(jordan, Field::SalesforceLogin),
+        "jferguson@contoso.com",
+        "nothing on anyone else"
+    );
+    assert_eq!(roster.counts().excluded, 1);
+}
+
+#[test]
+fn changes_follow_their_users_when_a_row_is_inserted_above_them() {
+    let (session, _) = session_with(PEOPLE, three_changes);
+    let mut roster = roster_of(&with_row_on_top(PEOPLE, AARON));
+    let report = session.replay(&mut roster);
+    assert_eq!((report.applied, report.moved), (3, 3), "{report:?}");
+    assert!(report.unplaced.is_empty(), "{report:?}");
+    assert_three_changes_on_their_users(&roster);
+    let aaron = row_with(&roster, "ayoung@contoso.com");
+    assert_eq!(roster.record(aaron).cells[0], "Aaron Young");
+    assert!(!roster.is_excluded(aaron));
+}
+
+#[test]
+fn changes_follow_their_users_when_the_rows_are_re_sorted() {
+    let (session, _) = session_with(PEOPLE, three_changes);
+    let mut lines: Vec<&str> = PEOPLE.lines().collect();
+    lines[1..].reverse();
+    let mut roster = roster_of(&(lines.join("\n") + "\n"));
+    let report = session.replay(&mut roster);
+    assert!(report.unplaced.is_empty(), "{report:?}");
+    assert_three_changes_on_their_users(&roster);
+}
+
+#[test]
+fn an_unchanged_source_replays_in_place_and_resume_keeps_the_log_and_redo() {
+    let (mut session, edited) = session_with(PEOPLE, three_changes);
+    session.redo.push(edit(
+        &edited,
+        "jferguson@contoso.com",
+        Field::FullName,
+        "J. Ferguson",
+    ));
+    let before = session.clone();
+    let mut roster = roster_of(PEOPLE);
+    let report = session.resume(&mut roster);
+    assert!(report.in_place(), "{report:?}");
+    assert_eq!(session, before, "nothing rewritten");
+    same_roster(&roster, &edited);
+}
+
+#[test]
+fn a_change_whose_users_row_changed_is_never_applied_and_is_listed() {
+    let (mut session, _) = session_with(PEOPLE, three_changes);
+    let changed = with_row_on_top(PEOPLE, AARON)
+        .replace("joshua.patel@contoso.com", "josh.patel@contoso.com");
+    let mut roster = roster_of(&changed);
+    let report = session.resume(&mut roster);
+    assert_eq!((report.applied, report.skipped), (2, 1), "{report:?}");
+    let [u] = report.unplaced.as_slice() else {
+        panic!("{report:?}")
+    };
+    assert_eq!((u.line, u.user.as_str()), (3, "Joshua Patel"));
+    assert_eq!(u.reason, Reason::NotFound);
+    assert_eq!(
+        u.change,
+        UnplacedChange::Cell {
+            field: Field::SalesforceLogin,
+            old: "jpatel@contoso.com".into(),
+            new: "joshua.patel@contoso.com".into()
+        }
+    );
+    for r in 0..roster.len() {
+        assert_ne!(
+            roster.cell(r, Field::SalesforceLogin),
+            "joshua.patel@contoso.com",
+            "not applied anywhere"
+        );
+    }
+    // The session now describes the new file: the unplaced change is listed, not in the log.
+    assert_eq!(session.unplaced, report.unplaced);
+    assert_eq!(session.history.len(), 2);
+    let mut again = roster_of(&changed);
+    let second = session.replay(&mut again);
+    assert!(second.in_place(), "{second:?}");
+    assert_eq!(second.unplaced.len(), 1, "still listed");
+    same_roster(&again, &roster);
+}
+
+#[test]
+fn identical_rows_are_certain_only_at_the_recorded_row() {
+    let dup = "Sam Lee,slee@contoso.com,005Dn000015MnOpIAK,slee@contoso.com,sam.lee@contoso.com";
+    let csv = with_row_on_top(&with_row_on_top(PEOPLE, dup), dup);
+    let (session, _) = session_with(&csv, |r| {
+        vec![Op::cells(
+            "edit",
+            vec![CellEdit::at(r, 0, Field::FullName, "Samuel Lee".into())],
+        )]
+    });
+    // Same file: the recorded row still holds that content.
+    let mut same = roster_of(&csv);
+    let report = session.replay(&mut same);
+    assert!(report.in_place(), "{report:?}");
+    assert_eq!(same.cell(0, Field::FullName), "Samuel Lee");
+    assert_eq!(same.cell(1, Field::FullName), "Sam Lee");
+    // A row above them: neither copy is at the recorded row, and which one was meant is unknown.
+    let mut moved = roster_of(&with_row_on_top(&csv, AARON));
+    let report = session.replay(&mut moved);
+    assert_eq!(report.unplaced.len(), 1, "{report:?}");
+    assert_eq!(report.unplaced[0].reason, Reason::Ambiguous);
+    assert_eq!(moved.cell(1, Field::FullName), "Sam Lee");
+    assert_eq!(moved.cell(2, Field::FullName), "Sam Lee");
+}
+
+#[test]
+fn an_edit_then_a_fix_of_the_same_cell_replays_on_a_moved_row() {
+    let (session, _) = session_with(PEOPLE, |r| {
+        let first = edit(r, "jpatel@contoso.com", Field::FullName, "joshua patel");
+        let mut after = roster_of(PEOPLE);
+        first.apply(&mut after).unwrap();
+        let second = edit(
+            &after,
+            "jpatel@contoso.com",
+            Field::FullName,
+            "Joshua Patel Jr",
+        );
+        vec![first, second]
+    });
+    let mut roster = roster_of(&with_row_on_top(PEOPLE, AARON));
+    let report = session.replay(&mut roster);
+    assert!(report.unplaced.is_empty(), "{report:?}");
+    assert_eq!(report.moved, 2);
+    let j = row_with(&roster, "jpatel@contoso.com");
+    assert_eq!(roster.cell(j, Field::FullName), "Joshua Patel Jr");
+}
+
+#[test]
+fn leaving_out_rows_together_follows_the_users_too() {
+    let (session, _) = session_with(PEOPLE, |r| {
+        let rows = vec![
+            row_with(r, "jpatel@contoso.com"),
+            row_with(r, "dramos@contoso.com"),
+        ];
+        vec![Op::ExcludeRows {
+            anchors: Some(RowKeys::of_rows(r, &rows)),
+            rows,
+            excluded: true,
+        }]
+    });
+    let changed =
+        with_row_on_top(PEOPLE, AARON).replace("dramos@contoso.com,diego", "dramos@contoso.com,d");
+    let mut roster = roster_of(&changed);
+    let report = session.replay(&mut roster);
+    assert!(roster.is_excluded(row_with(&roster, "jpatel@contoso.com")));
+    assert!(
+        !roster.is_excluded(row_with(&roster, "dramos@contoso.com")),
+        "row changed"
+    );
+    assert_eq!(roster.counts().excluded, 1, "nobody else excluded");
+    assert_eq!(report.unplaced.len(), 1, "{report:?}");
+    assert_eq!(
+        report.unplaced[0].change,
+        UnplacedChange::Exclude { excluded: true }
+    );
+}
+
+#[test]
+fn a_version_1_session_loads_and_its_edits_need_their_old_value() {
+    let v1 = r#"{"format":"scc-onboard-session","version":1,
+            "source":{"path":"roster.csv","sha256":"","size":0},
+            "history":[{"op":"cells","label":"edit salesforce_login","changes":[
+              {"row":1,"line":3,"field":"salesforce_login","old":"jpatel@contoso.com","new":"joshua.patel@contoso.com"}]},
+              {"op":"exclude","row":3,"line":5,"excluded":true}]}"#;
+    let mut session = Session::from_json(v1.as_bytes(), "s.json".as_ref()).unwrap();
+    assert_eq!(session.version, VERSION, "saved as the current version");
+    assert!(!session.fully_anchored());
+    // Unchanged: by row, as before.
+    let mut roster = roster_of(PEOPLE);
+    assert!(session.replay(&mut roster).in_place());
+    // A row on top: the edit's old value is not on row 1 any more, so it is not applied; the
+    // exclusion has nothing to check (documented) and goes by row.
+    let mut roster = roster_of(&with_row_on_top(PEOPLE, AARON));
+    let report = session.resume(&mut roster);
+    assert_eq!(report.mismatched, 1, "{report:?}");
+    assert_eq!(report.unplaced[0].reason, Reason::OldValueDiffers);
+    assert_eq!(report.unplaced[0].who(), "(user not recorded)");
+    let jordan = row_with(&roster, "jferguson@contoso.com");
+    assert_eq!(
+        roster.cell(jordan, Field::SalesforceLogin),
+        "jferguson@contoso.com"
+    );
+    let json = String::from_utf8(session.to_json()).unwrap();
+    assert!(json.contains(r#""version": 2"#), "{json}");
+    assert!(json.contains(r#""unplaced""#), "{json}");
+}
+
+/// The wizard: reloading a changed file leaves an edit unplaced; `p` lists it, Enter re-applies
+/// it to the selected row, `u` puts it back on the list, `d` drops it; all saved.
+#[test]
+fn unplaced_changes_are_re_applied_or_dropped_in_the_wizard_and_undone() {
+    let mut s = loaded(PEOPLE, (120, 40));
+    go_to_line(&mut s, 3);
+    go_to_col(&mut s, Field::SalesforceLogin.index());
+    press(&mut s, key(KeyCode::Enter));
+    press(&mut s, ctrl('u'));
+    type_keys(&mut s, "joshua.patel@contoso.com");
+    press(&mut s, key(KeyCode::Enter));
+    let changed = with_row_on_top(PEOPLE, AARON)
+        .replace("joshua.patel@contoso.com", "josh.patel@contoso.com");
+    load_into(&mut s, &changed);
+    let banner = s.banner.clone().unwrap();
+    assert!(banner.error, "{banner:?}");
+    assert!(
+        banner.text.contains("1 change(s) NOT applied"),
+        "{banner:?}"
+    );
+    let screen = text(&draw(&s, 120, 40));
+    assert!(screen.contains("p unplaced changes"), "hint bar:\n{screen}");
+
+    // Export is refused while it is unplaced.
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(!fx
+        .iter()
+        .any(|e| matches!(e, scc_onboard::tui::Effect::Export { .. })));
+    assert!(s
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("1 unplaced change(s)"));
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('<')));
+    }
+
+    go_to_line(&mut s, 4);
+    press(&mut s, key(KeyCode::Char('p')));
+    assert!(matches!(s.popup, Some(Popup::Unplaced { selected: 0 })));
+    let screen = text(&draw(&s, 120, 40));
+    assert!(
+        screen.contains("line 3  Joshua Patel  salesforce_login \"jpatel@contoso.com\" → \"joshua.patel@contoso.com\""),
+        "{screen}"
+    );
+    assert!(screen.contains("to line 4 (Joshua Patel)"), "{screen}");
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(saves(&fx));
+    let j = row_with(&s.roster, "jpatel@contoso.com");
+    assert_eq!(
+        s.roster.cell(j, Field::SalesforceLogin),
+        "joshua.patel@contoso.com"
+    );
+    assert!(s.popup.is_none(), "the list closes once empty");
+    assert!(s.session.as_ref().unwrap().unplaced.is_empty());
+    assert!(!s.banner.as_ref().unwrap().error);
+
+    // Undo puts it back on the list and takes the value off the row.
+    press(&mut s, key(KeyCode::Char('u')));
+    assert_eq!(s.session.as_ref().unwrap().unplaced.len(), 1);
+    assert_eq!(
+        s.roster.cell(j, Field::SalesforceLogin),
+        "jpatel@contoso.com"
+    );
+    assert!(s
+        .banner
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("1 change(s) NOT applied"));
+
+    // Dropped instead: recorded, and the saved session reads back with nothing unplaced.
+    press(&mut s, key(KeyCode::Char('p')));
+    let fx = press(&mut s, key(KeyCode::Char('d')));
+    assert!(saves(&fx));
+    assert_eq!(
+        s.roster.cell(j, Field::SalesforceLogin),
+        "jpatel@contoso.com"
+    );
+    let session = s.session.clone().unwrap();
+    assert!(session.unplaced.is_empty());
+    assert!(matches!(
+        session.history.last(),
+        Some(Op::Resolve { apply: None, .. })
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.json");
+    save_atomic(&session, &path).unwrap();
+    let back = Session::load(&path).unwrap();
+    assert_eq!(back, session);
+    let mut roster = roster_of(&changed);
+    let report = back.replay(&mut roster);
+    assert!(
+        report.in_place() && report.unplaced.is_empty(),
+        "{report:?}"
+    );
+    same_roster(&roster, &s.roster);
+}
+
+#[test]
+fn after_a_resume_on_a_changed_source_undo_reverts_the_right_rows() {
+    let (mut session, _) = session_with(PEOPLE, three_changes);
+    let source = with_row_on_top(PEOPLE, AARON);
+    let mut roster = roster_of(&source);
+    let report = session.resume(&mut roster);
+    assert_eq!(report.moved, 3, "{report:?}");
+    assert!(session.fully_anchored());
+    // Undo everything, newest first, as `u` does: back to the file as it is now.
+    for op in session.history.iter().rev() {
+        op.inverse().apply(&mut roster).unwrap();
+    }
+    same_roster(&roster, &roster_of(&source));
+    // And the rebased log replays in place on that file (what the next resume does).
+    let mut again = roster_of(&source);
+    assert!(session.replay(&mut again).in_place());
 }

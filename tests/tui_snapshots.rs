@@ -159,6 +159,7 @@ fn fix_screens() {
                 field: scc_onboard::roster::Field::SalesforceUserId,
                 old: long.clone(),
                 new: long,
+                anchor: None,
             }],
         });
         s
@@ -310,6 +311,44 @@ fn review_and_placeholder_screens() {
             "impersonation_account",
             Value::Text("svc-scc@example.com".into()),
         );
+        s
+    });
+}
+
+/// A resume onto a changed file (a row inserted on top, two users' rows altered): the banner
+/// counts the unplaced changes, the hint bar offers `p`, and the list names line, user, change.
+#[test]
+fn unplaced_changes_banner_and_list() {
+    let resumed = |size| {
+        let mut s = fresh(size);
+        s.import.path.set("roster.csv");
+        load_into(&mut s, FIXTURE);
+        go_to_line(&mut s, 3);
+        press(&mut s, key(KeyCode::Enter));
+        type_keys(&mut s, "Grace Hopper");
+        press(&mut s, key(KeyCode::Enter));
+        go_to_line(&mut s, 7);
+        press(&mut s, key(KeyCode::Char('x')));
+        let changed = FIXTURE
+            .replacen(
+                '\n',
+                "\nNew Person,new@example.com,005Dn000015MnOpIAK,new@example.com,new@example.com\n",
+                1,
+            )
+            .replace(
+                ",grace@example.com,005Dn000011MnOpIAK",
+                ",grace@example.org,005Dn000011MnOpIAK",
+            )
+            .replace("not-an-address", "test@example.com");
+        load_into(&mut s, &changed);
+        s.status = None;
+        s
+    };
+    snap("unplaced_banner", resumed);
+    snap("unplaced_list", |size| {
+        let mut s = resumed(size);
+        go_to_line(&mut s, 4);
+        press(&mut s, key(KeyCode::Char('p')));
         s
     });
 }

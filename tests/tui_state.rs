@@ -328,7 +328,7 @@ fn x_on_review_leaves_out_every_row_with_errors_as_one_undoable_change() {
     assert!(s.review.refused.is_none(), "the refusal is stale now");
     assert!(matches!(
         s.session.as_ref().unwrap().history.last(),
-        Some(Op::ExcludeRows { excluded: true, rows: r }) if *r == rows
+        Some(Op::ExcludeRows { excluded: true, rows: r, .. }) if *r == rows
     ));
     let fx = press(&mut s, key(KeyCode::Enter));
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
@@ -536,6 +536,7 @@ fn resuming_many_changes_says_so_before_re_applying_them() {
                 format!("n{}", i - 1)
             },
             new: format!("n{i}"),
+            anchor: None,
         })
         .collect();
     saved.history.push(Op::cells("bulk", changes));

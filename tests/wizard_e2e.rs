@@ -617,3 +617,191 @@ fn each_signal_restores_the_terminal_and_keeps_the_work() {
         assert_eq!(saved.history.len(), 1, "SIG{signal}: the fix is saved");
     }
 }
+
+/// Waits until the wizard in the pane has exited.
+fn wait_dead(t: &Tmux) {
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "the wizard did not quit");
+        std::thread::yield_now();
+    }
+}
+
+/// `export --session` as a script would run it: (exit code, stdout, stderr).
+fn export_session(dir: &Path, session: &Path, out: &str) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+        .current_dir(dir)
+        .args(["export", "--json", "--session"])
+        .arg(session)
+        .args(["-o", out])
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The user a users.csv line belongs to, by its Office 365 login (never edited here).
+fn row_of<'a>(lines: &'a [String], o365_login: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.split(',').nth(3) == Some(o365_login))
+        .unwrap_or_else(|| panic!("no row for {o365_login}: {lines:#?}"))
+}
+
+const ANCHOR_ROSTER: &str = "\
+Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address
+Jordan Ferguson,jferguson@contoso.com,005Dn000011MnOpIAK,jferguson@contoso.com,jordan.ferguson@contoso.com
+Joshua Patel,jpatel@contoso.com,005Dn000014MnOpIAK,jpatel@contoso.com,joshua.patel@contoso.com
+Maria Lopez,mlopez@contoso.com,005Dn000016MnOpIAK,mlopez@contoso.com,maria.lopez@contoso.com
+Diego Ramos,dramos@contoso.com,005Dn000017MnOpIAK,dramos@contoso.com,diego.ramos@contoso.com
+";
+
+/// Issue 10: edits are anchored to their users, not to row numbers. Edit two cells and exclude
+/// a row, quit, insert a row at the top of the CSV (as Excel would), resume: every change lands
+/// on its user and the export holds nothing on anyone else. Then a change whose user's row was
+/// altered is never applied on a guess: the banner counts it, `export --session` refuses and
+/// lists it, and once re-applied from the "Unplaced changes" list both exports work.
+#[test]
+fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, ANCHOR_ROSTER).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("Loaded 4 rows");
+
+    // Joshua Patel (line 3): a new Salesforce login.
+    t.keys(&["j", "l", "Enter"]);
+    t.wait_for("Editing Salesforce login");
+    t.keys(&["C-u"]);
+    t.type_text("joshua.patel@contoso.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Line 3: edit salesforce_login");
+    // Maria Lopez (line 4): her name with its accent.
+    t.keys(&["j", "h", "Enter"]);
+    t.wait_for("Editing Full name");
+    t.keys(&["C-u"]);
+    t.type_text("María López");
+    t.keys(&["Enter"]);
+    t.wait_for("Line 4: edit full_name");
+    // Diego Ramos (line 5) left out.
+    t.keys(&["j", "x"]);
+    t.wait_for("Line 5: exclude line 5");
+    t.keys(&["q"]);
+    wait_dead(&t);
+
+    // Excel: a new user inserted at the top; every row moves down one line.
+    let mut lines: Vec<&str> = ANCHOR_ROSTER.lines().collect();
+    lines.insert(
+        1,
+        "Aaron Young,ayoung@contoso.com,005Dn000015MnOpIAK,ayoung@contoso.com,aaron.young@contoso.com",
+    );
+    std::fs::write(&roster, lines.join("\r\n") + "\r\n").unwrap();
+
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("The source file CHANGED");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Resumed your saved session: 3 change(s) restored");
+    assert!(screen.contains("3 moved with their users"), "{screen}");
+    assert!(!screen.contains("NOT applied"), "{screen}");
+    t.keys(&[">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 4 row(s)");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert_eq!(exported.len(), 4, "{exported:#?}");
+    assert!(row_of(&exported, "jferguson@contoso.com")
+        .starts_with("Jordan Ferguson,jferguson@contoso.com,"));
+    assert!(row_of(&exported, "jpatel@contoso.com")
+        .starts_with("Joshua Patel,joshua.patel@contoso.com,"));
+    assert!(row_of(&exported, "mlopez@contoso.com").starts_with("María López,mlopez@contoso.com,"));
+    assert!(row_of(&exported, "ayoung@contoso.com").starts_with("Aaron Young,ayoung@contoso.com,"));
+    assert!(
+        !exported.iter().any(|l| l.contains("dramos@")),
+        "the excluded user stays out: {exported:#?}"
+    );
+    // The CLI reads the same session to the same users.csv.
+    let (code, _, err) = export_session(dir.path(), &session, "cli-bundle");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        data_lines(&dir.path().join("cli-bundle/users.csv")),
+        exported
+    );
+    t.keys(&["q"]);
+    wait_dead(&t);
+
+    // Joshua's row changed in the file (a new e-mail address): his edit has no certain row.
+    let changed = std::fs::read_to_string(&roster)
+        .unwrap()
+        .replace("joshua.patel@contoso.com", "josh.patel@contoso.com");
+    std::fs::write(&roster, changed).unwrap();
+    let (code, out, err) = export_session(dir.path(), &session, "cli-bundle-2");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("roster.csv:4: Joshua Patel: salesforce_login \"jpatel@contoso.com\" → \"joshua.patel@contoso.com\""),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(doc["written"], false);
+    assert_eq!(doc["unplaced"][0]["user"], "Joshua Patel");
+    assert_eq!(doc["unplaced"][0]["field"], "salesforce_login");
+    assert!(!dir.path().join("cli-bundle-2").exists(), "nothing written");
+
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("The source file CHANGED");
+    t.keys(&["Enter"]);
+    t.wait_for("1 change(s) NOT applied");
+    // Resumed where the admin left (Review & export): export is refused while it is unplaced.
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export refused: 1 unplaced change(s)");
+    // Back on Fix: select Joshua's row (line 4 now), open the list, re-apply.
+    t.keys(&["<", "<", "<"]);
+    t.wait_for("[Fix]");
+    t.keys(&["g", "j", "j", "p"]);
+    let screen = t.wait_for("Unplaced changes (1)");
+    // Line 4: where the previous resume had placed it (Joshua's line in that version).
+    assert!(
+        screen.contains("line 4  Joshua Patel  salesforce_login"),
+        "{screen}"
+    );
+    assert!(screen.contains("to line 4 (Joshua Patel)"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Every unplaced change is resolved");
+    t.keys(&[">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 4 row(s)");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert!(row_of(&exported, "jpatel@contoso.com")
+        .starts_with("Joshua Patel,joshua.patel@contoso.com,"));
+    assert!(row_of(&exported, "jferguson@contoso.com")
+        .starts_with("Jordan Ferguson,jferguson@contoso.com,"));
+    let (code, _, err) = export_session(dir.path(), &session, "cli-bundle-3");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        data_lines(&dir.path().join("cli-bundle-3/users.csv")),
+        exported
+    );
+}

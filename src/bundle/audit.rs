@@ -68,35 +68,45 @@ impl Audit {
     pub fn from_history(history: &[Op]) -> Audit {
         let mut audit = Audit::default();
         for op in history {
-            match op {
-                Op::Cells { label, changes, .. } => {
-                    let (kind, code) = kind_of(label);
-                    audit.changes.extend(changes.iter().map(|c| Change {
-                        kind: kind.clone(),
-                        line: c.line,
-                        field: c.field,
-                        code: code.clone(),
-                        old: c.old.clone(),
-                        new: c.new.clone(),
-                    }));
-                }
-                Op::ExcludeRows { rows, excluded } => {
-                    for &r in rows {
-                        if *excluded {
-                            audit.left_out_invalid.insert(r);
-                        } else {
-                            audit.left_out_invalid.remove(&r);
-                        }
-                    }
-                }
-                // Excluding one row is the admin's own decision, whatever the row held.
-                Op::Exclude { row, .. } => {
-                    audit.left_out_invalid.remove(row);
-                }
-                Op::CellsFile { .. } | Op::Choice { .. } => {}
-            }
+            audit.record(op);
         }
         audit
+    }
+
+    fn record(&mut self, op: &Op) {
+        match op {
+            Op::Cells { label, changes, .. } => {
+                let (kind, code) = kind_of(label);
+                self.changes.extend(changes.iter().map(|c| Change {
+                    kind: kind.clone(),
+                    line: c.line,
+                    field: c.field,
+                    code: code.clone(),
+                    old: c.old.clone(),
+                    new: c.new.clone(),
+                }));
+            }
+            Op::ExcludeRows { rows, excluded, .. } => {
+                for &r in rows {
+                    if *excluded {
+                        self.left_out_invalid.insert(r);
+                    } else {
+                        self.left_out_invalid.remove(&r);
+                    }
+                }
+            }
+            // Excluding one row is the admin's own decision, whatever the row held.
+            Op::Exclude { row, .. } => {
+                self.left_out_invalid.remove(row);
+            }
+            // An unplaced change the admin re-applied counts as what it applies.
+            Op::Resolve { apply, .. } => {
+                if let Some(op) = apply {
+                    self.record(op);
+                }
+            }
+            Op::CellsFile { .. } | Op::Choice { .. } => {}
+        }
     }
 
     /// Adds the cells `--set` changed.
@@ -148,6 +158,7 @@ mod tests {
             field: Field::SalesforceUserId,
             old: old.into(),
             new: new.into(),
+            anchor: None,
         }
     }
 
@@ -163,16 +174,19 @@ mod tests {
             Op::ExcludeRows {
                 rows: vec![4, 5, 6],
                 excluded: true,
+                anchors: None,
             },
             Op::Exclude {
                 row: 5,
                 line: 7,
                 excluded: false,
+                anchor: None,
             },
             Op::Exclude {
                 row: 5,
                 line: 7,
                 excluded: true,
+                anchor: None,
             },
         ];
         let a = Audit::from_history(&history);

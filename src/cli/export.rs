@@ -92,7 +92,18 @@ pub fn run(args: ExportArgs) -> ExitCode {
         );
     }
     let loaded = match &args.session {
-        Some(path) => load_session(path),
+        Some(path) => match load_session(path) {
+            Err(SessionProblem::Unplaced(text, doc)) => {
+                if args.json {
+                    let _ = writeln!(std::io::stdout().lock(), "{doc}");
+                }
+                eprint!("{text}");
+                return ExitCode::from(EXIT_PROBLEMS);
+            }
+            other => other.map_err(|e| match e {
+                SessionProblem::Usage(m) | SessionProblem::Unplaced(m, _) => m,
+            }),
+        },
         None => {
             let path = args.roster.clone().unwrap_or_default();
             import_path(&path, &args.import.options())
@@ -339,36 +350,110 @@ pub fn run(args: ExportArgs) -> ExitCode {
 /// and the session's choices (named for error messages).
 type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>, Audit);
 
-fn load_session(path: &std::path::Path) -> Result<FromSession, String> {
-    let session = Session::load(path).map_err(|e| e.to_string())?;
+/// Why a session cannot be exported.
+enum SessionProblem {
+    /// Unusable input (exit 2).
+    Usage(String),
+    /// Recorded changes that cannot be placed on their users' rows (exit 1): the text for
+    /// stderr and the `--json` document.
+    Unplaced(String, serde_json::Value),
+}
+
+fn load_session(path: &std::path::Path) -> Result<FromSession, SessionProblem> {
+    let usage = SessionProblem::Usage;
+    let mut session = Session::load(path).map_err(|e| usage(e.to_string()))?;
     let source = session.source.path.clone();
     let hash = hash_file(&source).map_err(|e| {
-        format!(
+        usage(format!(
             "{}: cannot read the session's roster file {}: {e}",
             path.display(),
             source.display()
-        )
+        ))
     })?;
-    if hash != session.source.sha256 {
-        return Err(format!(
-            "{} changed since the session {} was saved, so its edits may not fit any more; \
-             open the wizard to review them, or export the file directly",
+    let changed = hash != session.source.sha256;
+    // Without anchors (a version-1 session) nothing tells where a change belongs in a changed
+    // file: the wizard shows what fits and what does not.
+    if changed && !session.fully_anchored() {
+        return Err(usage(format!(
+            "{} changed since the session {} was saved, and the session predates anchored \
+             edits, so its edits may not fit any more; open the wizard to review them \
+             (scc-onboard wizard --session {}), or export the file directly",
             source.display(),
-            path.display()
-        ));
-    }
-    let imported = import_path(&source, &session.import.to_options()).map_err(|e| e.to_string())?;
-    let mut roster = Roster::from_imported(imported);
-    let report = session.replay(&mut roster);
-    if report.mismatched > 0 || report.skipped > 0 {
-        return Err(format!(
-            "{}: {} edits did not fit the roster file ({} skipped); open the wizard to review them",
             path.display(),
-            report.mismatched,
-            report.skipped
-        ));
+            path.display()
+        )));
+    }
+    let imported =
+        import_path(&source, &session.import.to_options()).map_err(|e| usage(e.to_string()))?;
+    let mut roster = Roster::from_imported(imported);
+    let report = session.resume(&mut roster);
+    if !report.unplaced.is_empty() {
+        return Err(unplaced_problem(path, &source, &report.unplaced));
+    }
+    if report.moved > 0 {
+        eprintln!(
+            "note: {} changed since the session was saved; {} recorded change(s) were found on \
+             their users' new rows",
+            source.display(),
+            report.moved
+        );
     }
     let name = format!("{} (customization)", path.display());
     let audit = Audit::from_history(&session.history);
     Ok((roster, source, Some((name, session.customization)), audit))
+}
+
+/// The refusal listing every unplaced change (line, user, field, old → new, why).
+fn unplaced_problem(
+    session: &std::path::Path,
+    source: &std::path::Path,
+    items: &[crate::session::Unplaced],
+) -> SessionProblem {
+    use crate::session::UnplacedChange;
+    let error = format!(
+        "{} recorded change(s) of session {} could not be placed on their users' rows in {} \
+         (the file changed since they were made)",
+        items.len(),
+        session.display(),
+        source.display()
+    );
+    let mut text = format!("scc-onboard: nothing written: {error}:\n");
+    let mut list = Vec::new();
+    for u in items {
+        let line = if u.line == 0 {
+            "?".to_string()
+        } else {
+            u.line.to_string()
+        };
+        text.push_str(&format!(
+            "  {}:{line}: {}: {} ({})\n",
+            source.display(),
+            u.who(),
+            u.what(),
+            u.reason.message()
+        ));
+        let mut item = json!({
+            "line": (u.line != 0).then_some(u.line),
+            "user": u.user,
+            "operation": u.label,
+            "reason": u.reason,
+        });
+        match &u.change {
+            UnplacedChange::Cell { field, old, new } => {
+                item["field"] = json!(field.key());
+                item["old"] = json!(old);
+                item["new"] = json!(new);
+            }
+            UnplacedChange::Exclude { excluded } => item["excluded"] = json!(excluded),
+        }
+        list.push(item);
+    }
+    text.push_str(&format!(
+        "Nothing was applied on a guess. Open the wizard (scc-onboard wizard --session {}), \
+         press p on the Fix step, and re-apply each change to its user's row or drop it; \
+         then export again.\n",
+        session.display()
+    ));
+    let doc = json!({ "written": false, "error": error, "unplaced": list });
+    SessionProblem::Unplaced(text, doc)
 }

@@ -5,10 +5,12 @@
 //! `export --session`) use [`Session::load`] and [`Session::replay`]; neither touches a terminal.
 
 mod ops;
+mod place;
 mod source;
 mod store;
 
 pub use ops::{CellEdit, Op};
+pub use place::{user_of, Anchor, Reason, ReplayReport, RowKey, RowKeys, Unplaced, UnplacedChange};
 pub use source::{hash_file, SourceInfo};
 pub use store::{default_path, ops_dir, save_atomic, OWN_FILE_CELLS};
 
@@ -19,8 +21,11 @@ use std::path::{Path, PathBuf};
 
 /// Tag written into every session file so a stray JSON file is not mistaken for one.
 pub const FORMAT: &str = "scc-onboard-session";
-/// Version of the file format; bumped on incompatible changes.
-pub const VERSION: u32 = 1;
+/// Version of the file format this build writes; bumped on incompatible changes.
+/// Version 2 anchors changes to their rows' content and keeps unplaced changes.
+pub const VERSION: u32 = 2;
+/// Oldest version still read (its changes carry no anchors; see `place`).
+pub const OLDEST_VERSION: u32 = 1;
 
 /// The wizard's steps, in order. Persisted so a resumed session opens where the admin left.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -140,7 +145,7 @@ pub fn encoding_from_key(s: &str) -> Option<Encoding> {
 pub struct Session {
     /// Always [`FORMAT`].
     pub format: String,
-    /// Always [`VERSION`] for files this build writes.
+    /// [`VERSION`] for files this build writes; older readable versions are upgraded on load.
     pub version: u32,
     /// The source CSV (never modified).
     pub source: SourceInfo,
@@ -162,6 +167,10 @@ pub struct Session {
     /// Choices of the Customize step; owned by that step, opaque here.
     #[serde(default)]
     pub customization: serde_json::Value,
+    /// Recorded changes that could not be placed on a row with certainty after the source
+    /// changed: not applied, waiting for the admin to re-apply or drop each (`Op::Resolve`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unplaced: Vec<Unplaced>,
 }
 
 /// What went wrong reading a session file.
@@ -179,23 +188,12 @@ pub enum SessionError {
         column: usize,
         message: String,
     },
-    #[error("{path} is not an scc-onboard session file (format {found:?}, version {version}); this build reads version {VERSION}")]
+    #[error("{path} is not an scc-onboard session file (format {found:?}, version {version}); this build reads versions {OLDEST_VERSION} to {VERSION}")]
     Format {
         path: PathBuf,
         found: String,
         version: u32,
     },
-}
-
-/// What replaying a session did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ReplayReport {
-    /// Operations applied.
-    pub applied: usize,
-    /// Cell edits whose recorded old value differed from the cell (the source changed).
-    pub mismatched: usize,
-    /// Operations that named rows past the end of the roster and were skipped.
-    pub skipped: usize,
 }
 
 impl Session {
@@ -211,6 +209,7 @@ impl Session {
             redo: Vec::new(),
             output_dir: None,
             customization: serde_json::Value::Null,
+            unplaced: Vec::new(),
         }
     }
 
@@ -228,19 +227,21 @@ impl Session {
     /// Parses session JSON; `path` only names the file in errors. Large operations stay
     /// references (`Op::CellsFile`) — use [`Session::load`] to read them too.
     pub fn from_json(bytes: &[u8], path: &Path) -> Result<Session, SessionError> {
-        let s: Session = serde_json::from_slice(bytes).map_err(|e| SessionError::Parse {
+        let mut s: Session = serde_json::from_slice(bytes).map_err(|e| SessionError::Parse {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
         })?;
-        if s.format != FORMAT || s.version != VERSION {
+        if s.format != FORMAT || !(OLDEST_VERSION..=VERSION).contains(&s.version) {
             return Err(SessionError::Format {
                 path: path.to_path_buf(),
                 found: s.format,
                 version: s.version,
             });
         }
+        // Read as version 1 (its changes simply carry no anchors), saved as the current one.
+        s.version = VERSION;
         Ok(s)
     }
 
@@ -251,18 +252,57 @@ impl Session {
         serde_json::to_vec_pretty(self).unwrap_or_default()
     }
 
-    /// Applies every operation of [`Session::history`] to a roster freshly imported from the source.
+    /// Applies [`Session::history`] to a roster freshly imported from the source, each change
+    /// on the row it was made on (found by content when rows moved; see docs/wizard.md).
+    /// Changes that cannot be placed with certainty are not applied: they are listed in the
+    /// report's `unplaced` (with those the session already held). The session is not changed;
+    /// [`Session::resume`] also adopts the result.
     pub fn replay(&self, roster: &mut Roster) -> ReplayReport {
-        let mut report = ReplayReport::default();
-        for op in &self.history {
-            match op.apply(roster) {
-                Some(mismatched) => {
-                    report.applied += 1;
-                    report.mismatched += mismatched;
-                }
-                None => report.skipped += 1,
+        place::replay(&self.history, &self.unplaced, roster).0
+    }
+
+    /// [`Session::replay`], then makes the session describe the roster it produced: the
+    /// history on the rows its changes were placed on (unplaced changes taken out), the
+    /// unplaced list updated. Undone operations (`redo`) are dropped unless every change went
+    /// exactly where it was recorded: their rows may not be this roster's any more.
+    pub fn resume(&mut self, roster: &mut Roster) -> ReplayReport {
+        let (report, history) = place::replay(&self.history, &self.unplaced, roster);
+        if !report.in_place() {
+            self.history = history;
+            self.redo.clear();
+        }
+        self.unplaced.clone_from(&report.unplaced);
+        report
+    }
+
+    /// Whether every recorded roster change carries an anchor (false for changes read from a
+    /// version-1 file), so replay can find its row in a changed source.
+    pub fn fully_anchored(&self) -> bool {
+        fn anchored(op: &Op) -> bool {
+            match op {
+                Op::Cells { changes, .. } => changes.iter().all(|c| c.anchor.is_some()),
+                Op::Exclude { anchor, .. } => anchor.is_some(),
+                Op::ExcludeRows { anchors, .. } => anchors.is_some(),
+                Op::Resolve { apply, .. } => apply.as_deref().is_none_or(anchored),
+                Op::CellsFile { .. } | Op::Choice { .. } => true,
             }
         }
-        report
+        self.history.iter().all(anchored)
+    }
+
+    /// Keeps [`Session::unplaced`] in step with an [`Op::Resolve`] being done or undone (no-op
+    /// for other operations): done takes its item off the list, undone puts it back.
+    pub fn track_resolved(&mut self, op: &Op, undone: bool) {
+        let Op::Resolve { item, .. } = op else {
+            return;
+        };
+        if undone {
+            if !self.unplaced.iter().any(|u| u.id == item.id) {
+                self.unplaced.push(item.clone());
+                self.unplaced.sort_by_key(|u| u.id);
+            }
+        } else {
+            self.unplaced.retain(|u| u.id != item.id);
+        }
     }
 }

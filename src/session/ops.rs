@@ -1,10 +1,11 @@
 //! Operations: the units of the edit log, of undo and of redo.
 
+use super::place::{Anchor, RowKeys, Unplaced};
 use crate::customize::ChoiceEdit;
 use crate::roster::{Field, Roster};
 use serde::{Deserialize, Serialize};
 
-/// One cell change. `old` is kept so undo works after a resume.
+/// One cell change. `old` is kept so undo works after a resume, and is checked on replay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellEdit {
     /// 0-based roster row.
@@ -14,6 +15,24 @@ pub struct CellEdit {
     pub field: Field,
     pub old: String,
     pub new: String,
+    /// The row's content when the change was made, so replay finds that row again after the
+    /// source changed (None in version-1 files: placed by row number and old value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<Anchor>,
+}
+
+impl CellEdit {
+    /// Setting `field` of `row` to `new`, anchored to the row as it stands now.
+    pub fn at(roster: &Roster, row: usize, field: Field, new: String) -> CellEdit {
+        CellEdit {
+            row,
+            line: roster.record(row).line,
+            field,
+            old: roster.cell(row, field).to_string(),
+            new,
+            anchor: Some(Anchor::of_row(roster, row)),
+        }
+    }
 }
 
 /// One undoable operation.
@@ -41,6 +60,9 @@ pub enum Op {
         row: usize,
         line: u64,
         excluded: bool,
+        /// The row's content when it was excluded (None in version-1 files).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anchor: Option<Anchor>,
     },
     /// Rows excluded (or re-included) together, e.g. every row with errors at once.
     ExcludeRows {
@@ -49,11 +71,22 @@ pub enum Op {
         #[serde(with = "row_ranges")]
         rows: Vec<usize>,
         excluded: bool,
+        /// Each row's content key, in `rows` order (None in version-1 files).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anchors: Option<RowKeys>,
     },
     /// A customization choice changed. The roster is untouched; the session's `customization`
     /// holds the choices after every recorded operation, so replay needs nothing from this
     /// entry, and undo/redo apply `edit` to the choices.
     Choice { edit: ChoiceEdit },
+    /// An unplaced change (see [`Unplaced`]) resolved by the admin: re-applied to the row they
+    /// chose (`apply`, an ordinary `cells` or `exclude` operation) or dropped (`apply` absent).
+    /// Applying it takes `item` off the session's unplaced list; undoing puts it back.
+    Resolve {
+        item: Unplaced,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        apply: Option<Box<Op>>,
+    },
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -61,7 +94,7 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Ids unique across runs: nanoseconds at first use, then counting.
-fn next_id() -> u64 {
+pub(super) fn next_id() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let seed = std::time::SystemTime::now()
@@ -106,7 +139,11 @@ impl Op {
                 roster.set_excluded(*row, *excluded);
                 Some(0)
             }
-            Op::ExcludeRows { rows, excluded } => {
+            Op::Resolve { apply, .. } => match apply {
+                Some(op) => op.apply(roster),
+                None => Some(0),
+            },
+            Op::ExcludeRows { rows, excluded, .. } => {
                 if rows.iter().any(|&r| r >= roster.len()) {
                     return None;
                 }
@@ -140,14 +177,26 @@ impl Op {
                 row,
                 line,
                 excluded,
+                anchor,
             } => Op::Exclude {
                 row: *row,
                 line: *line,
                 excluded: !excluded,
+                anchor: anchor.clone(),
             },
-            Op::ExcludeRows { rows, excluded } => Op::ExcludeRows {
+            Op::ExcludeRows {
+                rows,
+                excluded,
+                anchors,
+            } => Op::ExcludeRows {
                 rows: rows.clone(),
                 excluded: !excluded,
+                anchors: anchors.clone(),
+            },
+            // Only the roster side: the session puts the item back (`Session::track_resolved`).
+            Op::Resolve { item, apply } => Op::Resolve {
+                item: item.clone(),
+                apply: apply.as_ref().map(|op| Box::new(op.inverse())),
             },
             Op::Choice { edit } => Op::Choice {
                 edit: ChoiceEdit {
@@ -167,6 +216,7 @@ impl Op {
             Op::Exclude { row, .. } => Some(*row),
             Op::ExcludeRows { rows, .. } => rows.first().copied(),
             Op::Choice { .. } => None,
+            Op::Resolve { apply, .. } => apply.as_ref().and_then(|op| op.first_row()),
         }
     }
 
@@ -175,6 +225,7 @@ impl Op {
         match self {
             Op::Cells { changes, .. } => changes.len(),
             Op::CellsFile { cells, .. } => *cells,
+            Op::Resolve { apply, .. } => apply.as_ref().map_or(0, |op| op.cell_count()),
             Op::Exclude { .. } | Op::ExcludeRows { .. } | Op::Choice { .. } => 0,
         }
     }
@@ -192,12 +243,17 @@ impl Op {
                     format!("re-include line {line}")
                 }
             }
-            Op::ExcludeRows { rows, excluded } => format!(
+            Op::ExcludeRows { rows, excluded, .. } => format!(
                 "{} {} row(s)",
                 if *excluded { "exclude" } else { "re-include" },
                 rows.len()
             ),
             Op::Choice { edit } => format!("set {}", edit.key),
+            Op::Resolve { item, apply: None } => format!("drop unplaced change: {}", item.what()),
+            Op::Resolve {
+                item,
+                apply: Some(op),
+            } => format!("re-apply {} ({})", item.what(), op.describe()),
         }
     }
 }
@@ -253,6 +309,7 @@ mod tests {
         let op = Op::ExcludeRows {
             rows: vec![2, 6, 9, 10, 11, 40],
             excluded: true,
+            anchors: None,
         };
         let json = serde_json::to_string(&op).unwrap();
         assert_eq!(

@@ -59,6 +59,8 @@ struct DiskSession<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     output_dir: &'a Option<PathBuf>,
     customization: &'a serde_json::Value,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unplaced: &'a [super::Unplaced],
 }
 
 impl Serialize for DiskOp<'_> {
@@ -120,6 +122,7 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
         redo: session.redo.iter().map(wrap).collect(),
         output_dir: &session.output_dir,
         customization: &session.customization,
+        unplaced: &session.unplaced,
     };
     let bytes = serde_json::to_vec_pretty(&disk).map_err(io::Error::other)?;
     let before = referenced_ids(path);

@@ -85,6 +85,14 @@ fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
             KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => Some(Msg::ClosePopup),
             _ => None,
         },
+        Popup::Unplaced { .. } => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::UnplacedMove(-1)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::UnplacedMove(1)),
+            KeyCode::Enter | KeyCode::Char('r') => Some(Msg::ReapplyUnplaced),
+            KeyCode::Char('d') => Some(Msg::DropUnplaced),
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('p') => Some(Msg::ClosePopup),
+            _ => None,
+        },
         Popup::Resume(_) => match key.code {
             KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('r') => Some(Msg::Resume),
             KeyCode::Char('n') => Some(Msg::StartNew),
@@ -173,6 +181,7 @@ fn fix_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('F') => Msg::AskBulkFix,
         KeyCode::Char('x') => Msg::ToggleExclude,
         KeyCode::Char('u') => Msg::Undo,
+        KeyCode::Char('p') => Msg::ShowUnplaced,
         KeyCode::Char('q') => Msg::Quit,
         KeyCode::Char('?') => Msg::ShowHelp,
         _ => return None,

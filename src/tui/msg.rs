@@ -104,6 +104,16 @@ pub enum Msg {
     Undo,
     Redo,
 
+    // Unplaced changes (a resumed session whose source changed).
+    /// `p` on Fix: list the changes replay could not place.
+    ShowUnplaced,
+    /// Select another item of the list.
+    UnplacedMove(isize),
+    /// Re-apply the selected item to the row selected in the Fix table.
+    ReapplyUnplaced,
+    /// Drop the selected item (recorded, undoable).
+    DropUnplaced,
+
     // Review & export step.
     EditOutputDir,
     Export,

@@ -87,6 +87,8 @@ pub enum Popup {
     ConfirmExclude { rows: Vec<usize> },
     /// A saved session was found at start.
     Resume(Box<ResumeOffer>),
+    /// The session's unplaced changes; `selected` indexes `session.unplaced`.
+    Unplaced { selected: usize },
 }
 
 /// What the resume prompt knows about the saved session.

@@ -1,7 +1,7 @@
 //! The Fix step: moving, filtering, editing, fixing, excluding, undo and redo.
 
 use crate::roster::{Code, Field, Finding, Roster};
-use crate::session::{CellEdit, Op};
+use crate::session::{Anchor, CellEdit, Op};
 use crate::tui::layout;
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{Filter, Popup, State, Status};
@@ -116,6 +116,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                     row,
                     line: state.roster.record(row).line,
                     excluded: !state.roster.is_excluded(row),
+                    anchor: Some(Anchor::of_row(&state.roster, row)),
                 };
                 perform(state, op, fx);
             }
@@ -239,13 +240,7 @@ pub fn fix_for(state: &State, row: usize) -> Option<&Finding> {
 }
 
 fn cell_edit(roster: &Roster, row: usize, field: Field, new: String) -> CellEdit {
-    CellEdit {
-        row,
-        line: roster.record(row).line,
-        field,
-        old: roster.cell(row, field).to_string(),
-        new,
-    }
+    CellEdit::at(roster, row, field, new)
 }
 
 /// Every fix of kind `code` across the roster (one per row), as recorded cell edits.
@@ -299,6 +294,7 @@ pub(super) fn perform(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
         .map(|r| state.roster.record(r).line)
         .unwrap_or(0);
     state.status = Some(Status::info(format!("Line {line}: {}", op.describe())));
+    session.track_resolved(&op, false);
     session.history.push(op);
     session.redo.clear();
     fx.push(Effect::SaveSession);
@@ -351,6 +347,8 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
         op.describe()
     );
     let row = op.first_row();
+    session.track_resolved(&op, undo);
+    let resolve = matches!(op, Op::Resolve { .. });
     if undo {
         session.redo.push(op);
     } else {
@@ -359,6 +357,9 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
     fx.push(Effect::SaveSession);
     if let Some(r) = row {
         select_row(state, r);
+    }
+    if resolve {
+        super::unplaced::refresh_banner(state);
     }
     state.status = Some(Status::info(text));
 }

@@ -182,10 +182,17 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::SourceHashed { gen, info } if gen == state.load_gen => match &mut state.session {
             Some(s) => {
                 if !s.source.sha256.is_empty() && s.source.sha256 != info.sha256 {
-                    state.banner = Some(Status::error(format!(
+                    let note = format!(
                         "{} changed since this session was saved; check the restored edits",
                         info.path.display()
-                    )));
+                    );
+                    // The hash often arrives after the resume: keep its summary (what moved,
+                    // what was NOT applied) and add the warning.
+                    let text = match state.banner.take() {
+                        Some(b) if b.text.contains(RESUMED) => format!("{}. {note}", b.text),
+                        _ => note,
+                    };
+                    state.banner = Some(Status::error(text));
                 }
                 s.source = info;
                 fx.push(Effect::SaveSession);
@@ -298,23 +305,26 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     let hashed = state.pending_source.take();
     let session = match state.pending_resume.take() {
         Some(mut s) => {
-            let report = s.replay(&mut state.roster);
+            let report = s.resume(&mut state.roster);
             s.import = settings;
-            let mut text = format!(
-                "Resumed your saved session: {} change(s) restored",
-                report.applied
-            );
-            if report.mismatched > 0 || report.skipped > 0 {
+            let mut text = format!("{RESUMED}: {} change(s) restored", report.applied);
+            if report.moved > 0 {
                 text.push_str(&format!(
-                    "; {} cell(s) did not match the source, {} change(s) no longer fit",
-                    report.mismatched, report.skipped
+                    ", {} moved with their users to new lines",
+                    report.moved
                 ));
             }
             text.push_str(&format!(" (from {})", state.session_path.display()));
+            let unplaced = report.unplaced.len();
+            if unplaced > 0 {
+                text = format!("{}. {text}", super::unplaced::banner_text(unplaced));
+            }
             let changed = hashed
                 .as_ref()
                 .is_some_and(|h| !s.source.sha256.is_empty() && h.sha256 != s.source.sha256);
-            state.banner = Some(if changed {
+            state.banner = Some(if unplaced > 0 {
+                Status::error(text)
+            } else if changed {
                 Status::error(format!(
                     "{text}. The source file changed since the session was saved: check the edits"
                 ))
@@ -355,6 +365,9 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     super::fix::keep_selection_visible(state);
     fx.push(Effect::SaveSession);
 }
+
+/// Start of the banner summing up a resume.
+const RESUMED: &str = "Resumed your saved session";
 
 /// A resumed session never lands on Import: its roster is loaded by then.
 fn resume_step(saved: Step) -> Step {

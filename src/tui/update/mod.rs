@@ -5,12 +5,16 @@ mod choices;
 mod fix;
 mod import;
 mod review;
+mod unplaced;
 
 use super::msg::{Effect, Msg};
 use super::state::{Popup, State, Status};
 use crate::session::Step;
 
 pub use fix::{bulk_changes, fix_for as fix_for_row};
+
+/// Start of the banner shown while saving fails (cleared by the next good save).
+const SAVE_FAILED: &str = "Session NOT saved";
 
 /// Applies one message. The returned effects are run by the runtime, which feeds their results
 /// back as messages. `SaveSession` is always run before the next frame is drawn, so nothing the
@@ -43,13 +47,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Saved(Ok(())) => {
-            if state.banner.as_ref().is_some_and(|b| b.error) {
+            // Only the save failure's own banner: others (unplaced changes) stay.
+            if state
+                .banner
+                .as_ref()
+                .is_some_and(|b| b.error && b.text.starts_with(SAVE_FAILED))
+            {
                 state.banner = None;
             }
         }
         Msg::Saved(Err(e)) => {
             state.banner = Some(Status::error(format!(
-                "Session NOT saved ({e}); your latest changes would be lost on exit"
+                "{SAVE_FAILED} ({e}); your latest changes would be lost on exit"
             )))
         }
         Msg::Text(_) | Msg::CommitInput | Msg::CancelInput => match state.step {
@@ -108,6 +117,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::ToggleExclude
         | Msg::Undo
         | Msg::Redo => fix::update(state, msg, &mut fx),
+        Msg::ShowUnplaced | Msg::UnplacedMove(_) | Msg::ReapplyUnplaced | Msg::DropUnplaced => {
+            unplaced::update(state, msg, &mut fx)
+        }
     }
     fx
 }

@@ -1,6 +1,6 @@
 //! The Review & export step.
 
-use crate::session::Op;
+use crate::session::{Op, RowKeys};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{Filter, Popup, State, Status};
 use crate::tui::widgets::text_input::TextInput;
@@ -30,7 +30,14 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::Export => {
-            if state.roster.has_errors() {
+            let unplaced = state.session.as_ref().map_or(0, |s| s.unplaced.len());
+            if unplaced > 0 {
+                // The admin's changes must neither leave on the wrong users nor be lost.
+                state.status = Some(Status::error(format!(
+                    "Export refused: {unplaced} unplaced change(s); p on the Fix step lists them \
+                     (re-apply each to its user's row, or drop it)"
+                )));
+            } else if state.roster.has_errors() {
                 let rows: Vec<usize> = state.roster.error_rows().take(REFUSAL_LIST).collect();
                 state.review.refused = Some(rows);
                 state.status = Some(Status::error(format!(
@@ -105,6 +112,7 @@ pub(super) fn exclude(state: &mut State, rows: Vec<usize>, fx: &mut Vec<Effect>)
     super::fix::perform(
         state,
         Op::ExcludeRows {
+            anchors: Some(RowKeys::of_rows(&state.roster, &rows)),
             rows,
             excluded: true,
         },

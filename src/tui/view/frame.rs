@@ -121,6 +121,14 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Some(Popup::Resume(_)) => {
             return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
         }
+        Some(Popup::Unplaced { .. }) => {
+            return vec![
+                ("↑↓", "choose"),
+                ("Enter/r", "re-apply to selected row"),
+                ("d", "drop"),
+                ("Esc", "close"),
+            ]
+        }
         None => {}
     }
     if state.load.is_some() {
@@ -162,6 +170,22 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         }
         Step::Fix if state.fix.search.is_some() => {
             vec![("Enter", "search"), ("Esc", "cancel")]
+        }
+        Step::Fix
+            if state
+                .session
+                .as_ref()
+                .is_some_and(|s| !s.unplaced.is_empty()) =>
+        {
+            vec![
+                ("p", "unplaced changes"),
+                ("Enter", "edit"),
+                ("f/F", "fix"),
+                ("x", "exclude"),
+                ("u", "undo"),
+                ("/", "search"),
+                ("?", "help"),
+            ]
         }
         Step::Fix => vec![
             ("Enter", "edit"),

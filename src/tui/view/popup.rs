@@ -111,6 +111,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("f", "apply the suggested fix"),
             ("F", "apply it to all rows"),
             ("x", "exclude / re-include row"),
+            ("p", "unplaced changes (resume)"),
             ("u Ctrl-r", "undo / redo"),
         ],
     ),
@@ -239,6 +240,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             ));
             confirm(f, area, state, " Leave out rows ", lines, "exclude");
         }
+        Popup::Unplaced { selected } => unplaced(state, f, area, *selected),
         Popup::Resume(offer) => {
             let s = &offer.session;
             let check = if offer.source_missing {
@@ -251,7 +253,7 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                     None => Line::styled("Checking whether the source file changed…", t.dim()),
                     Some(false) => Line::styled("✓ The source file is unchanged.", t.ok()),
                     Some(true) => Line::styled(
-                        "✗ The source file CHANGED since then; edits are re-applied by row.",
+                        "✗ The source file CHANGED since then; edits follow their users' rows.",
                         t.error(),
                     ),
                 }
@@ -290,6 +292,81 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             );
         }
     }
+}
+
+/// The "Unplaced changes" list: each change with its old line, user, field and values; the
+/// selected one can be re-applied to the row selected in the Fix table, or dropped.
+fn unplaced(state: &State, f: &mut Frame, area: Rect, selected: usize) {
+    let t = state.theme;
+    let items = state
+        .session
+        .as_ref()
+        .map_or(&[][..], |s| s.unplaced.as_slice());
+    let target = state.selected_row().map(|r| {
+        let rec = state.roster.record(r);
+        format!(
+            "line {} ({})",
+            rec.line,
+            visible(&crate::session::user_of(&rec.cells))
+        )
+    });
+    let width = area.width.min(100);
+    let inner = width.saturating_sub(2) as usize;
+    // Room for the list: the screen less the border, the four lines of text and keys.
+    let room = (area.height.saturating_sub(8) as usize).max(1);
+    let first = selected.saturating_sub(room.saturating_sub(1));
+    let mut lines = vec![Line::raw(fit(
+        "Not applied: the row each was made on could not be found with certainty.",
+        inner,
+    ))];
+    for (i, u) in items.iter().enumerate().skip(first).take(room) {
+        let line = if u.line == 0 {
+            "line ?".to_string()
+        } else {
+            format!("line {}", u.line)
+        };
+        let text = format!(
+            "{} {line}  {}  {}  ({})",
+            if i == selected { "▶" } else { " " },
+            visible(u.who()),
+            visible(&u.what()),
+            u.reason.message()
+        );
+        let style = if i == selected {
+            t.selected_cell()
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::styled(fit(&text, inner), style));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(fit(
+        &match target {
+            Some(t) => format!(
+                "Enter/r re-applies the selected change to {t}, the row selected in the Fix table."
+            ),
+            None => "Select the user's row in the Fix table first (Esc, move, p).".into(),
+        },
+        inner,
+    )));
+    lines.push(Line::from(vec![
+        Span::styled("Enter/r", t.key()),
+        Span::raw(" re-apply   "),
+        Span::styled("d", t.key()),
+        Span::raw(" drop   "),
+        Span::styled("Esc", t.key()),
+        Span::raw(" close (pick another row, then p)"),
+    ]));
+    let r = centered(area, width, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(format!(" Unplaced changes ({}) ", items.len()))
+                .title_style(t.title()),
+        ),
+        r,
+    );
 }
 
 #[cfg(test)]
