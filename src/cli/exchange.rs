@@ -98,8 +98,8 @@ fn check(args: CheckArgs) -> ExitCode {
         (None, None) => return usage("give a roster file or --session"),
     };
     let roster = match roster_source::load(source) {
-        Ok(r) => r,
-        Err(e) => return usage(e),
+        Ok(loaded) => loaded.roster,
+        Err(e) => return usage(e.to_string()),
     };
     let mailboxes = usecase::mailboxes(&roster);
     if mailboxes.is_empty() {

@@ -12,13 +12,12 @@ use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, Guide, RosterFacts};
 use crate::roster::by_line::{self, LineList, SetCell};
 use crate::roster::export::CsvOptions;
-use crate::roster::import::import_path;
-use crate::roster::{fix, Roster};
-use crate::session::{hash_file, Session};
+use crate::roster::fix;
+use crate::usecase::roster_source::{self, LoadError, RosterSource};
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `export`.
@@ -91,24 +90,48 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 .into(),
         );
     }
-    let loaded = match &args.session {
-        Some(path) => match load_session(path) {
-            Err(SessionProblem::Unplaced(text, doc)) => {
-                if args.json {
-                    let _ = writeln!(std::io::stdout().lock(), "{doc}");
-                }
-                eprint!("{text}");
-                return ExitCode::from(EXIT_PROBLEMS);
+    let import_options = args.import.options();
+    let source = match &args.session {
+        Some(path) => RosterSource::Session(path),
+        None => RosterSource::File(
+            args.roster.as_deref().unwrap_or(Path::new("")),
+            &import_options,
+        ),
+    };
+    let loaded = match roster_source::load(source) {
+        Err(LoadError::Unplaced {
+            session,
+            source,
+            items,
+        }) => {
+            let (text, doc) = unplaced_report(&session, &source, &items);
+            if args.json {
+                let _ = writeln!(std::io::stdout().lock(), "{doc}");
             }
-            other => other.map_err(|e| match e {
-                SessionProblem::Usage(m) | SessionProblem::Unplaced(m, _) => m,
-            }),
-        },
-        None => {
-            let path = args.roster.clone().unwrap_or_default();
-            import_path(&path, &args.import.options())
-                .map(|i| (Roster::from_imported(i), path, None, Audit::default()))
-                .map_err(|e| e.to_string())
+            eprint!("{text}");
+            return ExitCode::from(EXIT_PROBLEMS);
+        }
+        Err(e) => Err(e.to_string()),
+        Ok(loaded) => {
+            if let Some(s) = loaded.session.as_ref().filter(|s| s.moved > 0) {
+                eprintln!(
+                    "note: {} changed since the session was saved; {} recorded change(s) were \
+                     found on their users' new rows",
+                    loaded.source.display(),
+                    s.moved
+                );
+            }
+            let (choices, audit) = match (&args.session, loaded.session) {
+                (Some(path), Some(s)) => (
+                    Some((
+                        format!("{} (customization)", path.display()),
+                        s.customization,
+                    )),
+                    Audit::from_history(&s.history),
+                ),
+                _ => (None, Audit::default()),
+            };
+            Ok((loaded.roster, loaded.source, choices, audit))
         }
     };
     let (mut roster, roster_path, session_choices, mut audit) = match loaded {
@@ -346,69 +369,12 @@ pub fn run(args: ExportArgs) -> ExitCode {
     }
 }
 
-/// The roster a wizard session describes (source re-read, edits replayed), the source path,
-/// and the session's choices (named for error messages).
-type FromSession = (Roster, PathBuf, Option<(String, serde_json::Value)>, Audit);
-
-/// Why a session cannot be exported.
-enum SessionProblem {
-    /// Unusable input (exit 2).
-    Usage(String),
-    /// Recorded changes that cannot be placed on their users' rows (exit 1): the text for
-    /// stderr and the `--json` document.
-    Unplaced(String, serde_json::Value),
-}
-
-fn load_session(path: &std::path::Path) -> Result<FromSession, SessionProblem> {
-    let usage = SessionProblem::Usage;
-    let mut session = Session::load(path).map_err(|e| usage(e.to_string()))?;
-    let source = session.source.path.clone();
-    let hash = hash_file(&source).map_err(|e| {
-        usage(format!(
-            "{}: cannot read the session's roster file {}: {e}",
-            path.display(),
-            source.display()
-        ))
-    })?;
-    let changed = hash != session.source.sha256;
-    // Without anchors (a version-1 session) nothing tells where a change belongs in a changed
-    // file: the wizard shows what fits and what does not.
-    if changed && !session.fully_anchored() {
-        return Err(usage(format!(
-            "{} changed since the session {} was saved, and the session predates anchored \
-             edits, so its edits may not fit any more; open the wizard to review them \
-             (scc-onboard wizard --session {}), or export the file directly",
-            source.display(),
-            path.display(),
-            path.display()
-        )));
-    }
-    let imported =
-        import_path(&source, &session.import.to_options()).map_err(|e| usage(e.to_string()))?;
-    let mut roster = Roster::from_imported(imported);
-    let report = session.resume(&mut roster);
-    if !report.unplaced.is_empty() {
-        return Err(unplaced_problem(path, &source, &report.unplaced));
-    }
-    if report.moved > 0 {
-        eprintln!(
-            "note: {} changed since the session was saved; {} recorded change(s) were found on \
-             their users' new rows",
-            source.display(),
-            report.moved
-        );
-    }
-    let name = format!("{} (customization)", path.display());
-    let audit = Audit::from_history(&session.history);
-    Ok((roster, source, Some((name, session.customization)), audit))
-}
-
 /// The refusal listing every unplaced change (line, user, field, old → new, why).
-fn unplaced_problem(
+fn unplaced_report(
     session: &std::path::Path,
     source: &std::path::Path,
     items: &[crate::session::Unplaced],
-) -> SessionProblem {
+) -> (String, serde_json::Value) {
     use crate::session::UnplacedChange;
     let error = format!(
         "{} recorded change(s) of session {} could not be placed on their users' rows in {} \
@@ -455,5 +421,5 @@ fn unplaced_problem(
         session.display()
     ));
     let doc = json!({ "written": false, "error": error, "unplaced": list });
-    SessionProblem::Unplaced(text, doc)
+    (text, doc)
 }
