@@ -322,32 +322,9 @@ pub fn user_config_toml(config: &Config) -> String {
     )
 }
 
-/// The command an end user runs with the bundle's `user-config.toml` (per-user mode lists it
-/// for each roster user).
-pub fn end_user_command(login: &str) -> String {
-    let quoted = if login
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "@._+-".contains(c))
-    {
-        login.to_string()
-    } else {
-        format!("'{}'", login.replace('\'', "'\\''"))
-    };
-    format!("scc-onboard authorize --config user-config.toml --login {quoted}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn end_user_command_quotes_odd_logins() {
-        assert_eq!(
-            end_user_command("jane@example.com"),
-            "scc-onboard authorize --config user-config.toml --login jane@example.com"
-        );
-        assert!(end_user_command("o'neil x@example.com").ends_with("'o'\\''neil x@example.com'"));
-    }
 
     #[test]
     fn a_scope_without_a_refresh_token_is_refused_at_load() {

@@ -21,7 +21,7 @@ pub mod store;
 pub mod stored;
 pub mod whoami;
 
-pub use config::{end_user_command, user_config_toml, Config};
+pub use config::{user_config_toml, Config};
 pub use credential::StoredCredential;
 pub use error::AuthError;
 pub use flow::{

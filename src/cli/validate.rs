@@ -328,6 +328,22 @@ struct Report<'a> {
     color: bool,
 }
 
+/// The 1-based column of the finding's field in the file, when it has one.
+fn column(f: &RowFinding, mapping: &[Option<usize>]) -> Option<usize> {
+    f.finding
+        .field
+        .and_then(|fl| mapping[fl.index()])
+        .map(|c| c + 1)
+}
+
+/// `"Field title: "` for a finding about one field, empty for a whole-row finding.
+fn field_prefix(f: &RowFinding) -> String {
+    f.finding
+        .field
+        .map(|fl| format!("{}: ", fl.title()))
+        .unwrap_or_default()
+}
+
 /// `--quiet`: one line per error, `FILE:LINE:COLUMN: error CODE: Field: message` (no column
 /// for a whole-row error), then the summary line; nothing else.
 fn quiet_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
@@ -335,17 +351,10 @@ fn quiet_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         if f.finding.severity() != Severity::Error {
             continue;
         }
-        let col = f
-            .finding
-            .field
-            .and_then(|fl| r.d.mapping[fl.index()])
-            .map(|c| format!(":{}", c + 1))
+        let col = column(f, &r.d.mapping)
+            .map(|c| format!(":{c}"))
             .unwrap_or_default();
-        let what = f
-            .finding
-            .field
-            .map(|fl| format!("{}: ", fl.title()))
-            .unwrap_or_default();
+        let what = field_prefix(f);
         writeln!(
             out,
             "{}:{}{col}: {} {}: {what}{}",
@@ -423,19 +432,15 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
             writeln!(out, "line {} (row {})", f.line, f.row + 1)?;
             last_line = Some(f.line);
         }
-        let at = match f.finding.field.and_then(|fl| d.mapping[fl.index()]) {
-            Some(col) => format!("{}:{}", f.line, col + 1),
+        let at = match column(f, &d.mapping) {
+            Some(col) => format!("{}:{col}", f.line),
             None => f.line.to_string(),
         };
         let sev = match f.finding.severity() {
             Severity::Error => paint(color, "31;1", "error  "),
             Severity::Warning => paint(color, "33", "warning"),
         };
-        let what = f
-            .finding
-            .field
-            .map(|fl| format!("{}: ", fl.title()))
-            .unwrap_or_default();
+        let what = field_prefix(f);
         writeln!(
             out,
             "  {at:<9} {sev} {:<22} {what}{}",
