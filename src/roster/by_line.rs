@@ -174,7 +174,7 @@ impl LineIndex {
 }
 
 /// Whether a record starting on its line runs on to `line` (its cells hold line breaks).
-fn spans_to(rec: &super::Record, line: u64) -> bool {
+fn spans_to(rec: super::editable::RecordRef<'_>, line: u64) -> bool {
     let breaks: u64 = rec
         .cells
         .iter()

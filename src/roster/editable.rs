@@ -3,9 +3,19 @@
 //! Every edit revalidates only the rows it can affect: the edited row and the rows sharing its
 //! old or new duplicate keys. Cost per edit is independent of roster size (it grows only with
 //! the number of rows that repeat the edited value).
+//!
+//! Storage is compact (a million-row roster takes about 1.5 times its file): the source's
+//! cells are held once in one buffer with edits as an overlay (`cells.rs`), the duplicate
+//! index holds 8 bytes per key (`index.rs`), and only rows with findings hold any.
 
-use super::dupkey::{words, BuildKeyHasher, DupKind, KeyWords};
+mod cells;
+mod index;
+
+pub use cells::RecordRef;
+
+use super::dupkey::{DupKey, DupKind};
 use super::{rules, Code, Field, Finding, Record, Severity};
+use index::{fingerprint, KeyTable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Totals over the included rows, kept up to date by every change.
@@ -28,24 +38,75 @@ pub struct CellChange {
     pub affected: Vec<usize>,
 }
 
-/// Rows sharing one duplicate key. A value with the top bit set indexes `Roster::groups`;
-/// otherwise it is the only row holding the key (the common case needs no allocation).
-type Slot = u32;
-const MANY: u32 = 1 << 31;
-
 /// An editable roster with findings for every row.
 #[derive(Default)]
 pub struct Roster {
-    records: Vec<Record>,
-    excluded: Vec<bool>,
-    findings: Vec<Vec<Finding>>,
+    store: cells::Store,
+    /// Findings of the rows that have any (most rows have none).
+    findings: HashMap<u32, Box<[Finding]>>,
     header_len: Option<usize>,
-    index: HashMap<KeyWords, Slot, BuildKeyHasher>,
-    groups: Vec<Vec<u32>>,
-    free_groups: Vec<u32>,
+    /// Included rows per duplicate key, one table per [`DupKind`] (in `DupKind::ALL` order).
+    index: [KeyTable; 4],
     error_rows: BTreeSet<u32>,
     warning_rows: BTreeSet<u32>,
     counts: Counts,
+}
+
+/// Rows checked on their own: field count, rules and duplicate keys, all of validation that
+/// needs no other row. A loader makes these on one thread while [`Roster::extend_checked`]
+/// adds the previous batch on another.
+pub struct CheckedBatch {
+    records: Vec<Record>,
+    /// (index in `records`, its own findings), for the few rows that have any.
+    own: Vec<(u32, Vec<Finding>)>,
+    /// Keys in `DupKind::ALL` order.
+    keys: Vec<[Option<DupKey>; 4]>,
+    header_len: Option<usize>,
+}
+
+impl CheckedBatch {
+    /// Checks `records` for a roster whose header has `header_len` fields (if known).
+    pub fn check(records: Vec<Record>, header_len: Option<usize>) -> Self {
+        let mut own = Vec::new();
+        let mut keys = Vec::with_capacity(records.len());
+        for (i, rec) in records.iter().enumerate() {
+            let mut found = Vec::new();
+            if let Some(n) = header_len.filter(|&n| n != rec.field_count) {
+                found.push(rules::wrong_field_count(
+                    rec.field_count,
+                    n,
+                    rec.line,
+                    rec.as_strs(),
+                ));
+            }
+            // The whole-file validator's fast path: clean cells and their keys in one pass.
+            let cells = rec.as_strs();
+            match super::dupkey::clean_row_keys(cells.map(str::as_bytes)) {
+                Some(k) => keys.push(k.map(Some)),
+                None => {
+                    rules::check_record(cells, &mut found);
+                    keys.push(DupKind::ALL.map(|kind| kind.key(cells[kind.field().index()])));
+                }
+            }
+            if !found.is_empty() {
+                own.push((i as u32, found));
+            }
+        }
+        CheckedBatch {
+            records,
+            own,
+            keys,
+            header_len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
 }
 
 impl Roster {
@@ -65,6 +126,7 @@ impl Roster {
         let mut r = Self::new();
         r.set_header_len(imported.detected.headers.len());
         r.extend(imported.records);
+        r.shrink_to_fit();
         r
     }
 
@@ -74,56 +136,85 @@ impl Roster {
         self.header_len = Some(n);
     }
 
+    /// The header length set by [`Roster::set_header_len`].
+    pub fn header_len(&self) -> Option<usize> {
+        self.header_len
+    }
+
+    /// Reserves room for about `bytes` more bytes of cells (e.g. the file's size).
+    pub fn reserve_bytes(&mut self, bytes: usize) {
+        self.store.reserve_bytes(bytes);
+    }
+
+    /// Gives back the spare room growth left (call once a load is done).
+    pub fn shrink_to_fit(&mut self) {
+        self.store.shrink_to_fit();
+        for t in &mut self.index {
+            t.shrink_to_fit();
+        }
+        self.findings.shrink_to_fit();
+    }
+
     /// Appends and validates records (e.g. batch by batch while a file loads).
     pub fn extend(&mut self, records: Vec<Record>) {
-        let start = self.records.len();
-        self.records.reserve(records.len());
-        self.findings.reserve(records.len());
-        for rec in records {
-            self.records.push(rec);
-            self.excluded.push(false);
-            self.findings.push(Vec::new());
-        }
-        self.counts.included += self.records.len() - start;
-        for row in start..self.records.len() {
-            for kind in DupKind::ALL {
-                if let Some(k) = kind.key(self.records[row].cell(kind.field())) {
-                    self.index_insert(words(k), row as u32);
+        self.extend_checked(CheckedBatch::check(records, self.header_len));
+    }
+
+    /// Appends records already checked on their own, adding their duplicate findings.
+    pub fn extend_checked(&mut self, batch: CheckedBatch) {
+        debug_assert_eq!(batch.header_len, self.header_len);
+        let start = self.len();
+        self.counts.included += batch.records.len();
+        let mut own = batch.own.into_iter().peekable();
+        for (i, (rec, keys)) in batch.records.iter().zip(&batch.keys).enumerate() {
+            let row = start + i;
+            self.store.push(rec.line, rec.field_count, rec.as_strs());
+            let mut found = own
+                .next_if(|(j, _)| *j as usize == i)
+                .map(|(_, f)| f)
+                .unwrap_or_default();
+            // Appended rows come last in every group, so earlier rows never change.
+            for (k, kind) in DupKind::ALL.into_iter().enumerate() {
+                let Some(key) = keys[k] else { continue };
+                let fp = fingerprint(key);
+                let store = &self.store;
+                let first = self.index[k].first(fp, |r| holds(store, kind, r, key));
+                self.index[k].insert(fp, row as u32);
+                if let Some(first) = first {
+                    found.push(dup_finding(kind, first, self.store.line(first as usize)));
                 }
             }
-            // Appended rows come last in every group, so earlier rows never change.
-            self.refresh(row);
+            if !found.is_empty() {
+                self.findings.insert(row as u32, found.into_boxed_slice());
+                self.count(row);
+            }
         }
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.store.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len() == 0
     }
 
-    pub fn record(&self, row: usize) -> &Record {
-        &self.records[row]
-    }
-
-    pub fn records(&self) -> &[Record] {
-        &self.records
+    /// One row: its cells, line and field count.
+    pub fn record(&self, row: usize) -> RecordRef<'_> {
+        self.store.record(row)
     }
 
     pub fn cell(&self, row: usize, field: Field) -> &str {
-        self.records[row].cell(field)
+        self.store.cell(row, field)
     }
 
     pub fn findings(&self, row: usize) -> &[Finding] {
-        &self.findings[row]
+        self.findings.get(&(row as u32)).map_or(&[], |f| f)
     }
 
     pub fn is_excluded(&self, row: usize) -> bool {
-        self.excluded[row]
+        self.store.is_excluded(row)
     }
-
     pub fn counts(&self) -> &Counts {
         &self.counts
     }
@@ -153,7 +244,7 @@ impl Roster {
         };
         set.iter()
             .map(|&r| r as usize)
-            .filter(|&r| self.findings[r].iter().any(|f| f.code == code))
+            .filter(|&r| self.findings(r).iter().any(|f| f.code == code))
             .collect()
     }
 
@@ -198,20 +289,26 @@ impl Roster {
 
     /// Replaces one cell and revalidates what it affects.
     pub fn set_cell(&mut self, row: usize, field: Field, value: String) -> CellChange {
-        let old = std::mem::replace(&mut self.records[row].cells[field.index()], value);
         let mut affected = vec![row];
-        if let (Some(kind), false) = (DupKind::for_field(field), self.excluded[row]) {
-            let new_key = kind.key(self.records[row].cell(field));
-            let old_key = kind.key(&old);
-            if old_key != new_key {
-                if let Some(k) = old_key {
-                    affected.extend(self.index_remove(words(k), row as u32));
-                }
-                if let Some(k) = new_key {
-                    affected.extend(self.index_insert(words(k), row as u32));
+        let old = match (DupKind::for_field(field), self.is_excluded(row)) {
+            (Some(kind), false) => {
+                let old_key = kind.key(self.store.cell(row, field));
+                let new_key = kind.key(&value);
+                if old_key == new_key {
+                    self.store.set(row, field, value)
+                } else {
+                    if let Some(k) = old_key {
+                        affected.extend(self.index_remove(kind, k, row as u32));
+                    }
+                    let old = self.store.set(row, field, value);
+                    if let Some(k) = new_key {
+                        affected.extend(self.index_insert(kind, k, row as u32));
+                    }
+                    old
                 }
             }
-        }
+            _ => self.store.set(row, field, value),
+        };
         affected.sort_unstable();
         affected.dedup();
         for &r in &affected {
@@ -223,11 +320,11 @@ impl Roster {
     /// Excludes a row from the export (or takes it back). Excluded rows take no part in
     /// duplicate detection. Returns the rows whose findings changed.
     pub fn set_excluded(&mut self, row: usize, excluded: bool) -> Vec<usize> {
-        if self.excluded[row] == excluded {
+        if self.is_excluded(row) == excluded {
             return Vec::new();
         }
         self.uncount(row);
-        self.excluded[row] = excluded;
+        self.store.set_excluded_flag(row, excluded);
         if excluded {
             self.counts.included -= 1;
             self.counts.excluded += 1;
@@ -237,11 +334,11 @@ impl Roster {
         }
         let mut affected = vec![row];
         for kind in DupKind::ALL {
-            if let Some(k) = kind.key(self.records[row].cell(kind.field())) {
+            if let Some(k) = kind.key(self.store.cell(row, kind.field())) {
                 affected.extend(if excluded {
-                    self.index_remove(words(k), row as u32)
+                    self.index_remove(kind, k, row as u32)
                 } else {
-                    self.index_insert(words(k), row as u32)
+                    self.index_insert(kind, k, row as u32)
                 });
             }
         }
@@ -249,7 +346,8 @@ impl Roster {
         affected.dedup();
         for &r in &affected {
             if r == row {
-                self.findings[r] = self.compute(r);
+                let found = self.compute(r);
+                self.put_findings(r, found);
                 self.count(r);
             } else {
                 self.refresh(r);
@@ -259,105 +357,48 @@ impl Roster {
     }
 
     /// Adds `row` under `key`; returns the other rows sharing it.
-    fn index_insert(&mut self, key: KeyWords, row: u32) -> Vec<usize> {
-        match self.index.get(&key).copied() {
-            None => {
-                self.index.insert(key, row);
-                Vec::new()
-            }
-            Some(slot) if slot & MANY == 0 => {
-                let group = if slot < row {
-                    vec![slot, row]
-                } else {
-                    vec![row, slot]
-                };
-                let id = self.alloc_group(group);
-                self.index.insert(key, id | MANY);
-                vec![slot as usize]
-            }
-            Some(slot) => {
-                let group = &mut self.groups[(slot & !MANY) as usize];
-                let pos = group.partition_point(|&r| r < row);
-                group.insert(pos, row);
-                group
-                    .iter()
-                    .filter(|&&r| r != row)
-                    .map(|&r| r as usize)
-                    .collect()
-            }
-        }
+    fn index_insert(&mut self, kind: DupKind, key: DupKey, row: u32) -> Vec<usize> {
+        let fp = fingerprint(key);
+        let store = &self.store;
+        let table = &mut self.index[kind as usize];
+        let others = table.rows(fp, |r| r != row && holds(store, kind, r, key));
+        table.insert(fp, row);
+        others.into_iter().map(|r| r as usize).collect()
     }
 
     /// Removes `row` from `key`; returns the rows still sharing it.
-    fn index_remove(&mut self, key: KeyWords, row: u32) -> Vec<usize> {
-        let Some(slot) = self.index.get(&key).copied() else {
-            return Vec::new();
-        };
-        if slot & MANY == 0 {
-            if slot == row {
-                self.index.remove(&key);
-            }
-            return Vec::new();
-        }
-        let id = (slot & !MANY) as usize;
-        let group = &mut self.groups[id];
-        group.retain(|&r| r != row);
-        let rest: Vec<usize> = group.iter().map(|&r| r as usize).collect();
-        if group.len() == 1 {
-            let only = group[0];
-            self.groups[id] = Vec::new();
-            self.free_groups.push(id as u32);
-            self.index.insert(key, only);
-        }
-        rest
-    }
-
-    fn alloc_group(&mut self, group: Vec<u32>) -> u32 {
-        match self.free_groups.pop() {
-            Some(id) => {
-                self.groups[id as usize] = group;
-                id
-            }
-            None => {
-                self.groups.push(group);
-                (self.groups.len() - 1) as u32
-            }
-        }
+    fn index_remove(&mut self, kind: DupKind, key: DupKey, row: u32) -> Vec<usize> {
+        let fp = fingerprint(key);
+        let store = &self.store;
+        let table = &mut self.index[kind as usize];
+        let rest = table.rows(fp, |r| r != row && holds(store, kind, r, key));
+        table.remove(fp, row);
+        rest.into_iter().map(|r| r as usize).collect()
     }
 
     /// For an excluded row: the duplicate findings it would have against the included rows
     /// (excluded rows take no part in duplicate checks, so their own findings lose these; a
     /// report still wants to say why the row was left out).
     pub fn duplicates_if_included(&self, row: usize) -> Vec<Finding> {
-        let rec = &self.records[row];
         DupKind::ALL
             .into_iter()
             .filter_map(|kind| {
-                let first = self.first_holder(words(kind.key(rec.cell(kind.field()))?))?;
+                let first = self.first_holder(kind, kind.key(self.cell(row, kind.field()))?)?;
                 (first as usize != row)
-                    .then(|| dup_finding(kind, first, self.records[first as usize].line))
+                    .then(|| dup_finding(kind, first, self.store.line(first as usize)))
             })
             .collect()
     }
 
     /// The first included row holding `key`.
-    fn first_holder(&self, key: KeyWords) -> Option<u32> {
-        let slot = *self.index.get(&key)?;
-        Some(if slot & MANY == 0 {
-            slot
-        } else {
-            self.groups[(slot & !MANY) as usize][0]
-        })
-    }
-
-    /// The first row holding `key`, if it is before `row`.
-    fn first_other(&self, key: KeyWords, row: u32) -> Option<u32> {
-        self.first_holder(key).filter(|&first| first < row)
+    fn first_holder(&self, kind: DupKind, key: DupKey) -> Option<u32> {
+        let store = &self.store;
+        self.index[kind as usize].first(fingerprint(key), |r| holds(store, kind, r, key))
     }
 
     /// All findings of one row, from scratch.
     fn compute(&self, row: usize) -> Vec<Finding> {
-        let rec = &self.records[row];
+        let rec = self.store.record(row);
         let mut out = Vec::new();
         if let Some(n) = self.header_len {
             if rec.field_count != n {
@@ -370,23 +411,32 @@ impl Roster {
             }
         }
         rules::check_record(rec.as_strs(), &mut out);
-        if !self.excluded[row] {
+        if !self.is_excluded(row) {
             for kind in DupKind::ALL {
                 let Some(k) = kind.key(rec.cell(kind.field())) else {
                     continue;
                 };
-                if let Some(first) = self.first_other(words(k), row as u32) {
-                    out.push(dup_finding(kind, first, self.records[first as usize].line));
+                if let Some(first) = self.first_holder(kind, k).filter(|&f| (f as usize) < row) {
+                    out.push(dup_finding(kind, first, self.store.line(first as usize)));
                 }
             }
         }
         out
     }
 
+    fn put_findings(&mut self, row: usize, found: Vec<Finding>) {
+        if found.is_empty() {
+            self.findings.remove(&(row as u32));
+        } else {
+            self.findings.insert(row as u32, found.into_boxed_slice());
+        }
+    }
+
     /// Recomputes one row's findings and its share of the counts.
     fn refresh(&mut self, row: usize) {
         self.uncount(row);
-        self.findings[row] = self.compute(row);
+        let found = self.compute(row);
+        self.put_findings(row, found);
         self.count(row);
     }
 
@@ -399,11 +449,14 @@ impl Roster {
     }
 
     fn tally(&mut self, row: usize, add: bool) {
-        if self.excluded[row] {
+        if self.is_excluded(row) {
             return;
         }
+        let Some(found) = self.findings.get(&(row as u32)) else {
+            return;
+        };
         let (mut errors, mut warnings) = (false, false);
-        for f in &self.findings[row] {
+        for f in found.iter() {
             let n = self.counts.per_code.entry(f.code).or_default();
             if add {
                 *n += 1;
@@ -443,6 +496,11 @@ impl Roster {
             }
         }
     }
+}
+
+/// Whether included row `r` holds `key` now (confirms a fingerprint match).
+fn holds(store: &cells::Store, kind: DupKind, r: u32, key: DupKey) -> bool {
+    kind.key(store.cell(r as usize, kind.field())) == Some(key)
 }
 
 /// The finding for a later occurrence of a value first seen on `first_line`.

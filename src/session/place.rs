@@ -32,7 +32,8 @@ pub struct RowKey(pub u64);
 
 impl RowKey {
     /// The key of five cells.
-    pub fn of(cells: &[String; 5]) -> RowKey {
+    pub fn of<S: AsRef<str>>(cells: &[S; 5]) -> RowKey {
+        let cells = cells.each_ref().map(AsRef::as_ref);
         let mut bytes = Vec::with_capacity(cells.iter().map(|c| c.len() + 8).sum());
         for c in cells {
             bytes.extend_from_slice(&(c.len() as u64).to_le_bytes());
@@ -123,7 +124,7 @@ impl Anchor {
 }
 
 /// Who a row is, for humans: the full name, else the first non-empty login or ID.
-pub fn user_of(cells: &[String; 5]) -> String {
+pub fn user_of<S: AsRef<str>>(cells: &[S; 5]) -> String {
     [
         Field::FullName,
         Field::Office365Login,
@@ -132,7 +133,7 @@ pub fn user_of(cells: &[String; 5]) -> String {
         Field::SalesforceUserId,
     ]
     .iter()
-    .map(|f| cells[f.index()].trim())
+    .map(|f| cells[f.index()].as_ref().trim())
     .find(|v| !v.is_empty())
     .unwrap_or_default()
     .to_string()

@@ -1,0 +1,287 @@
+//! The roster's cells, held once: the source's values back to back in one string, edits (and
+//! the rare very long value) in an overlay.
+//!
+//! Per row this costs the cells' bytes plus 5 length bytes, 1 flag byte and an 8-byte offset
+//! per [`BLOCK`] rows; a cell is found by adding up at most `BLOCK - 1` rows' lengths, so
+//! reading one stays a matter of nanoseconds (the table draws from it every frame).
+
+use crate::roster::Field;
+use std::collections::HashMap;
+
+/// Rows per stored offset: the cost of finding a cell against 8 bytes per `BLOCK` rows.
+const BLOCK: usize = 16;
+/// A length byte saying the value is not in the buffer (longer than 254 bytes): it is in the
+/// overlay, and takes no bytes of the buffer.
+const LONG: u8 = u8::MAX;
+/// Flag bit: the row is excluded (bits 0..5 say which cells the overlay holds).
+pub(super) const EXCLUDED: u8 = 1 << 5;
+
+/// One row's cells as five string slices, with where it stands in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    /// Physical line the record starts on (the header is line 1).
+    pub line: u64,
+    /// Cells in [`Field::ALL`] order.
+    pub cells: [&'a str; 5],
+    /// How many fields the row had in the file.
+    pub field_count: usize,
+}
+
+impl<'a> RecordRef<'a> {
+    pub fn cell(&self, field: Field) -> &'a str {
+        self.cells[field.index()]
+    }
+
+    /// The cells as string slices, for the rules.
+    pub fn as_strs(&self) -> [&'a str; 5] {
+        self.cells
+    }
+
+    /// An owned copy (e.g. to compare with an import).
+    pub fn to_record(&self) -> crate::roster::Record {
+        crate::roster::Record {
+            line: self.line,
+            cells: self.cells.map(str::to_string),
+            field_count: self.field_count,
+        }
+    }
+}
+
+/// Cells, lines, field counts and per-row flags of every row.
+#[derive(Default)]
+pub(super) struct Store {
+    /// The source's values, back to back.
+    buf: String,
+    /// Byte length of each cell in `buf` (`LONG`: in the overlay instead).
+    lens: Vec<[u8; 5]>,
+    /// Where row `BLOCK * i` starts in `buf`.
+    block_start: Vec<u64>,
+    /// Bits 0..5: the overlay holds that cell; `EXCLUDED`.
+    pub(super) flags: Vec<u8>,
+    /// Edited cells and values too long for a length byte.
+    overlay: HashMap<(u32, u8), Box<str>>,
+    /// Rows whose line is not the previous row's plus one, with their line (the first row
+    /// always): lines are found by binary search, and a plain file needs one entry.
+    line_jumps: Vec<(u32, u64)>,
+    /// The field count most rows have (the first row's), and the rows that differ.
+    common_count: usize,
+    odd_counts: HashMap<u32, usize>,
+}
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.lens.len()
+    }
+
+    /// Reserves room for about `bytes` more bytes of cells.
+    pub fn reserve_bytes(&mut self, bytes: usize) {
+        self.buf.reserve(bytes);
+    }
+
+    /// Appends a row.
+    pub fn push(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
+        let row = self.lens.len();
+        if row % BLOCK == 0 {
+            self.block_start.push(self.buf.len() as u64);
+        }
+        let mut lens = [0u8; 5];
+        let mut flags = 0u8;
+        for (i, c) in cells.iter().enumerate() {
+            if c.len() < usize::from(LONG) {
+                self.buf.push_str(c);
+                lens[i] = c.len() as u8;
+            } else {
+                lens[i] = LONG;
+                flags |= 1 << i;
+                self.overlay.insert((row as u32, i as u8), (*c).into());
+            }
+        }
+        self.lens.push(lens);
+        self.flags.push(flags);
+        let follows = row > 0 && self.line(row - 1) + 1 == line;
+        if !follows {
+            self.line_jumps.push((row as u32, line));
+        }
+        if row == 0 {
+            self.common_count = field_count;
+        } else if field_count != self.common_count {
+            self.odd_counts.insert(row as u32, field_count);
+        }
+    }
+
+    /// Gives back spare capacity (after a load grew the buffers by doubling).
+    pub fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+        self.lens.shrink_to_fit();
+        self.block_start.shrink_to_fit();
+        self.flags.shrink_to_fit();
+        self.line_jumps.shrink_to_fit();
+    }
+
+    pub fn line(&self, row: usize) -> u64 {
+        let i = self.line_jumps.partition_point(|&(r, _)| r as usize <= row) - 1;
+        let (r, line) = self.line_jumps[i];
+        line + (row - r as usize) as u64
+    }
+
+    pub fn field_count(&self, row: usize) -> usize {
+        self.odd_counts
+            .get(&(row as u32))
+            .copied()
+            .unwrap_or(self.common_count)
+    }
+
+    /// Where row `row` starts in `buf`.
+    fn row_start(&self, row: usize) -> usize {
+        let block = row / BLOCK;
+        let mut at = self.block_start[block] as usize;
+        for lens in &self.lens[block * BLOCK..row] {
+            at += lens.iter().map(|&l| buf_len(l)).sum::<usize>();
+        }
+        at
+    }
+
+    /// The value the source gave this cell, when the buffer holds it.
+    fn original(&self, row: usize, field: usize) -> Option<&str> {
+        let lens = &self.lens[row];
+        if lens[field] == LONG {
+            return None;
+        }
+        let start = self.row_start(row) + lens[..field].iter().map(|&l| buf_len(l)).sum::<usize>();
+        Some(&self.buf[start..start + usize::from(lens[field])])
+    }
+
+    pub fn cell(&self, row: usize, field: Field) -> &str {
+        let i = field.index();
+        if self.flags[row] & (1 << i) != 0 {
+            return &self.overlay[&(row as u32, i as u8)];
+        }
+        self.original(row, i).unwrap_or_default()
+    }
+
+    pub fn cells(&self, row: usize) -> [&str; 5] {
+        let flags = self.flags[row];
+        let lens = &self.lens[row];
+        let mut at = self.row_start(row);
+        let mut out = [""; 5];
+        for (i, cell) in out.iter_mut().enumerate() {
+            let n = buf_len(lens[i]);
+            *cell = if flags & (1 << i) != 0 {
+                &self.overlay[&(row as u32, i as u8)]
+            } else {
+                &self.buf[at..at + n]
+            };
+            at += n;
+        }
+        out
+    }
+
+    pub fn record(&self, row: usize) -> RecordRef<'_> {
+        RecordRef {
+            line: self.line(row),
+            cells: self.cells(row),
+            field_count: self.field_count(row),
+        }
+    }
+
+    /// Replaces a cell; returns the value it held. A value equal to the source's drops its
+    /// overlay entry, so undoing an edit gives its memory back.
+    pub fn set(&mut self, row: usize, field: Field, value: String) -> String {
+        let i = field.index();
+        let key = (row as u32, i as u8);
+        let old = if self.flags[row] & (1 << i) != 0 {
+            self.overlay
+                .remove(&key)
+                .map(String::from)
+                .unwrap_or_default()
+        } else {
+            self.original(row, i).unwrap_or_default().to_string()
+        };
+        if self.original(row, i) == Some(value.as_str()) {
+            self.flags[row] &= !(1 << i);
+        } else {
+            self.overlay.insert(key, value.into_boxed_str());
+            self.flags[row] |= 1 << i;
+        }
+        old
+    }
+
+    pub fn is_excluded(&self, row: usize) -> bool {
+        self.flags[row] & EXCLUDED != 0
+    }
+
+    pub fn set_excluded_flag(&mut self, row: usize, excluded: bool) {
+        if excluded {
+            self.flags[row] |= EXCLUDED;
+        } else {
+            self.flags[row] &= !EXCLUDED;
+        }
+    }
+}
+
+/// Bytes a cell takes in the buffer.
+fn buf_len(l: u8) -> usize {
+    if l == LONG {
+        0
+    } else {
+        usize::from(l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_lines_and_counts_come_back_as_pushed() {
+        let mut s = Store::default();
+        let long = "x".repeat(300);
+        let rows: Vec<(u64, usize, [String; 5])> = (0..40)
+            .map(|i| {
+                let line = if i < 20 { i + 2 } else { i + 5 };
+                let count = if i == 7 { 4 } else { 5 };
+                let name = if i == 33 {
+                    long.clone()
+                } else {
+                    format!("Ü{i}")
+                };
+                (
+                    line,
+                    count,
+                    [
+                        name,
+                        format!("{i}@a"),
+                        String::new(),
+                        "é".into(),
+                        "z".into(),
+                    ],
+                )
+            })
+            .collect();
+        for (line, count, cells) in &rows {
+            s.push(*line, *count, cells.each_ref().map(String::as_str));
+        }
+        for (row, (line, count, cells)) in rows.iter().enumerate() {
+            let r = s.record(row);
+            assert_eq!((r.line, r.field_count), (*line, *count), "row {row}");
+            assert_eq!(r.cells, cells.each_ref().map(String::as_str), "row {row}");
+            for f in Field::ALL {
+                assert_eq!(s.cell(row, f), cells[f.index()]);
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_overlays_and_restoring_the_source_value_drops_it() {
+        let mut s = Store::default();
+        for i in 0..20 {
+            s.push(i + 2, 5, [&format!("n{i}"), "a", "b", "c", "d"]);
+        }
+        assert_eq!(s.set(17, Field::SalesforceLogin, "new".into()), "a");
+        assert_eq!(s.cell(17, Field::SalesforceLogin), "new");
+        assert_eq!(s.cell(18, Field::FullName), "n18", "later rows unmoved");
+        assert_eq!(s.set(17, Field::SalesforceLogin, "a".into()), "new");
+        assert!(s.overlay.is_empty());
+        assert_eq!(s.cells(17), ["n17", "a", "b", "c", "d"]);
+    }
+}
