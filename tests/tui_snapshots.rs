@@ -174,6 +174,7 @@ fn fix_screens() {
         let mut s = fix_state(size);
         s.load = Some(LoadProgress {
             path: PathBuf::from("roster.csv"),
+            rows: 0,
             bytes_done: 420,
             bytes_total: 1000,
         });

@@ -39,7 +39,7 @@ pub struct CellChange {
 }
 
 /// An editable roster with findings for every row.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Roster {
     store: cells::Store,
     /// Findings of the rows that have any (most rows have none).
@@ -50,6 +50,15 @@ pub struct Roster {
     error_rows: BTreeSet<u32>,
     warning_rows: BTreeSet<u32>,
     counts: Counts,
+}
+
+impl std::fmt::Debug for Roster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Roster")
+            .field("rows", &self.len())
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Rows checked on their own: field count, rules and duplicate keys, all of validation that

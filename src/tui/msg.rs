@@ -59,6 +59,18 @@ pub enum Msg {
         bytes_done: u64,
         bytes_total: u64,
     },
+    /// Rows in the roster being built so far, and how far the read is.
+    LoadProgress {
+        gen: u64,
+        rows: usize,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    /// The whole file, validated: it replaces the first rows shown (sent before `LoadDone`).
+    LoadBuilt {
+        gen: u64,
+        roster: Box<crate::roster::Roster>,
+    },
     LoadDone {
         gen: u64,
     },

@@ -10,8 +10,7 @@ use super::{handle_key, handle_mouse, update, view};
 use crate::bundle::{self, BundleInput};
 use crate::customize::Guide;
 use crate::roster::export::CsvOptions;
-use crate::roster::import::{Detected, ImportError, ImportOptions, Importer};
-use crate::roster::Record;
+use crate::roster::import::{ImportError, ImportOptions, Importer};
 use crate::session::{self, hash_file, Session, SourceInfo};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::collections::{HashMap, VecDeque};
@@ -33,12 +32,6 @@ pub struct Options {
     pub mouse: bool,
 }
 
-/// Rows in the first batch: enough for the first screen, small enough to show it at once.
-const FIRST_BATCH: usize = 200;
-/// Rows per later batch.
-const BATCH: usize = 5_000;
-/// Files larger than this show their first rows from a quick read of this many bytes.
-const QUICK_START_BYTES: u64 = 1 << 20;
 /// Bytes read for the Import preview.
 const PREVIEW_BYTES: u64 = 256 * 1024;
 /// Rows in the Import preview.
@@ -261,28 +254,9 @@ fn spawn_hash(tx: Sender<Msg>, gen: u64, path: PathBuf) {
     });
 }
 
-/// Reads the first rows from the start of a large file, so the first screen need not wait for
-/// the whole file to be read and decoded. None when the start alone cannot be read (it is then
-/// simply not used).
-fn quick_start(path: &Path, options: &ImportOptions) -> Option<(Detected, Vec<Record>)> {
-    let mut head = Vec::new();
-    crate::fsutil::open_regular(path)
-        .and_then(|f| f.take(QUICK_START_BYTES).read_to_end(&mut head))
-        .ok()?;
-    // Whole lines only, and never for UTF-16 (a cut there could split a character).
-    if head.contains(&0) {
-        return None;
-    }
-    let end = head.iter().rposition(|&b| b == b'\n')? + 1;
-    head.truncate(end);
-    let mut importer = Importer::new(head, options).ok()?;
-    let mut rows = Vec::new();
-    // The last record of the sample may be cut short: keep only those followed by more.
-    importer.read_batch(FIRST_BATCH + 1, &mut rows).ok()?;
-    rows.truncate(FIRST_BATCH.min(rows.len().saturating_sub(1)));
-    (!rows.is_empty()).then(|| (importer.detected().clone(), rows))
-}
-
+/// Loads the file on a thread through [`crate::usecase::load`], turning its events into
+/// messages; hashing starts once the first rows are on their way (it reads the whole file
+/// again, so it must not compete with the first screen).
 fn spawn_load(
     tx: Sender<Msg>,
     gen: u64,
@@ -290,107 +264,63 @@ fn spawn_load(
     options: ImportOptions,
     cancel: Arc<AtomicBool>,
 ) {
+    use crate::usecase::load::{self, Event, LoadError};
     std::thread::spawn(move || {
-        let fail = |error: String| Msg::LoadFailed { gen, error };
-        let started = |detected: Detected| Msg::LoadStarted {
-            gen,
-            path: path.clone(),
-            detected,
-        };
-        let file_size = std::fs::metadata(&path).map_or(0, |m| m.len());
-        // Large file: show its first rows from a quick read of its start, then check them
-        // against the full read (and start over if they differ, e.g. a later byte changes
-        // the detected encoding).
-        let quick = (file_size > QUICK_START_BYTES)
-            .then(|| quick_start(&path, &options))
-            .flatten();
-        if let Some((detected, rows)) = &quick {
-            let first = Msg::LoadBatch {
-                gen,
-                records: rows.clone(),
-                bytes_done: 0,
-                bytes_total: file_size,
+        let mut hashing = false;
+        let on_event = |event: Event| {
+            let msg = match event {
+                Event::Started(detected) => Msg::LoadStarted {
+                    gen,
+                    path: path.clone(),
+                    detected,
+                },
+                Event::FirstRows {
+                    records,
+                    bytes_done,
+                    bytes_total,
+                } => Msg::LoadBatch {
+                    gen,
+                    records,
+                    bytes_done,
+                    bytes_total,
+                },
+                Event::Progress {
+                    rows,
+                    bytes_done,
+                    bytes_total,
+                } => Msg::LoadProgress {
+                    gen,
+                    rows,
+                    bytes_done,
+                    bytes_total,
+                },
             };
-            if tx.send(started(detected.clone())).is_err() || tx.send(first).is_err() {
-                return;
-            }
-            // Hashing reads the whole file again: start it only once the first screen is on
-            // its way, so it does not compete with it.
-            spawn_hash(tx.clone(), gen, path.clone());
-        }
-        let bytes = match crate::fsutil::read_regular(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = tx.send(fail(format!("{}: {e}", path.display())));
-                return;
-            }
-        };
-        let mut importer = match Importer::new(bytes, &options) {
-            Ok(i) => i,
-            Err(e) => {
-                let _ = tx.send(fail(e.in_file(&path).to_string()));
-                return;
-            }
-        };
-        let detected = importer.detected().clone();
-        let mut carry = Vec::new();
-        let mut more = true;
-        match &quick {
-            Some((quick_detected, shown)) if *quick_detected == detected => {
-                more = match importer.read_batch(shown.len(), &mut carry) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        let _ = tx.send(fail(e.in_file(&path).to_string()));
-                        return;
-                    }
-                };
-                if carry == *shown {
-                    carry.clear();
-                } else if tx.send(started(detected)).is_err() {
-                    return;
-                }
-            }
-            _ => {
-                if tx.send(started(detected)).is_err() {
-                    return;
-                }
-            }
-        }
-        let mut size = if quick.is_some() { BATCH } else { FIRST_BATCH };
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let mut records = std::mem::take(&mut carry);
-            if more {
-                more = match importer.read_batch(size, &mut records) {
-                    Ok(m) => m,
-                    Err(e) => {
-                        let _ = tx.send(fail(e.in_file(&path).to_string()));
-                        return;
-                    }
-                };
-            }
-            let msg = Msg::LoadBatch {
-                gen,
-                records,
-                bytes_done: importer.bytes_done(),
-                bytes_total: importer.bytes_total(),
-            };
-            if tx.send(msg).is_err() {
-                return;
-            }
-            if quick.is_none() && size == FIRST_BATCH {
+            let first_rows = matches!(msg, Msg::LoadBatch { .. });
+            let sent = tx.send(msg).is_ok();
+            if sent && first_rows && !hashing {
+                hashing = true;
                 spawn_hash(tx.clone(), gen, path.clone());
             }
-            if !more {
-                if let Some(footer) = importer.detected().footer {
+            sent
+        };
+        match load::load(&path, &options, &cancel, on_event) {
+            Ok(loaded) => {
+                let _ = tx.send(Msg::LoadBuilt {
+                    gen,
+                    roster: Box::new(loaded.roster),
+                });
+                if let Some(footer) = loaded.footer {
                     let _ = tx.send(Msg::LoadFooter { gen, footer });
                 }
                 let _ = tx.send(Msg::LoadDone { gen });
-                return;
             }
-            size = BATCH;
+            Err(LoadError::Stopped) => {}
+            Err(LoadError::Import(e)) => {
+                let _ = tx.send(Msg::LoadFailed {
+                    gen,
+                    error: e.to_string(),
+                });
+            }
         }
     });
 }

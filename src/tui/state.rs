@@ -104,6 +104,8 @@ pub struct ResumeOffer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadProgress {
     pub path: PathBuf,
+    /// Rows validated so far (the roster on screen holds only the first of them).
+    pub rows: usize,
     pub bytes_done: u64,
     pub bytes_total: u64,
 }

@@ -48,7 +48,7 @@ impl<'a> RecordRef<'a> {
 }
 
 /// Cells, lines, field counts and per-row flags of every row.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Store {
     /// The source's values, back to back.
     buf: String,

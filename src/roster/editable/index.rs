@@ -13,7 +13,7 @@ use crate::roster::dupkey::DupKey;
 /// Most filled share of slots before the table grows (linear probing slows sharply above).
 const MAX_LOAD: (usize, usize) = (4, 5);
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct KeyTable {
     slots: Vec<u64>,
     len: usize,

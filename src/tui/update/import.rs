@@ -142,6 +142,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.step = Step::Fix;
             state.load = Some(LoadProgress {
                 path,
+                rows: 0,
                 bytes_done: 0,
                 bytes_total: 0,
             });
@@ -156,6 +157,24 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             if let Some(l) = &mut state.load {
                 l.bytes_done = bytes_done;
                 l.bytes_total = bytes_total;
+            }
+        }
+        Msg::LoadProgress {
+            gen,
+            rows,
+            bytes_done,
+            bytes_total,
+        } if gen == state.load_gen => {
+            if let Some(l) = &mut state.load {
+                l.rows = rows;
+                l.bytes_done = bytes_done;
+                l.bytes_total = bytes_total;
+            }
+        }
+        Msg::LoadBuilt { gen, roster } if gen == state.load_gen => {
+            state.roster = *roster;
+            if let Some(l) = &mut state.load {
+                l.rows = state.roster.len();
             }
         }
         Msg::LoadDone { gen } if gen == state.load_gen => match &state.pending_resume {
@@ -281,6 +300,7 @@ fn start_load(state: &mut State, fx: &mut Vec<Effect>) {
     state.import.loaded_footer = None;
     state.load = Some(LoadProgress {
         path: path.clone(),
+        rows: 0,
         bytes_done: 0,
         bytes_total: 0,
     });

@@ -84,6 +84,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::CancelLoad
         | Msg::LoadStarted { .. }
         | Msg::LoadBatch { .. }
+        | Msg::LoadProgress { .. }
+        | Msg::LoadBuilt { .. }
         | Msg::LoadDone { .. }
         | Msg::LoadFooter { .. }
         | Msg::FinishLoad { .. }

@@ -31,7 +31,7 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
         counts.push(Span::raw(format!(
             "Loading {} · {} rows so far ",
             file_name(&load.path),
-            state.roster.len()
+            load.rows.max(state.roster.len())
         )));
         counts.push(Span::styled(gauge(load.ratio(), 20), t.key()));
         counts.push(Span::raw(format!(

@@ -1,0 +1,222 @@
+//! Loading a roster file for the wizard: its first rows at once, the whole file on two
+//! threads, progress as it goes, and a stop at any moment.
+//!
+//! A large file shows its first rows from a quick read of its start (the first screen needs
+//! no more), then the full read confirms them (or starts over when, say, a byte near the end
+//! changes the detected encoding). The full read runs as a pipeline like `validate`'s: this
+//! thread imports and checks each batch on its own ([`CheckedBatch`]: rules, field count,
+//! duplicate keys) while a builder thread appends the previous batch to the compact
+//! [`Roster`] (buffer, duplicate index, duplicate findings). Nothing here draws: the caller
+//! gets [`Event`]s and the finished roster, and says when to stop.
+
+use crate::roster::editable::CheckedBatch;
+use crate::roster::import::{Detected, Footer, ImportError, ImportOptions, Importer};
+use crate::roster::{Record, Roster};
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+
+/// Rows in the first batch: enough for the first screen, small enough to show it at once.
+pub const FIRST_BATCH: usize = 200;
+/// Rows per later batch.
+const BATCH: usize = 5_000;
+/// Batches read ahead of the builder (bounds the memory in flight).
+const AHEAD: usize = 2;
+/// Files larger than this show their first rows from a quick read of this many bytes.
+pub const QUICK_START_BYTES: u64 = 1 << 20;
+
+/// What happened so far, in order.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// The file's layout is known. Sent again when the full read disagrees with the quick
+    /// start: the rows shown before are then to be forgotten.
+    Started(Detected),
+    /// The first rows, to show while the rest loads (`bytes_done` is 0 when they come from the
+    /// quick read of the file's start).
+    FirstRows {
+        records: Vec<Record>,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    /// Rows in the roster so far, and how far the read is.
+    Progress {
+        rows: usize,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+}
+
+/// A loaded file.
+pub struct Loaded {
+    pub detected: Detected,
+    /// Every row, validated.
+    pub roster: Roster,
+    /// The report footer left out at the end of the file, if any.
+    pub footer: Option<Footer>,
+}
+
+/// How a load ended without a roster.
+#[derive(Debug)]
+pub enum LoadError {
+    /// `cancel` was set, or `on_event` returned false.
+    Stopped,
+    /// The file cannot be read or is not a roster.
+    Import(ImportError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Stopped => f.write_str("loading stopped"),
+            LoadError::Import(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads `path` with `options`. `on_event` hears every [`Event`] as it happens and returns
+/// false to stop (as does setting `cancel`; both are looked at between batches).
+pub fn load(
+    path: &Path,
+    options: &ImportOptions,
+    cancel: &AtomicBool,
+    mut on_event: impl FnMut(Event) -> bool,
+) -> Result<Loaded, LoadError> {
+    let in_file = |e: ImportError| LoadError::Import(e.in_file(path));
+    let mut emit = |ev: Event| {
+        if on_event(ev) && !cancel.load(Ordering::Relaxed) {
+            Ok(())
+        } else {
+            Err(LoadError::Stopped)
+        }
+    };
+    let file_size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let quick = (file_size > QUICK_START_BYTES)
+        .then(|| quick_start(path, options))
+        .flatten();
+    if let Some((detected, rows)) = &quick {
+        emit(Event::Started(detected.clone()))?;
+        emit(Event::FirstRows {
+            records: rows.clone(),
+            bytes_done: 0,
+            bytes_total: file_size,
+        })?;
+    }
+    let bytes = crate::fsutil::read_regular(path).map_err(|source| {
+        LoadError::Import(ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
+    let mut importer = Importer::new(bytes, options).map_err(in_file)?;
+    let detected = importer.detected().clone();
+    let header_len = detected.headers.len();
+    // The first rows: the quick start's, confirmed, or the first batch of this read.
+    let mut first = Vec::new();
+    let mut more = match &quick {
+        Some((quick_detected, shown)) if *quick_detected == detected => {
+            let more = importer
+                .read_batch(shown.len(), &mut first)
+                .map_err(in_file)?;
+            if first != *shown {
+                emit(Event::Started(detected.clone()))?;
+                emit(first_rows(&first, &importer))?;
+            }
+            more
+        }
+        _ => {
+            emit(Event::Started(detected.clone()))?;
+            let more = importer
+                .read_batch(FIRST_BATCH, &mut first)
+                .map_err(in_file)?;
+            emit(first_rows(&first, &importer))?;
+            more
+        }
+    };
+
+    // The pipeline: this thread reads and checks, the builder appends.
+    let (tx, rx) = sync_channel::<(CheckedBatch, u64)>(AHEAD);
+    let (progress_tx, progress_rx) = std::sync::mpsc::channel::<(usize, u64)>();
+    let builder = std::thread::spawn(move || {
+        let mut roster = Roster::new();
+        roster.set_header_len(header_len);
+        roster.reserve_bytes(file_size as usize);
+        for (batch, bytes_done) in rx {
+            roster.extend_checked(batch);
+            if progress_tx.send((roster.len(), bytes_done)).is_err() {
+                break;
+            }
+        }
+        roster.shrink_to_fit();
+        roster
+    });
+    let total = importer.bytes_total();
+    let mut batch = CheckedBatch::check(first, Some(header_len));
+    let read = (|| -> Result<(), LoadError> {
+        loop {
+            if tx.send((batch, importer.bytes_done())).is_err() {
+                return Err(LoadError::Stopped);
+            }
+            for (rows, bytes_done) in progress_rx.try_iter() {
+                emit(Event::Progress {
+                    rows,
+                    bytes_done,
+                    bytes_total: total,
+                })?;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(LoadError::Stopped);
+            }
+            if !more {
+                return Ok(());
+            }
+            let mut records = Vec::with_capacity(BATCH);
+            more = importer.read_batch(BATCH, &mut records).map_err(in_file)?;
+            batch = CheckedBatch::check(records, Some(header_len));
+        }
+    })();
+    // Closing the channel lets the builder finish (and free what it built on its own thread
+    // when the load stopped).
+    drop(tx);
+    drop(progress_rx);
+    let roster = builder.join().expect("the roster builder does not panic");
+    read?;
+    let detected = importer.detected().clone();
+    Ok(Loaded {
+        footer: detected.footer,
+        detected,
+        roster,
+    })
+}
+
+fn first_rows(rows: &[Record], importer: &Importer) -> Event {
+    Event::FirstRows {
+        records: rows.to_vec(),
+        bytes_done: importer.bytes_done(),
+        bytes_total: importer.bytes_total(),
+    }
+}
+
+/// Reads the first rows from the start of a large file, so the first screen need not wait for
+/// the whole file to be read and decoded. None when the start alone cannot be read (it is then
+/// simply not used).
+fn quick_start(path: &Path, options: &ImportOptions) -> Option<(Detected, Vec<Record>)> {
+    let mut head = Vec::new();
+    crate::fsutil::open_regular(path)
+        .and_then(|f| f.take(QUICK_START_BYTES).read_to_end(&mut head))
+        .ok()?;
+    // Whole lines only, and never for UTF-16 (a cut there could split a character).
+    if head.contains(&0) {
+        return None;
+    }
+    let end = head.iter().rposition(|&b| b == b'\n')? + 1;
+    head.truncate(end);
+    let mut importer = Importer::new(head, options).ok()?;
+    let mut rows = Vec::new();
+    // The last record of the sample may be cut short: keep only those followed by more.
+    importer.read_batch(FIRST_BATCH + 1, &mut rows).ok()?;
+    rows.truncate(FIRST_BATCH.min(rows.len().saturating_sub(1)));
+    (!rows.is_empty()).then(|| (importer.detected().clone(), rows))
+}
