@@ -220,3 +220,92 @@ fn quick_start(path: &Path, options: &ImportOptions) -> Option<(Detected, Vec<Re
     rows.truncate(FIRST_BATCH.min(rows.len().saturating_sub(1)));
     (!rows.is_empty()).then(|| (importer.detected().clone(), rows))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::synth::{generate, SynthOptions};
+
+    fn file(rows: usize) -> (tempfile::TempDir, std::path::PathBuf, String) {
+        let csv = generate(&SynthOptions {
+            rows,
+            ..SynthOptions::default()
+        })
+        .csv;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, &csv).unwrap();
+        (dir, path, csv)
+    }
+
+    #[test]
+    fn a_load_reports_first_rows_progress_and_the_whole_roster() {
+        let (_dir, path, csv) = file(12_000);
+        let mut events = Vec::new();
+        let loaded = load(
+            &path,
+            &ImportOptions::default(),
+            &AtomicBool::new(false),
+            |e| {
+                events.push(e);
+                true
+            },
+        )
+        .unwrap();
+        let plain =
+            crate::roster::import::import_bytes(csv.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(loaded.roster.len(), plain.records.len());
+        let want = Roster::from_imported(plain);
+        assert_eq!(loaded.roster.counts(), want.counts());
+        assert!(matches!(events[0], Event::Started(_)));
+        assert!(
+            matches!(&events[1], Event::FirstRows { records, bytes_done: 0, .. } if records.len() == FIRST_BATCH),
+            "a large file's first rows come from the quick start"
+        );
+        let rows: Vec<usize> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Progress { rows, .. } => Some(*rows),
+                _ => None,
+            })
+            .collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
+    }
+
+    #[test]
+    fn cancel_or_a_gone_listener_stops_the_load() {
+        let (_dir, path, _) = file(12_000);
+        let cancel = AtomicBool::new(false);
+        let stopped = load(&path, &ImportOptions::default(), &cancel, |e| {
+            if matches!(e, Event::FirstRows { .. }) {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            true
+        });
+        assert!(matches!(stopped, Err(LoadError::Stopped)));
+        let gone = load(
+            &path,
+            &ImportOptions::default(),
+            &AtomicBool::new(false),
+            |_| false,
+        );
+        assert!(matches!(gone, Err(LoadError::Stopped)));
+    }
+
+    #[test]
+    fn a_file_that_is_no_roster_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.csv");
+        std::fs::write(&path, "just,some\nwords,here\n").unwrap();
+        let err = load(
+            &path,
+            &ImportOptions::default(),
+            &AtomicBool::new(false),
+            |_| true,
+        )
+        .err()
+        .unwrap();
+        assert!(matches!(err, LoadError::Import(_)));
+        assert!(err.to_string().contains("notes.csv"), "{err}");
+    }
+}

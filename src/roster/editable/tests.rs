@@ -177,3 +177,97 @@ fn incremental_equals_from_scratch() {
     }
     assert_eq!(r.counts(), fresh.counts());
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Values that collide (case, 15/18-char IDs), go long (the overlay), or are empty.
+    fn value() -> impl Strategy<Value = String> {
+        let id = to_18("005Hs0000000001");
+        prop_oneof![
+            Just("u1@acme.com".to_string()),
+            Just("U1@ACME.com".to_string()),
+            Just("u2@acme.com".to_string()),
+            Just(String::new()),
+            Just(id[..15].to_string()),
+            Just(id),
+            Just(format!("{}@acme.com", "x".repeat(300))),
+            Just("Ann Lee".to_string()),
+        ]
+    }
+
+    proptest! {
+        // Each case validates three rosters from scratch: fewer cases keep it quick.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any edits and exclusions, in any order, leave the cells, findings and counts of
+        /// validating the final state from scratch; undoing every edit gives the source back.
+        #[test]
+        fn incremental_equals_from_scratch_for_any_edits(
+            ops in prop::collection::vec((0usize..24, 0usize..5, value(), any::<bool>()), 1..80)
+        ) {
+            let source: Vec<Record> = (0..24).map(clean).collect();
+            let mut rows = source.clone();
+            let mut r = Roster::from_records(source.clone());
+            let mut undo = Vec::new();
+            for (row, f, v, exclude) in ops {
+                let field = Field::ALL[f];
+                let change = r.set_cell(row, field, v.clone());
+                prop_assert_eq!(&change.old, &rows[row].cells[f]);
+                undo.push((row, field, change.old));
+                rows[row].cells[f] = v;
+                if exclude {
+                    r.set_excluded(row, !r.is_excluded(row));
+                }
+            }
+            let mut fresh = Roster::from_records(rows.clone());
+            for row in 0..24 {
+                if r.is_excluded(row) {
+                    fresh.set_excluded(row, true);
+                }
+            }
+            for row in 0..24 {
+                prop_assert_eq!(r.record(row), fresh.record(row), "row {}", row);
+                prop_assert_eq!(r.findings(row), fresh.findings(row), "row {}", row);
+            }
+            prop_assert_eq!(r.counts(), fresh.counts());
+            for (row, field, old) in undo.into_iter().rev() {
+                r.set_cell(row, field, old);
+            }
+            for row in 0..24 {
+                r.set_excluded(row, false);
+            }
+            let original = Roster::from_records(source);
+            for row in 0..24 {
+                prop_assert_eq!(r.record(row), original.record(row));
+                prop_assert_eq!(r.findings(row), original.findings(row));
+            }
+            prop_assert_eq!(r.counts(), original.counts());
+        }
+    }
+}
+
+#[test]
+fn checked_batches_build_the_same_roster_as_extend() {
+    let mut rows: Vec<Record> = (0..40).map(clean).collect();
+    rows[30].cells[1] = rows[3].cells[1].to_uppercase();
+    rows[12].cells[0] = " x".into();
+    rows[20].field_count = 4;
+    let mut a = Roster::new();
+    a.set_header_len(5);
+    a.extend(rows.clone());
+    let mut b = Roster::new();
+    b.set_header_len(5);
+    for chunk in rows.chunks(7) {
+        b.extend_checked(CheckedBatch::check(chunk.to_vec(), Some(5)));
+    }
+    b.shrink_to_fit();
+    for row in 0..40 {
+        assert_eq!(a.record(row), b.record(row));
+        assert_eq!(a.findings(row), b.findings(row), "row {row}");
+    }
+    assert_eq!(a.counts(), b.counts());
+    assert_eq!(codes(&b, 20), vec![Code::WrongFieldCount]);
+    assert_eq!(codes(&b, 30), vec![Code::DupSfLogin]);
+}
