@@ -81,7 +81,7 @@ impl Store {
     /// Appends a row.
     pub fn push(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
         let row = self.lens.len();
-        if row % BLOCK == 0 {
+        if row.is_multiple_of(BLOCK) {
             self.block_start.push(self.buf.len() as u64);
         }
         let mut lens = [0u8; 5];
