@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bundle;
 pub mod cli;
 pub mod customize;
+pub mod directory;
 pub mod fsutil;
 pub mod roster;
 pub mod session;

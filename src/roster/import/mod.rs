@@ -8,6 +8,7 @@ pub mod encoding;
 pub mod footer;
 pub mod headers;
 mod preamble;
+pub(crate) mod table;
 
 pub use encoding::Encoding;
 pub use footer::Footer;
@@ -154,7 +155,7 @@ const LISTED_HEADER_CHARS: usize = 40;
 
 /// The headers, quoted, for an error line: the first [`LISTED_HEADERS`], each cut to
 /// [`LISTED_HEADER_CHARS`], then how many more there are.
-fn list_headers(hs: &[String]) -> String {
+pub(crate) fn list_headers(hs: &[String]) -> String {
     if hs.is_empty() {
         return "(none)".into();
     }
@@ -223,64 +224,28 @@ pub(crate) fn prepare(
     bytes: Vec<u8>,
     opts: &ImportOptions,
 ) -> Result<(Detected, String), ImportError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ImportError::Empty(None));
-    }
-    let encoding = opts.encoding.unwrap_or_else(|| encoding::detect(&bytes));
-    let utf16 = matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
-    let sample = &bytes[..bytes.len().min(8192)];
-    if !utf16 && sample.contains(&0) {
-        return Err(ImportError::Binary(None));
-    }
-    let text = encoding::decode_owned(bytes, encoding);
-    if text
-        .chars()
-        .take(4096)
-        .filter(|&c| c == '\u{FFFD}' || c == '\0')
-        .count()
-        > 16
-    {
-        return Err(ImportError::Binary(None));
-    }
     // The header is the first line (after Excel's `sep=` line) unless a few lines above it
     // are not part of the table (PowerShell's `#TYPE` line, a report title): then the first
     // line that names every field.
-    let sep = delimiter::sep_line(&text);
-    let start = sep.map_or(0, |(_, n)| n);
-    let candidates = preamble::header_candidates(&text, start);
-    let mut first_error = None;
-    for candidate in &candidates {
-        match read_header(&text[candidate.offset..], opts, sep.map(|(d, _)| d)) {
-            Ok(header) => {
-                // Only whole records above it: not a line inside a quoted field.
-                let above = text.as_bytes()[start..candidate.offset].as_ref();
-                let Some(records) = preamble::records_before(above, header.delimiter) else {
-                    continue;
-                };
-                let detected = Detected {
-                    encoding,
-                    encoding_detected: opts.encoding.is_none(),
-                    delimiter: header.delimiter,
-                    delimiter_detected: opts.delimiter.is_none(),
-                    sep_line: sep.is_some(),
-                    preamble: usize::from(sep.is_some()) + records,
-                    header_line: candidate.line,
-                    headers: header.cells,
-                    mapping: header.mapping,
-                    footer: None,
-                };
-                return Ok((detected, text));
-            }
-            Err(e) => {
-                // The first line's error, unless it is a title (one field, or none) and a
-                // later line has the columns: then what that line lacks is the useful news.
-                if first_error.as_ref().is_none_or(|f| rank(&e) > rank(f)) {
-                    first_error = Some(e);
-                }
-            }
-        }
-    }
-    Err(first_error.unwrap_or(ImportError::Empty(None)))
+    let (start, text) = table::locate(
+        bytes,
+        opts.encoding,
+        |body, sep| read_header(body, opts, sep).map(|h| (h.delimiter, h)),
+        rank,
+    )?;
+    let detected = Detected {
+        encoding: start.encoding,
+        encoding_detected: opts.encoding.is_none(),
+        delimiter: start.delimiter,
+        delimiter_detected: opts.delimiter.is_none(),
+        sep_line: start.sep_line,
+        preamble: start.preamble,
+        header_line: start.header_line,
+        headers: start.header.cells,
+        mapping: start.header.mapping,
+        footer: None,
+    };
+    Ok((detected, text))
 }
 
 /// How much a failed header candidate says: 2 for a line with columns, 1 for a single
@@ -304,17 +269,7 @@ struct Header {
 /// Reads the header at the start of `body`: the delimiter (forced, from the `sep=` line, or
 /// detected), the header cells and their mapping to the fields.
 fn read_header(body: &str, opts: &ImportOptions, sep: Option<u8>) -> Result<Header, ImportError> {
-    let delimiter = match (opts.delimiter, sep) {
-        (Some(d), _) | (None, Some(d)) => d,
-        (None, None) => delimiter::detect(body).ok_or(ImportError::NotDelimited(None))?,
-    };
-    let mut reader = csv_reader(Cursor::new(body.as_bytes()), delimiter);
-    let mut header = csv::StringRecord::new();
-    let has_header = reader.read_record(&mut header).map_err(csv_error)?;
-    if !has_header {
-        return Err(ImportError::Empty(None));
-    }
-    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let (delimiter, headers) = table::header_cells(body, opts.delimiter, sep)?;
     let mut mapping = headers::map_headers(&headers);
     for (field, wanted) in &opts.columns {
         let idx =
