@@ -9,6 +9,7 @@ mod customize;
 pub mod exchange;
 mod export;
 mod import_args;
+pub mod roster_verify;
 mod validate;
 pub mod wizard;
 

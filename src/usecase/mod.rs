@@ -5,6 +5,7 @@
 //!
 //! (`session::ops` is a different thing: the wizard's undoable edit log.)
 
+pub mod admin;
 pub mod authorize;
 pub mod credentials;
 pub mod directory_api;

@@ -66,7 +66,7 @@ struct State {
     /// access token → user ID of who it belongs to.
     tokens: HashMap<String, String>,
     expired: HashSet<String>,
-    cursors: HashMap<String, Vec<usize>>,
+    cursors: HashMap<String, (Vec<usize>, usize)>,
     view_all: bool,
     manage_users: bool,
     versions: Vec<String>,
@@ -299,11 +299,11 @@ fn rest(req: &Request, st: &Mutex<State>, co: &Counters) -> Response {
     }
     s.versions.push(ver.clone());
     if let Some(cursor) = parts.get(5) {
-        let Some(rest) = s.cursors.get(*cursor).cloned() else {
+        let Some((rest, total)) = s.cursors.get(*cursor).cloned() else {
             return sf_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
         };
         co.query_pages.fetch_add(1, Ordering::SeqCst);
-        return page(&mut s, &ver, rest, cursor.split('-').next().unwrap_or(""));
+        return page(&mut s, &ver, rest, total, cursor.split('-').next().unwrap_or(""));
     }
     let q = req.query().get("q").cloned().unwrap_or_default();
     s.queries.push(q.clone());
@@ -357,17 +357,17 @@ fn rest(req: &Request, st: &Mutex<State>, co: &Counters) -> Response {
         .filter(|&i| see_all || s.users[i].visible_without_view_all)
         .collect();
     let cursor = format!("01g{:012x}", http_stub::random() & 0xffff_ffff_ffff);
-    page(&mut s, &ver, visible, &cursor)
+    let total = visible.len();
+    page(&mut s, &ver, visible, total, &cursor)
 }
 
-fn page(s: &mut State, ver: &str, rows: Vec<usize>, cursor: &str) -> Response {
-    let total = rows.len();
+fn page(s: &mut State, ver: &str, rows: Vec<usize>, total: usize, cursor: &str) -> Response {
     let (now, later) = rows.split_at(rows.len().min(BATCH));
     let records: Vec<serde_json::Value> = now.iter().map(|&i| record(&s.users[i], ver)).collect();
     let mut body = serde_json::json!({ "totalSize": total, "done": later.is_empty(), "records": records });
     if !later.is_empty() {
-        let next = format!("{cursor}-{}", now.len());
-        s.cursors.insert(next.clone(), later.to_vec());
+        let next = format!("{cursor}-{}", total - later.len());
+        s.cursors.insert(next.clone(), (later.to_vec(), total));
         body["nextRecordsUrl"] = format!("/services/data/{ver}/query/{next}").into();
     }
     Response::json(200, &body)
