@@ -207,3 +207,114 @@ fn salesforce_queries_page_at_two_thousand_with_next_records_url() {
     assert!(matches!(e, ApiError::Auth(..)), "{e}");
     assert_eq!(sf.unauthorized(), 1);
 }
+
+/// The commands end to end as an admin runs them: real binary, browser stand-in, the OAuth
+/// stand-ins, the real keyring (run inside scripts/test-in-session.sh).
+#[cfg(target_os = "linux")]
+mod e2e {
+    use super::*;
+    use scc_onboard::auth::{Provider, TokenStore};
+    use support::*;
+
+    fn store() -> TokenStore {
+        TokenStore::open("secret-service", Duration::from_secs(20))
+            .expect("the test session has a keyring")
+    }
+
+    fn clear_admins() {
+        let s = store();
+        for p in Provider::ALL {
+            for c in s.list_admin(p).unwrap() {
+                s.delete_admin(p, &c.login).unwrap();
+            }
+        }
+    }
+
+    /// The people of both stand-ins: a few matched, one only in Salesforce, one disabled.
+    fn people() -> (Vec<SfRecord>, Vec<MsRecord>) {
+        let (mut sf, mut ms) = directories(30);
+        // Jane, the admin who signs in, is a user too.
+        sf.push(SfRecord::new(ADMIN_ID, "Jane Admin", "jane@example.com", "jane@example.com"));
+        ms.push(MsRecord::new(99, "jane@example.com", "Jane Admin"));
+        sf.push(SfRecord::new(&user_id(500), "Only Salesforce", "only.sf@acme.example", "only.sf@acme.example"));
+        ms[3].enabled = false;
+        (sf, ms)
+    }
+
+    #[test]
+    fn pull_then_verify_with_admin_sign_ins_in_the_keyring() {
+        let _k = keyring_lock();
+        clear_admins();
+        let port = free_port();
+        let (sf_people, ms_people) = people();
+        let sf = SfServer::with_oauth(sf_people, port);
+        let oidc = microsoft();
+        let graph = GraphDirectory::start(ms_people, Some(oidc.base()));
+        let config = format!(
+            "[salesforce]\nlogin_url = \"{sf}\"\nclient_id = \"{SF_CLIENT}\"\nredirect_uri = \"http://localhost:{port}/callback\"\n\n\
+             [microsoft]\nauthority = \"{ms}\"\ntenant = \"organizations\"\nclient_id = \"{MS_CLIENT}\"\nredirect_uri = \"http://localhost/callback\"\ngraph_url = \"{g}\"\n\n\
+             [flow]\ntimeout_seconds = 60\nkeyring_timeout_seconds = 20\nkeyring = \"secret-service\"\n",
+            sf = sf.base(),
+            ms = oidc.base(),
+            g = graph.base(),
+        );
+        let sb = Sandbox::new(&config);
+        let roster = sb.dir.path().join("home/roster.csv");
+        let out = sb.run(&["roster", "pull", "-o", roster.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "people only in Salesforce: {err}");
+        assert!(err.contains("Administrator sign-in to Salesforce"), "{err}");
+        assert!(err.contains("Salesforce: 32 of 32 users"), "a progress line per page: {err}");
+        assert!(err.contains("Microsoft Graph: 31 users"), "{err}");
+        let text = stdout(&out);
+        // User 3's account is disabled (skipped), so user 3 is only in Salesforce, with one more.
+        assert!(text.contains("Matched 30, ambiguous 0, only in Salesforce 2, only in Microsoft 365 0, skipped 1"), "{text}");
+        let csv = std::fs::read_to_string(&roster).unwrap();
+        assert_eq!(csv.lines().count(), 31, "header + 30 matched:\n{csv}");
+        assert!(csv.contains(&user_id(7)), "{csv}");
+        assert!(!csv.contains("only.sf@acme.example"));
+        // The permission query and the query's pages went to the token's instance_url, which
+        // is the OAuth server's own origin.
+        assert_eq!(sf.permission_queries(), 1);
+        assert_eq!(sf.versions()[0], "v68.0");
+
+        // Both admin sign-ins are in the keyring, apart from end users'.
+        let s = store();
+        assert_eq!(s.list_admin(Provider::Salesforce).unwrap().len(), 1);
+        assert_eq!(s.list_admin(Provider::Exchange).unwrap().len(), 1);
+        assert!(s.list_provider(Provider::Salesforce).unwrap().is_empty());
+        let list = sb.run(&["credentials", "list"]);
+        let table = stdout(&list);
+        assert!(table.contains("Administrator sign-ins (roster pull, roster verify):"), "{table}");
+        assert!(table.contains("No end-user authorizations."), "{table}");
+
+        // Verify the pulled roster with the stored admin sign-ins (renewed: no browser this
+        // time; the pull's access tokens, now expired, are not used).
+        graph.expire_tokens();
+        sb.keep_text(csv.clone());
+        let out = sb.run(&["roster", "verify", roster.to_str().unwrap(), "--json"]);
+        let err = stderr(&out);
+        assert!(!err.contains("open this URL"), "no new sign-in: {err}");
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        // Row 3's account is disabled; the join skipped it, so it is not in the roster.
+        assert_eq!(out.status.code(), Some(0), "{err}\n{report}");
+        assert_eq!(report["rows"], 30);
+        assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+        assert_eq!(graph.unauthorized(), 0);
+
+        // A roster with a problem: exit 1 and the code in the text report.
+        let bad = sb.dir.path().join("home/bad.csv");
+        std::fs::write(&bad, csv.replace("u5@acme.example", "someone@acme.example")).unwrap();
+        let out = sb.run(&["roster", "verify", bad.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("[o365-email-not-address]"), "{text}");
+        assert!(text.contains("1 finding(s) on 1 row(s)"), "{text}");
+
+        let mut secrets = sf.secrets();
+        secrets.extend(oidc.secrets());
+        let files = sb.assert_no_leaks(&secrets, &[]);
+        assert!(files >= 2);
+        clear_admins();
+    }
+}

@@ -10,5 +10,6 @@ pub mod authorize;
 pub mod credentials;
 pub mod directory_api;
 pub mod exchange_check;
+pub mod roster_pull;
 pub mod roster_source;
 pub mod roster_verify;

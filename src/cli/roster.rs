@@ -1,0 +1,30 @@
+//! `scc-onboard roster …`: making a roster from its sources (the Salesforce and Microsoft 365
+//! user lists). One file per subcommand; this file only lists them.
+
+use super::{roster_pull, roster_verify};
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+/// Arguments of `roster`.
+#[derive(Args, Debug)]
+pub struct RosterArgs {
+    #[command(subcommand)]
+    pub command: RosterCommand,
+}
+
+/// The `roster` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum RosterCommand {
+    /// Pull the users live from Salesforce and Microsoft 365 (an administrator signs in) and
+    /// join them into a roster, as `roster join` does with two exports.
+    Pull(roster_pull::PullArgs),
+    /// Check every row of a roster against the live Salesforce and Microsoft 365 directories.
+    Verify(roster_verify::VerifyArgs),
+}
+
+pub fn run(args: RosterArgs) -> ExitCode {
+    match args.command {
+        RosterCommand::Pull(a) => roster_pull::run(a),
+        RosterCommand::Verify(a) => roster_verify::run(a),
+    }
+}
