@@ -2,6 +2,7 @@
 //! stand-ins (tests/support/salesforce_api.rs, graph_directory.rs): findings, request counts,
 //! paging, throttling, an expired token refreshed once.
 
+mod common;
 mod support;
 
 use scc_onboard::auth::AuthError;
@@ -206,6 +207,55 @@ fn salesforce_queries_page_at_two_thousand_with_next_records_url() {
     let e = api.permissions().unwrap_err();
     assert!(matches!(e, ApiError::Auth(..)), "{e}");
     assert_eq!(sf.unauthorized(), 1);
+}
+
+/// The wizard's `v` on Fix: the rows go to the runtime, the real verification runs against
+/// the stand-ins, and the findings show in the row's details until the row is edited.
+#[test]
+fn wizard_v_shows_live_findings_with_the_rows_own() {
+    use common::{draw, go_to_line, key, loaded, press, text};
+    use crossterm::event::KeyCode;
+    use scc_onboard::tui::{update, Effect, Msg};
+    let (sf_users, mut ms_users) = directories(3);
+    ms_users[1].enabled = false;
+    let sf = SfServer::start(sf_users);
+    let ms = GraphDirectory::start(ms_users, None);
+    let (mut sf_api, mut graph) = apis(&sf, &ms);
+    let mut csv = String::from("Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n");
+    for r in rows(3) {
+        csv.push_str(&format!(
+            "User {},{},{},{},{}\n",
+            r.row, r.sf_login, r.sf_id, r.o365_login, r.o365_email
+        ));
+    }
+    let mut state = loaded(&csv, (120, 36));
+    assert_eq!(state.step, scc_onboard::session::Step::Fix);
+    let fx = press(&mut state, key(KeyCode::Char('v')));
+    let rows = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Verify { rows } => Some(rows.clone()),
+            _ => None,
+        })
+        .expect("v asks the runtime to verify");
+    assert_eq!(rows.len(), 3);
+    assert!(press(&mut state, key(KeyCode::Char('v'))).is_empty(), "one at a time");
+    let report = roster_verify::verify(&rows, &mut sf_api, &mut graph, &mut |_| {}).unwrap();
+    update(&mut state, Msg::Verified(Ok(report)));
+    go_to_line(&mut state, 3);
+    let screen = text(&draw(&state, 120, 36));
+    assert!(screen.contains("o365-account-disabled"), "{screen}");
+    assert!(screen.contains("1 finding(s) on 1 row(s)"), "{screen}");
+    // Line 2 verified clean: nothing from verify there.
+    go_to_line(&mut state, 2);
+    assert!(!text(&draw(&state, 120, 36)).contains("o365-account-disabled"));
+    // Edit line 3's login: the verification no longer speaks for it.
+    go_to_line(&mut state, 3);
+    common::go_to_col(&mut state, 3);
+    press(&mut state, key(KeyCode::Enter));
+    common::type_keys(&mut state, "x");
+    press(&mut state, key(KeyCode::Enter));
+    assert!(!text(&draw(&state, 120, 36)).contains("o365-account-disabled"));
 }
 
 /// The commands end to end as an admin runs them: real binary, browser stand-in, the OAuth
