@@ -318,7 +318,12 @@ mod e2e {
         assert!(err.contains("Microsoft Graph: 31 users"), "{err}");
         let text = stdout(&out);
         // User 3's account is disabled (skipped), so user 3 is only in Salesforce, with one more.
-        assert!(text.contains("Matched 30, ambiguous 0, only in Salesforce 2, only in Microsoft 365 0, skipped 1"), "{text}");
+        assert!(
+            text.contains("30 matched, 0 ambiguous, 2 only in Salesforce, 0 only in Microsoft 365, 1 skipped"),
+            "the same report as roster join: {text}"
+        );
+        assert!(text.contains("Only in Salesforce"), "{text}");
+        assert!(err.contains("Pulled 32 Salesforce users (2 requests"), "{err}");
         let csv = std::fs::read_to_string(&roster).unwrap();
         assert_eq!(csv.lines().count(), 31, "header + 30 matched:\n{csv}");
         assert!(csv.contains(&user_id(7)), "{csv}");

@@ -10,6 +10,7 @@ pub mod exchange;
 mod export;
 mod import_args;
 mod roster;
+mod roster_join;
 mod roster_pull;
 mod roster_verify;
 mod validate;

@@ -9,14 +9,13 @@
 use super::roster_verify::{progress, when_missing};
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::auth::{self, Config};
-use crate::directory::{self, JoinOptions, JoinOutcome};
-use crate::roster::export::{write_csv, CsvOptions};
+use super::roster_join;
+use crate::directory::JoinOptions;
 use crate::usecase::admin;
 use crate::usecase::directory_api::{ApiError, RetryPolicy};
-use crate::usecase::roster_pull::{self as usecase, PullProgress, Pulled};
+use crate::usecase::roster_pull::{self as usecase, PullProgress};
 use clap::Args;
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `roster pull`.
@@ -101,9 +100,9 @@ pub fn run(args: PullArgs) -> ExitCode {
                 None => eprintln!("{}: {} users", p.service.title(), p.users),
             }
         })?;
-        Ok((apis.salesforce_admin, pulled))
+        Ok((apis.salesforce_admin, apis.salesforce_instance, pulled))
     });
-    let (sf_admin, pulled) = match pulled {
+    let (sf_admin, instance, pulled) = match pulled {
         Ok(p) => p,
         Err(e) => {
             eprintln!("scc-onboard: {e}");
@@ -116,83 +115,31 @@ pub fn run(args: PullArgs) -> ExitCode {
             pulled.salesforce.len()
         );
     }
-    let opts = JoinOptions {
-        include_inactive: args.include_inactive,
+    eprintln!(
+        "Pulled {} Salesforce users ({} requests, {:.1} s) and {} Microsoft 365 accounts ({} requests, {:.1} s).",
+        pulled.salesforce.len(),
+        pulled.salesforce_requests,
+        pulled.salesforce_time.as_secs_f64(),
+        pulled.microsoft.len(),
+        pulled.graph_requests,
+        pulled.microsoft_time.as_secs_f64(),
+    );
+    let sf_label = format!("Salesforce {instance}");
+    let ms_label = format!("Microsoft Graph {}", config.microsoft.graph_url);
+    let sources = roster_join::Sources {
+        salesforce_users: Path::new(&sf_label),
+        microsoft_users: Path::new(&ms_label),
+        output: &args.output,
     };
-    let outcome = directory::join(&pulled.salesforce, &pulled.microsoft, &opts);
-    let rows: Vec<[String; 5]> = outcome
-        .matched
-        .iter()
-        .map(|m| m.roster_row(&pulled.salesforce, &pulled.microsoft))
-        .collect();
-    let written = crate::fsutil::write_atomic(&args.output, |w| {
-        write_csv(
-            w,
-            &CsvOptions::default(),
-            rows.iter().map(|r| r.each_ref().map(String::as_str)),
-        )
-    });
-    if let Err(e) = written {
-        return usage(format!("cannot write {}: {e}", args.output.display()));
-    }
-    let mut out = std::io::stdout().lock();
-    let _ = if args.json {
-        writeln!(out, "{}", report_json(&pulled, &outcome))
-    } else {
-        writeln!(out, "{}", summary(&pulled, &outcome, &args.output))
-    };
-    if outcome.all_matched() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_PROBLEMS)
-    }
-}
-
-fn summary(p: &Pulled, o: &JoinOutcome, output: &std::path::Path) -> String {
-    format!(
-        "Pulled {} Salesforce users ({} requests) and {} Microsoft 365 accounts ({} requests).\n\
-         Matched {}, ambiguous {}, only in Salesforce {}, only in Microsoft 365 {}, skipped {}.\n\
-         Wrote {} rows to {}.",
-        p.salesforce.len(),
-        p.salesforce_requests,
-        p.microsoft.len(),
-        p.graph_requests,
-        o.matched.len(),
-        o.ambiguous.len(),
-        o.only_salesforce.len(),
-        o.only_microsoft.len(),
-        o.skipped.len(),
-        o.matched.len(),
-        output.display()
+    roster_join::finish(
+        &sources,
+        (&pulled.salesforce, &[]),
+        (&pulled.microsoft, &[]),
+        &JoinOptions {
+            include_inactive: args.include_inactive,
+        },
+        true,
+        args.json,
     )
 }
 
-fn report_json(p: &Pulled, o: &JoinOutcome) -> serde_json::Value {
-    let matched: Vec<serde_json::Value> = o
-        .matched
-        .iter()
-        .map(|m| {
-            let row = m.roster_row(&p.salesforce, &p.microsoft);
-            serde_json::json!({
-                "full_name": row[0], "salesforce_login": row[1], "salesforce_user_id": row[2],
-                "office365_login": row[3], "office365_email": row[4], "matched_by": m.by,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "matched": matched,
-        "ambiguous": o.ambiguous,
-        "only_salesforce": o.only_salesforce.iter().map(|&i| &p.salesforce[i]).collect::<Vec<_>>(),
-        "only_microsoft": o.only_microsoft.iter().map(|&i| &p.microsoft[i]).collect::<Vec<_>>(),
-        "skipped": o.skipped,
-        "pull": {
-            "salesforce_users": p.salesforce.len(),
-            "microsoft_users": p.microsoft.len(),
-            "salesforce_requests": p.salesforce_requests,
-            "graph_requests": p.graph_requests,
-            "view_all_users": p.permissions.view_all_users,
-            "manage_users": p.permissions.manage_users,
-            "partial_salesforce_view": !p.permissions.sees_everyone(),
-        },
-    })
-}

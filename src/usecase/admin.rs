@@ -174,6 +174,8 @@ pub struct AdminApis {
     pub salesforce_admin: String,
     /// The Microsoft administrator's UPN.
     pub microsoft_admin: String,
+    /// The Salesforce org's `instance_url`.
+    pub salesforce_instance: String,
 }
 
 /// Gets both administrators' tokens (renewing stored admin entries, or signing in per
@@ -220,6 +222,7 @@ pub fn connect(
             Box::new(sf),
         ),
         graph: GraphApi::new(&config.microsoft.graph_url, Box::new(ms), retry),
+        salesforce_instance: sf_who.instance_url.clone(),
         salesforce_admin: sf_who.login,
         microsoft_admin: ms_who.login,
     })
