@@ -23,7 +23,12 @@ fn directories(n: u64) -> (Vec<SfRecord>, Vec<MsRecord>) {
     let mut ms = Vec::new();
     for i in 0..n {
         let login = format!("user{i}@acme.example");
-        sf.push(SfRecord::new(&user_id(i), &format!("User {i}"), &login, &login));
+        sf.push(SfRecord::new(
+            &user_id(i),
+            &format!("User {i}"),
+            &login,
+            &login,
+        ));
         let mut m = MsRecord::new(i, &login, &format!("User {i}"));
         m.mail = Some(format!("u{i}@acme.example"));
         m.proxy_addresses = vec![format!("SMTP:u{i}@acme.example"), format!("smtp:{login}")];
@@ -57,8 +62,16 @@ fn apis(sf: &SfServer, ms: &GraphDirectory) -> (SalesforceApi, GraphApi) {
     sf.add_token("sf-admin-token", ADMIN_ID);
     ms.add_token("ms-admin-token");
     (
-        SalesforceApi::new(&sf.base(), "v68.0", Box::new(FixedToken("sf-admin-token".into()))),
-        GraphApi::new(&ms.base(), Box::new(FixedToken("ms-admin-token".into())), fast_retry()),
+        SalesforceApi::new(
+            &sf.base(),
+            "v68.0",
+            Box::new(FixedToken("sf-admin-token".into())),
+        ),
+        GraphApi::new(
+            &ms.base(),
+            Box::new(FixedToken("ms-admin-token".into())),
+            fast_retry(),
+        ),
     )
 }
 
@@ -82,7 +95,8 @@ fn ten_thousand_rows_take_tens_of_requests_and_every_planted_problem_is_found() 
     // The alias in proxyAddresses is one of the account's addresses.
     rows[90].o365_email = "USER90@acme.example".into();
     let mut pages = 0;
-    let report = roster_verify::verify(&rows, &mut sf_api, &mut graph, &mut |_| pages += 1).unwrap();
+    let report =
+        roster_verify::verify(&rows, &mut sf_api, &mut graph, &mut |_| pages += 1).unwrap();
     let got: Vec<(usize, &str)> = report
         .findings
         .iter()
@@ -124,7 +138,10 @@ fn a_partial_salesforce_view_is_reported() {
     assert!(!report.permissions.sees_everyone());
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.findings[0].row, 3);
-    assert!(report.findings[0].finding.message.contains("View All Users"));
+    assert!(report.findings[0]
+        .finding
+        .message
+        .contains("View All Users"));
 }
 
 #[test]
@@ -133,8 +150,20 @@ fn throttled_batches_wait_for_retry_after_and_finish() {
     let sf = SfServer::start(sf_users);
     let ms = GraphDirectory::start(ms_users, None);
     let (mut sf_api, mut graph) = apis(&sf, &ms);
-    ms.throttle_next(1, Throttle { status: 429, retry_after: Some(1) });
-    ms.throttle_next(1, Throttle { status: 503, retry_after: None });
+    ms.throttle_next(
+        1,
+        Throttle {
+            status: 429,
+            retry_after: Some(1),
+        },
+    );
+    ms.throttle_next(
+        1,
+        Throttle {
+            status: 503,
+            retry_after: None,
+        },
+    );
     let report = roster_verify::verify(&rows(400), &mut sf_api, &mut graph, &mut |_| {}).unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(ms.throttled(), 2);
@@ -168,7 +197,10 @@ fn an_expired_token_is_refreshed_once_and_a_dead_one_is_an_error() {
     ms.expire_tokens();
     let mut graph = GraphApi::new(
         &ms.base(),
-        Box::new(Renewing { server: ms.clone(), n: 0 }),
+        Box::new(Renewing {
+            server: ms.clone(),
+            n: 0,
+        }),
         fast_retry(),
     );
     let users = graph
@@ -180,7 +212,11 @@ fn an_expired_token_is_refreshed_once_and_a_dead_one_is_an_error() {
     assert_eq!(ms.page_sizes(), [999, 999, 999]);
 
     // A token that cannot be refreshed: one 401, then the error says so.
-    let mut dead = GraphApi::new(&ms.base(), Box::new(FixedToken("graph-0".into())), fast_retry());
+    let mut dead = GraphApi::new(
+        &ms.base(),
+        Box::new(FixedToken("graph-0".into())),
+        fast_retry(),
+    );
     let e = dead.list("users?$top=999", &mut |_| {}).unwrap_err();
     assert!(matches!(e, ApiError::Auth(..)), "{e}");
 }
@@ -221,7 +257,9 @@ fn wizard_v_shows_live_findings_with_the_rows_own() {
     let sf = SfServer::start(sf_users);
     let ms = GraphDirectory::start(ms_users, None);
     let (mut sf_api, mut graph) = apis(&sf, &ms);
-    let mut csv = String::from("Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n");
+    let mut csv = String::from(
+        "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n",
+    );
     for r in rows(3) {
         csv.push_str(&format!(
             "User {},{},{},{},{}\n",
@@ -239,7 +277,10 @@ fn wizard_v_shows_live_findings_with_the_rows_own() {
         })
         .expect("v asks the runtime to verify");
     assert_eq!(rows.len(), 3);
-    assert!(press(&mut state, key(KeyCode::Char('v'))).is_empty(), "one at a time");
+    assert!(
+        press(&mut state, key(KeyCode::Char('v'))).is_empty(),
+        "one at a time"
+    );
     let report = roster_verify::verify(&rows, &mut sf_api, &mut graph, &mut |_| {}).unwrap();
     update(&mut state, Msg::Verified(Ok(report)));
     go_to_line(&mut state, 3);
@@ -256,6 +297,73 @@ fn wizard_v_shows_live_findings_with_the_rows_own() {
     common::type_keys(&mut state, "x");
     press(&mut state, key(KeyCode::Enter));
     assert!(!text(&draw(&state, 120, 36)).contains("o365-account-disabled"));
+}
+
+/// Pulling 100,000 Salesforce users and 300,000 Microsoft 365 accounts from the local
+/// servers, with where the time goes: the servers' own answering time against the client's
+/// JSON parsing, conversion and the join. Run it in release:
+/// `cargo test --release --test roster_live -- --ignored --nocapture pull_bench`
+/// (`PULL_BENCH_SF` / `PULL_BENCH_MS` change the sizes).
+#[test]
+#[ignore = "benchmark; run in release with --ignored --nocapture"]
+fn pull_bench() {
+    use scc_onboard::directory::{join, JoinOptions};
+    use scc_onboard::usecase::roster_pull;
+    use std::time::Instant;
+    let size = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let (n_sf, n_ms) = (
+        size("PULL_BENCH_SF", 100_000),
+        size("PULL_BENCH_MS", 300_000),
+    );
+    let (sf_users, _) = directories(n_sf);
+    let ms_users: Vec<MsRecord> = (0..n_ms)
+        .map(|i| {
+            let login = format!("user{i}@acme.example");
+            let mut m = MsRecord::new(i, &login, &format!("User {i}"));
+            m.mail = Some(format!("u{i}@acme.example"));
+            m.proxy_addresses = vec![format!("SMTP:u{i}@acme.example"), format!("smtp:{login}")];
+            m
+        })
+        .collect();
+    let sf = SfServer::start(sf_users);
+    let ms = GraphDirectory::start(ms_users, None);
+    let (mut sf_api, mut graph) = apis(&sf, &ms);
+    let t = Instant::now();
+    let pulled = roster_pull::pull(&mut sf_api, &mut graph, &|_| {}).unwrap();
+    let wall = t.elapsed();
+    let j = Instant::now();
+    let outcome = join(
+        &pulled.salesforce,
+        &pulled.microsoft,
+        &JoinOptions::default(),
+    );
+    let join_time = j.elapsed();
+    assert_eq!(pulled.salesforce.len() as u64, n_sf);
+    assert_eq!(pulled.microsoft.len() as u64, n_ms);
+    assert_eq!(outcome.matched.len() as u64, n_sf.min(n_ms));
+    let client = pulled.parse_time + pulled.convert_time;
+    println!(
+        "pull {n_sf} + {n_ms}: wall {:.2} s (Salesforce {:.2} s in {} requests, Graph {:.2} s in {} requests)\n\
+         servers answering: Salesforce {:.2} s, Graph {:.2} s\n\
+         client: JSON parse {:.2} s + conversion {:.2} s = {:.2} s (both sides, of {:.2} s of reading); join {:.3} s",
+        wall.as_secs_f64(),
+        pulled.salesforce_time.as_secs_f64(),
+        pulled.salesforce_requests,
+        pulled.microsoft_time.as_secs_f64(),
+        pulled.graph_requests,
+        sf.busy().as_secs_f64(),
+        ms.busy().as_secs_f64(),
+        pulled.parse_time.as_secs_f64(),
+        pulled.convert_time.as_secs_f64(),
+        client.as_secs_f64(),
+        (pulled.salesforce_time + pulled.microsoft_time).as_secs_f64(),
+        join_time.as_secs_f64(),
+    );
 }
 
 /// The commands end to end as an admin runs them: real binary, browser stand-in, the OAuth
@@ -284,9 +392,19 @@ mod e2e {
     fn people() -> (Vec<SfRecord>, Vec<MsRecord>) {
         let (mut sf, mut ms) = directories(30);
         // Jane, the admin who signs in, is a user too.
-        sf.push(SfRecord::new(ADMIN_ID, "Jane Admin", "jane@example.com", "jane@example.com"));
+        sf.push(SfRecord::new(
+            ADMIN_ID,
+            "Jane Admin",
+            "jane@example.com",
+            "jane@example.com",
+        ));
         ms.push(MsRecord::new(99, "jane@example.com", "Jane Admin"));
-        sf.push(SfRecord::new(&user_id(500), "Only Salesforce", "only.sf@acme.example", "only.sf@acme.example"));
+        sf.push(SfRecord::new(
+            &user_id(500),
+            "Only Salesforce",
+            "only.sf@acme.example",
+            "only.sf@acme.example",
+        ));
         ms[3].enabled = false;
         (sf, ms)
     }
@@ -312,18 +430,30 @@ mod e2e {
         let roster = sb.dir.path().join("home/roster.csv");
         let out = sb.run(&["roster", "pull", "-o", roster.to_str().unwrap()]);
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "people only in Salesforce: {err}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "people only in Salesforce: {err}"
+        );
         assert!(err.contains("Administrator sign-in to Salesforce"), "{err}");
-        assert!(err.contains("Salesforce: 32 of 32 users"), "a progress line per page: {err}");
+        assert!(
+            err.contains("Salesforce: 32 of 32 users"),
+            "a progress line per page: {err}"
+        );
         assert!(err.contains("Microsoft Graph: 31 users"), "{err}");
         let text = stdout(&out);
         // User 3's account is disabled (skipped), so user 3 is only in Salesforce, with one more.
         assert!(
-            text.contains("30 matched, 0 ambiguous, 2 only in Salesforce, 0 only in Microsoft 365, 1 skipped"),
+            text.contains(
+                "30 matched, 0 ambiguous, 2 only in Salesforce, 0 only in Microsoft 365, 1 skipped"
+            ),
             "the same report as roster join: {text}"
         );
         assert!(text.contains("Only in Salesforce"), "{text}");
-        assert!(err.contains("Pulled 32 Salesforce users (2 requests"), "{err}");
+        assert!(
+            err.contains("Pulled 32 Salesforce users (2 requests"),
+            "{err}"
+        );
         let csv = std::fs::read_to_string(&roster).unwrap();
         assert_eq!(csv.lines().count(), 31, "header + 30 matched:\n{csv}");
         assert!(csv.contains(&user_id(7)), "{csv}");
@@ -340,7 +470,10 @@ mod e2e {
         assert!(s.list_provider(Provider::Salesforce).unwrap().is_empty());
         let list = sb.run(&["credentials", "list"]);
         let table = stdout(&list);
-        assert!(table.contains("Administrator sign-ins (roster pull, roster verify):"), "{table}");
+        assert!(
+            table.contains("Administrator sign-ins (roster pull, roster verify):"),
+            "{table}"
+        );
         assert!(table.contains("No end-user authorizations."), "{table}");
 
         // Verify the pulled roster with the stored admin sign-ins (renewed: no browser this

@@ -302,7 +302,9 @@ impl Config {
         let v = &self.salesforce.api_version;
         let digits = v.strip_prefix('v').unwrap_or("");
         if digits.split('.').count() != 2
-            || !digits.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            || !digits
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         {
             return Err(ConfigError(format!(
                 "config key salesforce.api_version = {v:?} must look like \"{DEFAULT_API_VERSION}\" (v, major, dot, minor)"

@@ -409,7 +409,8 @@ mod tests {
     #[test]
     fn admin_entries_stay_apart_from_end_users() {
         let s = TokenStore::in_memory();
-        s.save(&cred(Provider::Salesforce, "a@x.com", "user")).unwrap();
+        s.save(&cred(Provider::Salesforce, "a@x.com", "user"))
+            .unwrap();
         let admin = StoredCredential {
             admin: true,
             ..cred(Provider::Salesforce, "a@x.com", "admin")

@@ -6,10 +6,10 @@
 //! is still written) or a directory could not be read or signed in to, 2 unusable
 //! configuration or output path.
 
+use super::roster_join;
 use super::roster_verify::{progress, when_missing};
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::auth::{self, Config};
-use super::roster_join;
 use crate::directory::JoinOptions;
 use crate::usecase::admin;
 use crate::usecase::directory_api::{ApiError, RetryPolicy};
@@ -84,7 +84,10 @@ pub fn run(args: PullArgs) -> ExitCode {
     let pulled = admin::connect(
         &config,
         &store,
-        (args.salesforce_admin.as_deref(), args.microsoft_admin.as_deref()),
+        (
+            args.salesforce_admin.as_deref(),
+            args.microsoft_admin.as_deref(),
+        ),
         &when_missing(args.device),
         &progress,
         RetryPolicy::default(),
@@ -94,12 +97,14 @@ pub fn run(args: PullArgs) -> ExitCode {
             "Pulling users as {} (Salesforce) and {} (Microsoft 365) …",
             apis.salesforce_admin, apis.microsoft_admin
         );
-        let pulled = usecase::pull(&mut apis.salesforce, &mut apis.graph, &|p: PullProgress| {
-            match p.total {
+        let pulled = usecase::pull(
+            &mut apis.salesforce,
+            &mut apis.graph,
+            &|p: PullProgress| match p.total {
                 Some(t) => eprintln!("{}: {} of {} users", p.service.title(), p.users, t),
                 None => eprintln!("{}: {} users", p.service.title(), p.users),
-            }
-        })?;
+            },
+        )?;
         Ok((apis.salesforce_admin, apis.salesforce_instance, pulled))
     });
     let (sf_admin, instance, pulled) = match pulled {
@@ -142,4 +147,3 @@ pub fn run(args: PullArgs) -> ExitCode {
         args.json,
     )
 }
-

@@ -128,7 +128,9 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
         .roster;
     let rows = usecase::rows_of(&roster);
     if rows.is_empty() {
-        return Err(Failure::Usage("the roster has no included rows: nothing to verify".into()));
+        return Err(Failure::Usage(
+            "the roster has no included rows: nothing to verify".into(),
+        ));
     }
     let store = crate::usecase::authorize::open_store(&config)
         .map_err(|e| Failure::Api(ApiError::Auth(Service::Salesforce, e)))?;
@@ -138,7 +140,10 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
     let mut apis = admin::connect(
         &config,
         &store,
-        (args.salesforce_admin.as_deref(), args.microsoft_admin.as_deref()),
+        (
+            args.salesforce_admin.as_deref(),
+            args.microsoft_admin.as_deref(),
+        ),
         &when_missing(args.device),
         &progress,
         RetryPolicy::default(),
@@ -150,9 +155,14 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
         apis.salesforce_admin,
         apis.microsoft_admin
     );
-    let report = usecase::verify(&rows, &mut apis.salesforce, &mut apis.graph, &mut |p: VerifyProgress| {
-        eprintln!("{}: {}/{}", p.service.title(), p.done, p.total);
-    })
+    let report = usecase::verify(
+        &rows,
+        &mut apis.salesforce,
+        &mut apis.graph,
+        &mut |p: VerifyProgress| {
+            eprintln!("{}: {}/{}", p.service.title(), p.done, p.total);
+        },
+    )
     .map_err(Failure::Api)?;
     if !report.permissions.sees_everyone() {
         eprintln!(
@@ -222,4 +232,3 @@ fn report_json(r: &VerifyReport) -> serde_json::Value {
         "microsoft": { "logins": r.microsoft_logins, "requests": r.graph_requests },
     })
 }
-

@@ -4,9 +4,7 @@
 //! user's, kept in the keyring under admin entries (`admin:salesforce:LOGIN`) that
 //! `credentials list` shows apart and that no end-user command selects.
 
-use super::directory_api::{
-    AccessTokens, ApiError, GraphApi, RetryPolicy, SalesforceApi, Service,
-};
+use super::directory_api::{AccessTokens, ApiError, GraphApi, RetryPolicy, SalesforceApi, Service};
 use crate::auth::flow::FlowOptions;
 use crate::auth::{self, AuthError, Config, Progress, Provider, StoredCredential, TokenStore};
 
@@ -52,7 +50,11 @@ pub fn sign_in(
 ) -> Result<auth::Authorized, AuthError> {
     let admin = config.for_admin();
     if provider == Provider::Salesforce
-        && !admin.salesforce.scope.split_whitespace().any(|s| s == "api" || s == "full")
+        && !admin
+            .salesforce
+            .scope
+            .split_whitespace()
+            .any(|s| s == "api" || s == "full")
     {
         return Err(AuthError::Config(format!(
             "config key salesforce.scope = {:?} must include api to read users",
@@ -208,7 +210,9 @@ pub fn connect(
         when_missing.clone(),
         progress(Provider::Exchange),
     );
-    let ms_who = ms.start().map_err(|e| ApiError::Auth(Service::Microsoft, e))?;
+    let ms_who = ms
+        .start()
+        .map_err(|e| ApiError::Auth(Service::Microsoft, e))?;
     if sf_who.instance_url.is_empty() {
         return Err(ApiError::Unexpected(
             Service::Salesforce,
@@ -243,13 +247,22 @@ mod tests {
             },
         );
         let text = e.to_string();
-        assert!(text.contains("User.Read.All needs an administrator's consent"), "{text}");
+        assert!(
+            text.contains("User.Read.All needs an administrator's consent"),
+            "{text}"
+        );
         assert!(text.contains("AADSTS65001"), "{text}");
         assert!(text.contains("Grant admin consent"), "{text}");
-        let e = explain_consent(&c, AuthError::Denied("AADSTS90094: admin approval required".into()));
+        let e = explain_consent(
+            &c,
+            AuthError::Denied("AADSTS90094: admin approval required".into()),
+        );
         assert!(e.to_string().contains("AADSTS90094"));
         // Anything else is left alone.
-        let e = explain_consent(&c, AuthError::Denied("end-user denied authorization".into()));
+        let e = explain_consent(
+            &c,
+            AuthError::Denied("end-user denied authorization".into()),
+        );
         assert!(matches!(e, AuthError::Denied(_)));
     }
 }

@@ -121,8 +121,12 @@ fn detail(s: &str) -> String {
 
 fn hint(s: Service) -> &'static str {
     match s {
-        Service::Salesforce => "; the user needs the API Enabled permission and View All Users or Manage Users",
-        Service::Microsoft => "; the app needs the delegated User.Read.All permission with admin consent",
+        Service::Salesforce => {
+            "; the user needs the API Enabled permission and View All Users or Manage Users"
+        }
+        Service::Microsoft => {
+            "; the app needs the delegated User.Read.All permission with admin consent"
+        }
     }
 }
 
@@ -167,6 +171,8 @@ struct Client {
     token: Option<String>,
     retry: RetryPolicy,
     requests: usize,
+    /// Time spent parsing answers (the client's own share of a pull).
+    parse_time: Duration,
 }
 
 impl Client {
@@ -178,18 +184,26 @@ impl Client {
             token: None,
             retry,
             requests: 0,
+            parse_time: Duration::ZERO,
         }
     }
 
     fn token(&mut self) -> Result<String, ApiError> {
         if self.token.is_none() {
-            self.token = Some(self.tokens.token().map_err(|e| ApiError::Auth(self.service, e))?);
+            self.token = Some(
+                self.tokens
+                    .token()
+                    .map_err(|e| ApiError::Auth(self.service, e))?,
+            );
         }
         Ok(self.token.clone().unwrap_or_default())
     }
 
     /// One call with the token: a 401 refreshes it once; 429/503 wait and retry.
-    fn call(&mut self, send: &dyn Fn(&Http, &str) -> Result<Answer, String>) -> Result<Answer, ApiError> {
+    fn call(
+        &mut self,
+        send: &dyn Fn(&Http, &str) -> Result<Answer, String>,
+    ) -> Result<Answer, ApiError> {
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
@@ -199,8 +213,11 @@ impl Client {
             match a.status {
                 401 if !refreshed => {
                     refreshed = true;
-                    self.token =
-                        Some(self.tokens.refresh().map_err(|e| ApiError::Auth(self.service, e))?);
+                    self.token = Some(
+                        self.tokens
+                            .refresh()
+                            .map_err(|e| ApiError::Auth(self.service, e))?,
+                    );
                 }
                 401 => return Err(ApiError::Unauthorized(self.service)),
                 429 | 503 if attempt < self.retry.max_retries => {
@@ -220,15 +237,18 @@ impl Client {
         self.json(a)
     }
 
-    fn json(&self, a: Answer) -> Result<Value, ApiError> {
+    fn json(&mut self, a: Answer) -> Result<Value, ApiError> {
         if a.status != 200 {
             return Err(ApiError::Unexpected(
                 self.service,
                 format!("HTTP {}{}", a.status, detail(&error_text(&a.body))),
             ));
         }
-        serde_json::from_slice(&a.body)
-            .map_err(|e| ApiError::Unexpected(self.service, format!("not JSON: {e}")))
+        let started = std::time::Instant::now();
+        let v = serde_json::from_slice(&a.body)
+            .map_err(|e| ApiError::Unexpected(self.service, format!("not JSON: {e}")));
+        self.parse_time += started.elapsed();
+        v
     }
 }
 
@@ -287,6 +307,11 @@ impl SalesforceApi {
     /// Requests sent so far (retries included).
     pub fn requests(&self) -> usize {
         self.client.requests
+    }
+
+    /// Time spent parsing the answers' JSON so far.
+    pub fn parse_time(&self) -> Duration {
+        self.client.parse_time
     }
 
     /// The query URL for `soql`.
@@ -368,6 +393,11 @@ impl GraphApi {
     /// Requests sent so far (retries included).
     pub fn requests(&self) -> usize {
         self.client.requests
+    }
+
+    /// Time spent parsing the answers' JSON so far.
+    pub fn parse_time(&self) -> Duration {
+        self.client.parse_time
     }
 
     /// `GET {graph_url}/v1.0/{path}`, following `@odata.nextLink`; `on_page(items so far)`.
@@ -494,14 +524,19 @@ mod tests {
         assert_eq!(p.wait(0, None), Duration::from_millis(100));
         assert_eq!(p.wait(2, None), Duration::from_millis(400));
         // An HTTP-date (or garbage) is treated as absent.
-        assert_eq!(p.wait(1, Some("Wed, 21 Oct 2026 07:28:00 GMT")), Duration::from_millis(200));
+        assert_eq!(
+            p.wait(1, Some("Wed, 21 Oct 2026 07:28:00 GMT")),
+            Duration::from_millis(200)
+        );
         assert_eq!(p.wait(0, Some("3600")), Duration::from_secs(10));
     }
 
     #[test]
     fn error_texts_of_both_services() {
         assert_eq!(
-            error_text(br#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#),
+            error_text(
+                br#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#
+            ),
             "INVALID_SESSION_ID: Session expired or invalid"
         );
         assert_eq!(
@@ -513,6 +548,9 @@ mod tests {
 
     #[test]
     fn encode_leaves_only_unreserved() {
-        assert_eq!(encode("Id IN ('a','b')"), "Id%20IN%20%28%27a%27%2C%27b%27%29");
+        assert_eq!(
+            encode("Id IN ('a','b')"),
+            "Id%20IN%20%28%27a%27%2C%27b%27%29"
+        );
     }
 }

@@ -8,9 +8,7 @@
 //! view. Microsoft Graph: `/v1.0/users?$select=…&$top=999`, following `@odata.nextLink`.
 //! The two run at once (one thread each); progress is reported per page.
 
-use super::directory_api::{
-    ApiError, GraphApi, SalesforceApi, SalesforcePermissions, Service,
-};
+use super::directory_api::{ApiError, GraphApi, SalesforceApi, SalesforcePermissions, Service};
 use crate::directory::{MicrosoftUser, SalesforceUser};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -44,8 +42,11 @@ pub struct Pulled {
     /// Wall time of each side (they overlap).
     pub salesforce_time: Duration,
     pub microsoft_time: Duration,
-    /// Time spent turning JSON records into users (the rest is the servers and the wire).
+    /// Time spent turning JSON records into users.
     pub convert_time: Duration,
+    /// Time spent parsing the answers' JSON (with `convert_time`, the client's share; the
+    /// rest of the wall time is the servers and the wire).
+    pub parse_time: Duration,
 }
 
 /// Reads both directories at once. `progress` is called from both threads.
@@ -84,10 +85,16 @@ pub fn pull(
         });
         (
             sf_side.join().unwrap_or_else(|_| {
-                Err(ApiError::Unexpected(Service::Salesforce, "the reader stopped".into()))
+                Err(ApiError::Unexpected(
+                    Service::Salesforce,
+                    "the reader stopped".into(),
+                ))
             }),
             ms_side.join().unwrap_or_else(|_| {
-                Err(ApiError::Unexpected(Service::Microsoft, "the reader stopped".into()))
+                Err(ApiError::Unexpected(
+                    Service::Microsoft,
+                    "the reader stopped".into(),
+                ))
             }),
         )
     });
@@ -102,6 +109,7 @@ pub fn pull(
         salesforce_time,
         microsoft_time,
         convert_time: sf_convert + ms_convert,
+        parse_time: sf.parse_time() + graph.parse_time(),
     })
 }
 
@@ -110,7 +118,9 @@ fn text(v: &Value) -> String {
 }
 
 fn opt_text(v: &Value) -> Option<String> {
-    v.as_str().filter(|s| !s.trim().is_empty()).map(str::to_string)
+    v.as_str()
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
 }
 
 /// A Salesforce `User` record as the join takes it (no line: pulled live).
@@ -166,7 +176,10 @@ mod tests {
             "mail": "jane@acme.com", "proxyAddresses": ["SMTP:jane@acme.com", "smtp:jd@acme.com"],
             "accountEnabled": false, "userType": "Member",
         }));
-        assert_eq!(ms.smtp_addresses().collect::<Vec<_>>(), ["jane@acme.com", "jd@acme.com"]);
+        assert_eq!(
+            ms.smtp_addresses().collect::<Vec<_>>(),
+            ["jane@acme.com", "jd@acme.com"]
+        );
         assert!(!ms.enabled);
         let bare = microsoft_user(&serde_json::json!({ "id": "y", "userPrincipalName": "b@x" }));
         assert!(bare.enabled);

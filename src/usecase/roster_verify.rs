@@ -155,7 +155,9 @@ pub fn id_batches(ids: &[String], base_len: usize) -> Vec<Vec<String>> {
             out.push(Vec::new());
             len = base_len;
         }
-        out.last_mut().unwrap_or_else(|| unreachable!()).push(id.clone());
+        out.last_mut()
+            .unwrap_or_else(|| unreachable!())
+            .push(id.clone());
         len += cost;
     }
     out
@@ -356,7 +358,10 @@ pub fn findings(
                 Finding::new(
                     Field::Office365Login,
                     Code::O365LoginNotFound,
-                    format!("no Microsoft 365 account has the login (UPN) {}", r.o365_login),
+                    format!(
+                        "no Microsoft 365 account has the login (UPN) {}",
+                        r.o365_login
+                    ),
                 ),
             ),
             Some(a) => {
@@ -366,7 +371,10 @@ pub fn findings(
                         Finding::new(
                             Field::Office365Login,
                             Code::O365AccountDisabled,
-                            format!("the Microsoft 365 account {} is disabled (sign-in blocked)", a.upn),
+                            format!(
+                                "the Microsoft 365 account {} is disabled (sign-in blocked)",
+                                a.upn
+                            ),
                         ),
                     );
                 }
@@ -379,11 +387,20 @@ pub fn findings(
                 }
                 if !email.is_empty() && !addresses.iter().any(|x| x.to_lowercase() == email) {
                     let message = if addresses.is_empty() {
-                        format!("{} is not an address of {}, which has no mail addresses (no mailbox?)", r.o365_email, a.upn)
+                        format!(
+                            "{} is not an address of {}, which has no mail addresses (no mailbox?)",
+                            r.o365_email, a.upn
+                        )
                     } else {
-                        format!("{} is not one of the addresses of {} ({})", r.o365_email, a.upn, addresses.join(", "))
+                        format!(
+                            "{} is not one of the addresses of {} ({})",
+                            r.o365_email,
+                            a.upn,
+                            addresses.join(", ")
+                        )
                     };
-                    let mut f = Finding::new(Field::Office365Email, Code::O365EmailNotAddress, message);
+                    let mut f =
+                        Finding::new(Field::Office365Email, Code::O365EmailNotAddress, message);
                     // The primary address is the one mail goes to: the certain replacement
                     // only when the account has exactly one.
                     if addresses.len() == 1 {
@@ -468,7 +485,13 @@ mod tests {
         let rows = vec![
             // Everything right (alias, other case).
             row(0, "JANE@acme.com", id_ok, "Jane@acme.com", "JD@acme.com"),
-            row(1, "old@acme.com", id_inactive, "off@acme.com", "off@acme.com"),
+            row(
+                1,
+                "old@acme.com",
+                id_inactive,
+                "off@acme.com",
+                "off@acme.com",
+            ),
             row(2, "x@acme.com", id_missing, "nobody@acme.com", "x@acme.com"),
             row(3, "bob@acme.com", id_ok, "jane@acme.com", "bob@acme.com"),
             row(4, "c@acme.com", "0035e000001XyZaAAK", "", ""),
@@ -488,7 +511,11 @@ mod tests {
             ]
         );
         assert!(f[6].finding.message.contains("a Contact"));
-        assert!(f[5].finding.message.contains("jd@acme.com"), "{}", f[5].finding.message);
+        assert!(
+            f[5].finding.message.contains("jd@acme.com"),
+            "{}",
+            f[5].finding.message
+        );
         assert_eq!(f[5].finding.fix, None, "three addresses: no certain fix");
     }
 
@@ -500,7 +527,11 @@ mod tests {
             manage_users: false,
         };
         let f = findings(&rows, &HashMap::new(), &HashMap::new(), none);
-        assert!(f[0].finding.message.contains("View All Users"), "{}", f[0].finding.message);
+        assert!(
+            f[0].finding.message.contains("View All Users"),
+            "{}",
+            f[0].finding.message
+        );
     }
 
     #[test]
@@ -548,6 +579,11 @@ mod tests {
     #[test]
     fn filter_urls_quote_and_encode() {
         let u = filter_url(&["o'neil@x.com".to_string(), "b@x.com".to_string()]);
-        assert!(u.starts_with("/users?$filter=userPrincipalName%20in%20%28%27o%27%27neil%40x.com%27%2C"), "{u}");
+        assert!(
+            u.starts_with(
+                "/users?$filter=userPrincipalName%20in%20%28%27o%27%27neil%40x.com%27%2C"
+            ),
+            "{u}"
+        );
     }
 }

@@ -101,7 +101,11 @@ impl GraphDirectory {
             co.requests.fetch_add(1, Ordering::SeqCst);
             if !authorized(req.bearer(), &st, token_source.as_deref()) {
                 co.unauthorized.fetch_add(1, Ordering::SeqCst);
-                return graph_error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
+                return graph_error(
+                    401,
+                    "InvalidAuthenticationToken",
+                    "Access token has expired or is not yet valid.",
+                );
             }
             let throttle = {
                 let mut s = st.lock().unwrap();
@@ -148,6 +152,11 @@ impl GraphDirectory {
     pub fn throttle_next(&self, n: usize, throttle: Throttle) {
         let mut s = self.state.lock().unwrap();
         s.throttles.extend(std::iter::repeat(throttle).take(n));
+    }
+
+    /// Time the server spent answering (all connections).
+    pub fn busy(&self) -> std::time::Duration {
+        self.server.busy()
     }
 
     /// Every request, refused ones included.
@@ -239,7 +248,12 @@ fn users_get(target: &str, base: &str, st: &Mutex<State>, co: &Counters) -> Resp
     let q = http_stub::query_of(target);
     let select: Vec<String> = q
         .get("$select")
-        .map(|s| s.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect())
+        .map(|s| {
+            s.split(',')
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let s = st.lock().unwrap();
     if let Some(filter) = q.get("$filter") {
@@ -265,7 +279,11 @@ fn users_get(target: &str, base: &str, st: &Mutex<State>, co: &Counters) -> Resp
     co.pages.fetch_add(1, Ordering::SeqCst);
     let top: usize = q.get("$top").and_then(|t| t.parse().ok()).unwrap_or(100);
     if !(1..=999).contains(&top) {
-        return graph_error(400, "Request_BadRequest", "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.");
+        return graph_error(
+            400,
+            "Request_BadRequest",
+            "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+        );
     }
     drop(s);
     st.lock().unwrap().page_sizes.push(top);
@@ -287,8 +305,12 @@ fn users_get(target: &str, base: &str, st: &Mutex<State>, co: &Counters) -> Resp
         "value": value,
     });
     if to < s.users.len() {
-        let sel = q.get("$select").map(|v| format!("$select={}&", http_stub::encode(v))).unwrap_or_default();
-        body["@odata.nextLink"] = format!("{base}/v1.0/users?{sel}$top={top}&$skiptoken=X2Rlc2{to}").into();
+        let sel = q
+            .get("$select")
+            .map(|v| format!("$select={}&", http_stub::encode(v)))
+            .unwrap_or_default();
+        body["@odata.nextLink"] =
+            format!("{base}/v1.0/users?{sel}$top={top}&$skiptoken=X2Rlc2{to}").into();
     }
     Response::json(200, &body)
 }
@@ -302,7 +324,11 @@ fn batch(req: &Request, base: &str, st: &Mutex<State>, co: &Counters) -> Respons
         return graph_error(400, "BadRequest", "Invalid batch payload format.");
     };
     if requests.len() > 20 {
-        return graph_error(400, "BadRequest", "Too many requests in a batch: the limit is 20.");
+        return graph_error(
+            400,
+            "BadRequest",
+            "Too many requests in a batch: the limit is 20.",
+        );
     }
     let responses: Vec<serde_json::Value> = requests
         .iter()

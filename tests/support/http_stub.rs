@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// One request as read.
@@ -82,6 +82,7 @@ pub type Handler = Arc<dyn Fn(&Request) -> Response + Send + Sync>;
 pub struct Server {
     pub port: u16,
     stop: Arc<AtomicBool>,
+    busy: Arc<AtomicU64>,
 }
 
 impl Server {
@@ -90,17 +91,24 @@ impl Server {
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
+        let busy = Arc::new(AtomicU64::new(0));
+        let busy2 = busy.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
-                let h = handler.clone();
-                std::thread::spawn(move || serve(conn, &h));
+                let (h, b) = (handler.clone(), busy2.clone());
+                std::thread::spawn(move || serve(conn, &h, &b));
             }
         });
-        Server { port, stop }
+        Server { port, stop, busy }
+    }
+
+    /// Total time spent answering (handler and writing the answer), all connections.
+    pub fn busy(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.busy.load(Ordering::SeqCst))
     }
 
     pub fn base(&self) -> String {
@@ -150,13 +158,14 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     })
 }
 
-fn serve(conn: TcpStream, handler: &Handler) {
+fn serve(conn: TcpStream, handler: &Handler, busy: &AtomicU64) {
     let _ = conn.set_nodelay(true);
     let Ok(mut writer) = conn.try_clone() else {
         return;
     };
     let mut reader = BufReader::new(conn);
     while let Some(req) = read_request(&mut reader) {
+        let started = std::time::Instant::now();
         let r = handler(&req);
         let mut head = format!("HTTP/1.1 {} {}\r\n", r.status, reason(r.status));
         for (k, v) in &r.headers {
@@ -165,7 +174,9 @@ fn serve(conn: TcpStream, handler: &Handler) {
         head.push_str(&format!("Content-Length: {}\r\n\r\n", r.body.len()));
         let mut answer = head.into_bytes();
         answer.extend_from_slice(&r.body);
-        if writer.write_all(&answer).is_err() {
+        let sent = writer.write_all(&answer);
+        busy.fetch_add(started.elapsed().as_nanos() as u64, Ordering::SeqCst);
+        if sent.is_err() {
             return;
         }
     }

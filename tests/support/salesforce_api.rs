@@ -176,6 +176,11 @@ impl SalesforceApi {
         s.manage_users = manage_users;
     }
 
+    /// Time the server spent answering (all connections).
+    pub fn busy(&self) -> std::time::Duration {
+        self.server.busy()
+    }
+
     /// Every REST request (all paths under `/services/data/`, 401s included).
     pub fn rest_requests(&self) -> usize {
         self.counters.rest.load(Ordering::SeqCst)
@@ -303,7 +308,13 @@ fn rest(req: &Request, st: &Mutex<State>, co: &Counters) -> Response {
             return sf_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
         };
         co.query_pages.fetch_add(1, Ordering::SeqCst);
-        return page(&mut s, &ver, rest, total, cursor.split('-').next().unwrap_or(""));
+        return page(
+            &mut s,
+            &ver,
+            rest,
+            total,
+            cursor.split('-').next().unwrap_or(""),
+        );
     }
     let q = req.query().get("q").cloned().unwrap_or_default();
     s.queries.push(q.clone());
@@ -329,7 +340,11 @@ fn rest(req: &Request, st: &Mutex<State>, co: &Counters) -> Response {
             let ids = quoted_values(&q[at..list_end]);
             for id in &ids {
                 if id.len() != 15 && id.len() != 18 {
-                    return sf_error(400, "INVALID_QUERY_FILTER_OPERATOR", &format!("invalid ID field: {id}"));
+                    return sf_error(
+                        400,
+                        "INVALID_QUERY_FILTER_OPERATOR",
+                        &format!("invalid ID field: {id}"),
+                    );
                 }
             }
             let mut found: Vec<usize> = ids
@@ -364,7 +379,8 @@ fn rest(req: &Request, st: &Mutex<State>, co: &Counters) -> Response {
 fn page(s: &mut State, ver: &str, rows: Vec<usize>, total: usize, cursor: &str) -> Response {
     let (now, later) = rows.split_at(rows.len().min(BATCH));
     let records: Vec<serde_json::Value> = now.iter().map(|&i| record(&s.users[i], ver)).collect();
-    let mut body = serde_json::json!({ "totalSize": total, "done": later.is_empty(), "records": records });
+    let mut body =
+        serde_json::json!({ "totalSize": total, "done": later.is_empty(), "records": records });
     if !later.is_empty() {
         let next = format!("{cursor}-{}", total - later.len());
         s.cursors.insert(next.clone(), (later.to_vec(), total));
