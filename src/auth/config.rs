@@ -34,6 +34,36 @@ pub struct SalesforceConfig {
     pub client_id: String,
     pub redirect_uri: String,
     pub scope: String,
+    /// REST API version `roster pull` / `roster verify` call (`v68.0`). Left out of a written
+    /// config while it is the default.
+    #[serde(
+        default = "default_api_version",
+        skip_serializing_if = "is_default_api_version"
+    )]
+    pub api_version: String,
+}
+
+/// The Salesforce REST API version used unless `salesforce.api_version` says otherwise.
+pub const DEFAULT_API_VERSION: &str = "v68.0";
+
+fn default_api_version() -> String {
+    DEFAULT_API_VERSION.to_string()
+}
+
+fn is_default_api_version(v: &String) -> bool {
+    v == DEFAULT_API_VERSION
+}
+
+/// The scopes of an administrator's Microsoft sign-in (`roster pull` / `roster verify`).
+pub const DEFAULT_ADMIN_SCOPE: &str =
+    "https://graph.microsoft.com/User.Read.All openid profile offline_access";
+
+fn default_admin_scope() -> String {
+    DEFAULT_ADMIN_SCOPE.to_string()
+}
+
+fn is_default_admin_scope(v: &String) -> bool {
+    v == DEFAULT_ADMIN_SCOPE
 }
 
 /// `[microsoft]`.
@@ -52,6 +82,14 @@ pub struct MicrosoftConfig {
         skip_serializing_if = "is_default_graph_url"
     )]
     pub graph_url: String,
+    /// The administrator's sign-in for reading users (`roster pull` / `roster verify`):
+    /// delegated Graph `User.Read.All`, which needs admin consent. Left out of a written
+    /// config while it is the default.
+    #[serde(
+        default = "default_admin_scope",
+        skip_serializing_if = "is_default_admin_scope"
+    )]
+    pub admin_scope: String,
 }
 
 /// Microsoft Graph's public endpoint.
@@ -140,6 +178,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// This config as an administrator's sign-in uses it: Microsoft's scope is
+    /// `microsoft.admin_scope` (Graph `User.Read.All`); Salesforce's stays (`api` is in it).
+    pub fn for_admin(&self) -> Config {
+        let mut c = self.clone();
+        c.microsoft.scope = c.microsoft.admin_scope.clone();
+        c
+    }
+
     /// The defaults overlaid by `path` (if given) or else by the file named in
     /// `SCC_ONBOARD_CONFIG` (if set and non-empty).
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
@@ -241,12 +287,28 @@ impl Config {
                 &self.microsoft.scope,
                 &["offline_access", "openid"][..],
             ),
+            (
+                "microsoft.admin_scope",
+                &self.microsoft.admin_scope,
+                &["offline_access", "openid"][..],
+            ),
         ] {
             if let Some(missing) = missing_scope(scope, needs) {
                 return Err(ConfigError(format!(
                     "config key {key} = {scope:?} must include {missing}: without it the sign-in would fail after the user consented"
                 )));
             }
+        }
+        let v = &self.salesforce.api_version;
+        let digits = v.strip_prefix('v').unwrap_or("");
+        if digits.split('.').count() != 2
+            || !digits
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ConfigError(format!(
+                "config key salesforce.api_version = {v:?} must look like \"{DEFAULT_API_VERSION}\" (v, major, dot, minor)"
+            )));
         }
         if !matches!(
             self.flow.keyring.as_str(),

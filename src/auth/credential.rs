@@ -60,6 +60,9 @@ pub struct StoredCredential {
     /// Seconds since the Unix epoch when the refresh token was issued (or last rotated).
     pub issued_at: u64,
     pub refresh_token: RefreshToken,
+    /// An administrator's sign-in for reading the directories (`roster pull` / `verify`:
+    /// Salesforce `api`, Graph `User.Read.All`), kept apart from the end-user entries.
+    pub admin: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -73,12 +76,18 @@ struct Wire {
     inst: String,
     iat: u64,
     rt: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    adm: bool,
 }
 
 impl StoredCredential {
     /// Keyring account name: one entry per provider and account.
     pub fn account(&self) -> String {
-        account_name(self.provider, &self.login)
+        if self.admin {
+            admin_account_name(self.provider, &self.login)
+        } else {
+            account_name(self.provider, &self.login)
+        }
     }
 
     /// Compact JSON kept as the keyring secret.
@@ -92,6 +101,7 @@ impl StoredCredential {
             inst: self.instance_url.clone(),
             iat: self.issued_at,
             rt: self.refresh_token.secret().clone(),
+            adm: self.admin,
         };
         let text = serde_json::to_string(&wire).map_err(|e| e.to_string())?;
         if let Err((size, max, unit)) = SecretLimit::NATIVE.check(&text) {
@@ -117,6 +127,7 @@ impl StoredCredential {
             instance_url: wire.inst,
             issued_at: wire.iat,
             refresh_token: RefreshToken::new(wire.rt),
+            admin: wire.adm,
         })
     }
 
@@ -142,8 +153,14 @@ impl fmt::Debug for StoredCredential {
             .field("instance_url", &self.instance_url)
             .field("issued_at", &self.issued_at)
             .field("refresh_token", &"[redacted]")
+            .field("admin", &self.admin)
             .finish()
     }
+}
+
+/// `admin:provider:login`: an administrator's entry, never selected for an end user.
+pub fn admin_account_name(provider: Provider, login: &str) -> String {
+    format!("admin:{}", account_name(provider, login))
 }
 
 /// Seconds since the Unix epoch.
@@ -167,6 +184,7 @@ mod tests {
             instance_url: "https://example.my.salesforce.com".into(),
             issued_at: 1_700_000_000,
             refresh_token: RefreshToken::new(rt.into()),
+            admin: false,
         }
     }
 
@@ -178,6 +196,11 @@ mod tests {
         assert_eq!(back.account(), "salesforce:jane@example.com");
         assert!(!format!("{back:?}").contains("5Aep861secret"));
         assert_eq!(back.fingerprint().len(), 8);
+        assert!(!back.admin);
+        let admin = StoredCredential { admin: true, ..c };
+        let back = StoredCredential::from_secret(&admin.to_secret().unwrap()).unwrap();
+        assert!(back.admin);
+        assert_eq!(back.account(), "admin:salesforce:jane@example.com");
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub enum AuthError {
     Ambiguous(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Microsoft wants an administrator's consent for the scope (AADSTS65001 and kin); the
+    /// message says who grants it and where.
+    #[error("{0}")]
+    AdminConsent(String),
 }
 
 fn detail(s: &str) -> String {

@@ -401,6 +401,7 @@ pub(super) fn to_authorized(
             .unwrap_or_default(),
         issued_at,
         refresh_token,
+        admin: previous.is_some_and(|p| p.admin),
     };
     Ok(Authorized {
         identity,

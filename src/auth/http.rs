@@ -73,11 +73,64 @@ impl Http {
         Ok((status, retry_after, read_body(response)?))
     }
 
+    /// GET with a bearer token for a directory page (a Salesforce query batch of 2,000 users,
+    /// a Graph page of 999): status, `Retry-After`, and a body of at most `cap` bytes.
+    pub fn get_page(&self, url: &str, token: &str, cap: u64) -> Result<Answer, HttpError> {
+        let req = self
+            .agent
+            .get(url)
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Accept", "application/json");
+        answer(req.call(), cap)
+    }
+
+    /// POST JSON with a bearer token (a Graph `$batch`); like [`Http::get_page`].
+    pub fn post_json(
+        &self,
+        url: &str,
+        token: &str,
+        body: &[u8],
+        cap: u64,
+    ) -> Result<Answer, HttpError> {
+        let req = self
+            .agent
+            .post(url)
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Content-Type", "application/json")
+            .set("Accept", "application/json");
+        answer(req.send_bytes(body), cap)
+    }
+
     /// POST a form; returns status and body.
     pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, Vec<u8>), HttpError> {
         let req = self.agent.post(url).set("Accept", "application/json");
         finish(req.send_form(form))
     }
+}
+
+/// A response read whole: status, `Retry-After`, body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
+fn answer(result: Result<ureq::Response, ureq::Error>, cap: u64) -> Result<Answer, HttpError> {
+    let response = response_of(result)?;
+    let status = response.status();
+    let retry_after = response.header("Retry-After").map(str::to_string);
+    let mut body = Vec::new();
+    response
+        .into_reader()
+        .take(cap)
+        .read_to_end(&mut body)
+        .map_err(|e| HttpError(format!("reading the response failed: {e}")))?;
+    Ok(Answer {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 fn finish(result: Result<ureq::Response, ureq::Error>) -> Result<(u16, Vec<u8>), HttpError> {

@@ -146,13 +146,33 @@ impl TokenStore {
         Ok(out)
     }
 
-    /// Stored authorizations for one provider.
+    /// End users' stored authorizations for one provider (administrators' entries apart).
     pub fn list_provider(&self, provider: Provider) -> Result<Vec<StoredCredential>, StoreError> {
         Ok(self
             .list()?
             .into_iter()
-            .filter(|c| c.provider == provider)
+            .filter(|c| c.provider == provider && !c.admin)
             .collect())
+    }
+
+    /// The administrators' sign-ins for one provider (`roster pull` / `roster verify`).
+    pub fn list_admin(&self, provider: Provider) -> Result<Vec<StoredCredential>, StoreError> {
+        Ok(self
+            .list()?
+            .into_iter()
+            .filter(|c| c.provider == provider && c.admin)
+            .collect())
+    }
+
+    /// Removes an administrator's entry; `Ok(false)` if there was none.
+    pub fn delete_admin(&self, provider: Provider, login: &str) -> Result<bool, StoreError> {
+        let account = super::credential::admin_account_name(provider, login);
+        let existed = self.remove(&account)?;
+        let mut index = self.index()?;
+        if index.remove(&account) {
+            self.write_index(&index)?;
+        }
+        Ok(existed)
     }
 
     /// Proves the keyring can keep a credential: writes, reads back and deletes a test entry,
@@ -382,7 +402,30 @@ mod tests {
             instance_url: String::new(),
             issued_at: 1,
             refresh_token: RefreshToken::new(rt.into()),
+            admin: false,
         }
+    }
+
+    #[test]
+    fn admin_entries_stay_apart_from_end_users() {
+        let s = TokenStore::in_memory();
+        s.save(&cred(Provider::Salesforce, "a@x.com", "user"))
+            .unwrap();
+        let admin = StoredCredential {
+            admin: true,
+            ..cred(Provider::Salesforce, "a@x.com", "admin")
+        };
+        s.save(&admin).unwrap();
+        assert_eq!(s.list().unwrap().len(), 2);
+        let users = s.list_provider(Provider::Salesforce).unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].refresh_token.secret(), "user");
+        let admins = s.list_admin(Provider::Salesforce).unwrap();
+        assert_eq!(admins.len(), 1);
+        assert_eq!(admins[0].refresh_token.secret(), "admin");
+        assert!(s.delete_admin(Provider::Salesforce, "A@X.com").unwrap());
+        assert!(s.list_admin(Provider::Salesforce).unwrap().is_empty());
+        assert_eq!(s.list_provider(Provider::Salesforce).unwrap().len(), 1);
     }
 
     #[test]

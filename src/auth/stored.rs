@@ -63,8 +63,59 @@ pub fn renew(
     provider: Provider,
     login: Option<&str>,
 ) -> Result<Authorized, AuthError> {
-    let s = setup(config, provider)?;
     let stored = select(store, provider, login)?;
+    renew_stored(config, store, stored)
+}
+
+/// The administrator's entry for `provider` (and `login`, when given).
+pub fn select_admin(
+    store: &TokenStore,
+    provider: Provider,
+    login: Option<&str>,
+) -> Result<StoredCredential, AuthError> {
+    let mut all = store.list_admin(provider)?;
+    if let Some(l) = login {
+        all.retain(|c| c.login.eq_ignore_ascii_case(l.trim()));
+    }
+    match all.len() {
+        0 => Err(AuthError::NotStored(
+            provider.key(),
+            format!(
+                " for an administrator{}",
+                login.map(|l| format!(" ({l})")).unwrap_or_default()
+            ),
+        )),
+        1 => Ok(all.remove(0)),
+        _ => Err(AuthError::Ambiguous(format!(
+            "several {} administrator sign-ins are stored ({}); choose one with --login",
+            provider.key(),
+            all.iter()
+                .map(|c| c.login.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// [`renew`] for an administrator's entry (with the administrator's scopes,
+/// [`Config::for_admin`]): a fresh access token for `roster pull` / `roster verify`.
+pub fn renew_admin(
+    config: &Config,
+    store: &TokenStore,
+    provider: Provider,
+    login: Option<&str>,
+) -> Result<Authorized, AuthError> {
+    let stored = select_admin(store, provider, login)?;
+    renew_stored(&config.for_admin(), store, stored)
+}
+
+fn renew_stored(
+    config: &Config,
+    store: &TokenStore,
+    stored: StoredCredential,
+) -> Result<Authorized, AuthError> {
+    let provider = stored.provider;
+    let s = setup(config, provider)?;
     let http = Http::default();
     let oauth = client(&s)?;
     let mut request = oauth.exchange_refresh_token(&stored.refresh_token);

@@ -162,6 +162,7 @@ pub fn list_json(list: &[StoredCredential]) -> String {
                 "instance_url": c.instance_url,
                 "issued_at": c.issued_at,
                 "fingerprint": c.fingerprint(),
+                "admin": c.admin,
             })
         })
         .collect();
@@ -173,6 +174,21 @@ pub fn list_table(list: &[StoredCredential], store: &str) -> String {
     if list.is_empty() {
         return format!("No stored authorizations (keyring: {store}).\n");
     }
+    let (admins, users): (Vec<&StoredCredential>, Vec<&StoredCredential>) =
+        list.iter().partition(|c| c.admin);
+    let mut out = if users.is_empty() {
+        "No end-user authorizations.\n".to_string()
+    } else {
+        table(&users)
+    };
+    if !admins.is_empty() {
+        out.push_str("\nAdministrator sign-ins (roster pull, roster verify):\n");
+        out.push_str(&table(&admins));
+    }
+    out
+}
+
+fn table(list: &[&StoredCredential]) -> String {
     let mut out = format!(
         "{:<11} {:<32} {:<18} {:<18} {:<17} {}\n",
         "PROVIDER", "LOGIN", "USER", "ORG/TENANT", "ISSUED (UTC)", "FINGERPRINT"

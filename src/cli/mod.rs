@@ -11,6 +11,8 @@ mod export;
 mod import_args;
 mod roster;
 mod roster_join;
+mod roster_pull;
+mod roster_verify;
 mod validate;
 pub mod wizard;
 

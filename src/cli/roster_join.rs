@@ -63,17 +63,50 @@ pub fn run(args: JoinArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(&e.to_string()),
     };
+    let sources = Sources {
+        salesforce_users: &args.salesforce_users,
+        microsoft_users: &args.microsoft_users,
+        output: &args.output,
+    };
     let opts = JoinOptions {
         include_inactive: args.include_inactive,
     };
-    let outcome = directory::join(&sf, &ms, &opts);
-    let csv = CsvOptions { bom: !args.no_bom };
+    finish(
+        &sources,
+        (&sf, &sf_notices),
+        (&ms, &ms_notices),
+        &opts,
+        !args.no_bom,
+        args.json,
+    )
+}
+
+/// Where the two user lists came from and where the roster goes (`roster pull` names the
+/// two services' URLs as its sources).
+pub(super) struct Sources<'a> {
+    pub salesforce_users: &'a Path,
+    pub microsoft_users: &'a Path,
+    pub output: &'a Path,
+}
+
+/// Joins the two lists, writes the roster and the report, and returns the exit code: the
+/// part `roster join` and `roster pull` share.
+pub(super) fn finish(
+    sources: &Sources<'_>,
+    (sf, sf_notices): (&[SalesforceUser], &[Notice]),
+    (ms, ms_notices): (&[MicrosoftUser], &[Notice]),
+    opts: &JoinOptions,
+    bom: bool,
+    json: bool,
+) -> ExitCode {
+    let outcome = directory::join(sf, ms, opts);
+    let csv = CsvOptions { bom };
     let rows: Vec<[String; 5]> = outcome
         .matched
         .iter()
-        .map(|m| m.roster_row(&sf, &ms))
+        .map(|m| m.roster_row(sf, ms))
         .collect();
-    let written = crate::fsutil::write_atomic(&args.output, |w| {
+    let written = crate::fsutil::write_atomic(sources.output, |w| {
         write_csv(
             w,
             &csv,
@@ -82,20 +115,20 @@ pub fn run(args: JoinArgs) -> ExitCode {
     });
     let written = match written {
         Ok(n) => n,
-        Err(e) => return fail(&format!("cannot write {}: {e}", args.output.display())),
+        Err(e) => return fail(&format!("cannot write {}: {e}", sources.output.display())),
     };
     let r = Report {
-        args: &args,
-        sf: &sf,
-        ms: &ms,
-        sf_notices: &sf_notices,
-        ms_notices: &ms_notices,
+        sources,
+        sf,
+        ms,
+        sf_notices,
+        ms_notices,
         outcome: &outcome,
         rows: &rows,
         written,
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let res = if args.json {
+    let res = if json {
         serde_json::to_writer_pretty(&mut out, &r.json())
             .map_err(io::Error::from)
             .and_then(|()| writeln!(out))
@@ -120,7 +153,7 @@ fn fail(msg: &str) -> ExitCode {
 }
 
 struct Report<'a> {
-    args: &'a JoinArgs,
+    sources: &'a Sources<'a>,
     sf: &'a [SalesforceUser],
     ms: &'a [MicrosoftUser],
     sf_notices: &'a [Notice],
@@ -179,7 +212,7 @@ fn more(out: &mut impl Write, total: usize) -> io::Result<()> {
 
 impl Report<'_> {
     fn text(&self, out: &mut impl Write) -> io::Result<()> {
-        let (o, a) = (self.outcome, self.args);
+        let (o, a) = (self.outcome, self.sources);
         for (file, notices) in [
             (&a.salesforce_users, self.sf_notices),
             (&a.microsoft_users, self.ms_notices),
@@ -292,9 +325,9 @@ impl Report<'_> {
     fn json(&self) -> JsonReport<'_> {
         let o = self.outcome;
         JsonReport {
-            salesforce_users: &self.args.salesforce_users,
-            microsoft_users: &self.args.microsoft_users,
-            output: &self.args.output,
+            salesforce_users: self.sources.salesforce_users,
+            microsoft_users: self.sources.microsoft_users,
+            output: self.sources.output,
             rows_written: self.written,
             all_matched: o.all_matched(),
             counts: Counts {

@@ -101,6 +101,20 @@ codes! {
     NameLineBreak = "name-line-break", Warning;
     /// Starts like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR).
     FormulaLike = "formula-like", Warning;
+    /// `roster verify`: no Salesforce user has this ID (or the administrator cannot see it).
+    SfIdNotFound = "sf-id-not-found", Error;
+    /// `roster verify`: the ID is not a User's (its key prefix names another object).
+    SfIdNotUser = "sf-id-not-user", Error;
+    /// `roster verify`: the Salesforce user is inactive.
+    SfUserInactive = "sf-user-inactive", Error;
+    /// `roster verify`: the Salesforce ID belongs to another username than the row's login.
+    SfIdOtherUsername = "sf-id-other-username", Error;
+    /// `roster verify`: no Microsoft 365 account has this login (UPN).
+    O365LoginNotFound = "o365-login-not-found", Error;
+    /// `roster verify`: the Microsoft 365 account is disabled (sign-in blocked).
+    O365AccountDisabled = "o365-account-disabled", Error;
+    /// `roster verify`: the e-mail address is not one of that account's addresses.
+    O365EmailNotAddress = "o365-email-not-address", Error;
 }
 
 impl std::fmt::Display for Code {

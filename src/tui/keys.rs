@@ -182,6 +182,7 @@ fn fix_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('x') => Msg::ToggleExclude,
         KeyCode::Char('u') => Msg::Undo,
         KeyCode::Char('p') => Msg::ShowUnplaced,
+        KeyCode::Char('v') => Msg::Verify,
         KeyCode::Char('q') => Msg::Quit,
         KeyCode::Char('?') => Msg::ShowHelp,
         _ => return None,

@@ -20,6 +20,7 @@ pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+pub mod verify;
 pub mod view;
 pub mod widgets;
 

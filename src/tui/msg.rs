@@ -115,6 +115,12 @@ pub enum Msg {
     ToggleExclude,
     Undo,
     Redo,
+    /// `v`: verify the roster against the live directories (tui/verify.rs).
+    Verify,
+    /// A verification's progress line.
+    VerifyProgress(String),
+    /// A verification ended.
+    Verified(Result<crate::usecase::roster_verify::VerifyReport, String>),
 
     // Unplaced changes (a resumed session whose source changed).
     /// `p` on Fix: list the changes replay could not place.
@@ -193,6 +199,11 @@ pub enum Effect {
     CancelAuthorize,
     /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.
     AuthStatus { login: String },
+    /// Verify these rows on a thread with the stored administrator sign-ins →
+    /// `VerifyProgress`*, `Verified`.
+    Verify {
+        rows: Vec<crate::usecase::roster_verify::VerifyRow>,
+    },
     /// Put this text on the terminal's clipboard (OSC 52).
     Copy(String),
     /// Deliver this message after the next frame is drawn (so the screen can say what a long

@@ -163,6 +163,10 @@ impl Runtime {
                 None
             }
             Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
+            Effect::Verify { rows } => {
+                spawn_verify(self.tx.clone(), rows);
+                None
+            }
             Effect::AfterDraw(msg) => {
                 // The channel is read after the next draw.
                 let _ = self.tx.send(*msg);
@@ -377,6 +381,39 @@ fn provenance(state: &State) -> bundle::Provenance {
         audit: bundle::Audit::from_history(&s.history),
         protect,
     }
+}
+
+/// Verifies `rows` with the stored administrator sign-ins (never a browser here) and
+/// reports `VerifyProgress`* then `Verified`.
+fn spawn_verify(tx: Sender<Msg>, rows: Vec<crate::usecase::roster_verify::VerifyRow>) {
+    use crate::usecase::{admin, directory_api::RetryPolicy, roster_verify};
+    std::thread::spawn(move || {
+        let result = (|| {
+            let config = crate::auth::Config::load(None).map_err(|e| e.to_string())?;
+            let store =
+                crate::usecase::authorize::open_store(&config).map_err(|e| e.to_string())?;
+            let mut apis = admin::connect(
+                &config,
+                &store,
+                (None, None),
+                &admin::WhenMissing::Fail,
+                &|_| Box::new(|_| {}),
+                RetryPolicy::default(),
+            )
+            .map_err(|e| e.to_string())?;
+            let progress_tx = tx.clone();
+            roster_verify::verify(&rows, &mut apis.salesforce, &mut apis.graph, &mut |p| {
+                let _ = progress_tx.send(Msg::VerifyProgress(format!(
+                    "Verifying: {} {}/{}",
+                    p.service.title(),
+                    p.done,
+                    p.total
+                )));
+            })
+            .map_err(|e| e.to_string())
+        })();
+        let _ = tx.send(Msg::Verified(result));
+    });
 }
 
 /// Authorizes the impersonating account at Exchange with the provider config that follows

@@ -52,6 +52,8 @@ pub struct State {
     /// Message that stays at the top (resumed session, source changed, save failing).
     pub banner: Option<Status>,
     pub quit: bool,
+    /// The Fix step's last live verification (`v`).
+    pub live: crate::tui::verify::LiveCheck,
 }
 
 /// A message for the admin, with its tone.
@@ -324,6 +326,7 @@ impl State {
             status: None,
             banner: None,
             quit: false,
+            live: Default::default(),
         }
     }
 

@@ -18,6 +18,8 @@ pub fn renew_targets(
     Ok(store
         .list()?
         .into_iter()
+        // Administrators' sign-ins are renewed when `roster pull` / `verify` use them.
+        .filter(|c| !c.admin)
         .filter(|c| login.is_none_or(|l| l.trim().eq_ignore_ascii_case(&c.login)))
         .map(|c| (c.provider, Some(c.login)))
         .collect())
@@ -39,6 +41,7 @@ mod tests {
                 instance_url: String::new(),
                 issued_at: 1,
                 refresh_token: RefreshToken::new("rt".into()),
+                admin: false,
             })
             .unwrap();
     }

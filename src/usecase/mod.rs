@@ -5,8 +5,12 @@
 //!
 //! (`session::ops` is a different thing: the wizard's undoable edit log.)
 
+pub mod admin;
 pub mod authorize;
 pub mod credentials;
+pub mod directory_api;
 pub mod exchange_check;
 pub mod load;
+pub mod roster_pull;
 pub mod roster_source;
+pub mod roster_verify;

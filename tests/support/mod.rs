@@ -2,6 +2,10 @@
 //! environment for the binary, and the leak scan.
 #![allow(dead_code)]
 
+pub mod graph_directory;
+pub mod http_stub;
+pub mod salesforce_api;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;

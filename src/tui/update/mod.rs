@@ -119,6 +119,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::ToggleExclude
         | Msg::Undo
         | Msg::Redo => fix::update(state, msg, &mut fx),
+        Msg::Verify | Msg::VerifyProgress(_) | Msg::Verified(_) => {
+            crate::tui::verify::update(state, msg, &mut fx)
+        }
         Msg::ShowUnplaced | Msg::UnplacedMove(_) | Msg::ReapplyUnplaced | Msg::DropUnplaced => {
             unplaced::update(state, msg, &mut fx)
         }

@@ -38,7 +38,9 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
             Span::raw(visible(input.value())),
         ]));
     }
-    let findings = state.roster.findings(row);
+    let live = state.live.findings(state, row);
+    let findings: Vec<&crate::roster::Finding> =
+        state.roster.findings(row).iter().chain(live).collect();
     let applies = fix_for_row(state, row).map(|f| (f.code, f.field));
     if findings.is_empty() {
         lines.push(Line::styled("✓ No problems on this row", t.ok()));

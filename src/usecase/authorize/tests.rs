@@ -18,6 +18,7 @@ fn signed_in(provider: Provider, login: &str, user_id: &str) -> Authorized {
             instance_url: String::new(),
             issued_at: 1,
             refresh_token: RefreshToken::new("rt".into()),
+            admin: false,
         },
         identity,
         access_token: AccessToken::new("at".into()),

@@ -12,6 +12,8 @@ const CLIENT_ID = process.env.CLIENT_ID || 'scc-test-client';
 const TENANT = process.env.TENANT || 'organizations';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const EWS = 'https://outlook.office365.com/EWS.AccessAsUser.All';
+// An administrator's directory read (roster pull / verify).
+const GRAPH_USERS = 'https://graph.microsoft.com/User.Read.All';
 const base = `/${TENANT}/oauth2/v2.0`;
 
 // Every token and code the provider hands out, so tests can prove none leaked.
@@ -38,7 +40,7 @@ const provider = new Provider(issuer, {
     client_name: 'scc-onboard test client',
   }],
   pkce: { required: () => true },
-  scopes: ['openid', 'offline_access', 'profile', EWS],
+  scopes: ['openid', 'offline_access', 'profile', EWS, GRAPH_USERS],
   claims: { openid: ['sub'], profile: ['preferred_username', 'name', 'oid', 'tid'] },
   conformIdTokenClaims: false,
   async findAccount(ctx, id) {

@@ -4,7 +4,7 @@
 // revocation by POST token=, the device flow (response_type=device_code / grant_type=device),
 // and the identity URL itself. Login + consent are plain HTML forms for the browser stand-in.
 //
-// Usage: node salesforce-server.mjs  (env CLIENT_ID, REDIRECT_URI; prints {"port":N} when ready)
+// Usage: node salesforce-server.mjs  (env CLIENT_ID, REDIRECT_URI, PUBLIC_BASE; prints {"port":N} when ready)
 import http from 'node:http';
 import crypto from 'node:crypto';
 
@@ -30,7 +30,9 @@ let failNextToken = null;
 const server = http.createServer();
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const port = server.address().port;
-const base = `http://127.0.0.1:${port}`;
+// PUBLIC_BASE: the origin clients see when a front (tests/support/salesforce_api.rs, the REST
+// API on the same origin, as at Salesforce) forwards the OAuth paths here.
+const base = process.env.PUBLIC_BASE || `http://127.0.0.1:${port}`;
 
 const page = (title, body) => `<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
 const send = (res, status, type, body) => { res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }); res.end(body); };
