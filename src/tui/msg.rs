@@ -80,6 +80,34 @@ pub enum Msg {
         info: SourceInfo,
     },
 
+    // Import sources and Match review (a roster joined from two user lists).
+    /// ←→ on the Import step's source line: roster file, two exports, pull.
+    CycleSource(isize),
+    /// Enter on the pull source: sign in to Salesforce and Microsoft 365 and read both lists
+    /// (`device`: with device codes).
+    StartPull {
+        device: bool,
+    },
+    /// Both user lists read and joined (or why not), for the join of generation `gen`.
+    Joined {
+        gen: u64,
+        result: Result<super::match_review::Joined, String>,
+    },
+    /// Match review: previous / next section.
+    MatchTab(isize),
+    /// Match review: another person.
+    MatchMove(isize),
+    /// Match review: another candidate (ambiguous) or search result.
+    MatchCandidate(isize),
+    /// Enter: choose the highlighted candidate, or open the account search.
+    MatchChoose,
+    /// `x`: leave the person out, or bring them back as the join found them.
+    MatchLeaveOut,
+    /// `/`: search Microsoft accounts for the selected person (only in Salesforce).
+    MatchSearch,
+    /// The joined roster was written next to the session (its identity), or why not.
+    JoinedWritten(Result<SourceInfo, String>),
+
     // Fix step.
     Move(isize),
     MoveCol(isize),
@@ -183,6 +211,20 @@ pub enum Effect {
     AuthStatus { login: String },
     /// Put this text on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Read both exports and join them on a thread → `Joined`.
+    Join {
+        gen: u64,
+        salesforce: PathBuf,
+        microsoft: PathBuf,
+    },
+    /// Sign in to both systems and pull their user lists → `Joined`. The seam for
+    /// `usecase::roster_pull`: see `runtime::pull_directories`.
+    Pull { gen: u64, device: bool },
+    /// Write the joined roster (field order) atomically to `path` → `JoinedWritten`.
+    WriteJoined {
+        path: PathBuf,
+        rows: Vec<[String; 5]>,
+    },
     /// Deliver this message after the next frame is drawn (so the screen can say what a long
     /// step is doing before it starts).
     AfterDraw(Box<Msg>),

@@ -8,4 +8,5 @@
 pub mod authorize;
 pub mod credentials;
 pub mod exchange_check;
+pub mod match_review;
 pub mod roster_source;
