@@ -845,6 +845,8 @@ fn admin_joins_two_exports_resolves_the_match_review_resumes_and_exports() {
     );
 
     // Grace: two accounts fit; move to the one whose mail is hers and choose it.
+    t.wait_for("ghopper@contoso.com · grace@contoso.com");
+    let screen = t.wait_for("grace@contoso.com · gh.admin@contoso.com");
     let at = |s: &str, what: &str| s.lines().position(|l| l.contains(what)).unwrap();
     if at(&screen, "ghopper@contoso.com · grace@contoso.com")
         > at(&screen, "grace@contoso.com · gh.admin@contoso.com")
@@ -884,9 +886,9 @@ fn admin_joins_two_exports_resolves_the_match_review_resumes_and_exports() {
     ]);
     t.wait_for("A saved session was found");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("3 match choice(s) restored");
+    t.wait_for("3 match choice(s) restored");
+    let screen = t.wait_for("4 rows: 4 included");
     assert!(screen.contains("[Fix]"), "{screen}");
-    t.wait_for("4 rows: 4 included");
     t.keys(&["<"]);
     t.wait_for("In the roster: 4 · left out: 1 · to decide: 0");
 

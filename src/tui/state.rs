@@ -419,7 +419,11 @@ impl State {
 
     /// Whether the session's roster is joined from two user lists (Match review is a step).
     pub fn joined(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| s.join.is_some())
+        // While a joined roster loads, the session waits in `pending_resume`.
+        self.session
+            .as_ref()
+            .or(self.pending_resume.as_ref())
+            .is_some_and(|s| s.join.is_some())
     }
 
     /// The output folder for export.
