@@ -10,7 +10,7 @@ use scc_onboard::directory::{join, read_microsoft, read_salesforce, JoinOptions}
 use scc_onboard::session::{MatchChoice, Op, Session, Step, VERSION};
 use scc_onboard::tui::match_review::{Joined, JoinedLists};
 use scc_onboard::tui::runtime::{initial_state, Options, Runtime};
-use scc_onboard::tui::state::ImportSource;
+use scc_onboard::tui::state::{ImportSource, Popup};
 use scc_onboard::tui::theme::Theme;
 use scc_onboard::tui::{handle_key, update, Msg, State};
 use scc_onboard::usecase::match_review::{Decision, MatchReview, Section, StaleReason};
@@ -362,7 +362,14 @@ fn the_wizard_joins_two_exports_records_each_choice_and_resumes_them() {
     // Resume in a new wizard: the exports are joined again, the choices and the edit restored.
     drop(w);
     let mut w = Wizard::start(&session_path, (120, 36));
-    assert!(w.state.popup.is_some(), "resume offered");
+    // The prompt names both exports and checks them (not the joined roster, rewritten anyway).
+    w.until(
+        "the exports checked",
+        |s| matches!(&s.popup, Some(Popup::Resume(o)) if o.source_changed == Some(false)),
+    );
+    let screen = text(&draw(&w.state, 120, 36));
+    assert!(screen.contains("join-salesforce.csv +"), "{screen}");
+    assert!(screen.contains("The source file is unchanged"), "{screen}");
     w.key(key(KeyCode::Enter));
     w.until("the resumed roster", |s| {
         s.step == Step::Fix && s.load.is_none() && s.roster.len() == 4

@@ -198,6 +198,9 @@ pub enum Effect {
     },
     /// Stop the load of generation `gen`.
     CancelLoad { gen: u64 },
+    /// Hash each file (a joined session's two exports) → one `SourceChecked`: missing if any
+    /// is, changed if any is.
+    CheckSources(Vec<(PathBuf, String)>),
     /// Hash the source to see whether it changed → `SourceChecked`.
     CheckSource { path: PathBuf, sha256: String },
     /// Write the submission CSV into this folder → `Exported`.

@@ -126,6 +126,20 @@ impl Runtime {
                 });
                 None
             }
+            Effect::CheckSources(files) => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let mut changed = Some(false);
+                    for (path, sha256) in files {
+                        match hash_file(&path) {
+                            Ok(h) => changed = changed.map(|c| c || h != sha256),
+                            Err(_) => changed = None,
+                        }
+                    }
+                    let _ = tx.send(Msg::SourceChecked(changed));
+                });
+                None
+            }
             Effect::Authorize { login, device } => {
                 let cancel = crate::auth::Cancel::new();
                 self.auth_cancel = Some(cancel.clone());
@@ -615,9 +629,16 @@ pub fn initial_state(opts: &Options, theme: Theme) -> (State, Vec<Effect>) {
     if opts.session_path.exists() {
         match Session::load(&opts.session_path) {
             Ok(s) => {
-                fx.push(Effect::CheckSource {
-                    path: s.source.path.clone(),
-                    sha256: s.source.sha256.clone(),
+                fx.push(match &s.join {
+                    // The joined roster is written again from the exports: they are the source.
+                    Some(j) => Effect::CheckSources(vec![
+                        (j.salesforce.path.clone(), j.salesforce.sha256.clone()),
+                        (j.microsoft.path.clone(), j.microsoft.sha256.clone()),
+                    ]),
+                    None => Effect::CheckSource {
+                        path: s.source.path.clone(),
+                        sha256: s.source.sha256.clone(),
+                    },
                 });
                 state.popup = Some(Popup::Resume(Box::new(ResumeOffer {
                     session: s,

@@ -233,8 +233,13 @@ fn joined(state: &mut State, lists: Joined, fx: &mut Vec<Effect>) {
                 .as_ref()
                 .map(|m| m.review.counts())
                 .unwrap_or_default();
+            let o = &state.matching.as_ref().map(|m| m.lists.clone());
+            let (only_ms, skipped) = o.as_ref().map_or((0, 0), |l| {
+                (l.0.outcome.only_microsoft.len(), l.0.outcome.skipped.len())
+            });
             let mut text = format!(
-                "Joined: {} matched, {} ambiguous, {} only in Salesforce",
+                "Joined: {} matched, {} ambiguous, {} only in Salesforce, {only_ms} only in \
+                 Microsoft 365, {skipped} skipped (inactive, disabled or guest)",
                 c.matched, c.ambiguous, c.only_salesforce
             );
             if notices > 0 {

@@ -290,7 +290,11 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             let s = &offer.session;
             let check = if offer.source_missing {
                 Line::styled(
-                    "✗ The source file is gone: resuming will fail. Press n to start new.",
+                    if s.join.is_some() {
+                        "✗ An export is gone: resuming will fail. Press n to start new."
+                    } else {
+                        "✗ The source file is gone: resuming will fail. Press n to start new."
+                    },
                     t.error(),
                 )
             } else {
@@ -307,10 +311,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                 Line::raw(""),
                 Line::styled("A saved session was found.", t.title()),
                 Line::raw(""),
-                Line::raw(format!(
-                    "Source: {}",
-                    visible(&s.source.path.display().to_string())
-                )),
+                Line::raw(match &s.join {
+                    Some(j) => format!(
+                        "Source: {} + {} (joined)",
+                        visible(&j.salesforce.path.display().to_string()),
+                        visible(&j.microsoft.path.display().to_string())
+                    ),
+                    None => format!("Source: {}", visible(&s.source.path.display().to_string())),
+                }),
                 Line::raw(format!(
                     "Step: {} · {} change(s) recorded",
                     s.step.title(),
