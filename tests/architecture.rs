@@ -9,6 +9,7 @@ const CORE: &[&str] = &[
     "auth",
     "bundle",
     "customize",
+    "directory",
     "roster",
     "session",
     "usecase",

@@ -9,6 +9,8 @@ mod customize;
 pub mod exchange;
 mod export;
 mod import_args;
+mod roster;
+mod roster_join;
 mod validate;
 pub mod wizard;
 
@@ -57,6 +59,8 @@ pub enum Command {
     Credentials(credentials::CredentialsArgs),
     /// Exchange access: `exchange check` verifies the app reaches every included mailbox.
     Exchange(exchange::ExchangeArgs),
+    /// Make a roster from its sources: `roster join` joins the two systems' user exports.
+    Roster(roster::RosterArgs),
 }
 
 /// Entry point of the binary.
@@ -82,6 +86,7 @@ pub fn main() -> ExitCode {
         Some(Command::Authorize(args)) => authorize::run(args),
         Some(Command::Credentials(args)) => credentials::run(args),
         Some(Command::Exchange(args)) => exchange::run(args),
+        Some(Command::Roster(args)) => roster::run(args),
     }
 }
 

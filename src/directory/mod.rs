@@ -4,6 +4,7 @@
 
 pub mod export;
 pub mod join;
+pub mod synth;
 
 pub use export::{read_microsoft, read_salesforce, ImportError, Notice};
 pub use join::{
