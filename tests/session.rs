@@ -596,7 +596,7 @@ fn a_version_1_session_loads_and_its_edits_need_their_old_value() {
         "jferguson@contoso.com"
     );
     let json = String::from_utf8(session.to_json()).unwrap();
-    assert!(json.contains(r#""version": 2"#), "{json}");
+    assert!(json.contains(&format!(r#""version": {VERSION}"#)), "{json}");
     assert!(json.contains(r#""unplaced""#), "{json}");
 }
 

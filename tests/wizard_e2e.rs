@@ -805,3 +805,113 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
         exported
     );
 }
+
+/// Issue 12, the wizard's part: the roster from two exports. Import (source: two exports to
+/// join), Match review: choose Grace's account among two, pick Alan's by search, leave Joan
+/// out; continue to Fix, quit, resume (the choices restored), export; users.csv holds the four
+/// joined people and nobody else.
+#[test]
+fn admin_joins_two_exports_resolves_the_match_review_resumes_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(
+        fixtures.join("join-salesforce.csv"),
+        dir.path().join("sf.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures.join("join-microsoft.csv"),
+        dir.path().join("ms.csv"),
+    )
+    .unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start((120, 36), &wizard_command_reporting(dir.path(), &session));
+
+    // Import: ↑ to the source line, → two exports, then both files in the path field.
+    t.wait_for("Roster file");
+    t.keys(&["Up", "Right", "Enter"]);
+    t.wait_for("1/2 Salesforce users export");
+    t.type_text("sf.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("2/2 Microsoft 365 users export");
+    t.type_text("ms.csv");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("[Ambiguous 1 (1 to decide)]");
+    assert!(screen.contains("[Match review]"), "{screen}");
+    assert!(
+        screen.contains("Only in Salesforce 2 (2 to decide)"),
+        "{screen}"
+    );
+
+    // Grace: two accounts fit; move to the one whose mail is hers and choose it.
+    t.wait_for("ghopper@contoso.com · grace@contoso.com");
+    let screen = t.wait_for("grace@contoso.com · gh.admin@contoso.com");
+    let at = |s: &str, what: &str| s.lines().position(|l| l.contains(what)).unwrap();
+    if at(&screen, "ghopper@contoso.com · grace@contoso.com")
+        > at(&screen, "grace@contoso.com · gh.admin@contoso.com")
+    {
+        t.keys(&["Right"]);
+    }
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("chosen by you");
+    assert!(screen.contains("✓ In the roster: Grace Hopper"), "{screen}");
+
+    // Only in Salesforce: Alan's account by search (it starts from his name), Joan left out.
+    t.keys(&["Tab"]);
+    t.wait_for("[Only in Salesforce 2 (2 to decide)]");
+    t.keys(&["/"]);
+    t.wait_for("Search accounts: Alan Turing");
+    t.keys(&["Enter"]);
+    t.wait_for("picked by you");
+    t.keys(&["Down", "x"]);
+    t.wait_for("- Left out of the roster");
+    t.wait_for("In the roster: 4 · left out: 1 · to decide: 0");
+
+    // Continue: the joined roster opens in Fix like any roster.
+    t.keys(&[">"]);
+    let screen = t.wait_for("[Fix]");
+    assert!(screen.contains("session-joined.csv"), "{screen}");
+    t.wait_for("4 rows: 4 included");
+    t.keys(&["q"]);
+    t.wait_for_in_history("wizard exited with 0");
+
+    // Resume: the exports are joined again and the three choices restored.
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command_reporting(dir.path(), &session),
+    ]);
+    t.wait_for("A saved session was found");
+    t.keys(&["Enter"]);
+    t.wait_for("3 match choice(s) restored");
+    let screen = t.wait_for("4 rows: 4 included");
+    assert!(screen.contains("[Fix]"), "{screen}");
+    t.keys(&["<"]);
+    t.wait_for("In the roster: 4 · left out: 1 · to decide: 0");
+
+    // Export.
+    t.keys(&[">", ">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 4 row(s)");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert_eq!(exported.len(), 4, "{exported:#?}");
+    assert_eq!(
+        row_of(&exported, "ghopper@contoso.com"),
+        "Grace Hopper,grace@contoso.com.sf,005Dn00000Grc02IAB,ghopper@contoso.com,grace@contoso.com"
+    );
+    assert!(row_of(&exported, "aturing@contoso.com").starts_with("Alan Turing,"));
+    assert!(
+        !exported.iter().any(|l| l.contains("Joan")),
+        "{exported:#?}"
+    );
+    assert!(
+        !exported.iter().any(|l| l.contains("Mary")),
+        "inactive user skipped"
+    );
+    t.keys(&["q"]);
+    t.wait_for_in_history("wizard exited with 0");
+}

@@ -105,7 +105,7 @@ impl Audit {
                     self.record(op);
                 }
             }
-            Op::CellsFile { .. } | Op::Choice { .. } => {}
+            Op::CellsFile { .. } | Op::Choice { .. } | Op::Match { .. } => {}
         }
     }
 

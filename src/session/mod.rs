@@ -4,11 +4,13 @@
 //! The file format is documented in `docs/wizard.md`. Readers other than the wizard (for example
 //! `export --session`) use [`Session::load`] and [`Session::replay`]; neither touches a terminal.
 
+mod join;
 mod ops;
 mod place;
 mod source;
 mod store;
 
+pub use join::{joined_path, JoinSource, MatchChoice, MatchEdit};
 pub use ops::{CellEdit, Op};
 pub use place::{user_of, Anchor, Reason, ReplayReport, RowKey, RowKeys, Unplaced, UnplacedChange};
 pub use source::{hash_file, SourceInfo};
@@ -22,8 +24,9 @@ use std::path::{Path, PathBuf};
 /// Tag written into every session file so a stray JSON file is not mistaken for one.
 pub const FORMAT: &str = "scc-onboard-session";
 /// Version of the file format this build writes; bumped on incompatible changes.
-/// Version 2 anchors changes to their rows' content and keeps unplaced changes.
-pub const VERSION: u32 = 2;
+/// Version 2 anchors changes to their rows' content and keeps unplaced changes; version 3 adds
+/// a roster joined from two exports (`join`, `match` operations). Older files read unchanged.
+pub const VERSION: u32 = 3;
 /// Oldest version still read (its changes carry no anchors; see `place`).
 pub const OLDEST_VERSION: u32 = 1;
 
@@ -38,6 +41,8 @@ pub enum Step {
     ExchangeAccess,
     ReviewExport,
     Authorize,
+    /// Only in a session whose roster is joined from two exports: between Import and Fix.
+    MatchReview,
 }
 
 impl Step {
@@ -51,10 +56,45 @@ impl Step {
         Step::Authorize,
     ];
 
+    /// Every step of a session joined from two exports, in wizard order.
+    pub const JOINED: [Step; 7] = [
+        Step::Import,
+        Step::MatchReview,
+        Step::Fix,
+        Step::Customize,
+        Step::ExchangeAccess,
+        Step::ReviewExport,
+        Step::Authorize,
+    ];
+
+    /// The steps of a session: [`Step::JOINED`] when its roster is joined, else [`Step::ALL`].
+    pub fn steps(joined: bool) -> &'static [Step] {
+        if joined {
+            &Step::JOINED
+        } else {
+            &Step::ALL
+        }
+    }
+
+    /// The step after this one in [`Step::steps`]`(joined)`.
+    pub fn next_in(self, joined: bool) -> Option<Step> {
+        let steps = Step::steps(joined);
+        let i = steps.iter().position(|s| *s == self)?;
+        steps.get(i + 1).copied()
+    }
+
+    /// The step before this one in [`Step::steps`]`(joined)`.
+    pub fn prev_in(self, joined: bool) -> Option<Step> {
+        let steps = Step::steps(joined);
+        let i = steps.iter().position(|s| *s == self)?;
+        i.checked_sub(1).map(|i| steps[i])
+    }
+
     /// Name shown in the step header.
     pub fn title(self) -> &'static str {
         match self {
             Step::Import => "Import",
+            Step::MatchReview => "Match review",
             Step::Fix => "Fix",
             Step::Customize => "Customize",
             Step::ExchangeAccess => "Exchange access",
@@ -63,19 +103,19 @@ impl Step {
         }
     }
 
-    /// Position in [`Step::ALL`].
+    /// Position in [`Step::ALL`] (Match review, not in it, counts as Import's).
     pub fn index(self) -> usize {
-        self as usize
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
-    /// The step after this one, if any.
+    /// The step after this one in [`Step::ALL`], if any.
     pub fn next(self) -> Option<Step> {
-        Step::ALL.get(self.index() + 1).copied()
+        self.next_in(false)
     }
 
-    /// The step before this one, if any.
+    /// The step before this one in [`Step::ALL`], if any.
     pub fn prev(self) -> Option<Step> {
-        self.index().checked_sub(1).map(|i| Step::ALL[i])
+        self.prev_in(false)
     }
 }
 
@@ -171,6 +211,10 @@ pub struct Session {
     /// changed: not applied, waiting for the admin to re-apply or drop each (`Op::Resolve`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unplaced: Vec<Unplaced>,
+    /// (version 3) The roster was joined from two exports: their identities and the Match
+    /// review choices; `source` is then the joined roster written next to the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<JoinSource>,
 }
 
 /// What went wrong reading a session file.
@@ -210,6 +254,7 @@ impl Session {
             output_dir: None,
             customization: serde_json::Value::Null,
             unplaced: Vec::new(),
+            join: None,
         }
     }
 
@@ -284,7 +329,7 @@ impl Session {
                 Op::Exclude { anchor, .. } => anchor.is_some(),
                 Op::ExcludeRows { anchors, .. } => anchors.is_some(),
                 Op::Resolve { apply, .. } => apply.as_deref().is_none_or(anchored),
-                Op::CellsFile { .. } | Op::Choice { .. } => true,
+                Op::CellsFile { .. } | Op::Choice { .. } | Op::Match { .. } => true,
             }
         }
         self.history.iter().all(anchored)

@@ -1,5 +1,6 @@
 //! Operations: the units of the edit log, of undo and of redo.
 
+use super::join::MatchEdit;
 use super::place::{Anchor, RowKeys, Unplaced};
 use crate::customize::ChoiceEdit;
 use crate::roster::{Field, Roster};
@@ -79,6 +80,10 @@ pub enum Op {
     /// holds the choices after every recorded operation, so replay needs nothing from this
     /// entry, and undo/redo apply `edit` to the choices.
     Choice { edit: ChoiceEdit },
+    /// (version 3) A Match review choice changed. Like `choice`: the roster is untouched (it
+    /// is joined again when the admin continues), the session's `join.choices` holds the
+    /// choices after every recorded operation, and undo/redo apply `edit` to them.
+    Match { edit: MatchEdit },
     /// An unplaced change (see [`Unplaced`]) resolved by the admin: re-applied to the row they
     /// chose (`apply`, an ordinary `cells` or `exclude` operation) or dropped (`apply` absent).
     /// Applying it takes `item` off the session's unplaced list; undoing puts it back.
@@ -152,7 +157,7 @@ impl Op {
                 }
                 Some(0)
             }
-            Op::Choice { .. } => Some(0),
+            Op::Choice { .. } | Op::Match { .. } => Some(0),
         }
     }
 
@@ -205,6 +210,9 @@ impl Op {
                     new: edit.old.clone(),
                 },
             },
+            Op::Match { edit } => Op::Match {
+                edit: edit.inverse(),
+            },
         }
     }
 
@@ -215,7 +223,7 @@ impl Op {
             Op::CellsFile { .. } => None,
             Op::Exclude { row, .. } => Some(*row),
             Op::ExcludeRows { rows, .. } => rows.first().copied(),
-            Op::Choice { .. } => None,
+            Op::Choice { .. } | Op::Match { .. } => None,
             Op::Resolve { apply, .. } => apply.as_ref().and_then(|op| op.first_row()),
         }
     }
@@ -226,7 +234,7 @@ impl Op {
             Op::Cells { changes, .. } => changes.len(),
             Op::CellsFile { cells, .. } => *cells,
             Op::Resolve { apply, .. } => apply.as_ref().map_or(0, |op| op.cell_count()),
-            Op::Exclude { .. } | Op::ExcludeRows { .. } | Op::Choice { .. } => 0,
+            Op::Exclude { .. } | Op::ExcludeRows { .. } | Op::Choice { .. } | Op::Match { .. } => 0,
         }
     }
 
@@ -249,6 +257,7 @@ impl Op {
                 rows.len()
             ),
             Op::Choice { edit } => format!("set {}", edit.key),
+            Op::Match { edit } => format!("match: {}", edit.describe()),
             Op::Resolve { item, apply: None } => format!("drop unplaced change: {}", item.what()),
             Op::Resolve {
                 item,

@@ -512,7 +512,7 @@ impl Replayer {
                     anchors: keys.map(|_| RowKeys(placed.iter().filter_map(|p| p.1).collect())),
                 })
             }
-            Op::Choice { .. } => Some(op.clone()),
+            Op::Choice { .. } | Op::Match { .. } => Some(op.clone()),
             Op::Resolve { item, apply } => Some(Op::Resolve {
                 item: item.clone(),
                 apply: apply

@@ -58,6 +58,7 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     }
     match state.step {
         Step::Import => import_key(state, key),
+        Step::MatchReview => match_key(key),
         Step::Fix => fix_key(key),
         Step::ReviewExport => review_key(key),
         Step::Customize | Step::ExchangeAccess => choices_key(state, key),
@@ -108,13 +109,34 @@ fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
         KeyCode::Esc => Some(Msg::CancelInput),
         KeyCode::Tab if state.step == Step::Import => Some(Msg::Complete),
         KeyCode::Down if state.step == Step::Import => Some(Msg::FocusNext),
-        KeyCode::BackTab if state.step == Step::Import => Some(Msg::FocusPrev),
+        KeyCode::Up | KeyCode::BackTab if state.step == Step::Import => Some(Msg::FocusPrev),
+        KeyCode::Up if state.step == Step::MatchReview => Some(Msg::MatchCandidate(-1)),
+        KeyCode::Down if state.step == Step::MatchReview => Some(Msg::MatchCandidate(1)),
         _ => TextEdit::from_key(key).map(Msg::Text),
     }
 }
 
 fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
+    use super::state::ImportSource;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // The pull source has no path or files: Enter signs in, ←→ still change the source.
+    if state.import.source == ImportSource::Pull {
+        return match key.code {
+            KeyCode::Enter => Some(Msg::StartPull { device: false }),
+            KeyCode::Char('d') if !ctrl => Some(Msg::StartPull { device: true }),
+            KeyCode::Left | KeyCode::Char('h') => Some(Msg::CycleSource(-1)),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => Some(Msg::CycleSource(1)),
+            _ => None,
+        };
+    }
     match (state.import.focus, key.code) {
+        (ImportFocus::Source, KeyCode::Left | KeyCode::Char('h')) => Some(Msg::CycleSource(-1)),
+        (ImportFocus::Source, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
+            Some(Msg::CycleSource(1))
+        }
+        (ImportFocus::Source, KeyCode::Enter | KeyCode::Down | KeyCode::Char('j')) => {
+            Some(Msg::FocusNext)
+        }
         (_, KeyCode::Tab) => Some(Msg::FocusNext),
         (_, KeyCode::BackTab) => Some(Msg::FocusPrev),
         (ImportFocus::Files, KeyCode::Up | KeyCode::Char('k')) => {
@@ -198,6 +220,28 @@ fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
         KeyCode::Esc => Msg::PrevStep,
         _ => Msg::StepKey(key),
+    })
+}
+
+/// Match review: sections, people, candidates, choices (the search's keys are `text_key`'s).
+fn match_key(key: KeyEvent) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('r') if ctrl => Msg::Redo,
+        KeyCode::Tab => Msg::MatchTab(1),
+        KeyCode::BackTab => Msg::MatchTab(-1),
+        KeyCode::Up | KeyCode::Char('k') => Msg::MatchMove(-1),
+        KeyCode::Down | KeyCode::Char('j') => Msg::MatchMove(1),
+        KeyCode::PageUp => Msg::MatchMove(-10),
+        KeyCode::PageDown => Msg::MatchMove(10),
+        KeyCode::Left | KeyCode::Char('h') => Msg::MatchCandidate(-1),
+        KeyCode::Right | KeyCode::Char('l') => Msg::MatchCandidate(1),
+        KeyCode::Enter => Msg::MatchChoose,
+        KeyCode::Char('x') => Msg::MatchLeaveOut,
+        KeyCode::Char('/') => Msg::MatchSearch,
+        KeyCode::Char('u') => Msg::Undo,
+        KeyCode::Esc => Msg::PrevStep,
+        _ => return None,
     })
 }
 

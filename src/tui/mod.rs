@@ -13,6 +13,7 @@ pub mod customize;
 pub mod exchange;
 pub mod keys;
 pub mod layout;
+pub mod match_review;
 pub mod msg;
 pub mod runtime;
 pub mod setting_form;

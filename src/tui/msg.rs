@@ -92,6 +92,34 @@ pub enum Msg {
         info: SourceInfo,
     },
 
+    // Import sources and Match review (a roster joined from two user lists).
+    /// ←→ on the Import step's source line: roster file, two exports, pull.
+    CycleSource(isize),
+    /// Enter on the pull source: sign in to Salesforce and Microsoft 365 and read both lists
+    /// (`device`: with device codes).
+    StartPull {
+        device: bool,
+    },
+    /// Both user lists read and joined (or why not), for the join of generation `gen`.
+    Joined {
+        gen: u64,
+        result: Result<super::match_review::Joined, String>,
+    },
+    /// Match review: previous / next section.
+    MatchTab(isize),
+    /// Match review: another person.
+    MatchMove(isize),
+    /// Match review: another candidate (ambiguous) or search result.
+    MatchCandidate(isize),
+    /// Enter: choose the highlighted candidate, or open the account search.
+    MatchChoose,
+    /// `x`: leave the person out, or bring them back as the join found them.
+    MatchLeaveOut,
+    /// `/`: search Microsoft accounts for the selected person (only in Salesforce).
+    MatchSearch,
+    /// The joined roster was written next to the session (its identity), or why not.
+    JoinedWritten(Result<SourceInfo, String>),
+
     // Fix step.
     Move(isize),
     MoveCol(isize),
@@ -188,6 +216,9 @@ pub enum Effect {
     },
     /// Stop the load of generation `gen`.
     CancelLoad { gen: u64 },
+    /// Hash each file (a joined session's two exports) → one `SourceChecked`: missing if any
+    /// is, changed if any is.
+    CheckSources(Vec<(PathBuf, String)>),
     /// Hash the source to see whether it changed → `SourceChecked`.
     CheckSource { path: PathBuf, sha256: String },
     /// Write the submission CSV into this folder → `Exported`.
@@ -206,6 +237,20 @@ pub enum Effect {
     },
     /// Put this text on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Read both exports and join them on a thread → `Joined`.
+    Join {
+        gen: u64,
+        salesforce: PathBuf,
+        microsoft: PathBuf,
+    },
+    /// Sign in to both systems and pull their user lists → `Joined`. The seam for
+    /// `usecase::roster_pull`: see `runtime::pull_directories`.
+    Pull { gen: u64, device: bool },
+    /// Write the joined roster (field order) atomically to `path` → `JoinedWritten`.
+    WriteJoined {
+        path: PathBuf,
+        rows: Vec<[String; 5]>,
+    },
     /// Deliver this message after the next frame is drawn (so the screen can say what a long
     /// step is doing before it starts).
     AfterDraw(Box<Msg>),

@@ -2,6 +2,7 @@
 //! results back into `update` as messages. Nothing here decides anything.
 
 use super::complete::{complete, folder_to_list, PathRule};
+use super::match_review::{Joined, JoinedLists};
 use super::msg::{Effect, Msg};
 use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
 use super::terminal::{self, TerminalGuard};
@@ -118,6 +119,20 @@ impl Runtime {
                 });
                 None
             }
+            Effect::CheckSources(files) => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let mut changed = Some(false);
+                    for (path, sha256) in files {
+                        match hash_file(&path) {
+                            Ok(h) => changed = changed.map(|c| c || h != sha256),
+                            Err(_) => changed = None,
+                        }
+                    }
+                    let _ = tx.send(Msg::SourceChecked(changed));
+                });
+                None
+            }
             Effect::Authorize { login, device } => {
                 let cancel = crate::auth::Cancel::new();
                 self.auth_cancel = Some(cancel.clone());
@@ -167,6 +182,29 @@ impl Runtime {
                 spawn_verify(self.tx.clone(), rows);
                 None
             }
+            Effect::Join {
+                gen,
+                salesforce,
+                microsoft,
+            } => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = join_exports(&salesforce, &microsoft);
+                    let _ = tx.send(Msg::Joined { gen, result });
+                });
+                None
+            }
+            Effect::Pull { gen, device } => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = pull_directories(device);
+                    let _ = tx.send(Msg::Joined { gen, result });
+                });
+                None
+            }
+            Effect::WriteJoined { path, rows } => {
+                Some(Msg::JoinedWritten(write_joined(&path, &rows)))
+            }
             Effect::AfterDraw(msg) => {
                 // The channel is read after the next draw.
                 let _ = self.tx.send(*msg);
@@ -174,6 +212,69 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Reads both exports, notes their identities (path, SHA-256, size) and joins them.
+fn join_exports(salesforce: &Path, microsoft: &Path) -> Result<Joined, String> {
+    use crate::directory::{join, read_microsoft, read_salesforce, JoinOptions};
+    let identity = |path: &Path| -> Result<SourceInfo, String> {
+        let sha256 = hash_file(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(SourceInfo {
+            path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            sha256,
+            size,
+        })
+    };
+    let (sf, sf_notices) = read_salesforce(salesforce).map_err(|e| e.to_string())?;
+    let (ms, ms_notices) = read_microsoft(microsoft).map_err(|e| e.to_string())?;
+    let files = (identity(salesforce)?, identity(microsoft)?);
+    let outcome = join(&sf, &ms, &JoinOptions::default());
+    let notices = sf_notices
+        .iter()
+        .chain(&ms_notices)
+        .map(|n| n.message.clone())
+        .collect();
+    Ok(Joined(Arc::new(JoinedLists {
+        salesforce: sf,
+        microsoft: ms,
+        outcome,
+        files: Some(files),
+        notices,
+    })))
+}
+
+/// The seam for the pull source: signs the admin in to both systems and reads both user
+/// lists (`usecase::roster_pull`, built on another branch), then joins them like two exports.
+/// Not wired in this build: it says so, and the admin can export both lists instead.
+fn pull_directories(device: bool) -> Result<Joined, String> {
+    let _ = device;
+    Err(
+        "Pulling both user lists is not available in this build yet: export the users from \
+         Salesforce and from the Microsoft 365 admin center and choose \"Two exports to join\" \
+         (or run `scc-onboard roster join`)"
+            .into(),
+    )
+}
+
+/// Writes the joined roster atomically (the same writer as `validate --fix -o`) and
+/// returns its identity for the session.
+fn write_joined(path: &Path, rows: &[[String; 5]]) -> Result<SourceInfo, String> {
+    let mut bytes = Vec::new();
+    crate::roster::export::write_csv(
+        &mut bytes,
+        &CsvOptions::default(),
+        rows.iter()
+            .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4]]),
+    )
+    .map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    crate::fsutil::write_atomic(path, |w| w.write_all(&bytes))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(SourceInfo::of_bytes(path, &bytes))
 }
 
 /// CSV and TXT files in `dir`, sorted.
@@ -495,9 +596,16 @@ pub fn initial_state(opts: &Options, theme: Theme) -> (State, Vec<Effect>) {
     if opts.session_path.exists() {
         match Session::load(&opts.session_path) {
             Ok(s) => {
-                fx.push(Effect::CheckSource {
-                    path: s.source.path.clone(),
-                    sha256: s.source.sha256.clone(),
+                fx.push(match &s.join {
+                    // The joined roster is written again from the exports: they are the source.
+                    Some(j) => Effect::CheckSources(vec![
+                        (j.salesforce.path.clone(), j.salesforce.sha256.clone()),
+                        (j.microsoft.path.clone(), j.microsoft.sha256.clone()),
+                    ]),
+                    None => Effect::CheckSource {
+                        path: s.source.path.clone(),
+                        sha256: s.source.sha256.clone(),
+                    },
                 });
                 state.popup = Some(Popup::Resume(Box::new(ResumeOffer {
                     session: s,

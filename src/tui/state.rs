@@ -47,6 +47,12 @@ pub struct State {
     /// The source's identity, when its hash arrives before the load finishes.
     pub pending_source: Option<SourceInfo>,
     pub popup: Option<Popup>,
+    /// The Match review of a roster joined from two user lists (None for a roster file).
+    pub matching: Option<super::match_review::MatchState>,
+    /// Generation of the current join; results of older ones are ignored.
+    pub join_gen: u64,
+    /// Why the joined roster is being (re)loaded: continuing from Match review, or resuming.
+    pub join_continue: Option<JoinContinue>,
     /// One-line message about the last action.
     pub status: Option<Status>,
     /// Message that stays at the top (resumed session, source changed, save failing).
@@ -54,6 +60,15 @@ pub struct State {
     pub quit: bool,
     /// The Fix step's last live verification (`v`).
     pub live: crate::tui::verify::LiveCheck,
+}
+
+/// A joined roster being written and loaded: what to do once it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinContinue {
+    /// The admin continued from Match review: open Fix.
+    Continue,
+    /// A saved session is being resumed: open its step, say what was restored.
+    Resume,
 }
 
 /// A message for the admin, with its tone.
@@ -126,6 +141,8 @@ impl LoadProgress {
 /// Which part of the Import step has the keys.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ImportFocus {
+    /// The source line: roster file, two exports to join, or pull.
+    Source,
     #[default]
     Path,
     Files,
@@ -149,10 +166,44 @@ pub struct PreviewError {
     pub headers: Option<Vec<String>>,
 }
 
+/// Where the roster comes from (the Import step's source line).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ImportSource {
+    /// A roster CSV (five columns).
+    #[default]
+    File,
+    /// A Salesforce users export and a Microsoft 365 users export, joined.
+    Exports,
+    /// Both user lists pulled live after signing in.
+    Pull,
+}
+
+impl ImportSource {
+    /// Every source, in the order shown.
+    pub const ALL: [ImportSource; 3] = [
+        ImportSource::File,
+        ImportSource::Exports,
+        ImportSource::Pull,
+    ];
+
+    /// Label on the source line.
+    pub fn title(self) -> &'static str {
+        match self {
+            ImportSource::File => "Roster file",
+            ImportSource::Exports => "Two exports to join",
+            ImportSource::Pull => "Sign in and pull both lists",
+        }
+    }
+}
+
 /// The Import step.
 #[derive(Clone, Debug, Default)]
 pub struct ImportState {
     pub focus: ImportFocus,
+    pub source: ImportSource,
+    /// Two exports: the Salesforce export, once picked (the path field then asks for the
+    /// Microsoft 365 one).
+    pub join_salesforce: Option<PathBuf>,
     pub path: TextInput,
     /// CSV/TXT files of the current folder.
     pub files: Vec<String>,
@@ -323,6 +374,9 @@ impl State {
             pending_resume: None,
             pending_source: None,
             popup: None,
+            matching: None,
+            join_gen: 0,
+            join_continue: None,
             status: None,
             banner: None,
             quit: false,
@@ -354,13 +408,27 @@ impl State {
     /// Whether a text field has the keys (so letters are typed, not commands).
     pub fn typing(&self) -> bool {
         match self.step {
-            Step::Import => self.import.focus == ImportFocus::Path && self.load.is_none(),
+            Step::Import => {
+                self.import.focus == ImportFocus::Path
+                    && self.load.is_none()
+                    && self.import.source != ImportSource::Pull
+            }
             Step::Fix => self.fix.edit.is_some() || self.fix.search.is_some(),
             Step::ReviewExport => self.review.dir_edit.is_some(),
             Step::Customize => self.customize.is_editing(),
             Step::ExchangeAccess => self.exchange.is_editing(),
+            Step::MatchReview => self.matching.as_ref().is_some_and(|m| m.search.is_some()),
             _ => false,
         }
+    }
+
+    /// Whether the session's roster is joined from two user lists (Match review is a step).
+    pub fn joined(&self) -> bool {
+        // While a joined roster loads, the session waits in `pending_resume`.
+        self.session
+            .as_ref()
+            .or(self.pending_resume.as_ref())
+            .is_some_and(|s| s.join.is_some())
     }
 
     /// The output folder for export.

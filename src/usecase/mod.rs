@@ -12,5 +12,6 @@ pub mod directory_api;
 pub mod exchange_check;
 pub mod load;
 pub mod roster_pull;
+pub mod match_review;
 pub mod roster_source;
 pub mod roster_verify;

@@ -317,6 +317,21 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
         }));
         return;
     };
+    if let Op::Match { edit } = &op {
+        let edit = edit.clone();
+        if undo {
+            session.redo.push(op);
+        } else {
+            session.history.push(op);
+        }
+        let what = super::match_review::undo_redo(state, &edit, undo);
+        fx.push(Effect::SaveSession);
+        state.status = Some(Status::info(format!(
+            "{} ({what}); > joins the roster again",
+            if undo { "Undone" } else { "Redone" },
+        )));
+        return;
+    }
     if let Op::Choice { edit } = &op {
         let edit = edit.clone();
         if undo {

@@ -36,8 +36,18 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::CommitInput => open_preview(state, fx),
         Msg::CancelInput => imp.candidates.clear(),
         Msg::FocusNext | Msg::FocusPrev => {
-            let order = [ImportFocus::Path, ImportFocus::Files, ImportFocus::Settings];
-            let usable = |f: &ImportFocus| *f != ImportFocus::Settings || imp.has_settings();
+            let order = [
+                ImportFocus::Source,
+                ImportFocus::Path,
+                ImportFocus::Files,
+                ImportFocus::Settings,
+            ];
+            let pull = imp.source == crate::tui::state::ImportSource::Pull;
+            let usable = |f: &ImportFocus| match f {
+                ImportFocus::Source => true,
+                ImportFocus::Settings => imp.has_settings() && !pull,
+                _ => !pull,
+            };
             let list: Vec<ImportFocus> = order.into_iter().filter(usable).collect();
             imp.focus = cycle(
                 &list,
@@ -221,6 +231,10 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::Resume => {
             if let Some(Popup::Resume(offer)) = state.popup.take() {
                 let s = offer.session;
+                if s.join.is_some() {
+                    super::match_review::resume(state, s, fx);
+                    return;
+                }
                 state.import.path.set(s.source.path.display().to_string());
                 state.import.options = s.import.to_options();
                 state.pending_resume = Some(s);
@@ -269,6 +283,10 @@ fn open_preview(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let path = PathBuf::from(&text);
+    if imp.source == crate::tui::state::ImportSource::Exports {
+        super::match_review::pick_export(state, path, fx);
+        return;
+    }
     if imp.preview.as_ref().is_none_or(|p| p.path != path) {
         imp.options = Default::default();
     }
@@ -279,7 +297,7 @@ fn open_preview(state: &mut State, fx: &mut Vec<Effect>) {
     });
 }
 
-fn start_load(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn start_load(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(path) = state.import.source_path() else {
         state.import.error = Some("Pick a file first".into());
         return;
@@ -323,7 +341,20 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     };
     let settings = ImportSettings::from_options(&state.import.options);
     let hashed = state.pending_source.take();
+    let join_continue = state.join_continue.take();
     let session = match state.pending_resume.take() {
+        // Continuing from Match review: the joined roster, the admin's edits re-applied.
+        Some(mut s) if join_continue == Some(crate::tui::state::JoinContinue::Continue) => {
+            let report = s.resume(&mut state.roster);
+            s.import = settings;
+            let unplaced = report.unplaced.len();
+            if unplaced > 0 {
+                state.banner = Some(Status::error(super::unplaced::banner_text(unplaced)));
+            }
+            state.step = Step::Fix;
+            s.step = Step::Fix;
+            s
+        }
         Some(mut s) => {
             let report = s.resume(&mut state.roster);
             s.import = settings;
@@ -342,6 +373,12 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
             let changed = hashed
                 .as_ref()
                 .is_some_and(|h| !s.source.sha256.is_empty() && h.sha256 != s.source.sha256);
+            // A joined session's resume already said what of the Match review came back.
+            if join_continue == Some(crate::tui::state::JoinContinue::Resume) {
+                if let Some(b) = state.banner.take() {
+                    text = format!("{}; {}", b.text, text.replacen(RESUMED, "roster", 1));
+                }
+            }
             state.banner = Some(if unplaced > 0 {
                 Status::error(text)
             } else if changed {
@@ -364,6 +401,8 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
                 settings,
             );
             s.step = Step::Fix;
+            // A roster file: no Match review any more.
+            state.matching = None;
             s
         }
     };

@@ -4,6 +4,7 @@ pub(crate) mod authorize;
 mod choices;
 mod fix;
 mod import;
+mod match_review;
 mod review;
 mod unplaced;
 
@@ -37,12 +38,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             other => state.popup = other,
         },
         Msg::NextStep => {
-            if let Some(next) = state.step.next() {
+            if let Some(next) = state.step.next_in(state.joined()) {
                 go_to(state, next, &mut fx);
             }
         }
         Msg::PrevStep => {
-            if let Some(prev) = state.step.prev() {
+            if let Some(prev) = state.step.prev_in(state.joined()) {
                 go_to(state, prev, &mut fx);
             }
         }
@@ -65,8 +66,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Step::Import => import::update(state, msg, &mut fx),
             Step::Fix => fix::update(state, msg, &mut fx),
             Step::ReviewExport => review::update(state, msg, &mut fx),
+            Step::MatchReview => match_review::update(state, msg, &mut fx),
             _ => {}
         },
+        Msg::CycleSource(_)
+        | Msg::StartPull { .. }
+        | Msg::Joined { .. }
+        | Msg::JoinedWritten(_)
+        | Msg::MatchTab(_)
+        | Msg::MatchMove(_)
+        | Msg::MatchCandidate(_)
+        | Msg::MatchChoose
+        | Msg::MatchLeaveOut
+        | Msg::MatchSearch => match_review::update(state, msg, &mut fx),
         Msg::Resume
         | Msg::StartNew
         | Msg::SourceChecked(_)
@@ -143,6 +155,28 @@ fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
         ));
         return;
     }
+    if step == Step::MatchReview && state.matching.is_none() {
+        state.status = Some(Status::error(
+            "Pick the two exports first (source: two exports to join)",
+        ));
+        return;
+    }
+    if state.step == Step::MatchReview
+        && step == Step::Fix
+        && !match_review::continue_to_fix(state, fx)
+    {
+        return;
+    }
+    if step != Step::Import
+        && step != Step::MatchReview
+        && state.roster.is_empty()
+        && state.joined()
+    {
+        state.status = Some(Status::error(
+            "Continue from Match review (>) to build the roster first",
+        ));
+        return;
+    }
     state.step = step;
     state.status = None;
     if let Some(s) = &mut state.session {
@@ -150,7 +184,11 @@ fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
         fx.push(Effect::SaveSession);
     }
     if step == Step::Import {
-        state.import.focus = super::state::ImportFocus::Settings;
+        state.import.focus = if state.joined() {
+            super::state::ImportFocus::Source
+        } else {
+            super::state::ImportFocus::Settings
+        };
     }
     if step == Step::Authorize {
         authorize::read_status(state, fx);

@@ -11,9 +11,21 @@ use ratatui::Frame;
 pub fn header(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let mut steps = Vec::new();
-    for (i, step) in Step::ALL.iter().enumerate() {
+    let list = Step::steps(state.joined());
+    // Seven steps (a joined roster) do not fit 80 columns with spaced separators.
+    let wide: usize = list
+        .iter()
+        .map(|s| s.title().chars().count() + 3)
+        .sum::<usize>()
+        + 2;
+    let sep = if wide > area.width as usize {
+        "›"
+    } else {
+        " › "
+    };
+    for (i, step) in list.iter().enumerate() {
         if i > 0 {
-            steps.push(Span::styled(" › ", t.dim()));
+            steps.push(Span::styled(sep, t.dim()));
         }
         if *step == state.step {
             steps.push(Span::styled(
@@ -38,6 +50,19 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
             " {:>3.0}% · Esc cancels",
             load.ratio() * 100.0
         )));
+    } else if let (Some(m), true) = (&state.matching, state.roster.is_empty()) {
+        // Match review before the joined roster exists: what was joined.
+        let l = &m.lists.0;
+        let mut text = match &l.files {
+            Some((sf, ms)) => format!("{} + {} · ", file_name(&sf.path), file_name(&ms.path)),
+            None => String::new(),
+        };
+        text.push_str(&format!(
+            "{} Salesforce users, {} Microsoft 365 accounts · not a roster yet (> joins it)",
+            l.salesforce.len(),
+            l.microsoft.len()
+        ));
+        counts.push(Span::raw(text));
     } else if let Some(s) = &state.session {
         let c = state.roster.counts();
         let summary = format!(
@@ -139,7 +164,35 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         ];
     }
     match state.step {
+        Step::Import if state.import.source == crate::tui::state::ImportSource::Pull => vec![
+            ("Enter", "sign in"),
+            ("d", "device code"),
+            ("←→", "source"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Step::Import if state.import.focus == ImportFocus::Source => vec![
+            ("←→", "source"),
+            ("Enter", "next"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Step::MatchReview if state.typing() => {
+            vec![("Enter", "pick"), ("↑↓", "account"), ("Esc", "cancel")]
+        }
+        Step::MatchReview => vec![
+            ("Tab", "section"),
+            ("↑↓", "person"),
+            ("←→", "candidate"),
+            ("Enter", "choose"),
+            ("/", "search"),
+            ("x", "leave out"),
+            ("u", "undo"),
+            (">", "to Fix"),
+            ("?", "help"),
+        ],
         Step::Import => match state.import.focus {
+            ImportFocus::Source => vec![],
             ImportFocus::Path => vec![
                 ("Tab", "complete"),
                 ("Enter", "open"),

@@ -1,7 +1,7 @@
 //! The Import step: path field, file list, detected settings and preview.
 
 use crate::roster::Field;
-use crate::tui::state::{ImportFocus, State};
+use crate::tui::state::{ImportFocus, ImportSource, State};
 use crate::tui::widgets::text::{fit, visible};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
@@ -23,6 +23,12 @@ pub fn delimiter_name(d: u8) -> String {
 pub fn render(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let imp = &state.import;
+    let [bar, area] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    super::sources::source_bar(state, f, bar);
+    if imp.source == ImportSource::Pull {
+        super::sources::pull(state, f, area);
+        return;
+    }
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
     let [path_area, files_area] =
@@ -41,7 +47,11 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
 
     // Path field.
     let block = Block::bordered()
-        .title(format!(" {}Roster file ", marker(ImportFocus::Path)))
+        .title(format!(
+            " {}{} ",
+            marker(ImportFocus::Path),
+            super::sources::path_title(imp)
+        ))
         .border_style(focus_style(ImportFocus::Path));
     let inner = block.inner(path_area);
     let (shown, col) = imp.path.window(inner.width.saturating_sub(1) as usize);
@@ -90,6 +100,11 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         ),
         files_area,
     );
+
+    if imp.source == ImportSource::Exports {
+        super::sources::exports(state, f, right);
+        return;
+    }
 
     // Detected settings.
     let mut lines = Vec::new();

@@ -4,8 +4,10 @@ mod authorize;
 mod fix;
 mod frame;
 mod import;
+mod match_review;
 mod popup;
 mod review;
+mod sources;
 
 use super::layout::{self, MIN_SIZE};
 use super::state::State;
@@ -34,6 +36,7 @@ pub fn view(state: &State, f: &mut Frame) {
     frame::header(state, f, regions.header);
     match state.step {
         Step::Import => import::render(state, f, regions.body),
+        Step::MatchReview => match_review::render(state, f, regions.body),
         Step::Fix => fix::render(state, f, regions.body),
         Step::ReviewExport => review::render(state, f, regions.body),
         Step::Customize => state.customize.render(&state.choices, f, regions.body),

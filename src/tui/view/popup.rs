@@ -74,7 +74,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Import",
         &[
-            ("Tab", "complete path / next area"),
+            ("Tab ↑", "complete path / next area"),
             ("Enter", "open file / load roster"),
             ("←→ h l", "change a setting"),
             ("Esc", "cancel loading"),
@@ -130,6 +130,50 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
+/// The `?` screen on Match review: its own keys first, then the Import step's source line.
+pub const MATCH_HELP: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Everywhere",
+        &[
+            ("> <", "next (joins the roster) / previous step"),
+            ("?", "this help"),
+            ("q Ctrl-C", "quit (session is saved)"),
+        ],
+    ),
+    (
+        "Match review",
+        &[
+            ("Tab Shift-Tab", "matched / ambiguous / only in Salesforce"),
+            ("↑↓ jk PgUp/Dn", "choose a person"),
+            ("←→ h l", "highlight a candidate (ambiguous)"),
+            ("Enter", "choose it, or search an account"),
+            ("/", "search accounts by name, UPN, mail"),
+            ("↑↓ Enter Esc", "in the search: result / pick / cancel"),
+            ("x", "leave out / take that back"),
+            ("u Ctrl-r", "undo / redo"),
+            ("Esc", "back to Import"),
+        ],
+    ),
+    (
+        "Import",
+        &[
+            ("↑ from path", "the source line"),
+            ("←→", "roster file / two exports / pull"),
+        ],
+    ),
+];
+
+/// The help groups for the current step.
+fn help_groups(
+    state: &State,
+) -> &'static [(&'static str, &'static [(&'static str, &'static str)])] {
+    if state.step == crate::session::Step::MatchReview {
+        MATCH_HELP
+    } else {
+        HELP
+    }
+}
+
 /// Lines in the left column of the two-column help: whole groups, as close to half as can be.
 fn column_split(groups: &[(&str, &[(&str, &str)])]) -> usize {
     let total: usize = groups.iter().map(|(_, k)| k.len() + 1).sum();
@@ -152,7 +196,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
     match popup {
         Popup::Help => {
             let mut lines = Vec::new();
-            for (group, keys) in HELP {
+            let groups = help_groups(state);
+            for (group, keys) in groups {
                 lines.push(Line::styled(*group, t.title()));
                 for (k, what) in *keys {
                     lines.push(Line::from(vec![
@@ -172,8 +217,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             );
             if needed > area.height {
                 // Two columns when the screen is short, split between groups near the middle.
-                let half = column_split(HELP);
-                let all: Vec<Line> = HELP
+                let half = column_split(groups);
+                let all: Vec<Line> = groups
                     .iter()
                     .flat_map(|(g, keys)| {
                         std::iter::once(Line::styled(*g, t.title())).chain(keys.iter().map(
@@ -245,7 +290,11 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
             let s = &offer.session;
             let check = if offer.source_missing {
                 Line::styled(
-                    "✗ The source file is gone: resuming will fail. Press n to start new.",
+                    if s.join.is_some() {
+                        "✗ An export is gone: resuming will fail. Press n to start new."
+                    } else {
+                        "✗ The source file is gone: resuming will fail. Press n to start new."
+                    },
                     t.error(),
                 )
             } else {
@@ -262,10 +311,14 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                 Line::raw(""),
                 Line::styled("A saved session was found.", t.title()),
                 Line::raw(""),
-                Line::raw(format!(
-                    "Source: {}",
-                    visible(&s.source.path.display().to_string())
-                )),
+                Line::raw(match &s.join {
+                    Some(j) => format!(
+                        "Source: {} + {} (joined)",
+                        visible(&j.salesforce.path.display().to_string()),
+                        visible(&j.microsoft.path.display().to_string())
+                    ),
+                    None => format!("Source: {}", visible(&s.source.path.display().to_string())),
+                }),
                 Line::raw(format!(
                     "Step: {} · {} change(s) recorded",
                     s.step.title(),
