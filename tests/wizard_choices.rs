@@ -92,6 +92,8 @@ fn a_choice_edit_is_saved_undone_redone_and_resumed() {
 fn typing_in_a_field_takes_every_key() {
     let mut s = at(Step::ExchangeAccess);
     // Switch to impersonation (first field), then edit the account (next field).
+    s.choices
+        .set("exchange_deployment", Value::Text("on_premises".into()));
     press(&mut s, key(KeyCode::Char(' ')));
     press(&mut s, key(KeyCode::Char(' ')));
     let cat = s.customize.catalogue().clone();

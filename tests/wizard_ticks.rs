@@ -131,6 +131,8 @@ fn a_tick_lapses_with_a_note_when_the_account_in_it_changes() {
 #[test]
 fn a_command_with_a_placeholder_cannot_be_ticked_until_its_setting_is_filled() {
     let mut s = exchange("exchange_online", "scc-sync@example.com");
+    s.choices
+        .set("mailbox_access", Value::Text("app_only".into()));
     // The client ID is set on the Customize step; the Object ID here is still empty.
     s.choices.set(
         "entra_client_id",
