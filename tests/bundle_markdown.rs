@@ -54,7 +54,8 @@ fn typed_text_is_shown_literally() {
     let files = render(&cat, &roster, &everything_changed(&cat, &facts));
     let md = String::from_utf8(files["customization.md"].clone()).unwrap();
     assert!(md.contains(r"- **Contacts list view name:** Key \*accounts\* \| EMEA"));
-    assert!(md.contains("- **Mailbox access:** an Entra app with app-only access"));
+    assert!(md.contains("- **Plan:** An Entra app with app-only access to the roster's mailboxes, scoped by RBAC for Applications (Exchange Online, EWS)"));
+    assert!(md.contains("- **Mailbox access:** `app_only`; **API:** EWS"));
     assert!(md.contains("- **Set-up checklist:** 1 of 11 steps ticked by the admin"));
 }
 

@@ -52,11 +52,27 @@ fn setup() -> (ExchangeStep, Choices) {
 
 #[test]
 fn per_user_on_exchange_online_shows_the_ews_dates() {
-    let (step, choices) = setup();
+    let (step, mut choices) = setup();
+    choices.set(
+        "entra_client_id",
+        Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+    );
+    // Microsoft Graph by default: the delegated permissions, no EWS steps.
     let s = screen(&step, &choices, 80, 24);
-    assert!(s.contains("1 October 2026"), "{s}");
+    assert!(s.contains("Over Microsoft Graph"), "{s}");
+    assert!(!s.contains("EwsAllowedAppIDs"), "{s}");
     insta::assert_snapshot!("exchange_per_user_80x24", s);
     insta::assert_snapshot!("exchange_per_user_120x40", screen(&step, &choices, 120, 40));
+    // EWS: the allow-list checklist and the dates.
+    choices.set("exchange_api", Value::Text("ews".into()));
+    let s = screen(&step, &choices, 120, 40);
+    let all = joined(&s);
+    assert!(all.contains("1 October"), "{s}");
+    assert!(
+        all.contains("Set-OrganizationConfig -EwsEnabled $true"),
+        "{s}"
+    );
+    insta::assert_snapshot!("exchange_per_user_ews_120x40", s);
 }
 
 #[test]

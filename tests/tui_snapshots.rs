@@ -227,7 +227,7 @@ fn review_and_placeholder_screens() {
         s
     });
     snap("review_ready", |size| {
-        let mut s = fix_state(size);
+        let mut s = with_ids(fix_state(size));
         press(&mut s, key(KeyCode::Enter));
         type_keys(&mut s, "Grace Hopper");
         press(&mut s, key(KeyCode::Enter));

@@ -32,6 +32,10 @@ fn exchange(deployment: &str, account: &str) -> State {
     s.choices.set("impersonation_account", t(account));
     s.choices
         .set("ews_url", t("https://mail.example.com/EWS/Exchange.asmx"));
+    s.choices.set(
+        "salesforce_client_id",
+        t("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc"),
+    );
     s
 }
 
