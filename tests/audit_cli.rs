@@ -12,6 +12,10 @@ use std::process::{Command, Output};
 const HEADER: &str =
     "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address";
 
+/// The org's app IDs every plan requires (there is no vendor app): a choices file for exports
+/// that test something else.
+const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
+
 fn run(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
         .args(args)
@@ -138,7 +142,16 @@ fn export_records_changes_exclusions_and_the_source_in_report_and_manifest() {
     let dir = tmp.path();
     fs::write(dir.join("R.csv"), roster_text()).unwrap();
     let res = run(
-        &["export", "R.csv", "--fix", "--exclude-invalid", "-o", "b"],
+        &[
+            "export",
+            "--customization",
+            IDS,
+            "R.csv",
+            "--fix",
+            "--exclude-invalid",
+            "-o",
+            "b",
+        ],
         dir,
     );
     assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
@@ -189,12 +202,15 @@ fn export_refuses_a_folder_that_is_or_holds_its_inputs() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     fs::copy(fixture("bundle-roster.csv"), dir.join("R.csv")).unwrap();
-    let res = run(&["export", "R.csv", "-o", "b"], dir);
+    let res = run(&["export", "--customization", IDS, "R.csv", "-o", "b"], dir);
     assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
     // The earlier bundle's users.csv as the roster: replacing b would delete it.
     let users = fs::read(dir.join("b/users.csv")).unwrap();
     for out in ["b", "./b", "b/../b"] {
-        let res = run(&["export", "b/users.csv", "-o", out], dir);
+        let res = run(
+            &["export", "--customization", IDS, "b/users.csv", "-o", out],
+            dir,
+        );
         let err = text(&res.stderr);
         assert_eq!(res.status.code(), Some(2), "-o {out}: {err}");
         assert!(
@@ -203,7 +219,10 @@ fn export_refuses_a_folder_that_is_or_holds_its_inputs() {
         );
         assert_eq!(fs::read(dir.join("b/users.csv")).unwrap(), users);
     }
-    let res = run(&["export", "R.csv", "-o", "R.csv"], dir);
+    let res = run(
+        &["export", "--customization", IDS, "R.csv", "-o", "R.csv"],
+        dir,
+    );
     assert_eq!(res.status.code(), Some(2));
     assert!(
         text(&res.stderr).contains("is the roster file"),
@@ -217,7 +236,18 @@ fn export_refuses_a_folder_that_is_or_holds_its_inputs() {
         Default::default(),
     );
     fs::write(dir.join("b/session.json"), s.to_json()).unwrap();
-    let res = run(&["export", "--session", "b/session.json", "-o", "b"], dir);
+    let res = run(
+        &[
+            "export",
+            "--customization",
+            IDS,
+            "--session",
+            "b/session.json",
+            "-o",
+            "b",
+        ],
+        dir,
+    );
     assert_eq!(res.status.code(), Some(2), "{}", text(&res.stderr));
     assert!(text(&res.stderr).contains("holds the session file"));
     assert!(dir.join("b/session.json").exists());
@@ -241,13 +271,26 @@ fn a_reordered_domain_list_is_not_reported_as_changed() {
     .unwrap();
     fs::write(
         dir.join("c.toml"),
-        "internal_domains = [\"acme.co.uk\", \"acme.com\"]\n",
+        format!(
+            "internal_domains = [\"acme.co.uk\", \"acme.com\"]\n{}",
+            fs::read_to_string(IDS).unwrap()
+        ),
     )
     .unwrap();
     let res = run(&["customize", "R.csv", "--check", "c.toml", "--json"], dir);
     assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
     let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
-    assert_eq!(doc["changed"], serde_json::json!([]), "{doc}");
+    let changed: Vec<&str> = doc["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["setting"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        changed,
+        ["salesforce_client_id", "entra_client_id"],
+        "not internal_domains: {doc}"
+    );
     let res = run(
         &["export", "R.csv", "--customization", "c.toml", "-o", "b"],
         dir,
@@ -269,7 +312,14 @@ fn a_reordered_domain_list_is_not_reported_as_changed() {
         .unwrap();
     assert_eq!(detail["default"], true, "{detail}");
     // A real difference still is one.
-    fs::write(dir.join("c.toml"), "internal_domains = [\"acme.com\"]\n").unwrap();
+    fs::write(
+        dir.join("c.toml"),
+        format!(
+            "internal_domains = [\"acme.com\"]\n{}",
+            fs::read_to_string(IDS).unwrap()
+        ),
+    )
+    .unwrap();
     let res = run(&["customize", "R.csv", "--check", "c.toml", "--json"], dir);
     let doc: Value = serde_json::from_slice(&res.stdout).unwrap();
     assert_eq!(doc["changed"][0]["setting"], "internal_domains");
@@ -285,7 +335,8 @@ fn a_true_tick_in_a_choices_file_stands_for_the_item_as_it_reads() {
     fs::write(
         dir.join("c.toml"),
         "mailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\n\
-         exchange_deployment = \"on_premises\"\n\n[checklist.impersonation]\nadd_member = true\n",
+         exchange_deployment = \"on_premises\"\news_url = \"https://mail.example.com/EWS/Exchange.asmx\"\nsalesforce_client_id = \"3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc\"\nentra_client_id = \"6233fba6-0198-4277-892f-9275bf728bcc\"\n\n\
+         [checklist.impersonation]\nadd_member = true\n",
     )
     .unwrap();
     let res = run(
@@ -349,7 +400,18 @@ fn a_session_export_lists_hand_edits_bulk_fixes_and_both_kinds_of_exclusion() {
         anchors: None,
     });
     fs::write(dir.join("session.json"), s.to_json()).unwrap();
-    let res = run(&["export", "--session", "session.json", "-o", "b"], dir);
+    let res = run(
+        &[
+            "export",
+            "--customization",
+            IDS,
+            "--session",
+            "session.json",
+            "-o",
+            "b",
+        ],
+        dir,
+    );
     assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
     let md = fs::read_to_string(dir.join("b/report.md")).unwrap();
     assert!(md.contains(
@@ -474,19 +536,55 @@ fn bad_set_and_exclude_arguments_are_exit_2_naming_the_flag() {
             &["--set", "is not LINE:FIELD=VALUE (no '=')"],
         ),
         (
-            &["export", "R.csv", "--set", "1:full_name=X", "-o", "b"],
+            &[
+                "export",
+                "--customization",
+                IDS,
+                "R.csv",
+                "--set",
+                "1:full_name=X",
+                "-o",
+                "b",
+            ],
             &["--set 1:full_name=…: line 1 starts no row"],
         ),
         (
-            &["export", "R.csv", "--exclude", "3,7", "-o", "b"],
+            &[
+                "export",
+                "--customization",
+                IDS,
+                "R.csv",
+                "--exclude",
+                "3,7",
+                "-o",
+                "b",
+            ],
             &["R.csv: --exclude 7: line 7 starts no row"],
         ),
         (
-            &["export", "R.csv", "--exclude", "4-2", "-o", "b"],
+            &[
+                "export",
+                "--customization",
+                IDS,
+                "R.csv",
+                "--exclude",
+                "4-2",
+                "-o",
+                "b",
+            ],
             &["--exclude", "runs backwards; write it as 2-4"],
         ),
         (
-            &["export", "R.csv", "--exclude", "x", "-o", "b"],
+            &[
+                "export",
+                "--customization",
+                IDS,
+                "R.csv",
+                "--exclude",
+                "x",
+                "-o",
+                "b",
+            ],
             &["--exclude", "'x' is not a line number"],
         ),
     ];
@@ -509,6 +607,8 @@ fn export_set_and_exclude_reach_report_md() {
     let res = run(
         &[
             "export",
+            "--customization",
+            IDS,
             "R.csv",
             "--set",
             "2:Salesforce login=jane@acme.com",
@@ -555,7 +655,7 @@ fn the_export_refusal_names_every_way_forward() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     fs::write(dir.join("R.csv"), roster_text()).unwrap();
-    let res = run(&["export", "R.csv", "-o", "b"], dir);
+    let res = run(&["export", "--customization", IDS, "R.csv", "-o", "b"], dir);
     let err = text(&res.stderr);
     assert_eq!(res.status.code(), Some(1), "{err}");
     for flag in [
@@ -567,7 +667,19 @@ fn the_export_refusal_names_every_way_forward() {
         assert!(err.contains(flag), "{flag}: {err}");
     }
     // Taking one of them works.
-    let res = run(&["export", "R.csv", "--exclude", "2,4", "-o", "b"], dir);
+    let res = run(
+        &[
+            "export",
+            "--customization",
+            IDS,
+            "R.csv",
+            "--exclude",
+            "2,4",
+            "-o",
+            "b",
+        ],
+        dir,
+    );
     assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
 }
 

@@ -7,6 +7,10 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The org's app IDs every plan requires (there is no vendor app): a choices file for exports
+/// that test something else.
+const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
+
 fn run(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
         .args(args)
@@ -25,7 +29,15 @@ fn a_roster_alone_exports_with_default_choices() {
     let tmp = tempfile::tempdir().unwrap();
     let roster = fixture("bundle-roster.csv");
     let out = run(
-        &["export", roster.to_str().unwrap(), "--json", "-o", "bundle"],
+        &[
+            "export",
+            "--customization",
+            IDS,
+            roster.to_str().unwrap(),
+            "--json",
+            "-o",
+            "bundle",
+        ],
         tmp.path(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -88,7 +100,7 @@ fn customization_from_toml_and_json_files() {
     let roster = fixture("bundle-roster.csv");
     fs::write(
         tmp.path().join("choices.toml"),
-        "sync_tasks = false\nmailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\nexchange_deployment = \"on_premises\"\n\n[checklist.impersonation]\nsave = true\n",
+        "sync_tasks = false\nmailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\nexchange_deployment = \"on_premises\"\news_url = \"https://mail.northwind-traders.com/EWS/Exchange.asmx\"\nsalesforce_client_id = \"3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc\"\nentra_client_id = \"6233fba6-0198-4277-892f-9275bf728bcc\"\n\n[checklist.impersonation]\nsave = true\n",
     )
     .unwrap();
     let out = run(
@@ -130,7 +142,17 @@ fn customization_from_toml_and_json_files() {
 fn rows_with_errors_refuse_the_export_with_exit_1() {
     let tmp = tempfile::tempdir().unwrap();
     let roster = fixture("bundle-roster-error.csv");
-    let out = run(&["export", roster.to_str().unwrap(), "-o", "b"], tmp.path());
+    let out = run(
+        &[
+            "export",
+            "--customization",
+            IDS,
+            roster.to_str().unwrap(),
+            "-o",
+            "b",
+        ],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
@@ -146,6 +168,8 @@ fn rows_with_errors_refuse_the_export_with_exit_1() {
     let out = run(
         &[
             "export",
+            "--customization",
+            IDS,
             roster.to_str().unwrap(),
             "--exclude-invalid",
             "--json",
@@ -168,7 +192,9 @@ fn choice_errors_refuse_the_export_with_exit_1_and_json() {
     let roster = fixture("bundle-roster.csv");
     fs::write(
         tmp.path().join("c.json"),
-        r#"{"mailbox_access": "impersonation", "impersonation_account": "svc@fabrikam.com"}"#,
+        r#"{"mailbox_access": "impersonation", "impersonation_account": "svc@fabrikam.com",
+            "salesforce_client_id": "3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc",
+            "entra_client_id": "6233fba6-0198-4277-892f-9275bf728bcc"}"#,
     )
     .unwrap();
     let out = run(
@@ -186,9 +212,55 @@ fn choice_errors_refuse_the_export_with_exit_1_and_json() {
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["written"], false);
-    assert_eq!(doc["problems"][0]["setting"], "impersonation_account");
-    assert_eq!(doc["problems"][0]["fix"], "svc@northwind-traders.com");
+    // Impersonation in Exchange Online (the default deployment) is the error, with its
+    // replacement as the fix; the account is not asked for there.
+    assert_eq!(doc["problems"][0]["setting"], "mailbox_access");
+    assert_eq!(doc["problems"][0]["fix"], "app_only");
+    let settings: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["setting"].as_str().unwrap())
+        .collect();
+    assert!(!settings.contains(&"impersonation_account"), "{doc}");
     assert!(!tmp.path().join("b").exists());
+}
+
+/// Required means required: each plan's missing setting refuses the export, named.
+#[test]
+fn export_is_refused_while_the_plan_lacks_a_required_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let roster = fixture("bundle-roster.csv");
+    let r = roster.to_str().unwrap();
+    let ids = fs::read_to_string(IDS).unwrap();
+    let cases = [
+        ("", vec!["salesforce_client_id", "entra_client_id"]),
+        ("mailbox_access = \"app_only\"\n", vec!["entra_object_id"]),
+        (
+            "mailbox_access = \"impersonation\"\nexchange_deployment = \"on_premises\"\n",
+            vec!["impersonation_account", "ews_url"],
+        ),
+    ];
+    for (n, (choices, missing)) in cases.into_iter().enumerate() {
+        let file = format!("c{n}.toml");
+        let body = if n == 0 {
+            String::new()
+        } else {
+            format!("{choices}{ids}")
+        };
+        fs::write(tmp.path().join(&file), body).unwrap();
+        let out = run(
+            &["export", r, "--customization", &file, "-o", "b"],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{choices}");
+        let err = text(&out.stderr);
+        for key in &missing {
+            assert!(err.contains(&format!("{key}: ")), "{key} not named: {err}");
+        }
+        assert!(err.contains("is required"), "{err}");
+        assert!(!tmp.path().join("b").exists());
+    }
 }
 
 #[test]
@@ -216,14 +288,24 @@ fn unusable_input_exits_2_with_file_and_line() {
         text(&out.stderr),
         "scc-onboard: c.toml:2:1: unknown setting `sync_task` (did you mean `sync_tasks`?); the settings are listed in docs/customize.md\n"
     );
-    let out = run(&["export", "missing.csv", "-o", "b"], tmp.path());
+    let out = run(
+        &["export", "--customization", IDS, "missing.csv", "-o", "b"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("missing.csv"));
     // An existing folder that is not a bundle is never replaced.
     fs::create_dir(tmp.path().join("docs")).unwrap();
     fs::write(tmp.path().join("docs/keep.txt"), "mine").unwrap();
     let out = run(
-        &["export", roster.to_str().unwrap(), "-o", "docs"],
+        &[
+            "export",
+            "--customization",
+            IDS,
+            roster.to_str().unwrap(),
+            "-o",
+            "docs",
+        ],
         tmp.path(),
     );
     assert_eq!(out.status.code(), Some(2));
@@ -233,7 +315,10 @@ fn unusable_input_exits_2_with_file_and_line() {
         "mine"
     );
     // Missing -o is a usage error.
-    let out = run(&["export", roster.to_str().unwrap()], tmp.path());
+    let out = run(
+        &["export", "--customization", IDS, roster.to_str().unwrap()],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -277,6 +362,10 @@ mod session_export {
             RosterFacts::from_values(["a@northwind-traders.com"], ["a@northwind-traders.com"]);
         let mut choices = Choices::defaults(&cat, &facts);
         choices.set("sync_tasks", Value::Bool(false));
+        for line in fs::read_to_string(IDS).unwrap().lines() {
+            let (key, value) = line.split_once(" = ").unwrap();
+            choices.set(key, Value::Text(value.trim_matches('"').into()));
+        }
         s.customization = serde_json::to_value(&choices).unwrap();
         let path = dir.join("session.json");
         fs::write(&path, s.to_json()).unwrap();
@@ -329,6 +418,8 @@ mod session_export {
         let out = run(
             &[
                 "export",
+                "--customization",
+                IDS,
                 "roster.csv",
                 "--session",
                 "session.json",

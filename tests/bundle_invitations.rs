@@ -14,10 +14,20 @@ Liam Carter,lcarter@acme.com.au,005Dn0b3wWD25RQIQZ,liam.carter@acme.com,liam.car
 Broken Row,broken@acme.com.au,005Hs0F5ZR3qa7yI0A,broken@acme.com,not an address\r\n\
 Noah Fischer,nfischer@acme.com.au,0058c0eeby3abP3,noah.fischer@acme.com,noah.fischer@acme.com\r\n";
 
+/// The org's app IDs every plan requires (there is no vendor app).
+const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
+
+/// Exports the roster; without `--customization` in `extra`, with the app IDs alone.
 fn export(dir: &Path, extra: &[&str]) -> Output {
     fs::write(dir.join("roster.csv"), ROSTER).unwrap();
+    let ids: &[&str] = if extra.contains(&"--customization") {
+        &[]
+    } else {
+        &["--customization", IDS]
+    };
     let out = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
         .args(["export", "roster.csv", "--exclude-invalid", "-o", "bundle"])
+        .args(ids)
         .args(extra)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -192,8 +202,13 @@ fn with_an_impersonating_account_users_only_authorize_salesforce() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(
         tmp.path().join("choices.toml"),
-        "mailbox_access = \"impersonation\"\nimpersonation_account = \"scc@acme.com\"\n\
-         m365_tenant = \"72F988BF-86F1-41AF-91AB-2D7CD011DB47\"\n",
+        format!(
+            "mailbox_access = \"impersonation\"\nimpersonation_account = \"scc@acme.com\"\n\
+             exchange_deployment = \"on_premises\"\n\
+             ews_url = \"https://mail.acme.com/EWS/Exchange.asmx\"\n\
+             m365_tenant = \"72F988BF-86F1-41AF-91AB-2D7CD011DB47\"\n{}",
+            fs::read_to_string(IDS).unwrap()
+        ),
     )
     .unwrap();
     export(tmp.path(), &["--customization", "choices.toml"]);

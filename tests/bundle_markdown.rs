@@ -20,7 +20,7 @@ fn every_choice_is_stated_with_its_title_and_value() {
     let roster = roster();
     let facts = RosterFacts::from_roster(&roster);
     for choices in [
-        Choices::defaults(&cat, &facts),
+        exportable_defaults(&cat, &facts),
         everything_changed(&cat, &facts),
     ] {
         let files = render(&cat, &roster, &choices);
@@ -54,10 +54,9 @@ fn typed_text_is_shown_literally() {
     let files = render(&cat, &roster, &everything_changed(&cat, &facts));
     let md = String::from_utf8(files["customization.md"].clone()).unwrap();
     assert!(md.contains(r"- **Contacts list view name:** Key \*accounts\* \| EMEA"));
-    assert!(md.contains(
-        "- **Mailbox access:** one impersonating account: scc-sync@northwind-traders.com"
-    ));
-    assert!(md.contains("- **Set-up checklist:** 1 of 6 steps ticked by the admin"));
+    assert!(md.contains("- **Plan:** An Entra app with app-only access to the roster's mailboxes, scoped by RBAC for Applications (Exchange Online, EWS)"));
+    assert!(md.contains("- **Mailbox access:** `app_only`; **API:** EWS"));
+    assert!(md.contains("- **Set-up checklist:** 1 of 11 steps ticked by the admin"));
 }
 
 #[test]
@@ -72,9 +71,13 @@ fn report_has_counts_warnings_and_the_exchange_plan_with_commands() {
     assert!(report.contains("| Included with warnings | 1 |"));
     assert!(report.contains("| `sfid-15` | warning | 1 |"));
     assert!(report.contains("- Line 5, Salesforce user ID: 15-character ID"));
-    assert!(report.contains("### ApplicationImpersonation no longer exists in Exchange Online"));
-    assert!(report.contains("February 2025"));
-    assert!(report.contains("began blocking EWS on 1 October 2026"));
+    assert!(report.contains(
+        "### An app reaches the roster's mailboxes; users sign in to nothing but Salesforce"
+    ));
+    assert!(report.contains("blocks EWS by default unless"));
+    assert!(report.contains(
+        "Set-OrganizationConfig -EwsAllowedAppIDs @{Add=\"6233fba6-0198-4277-892f-9275bf728bcc\"}"
+    ));
     assert!(report.contains("1 April 2027"));
     assert!(report.contains("- [x] In the Microsoft Entra admin center register an app"));
     assert!(report.contains(
@@ -82,6 +85,10 @@ fn report_has_counts_warnings_and_the_exchange_plan_with_commands() {
     ));
     assert!(report.contains(
         "Test-ServicePrincipalAuthorization -Identity 6233fba6-0198-4277-892f-9275bf728bcc -Resource aokafor@northwind-traders.com"
+    ));
+    assert!(report.contains("-Role \"Application EWS.AccessAsApp\" -CustomResourceScope"));
+    assert!(report.contains(
+        "-RecipientRestrictionFilter \"UserPrincipalName -eq 'aokafor@northwind-traders.com' -or "
     ));
     assert!(report
         .contains("<https://learn.microsoft.com/en-us/exchange/permissions-exo/application-rbac>"));
@@ -109,7 +116,7 @@ fn an_excluded_duplicate_is_explained_in_the_report() {
     roster.set_excluded(1, true);
     assert!(roster.findings(1).is_empty());
     let facts = RosterFacts::from_roster(&roster);
-    let files = render(&cat, &roster, &Choices::defaults(&cat, &facts));
+    let files = render(&cat, &roster, &exportable_defaults(&cat, &facts));
     let md = String::from_utf8(files["report.md"].clone()).unwrap();
     let row = md
         .lines()

@@ -3,7 +3,7 @@
 mod bundle_support;
 
 use bundle_support::*;
-use scc_onboard::customize::{Catalogue, Choices, Kind, RosterFacts, Value};
+use scc_onboard::customize::{Catalogue, Kind, RosterFacts, Value};
 
 #[test]
 fn default_and_changed_choices_validate_against_the_schema() {
@@ -13,9 +13,18 @@ fn default_and_changed_choices_validate_against_the_schema() {
     let v = schema_validator();
     let mut on_prem = everything_changed(&cat, &facts);
     on_prem.set("exchange_deployment", Value::Text("on_premises".into()));
+    on_prem.set("mailbox_access", Value::Text("impersonation".into()));
+    on_prem.set(
+        "impersonation_account",
+        Value::Text("scc-sync@northwind-traders.com".into()),
+    );
+    on_prem.set(
+        "ews_url",
+        Value::Text("https://mail.northwind-traders.com/EWS/Exchange.asmx".into()),
+    );
     on_prem.set("checklist.impersonation.save", Value::Bool(true));
     for choices in [
-        Choices::defaults(&cat, &facts),
+        exportable_defaults(&cat, &facts),
         everything_changed(&cat, &facts),
         on_prem,
     ] {
@@ -52,10 +61,17 @@ fn the_schema_rejects_wrong_documents() {
         d["settings"].as_object_mut().unwrap().remove("m365_tenant");
     })
     .is_empty());
-    assert!(
-        !broken(&|d| d["exchange_access"]["impersonation_account"] = serde_json::Value::Null)
-            .is_empty()
-    );
+    // Impersonation names its account; app-only has none.
+    assert_eq!(good["exchange_access"]["mode"], "app_only");
+    assert!(!broken(&|d| d["exchange_access"]["mode"] = "impersonation".into()).is_empty());
+    assert!(!broken(&|d| d["exchange_access"]["api"] = "soap".into()).is_empty());
+    assert!(!broken(&|d| {
+        d["exchange_access"]
+            .as_object_mut()
+            .unwrap()
+            .remove("ews_url");
+    })
+    .is_empty());
     assert!(!broken(&|d| d["version"] = 2.into()).is_empty());
     assert!(!broken(&|d| d["settings"]["Bad Key"] = true.into()).is_empty());
 }

@@ -45,7 +45,7 @@ fn an_added_setting_is_rendered_edited_and_exported() {
     let cat = scratch();
     let roster = roster();
     let facts = RosterFacts::from_roster(&roster);
-    let mut choices = Choices::defaults(&cat, &facts);
+    let mut choices = bundle_support::exportable_defaults(&cat, &facts);
     let mut step = CustomizeStep::new(cat.clone(), facts);
     // Sync notes comes after the Sync settings of the embedded catalogue.
     while step.focused_key(&choices).as_deref() != Some("sync_notes") {
@@ -92,7 +92,12 @@ fn an_added_setting_is_rendered_edited_and_exported() {
 fn the_export_command_uses_a_catalogue_file() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("cat.toml"), format!("{EMBEDDED}{EXTRA}")).unwrap();
-    std::fs::write(tmp.path().join("c.toml"), "sync_notes = true\n").unwrap();
+    let ids = std::fs::read_to_string(fixture("app-ids.toml")).unwrap();
+    std::fs::write(
+        tmp.path().join("c.toml"),
+        format!("sync_notes = true\n{ids}"),
+    )
+    .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
         .args(["export", fixture("bundle-roster.csv").to_str().unwrap()])
         .args([

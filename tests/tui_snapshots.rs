@@ -54,6 +54,30 @@ fn fixture_preview() -> Preview {
     }
 }
 
+/// The org's app IDs, which every plan requires, so a screen shows what it is about.
+fn with_ids(mut s: State) -> State {
+    s.choices.set(
+        "salesforce_client_id",
+        Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
+    );
+    s.choices.set(
+        "entra_client_id",
+        Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+    );
+    s
+}
+
+/// An on-premises impersonation plan.
+fn on_premises(s: &mut State) {
+    let t = |v: &str| Value::Text(v.into());
+    s.choices.set("mailbox_access", t("impersonation"));
+    s.choices.set("exchange_deployment", t("on_premises"));
+    s.choices
+        .set("ews_url", t("https://mail.example.com/EWS/Exchange.asmx"));
+    s.choices
+        .set("impersonation_account", t("svc-scc@example.com"));
+}
+
 fn fix_state(size: (u16, u16)) -> State {
     let mut s = loaded(FIXTURE, size);
     s.status = None;
@@ -185,7 +209,7 @@ fn fix_screens() {
 #[test]
 fn review_and_placeholder_screens() {
     let review = |size| {
-        let mut s = fix_state(size);
+        let mut s = with_ids(fix_state(size));
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }
@@ -204,7 +228,7 @@ fn review_and_placeholder_screens() {
         s
     });
     snap("review_ready", |size| {
-        let mut s = fix_state(size);
+        let mut s = with_ids(fix_state(size));
         press(&mut s, key(KeyCode::Enter));
         type_keys(&mut s, "Grace Hopper");
         press(&mut s, key(KeyCode::Enter));
@@ -245,14 +269,14 @@ fn review_and_placeholder_screens() {
     snap("exchange_impersonation", |size| {
         let mut s = fix_state(size);
         s.step = Step::ExchangeAccess;
+        on_premises(&mut s);
+        s
+    });
+    snap("exchange_app_only", |size| {
+        let mut s = with_ids(fix_state(size));
+        s.step = Step::ExchangeAccess;
         s.choices
-            .set("mailbox_access", Value::Text("impersonation".into()));
-        s.choices
-            .set("exchange_deployment", Value::Text("on_premises".into()));
-        s.choices.set(
-            "impersonation_account",
-            Value::Text("svc-scc@example.com".into()),
-        );
+            .set("mailbox_access", Value::Text("app_only".into()));
         s
     });
     snap("authorize_per_user", |size| {
@@ -260,22 +284,14 @@ fn review_and_placeholder_screens() {
         s.step = Step::Authorize;
         s
     });
-    snap("authorize_impersonation_running", |size| {
+    snap("authorize_app_only", |size| {
         let mut s = fix_state(size);
         s.step = Step::Authorize;
         s.choices
-            .set("mailbox_access", Value::Text("impersonation".into()));
-        s.choices.set(
-            "impersonation_account",
-            Value::Text("svc-scc@example.com".into()),
-        );
+            .set("mailbox_access", Value::Text("app_only".into()));
+        // No account signs in here under any plan: the key does nothing.
         update(&mut s, Msg::AuthorizeAccount { device: false });
-        update(
-            &mut s,
-            Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(
-                "http://localhost:8080/organizations/oauth2/v2.0/authorize?client_id=x".into(),
-            )),
-        );
+        assert!(!s.auth.running);
         s
     });
     for size in [(80, 24), (120, 36)] {
@@ -291,12 +307,7 @@ fn review_and_placeholder_screens() {
             format!("authorize_invitations_exported_{}x{}", size.0, size.1),
             screen
         );
-        s.choices
-            .set("mailbox_access", Value::Text("impersonation".into()));
-        s.choices.set(
-            "impersonation_account",
-            Value::Text("svc-scc@example.com".into()),
-        );
+        on_premises(&mut s);
         let screen = text(&draw(&s, size.0, size.1));
         insta::assert_snapshot!(
             format!("authorize_impersonation_exported_{}x{}", size.0, size.1),
@@ -306,12 +317,7 @@ fn review_and_placeholder_screens() {
     snap("authorize_impersonation", |size| {
         let mut s = fix_state(size);
         s.step = Step::Authorize;
-        s.choices
-            .set("mailbox_access", Value::Text("impersonation".into()));
-        s.choices.set(
-            "impersonation_account",
-            Value::Text("svc-scc@example.com".into()),
-        );
+        on_premises(&mut s);
         s
     });
 }

@@ -92,6 +92,9 @@ fn a_choice_edit_is_saved_undone_redone_and_resumed() {
 fn typing_in_a_field_takes_every_key() {
     let mut s = at(Step::ExchangeAccess);
     // Switch to impersonation (first field), then edit the account (next field).
+    s.choices
+        .set("exchange_deployment", Value::Text("on_premises".into()));
+    press(&mut s, key(KeyCode::Char(' ')));
     press(&mut s, key(KeyCode::Char(' ')));
     let cat = s.customize.catalogue().clone();
     assert_eq!(s.choices.text(&cat, "mailbox_access"), "impersonation");
@@ -113,6 +116,16 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
     assert!(!s.roster.has_errors());
     s.choices
         .set("mailbox_access", Value::Text("impersonation".into()));
+    s.choices
+        .set("exchange_deployment", Value::Text("on_premises".into()));
+    s.choices.set(
+        "ews_url",
+        Value::Text("https://mail.example.com/EWS/Exchange.asmx".into()),
+    );
+    s.choices.set(
+        "salesforce_client_id",
+        Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
+    );
     s.choices.set(
         "impersonation_account",
         Value::Text("not an address".into()),
@@ -200,86 +213,43 @@ fn c_copies_the_focused_command() {
     );
 }
 
+/// No plan signs an account in to Exchange on the Authorize step: app-only uses the app's token,
+/// impersonation (Exchange Server) the account's password. The step names the plan instead.
 #[test]
-fn impersonating_account_authorizes_from_the_authorize_step() {
+fn no_account_signs_in_on_the_authorize_step_under_any_plan() {
     let mut s = at(Step::Authorize);
-    // Per-user mode: nothing to authorize here.
-    assert!(press(&mut s, key(KeyCode::Char('a'))).is_empty());
-    s.choices
-        .set("mailbox_access", Value::Text("impersonation".into()));
-    let fx = press(&mut s, key(KeyCode::Char('a')));
-    assert!(fx.is_empty(), "no account named yet");
-    assert!(s.auth.message.as_ref().unwrap().error);
-    s.choices.set(
-        "impersonation_account",
-        Value::Text("svc@example.com".into()),
-    );
-    let fx = press(&mut s, key(KeyCode::Char('a')));
-    assert!(
-        matches!(fx.as_slice(), [Effect::Authorize { login, device: false }] if login == "svc@example.com"),
-        "{fx:?}"
-    );
-    assert!(s.auth.running);
-    assert!(
-        press(&mut s, key(KeyCode::Char('a'))).is_empty(),
-        "one flow at a time"
-    );
-    update(
-        &mut s,
-        Msg::AuthProgress(scc_onboard::auth::Progress::OpenUrl(
-            "http://idp/authorize?x".into(),
-        )),
-    );
-    assert!(text(&draw(&s, 120, 40)).contains("http://idp/authorize?x"));
-    let fx = press(&mut s, key(KeyCode::Char('c')));
-    assert!(matches!(fx.as_slice(), [Effect::Copy(u)] if u == "http://idp/authorize?x"));
-    let fx = press(&mut s, key(KeyCode::Esc));
-    assert!(matches!(fx.as_slice(), [Effect::CancelAuthorize]), "{fx:?}");
-    assert_eq!(s.step, Step::Authorize, "Esc cancels, it does not leave");
-    update(&mut s, Msg::AuthDone(Err("Exchange: cancelled".into())));
-    assert!(!s.auth.running);
-    assert!(s.auth.url.is_none());
-    assert!(text(&draw(&s, 120, 40)).contains("Exchange: cancelled"));
-    // `d`: the device-code flow, its code shown on the screen.
-    let fx = press(&mut s, key(KeyCode::Char('d')));
-    assert!(
-        matches!(fx.as_slice(), [Effect::Authorize { device: true, .. }]),
-        "{fx:?}"
-    );
-    update(
-        &mut s,
-        Msg::AuthProgress(scc_onboard::auth::Progress::DeviceCode {
-            uri: "http://idp/device".into(),
-            code: "WXYZ-1234".into(),
-            complete: None,
-        }),
-    );
-    update(
-        &mut s,
-        Msg::AuthProgress(scc_onboard::auth::Progress::Waiting),
-    );
-    let screen = text(&draw(&s, 80, 24));
-    assert!(
-        screen.contains("http://idp/device") && screen.contains("WXYZ-1234"),
-        "the code stays while waiting: {screen}"
-    );
-    update(
-        &mut s,
-        Msg::AuthDone(Ok("Exchange: svc@example.com is authorized".into())),
-    );
-    assert!(text(&draw(&s, 80, 24)).contains("svc@example.com is authorized"));
-
-    // Coming back to the step reads the keyring's status for the account.
-    press(&mut s, key(KeyCode::Char('<')));
-    let fx = press(&mut s, key(KeyCode::Char('>')));
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::AuthStatus { login } if login == "svc@example.com")),
-        "{fx:?}"
-    );
-    update(&mut s, Msg::AuthorizeAccount { device: false });
-    update(&mut s, Msg::AuthStatusRead(Ok("not authorized yet".into())));
-    assert!(s.auth.running, "a status read does not end a running flow");
+    let t = |v: &str| Value::Text(v.into());
+    for (mode, deployment, says) in [
+        (
+            "per_user",
+            "exchange_online",
+            "Plan: Each user authorizes their own mailbox",
+        ),
+        (
+            "app_only",
+            "exchange_online",
+            "Plan: An Entra app with app-only access",
+        ),
+        (
+            "impersonation",
+            "on_premises",
+            "Plan: One impersonating account, svc@example.com",
+        ),
+    ] {
+        s.choices.set("mailbox_access", t(mode));
+        s.choices.set("exchange_deployment", t(deployment));
+        s.choices.set("impersonation_account", t("svc@example.com"));
+        for k in ['a', 'd', 'c'] {
+            assert!(
+                press(&mut s, key(KeyCode::Char(k))).is_empty(),
+                "{mode} {k}"
+            );
+        }
+        assert!(!s.auth.running);
+        let screen = text(&draw(&s, 120, 40));
+        assert!(screen.contains(says), "{screen}");
+        assert!(!screen.contains("authorize exchange"), "{screen}");
+    }
 }
 
 /// The step says where the last export put the invitations and how many; before an export it
@@ -290,7 +260,7 @@ fn the_authorize_step_points_at_the_exported_invitations() {
     let screen = text(&draw(&s, 80, 24));
     assert!(screen.contains("export the bundle first"), "{screen}");
     assert!(
-        screen.contains("Each user authorizes Salesforce and Exchange (their mailbox)"),
+        screen.contains("Each user authorizes Salesforce and Exchange (their own mailbox;"),
         "{screen}"
     );
     update(
@@ -310,29 +280,14 @@ fn the_authorize_step_points_at_the_exported_invitations() {
     );
 
     s.choices
-        .set("mailbox_access", Value::Text("impersonation".into()));
-    s.choices.set(
-        "impersonation_account",
-        Value::Text("svc@example.com".into()),
-    );
+        .set("mailbox_access", Value::Text("app_only".into()));
     let screen = text(&draw(&s, 120, 40));
     assert!(
-        screen.contains(
-            "scc-onboard authorize exchange --config /srv/onboarding/bundle/user-config.toml --login svc@example.com"
-        ),
-        "one line, the bundle's full path: {screen}"
-    );
-    assert!(
-        screen.contains("Each user authorizes Salesforce "),
+        screen.contains("Each user authorizes Salesforce\n")
+            || screen.contains("Each user authorizes Salesforce "),
         "{screen}"
     );
-    assert!(!screen.contains("Exchange (their mailbox)"), "{screen}");
-    // c copies it whole (it wraps on a narrow screen).
-    let fx = press(&mut s, key(KeyCode::Char('c')));
-    assert!(
-        matches!(fx.as_slice(), [Effect::Copy(c)] if c.ends_with("/srv/onboarding/bundle/user-config.toml --login svc@example.com")),
-        "{fx:?}"
-    );
+    assert!(!screen.contains("Exchange (their own mailbox"), "{screen}");
     assert!(
         !screen
             .lines()

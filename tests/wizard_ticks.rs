@@ -30,6 +30,12 @@ fn exchange(deployment: &str, account: &str) -> State {
     s.choices.set("mailbox_access", t("impersonation"));
     s.choices.set("exchange_deployment", t(deployment));
     s.choices.set("impersonation_account", t(account));
+    s.choices
+        .set("ews_url", t("https://mail.example.com/EWS/Exchange.asmx"));
+    s.choices.set(
+        "salesforce_client_id",
+        t("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc"),
+    );
     s
 }
 
@@ -129,6 +135,8 @@ fn a_tick_lapses_with_a_note_when_the_account_in_it_changes() {
 #[test]
 fn a_command_with_a_placeholder_cannot_be_ticked_until_its_setting_is_filled() {
     let mut s = exchange("exchange_online", "scc-sync@example.com");
+    s.choices
+        .set("mailbox_access", Value::Text("app_only".into()));
     // The client ID is set on the Customize step; the Object ID here is still empty.
     s.choices.set(
         "entra_client_id",

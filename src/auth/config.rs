@@ -24,6 +24,20 @@ pub struct Config {
     /// the signed-in identity against it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<super::identity::Expected>,
+    /// `[plan]`: the organization's Exchange access plan, written by the admin's export so
+    /// the end user's files say which plan they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanConfig>,
+}
+
+/// `[plan]`: the values of the admin's `mailbox_access`, `exchange_deployment` and
+/// `exchange_api` choices (see docs/customize.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanConfig {
+    pub mailbox_access: String,
+    pub exchange_deployment: String,
+    pub exchange_api: String,
 }
 
 /// `[salesforce]`.

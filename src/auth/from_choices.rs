@@ -20,6 +20,20 @@ pub fn config_from_choices(base: &Config, cat: &Catalogue, choices: &Choices) ->
         }
         _ => {}
     }
+    let plan = crate::customize::exchange::plan_kind(cat, choices);
+    let (mode, deployment, api) = plan;
+    config.plan = Some(super::config::PlanConfig {
+        mailbox_access: mode.as_str().to_string(),
+        exchange_deployment: deployment.as_str().to_string(),
+        exchange_api: api.as_str().to_string(),
+    });
+    // A user's Microsoft sign-in asks for what the chosen API needs (only per-user plans in
+    // Exchange Online sign users in to Exchange at all; see bundle::invitations).
+    config.microsoft.scope = match api {
+        crate::customize::Api::Graph => crate::customize::exchange::GRAPH_USER_SCOPE,
+        crate::customize::Api::Ews => crate::customize::exchange::EWS_USER_SCOPE,
+    }
+    .to_string();
     for (key, slot) in [
         ("salesforce_client_id", &mut config.salesforce.client_id),
         ("m365_tenant", &mut config.microsoft.tenant),

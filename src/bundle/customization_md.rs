@@ -2,7 +2,7 @@
 //! them by hand. Same content as `customization.json`.
 
 use super::markdown::escape;
-use crate::customize::{validate::display_value, Catalogue, Choices, ExchangePlan, Mode};
+use crate::customize::{validate::display_value, Api, Catalogue, Choices, ExchangePlan, Mode};
 
 /// Renders `customization.md`; `defaults` mark what the admin changed.
 pub fn render(
@@ -86,12 +86,25 @@ pub fn plan_summary(plan: &ExchangePlan) -> String {
             crate::customize::Deployment::OnPremises => "Exchange Server on-premises",
         }
     ));
+    md.push_str(&format!("- **Plan:** {}\n", escape(&plan.summary())));
+    md.push_str(&format!(
+        "- **Mailbox access:** `{}`; **API:** {}\n",
+        plan.mode.as_str(),
+        match plan.api {
+            Api::Graph => "Microsoft Graph",
+            Api::Ews => "EWS",
+        }
+    ));
+    if let Some(url) = &plan.ews_url {
+        md.push_str(&format!("- **EWS URL:** {}\n", escape(url)));
+    }
     match plan.mode {
-        Mode::PerUser => md.push_str(
-            "- **Mailbox access:** each user authorizes their own mailbox (no impersonating account)\n",
+        Mode::PerUser => {}
+        Mode::AppOnly => md.push_str(
+            "- **No impersonating account, no per-user Exchange sign-in:** users authorize Salesforce only\n",
         ),
         Mode::Impersonation => md.push_str(&format!(
-            "- **Mailbox access:** one impersonating account: {}\n",
+            "- **Impersonating account:** {} (its password is kept in the admin's OS keyring, never in this bundle); users authorize Salesforce only\n",
             escape(plan.impersonation_account.as_deref().unwrap_or("(not named)"))
         )),
     }

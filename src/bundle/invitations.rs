@@ -7,7 +7,7 @@
 
 use super::OutFile;
 use crate::auth::Provider;
-use crate::customize::{check::is_guid, Catalogue, Choices, ExchangePlan, Mode};
+use crate::customize::{check::is_guid, Catalogue, Choices, Deployment, ExchangePlan, Mode};
 use crate::roster::export::{neutralize, CsvOptions};
 use crate::roster::rules::sfid;
 use base64::Engine as _;
@@ -19,12 +19,16 @@ pub const FOLDER: &str = "invitations";
 /// The mail-merge list, at the bundle's top level.
 pub const CSV_NAME: &str = "invitations.csv";
 
-/// What the users of this plan authorize, in card order. Salesforce always; Exchange unless
-/// one impersonating account reaches every mailbox. The one place that decides it.
+/// What the users of this plan authorize, in card order. Salesforce always; their Exchange
+/// Online mailbox only under per-user access (app-only and impersonation reach every mailbox
+/// without them; Exchange Server has no Microsoft 365 sign-in, so its users connect their
+/// mailbox in SmartCloud Connect itself). The one place that decides it.
 pub fn user_providers(plan: &ExchangePlan) -> Vec<Provider> {
-    match plan.mode {
-        Mode::PerUser => vec![Provider::Salesforce, Provider::Exchange],
-        Mode::Impersonation => vec![Provider::Salesforce],
+    match (plan.mode, plan.deployment) {
+        (Mode::PerUser, Deployment::ExchangeOnline) => {
+            vec![Provider::Salesforce, Provider::Exchange]
+        }
+        _ => vec![Provider::Salesforce],
     }
 }
 

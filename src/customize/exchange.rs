@@ -9,6 +9,12 @@ use super::value::Value;
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, OnceLock};
 
+/// The delegated scope of a user's sign-in when the sync uses Microsoft Graph.
+pub const GRAPH_USER_SCOPE: &str = "https://graph.microsoft.com/Mail.ReadWrite https://graph.microsoft.com/Calendars.ReadWrite https://graph.microsoft.com/Contacts.ReadWrite openid profile offline_access";
+/// The delegated scope of a user's sign-in when the sync uses EWS in Exchange Online.
+pub const EWS_USER_SCOPE: &str =
+    "https://outlook.office365.com/EWS.AccessAsUser.All openid profile offline_access";
+
 /// The guide shipped in the binary.
 pub const EMBEDDED_GUIDE: &str = include_str!("../../assets/exchange/guide.toml");
 
@@ -16,8 +22,35 @@ pub const EMBEDDED_GUIDE: &str = include_str!("../../assets/exchange/guide.toml"
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    /// Every user authorizes their own mailbox (either deployment).
     PerUser,
+    /// Exchange Online only: an Entra app reaches the roster's mailboxes with an app-only
+    /// token, granted and scoped by RBAC for Applications (ApplicationImpersonation's
+    /// replacement there).
+    AppOnly,
+    /// Exchange Server on-premises only: one account holding ApplicationImpersonation.
     Impersonation,
+}
+
+/// Which API the sync uses (catalogue setting `exchange_api`, Exchange Online only;
+/// on-premises is always EWS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// Microsoft Graph: the API that remains in Exchange Online.
+    Graph,
+    /// Exchange Web Services: blocked by default in Exchange Online from 1 October 2026
+    /// unless allow-listed, removed there on 1 April 2027; Exchange Server keeps it.
+    Ews,
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::Graph => "graph",
+            Api::Ews => "ews",
+        }
+    }
 }
 
 /// Where the mailboxes live (catalogue setting `exchange_deployment`).
@@ -32,6 +65,7 @@ impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::PerUser => "per_user",
+            Mode::AppOnly => "app_only",
             Mode::Impersonation => "impersonation",
         }
     }
@@ -64,6 +98,8 @@ pub struct Notice {
     pub mode: Option<Mode>,
     #[serde(default)]
     pub deployment: Option<Deployment>,
+    #[serde(default)]
+    pub api: Option<Api>,
     pub title: String,
     pub body: String,
     pub sources: Vec<String>,
@@ -74,6 +110,9 @@ pub struct Notice {
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
+    /// Shown only for this API (e.g. the Graph roles vs the EWS role); absent: any.
+    #[serde(default)]
+    pub api: Option<Api>,
     pub text: String,
     #[serde(default)]
     pub command: Option<String>,
@@ -88,6 +127,8 @@ pub struct Checklist {
     pub mode: Option<Mode>,
     #[serde(default)]
     pub deployment: Option<Deployment>,
+    #[serde(default)]
+    pub api: Option<Api>,
     pub title: String,
     pub sources: Vec<String>,
     #[serde(rename = "item")]
@@ -152,6 +193,49 @@ pub struct Placeholders {
     pub object_id: Option<String>,
     pub tenant: Option<String>,
     pub sample_user: Option<String>,
+    pub ews_url: Option<String>,
+    /// A `RecipientRestrictionFilter` naming the roster's users (see [`scope_filter`]).
+    pub scope_filter: Option<String>,
+    /// How that filter picks the users, in words.
+    pub scope_note: Option<String>,
+}
+
+/// Above this many users the management scope uses a group rather than a filter naming each
+/// user: a filter of thousands of clauses is unwieldy to paste and to review.
+pub const SCOPE_FILTER_MAX_USERS: usize = 100;
+
+/// The `RecipientRestrictionFilter` (and how it picks users, in words) that scopes the app's
+/// access to the roster's included users: by UPN up to [`SCOPE_FILTER_MAX_USERS`], else by
+/// membership of the mail-enabled group "SmartCloud Connect users" that the admin fills.
+pub fn scope_filter(upns: &std::collections::BTreeSet<String>) -> Option<(String, String)> {
+    if upns.is_empty() {
+        return None;
+    }
+    if upns.len() > SCOPE_FILTER_MAX_USERS {
+        return Some((
+            "MemberOfGroup -eq '$((Get-DistributionGroup 'SmartCloud Connect users').DistinguishedName)'".into(),
+            format!(
+                "{} users: too many to name in a filter, so first put them in a mail-enabled security group named \"SmartCloud Connect users\"",
+                upns.len()
+            ),
+        ));
+    }
+    // Inside PowerShell's double quotes: ' doubles within the single-quoted value, and ` and $
+    // are escaped so nothing in an address is interpolated.
+    let quote = |u: &str| u.replace('\'', "''").replace('`', "``").replace('$', "`$");
+    let filter = upns
+        .iter()
+        .map(|u| format!("UserPrincipalName -eq '{}'", quote(u)))
+        .collect::<Vec<_>>()
+        .join(" -or ");
+    let n = upns.len();
+    Some((
+        filter,
+        format!(
+            "the roster's {n} included user{} by name",
+            if n == 1 { "" } else { "s" }
+        ),
+    ))
 }
 
 impl Placeholders {
@@ -159,12 +243,16 @@ impl Placeholders {
     pub fn from_choices(cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> Self {
         let non_empty = |k: &str| Some(choices.text(cat, k)).filter(|t| !t.is_empty());
         let impersonation = choices.text(cat, "mailbox_access") == "impersonation";
+        let scope = scope_filter(&facts.upns);
         Placeholders {
             account: non_empty("impersonation_account").filter(|_| impersonation),
             app_id: non_empty("entra_client_id"),
             object_id: non_empty("entra_object_id"),
             tenant: non_empty("m365_tenant"),
             sample_user: facts.upns.iter().next().cloned(),
+            ews_url: non_empty("ews_url").filter(|_| impersonation),
+            scope_filter: scope.as_ref().map(|s| s.0.clone()),
+            scope_note: scope.map(|s| s.1),
         }
     }
 
@@ -176,7 +264,7 @@ impl Placeholders {
         &Option<String>,
         &'static str,
         Option<&'static str>,
-    ); 5] {
+    ); 8] {
         [
             (
                 "{account}",
@@ -203,10 +291,23 @@ impl Placeholders {
                 "<a user's mailbox>",
                 None,
             ),
+            ("{ews_url}", &self.ews_url, "<EWS URL>", Some("ews_url")),
+            (
+                "{scope_filter}",
+                &self.scope_filter,
+                "<the roster's users>",
+                None,
+            ),
+            (
+                "{scope_note}",
+                &self.scope_note,
+                "<the roster's users>",
+                None,
+            ),
         ]
     }
 
-    /// Fills `{account}`, `{app_id}`, `{object_id}`, `{tenant}` and `{sample_user}`.
+    /// Fills every placeholder of the guide (see the head of `assets/exchange/guide.toml`).
     pub fn fill(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (pat, val, hint, _) in self.table() {
@@ -376,11 +477,36 @@ pub struct PlanNotice {
     pub sources: Vec<String>,
 }
 
+/// The mode, deployment and API the choices name (unknown values fall back to the
+/// defaults; on-premises is always EWS).
+pub fn plan_kind(cat: &Catalogue, choices: &Choices) -> (Mode, Deployment, Api) {
+    let mode = match choices.text(cat, "mailbox_access").as_str() {
+        "impersonation" => Mode::Impersonation,
+        "app_only" => Mode::AppOnly,
+        _ => Mode::PerUser,
+    };
+    let deployment = match choices.text(cat, "exchange_deployment").as_str() {
+        "on_premises" => Deployment::OnPremises,
+        _ => Deployment::ExchangeOnline,
+    };
+    let api = match (deployment, choices.text(cat, "exchange_api").as_str()) {
+        (Deployment::OnPremises, _) | (_, "ews") => Api::Ews,
+        _ => Api::Graph,
+    };
+    (mode, deployment, api)
+}
+
 /// Everything the Exchange access step and the report show, derived from the choices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExchangePlan {
     pub mode: Mode,
     pub deployment: Deployment,
+    /// The API the sync uses: the `exchange_api` choice in Exchange Online, always EWS
+    /// on-premises.
+    pub api: Api,
+    /// The EWS endpoint (on-premises impersonation only; `None` until given).
+    pub ews_url: Option<String>,
+    /// The impersonating account (impersonation only; `None` until given).
     pub impersonation_account: Option<String>,
     pub notices: Vec<PlanNotice>,
     pub checklists: Vec<PlanChecklist>,
@@ -389,23 +515,20 @@ pub struct ExchangePlan {
 impl ExchangePlan {
     /// Derives the plan from the choices (unknown values fall back to the defaults).
     pub fn new(guide: &Guide, cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> Self {
-        let mode = match choices.text(cat, "mailbox_access").as_str() {
-            "impersonation" => Mode::Impersonation,
-            _ => Mode::PerUser,
-        };
-        let deployment = match choices.text(cat, "exchange_deployment").as_str() {
-            "on_premises" => Deployment::OnPremises,
-            _ => Deployment::ExchangeOnline,
-        };
+        let (mode, deployment, api) = plan_kind(cat, choices);
+        let ews_url = Some(choices.text(cat, "ews_url").trim().to_string())
+            .filter(|u| !u.is_empty() && mode == Mode::Impersonation);
         let ph = Placeholders::from_choices(cat, choices, facts);
         let account = ph.account.clone();
-        let applies = |m: Option<Mode>, d: Option<Deployment>| {
-            m.is_none_or(|m| m == mode) && d.is_none_or(|d| d == deployment)
+        let applies = |m: Option<Mode>, d: Option<Deployment>, a: Option<Api>| {
+            m.is_none_or(|m| m == mode)
+                && d.is_none_or(|d| d == deployment)
+                && a.is_none_or(|a| a == api)
         };
         let notices = guide
             .notices
             .iter()
-            .filter(|n| applies(n.mode, n.deployment))
+            .filter(|n| applies(n.mode, n.deployment, n.api))
             .map(|n| PlanNotice {
                 id: n.id.clone(),
                 title: ph.fill(&n.title),
@@ -416,7 +539,7 @@ impl ExchangePlan {
         let checklists = guide
             .checklists
             .iter()
-            .filter(|c| applies(c.mode, c.deployment))
+            .filter(|c| applies(c.mode, c.deployment, c.api))
             .map(|c| PlanChecklist {
                 id: c.id.clone(),
                 title: ph.fill(&c.title),
@@ -424,6 +547,7 @@ impl ExchangePlan {
                 items: c
                     .items
                     .iter()
+                    .filter(|i| i.api.is_none_or(|a| a == api))
                     .map(|i| plan_item(&c.id, i, &ph, cat, choices))
                     .collect(),
             })
@@ -431,9 +555,48 @@ impl ExchangePlan {
         ExchangePlan {
             mode,
             deployment,
+            api,
+            ews_url,
             impersonation_account: account,
             notices,
             checklists,
+        }
+    }
+
+    /// The plan in one line, the same on every face (Review, Authorize, customization.md).
+    pub fn summary(&self) -> String {
+        let api = match self.api {
+            Api::Graph => "Microsoft Graph",
+            Api::Ews => "EWS",
+        };
+        match (self.mode, self.deployment) {
+            (Mode::PerUser, Deployment::ExchangeOnline) => {
+                format!("Each user authorizes their own mailbox (Exchange Online, {api})")
+            }
+            (Mode::PerUser, Deployment::OnPremises) => {
+                "Each user connects their own mailbox in SmartCloud Connect (Exchange Server on-premises, EWS)".into()
+            }
+            (Mode::AppOnly, _) => format!(
+                "An Entra app with app-only access to the roster's mailboxes, scoped by RBAC for Applications (Exchange Online, {api})"
+            ),
+            (Mode::Impersonation, Deployment::OnPremises) => format!(
+                "One impersonating account, {}, at {} (Exchange Server on-premises, EWS)",
+                self.impersonation_account.as_deref().unwrap_or("not named yet"),
+                self.ews_url.as_deref().unwrap_or("an EWS URL not given yet"),
+            ),
+            (Mode::Impersonation, Deployment::ExchangeOnline) => {
+                "Not possible: ApplicationImpersonation no longer exists in Exchange Online; choose app-only access".into()
+            }
+        }
+    }
+
+    /// What a user's Exchange sign-in grants, when users sign in to Exchange at all: the
+    /// delegated scope of the chosen API (see `auth::config_from_choices`).
+    pub fn user_exchange_scope(&self) -> Option<&'static str> {
+        match (self.mode, self.deployment, self.api) {
+            (Mode::PerUser, Deployment::ExchangeOnline, Api::Graph) => Some(GRAPH_USER_SCOPE),
+            (Mode::PerUser, Deployment::ExchangeOnline, Api::Ews) => Some(EWS_USER_SCOPE),
+            _ => None,
         }
     }
 
@@ -489,29 +652,117 @@ mod tests {
         );
         assert_eq!(p.progress(), (1, 7));
         assert!(p.notices.iter().all(|n| n.id != "ews_retirement"));
+        assert_eq!(p.api, Api::Ews, "on-premises is always EWS");
+    }
+
+    fn commands(p: &ExchangePlan) -> Vec<String> {
+        p.checklists
+            .iter()
+            .flat_map(|c| c.items.iter())
+            .filter_map(|i| i.command.clone())
+            .collect()
     }
 
     #[test]
-    fn exchange_online_impersonation_shows_removal_ews_dates_and_rbac_commands() {
-        let p = plan("impersonation", "exchange_online");
+    fn app_only_over_graph_grants_the_three_graph_roles_scoped_to_the_roster() {
+        let p = plan("app_only", "exchange_online");
+        assert_eq!((p.mode, p.api), (Mode::AppOnly, Api::Graph));
+        assert_eq!(p.impersonation_account, None);
         let ids: Vec<&str> = p.notices.iter().map(|n| n.id.as_str()).collect();
-        assert_eq!(ids, ["impersonation_removed", "ews_retirement"]);
-        assert!(p.notices[1].body.contains("1 October 2026"));
-        assert!(p.notices[1].body.contains("1 April 2027"));
-        assert!(p.notices[0].body.contains("February 2025"));
-        let cmds: Vec<String> = p.checklists[0]
-            .items
-            .iter()
-            .filter_map(|i| i.command.clone())
-            .collect();
+        assert_eq!(ids, ["app_only"]);
+        assert!(p.notices[0].body.contains("Do not also grant"));
+        let cmds = commands(&p);
         assert!(cmds.iter().any(|c| c.starts_with(
             "New-ServicePrincipal -AppId 6233fba6-0198-4277-892f-9275bf728bcc -ObjectId <Enterprise application Object ID>"
         )));
-        assert!(cmds.iter().any(|c| c.starts_with("New-ManagementScope ")));
+        assert!(cmds.contains(
+            &"New-ManagementScope -Name \"SmartCloud Connect mailboxes\" -RecipientRestrictionFilter \"UserPrincipalName -eq 'a@contoso.com'\"".to_string()
+        ));
+        let roles: Vec<&str> = cmds
+            .iter()
+            .filter_map(|c| c.split("-Role \"").nth(1))
+            .filter_map(|r| r.split('"').next())
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                "Application Mail.ReadWrite",
+                "Application Calendars.ReadWrite",
+                "Application Contacts.ReadWrite"
+            ]
+        );
+        assert!(cmds.iter().any(|c| c.ends_with("-Resource a@contoso.com")));
+    }
+
+    #[test]
+    fn app_only_over_ews_grants_ews_access_and_needs_the_allow_list() {
+        let cat = Catalogue::embedded();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let mut c = Choices::defaults(&cat, &facts);
+        c.set("mailbox_access", Value::Text("app_only".into()));
+        c.set("exchange_api", Value::Text("ews".into()));
+        let p = ExchangePlan::new(&Guide::embedded(), &cat, &c, &facts);
+        let lists: Vec<&str> = p.checklists.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(lists, ["ews_allow_list", "rbac_apps"]);
+        let cmds = commands(&p);
         assert!(cmds
             .iter()
-            .any(|c| c.starts_with("New-ManagementRoleAssignment -App 6233fba6")));
-        assert!(cmds.iter().any(|c| c.ends_with("-Resource a@contoso.com")));
+            .any(|c| c.contains("-Role \"Application EWS.AccessAsApp\"")));
+        assert!(!cmds.iter().any(|c| c.contains("Mail.ReadWrite")));
+        assert!(p.notices.iter().any(|n| n.id == "ews_retirement"));
+    }
+
+    #[test]
+    fn per_user_over_ews_in_exchange_online_lists_the_allow_list_with_the_dates() {
+        let cat = Catalogue::embedded();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let mut c = Choices::defaults(&cat, &facts);
+        c.set(
+            "entra_client_id",
+            Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+        );
+        let graph = ExchangePlan::new(&Guide::embedded(), &cat, &c, &facts);
+        assert!(graph.checklists.is_empty());
+        let ids: Vec<&str> = graph.notices.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["per_user", "per_user_graph"]);
+        c.set("exchange_api", Value::Text("ews".into()));
+        let ews = ExchangePlan::new(&Guide::embedded(), &cat, &c, &facts);
+        let retire = ews
+            .notices
+            .iter()
+            .find(|n| n.id == "ews_retirement")
+            .unwrap();
+        assert!(retire.body.contains("1 October\n2026") || retire.body.contains("1 October 2026"));
+        assert!(retire.body.contains("1 April 2027"));
+        let cmds = commands(&ews);
+        assert_eq!(
+            cmds,
+            [
+                "Connect-ExchangeOnline",
+                "Set-OrganizationConfig -EwsEnabled $true",
+                "Set-OrganizationConfig -EwsAllowedAppIDs @{Add=\"6233fba6-0198-4277-892f-9275bf728bcc\"}",
+                "Get-OrganizationConfig | Format-List EwsEnabled,EwsAllowedAppIDs",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_scope_filter_names_each_user_or_falls_back_to_a_group() {
+        let few: std::collections::BTreeSet<String> =
+            ["o'brien@x.com".to_string(), "a$b@x.com".to_string()].into();
+        let (filter, note) = scope_filter(&few).unwrap();
+        assert_eq!(
+            filter,
+            "UserPrincipalName -eq 'a`$b@x.com' -or UserPrincipalName -eq 'o''brien@x.com'"
+        );
+        assert_eq!(note, "the roster's 2 included users by name");
+        let many: std::collections::BTreeSet<String> = (0..=SCOPE_FILTER_MAX_USERS)
+            .map(|i| format!("u{i}@x.com"))
+            .collect();
+        let (filter, note) = scope_filter(&many).unwrap();
+        assert!(filter.starts_with("MemberOfGroup -eq "), "{filter}");
+        assert!(note.starts_with("101 users"), "{note}");
+        assert_eq!(scope_filter(&Default::default()), None);
     }
 
     #[test]
@@ -569,10 +820,13 @@ mod tests {
     }
 
     #[test]
-    fn per_user_has_no_checklist() {
+    fn per_user_on_premises_has_no_checklist_and_no_microsoft_365_sign_in() {
         let p = plan("per_user", "on_premises");
         assert!(p.checklists.is_empty());
-        assert_eq!(p.impersonation_account, None);
-        assert_eq!(p.notices[0].id, "per_user");
+        assert_eq!((p.impersonation_account, p.api), (None, Api::Ews));
+        assert_eq!(p.notices[0].id, "per_user_on_premises");
+        assert!(p.notices[0]
+            .body
+            .contains("does not use the Microsoft 365 sign-in"));
     }
 }

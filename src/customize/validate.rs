@@ -199,13 +199,29 @@ pub fn validate_setting(
         ));
         return out;
     }
+    if s.key == "mailbox_access" {
+        out.extend(
+            mode_issue(cat, choices)
+                .map(|(message, fix)| issue(Severity::Error, message, Some(fix.to_string()))),
+        );
+    }
     if let (Some(dom_key), Value::Text(addr)) = (&s.domain_from_setting, v) {
         let tenant = choices.text(cat, dom_key);
         let tenant_title = cat
             .get(dom_key)
             .map_or(dom_key.as_str(), |t| t.title.as_str());
         let addr_domain = addr.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
-        if tenant.is_empty() || check::is_guid(&tenant) {
+        // The roster's own domains count as the organization's: a tenant's users often log
+        // in as @acme.onmicrosoft.com while their mail is @acme.com.
+        let roster_domain = ctx
+            .upns
+            .iter()
+            .filter_map(|u| u.rsplit_once('@').map(|(_, d)| d))
+            .chain(ctx.email_domains.iter().map(String::as_str))
+            .any(|d| d.eq_ignore_ascii_case(addr_domain));
+        if roster_domain {
+            // Accepted: a domain the organization uses.
+        } else if tenant.is_empty() || check::is_guid(&tenant) {
             out.push(issue(
                 Severity::Warning,
                 format!(
@@ -220,7 +236,7 @@ pub fn validate_setting(
             out.push(issue(
                 Severity::Error,
                 format!(
-                    "{}: {addr} is not in the tenant's domain {tenant}; use an account @{tenant} or change {tenant_title}",
+                    "{}: {addr} is in neither the tenant's domain {tenant} nor a domain the roster uses; use an account @{tenant} or change {tenant_title}",
                     s.title
                 ),
                 Some(format!("{local}@{tenant}")),
@@ -259,6 +275,24 @@ pub fn validate_setting(
         }
     }
     out
+}
+
+/// The error of a mailbox access mode the deployment does not offer, and the mode to choose
+/// instead: ApplicationImpersonation is gone from Exchange Online (its replacement is app-only
+/// access scoped by RBAC for Applications), and RBAC for Applications exists only there.
+pub fn mode_issue(cat: &Catalogue, choices: &Choices) -> Option<(String, &'static str)> {
+    use super::exchange::{plan_kind, Deployment, Mode};
+    match plan_kind(cat, choices) {
+        (Mode::Impersonation, Deployment::ExchangeOnline, _) => Some((
+            "Mailbox access: ApplicationImpersonation was removed from Exchange Online in February 2025; choose \"An Entra app, scoped to the roster\" (app_only), its replacement, or set Exchange deployment to on-premises".into(),
+            "app_only",
+        )),
+        (Mode::AppOnly, Deployment::OnPremises, _) => Some((
+            "Mailbox access: app-only access with RBAC for Applications exists only in Exchange Online; on Exchange Server choose \"One impersonating account\" (impersonation) or per-user access".into(),
+            "impersonation",
+        )),
+        _ => None,
+    }
 }
 
 /// A setting whose value differs from its default.
@@ -310,10 +344,37 @@ mod tests {
         Catalogue::embedded()
     }
 
+    /// The two IDs every plan needs from the admin (there is no vendor app).
+    fn with_ids(mut c: Choices) -> Choices {
+        c.set(
+            "salesforce_client_id",
+            Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
+        );
+        c.set(
+            "entra_client_id",
+            Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+        );
+        c
+    }
+
+    fn error_keys(issues: &[Issue]) -> Vec<&str> {
+        issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .map(|i| i.key.as_str())
+            .collect()
+    }
+
     #[test]
-    fn defaults_are_valid_once_the_tenant_is_known() {
+    fn defaults_are_valid_once_the_tenant_and_the_app_ids_are_known() {
         let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
         let c = Choices::defaults(&cat(), &facts);
+        assert_eq!(
+            error_keys(&validate(&cat(), &c, &facts)),
+            ["salesforce_client_id", "entra_client_id"],
+            "no vendor app: both IDs are required"
+        );
+        let c = with_ids(c);
         assert_eq!(validate(&cat(), &c, &facts), vec![]);
         assert_eq!(
             c.get("internal_domains"),
@@ -329,7 +390,7 @@ mod tests {
     fn list_view_name_is_required_only_for_that_scope() {
         let cat = cat();
         let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
-        let mut c = Choices::defaults(&cat, &facts);
+        let mut c = with_ids(Choices::defaults(&cat, &facts));
         c.set("contacts_scope", Value::Text("list_view".into()));
         let issues = validate(&cat, &c, &facts);
         assert_eq!(issues.len(), 1);
@@ -345,8 +406,13 @@ mod tests {
     fn impersonating_account_must_be_in_tenant_and_warns_for_roster_user() {
         let cat = cat();
         let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
-        let mut c = Choices::defaults(&cat, &facts);
+        let mut c = with_ids(Choices::defaults(&cat, &facts));
         c.set("mailbox_access", Value::Text("impersonation".into()));
+        c.set("exchange_deployment", Value::Text("on_premises".into()));
+        c.set(
+            "ews_url",
+            Value::Text("https://mail.contoso.com/EWS/Exchange.asmx".into()),
+        );
         c.set(
             "impersonation_account",
             Value::Text("svc@fabrikam.com".into()),
@@ -363,6 +429,96 @@ mod tests {
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].severity, Severity::Warning);
         assert!(issues[0].message.contains("also a user in the roster"));
+    }
+
+    #[test]
+    fn the_account_may_be_in_any_domain_the_roster_uses() {
+        let cat = cat();
+        // Mail at acme.com, logins at acme.onmicrosoft.com; the tenant given as acme.com.
+        let facts = RosterFacts::from_values(["a@acme.com"], ["a@acme.onmicrosoft.com"]);
+        let mut c = with_ids(Choices::defaults(&cat, &facts));
+        c.set("m365_tenant", Value::Text("acme.com".into()));
+        c.set("mailbox_access", Value::Text("impersonation".into()));
+        c.set("exchange_deployment", Value::Text("on_premises".into()));
+        c.set(
+            "ews_url",
+            Value::Text("https://mail.acme.com/EWS/Exchange.asmx".into()),
+        );
+        for ok in ["svc@acme.onmicrosoft.com", "svc@acme.com"] {
+            c.set("impersonation_account", Value::Text(ok.into()));
+            assert_eq!(validate(&cat, &c, &facts), vec![], "{ok}");
+        }
+        c.set(
+            "impersonation_account",
+            Value::Text("svc@fabrikam.com".into()),
+        );
+        let issues = validate(&cat, &c, &facts);
+        assert_eq!(error_keys(&issues), ["impersonation_account"]);
+        assert_eq!(issues[0].fix.as_deref(), Some("svc@acme.com"));
+    }
+
+    #[test]
+    fn impersonation_in_exchange_online_is_an_error_whose_fix_is_app_only() {
+        let cat = cat();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let mut c = with_ids(Choices::defaults(&cat, &facts));
+        c.set("mailbox_access", Value::Text("impersonation".into()));
+        let issues = validate(&cat, &c, &facts);
+        // No account is asked for: it could not be given the role there.
+        assert_eq!(error_keys(&issues), ["mailbox_access"], "{issues:?}");
+        assert_eq!(issues[0].fix.as_deref(), Some("app_only"));
+        assert!(issues[0].message.contains("February 2025"));
+        // And the reverse: app-only on-premises.
+        c.set("mailbox_access", Value::Text("app_only".into()));
+        c.set("exchange_deployment", Value::Text("on_premises".into()));
+        let issues = validate(&cat, &c, &facts);
+        assert_eq!(error_keys(&issues), ["mailbox_access"], "{issues:?}");
+        assert_eq!(issues[0].fix.as_deref(), Some("impersonation"));
+    }
+
+    #[test]
+    fn each_plan_requires_what_it_needs() {
+        let cat = cat();
+        let facts = RosterFacts::from_values(["a@contoso.com"], ["a@contoso.com"]);
+        let base = Choices::defaults(&cat, &facts);
+        let required = |sets: &[(&str, &str)]| {
+            let mut c = base.clone();
+            c.set(
+                "salesforce_client_id",
+                Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
+            );
+            for (k, v) in sets {
+                c.set(*k, Value::Text((*v).into()));
+            }
+            error_keys(&validate(&cat, &c, &facts))
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(required(&[]), ["entra_client_id"]);
+        assert_eq!(required(&[("exchange_api", "ews")]), ["entra_client_id"]);
+        assert_eq!(
+            required(&[("mailbox_access", "app_only")]),
+            ["entra_client_id", "entra_object_id"]
+        );
+        assert_eq!(
+            required(&[
+                ("mailbox_access", "impersonation"),
+                ("exchange_deployment", "on_premises")
+            ]),
+            ["impersonation_account", "ews_url"]
+        );
+        assert!(required(&[("exchange_deployment", "on_premises")]).is_empty());
+        assert_eq!(
+            required(&[
+                ("mailbox_access", "impersonation"),
+                ("exchange_deployment", "on_premises"),
+                ("ews_url", "http://mail.contoso.com/EWS/Exchange.asmx"),
+                ("impersonation_account", "svc@contoso.com"),
+            ]),
+            ["ews_url"],
+            "https only"
+        );
     }
 
     #[test]

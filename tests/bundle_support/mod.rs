@@ -21,7 +21,26 @@ pub fn roster() -> Roster {
     Roster::from_imported(imported)
 }
 
-/// Choices that change every setting from its default (impersonation on Exchange Online).
+/// The org's two app IDs, which every plan requires (there is no vendor app to fall back on).
+pub fn with_ids(mut c: Choices) -> Choices {
+    c.set(
+        "salesforce_client_id",
+        Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
+    );
+    c.set(
+        "entra_client_id",
+        Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+    );
+    c
+}
+
+/// The defaults plus the app IDs: the least an export accepts.
+pub fn exportable_defaults(cat: &Catalogue, facts: &RosterFacts) -> Choices {
+    with_ids(Choices::defaults(cat, facts))
+}
+
+/// Choices that change every setting from its default (app-only access on Exchange Online,
+/// over EWS).
 pub fn everything_changed(cat: &Catalogue, facts: &RosterFacts) -> Choices {
     let mut c = Choices::defaults(cat, facts);
     let t = |s: &str| Value::Text(s.into());
@@ -58,9 +77,9 @@ pub fn everything_changed(cat: &Catalogue, facts: &RosterFacts) -> Choices {
     c.set("entra_client_id", t("6233fba6-0198-4277-892f-9275bf728bcc"));
     c.set("entra_object_id", t("0b9c2f1e-3a4d-4e5f-8a6b-7c8d9e0f1a2b"));
     c.set("users_open_customization", Value::Bool(false));
-    c.set("mailbox_access", t("impersonation"));
-    c.set("impersonation_account", t("scc-sync@northwind-traders.com"));
+    c.set("mailbox_access", t("app_only"));
     c.set("exchange_deployment", t("exchange_online"));
+    c.set("exchange_api", t("ews"));
     c.set("checklist.rbac_apps.register_app", Value::Bool(true));
     c
 }

@@ -8,24 +8,11 @@ use crate::tui::state::{State, Status};
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     let cat = state.customize.catalogue().clone();
     match msg {
-        Msg::AuthorizeAccount { device } if !state.auth.running => {
-            if state.choices.text(&cat, "mailbox_access") != "impersonation" {
-                return;
-            }
-            let login = state.choices.text(&cat, "impersonation_account");
-            if login.trim().is_empty() {
-                state.auth.message = Some(Status::error(
-                    "Name the impersonating account on the Exchange access step first",
-                ));
-                return;
-            }
-            state.auth.running = true;
-            state.auth.url = None;
-            state.auth.device_code = None;
-            state.auth.message = Some(Status::info(format!(
-                "Starting the Exchange sign-in for {login}…"
-            )));
-            fx.push(Effect::Authorize { login, device });
+        // No plan signs an account in to Exchange here any more: app-only access uses the
+        // app's own token, and an impersonating account (Exchange Server) its password; a
+        // user-delegated sign-in of that account would grant nothing over other mailboxes.
+        Msg::AuthorizeAccount { .. } if !state.auth.running => {
+            let _ = (&cat, &fx);
         }
         Msg::CancelAuthorize if state.auth.running => fx.push(Effect::CancelAuthorize),
         Msg::CopyAuthUrl => {
@@ -91,25 +78,18 @@ fn device_text(auth: &crate::tui::state::AuthState) -> String {
 /// On entering the step in impersonation mode: ask the keyring whether the account is
 /// already authorized (unless a flow is running; its result will say).
 pub(super) fn read_status(state: &mut State, fx: &mut Vec<Effect>) {
-    let cat = state.customize.catalogue().clone();
-    let login = state.choices.text(&cat, "impersonation_account");
-    if state.auth.running
-        || state.choices.text(&cat, "mailbox_access") != "impersonation"
-        || login.trim().is_empty()
-    {
-        return;
-    }
-    state.auth.message = Some(Status::info("Reading the keyring…"));
-    fx.push(Effect::AuthStatus { login });
+    // Nothing to read: no account signs in on this step (see `update`).
+    let _ = (state, fx);
 }
 
 /// In impersonation mode, the one-line command (this machine's shell) that authorizes the
 /// impersonating account elsewhere: the last export's `user-config.toml` by its full path.
 pub fn account_command(state: &State) -> Option<String> {
-    let cat = state.customize.catalogue();
-    if state.choices.text(cat, "mailbox_access") != "impersonation" {
+    // No account signs in on this step (see `update`), so there is no command to offer.
+    if !state.auth.running {
         return None;
     }
+    let cat = state.customize.catalogue();
     let account = state.choices.text(cat, "impersonation_account");
     let config = match &state.review.exported {
         Some(dir) => std::path::Path::new(dir)

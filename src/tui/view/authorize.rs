@@ -1,9 +1,9 @@
-//! The Authorize step: where the users' invitations are and how to send them, and in
-//! impersonation mode the impersonating account's own sign-in.
+//! The Authorize step: the plan in one line, what each user authorizes, and where the users'
+//! invitations are and how to send them.
 
 use crate::auth::Provider;
 use crate::bundle::invitations;
-use crate::customize::{ExchangePlan, Guide, Mode, RosterFacts};
+use crate::customize::{Deployment, ExchangePlan, Guide, Mode, RosterFacts};
 use crate::tui::state::State;
 use crate::tui::widgets::text::visible;
 use ratatui::layout::Rect;
@@ -26,47 +26,35 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         .title(" Authorize ")
         .title_style(t.title());
     let mut lines = Vec::new();
-    if plan.mode == Mode::Impersonation {
-        let account = plan.impersonation_account.as_deref().unwrap_or_default();
-        lines.push(Line::styled(
-            format!(
-                "Mailboxes: one impersonating account, {}",
-                if account.is_empty() {
-                    "not named yet"
-                } else {
-                    account
-                }
-            ),
-            t.key(),
-        ));
-        if let Some(m) = &state.auth.message {
-            lines.push(Line::styled(
-                format!("  {}", m.text),
-                if m.error { t.error() } else { t.ok() },
-            ));
-        }
-        if let Some(url) = &state.auth.url {
-            lines.push(Line::raw(format!("  {url}")));
-        }
-        lines.push(Line::from(vec![
-            Span::styled("a", t.key()),
-            Span::raw(" authorizes it here (Exchange; "),
-            Span::styled("d", t.key()),
-            Span::raw(" to sign in on another device), or run:"),
-        ]));
-        let command = crate::tui::update::authorize::account_command(state).unwrap_or_default();
-        lines.push(Line::raw(format!("  {}", visible(&command))));
-        lines.push(Line::raw(""));
-    }
+    // The plan in one line, as Review and customization.md say it. No account signs in here:
+    // app-only access uses the app's own token and an impersonating account its password
+    // (kept in the keyring), never a user-delegated Exchange sign-in.
+    lines.push(Line::styled(format!("Plan: {}", plan.summary()), t.key()));
+    lines.push(Line::raw(""));
     let what = users
         .iter()
         .map(|p| match p {
-            Provider::Salesforce => "Salesforce",
-            Provider::Exchange => "Exchange (their mailbox)",
+            Provider::Salesforce => "Salesforce".to_string(),
+            Provider::Exchange => format!(
+                "Exchange (their own mailbox; Microsoft 365 sign-in for {})",
+                plan.user_exchange_scope()
+                    .map(|s| s
+                        .split(' ')
+                        .filter(|p| p.contains('.'))
+                        .map(|p| p.rsplit('/').next().unwrap_or(p))
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                    .unwrap_or_default()
+            ),
         })
         .collect::<Vec<_>>()
         .join(" and ");
     lines.push(Line::raw(format!("Each user authorizes {what}")));
+    if plan.mode == Mode::PerUser && plan.deployment == Deployment::OnPremises {
+        lines.push(Line::raw(
+            "here; their Exchange Server mailbox they connect in SmartCloud Connect itself,",
+        ));
+    }
     lines.push(Line::raw(
         "on their own computer, with the invitation the bundle has for them.",
     ));

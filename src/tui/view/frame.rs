@@ -278,19 +278,7 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         }
         Step::Authorize if state.auth.running => vec![("Esc", "cancel"), ("c", "copy URL")],
         Step::Authorize => {
-            let mut h = vec![("<", "back"), ("?", "help"), ("q", "quit")];
-            let cat = state.customize.catalogue();
-            if state.choices.text(cat, "mailbox_access") == "impersonation" {
-                h.splice(
-                    0..0,
-                    [
-                        ("a", "authorize account"),
-                        ("d", "on another device"),
-                        ("c", "copy command"),
-                    ],
-                );
-            }
-            h
+            vec![("<", "back"), ("?", "help"), ("q", "quit")]
         }
     }
 }
