@@ -11,6 +11,15 @@ pub struct Http {
     agent: ureq::Agent,
 }
 
+/// A response to [`Http::post_with`].
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub www_authenticate: Vec<String>,
+    pub retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
 /// A transport failure (no response at all).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -45,6 +54,11 @@ impl Http {
         Http { agent }
     }
 
+    /// GET without credentials; returns status and body.
+    pub fn get(&self, url: &str) -> Result<(u16, Vec<u8>), HttpError> {
+        finish(self.agent.get(url).set("Accept", "application/json").call())
+    }
+
     /// GET with a bearer token; returns status and body.
     pub fn get_bearer(&self, url: &str, token: &str) -> Result<(u16, Vec<u8>), HttpError> {
         let req = self
@@ -71,6 +85,33 @@ impl Http {
         let status = response.status();
         let retry_after = response.header("Retry-After").map(str::to_string);
         Ok((status, retry_after, read_body(response)?))
+    }
+
+    /// POST `body` with extra headers; the answer keeps what EWS's authentication and
+    /// throttling need (`WWW-Authenticate`, every one; `Retry-After`).
+    pub fn post_with(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Answer, HttpError> {
+        let mut req = self.agent.post(url);
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        let response = response_of(req.send_bytes(body))?;
+        Ok(Answer {
+            status: response.status(),
+            www_authenticate: response
+                .all("WWW-Authenticate")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            retry_after: response.header("Retry-After").map(str::to_string),
+            // Read to the end so the connection goes back to the pool: NTLM authenticates
+            // the connection, and its three messages must share one.
+            body: read_body(response)?,
+        })
     }
 
     /// POST a form; returns status and body.

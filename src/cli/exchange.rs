@@ -77,8 +77,10 @@ pub fn exit_code(outcome: &Result<CheckReport, CheckError>) -> u8 {
     match outcome {
         Ok(r) if r.all_ok() => 0,
         Ok(_) => EXIT_PROBLEMS,
-        Err(CheckError::Config(_) | CheckError::TokenRefused { .. }) => EXIT_USAGE,
-        Err(CheckError::TokenUnreachable(_)) => EXIT_PROBLEMS,
+        Err(
+            CheckError::Config(_) | CheckError::TokenRefused { .. } | CheckError::SignInRefused(_),
+        ) => EXIT_USAGE,
+        Err(CheckError::TokenUnreachable(_) | CheckError::EwsUnreachable(_)) => EXIT_PROBLEMS,
     }
 }
 
@@ -113,10 +115,15 @@ fn check(args: CheckArgs) -> ExitCode {
         concurrency: usize::from(args.concurrency),
         ..CheckOptions::default()
     };
+    let plan = usecase::CheckPlan::AppOnly {
+        api: usecase::Api::Graph,
+        ews_url: String::new(),
+    };
     let outcome = usecase::check(
+        &plan,
         &config.microsoft,
-        &secret,
         &mailboxes,
+        &usecase::Credential::ClientSecret(secret.clone()),
         &options,
         progress_line(),
     );
