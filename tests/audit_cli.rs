@@ -285,7 +285,8 @@ fn a_true_tick_in_a_choices_file_stands_for_the_item_as_it_reads() {
     fs::write(
         dir.join("c.toml"),
         "mailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\n\
-         exchange_deployment = \"on_premises\"\n\n[checklist.impersonation]\nadd_member = true\n",
+         exchange_deployment = \"on_premises\"\news_url = \"https://mail.example.com/EWS/Exchange.asmx\"\n\n\
+         [checklist.impersonation]\nadd_member = true\n",
     )
     .unwrap();
     let res = run(

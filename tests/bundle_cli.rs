@@ -88,7 +88,7 @@ fn customization_from_toml_and_json_files() {
     let roster = fixture("bundle-roster.csv");
     fs::write(
         tmp.path().join("choices.toml"),
-        "sync_tasks = false\nmailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\nexchange_deployment = \"on_premises\"\n\n[checklist.impersonation]\nsave = true\n",
+        "sync_tasks = false\nmailbox_access = \"impersonation\"\nimpersonation_account = \"scc@northwind-traders.com\"\nexchange_deployment = \"on_premises\"\news_url = \"https://mail.northwind-traders.com/EWS/Exchange.asmx\"\n\n[checklist.impersonation]\nsave = true\n",
     )
     .unwrap();
     let out = run(

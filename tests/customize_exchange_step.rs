@@ -62,10 +62,11 @@ fn per_user_on_exchange_online_shows_the_ews_dates() {
 #[test]
 fn impersonation_on_premises_account_checklist_and_command() {
     let (mut step, mut choices) = setup();
-    // Mode: per-user → impersonation.
-    let e = press(&mut step, &mut choices, &[KeyCode::Right]);
-    assert_eq!(e[0].key, "mailbox_access");
-    assert_eq!(e[0].new, Value::Text("impersonation".into()));
+    // Mode: per-user → app-only → impersonation.
+    let e = press(&mut step, &mut choices, &[KeyCode::Right, KeyCode::Right]);
+    assert_eq!(e[1].key, "mailbox_access");
+    assert_eq!(e[0].new, Value::Text("app_only".into()));
+    assert_eq!(e[1].new, Value::Text("impersonation".into()));
     // The account field appears right after the mode and is required.
     press(&mut step, &mut choices, &[KeyCode::Down]);
     assert_eq!(
@@ -180,7 +181,7 @@ fn impersonation_on_exchange_online_shows_removal_and_rbac_commands() {
 #[test]
 fn tab_walks_the_open_checklist_items() {
     let (mut step, mut choices) = setup();
-    press(&mut step, &mut choices, &[KeyCode::Right]); // impersonation: checklists appear
+    press(&mut step, &mut choices, &[KeyCode::Right, KeyCode::Right]); // checklists appear
     press(&mut step, &mut choices, &[KeyCode::Tab]);
     let first = step.focused_item(&choices);
     assert!(matches!(first, Some(Item::Tick(_))), "{first:?}");

@@ -93,6 +93,7 @@ fn typing_in_a_field_takes_every_key() {
     let mut s = at(Step::ExchangeAccess);
     // Switch to impersonation (first field), then edit the account (next field).
     press(&mut s, key(KeyCode::Char(' ')));
+    press(&mut s, key(KeyCode::Char(' ')));
     let cat = s.customize.catalogue().clone();
     assert_eq!(s.choices.text(&cat, "mailbox_access"), "impersonation");
     press(&mut s, key(KeyCode::Char('j')));

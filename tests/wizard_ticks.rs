@@ -30,6 +30,8 @@ fn exchange(deployment: &str, account: &str) -> State {
     s.choices.set("mailbox_access", t("impersonation"));
     s.choices.set("exchange_deployment", t(deployment));
     s.choices.set("impersonation_account", t(account));
+    s.choices
+        .set("ews_url", t("https://mail.example.com/EWS/Exchange.asmx"));
     s
 }
 

@@ -44,6 +44,10 @@ struct Detail<'a> {
 struct Exchange<'a> {
     mode: &'static str,
     deployment: &'static str,
+    /// `graph` or `ews`: the API the sync uses.
+    api: &'static str,
+    /// The Exchange Server's EWS endpoint (on-premises impersonation only).
+    ews_url: Option<&'a str>,
     impersonation_account: Option<&'a str>,
     /// Ticked checklist items as `<checklist>.<item>`.
     checklist_ticked: Vec<String>,
@@ -91,6 +95,8 @@ pub fn render(
         exchange_access: Exchange {
             mode: plan.mode.as_str(),
             deployment: plan.deployment.as_str(),
+            api: plan.api.as_str(),
+            ews_url: plan.ews_url.as_deref(),
             impersonation_account: plan.impersonation_account.as_deref(),
             checklist_ticked: plan
                 .checklists

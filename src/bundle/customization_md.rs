@@ -90,6 +90,9 @@ pub fn plan_summary(plan: &ExchangePlan) -> String {
         Mode::PerUser => md.push_str(
             "- **Mailbox access:** each user authorizes their own mailbox (no impersonating account)\n",
         ),
+        Mode::AppOnly => md.push_str(
+            "- **Mailbox access:** an Entra app with app-only access, granted and scoped to the roster's mailboxes with RBAC for Applications (no impersonating account, no per-user Exchange sign-in)\n",
+        ),
         Mode::Impersonation => md.push_str(&format!(
             "- **Mailbox access:** one impersonating account: {}\n",
             escape(plan.impersonation_account.as_deref().unwrap_or("(not named)"))

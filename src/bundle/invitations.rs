@@ -24,7 +24,7 @@ pub const CSV_NAME: &str = "invitations.csv";
 pub fn user_providers(plan: &ExchangePlan) -> Vec<Provider> {
     match plan.mode {
         Mode::PerUser => vec![Provider::Salesforce, Provider::Exchange],
-        Mode::Impersonation => vec![Provider::Salesforce],
+        Mode::AppOnly | Mode::Impersonation => vec![Provider::Salesforce],
     }
 }
 

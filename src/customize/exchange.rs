@@ -16,8 +16,35 @@ pub const EMBEDDED_GUIDE: &str = include_str!("../../assets/exchange/guide.toml"
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    /// Every user authorizes their own mailbox (either deployment).
     PerUser,
+    /// Exchange Online only: an Entra app reaches the roster's mailboxes with an app-only
+    /// token, granted and scoped by RBAC for Applications (ApplicationImpersonation's
+    /// replacement there).
+    AppOnly,
+    /// Exchange Server on-premises only: one account holding ApplicationImpersonation.
     Impersonation,
+}
+
+/// Which API the sync uses (catalogue setting `exchange_api`, Exchange Online only;
+/// on-premises is always EWS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// Microsoft Graph: the API that remains in Exchange Online.
+    Graph,
+    /// Exchange Web Services: blocked by default in Exchange Online from 1 October 2026
+    /// unless allow-listed, removed there on 1 April 2027; Exchange Server keeps it.
+    Ews,
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::Graph => "graph",
+            Api::Ews => "ews",
+        }
+    }
 }
 
 /// Where the mailboxes live (catalogue setting `exchange_deployment`).
@@ -32,6 +59,7 @@ impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::PerUser => "per_user",
+            Mode::AppOnly => "app_only",
             Mode::Impersonation => "impersonation",
         }
     }
@@ -376,11 +404,36 @@ pub struct PlanNotice {
     pub sources: Vec<String>,
 }
 
+/// The mode, deployment and API the choices name (unknown values fall back to the
+/// defaults; on-premises is always EWS).
+pub fn plan_kind(cat: &Catalogue, choices: &Choices) -> (Mode, Deployment, Api) {
+    let mode = match choices.text(cat, "mailbox_access").as_str() {
+        "impersonation" => Mode::Impersonation,
+        "app_only" => Mode::AppOnly,
+        _ => Mode::PerUser,
+    };
+    let deployment = match choices.text(cat, "exchange_deployment").as_str() {
+        "on_premises" => Deployment::OnPremises,
+        _ => Deployment::ExchangeOnline,
+    };
+    let api = match (deployment, choices.text(cat, "exchange_api").as_str()) {
+        (Deployment::OnPremises, _) | (_, "ews") => Api::Ews,
+        _ => Api::Graph,
+    };
+    (mode, deployment, api)
+}
+
 /// Everything the Exchange access step and the report show, derived from the choices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ExchangePlan {
     pub mode: Mode,
     pub deployment: Deployment,
+    /// The API the sync uses: the `exchange_api` choice in Exchange Online, always EWS
+    /// on-premises.
+    pub api: Api,
+    /// The EWS endpoint (on-premises impersonation only; `None` until given).
+    pub ews_url: Option<String>,
+    /// The impersonating account (impersonation only; `None` until given).
     pub impersonation_account: Option<String>,
     pub notices: Vec<PlanNotice>,
     pub checklists: Vec<PlanChecklist>,
@@ -389,14 +442,9 @@ pub struct ExchangePlan {
 impl ExchangePlan {
     /// Derives the plan from the choices (unknown values fall back to the defaults).
     pub fn new(guide: &Guide, cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> Self {
-        let mode = match choices.text(cat, "mailbox_access").as_str() {
-            "impersonation" => Mode::Impersonation,
-            _ => Mode::PerUser,
-        };
-        let deployment = match choices.text(cat, "exchange_deployment").as_str() {
-            "on_premises" => Deployment::OnPremises,
-            _ => Deployment::ExchangeOnline,
-        };
+        let (mode, deployment, api) = plan_kind(cat, choices);
+        let ews_url = Some(choices.text(cat, "ews_url").trim().to_string())
+            .filter(|u| !u.is_empty() && mode == Mode::Impersonation);
         let ph = Placeholders::from_choices(cat, choices, facts);
         let account = ph.account.clone();
         let applies = |m: Option<Mode>, d: Option<Deployment>| {
@@ -431,6 +479,8 @@ impl ExchangePlan {
         ExchangePlan {
             mode,
             deployment,
+            api,
+            ews_url,
             impersonation_account: account,
             notices,
             checklists,

@@ -12,7 +12,7 @@ pub mod value;
 
 pub use catalogue::{Catalogue, Kind, Page, Setting};
 pub use choices::{ChoiceEdit, Choices};
-pub use exchange::{Deployment, ExchangePlan, Guide, Mode};
+pub use exchange::{Api, Deployment, ExchangePlan, Guide, Mode};
 pub use facts::RosterFacts;
 pub use validate::{differences, validate, Issue};
 pub use value::Value;

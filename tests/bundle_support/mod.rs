@@ -61,6 +61,11 @@ pub fn everything_changed(cat: &Catalogue, facts: &RosterFacts) -> Choices {
     c.set("mailbox_access", t("impersonation"));
     c.set("impersonation_account", t("scc-sync@northwind-traders.com"));
     c.set("exchange_deployment", t("exchange_online"));
+    c.set("exchange_api", t("ews"));
+    c.set(
+        "ews_url",
+        t("https://mail.northwind-traders.com/EWS/Exchange.asmx"),
+    );
     c.set("checklist.rbac_apps.register_app", Value::Bool(true));
     c
 }
