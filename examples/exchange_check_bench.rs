@@ -9,7 +9,10 @@ mod graph;
 
 use graph::{Behaviour, GraphServer, GraphSetup};
 use scc_onboard::auth::config::{Config, DEFAULTS_TOML};
-use scc_onboard::usecase::exchange_check::{check, CheckOptions, Mailbox, DEFAULT_CONCURRENCY};
+use scc_onboard::customize::Api;
+use scc_onboard::usecase::exchange_check::{
+    check, CheckOptions, CheckPlan, Credential, Mailbox, DEFAULT_CONCURRENCY,
+};
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -20,10 +23,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(DEFAULT_CONCURRENCY);
     let mailboxes: Vec<Mailbox> = (0..n)
-        .map(|i| Mailbox {
-            upn: format!("user{i}@contoso.com"),
-            line: i as u64 + 2,
-        })
+        .map(|i| Mailbox::new(format!("user{i}@contoso.com"), i as u64 + 2))
         .collect();
     let server = GraphServer::start(GraphSetup {
         tenant: "contoso.onmicrosoft.com".into(),
@@ -45,10 +45,16 @@ fn main() {
         ..CheckOptions::default()
     };
     let started = Instant::now();
+    let plan = CheckPlan::AppOnly {
+        api: Api::Graph,
+        ews_url: String::new(),
+    };
+    let secret = Credential::ClientSecret(oauth2::ClientSecret::new("bench-secret".into()));
     let report = check(
+        &plan,
         &config.microsoft,
-        &oauth2::ClientSecret::new("bench-secret".into()),
         &mailboxes,
+        &secret,
         &options,
         |_| {},
     )

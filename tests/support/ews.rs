@@ -244,7 +244,10 @@ fn authenticate(
             _ => Err(refused(setup, shared)),
         },
         "Basic" if offered(Offer::Basic) => {
-            let decoded = B64.decode(token).ok().and_then(|b| String::from_utf8(b).ok());
+            let decoded = B64
+                .decode(token)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
             let good = [
                 format!("{}\\{}:{}", setup.domain, setup.user, setup.password),
                 format!("{}:{}", setup.user, setup.password),
@@ -256,7 +259,11 @@ fn authenticate(
             }
         }
         "NTLM" | "Negotiate"
-            if offered(if scheme == "NTLM" { Offer::Ntlm } else { Offer::Negotiate }) =>
+            if offered(if scheme == "NTLM" {
+                Offer::Ntlm
+            } else {
+                Offer::Negotiate
+            }) =>
         {
             let Ok(message) = B64.decode(token) else {
                 return Err(refused(setup, shared));
@@ -270,7 +277,10 @@ fn authenticate(
                     conn.authenticated = false;
                     Err((
                         401,
-                        vec![format!("WWW-Authenticate: {scheme} {}", B64.encode(challenge))],
+                        vec![format!(
+                            "WWW-Authenticate: {scheme} {}",
+                            B64.encode(challenge)
+                        )],
                         String::new(),
                     ))
                 }
@@ -397,7 +407,11 @@ fn fault(code: &str, text: &str) -> String {
 }
 
 fn messages(code: &str) -> String {
-    let class = if code == "NoError" { "Success" } else { "Error" };
+    let class = if code == "NoError" {
+        "Success"
+    } else {
+        "Error"
+    };
     let one = format!(
         r#"<m:GetFolderResponseMessage ResponseClass="{class}"><m:ResponseCode>{code}</m:ResponseCode></m:GetFolderResponseMessage>"#
     );
@@ -410,7 +424,11 @@ fn soap(req: &Request, setup: &EwsSetup, shared: &Shared) -> Reply {
     let body = String::from_utf8_lossy(&req.body);
     if body.trim().is_empty() {
         // An authenticated probe with no request: EWS answers a fault.
-        return (500, Vec::new(), fault("ErrorInvalidRequest", "The request is invalid."));
+        return (
+            500,
+            Vec::new(),
+            fault("ErrorInvalidRequest", "The request is invalid."),
+        );
     }
     shared.soap_requests.fetch_add(1, Ordering::SeqCst);
     let address = element(&body, "ExchangeImpersonation")
@@ -424,7 +442,10 @@ fn soap(req: &Request, setup: &EwsSetup, shared: &Shared) -> Reply {
             fault("ErrorInvalidRequest", "ExchangeImpersonation is required."),
         );
     };
-    let address = address.replace("&amp;", "&").replace("&apos;", "'").to_lowercase();
+    let address = address
+        .replace("&amp;", "&")
+        .replace("&apos;", "'")
+        .to_lowercase();
     let seen = {
         let mut r = shared.requests.lock().unwrap();
         let n = r.entry(address.clone()).or_insert(0);
@@ -435,10 +456,18 @@ fn soap(req: &Request, setup: &EwsSetup, shared: &Shared) -> Reply {
         (
             503,
             vec!["Retry-After: 1".to_string()],
-            fault("ErrorServerBusy", "The server cannot service this request right now. Try again later."),
+            fault(
+                "ErrorServerBusy",
+                "The server cannot service this request right now. Try again later.",
+            ),
         )
     };
-    match setup.mailboxes.get(&address).cloned().unwrap_or(EwsBehaviour::NonExistent) {
+    match setup
+        .mailboxes
+        .get(&address)
+        .cloned()
+        .unwrap_or(EwsBehaviour::NonExistent)
+    {
         EwsBehaviour::Allowed => (200, Vec::new(), messages("NoError")),
         EwsBehaviour::AccessDenied => (200, Vec::new(), messages("ErrorAccessDenied")),
         EwsBehaviour::ImpersonateDenied => (
@@ -452,7 +481,10 @@ fn soap(req: &Request, setup: &EwsSetup, shared: &Shared) -> Reply {
         EwsBehaviour::NonExistent => (
             500,
             Vec::new(),
-            fault("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it."),
+            fault(
+                "ErrorNonExistentMailbox",
+                "The SMTP address has no mailbox associated with it.",
+            ),
         ),
         EwsBehaviour::BusyOnce if seen == 1 => busy(),
         EwsBehaviour::BusyOnce => (200, Vec::new(), messages("NoError")),

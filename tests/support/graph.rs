@@ -124,7 +124,12 @@ impl GraphServer {
 
     /// Whether `token` is one this server issued (the EWS stand-in accepts them).
     pub fn issued(&self, token: &str) -> bool {
-        self.shared.tokens.lock().unwrap().iter().any(|t| t == token)
+        self.shared
+            .tokens
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|t| t == token)
     }
 
     pub fn max_in_flight(&self) -> usize {
@@ -355,9 +360,19 @@ fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, St
 
 /// The tenant's discovery document (only its existence matters), or AADSTS90002.
 fn openid_configuration(req: &Request, setup: &GraphSetup) -> (u16, String, String) {
-    let tenant = req.path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let tenant = req
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
     if tenant != setup.tenant {
-        return aadsts(400, "invalid_tenant", 90002, &format!("Tenant '{tenant}' not found."));
+        return aadsts(
+            400,
+            "invalid_tenant",
+            90002,
+            &format!("Tenant '{tenant}' not found."),
+        );
     }
     let body = serde_json::json!({ "issuer": format!("https://login.example/{tenant}/v2.0") });
     (200, String::new(), body.to_string())

@@ -419,21 +419,8 @@ fn retry_wait(header: Option<&str>) -> Duration {
     )
 }
 
-/// Which API the plan's sync uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
-    Graph,
-    Ews,
-}
-
-impl Api {
-    pub fn key(self) -> &'static str {
-        match self {
-            Api::Graph => "graph",
-            Api::Ews => "ews",
-        }
-    }
-}
+pub use crate::customize::Api;
+use crate::customize::{Deployment, ExchangePlan, Mode};
 
 /// What to check, from the organization's Exchange plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -455,6 +442,42 @@ pub enum CheckPlan {
 }
 
 impl CheckPlan {
+    /// What to check for the organization's plan. Refused: impersonation in Exchange Online
+    /// (removed there; `app_only` replaces it) and app-only access to Exchange Server.
+    pub fn from_plan(
+        plan: &ExchangePlan,
+        config: &MicrosoftConfig,
+    ) -> Result<CheckPlan, CheckError> {
+        let online = plan.deployment == Deployment::ExchangeOnline;
+        match (plan.mode, online) {
+            (Mode::Impersonation, true) => Err(CheckError::Config(
+                "setting mailbox_access = \"impersonation\" cannot work with Exchange Online (ApplicationImpersonation was removed there in February 2025): set mailbox_access = \"app_only\"".into(),
+            )),
+            (Mode::AppOnly, false) => Err(CheckError::Config(
+                "setting mailbox_access = \"app_only\" is for Exchange Online: on Exchange Server set mailbox_access = \"impersonation\"".into(),
+            )),
+            (Mode::AppOnly, true) => Ok(CheckPlan::AppOnly {
+                api: plan.api,
+                ews_url: config.ews_url.clone(),
+            }),
+            (Mode::Impersonation, false) => Ok(CheckPlan::Impersonation {
+                ews_url: plan.ews_url.clone().unwrap_or_default(),
+                account: plan.impersonation_account.clone().unwrap_or_default(),
+            }),
+            (Mode::PerUser, _) => Ok(CheckPlan::PerUser {
+                api: plan.api,
+                online,
+                ews_url: plan.ews_url.clone().unwrap_or_default(),
+                // The allow-list checklist (EWS in Exchange Online): every step ticked.
+                allow_listed: plan
+                    .checklists
+                    .iter()
+                    .filter(|c| c.id.contains("allow"))
+                    .any(|c| c.items.iter().all(|i| i.ticked)),
+            }),
+        }
+    }
+
     /// `per_user`, `app_only` or `impersonation`.
     pub fn mode(&self) -> &'static str {
         match self {
@@ -581,7 +604,8 @@ pub fn plan_config(plan: &CheckPlan, config: &MicrosoftConfig) -> Result<(), Che
             online: false,
             ews_url: url,
             ..
-        } => ews_url(url)?,
+        } if !url.trim().is_empty() => ews_url(url)?,
+        CheckPlan::PerUser { online: false, .. } => {}
         CheckPlan::PerUser { .. } => {
             if config.client_id.trim().is_empty() {
                 return Err(CheckError::Config(

@@ -41,7 +41,7 @@ pub fn check(
         if *api == Api::Ews {
             steps.push(Box::new(|| allow_list(*allow_listed, config)));
         }
-    } else {
+    } else if !ews_url.trim().is_empty() {
         steps.push(Box::new(|| ews_endpoint(ews_url, &http)));
     }
     let total = steps.len();
@@ -60,7 +60,7 @@ pub fn check(
     CheckReport {
         checked_at,
         mode: "per_user",
-        api: api.key(),
+        api: api.as_str(),
         results: Vec::new(),
         prerequisites,
         note: Some(NOTE),
