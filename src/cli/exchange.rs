@@ -7,7 +7,7 @@
 
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
-use crate::auth::{self, Config, TokenStore};
+use crate::auth::{self, Config};
 use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, ExchangePlan, Guide, RosterFacts};
 use crate::usecase::exchange_check::{
@@ -185,40 +185,11 @@ fn read_credential(
         }
         secret
     } else {
-        let store =
-            TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout()).map_err(|e| {
-                format!(
-                    "{what} could not be read from the keyring ({e}); give it with --secret-stdin"
-                )
-            })?;
-        let (stored, entry) = match plan {
-            usecase::CheckPlan::Impersonation { account, .. } => (
-                store.impersonation_password_for_check(account),
-                format!("for the impersonating account {account}"),
-            ),
-            _ => {
-                let id = config.microsoft.client_id.trim();
-                (
-                    store.app_secret(id).map(|s| s.map(|s| s.secret().clone())),
-                    format!("for app {id}"),
-                )
-            }
-        };
-        match stored {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                return Err(format!(
-                    "no {} {entry} in the keyring: pipe it in with --secret-stdin \
-                     (e.g. `scc-onboard exchange check ROSTER --secret-stdin < secret.txt` from a password manager's output)",
-                    what.trim_start_matches("the ")
-                ))
-            }
-            Err(e) => {
-                return Err(format!(
-                    "{what} could not be read from the keyring ({e}); give it with --secret-stdin"
-                ))
-            }
-        }
+        return usecase::stored_credential(plan, config).map_err(|e| {
+            format!(
+                "{e}: pipe it in with --secret-stdin (e.g. `scc-onboard exchange check ROSTER --secret-stdin < secret.txt` from a password manager's output)"
+            )
+        });
     };
     Ok(match plan.needs() {
         Needs::Password => Credential::Password(Password::new(secret)),

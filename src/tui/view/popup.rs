@@ -125,6 +125,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "edit text (Esc cancels)"),
             ("d s", "default / add suggested"),
             ("c", "copy the focused command"),
+            ("v", "check the plan against the mailboxes"),
             ("u Ctrl-r", "undo / redo"),
         ],
     ),

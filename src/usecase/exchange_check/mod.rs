@@ -287,6 +287,39 @@ impl CheckReport {
     }
 }
 
+impl CheckReport {
+    /// What the bundle records of this check (report.md, customization.json).
+    pub fn summary(&self) -> crate::bundle::exchange_check::CheckSummary {
+        use crate::bundle::exchange_check::{CheckSummary, PrerequisiteLine, Unreachable};
+        CheckSummary {
+            plan: self.mode.to_string(),
+            api: self.api.to_string(),
+            checked_at: self.checked_at.clone(),
+            mailboxes: self.results.len(),
+            reachable: self.results.iter().filter(|r| r.status.is_ok()).count(),
+            not_reachable: self
+                .not_ok()
+                .map(|r| Unreachable {
+                    upn: r.mailbox.upn.clone(),
+                    line: r.mailbox.line,
+                    status: r.status.key().to_string(),
+                    why: r.status.explain(),
+                })
+                .collect(),
+            prerequisites: self
+                .prerequisites
+                .iter()
+                .map(|p| PrerequisiteLine {
+                    check: p.key.to_string(),
+                    ok: p.ok,
+                    detail: p.detail.clone(),
+                })
+                .collect(),
+            note: self.note.map(str::to_string),
+        }
+    }
+}
+
 /// Why no mailbox could be checked.
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
@@ -576,6 +609,59 @@ pub fn check(
             Err(missing("the impersonating account's password"))
         }
         (CheckPlan::PerUser { .. }, _) => Ok(per_user::check(plan, config, options, progress)),
+    }
+}
+
+/// The plan the choices describe, with its settings checked (before any secret is read).
+pub fn plan_from_choices(
+    cat: &crate::customize::Catalogue,
+    choices: &crate::customize::Choices,
+    facts: &crate::customize::RosterFacts,
+    config: &MicrosoftConfig,
+) -> Result<CheckPlan, CheckError> {
+    let plan = ExchangePlan::new(&crate::customize::Guide::embedded(), cat, choices, facts);
+    let plan = CheckPlan::from_plan(&plan, config)?;
+    plan_config(&plan, config)?;
+    Ok(plan)
+}
+
+/// The plan's secret from the OS keyring, where the wizard keeps it (entry
+/// `exchange-app-secret:{client ID}` or `exchange-impersonation-password:{account}`); the
+/// error says how else to give it.
+pub fn stored_credential(
+    plan: &CheckPlan,
+    config: &crate::auth::Config,
+) -> Result<Credential, String> {
+    let what = match plan.needs() {
+        Needs::Nothing => return Ok(Credential::None),
+        Needs::ClientSecret => "client secret",
+        Needs::Password => "impersonating account's password",
+    };
+    let store = crate::auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())
+        .map_err(|e| format!("the {what} could not be read from the keyring ({e})"))?;
+    let (stored, entry) = match plan {
+        CheckPlan::Impersonation { account, .. } => (
+            store
+                .impersonation_password_for_check(account)
+                .map(|p| p.map(|p| Credential::Password(Password::new(p)))),
+            format!("for the impersonating account {account}"),
+        ),
+        _ => {
+            let id = config.microsoft.client_id.trim();
+            (
+                store
+                    .app_secret(id)
+                    .map(|s| s.map(Credential::ClientSecret)),
+                format!("for app {id}"),
+            )
+        }
+    };
+    match stored {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => Err(format!("no {what} {entry} in the keyring")),
+        Err(e) => Err(format!(
+            "the {what} could not be read from the keyring ({e})"
+        )),
     }
 }
 
