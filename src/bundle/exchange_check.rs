@@ -114,7 +114,12 @@ pub fn section(check: Option<&CheckSummary>, plan: &str, api: &str) -> String {
         }
     }
     if let Some(note) = &c.note {
-        let _ = writeln!(md, "\n{}.", escape(note));
+        let mut chars = note.chars();
+        let note: String = chars
+            .next()
+            .map(|f| f.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        let _ = writeln!(md, "\n{}.", escape(&note));
     }
     if c.mailboxes > 0 {
         let _ = writeln!(

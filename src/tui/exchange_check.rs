@@ -11,7 +11,7 @@ use crate::usecase::exchange_check::{CheckReport, Progress};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line as TextLine, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The key that starts the check (hint bar and help say it).
@@ -81,7 +81,7 @@ impl CheckPanel {
             Some(Err(e)) => vec![TextLine::from(format!("The check could not run: {e}"))],
             Some(Ok(r)) => result_lines(r, inner.height as usize),
         };
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 }
 
@@ -185,5 +185,100 @@ pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.exchange_check.outcome = Some(outcome);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usecase::exchange_check::{Mailbox, MailboxResult, Resource, Status};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    fn report() -> CheckReport {
+        let result = |upn: &str, line, status| MailboxResult {
+            mailbox: Mailbox::new(upn, line),
+            status,
+            retries: 0,
+        };
+        CheckReport {
+            checked_at: "2026-12-01T23:00:00Z".into(),
+            mode: "app_only",
+            api: "graph",
+            results: vec![
+                result("ok@contoso.com", 2, Status::Ok),
+                result(
+                    "nomail@contoso.com",
+                    3,
+                    Status::Denied {
+                        missing: vec![Resource::Mail],
+                    },
+                ),
+                result("gone@contoso.com", 4, Status::NotFound),
+            ],
+            prerequisites: Vec::new(),
+            note: None,
+        }
+    }
+
+    fn screen(panel: &CheckPanel) -> String {
+        let mut t = Terminal::new(TestBackend::new(100, 10)).unwrap();
+        t.draw(|f| panel.render(f, f.area())).unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_gauge_while_it_runs_then_each_mailbox_not_reachable_first() {
+        let mut state = State::new(
+            std::path::PathBuf::from("s.json"),
+            crate::tui::theme::Theme::plain(),
+        );
+        let mut fx = Vec::new();
+        update(&mut state, Msg::StartExchangeCheck, &mut fx);
+        assert!(matches!(fx.as_slice(), [Effect::ExchangeCheck]));
+        // A second press while it runs starts nothing.
+        update(&mut state, Msg::StartExchangeCheck, &mut fx);
+        assert_eq!(fx.len(), 1);
+        update(
+            &mut state,
+            Msg::ExchangeCheckProgress(Progress { done: 1, total: 3 }),
+            &mut fx,
+        );
+        let s = screen(&state.exchange_check);
+        assert!(s.contains("Checking mailboxes") && s.contains("1/3"), "{s}");
+        assert!(state.exchange_check.summary().is_none());
+
+        update(&mut state, Msg::ExchangeCheckDone(Ok(report())), &mut fx);
+        let s = screen(&state.exchange_check);
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(
+            lines[1].contains("Not all reachable")
+                && lines[1].contains("1 ok, 1 denied, 1 not-found"),
+            "{s}"
+        );
+        assert!(
+            lines[2].starts_with("denied      nomail@contoso.com (line 3): access denied to mail"),
+            "{s}"
+        );
+        assert!(s.contains("not-found   gone@contoso.com (line 4)"), "{s}");
+        assert!(s.contains("ok          ok@contoso.com (line 2)"), "{s}");
+        let summary = state.exchange_check.summary().unwrap();
+        assert_eq!((summary.mailboxes, summary.reachable), (3, 1));
+
+        update(
+            &mut state,
+            Msg::ExchangeCheckDone(Err("no client secret".into())),
+            &mut fx,
+        );
+        assert!(screen(&state.exchange_check).contains("could not run: no client secret"));
+        assert!(state.exchange_check.summary().is_none());
     }
 }
