@@ -167,10 +167,8 @@ pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.status = Some(Line::info("Checking the plan against the mailboxes…"));
             fx.push(Effect::ExchangeCheck);
         }
-        Msg::ExchangeCheckProgress(p) => {
-            if state.exchange_check.running.is_some() {
-                state.exchange_check.running = Some(p);
-            }
+        Msg::ExchangeCheckProgress(p) if state.exchange_check.running.is_some() => {
+            state.exchange_check.running = Some(p);
         }
         Msg::ExchangeCheckDone(outcome) => {
             state.exchange_check.running = None;

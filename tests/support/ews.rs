@@ -49,6 +49,9 @@ pub enum Offer {
     Basic,
 }
 
+/// Says whether a bearer token was issued (by the token stand-in).
+pub type Bearer = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
 /// What the server is configured with.
 pub struct EwsSetup {
     pub offers: Vec<Offer>,
@@ -57,7 +60,7 @@ pub struct EwsSetup {
     pub domain: String,
     pub password: String,
     /// Accepts a bearer token (app-only); `None`: bearer tokens are refused.
-    pub bearer: Option<Arc<dyn Fn(&str) -> bool + Send + Sync>>,
+    pub bearer: Option<Bearer>,
     /// By lower-case address.
     pub mailboxes: HashMap<String, EwsBehaviour>,
 }
