@@ -357,6 +357,11 @@ mod tests {
     fn urls() {
         let suf = vec![".my.salesforce.com".to_string()];
         assert!(url("https://acme.my.salesforce.com", true, &suf).is_ok());
+        // This machine (a tunnel, a local stand-in) may use http and a port; nothing else.
+        assert!(url("http://127.0.0.1:8080/EWS/Exchange.asmx", true, &[]).is_ok());
+        assert!(url("http://localhost/EWS/Exchange.asmx", true, &[]).is_ok());
+        assert!(url("http://127.0.0.1.evil.com/EWS", true, &[]).is_err());
+        assert!(url("http://mail.example.com:8080/EWS", true, &[]).is_err());
         assert_eq!(
             url("http://acme.my.salesforce.com", true, &suf)
                 .unwrap_err()
