@@ -72,6 +72,7 @@ fn report(s: &State) -> String {
         exclusion_reasons: Default::default(),
         extra_files: vec![],
         provenance: Default::default(),
+        exchange_check: None,
     };
     let (files, _, _) = build_files(&input).unwrap();
     let f = files.into_iter().find(|f| f.name == "report.md").unwrap();

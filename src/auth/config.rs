@@ -104,6 +104,24 @@ pub struct MicrosoftConfig {
         skip_serializing_if = "is_default_admin_scope"
     )]
     pub admin_scope: String,
+    /// Exchange Online's EWS endpoint (`exchange check` for `app_only` with EWS). Left out of a
+    /// written config while it is the default.
+    #[serde(
+        default = "default_ews_url",
+        skip_serializing_if = "is_default_ews_url"
+    )]
+    pub ews_url: String,
+}
+
+/// Exchange Online's EWS endpoint.
+pub const DEFAULT_EWS_URL: &str = "https://outlook.office365.com/EWS/Exchange.asmx";
+
+fn default_ews_url() -> String {
+    DEFAULT_EWS_URL.to_string()
+}
+
+fn is_default_ews_url(url: &String) -> bool {
+    url == DEFAULT_EWS_URL
 }
 
 /// Microsoft Graph's public endpoint.
@@ -253,6 +271,7 @@ impl Config {
             ("microsoft.authority", &self.microsoft.authority),
             ("microsoft.redirect_uri", &self.microsoft.redirect_uri),
             ("microsoft.graph_url", &self.microsoft.graph_url),
+            ("microsoft.ews_url", &self.microsoft.ews_url),
         ] {
             let url = oauth2::url::Url::parse(value).map_err(|e| {
                 ConfigError(format!("config key {key} = {value:?} is not a URL: {e}"))

@@ -11,6 +11,15 @@ pub struct Http {
     agent: ureq::Agent,
 }
 
+/// A response read whole: status, every `WWW-Authenticate` (EWS's NTLM), `Retry-After`, body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub www_authenticate: Vec<String>,
+    pub retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
 /// A transport failure (no response at all).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -43,6 +52,11 @@ impl Http {
             .user_agent(concat!("scc-onboard/", env!("CARGO_PKG_VERSION")))
             .build();
         Http { agent }
+    }
+
+    /// GET without credentials; returns status and body.
+    pub fn get(&self, url: &str) -> Result<(u16, Vec<u8>), HttpError> {
+        finish(self.agent.get(url).set("Accept", "application/json").call())
     }
 
     /// GET with a bearer token; returns status and body.
@@ -101,6 +115,33 @@ impl Http {
         answer(req.send_bytes(body), cap)
     }
 
+    /// POST `body` with extra headers; the answer keeps what EWS's authentication and
+    /// throttling need (`WWW-Authenticate`, every one; `Retry-After`).
+    pub fn post_with(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Answer, HttpError> {
+        let mut req = self.agent.post(url);
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        let response = response_of(req.send_bytes(body))?;
+        Ok(Answer {
+            status: response.status(),
+            www_authenticate: response
+                .all("WWW-Authenticate")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            retry_after: response.header("Retry-After").map(str::to_string),
+            // Read to the end so the connection goes back to the pool: NTLM authenticates
+            // the connection, and its three messages must share one.
+            body: read_body(response)?,
+        })
+    }
+
     /// POST a form; returns status and body.
     pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, Vec<u8>), HttpError> {
         let req = self.agent.post(url).set("Accept", "application/json");
@@ -108,17 +149,14 @@ impl Http {
     }
 }
 
-/// A response read whole: status, `Retry-After`, body.
-#[derive(Debug)]
-pub struct Answer {
-    pub status: u16,
-    pub retry_after: Option<String>,
-    pub body: Vec<u8>,
-}
-
 fn answer(result: Result<ureq::Response, ureq::Error>, cap: u64) -> Result<Answer, HttpError> {
     let response = response_of(result)?;
     let status = response.status();
+    let www_authenticate = response
+        .all("WWW-Authenticate")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let retry_after = response.header("Retry-After").map(str::to_string);
     let mut body = Vec::new();
     response
@@ -128,6 +166,7 @@ fn answer(result: Result<ureq::Response, ureq::Error>, cap: u64) -> Result<Answe
         .map_err(|e| HttpError(format!("reading the response failed: {e}")))?;
     Ok(Answer {
         status,
+        www_authenticate,
         retry_after,
         body,
     })

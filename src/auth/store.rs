@@ -233,6 +233,15 @@ impl TokenStore {
             .map(oauth2::ClientSecret::new))
     }
 
+    /// The impersonating account's password kept for `account` (entry
+    /// `exchange-impersonation-password:{account}`), if any; read by `exchange check`.
+    pub fn impersonation_password_for_check(
+        &self,
+        account: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.get(&format!("exchange-impersonation-password:{account}"))
+    }
+
     fn index(&self) -> Result<BTreeSet<String>, StoreError> {
         Ok(self
             .get(INDEX)?

@@ -24,6 +24,8 @@ pub struct BundleInput<'a> {
     pub extra_files: Vec<OutFile>,
     /// Where the roster came from and what was done to it (report.md, manifest.json).
     pub provenance: Provenance,
+    /// The last Exchange access check, if one ran (report.md, customization.json).
+    pub exchange_check: Option<super::exchange_check::CheckSummary>,
 }
 
 /// What a bundle was made from and what was done on the way, for the vendor's audit.
@@ -94,7 +96,8 @@ pub fn build_files(
             path: "users.csv".into(),
             source: e,
         })?;
-    let json = customization_json::render(input.catalogue, input.choices, &defaults, &plan);
+    let check = input.exchange_check.as_ref();
+    let json = customization_json::render(input.catalogue, input.choices, &defaults, &plan, check);
     let md = customization_md::render(input.catalogue, input.choices, &defaults, &plan);
     let report = report::render(&report::ReportInput {
         roster,
@@ -105,6 +108,7 @@ pub fn build_files(
         choice_warnings: &warnings,
         exclusion_reasons: &input.exclusion_reasons,
         audit: &input.provenance.audit,
+        check,
     });
     let mut files = vec![
         OutFile {

@@ -24,6 +24,8 @@ struct Doc<'a> {
     /// The same settings with titles and plain-word values, in catalogue order.
     details: Vec<Detail<'a>>,
     exchange_access: Exchange<'a>,
+    /// The last Exchange access check: its plan and time, or null when none ran.
+    exchange_check: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -61,6 +63,7 @@ pub fn render(
     choices: &Choices,
     defaults: &Choices,
     plan: &ExchangePlan,
+    check: Option<&super::exchange_check::CheckSummary>,
 ) -> Vec<u8> {
     let settings = cat
         .settings
@@ -111,6 +114,7 @@ pub fn render(
                 .collect(),
             checklist_total: total,
         },
+        exchange_check: super::exchange_check::json(check),
     };
     let mut out = serde_json::to_vec_pretty(&doc).expect("customization serialises");
     out.push(b'\n');

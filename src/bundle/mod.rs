@@ -9,6 +9,7 @@ pub mod audit;
 mod build;
 pub mod customization_json;
 pub mod customization_md;
+pub mod exchange_check;
 pub mod invitations;
 pub mod manifest;
 pub mod markdown;

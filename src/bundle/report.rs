@@ -25,6 +25,8 @@ pub struct ReportInput<'a> {
     pub exclusion_reasons: &'a std::collections::BTreeMap<usize, String>,
     /// Every change made to the roster, and which rows were left out for their errors.
     pub audit: &'a super::Audit,
+    /// The last Exchange access check, if one ran.
+    pub check: Option<&'a super::exchange_check::CheckSummary>,
 }
 
 /// The reason given for a row left out by `--exclude-invalid` (or the wizard's `x`).
@@ -221,6 +223,11 @@ pub fn render(r: &ReportInput) -> String {
         "\nTexts last compared with their sources on {}.",
         r.guide.checked
     );
+    md.push_str(&super::exchange_check::section(
+        r.check,
+        r.plan.mode.as_str(),
+        r.plan.api.as_str(),
+    ));
     md
 }
 

@@ -1,21 +1,25 @@
-//! `scc-onboard exchange check`: does the organization's Entra app reach every included
-//! mailbox (app-only, Microsoft Graph)? `usecase::exchange_check` decides; this file reads the
-//! secret, prints progress and results, and maps the outcome to an exit code in one place
+//! `scc-onboard exchange check`: does the chosen Exchange plan (per_user, app_only over Graph
+//! or EWS, impersonation over EWS) reach every included mailbox? `usecase::exchange_check`
+//! decides; this file reads the plan and its secret, prints progress and results, and maps the
+//! outcome to an exit code in one place
 //! ([`exit_code`]): 0 every mailbox reachable, 1 some are not (or the token endpoint could not
 //! be reached), 2 bad configuration, input or secret.
 
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
-use crate::auth::{self, Config, TokenStore};
+use crate::auth::{self, Config};
+use crate::customize::file::{from_json_value, load_choices};
+use crate::customize::{Catalogue, Choices, ExchangePlan, Guide, RosterFacts};
 use crate::usecase::exchange_check::{
-    self as usecase, CheckError, CheckOptions, CheckReport, Progress, Status,
+    self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
+    Status,
 };
 use crate::usecase::roster_source::{self, RosterSource};
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
 use serde_json::json;
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `exchange`.
@@ -28,8 +32,9 @@ pub struct ExchangeArgs {
 /// The `exchange` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum ExchangeCommand {
-    /// Check that the organization's Entra app reaches every included mailbox (app-only,
-    /// Microsoft Graph): per mailbox ok, denied, no-mailbox, not-found, throttled or unreachable.
+    /// Check that the chosen Exchange plan reaches every included mailbox: per mailbox ok,
+    /// denied, no-mailbox, not-found, throttled or unreachable (per_user: the tenant, the app
+    /// and the EWS allow-list step; each user's sign-in proves the rest).
     Check(CheckArgs),
 }
 
@@ -42,11 +47,18 @@ pub struct CheckArgs {
     /// A wizard session file: its roster, with its edits and exclusions.
     #[arg(long, value_name = "FILE")]
     pub session: Option<PathBuf>,
-    /// Provider configuration file (microsoft.tenant, microsoft.client_id, microsoft.graph_url).
+    /// The choices (TOML or JSON, as for `export`): the Exchange plan to check. Without it, the
+    /// session's choices (with --session) or the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub customization: Option<PathBuf>,
+    /// Provider configuration file (microsoft.tenant, microsoft.client_id, microsoft.graph_url,
+    /// microsoft.ews_url).
     #[arg(long, value_name = "FILE", env = auth::config::CONFIG_ENV)]
     pub config: Option<PathBuf>,
-    /// Read the app's client secret from standard input (once; never give it as an argument).
-    /// Without it, the keyring entry exchange-app-secret for the client ID is used.
+    /// Read the plan's secret from standard input, once (never give it as an argument): the
+    /// app's client secret (app_only) or the impersonating account's password
+    /// (impersonation). Without it, the keyring entry exchange-app-secret:{client ID} or
+    /// exchange-impersonation-password:{account} is used.
     #[arg(long)]
     pub secret_stdin: bool,
     /// Print every mailbox's result as one JSON document.
@@ -77,8 +89,10 @@ pub fn exit_code(outcome: &Result<CheckReport, CheckError>) -> u8 {
     match outcome {
         Ok(r) if r.all_ok() => 0,
         Ok(_) => EXIT_PROBLEMS,
-        Err(CheckError::Config(_) | CheckError::TokenRefused { .. }) => EXIT_USAGE,
-        Err(CheckError::TokenUnreachable(_)) => EXIT_PROBLEMS,
+        Err(
+            CheckError::Config(_) | CheckError::TokenRefused { .. } | CheckError::SignInRefused(_),
+        ) => EXIT_USAGE,
+        Err(CheckError::TokenUnreachable(_) | CheckError::EwsUnreachable(_)) => EXIT_PROBLEMS,
     }
 }
 
@@ -87,26 +101,49 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
-    // Before anything is read from stdin or the keyring: a config that cannot work.
-    if let Err(e) = usecase::check_config(&config.microsoft) {
-        return finish(&args, Err(e));
-    }
     let import_options = args.import.options();
     let source = match (&args.session, &args.roster) {
         (Some(s), _) => RosterSource::Session(s),
         (None, Some(r)) => RosterSource::File(r, &import_options),
         (None, None) => return usage("give a roster file or --session"),
     };
-    let roster = match roster_source::load(source) {
-        Ok(loaded) => loaded.roster,
+    let loaded = match roster_source::load(source) {
+        Ok(loaded) => loaded,
         Err(e) => return usage(e.to_string()),
     };
+    let roster = loaded.roster;
+    let catalogue = Catalogue::embedded();
+    let facts = RosterFacts::from_roster(&roster);
+    let choices = match (&args.customization, loaded.session) {
+        (Some(p), _) => load_choices(p, &catalogue, &facts).map_err(|e| e.to_string()),
+        (None, Some(s)) => {
+            let name = format!(
+                "{} (customization)",
+                args.session.as_deref().unwrap_or(Path::new("")).display()
+            );
+            from_json_value(s.customization, None, &name, &catalogue, &facts)
+                .map_err(|e| e.to_string())
+        }
+        (None, None) => Ok(Choices::defaults(&catalogue, &facts)),
+    };
+    let choices = match choices {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let plan = ExchangePlan::new(&Guide::embedded(), &catalogue, &choices, &facts);
+    // Before anything is read from stdin or the keyring: a plan or config that cannot work.
+    let plan = match usecase::CheckPlan::from_plan(&plan, &config.microsoft)
+        .and_then(|p| usecase::plan_config(&p, &config.microsoft).map(|()| p))
+    {
+        Ok(p) => p,
+        Err(e) => return finish(&args, Err(e)),
+    };
     let mailboxes = usecase::mailboxes(&roster);
-    if mailboxes.is_empty() {
+    if mailboxes.is_empty() && plan.needs() != Needs::Nothing {
         return usage("no included row has an Office 365 login: nothing to check");
     }
-    let secret = match read_secret(&args, &config) {
-        Ok(s) => s,
+    let credential = match read_credential(&args, &config, &plan) {
+        Ok(c) => c,
         Err(msg) => return usage(msg),
     };
     let options = CheckOptions {
@@ -114,42 +151,50 @@ fn check(args: CheckArgs) -> ExitCode {
         ..CheckOptions::default()
     };
     let outcome = usecase::check(
+        &plan,
         &config.microsoft,
-        &secret,
         &mailboxes,
+        &credential,
         &options,
         progress_line(),
     );
-    drop(secret);
+    drop(credential);
     finish(&args, outcome)
 }
 
-/// The secret from stdin (`--secret-stdin`) or the keyring; the message says how to give one.
-fn read_secret(args: &CheckArgs, config: &Config) -> Result<ClientSecret, String> {
-    if args.secret_stdin {
+/// The secret the plan needs, from stdin (`--secret-stdin`) or the keyring; the message says
+/// how to give one.
+fn read_credential(
+    args: &CheckArgs,
+    config: &Config,
+    plan: &usecase::CheckPlan,
+) -> Result<Credential, String> {
+    let what = match plan.needs() {
+        Needs::Nothing => return Ok(Credential::None),
+        Needs::ClientSecret => "the app's client secret",
+        Needs::Password => "the impersonating account's password",
+    };
+    let secret = if args.secret_stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read the client secret from standard input: {e}"))?;
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
         let secret = text.trim_end_matches(['\r', '\n']).to_string();
         if secret.trim().is_empty() {
-            return Err("--secret-stdin: standard input held no client secret".into());
+            return Err(format!("--secret-stdin: standard input held no {what}"));
         }
-        return Ok(ClientSecret::new(secret));
-    }
-    let client_id = config.microsoft.client_id.trim();
-    let stored = TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())
-        .and_then(|s| s.app_secret(client_id));
-    match stored {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(format!(
-            "no client secret for app {client_id} in the keyring: pipe it in with --secret-stdin \
-             (e.g. `scc-onboard exchange check ROSTER --secret-stdin < secret.txt` from a password manager's output)"
-        )),
-        Err(e) => Err(format!(
-            "the client secret could not be read from the keyring ({e}); give it with --secret-stdin"
-        )),
-    }
+        secret
+    } else {
+        return usecase::stored_credential(plan, config).map_err(|e| {
+            format!(
+                "{e}: pipe it in with --secret-stdin (e.g. `scc-onboard exchange check ROSTER --secret-stdin < secret.txt` from a password manager's output)"
+            )
+        });
+    };
+    Ok(match plan.needs() {
+        Needs::Password => Credential::Password(Password::new(secret)),
+        _ => Credential::ClientSecret(ClientSecret::new(secret)),
+    })
 }
 
 /// A progress line on stderr: rewritten in place on a terminal, every tenth otherwise.
@@ -200,6 +245,19 @@ fn finish(args: &CheckArgs, outcome: Result<CheckReport, CheckError>) -> ExitCod
 
 fn report_text(report: &CheckReport) -> String {
     let mut s = String::new();
+    for p in &report.prerequisites {
+        let mark = if p.ok { "ok" } else { "not ok" };
+        s.push_str(&format!("{}: {mark}: {}\n", p.key, p.detail));
+    }
+    if report.results.is_empty() {
+        if let Some(note) = report.note {
+            s.push_str(&format!("Plan {} ({}): {note}.\n", report.mode, report.api));
+        }
+        if report.all_ok() {
+            s.push_str("Everything that can be checked before the users sign in holds.\n");
+        }
+        return s;
+    }
     for r in report.not_ok() {
         s.push_str(&format!(
             "{} (line {}): {}: {}\n",
@@ -216,13 +274,15 @@ fn report_text(report: &CheckReport) -> String {
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
     s.push_str(&format!(
-        "{} mailboxes checked at {}: {}.\n",
+        "{} mailboxes checked at {} (plan {}, {}): {}.\n",
         report.results.len(),
         report.checked_at,
+        report.mode,
+        report.api,
         counts.join(", ")
     ));
     if report.all_ok() {
-        s.push_str("The app reaches every mailbox.\n");
+        s.push_str("The plan reaches every mailbox.\n");
     }
     s
 }
@@ -259,8 +319,12 @@ fn report_json(report: &CheckReport) -> serde_json::Value {
         .map(|(k, n)| (k.to_string(), json!(n)))
         .collect();
     json!({
-        "plan": "app_only",
-        "api": "graph",
+        "plan": report.mode,
+        "api": report.api,
+        "prerequisites": report.prerequisites.iter().map(|p| json!({
+            "check": p.key, "ok": p.ok, "detail": p.detail,
+        })).collect::<Vec<_>>(),
+        "note": report.note,
         "checked_at": report.checked_at,
         "all_ok": report.all_ok(),
         "counts": counts,

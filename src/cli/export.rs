@@ -223,6 +223,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
             audit,
             protect,
         },
+        exchange_check: None,
     };
     let mut out = std::io::stdout().lock();
     match bundle::export(&args.output, &input) {

@@ -176,6 +176,11 @@ pub fn url(s: &str, https_only: bool, host_suffixes: &[String]) -> Check {
     if s.trim().is_empty() {
         return Err(Problem::new("the address is empty"));
     }
+    // This machine (a tunnel to the server, a local stand-in) may use http and a port, as the
+    // provider config allows: nothing crosses the network.
+    if is_loopback_url(s) {
+        return Ok(());
+    }
     if s.trim() != s {
         return Err(Problem::new(format!("\"{s}\" has spaces around it")).with_fix(s.trim()));
     }
@@ -222,6 +227,22 @@ pub fn url(s: &str, https_only: bool, host_suffixes: &[String]) -> Check {
         )));
     }
     Ok(())
+}
+
+/// `http(s)://127.0.0.1[:port]/…`, `localhost` or `[::1]`.
+fn is_loopback_url(s: &str) -> bool {
+    let Some(rest) = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
 /// A GUID in its usual 8-4-4-4-12 hexadecimal form.
@@ -336,6 +357,11 @@ mod tests {
     fn urls() {
         let suf = vec![".my.salesforce.com".to_string()];
         assert!(url("https://acme.my.salesforce.com", true, &suf).is_ok());
+        // This machine (a tunnel, a local stand-in) may use http and a port; nothing else.
+        assert!(url("http://127.0.0.1:8080/EWS/Exchange.asmx", true, &[]).is_ok());
+        assert!(url("http://localhost/EWS/Exchange.asmx", true, &[]).is_ok());
+        assert!(url("http://127.0.0.1.evil.com/EWS", true, &[]).is_err());
+        assert!(url("http://mail.example.com:8080/EWS", true, &[]).is_err());
         assert_eq!(
             url("http://acme.my.salesforce.com", true, &suf)
                 .unwrap_err()

@@ -218,6 +218,9 @@ fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('u') if !ctrl => Msg::Undo,
         KeyCode::Char('r') if ctrl => Msg::Redo,
         KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
+        KeyCode::Char(super::exchange_check::KEY) if state.step == Step::ExchangeAccess => {
+            Msg::StartExchangeCheck
+        }
         KeyCode::Esc => Msg::PrevStep,
         _ => Msg::StepKey(key),
     })

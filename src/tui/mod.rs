@@ -11,6 +11,7 @@ pub mod authorize;
 pub mod complete;
 pub mod customize;
 pub mod exchange;
+pub mod exchange_check;
 pub mod keys;
 pub mod layout;
 pub mod match_review;

@@ -191,6 +191,14 @@ pub enum Msg {
     AuthDone(Result<String, String>),
     /// What the keyring holds for the account (ignored while a flow runs).
     AuthStatusRead(Result<String, String>),
+
+    // Exchange access check (tui/exchange_check.rs).
+    /// `v` on Exchange access: check the plan against the mailboxes.
+    StartExchangeCheck,
+    /// The check's progress, from the runtime's thread.
+    ExchangeCheckProgress(crate::usecase::exchange_check::Progress),
+    /// The check ended: its report, or why it could not run.
+    ExchangeCheckDone(Result<crate::usecase::exchange_check::CheckReport, String>),
 }
 
 /// Work with the outside world that `update` asks the runtime to do.
@@ -254,4 +262,7 @@ pub enum Effect {
     /// Deliver this message after the next frame is drawn (so the screen can say what a long
     /// step is doing before it starts).
     AfterDraw(Box<Msg>),
+    /// Check the Exchange plan against the included mailboxes on a thread →
+    /// `ExchangeCheckProgress`*, `ExchangeCheckDone`.
+    ExchangeCheck,
 }

@@ -205,6 +205,10 @@ impl Runtime {
             Effect::WriteJoined { path, rows } => {
                 Some(Msg::JoinedWritten(write_joined(&path, &rows)))
             }
+            Effect::ExchangeCheck => {
+                spawn_exchange_check(self.tx.clone(), state);
+                None
+            }
             Effect::AfterDraw(msg) => {
                 // The channel is read after the next draw.
                 let _ = self.tx.send(*msg);
@@ -448,6 +452,7 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
         exclusion_reasons: Default::default(),
         extra_files: vec![crate::bundle::user_config_file(catalogue, &state.choices)],
         provenance: provenance(state),
+        exchange_check: state.exchange_check.summary(),
     };
     // The absolute path: the Authorize step tells the admin where the invitations are.
     let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -514,6 +519,44 @@ fn spawn_verify(tx: Sender<Msg>, rows: Vec<crate::usecase::roster_verify::Verify
             .map_err(|e| e.to_string())
         })();
         let _ = tx.send(Msg::Verified(result));
+    });
+}
+
+/// Checks the plan the choices describe against the included mailboxes with the provider
+/// config that follows from the choices and the secret kept in the keyring. Reports
+/// `ExchangeCheckProgress`* then `ExchangeCheckDone`.
+fn spawn_exchange_check(tx: Sender<Msg>, state: &State) {
+    use crate::usecase::exchange_check as usecase;
+    let base = crate::auth::Config::load(None);
+    let (cat, choices) = (state.customize.catalogue().clone(), state.choices.clone());
+    let facts = crate::customize::RosterFacts::from_roster(&state.roster);
+    let mailboxes = usecase::mailboxes(&state.roster);
+    std::thread::spawn(move || {
+        let run = || -> Result<usecase::CheckReport, String> {
+            let config =
+                crate::auth::config_from_choices(&base.map_err(|e| e.to_string())?, &cat, &choices);
+            let plan = usecase::plan_from_choices(&cat, &choices, &facts, &config.microsoft)
+                .map_err(|e| e.to_string())?;
+            if mailboxes.is_empty() && plan.needs() != usecase::Needs::Nothing {
+                return Err("no included row has an Office 365 login".into());
+            }
+            let credential = usecase::stored_credential(&plan, &config).map_err(|e| {
+                format!("{e}: store it on this step, or run `scc-onboard exchange check --secret-stdin`")
+            })?;
+            let progress_tx = tx.clone();
+            usecase::check(
+                &plan,
+                &config.microsoft,
+                &mailboxes,
+                &credential,
+                &usecase::CheckOptions::default(),
+                move |p| {
+                    let _ = progress_tx.send(Msg::ExchangeCheckProgress(p));
+                },
+            )
+            .map_err(|e| e.to_string())
+        };
+        let _ = tx.send(Msg::ExchangeCheckDone(run()));
     });
 }
 

@@ -38,6 +38,8 @@ pub struct State {
     pub exchange: ExchangeStep,
     /// The Authorize step's flow for the impersonating account.
     pub auth: AuthState,
+    /// The Exchange access check: running, or its last result (for export).
+    pub exchange_check: super::exchange_check::CheckPanel,
     /// A file load in progress.
     pub load: Option<LoadProgress>,
     /// Generation of the current load; messages from older (cancelled) loads are ignored.
@@ -369,6 +371,7 @@ impl State {
                 RosterFacts::default(),
             ),
             auth: AuthState::default(),
+            exchange_check: Default::default(),
             load: None,
             load_gen: 0,
             pending_resume: None,

@@ -100,6 +100,7 @@ pub fn render(cat: &Catalogue, roster: &Roster, choices: &Choices) -> BTreeMap<S
             bytes: b"# from the authorize step\n".to_vec(),
         }],
         provenance: Default::default(),
+        exchange_check: None,
     };
     let (files, _, _) = build_files(&input).unwrap();
     files.into_iter().map(|f| (f.name, f.bytes)).collect()

@@ -52,6 +52,8 @@ struct Shared {
     max_in_flight: AtomicUsize,
     token_requests: AtomicUsize,
     graph_requests: AtomicUsize,
+    /// Token scopes granted besides `{this server}/.default` (an EWS stand-in's).
+    scopes: Mutex<Vec<String>>,
     stop: AtomicBool,
 }
 
@@ -115,6 +117,21 @@ impl GraphServer {
         r.get(&upn.to_lowercase()).copied().unwrap_or(0)
     }
 
+    /// Also grants tokens for `scope` (e.g. the EWS stand-in's `http://127.0.0.1:P/.default`).
+    pub fn allow_scope(&self, scope: &str) {
+        self.shared.scopes.lock().unwrap().push(scope.to_string());
+    }
+
+    /// Whether `token` is one this server issued (the EWS stand-in accepts them).
+    pub fn issued(&self, token: &str) -> bool {
+        self.shared
+            .tokens
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|t| t == token)
+    }
+
     pub fn max_in_flight(&self) -> usize {
         self.shared.max_in_flight.load(Ordering::SeqCst)
     }
@@ -136,14 +153,17 @@ impl Drop for GraphServer {
     }
 }
 
-struct Request {
-    method: String,
-    path: String,
-    headers: HashMap<String, String>,
-    body: Vec<u8>,
+/// One HTTP/1.1 request as read (also used by the EWS stand-in, tests/support/ews.rs).
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Lower-case names; a repeated header keeps its last value.
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+/// Reads one request from a kept-alive connection; `None` at its end.
+pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -189,6 +209,10 @@ fn serve(conn: TcpStream, setup: &GraphSetup, shared: &Shared) {
             if req.method == "POST" && req.path.ends_with("/oauth2/v2.0/token") {
                 shared.token_requests.fetch_add(1, Ordering::SeqCst);
                 token(&req, setup, shared)
+            } else if req.method == "GET"
+                && req.path.ends_with("/v2.0/.well-known/openid-configuration")
+            {
+                openid_configuration(&req, setup)
             } else if req.method == "GET" && req.path.starts_with("/v1.0/users/") {
                 shared.graph_requests.fetch_add(1, Ordering::SeqCst);
                 let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -232,7 +256,8 @@ fn form(body: &[u8]) -> HashMap<String, String> {
         .collect()
 }
 
-fn decode(s: &str) -> String {
+/// Percent-decoding (`+` is a space), as in a form body.
+pub fn decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -296,6 +321,14 @@ fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, St
             ),
         );
     }
+    if !f.contains_key("client_secret") {
+        return aadsts(
+            401,
+            "invalid_client",
+            7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        );
+    }
     if get("client_secret") != setup.secret {
         return aadsts(
             401,
@@ -305,7 +338,10 @@ fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, St
         );
     }
     let host = req.headers.get("host").cloned().unwrap_or_default();
-    if get("scope") != format!("http://{host}/.default") {
+    let scope = get("scope");
+    if scope != format!("http://{host}/.default")
+        && !shared.scopes.lock().unwrap().iter().any(|s| s == scope)
+    {
         return aadsts(
             400,
             "invalid_scope",
@@ -322,7 +358,28 @@ fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, St
     (200, String::new(), body.to_string())
 }
 
-fn random() -> u64 {
+/// The tenant's discovery document (only its existence matters), or AADSTS90002.
+fn openid_configuration(req: &Request, setup: &GraphSetup) -> (u16, String, String) {
+    let tenant = req
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if tenant != setup.tenant {
+        return aadsts(
+            400,
+            "invalid_tenant",
+            90002,
+            &format!("Tenant '{tenant}' not found."),
+        );
+    }
+    let body = serde_json::json!({ "issuer": format!("https://login.example/{tenant}/v2.0") });
+    (200, String::new(), body.to_string())
+}
+
+/// Not for cryptography: distinct values for test tokens and challenges.
+pub fn random() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(

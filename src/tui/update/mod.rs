@@ -110,6 +110,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::AuthDone(_)
         | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
         Msg::StepKey(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
+        Msg::StartExchangeCheck | Msg::ExchangeCheckProgress(_) | Msg::ExchangeCheckDone(_) => {
+            super::exchange_check::update(state, msg, &mut fx)
+        }
         Msg::EditOutputDir
         | Msg::Export
         | Msg::Exported(_)

@@ -271,6 +271,7 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             } else {
                 let mut h = state.exchange.key_hints();
                 h.push(("c", "copy"));
+                h.push(("v", "check"));
                 h
             };
             h.extend([("u", "undo"), ("<>", "step")]);

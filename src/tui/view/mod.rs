@@ -40,7 +40,13 @@ pub fn view(state: &State, f: &mut Frame) {
         Step::Fix => fix::render(state, f, regions.body),
         Step::ReviewExport => review::render(state, f, regions.body),
         Step::Customize => state.customize.render(&state.choices, f, regions.body),
-        Step::ExchangeAccess => state.exchange.render(&state.choices, f, regions.body),
+        Step::ExchangeAccess => {
+            let (step, check) = state.exchange_check.split(regions.body);
+            state.exchange.render(&state.choices, f, step);
+            if let Some(area) = check {
+                state.exchange_check.render(f, area);
+            }
+        }
         Step::Authorize => authorize::render(state, f, regions.body),
     }
     frame::status(state, f, regions.status);

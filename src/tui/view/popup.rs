@@ -124,7 +124,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Space x", "tick a checklist item"),
             ("Enter", "edit text (Esc cancels)"),
             ("d s", "default / add suggested"),
-            ("c", "copy the focused command"),
+            ("c v", "copy command · check access"),
             ("u Ctrl-r", "undo / redo"),
         ],
     ),
