@@ -25,6 +25,17 @@ fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {
     }
 }
 
+/// The sizes issue 16 names: the smallest usable, a common laptop, a wide screen.
+const REVIEW_SIZES: [(u16, u16); 3] = [(80, 24), (120, 36), (200, 50)];
+
+fn snap3(name: &str, make: impl Fn((u16, u16)) -> State) {
+    for size in REVIEW_SIZES {
+        let state = make(size);
+        let screen = text(&draw(&state, size.0, size.1));
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen);
+    }
+}
+
 fn fresh(size: (u16, u16)) -> State {
     let mut s = State::new(
         PathBuf::from("/home/admin/.local/share/scc-onboard/session.json"),
@@ -181,41 +192,67 @@ fn fix_screens() {
     });
 }
 
+/// An absolute output folder, so Review's screens do not depend on where the tests run.
+fn review_folder(s: &mut State) {
+    if let Some(session) = &mut s.session {
+        session.output_dir = Some(PathBuf::from("/home/admin/onboarding/bundle"));
+    }
+}
+
 #[test]
 fn review_and_placeholder_screens() {
     let review = |size| {
         let mut s = fix_state(size);
+        review_folder(&mut s);
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }
         s.status = None;
         s
     };
-    snap("review_blocked", review);
-    snap("review_refused", |size| {
+    snap3("review_blocked", review);
+    snap3("review_refused", |size| {
         let mut s = review(size);
         press(&mut s, key(KeyCode::Enter));
         s
     });
-    snap("review_confirm_exclude", |size| {
+    snap3("review_confirm_exclude", |size| {
         let mut s = review(size);
         press(&mut s, key(KeyCode::Char('x')));
         s
     });
-    snap("review_ready", |size| {
+    let ready = |size| {
         let mut s = fix_state(size);
         press(&mut s, key(KeyCode::Enter));
         type_keys(&mut s, "Grace Hopper");
         press(&mut s, key(KeyCode::Enter));
         go_to_line(&mut s, 7);
         press(&mut s, key(KeyCode::Char('x')));
+        review_folder(&mut s);
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }
         s.status = None;
         s
+    };
+    snap3("review_ready", ready);
+    snap3("review_warnings_asked", |size| {
+        let mut s = ready(size);
+        press(&mut s, key(KeyCode::Enter));
+        s
     });
-    snap("review_refused_choices", |size| {
+    snap3("review_replace_asked", |size| {
+        let mut s = ready(size);
+        update(
+            &mut s,
+            Msg::AskReplace {
+                path: "/home/admin/onboarding/bundle".into(),
+                written: Some("2026-12-01T22:58:09Z".into()),
+            },
+        );
+        s
+    });
+    snap3("review_refused_choices", |size| {
         let mut s = fix_state(size);
         for line in [3, 7] {
             go_to_line(&mut s, line);
@@ -227,6 +264,7 @@ fn review_and_placeholder_screens() {
             "impersonation_account",
             Value::Text("not an address".into()),
         );
+        review_folder(&mut s);
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }

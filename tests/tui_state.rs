@@ -296,8 +296,46 @@ fn export_runs_once_errors_are_fixed_or_excluded() {
     for _ in 0..3 {
         press(&mut s, key(KeyCode::Char('>')));
     }
+    // The warnings that do not block (checklist, check not run) are asked about once.
     let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+    let Some(Popup::ConfirmWarnings { warnings }) = s.popup.clone() else {
+        panic!("asks about the warnings first: {:?}", s.popup);
+    };
+    assert!(
+        warnings.iter().any(|w| w == "Exchange check not run"),
+        "{warnings:?}"
+    );
+    let fx = press(&mut s, key(KeyCode::Char('y')));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Export { replace: false, .. })));
+    // Acknowledged once: the next Enter exports at once.
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(s.popup.is_none());
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+    // A folder already holding a bundle: the runtime asks, the admin confirms, it replaces.
+    update(
+        &mut s,
+        Msg::AskReplace {
+            path: "/srv/out".into(),
+            written: Some("2026-12-01T23:00:00Z".into()),
+        },
+    );
+    assert!(matches!(s.popup, Some(Popup::ConfirmReplace { .. })));
+    let fx = press(&mut s, key(KeyCode::Char('n')));
+    assert!(s.popup.is_none() && fx.is_empty());
+    update(
+        &mut s,
+        Msg::AskReplace {
+            path: "/srv/out".into(),
+            written: None,
+        },
+    );
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Export { replace: true, .. })));
 }
 
 #[test]
@@ -330,7 +368,8 @@ fn x_on_review_leaves_out_every_row_with_errors_as_one_undoable_change() {
         s.session.as_ref().unwrap().history.last(),
         Some(Op::ExcludeRows { excluded: true, rows: r, .. }) if *r == rows
     ));
-    let fx = press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Enter));
+    let fx = press(&mut s, key(KeyCode::Char('y')));
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 
     // Nothing left to leave out; one undo brings both rows back.
@@ -580,4 +619,48 @@ fn resuming_many_changes_says_so_before_re_applying_them() {
     assert!(saves(&fx));
     assert_eq!(s.roster.cell(0, Field::FullName), "n10000");
     assert!(s.banner.as_ref().unwrap().text.contains("Resumed"));
+}
+
+#[test]
+fn review_numbers_what_blocks_and_each_number_goes_there() {
+    let mut s = state();
+    s.choices.set(
+        "mailbox_access",
+        scc_onboard::customize::Value::Text("impersonation".into()),
+    );
+    s.choices.set(
+        "impersonation_account",
+        scc_onboard::customize::Value::Text("not an address".into()),
+    );
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let sub = s.submission();
+    assert_eq!(
+        sub.blockers[0].what,
+        "2 included rows still have errors: fix or leave out"
+    );
+    let n = sub
+        .blockers
+        .iter()
+        .position(|b| b.what.starts_with("Impersonating account"))
+        .expect("the setting is named by its title");
+    // `1` is the rows with errors: the Fix table, filtered, on the first of them.
+    press(&mut s, key(KeyCode::Char('1')));
+    assert_eq!(s.step, Step::Fix);
+    assert_eq!(s.fix.filter, Filter::Errors);
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 3);
+    // The setting's number: its step, the setting focused.
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let digit = char::from(b'1' + n as u8);
+    press(&mut s, key(KeyCode::Char(digit)));
+    assert_eq!(s.step, Step::ExchangeAccess);
+    assert_eq!(
+        s.exchange.focused_item(&s.choices),
+        Some(scc_onboard::tui::exchange::Item::Field(
+            "impersonation_account".into()
+        ))
+    );
 }

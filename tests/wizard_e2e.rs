@@ -179,9 +179,9 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
 
     // Bulk-fix the 15-character IDs from line 2's Salesforce user ID.
     t.keys(&["k", "l", "l", "F"]);
-    t.wait_for("Apply the suggested fix for sfid-15 to 3 row(s)?");
+    t.wait_for("Apply the suggested fix for sfid-15 to 3 rows?");
     t.keys(&["y"]);
-    t.wait_for("Fixed sfid-15 on 3 row(s)");
+    t.wait_for("Fixed sfid-15 on 3 rows");
 
     // Exclude line 7 (the invalid address).
     t.keys(&["G", "k", "k", "x"]);
@@ -191,7 +191,14 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 7 row(s)");
+    // What does not block is asked about once (the Exchange check was not run).
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    let screen = t.wait_for("Wrote the bundle for 7 users to /");
+    assert!(
+        screen.contains("scc-onboard-bundle"),
+        "names the absolute folder:\n{screen}"
+    );
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 7, "{exported:#?}");
     assert!(exported.iter().any(|l| l.starts_with("Grace Hopper,")));
@@ -255,7 +262,18 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 7 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    // The second export into the same folder asks first, saying when the bundle there was
+    // written; declining keeps it, confirming replaces it.
+    let screen = t.wait_for("Replace the bundle already in this folder?");
+    assert!(screen.contains("written 20"), "{screen}");
+    t.keys(&["n"]);
+    t.wait_for("Enter export bundle");
+    t.keys(&["Enter"]);
+    t.wait_for("Replace the bundle already in this folder?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 7 users to /");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert!(
         exported.iter().any(|l| l.starts_with("Katherine Johnson,")),
@@ -382,13 +400,15 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.keys(&[">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Export refused: 2 row(s)");
+    t.wait_for("Export refused: 2 included rows still have errors");
     t.keys(&["x"]);
-    t.wait_for("Leave out the 2 row(s) with errors?");
+    t.wait_for("Leave out the 2 rows with errors?");
     t.keys(&["y"]);
     t.wait_for("6 included, 2 excluded · ✗ 0 with errors");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 6 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 6 users");
 
     let bundle = dir.path().join("scc-onboard-bundle");
     let read = |name: &str| std::fs::read(bundle.join(name)).unwrap();
@@ -722,7 +742,9 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 4 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 4, "{exported:#?}");
     assert!(row_of(&exported, "jferguson@contoso.com")
@@ -775,7 +797,7 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     // Resumed where the admin left (Review & export): export is refused while it is unplaced.
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Export refused: 1 unplaced change(s)");
+    t.wait_for("Export refused: 1 unplaced change from the resume");
     // Back on Fix: select Joshua's row (line 4 now), open the list, re-apply.
     t.keys(&["<", "<", "<"]);
     t.wait_for("[Fix]");
@@ -792,7 +814,11 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 4 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Replace the bundle already in this folder?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert!(row_of(&exported, "jpatel@contoso.com")
         .starts_with("Joshua Patel,joshua.patel@contoso.com,"));

@@ -54,6 +54,11 @@ impl CustomizeStep {
         &self.catalogue
     }
 
+    /// The roster's facts the form was last given (Review builds its summary from them).
+    pub fn facts(&self) -> &RosterFacts {
+        &self.facts
+    }
+
     /// True while a value is being typed: the wizard should pass every key here.
     pub fn is_editing(&self) -> bool {
         self.editor.is_some()

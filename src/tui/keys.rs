@@ -80,7 +80,10 @@ fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
             }
             _ => None,
         },
-        Popup::ConfirmBulk { .. } | Popup::ConfirmExclude { .. } => match key.code {
+        Popup::ConfirmBulk { .. }
+        | Popup::ConfirmExclude { .. }
+        | Popup::ConfirmWarnings { .. }
+        | Popup::ConfirmReplace { .. } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') => Some(Msg::ConfirmPopup),
             KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => Some(Msg::ClosePopup),
             _ => None,
@@ -206,6 +209,7 @@ fn review_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Enter | KeyCode::Char('E') => Some(Msg::Export),
         KeyCode::Char('j') => Some(Msg::JumpToErrors),
         KeyCode::Char('x') => Some(Msg::AskExcludeErrors),
+        KeyCode::Char(c @ '1'..='9') => Some(Msg::JumpToItem(c as usize - '1' as usize)),
         KeyCode::Esc => Some(Msg::PrevStep),
         _ => None,
     }

@@ -169,7 +169,16 @@ impl Runtime {
                 let _ = err.flush();
                 None
             }
-            Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
+            Effect::Export { dir, replace } => {
+                let shown = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+                if !replace && bundle::manifest::is_bundle(&dir) {
+                    return Some(Msg::AskReplace {
+                        path: shown.display().to_string(),
+                        written: bundle_written(&dir),
+                    });
+                }
+                Some(Msg::Exported(export(state, &dir)))
+            }
             Effect::AfterDraw(msg) => {
                 // The channel is read after the next draw.
                 let _ = self.tx.send(*msg);
@@ -419,6 +428,13 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
     bundle::export(dir, &input)
         .map(|done| (shown.display().to_string(), done.csv.written))
         .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// When the bundle in `dir` was written, from its manifest (`created`), if readable.
+fn bundle_written(dir: &Path) -> Option<String> {
+    let text = std::fs::read(dir.join(bundle::manifest::MANIFEST_NAME)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    v.get("created")?.as_str().map(str::to_string)
 }
 
 /// What the bundle records about its origin: the session's source file and operations, and

@@ -87,6 +87,13 @@ pub enum Popup {
     ConfirmExclude { rows: Vec<usize> },
     /// A saved session was found at start.
     Resume(Box<ResumeOffer>),
+    /// "Export anyway?": the warnings Review lists that the admin has not acknowledged yet.
+    ConfirmWarnings { warnings: Vec<String> },
+    /// "Replace the bundle in `path`?" (`written`: its manifest's time, when readable).
+    ConfirmReplace {
+        path: String,
+        written: Option<String>,
+    },
     /// The session's unplaced changes; `selected` indexes `session.unplaced`.
     Unplaced { selected: usize },
 }
@@ -290,6 +297,9 @@ pub struct ReviewState {
     pub refused: Option<Vec<usize>>,
     /// Export refused: the choices have these errors.
     pub choice_errors: Vec<Issue>,
+    /// Warnings the admin has acknowledged (by their text): asked about once, not again
+    /// until a new one appears.
+    pub acknowledged: Vec<String>,
 }
 
 impl State {
@@ -368,6 +378,25 @@ impl State {
 }
 
 impl State {
+    /// What Export would send, or why it would refuse: the core summary Review renders.
+    pub fn submission(&self) -> crate::usecase::submission::Submission {
+        use crate::usecase::submission::{Submission, SubmissionInput};
+        let (history, unplaced): (&[crate::session::Op], usize) = match &self.session {
+            Some(s) => (&s.history, s.unplaced.len()),
+            None => (&[], 0),
+        };
+        Submission::new(&SubmissionInput {
+            roster: &self.roster,
+            catalogue: self.customize.catalogue(),
+            guide: self.exchange.guide(),
+            choices: &self.choices,
+            facts: self.customize.facts(),
+            history,
+            unplaced,
+            check: None,
+        })
+    }
+
     /// Errors in the choices (they block export like roster errors), Customize's first.
     pub fn choice_errors(&self) -> Vec<Issue> {
         let mut all = self.customize.issues(&self.choices);

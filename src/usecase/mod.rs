@@ -9,3 +9,4 @@ pub mod authorize;
 pub mod credentials;
 pub mod exchange_check;
 pub mod roster_source;
+pub mod submission;

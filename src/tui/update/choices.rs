@@ -93,16 +93,3 @@ pub(super) fn roster_loaded(state: &mut State) {
     };
     sync(state);
 }
-
-/// The step where the first choice error can be fixed, and that setting's key.
-pub(super) fn step_of_first_error(state: &State) -> Option<(Step, String)> {
-    let first = state.choice_errors().into_iter().next()?;
-    let on_exchange = crate::tui::exchange::fields(state.customize.catalogue(), &state.choices)
-        .iter()
-        .any(|s| s.key == first.key);
-    Some(if on_exchange {
-        (Step::ExchangeAccess, first.key)
-    } else {
-        (Step::Customize, first.key)
-    })
-}

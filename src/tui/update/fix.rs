@@ -260,7 +260,8 @@ pub(super) fn apply_bulk(
     let n = changes.len();
     perform(state, Op::cells(format!("bulk fix {code}"), changes), fx);
     state.status = Some(Status::info(format!(
-        "Fixed {code} on {n} row(s); u undoes it"
+        "Fixed {code} on {}; u undoes it",
+        crate::usecase::submission::plural(n, "row", "rows")
     )));
 }
 

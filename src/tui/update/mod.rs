@@ -34,6 +34,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 fix::apply_bulk(state, code, changes, &mut fx)
             }
             Some(Popup::ConfirmExclude { rows }) => review::exclude(state, rows, &mut fx),
+            Some(Popup::ConfirmWarnings { warnings }) => {
+                state.review.acknowledged.extend(warnings);
+                review::update(state, Msg::Export, &mut fx)
+            }
+            Some(Popup::ConfirmReplace { .. }) => fx.push(Effect::Export {
+                dir: state.output_dir(),
+                replace: true,
+            }),
             other => state.popup = other,
         },
         Msg::NextStep => {
@@ -99,6 +107,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::EditOutputDir
         | Msg::Export
         | Msg::Exported(_)
+        | Msg::AskReplace { .. }
+        | Msg::JumpToItem(_)
         | Msg::JumpToErrors
         | Msg::AskExcludeErrors => review::update(state, msg, &mut fx),
         Msg::Move(_)

@@ -118,6 +118,12 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Some(Popup::ConfirmExclude { .. }) => {
             return vec![("Enter/y", "exclude"), ("Esc/n", "cancel")]
         }
+        Some(Popup::ConfirmWarnings { .. }) => {
+            return vec![("Enter/y", "export anyway"), ("Esc/n", "cancel")]
+        }
+        Some(Popup::ConfirmReplace { .. }) => {
+            return vec![("Enter/y", "replace"), ("Esc/n", "cancel")]
+        }
         Some(Popup::Resume(_)) => {
             return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
         }
@@ -201,9 +207,9 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             vec![("Enter", "save folder"), ("Esc", "cancel")]
         }
         Step::ReviewExport => {
-            let mut h = vec![("Enter", "export"), ("o", "output folder")];
+            let mut h = vec![("Enter", "export bundle"), ("o", "output folder")];
             if state.roster.has_errors() {
-                h.extend([("j", "to errors"), ("x", "exclude them")]);
+                h.extend([("j", "to errors"), ("x", "leave them out")]);
             } else if !state.choice_errors().is_empty() {
                 h.push(("j", "to errors"));
             }
