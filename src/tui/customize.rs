@@ -210,7 +210,7 @@ impl CustomizeStep {
             .max()
             .unwrap_or(10);
         let title_width = longest
-            .min((form_area.width as usize).saturating_sub(4 + 38))
+            .min((form_area.width as usize).saturating_sub(4 + 28))
             .max(16);
         let mut lines: Vec<Line> = Vec::new();
         let mut focus_line = 0;

@@ -49,11 +49,24 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
         let errors = format!("{ERROR_MARK} {} with errors", c.rows_with_errors);
         let warnings = format!("{WARNING_MARK} {} with warnings", c.rows_with_warnings);
         let name = format!("{} · ", file_name(&s.source.path));
-        let used = summary.chars().count() + errors.chars().count() + warnings.chars().count() + 3;
-        // The file name goes first when there is room for it.
-        if used + name.chars().count() <= area.width as usize {
-            counts.push(Span::raw(name));
-        }
+        let rest = errors.chars().count() + warnings.chars().count() + 3;
+        let width = area.width as usize;
+        // The file name always shows: the counts get shorter first, then the name is cut.
+        let summary = if name.chars().count() + summary.chars().count() + rest <= width {
+            summary
+        } else {
+            format!(
+                "{} rows: {} in, {} out · ",
+                state.roster.len(),
+                c.included,
+                c.excluded
+            )
+        };
+        let room = width.saturating_sub(summary.chars().count() + rest);
+        counts.push(Span::raw(crate::tui::widgets::text::fit(
+            &name,
+            room.max(8),
+        )));
         counts.push(Span::raw(summary));
         counts.push(Span::styled(
             errors,
