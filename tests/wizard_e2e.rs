@@ -831,3 +831,46 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
         exported
     );
 }
+
+/// Under tmux's default `set-clipboard external`, OSC 52 from a program reaches no clipboard:
+/// `c` says so, and what it copied is printed on the normal screen once the wizard exits.
+#[test]
+fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+    t.cmd(&["set-option", "-s", "set-clipboard", "external"]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    // Exchange access: impersonation by svc-scc@example.com; then Authorize copies its command.
+    t.keys(&[">", ">"]);
+    t.wait_for("[Exchange access]");
+    t.keys(&["Space"]);
+    t.wait_for("One impersonating account");
+    t.keys(&["j", "Enter"]);
+    t.type_text("svc-scc@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Impersonating account");
+    t.keys(&[">", ">"]);
+    t.wait_for("[Authorize]");
+    t.keys(&["c"]);
+    t.wait_for("tmux passes it on only with set-clipboard on");
+    // Nothing reached tmux's own buffers.
+    let buffers = t.cmd(&["list-buffers"]);
+    assert!(
+        String::from_utf8_lossy(&buffers.stdout).trim().is_empty(),
+        "no tmux buffer was set"
+    );
+    t.keys(&["q"]);
+    let screen = t.wait_for_in_history("Copied in the wizard");
+    assert!(
+        screen.contains("authorize exchange --config user-config.toml --login svc-scc@example.com"),
+        "{screen}"
+    );
+}

@@ -584,6 +584,7 @@ fn saved_note(path: &Path) -> String {
 /// Runs the wizard in the terminal until the admin quits.
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let (mut state, first) = initial_state(&opts, Theme::from_env());
+    state.in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     // Until something is saved, a panic has no session to point at (unless one exists).
     terminal::set_panic_note(
         opts.session_path
@@ -602,6 +603,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     rt.dispatch(&mut state, Msg::Resize(size.width, size.height));
     event_loop(&mut state, &mut rt, &rx, &mut guard)?;
     drop(guard);
+    print_copied(&state.copied);
     if state.session.is_some() {
         eprintln!(
             "Session saved in {}; run scc-onboard again to resume.",
@@ -609,6 +611,18 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `c` copied, on the normal screen (stdout) once the wizard is gone: the copy that works
+/// in every terminal, over SSH and under tmux alike.
+fn print_copied(copied: &[String]) {
+    if copied.is_empty() {
+        return;
+    }
+    println!("Copied in the wizard (select and copy from here if your clipboard did not get it):");
+    for text in copied {
+        println!("\n{text}");
+    }
 }
 
 fn event_loop(

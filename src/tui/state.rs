@@ -52,6 +52,12 @@ pub struct State {
     /// Message that stays at the top (resumed session, source changed, save failing).
     pub banner: Option<Status>,
     pub quit: bool,
+    /// Everything `c` copied, printed on the normal screen after the wizard exits: OSC 52
+    /// reaches the clipboard only where the terminal (and tmux) allow it, this always works.
+    pub copied: Vec<String>,
+    /// Running inside tmux (`$TMUX`), whose default `set-clipboard external` drops OSC 52
+    /// from programs: the copy message says so.
+    pub in_tmux: bool,
 }
 
 /// A message for the admin, with its tone.
@@ -332,6 +338,8 @@ impl State {
             status: None,
             banner: None,
             quit: false,
+            copied: Vec::new(),
+            in_tmux: false,
         }
     }
 

@@ -22,12 +22,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::CopyCommand => match state.exchange.focused_command(&state.choices) {
-            Some(cmd) => {
-                fx.push(Effect::Copy(cmd));
-                state.status = Some(Status::info(
-                    "Command copied to the clipboard (terminals with OSC 52 support)",
-                ));
-            }
+            Some(cmd) => super::copy(state, "Command", cmd, fx),
             None => {
                 state.status = Some(Status::info(
                     "Move to a checklist item with a command to copy it",

@@ -134,6 +134,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     fx
 }
 
+/// Copies `text` (OSC 52) and keeps it for the screen after the wizard exits; the status says
+/// honestly what happened, since nothing reports whether the terminal took it.
+pub(crate) fn copy(state: &mut State, what: &str, text: String, fx: &mut Vec<Effect>) {
+    fx.push(Effect::Copy(text.clone()));
+    if !state.copied.contains(&text) {
+        state.copied.push(text);
+    }
+    let reach = if state.in_tmux {
+        "tmux passes it on only with set-clipboard on"
+    } else {
+        "if the terminal allows it"
+    };
+    state.status = Some(Status::info(format!(
+        "{what} sent to the clipboard ({reach}); it is also printed when you quit"
+    )));
+}
+
 /// Moves to another step; steps after Import need a loaded roster.
 fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
     if step != Step::Import && state.load.is_some() {
