@@ -421,7 +421,7 @@ fn wizard_authorizes_the_impersonating_account() {
     tmux.keys(&["j", "Enter"]);
     tmux.keys(&["-l", "svc@example.com"]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for("account set", has("Set impersonation_account"));
+    tmux.wait_for("account set", has("Set Impersonating account"));
     tmux.keys(&[">", ">"]);
     tmux.wait_for("Authorize", has("[Authorize]"));
     tmux.keys(&["a"]);

@@ -664,3 +664,104 @@ fn review_numbers_what_blocks_and_each_number_goes_there() {
         ))
     );
 }
+
+/// Issue 16's words: field and setting titles in messages, a new `/` offering the previous
+/// search, Enter offering a suggested fix, `g` from a duplicate to the row it repeats.
+#[test]
+fn the_wizard_speaks_in_titles_and_offers_what_it_knows() {
+    let mut s = state();
+    // Enter on Katherine's name (surrounding spaces: a fix is suggested) offers the fix.
+    go_to_line(&mut s, 9);
+    s.fix.col = Field::FullName.index();
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        s.fix.edit.as_ref().map(|e| e.value().to_string()),
+        Some("Katherine Johnson".into())
+    );
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        s.roster.cell(s.selected_row().unwrap(), Field::FullName),
+        "Katherine Johnson"
+    );
+    let status = s.status.clone().unwrap().text;
+    assert_eq!(
+        status,
+        "Line 9: applied the suggested fix (surrounding-whitespace) to Full name"
+    );
+    assert!(matches!(
+        s.session.as_ref().unwrap().history.last(),
+        Some(Op::Cells { label, .. }) if label == "fix surrounding-whitespace"
+    ));
+    press(&mut s, key(KeyCode::Char('u')));
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "Undone: applied the suggested fix (surrounding-whitespace) to Full name"
+    );
+
+    // Typing over the offered fix is a hand edit.
+    press(&mut s, key(KeyCode::Enter));
+    type_keys(&mut s, "Kate Johnson");
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.status.clone().unwrap().text, "Line 9: edited Full name");
+
+    // A second `/` offers the previous search: typing replaces it.
+    press(&mut s, key(KeyCode::Char('/')));
+    type_keys(&mut s, "William Miller");
+    press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Char('/')));
+    assert_eq!(s.fix.search.as_ref().unwrap().value(), "William Miller");
+    type_keys(&mut s, "ada");
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.fix.filter, Filter::Search("ada".into()));
+    // …and ← or Backspace edit it instead.
+    press(&mut s, key(KeyCode::Char('/')));
+    press(&mut s, key(KeyCode::Backspace));
+    type_keys(&mut s, "m");
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.fix.filter, Filter::Search("adm".into()));
+}
+
+#[test]
+fn g_on_a_duplicate_goes_to_the_row_it_repeats() {
+    let csv = format!(
+        "{FIXTURE}Ada Again,ada2@example.com,005Dn000018MnOpIAK,ada@example.com,ada2@example.com\n"
+    );
+    let mut s = loaded(&csv, (120, 40));
+    go_to_line(&mut s, 10);
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 10);
+    press(&mut s, key(KeyCode::Char('g')));
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 2);
+    assert!(s
+        .status
+        .clone()
+        .unwrap()
+        .text
+        .starts_with("Line 2: the row line 10 repeats"));
+    // Elsewhere `g` is still the first row.
+    go_to_line(&mut s, 5);
+    press(&mut s, key(KeyCode::Char('g')));
+    assert_eq!(s.fix.selected, 0);
+}
+
+#[test]
+fn q_quits_from_import_while_the_path_field_is_empty() {
+    let mut s = scc_onboard::tui::State::new(
+        std::path::PathBuf::from("/nonexistent/session.json"),
+        scc_onboard::tui::theme::Theme::plain(),
+    );
+    assert_eq!(s.step, Step::Import);
+    type_keys(&mut s, "r");
+    assert_eq!(s.import.path.value(), "r", "typed into the path field");
+    assert!(!s.quit);
+    type_keys(&mut s, "q");
+    assert_eq!(
+        s.import.path.value(),
+        "rq",
+        "q is a letter once the path has text"
+    );
+    assert!(!s.quit);
+    press(&mut s, key(KeyCode::Backspace));
+    press(&mut s, key(KeyCode::Backspace));
+    press(&mut s, key(KeyCode::Char('q')));
+    assert!(s.quit);
+}

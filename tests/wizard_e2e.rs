@@ -221,7 +221,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&["<", "<", "<"]);
     t.wait_for("[Fix]");
     t.keys(&["G", "f"]);
-    t.wait_for("Line 9: fix surrounding-whitespace");
+    t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
     let pid = t.pane_pid();
     // The shell's own kill: /bin/kill (procps) may not be installed.
     assert!(Command::new("sh")
@@ -387,7 +387,7 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.keys(&["j", "Enter"]);
     t.type_text("svc-scc@example.com");
     t.keys(&["Enter"]);
-    t.wait_for("Set impersonation_account");
+    t.wait_for("Set Impersonating account");
     t.keys(&["j", "Space"]);
     t.wait_for("Exchange Server on-premises");
     t.keys(&["Tab", "Space"]);
@@ -506,7 +506,7 @@ fn a_panic_restores_the_terminal_and_keeps_the_work() {
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
     t.keys(&["G", "f"]);
-    t.wait_for("Line 9: fix surrounding-whitespace");
+    t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
     t.keys(&["Z"]);
     let history = t.wait_for_in_history("wizard exited with 101");
     assert!(
@@ -624,7 +624,7 @@ fn each_signal_restores_the_terminal_and_keeps_the_work() {
         t.keys(&["Enter"]);
         t.wait_for("✗ 2 with errors");
         t.keys(&["G", "f"]);
-        t.wait_for("Line 9: fix surrounding-whitespace");
+        t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
         kill_from_file(&pid_file, signal);
         assert_restored(&t, 128 + number, &format!("SIG{signal}"));
         let history = t.wait_for_in_history("<- tty");
@@ -705,17 +705,17 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.keys(&["C-u"]);
     t.type_text("joshua.patel@contoso.com");
     t.keys(&["Enter"]);
-    t.wait_for("Line 3: edit salesforce_login");
+    t.wait_for("Line 3: edited Salesforce login");
     // Maria Lopez (line 4): her name with its accent.
     t.keys(&["j", "h", "Enter"]);
     t.wait_for("Editing Full name");
     t.keys(&["C-u"]);
     t.type_text("María López");
     t.keys(&["Enter"]);
-    t.wait_for("Line 4: edit full_name");
+    t.wait_for("Line 4: edited Full name");
     // Diego Ramos (line 5) left out.
     t.keys(&["j", "x"]);
-    t.wait_for("Line 5: exclude line 5");
+    t.wait_for("Line 5: excluded (not exported");
     t.keys(&["q"]);
     wait_dead(&t);
 

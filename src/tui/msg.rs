@@ -85,6 +85,8 @@ pub enum Msg {
     MoveCol(isize),
     Page(isize),
     Top,
+    /// `g`: the row a duplicate repeats, else the first row.
+    GoToFirst,
     Bottom,
     NextProblem {
         forward: bool,

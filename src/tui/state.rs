@@ -275,6 +275,8 @@ pub struct FixState {
     pub edit: Option<TextInput>,
     /// Search text being typed after `/`.
     pub search: Option<TextInput>,
+    /// The edit was opened with this finding's suggested fix offered (Enter applies it).
+    pub offered_fix: Option<Code>,
 }
 
 /// The impersonating account's authorization, as the Authorize step shows it.

@@ -39,7 +39,12 @@ fn perform(state: &mut State, edit: ChoiceEdit, fx: &mut Vec<Effect>) {
         return;
     }
     state.choices.apply(&edit);
-    state.status = Some(Status::info(format!("Set {}", edit.key)));
+    let said = Op::Choice { edit: edit.clone() }.said(state.customize.catalogue());
+    state.status = Some(Status::info(format!(
+        "{}{}",
+        said[..1].to_uppercase(),
+        &said[1..]
+    )));
     sync(state);
     if let Some(s) = &mut state.session {
         s.history.push(Op::Choice { edit });

@@ -115,6 +115,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::MoveCol(_)
         | Msg::Page(_)
         | Msg::Top
+        | Msg::GoToFirst
         | Msg::Bottom
         | Msg::NextProblem { .. }
         | Msg::SetFilter(_)

@@ -30,6 +30,9 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
     if excluded {
         title.push_str("· excluded, not exported (x re-includes) ");
     }
+    if state.fix.edit.is_some() {
+        title.push_str(&format!("· Editing {} ", Field::ALL[state.fix.col].title()));
+    }
     let mut lines = Vec::new();
     let findings = state.roster.findings(row);
     let inner_w = area.width.saturating_sub(2) as usize;
@@ -97,7 +100,7 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
             let first = first as usize;
             if first < state.roster.len() {
                 spans.push(Span::raw(format!(
-                    " (see line {})",
+                    " (line {}: g goes there)",
                     state.roster.record(first).line
                 )));
             }
@@ -110,7 +113,7 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
                 Span::styled(visible(fix), t.ok()),
                 Span::styled(
                     if is_next {
-                        "   (f applies, F applies to all)"
+                        "   (f or Enter applies, F applies to all)"
                     } else {
                         ""
                     },
