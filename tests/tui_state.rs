@@ -765,3 +765,29 @@ fn q_quits_from_import_while_the_path_field_is_empty() {
     press(&mut s, key(KeyCode::Char('q')));
     assert!(s.quit);
 }
+
+/// Quitting saves the Fix step's filter and selected cell; a resume puts both back.
+#[test]
+fn resume_restores_the_filter_and_the_selected_cell() {
+    let mut s = state();
+    press(&mut s, key(KeyCode::Char('e')));
+    press(&mut s, key(KeyCode::Char('j')));
+    go_to_col(&mut s, Field::Office365Login.index());
+    let line = s.roster.record(s.selected_row().unwrap()).line;
+    assert_eq!(line, 7);
+    let fx = press(&mut s, key(KeyCode::Char('q')));
+    assert!(saves(&fx), "quitting saves the view");
+    let bytes = s.session.as_ref().unwrap().to_json();
+    let mut saved =
+        scc_onboard::session::Session::from_json(&bytes, std::path::Path::new("s.json")).unwrap();
+    assert_eq!(saved.view.as_ref().unwrap().filter, "errors");
+    saved.source.path = "roster.csv".into();
+    let mut r =
+        scc_onboard::tui::State::new("/x/s.json".into(), scc_onboard::tui::theme::Theme::plain());
+    r.import.path.set("roster.csv");
+    r.pending_resume = Some(saved);
+    load_into(&mut r, FIXTURE);
+    assert_eq!(r.fix.filter, Filter::Errors);
+    assert_eq!(r.roster.record(r.selected_row().unwrap()).line, 7);
+    assert_eq!(r.fix.col, Field::Office365Login.index());
+}

@@ -61,6 +61,8 @@ struct DiskSession<'a> {
     customization: &'a serde_json::Value,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     unplaced: &'a [super::Unplaced],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    view: &'a Option<super::View>,
 }
 
 impl Serialize for DiskOp<'_> {
@@ -123,6 +125,7 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
         output_dir: &session.output_dir,
         customization: &session.customization,
         unplaced: &session.unplaced,
+        view: &session.view,
     };
     let bytes = serde_json::to_vec_pretty(&disk).map_err(io::Error::other)?;
     let before = referenced_ids(path);

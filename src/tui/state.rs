@@ -225,6 +225,34 @@ impl Filter {
         }
     }
 
+    /// The filter as the session saves it (`session::View::filter`).
+    pub fn to_key(&self) -> String {
+        match self {
+            Filter::All => "all".into(),
+            Filter::Errors => "errors".into(),
+            Filter::Warnings => "warnings".into(),
+            Filter::Code(c) => format!("code:{c}"),
+            Filter::Search(s) => format!("search:{s}"),
+        }
+    }
+
+    /// The filter a saved key names (an unknown one is `All`).
+    pub fn from_key(key: &str) -> Filter {
+        match key {
+            "errors" => Filter::Errors,
+            "warnings" => Filter::Warnings,
+            k => {
+                if let Some(c) = k.strip_prefix("code:").and_then(Code::parse) {
+                    Filter::Code(c)
+                } else if let Some(s) = k.strip_prefix("search:") {
+                    Filter::Search(s.to_string())
+                } else {
+                    Filter::All
+                }
+            }
+        }
+    }
+
     /// Whether roster row `row` passes. Excluded rows pass only `All` and searches.
     pub fn matches(&self, roster: &Roster, row: usize) -> bool {
         let has = |sev: Severity| roster.findings(row).iter().any(|f| f.severity() == sev);
@@ -375,6 +403,21 @@ impl State {
             Step::Customize => self.customize.is_editing(),
             Step::ExchangeAccess => self.exchange.is_editing(),
             _ => false,
+        }
+    }
+
+    /// Copies the Fix step's filter and selected cell into the session (saved with it).
+    pub fn record_view(&mut self) {
+        let row = self.selected_row();
+        let line = row.map(|r| self.roster.record(r).line);
+        let view = crate::session::View {
+            filter: self.fix.filter.to_key(),
+            row,
+            line,
+            col: self.fix.col,
+        };
+        if let Some(s) = &mut self.session {
+            s.view = Some(view);
         }
     }
 

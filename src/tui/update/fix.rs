@@ -249,6 +249,29 @@ fn set_filter(state: &mut State, filter: Filter) {
         }
         None => keep_selection_visible(state),
     }
+    // Saved with the next save (an edit, or quitting): a filter alone is not worth two fsyncs.
+    state.record_view();
+}
+
+/// Restores a resumed session's filter and selected cell (the row by its line when the
+/// source changed under it).
+pub(super) fn restore_view(state: &mut State, view: &crate::session::View) {
+    let filter = Filter::from_key(&view.filter);
+    if filter != Filter::All {
+        set_filter(state, filter);
+    }
+    state.fix.col = view.col.min(Field::ALL.len() - 1);
+    let row = view
+        .row
+        .filter(|&r| r < state.roster.len() && view.line == Some(state.roster.record(r).line))
+        .or_else(|| {
+            let line = view.line?;
+            (0..state.roster.len()).find(|&r| state.roster.record(r).line == line)
+        });
+    if let Some(r) = row {
+        select_row(state, r);
+    }
+    keep_selection_visible(state);
 }
 
 /// The finding `f` would fix on `row`: one on the selected column first, else the row's first.

@@ -22,7 +22,14 @@ const SAVE_FAILED: &str = "Session NOT saved";
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
-        Msg::Quit => state.quit = true,
+        Msg::Quit => {
+            state.quit = true;
+            // Where the admin was looking comes back on resume.
+            if state.session.is_some() && state.load.is_none() {
+                state.record_view();
+                fx.push(Effect::SaveSession);
+            }
+        }
         Msg::Resize(w, h) => {
             state.size = (w, h);
             fix::keep_selection_visible(state);
