@@ -5,6 +5,7 @@
 //! wizard); 2 unusable input (unreadable roster or customization file, output folder that is
 //! not a bundle, a `--set`/`--exclude` line that starts no row).
 
+use crate::usecase::submission::plural;
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::bundle::{self, Audit, BundleInput, ExportError, Provenance, SourceFile};
@@ -277,26 +278,27 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 }
                 if !sets.is_empty() {
                     s.push_str(&format!(
-                        "Set {} cells (--set; listed in report.md as hand edits).\n",
-                        sets.len()
+                        "Set {} (--set; listed in report.md as hand edits).\n",
+                        plural(sets.len(), "cell", "cells")
                     ));
                 }
                 if !named.is_empty() {
                     s.push_str(&format!(
-                        "Excluded {} rows named by --exclude.\n",
-                        named.len()
+                        "Excluded {} named by --exclude.\n",
+                        plural(named.len(), "row", "rows")
                     ));
                 }
                 if !excluded_invalid.is_empty() {
                     s.push_str(&format!(
-                        "Excluded {} rows with errors (--exclude-invalid).\n",
-                        excluded_invalid.len()
+                        "Excluded {} with errors (--exclude-invalid).\n",
+                        plural(excluded_invalid.len(), "row", "rows")
                     ));
                 }
                 let excluded = roster.counts().excluded;
                 if excluded > 0 {
                     s.push_str(&format!(
-                        "{excluded} excluded rows left out (see report.md).\n"
+                        "{} left out (see report.md).\n",
+                        plural(excluded, "excluded row", "excluded rows")
                     ));
                 }
                 for w in &done.choice_warnings {
@@ -319,7 +321,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
                             if f.severity() != crate::roster::Severity::Error {
                                 continue;
                             }
-                            let col = f.field.map_or("row", |fl| fl.key());
+                            let col = f.field.map_or("row", |fl| fl.title());
                             if problems.len() < 20 {
                                 text.push_str(&format!(
                                     "  {}:{line}: {col}: {} [{}]\n",
