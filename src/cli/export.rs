@@ -5,7 +5,6 @@
 //! wizard); 2 unusable input (unreadable roster or customization file, output folder that is
 //! not a bundle, a `--set`/`--exclude` line that starts no row).
 
-use crate::usecase::submission::plural;
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::bundle::{self, Audit, BundleInput, ExportError, Provenance, SourceFile};
@@ -15,6 +14,7 @@ use crate::roster::by_line::{self, LineList, SetCell};
 use crate::roster::export::CsvOptions;
 use crate::roster::fix;
 use crate::usecase::roster_source::{self, LoadError, RosterSource};
+use crate::usecase::submission::plural;
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
