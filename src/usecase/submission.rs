@@ -266,6 +266,7 @@ pub fn fix_hint(code: Code) -> &'static str {
             "f keeps the address"
         }
         Code::MultipleAddresses => "keep one address",
+        Code::RepeatedAddress => "f keeps one",
         Code::AddressInvalid => "correct the address",
         Code::SfLoginTooLong => "use the real username",
         Code::SfidFormat | Code::SfidPrefix | Code::SfidChecksum | Code::Sfid15Case => {
