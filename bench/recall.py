@@ -22,7 +22,8 @@ COLUMNS = {
     "Office 365 email address": "office365_email",
 }
 EMAIL_CODES = {"address-invalid", "display-name-form", "mailto-prefix",
-               "trailing-punctuation", "multiple-addresses", "invisible-char"}
+               "trailing-punctuation", "multiple-addresses", "repeated-address",
+               "invisible-char"}
 EXPECT = {
     "bad_email": EMAIL_CODES,
     "sf_login_too_long": {"sf-login-too-long"},

@@ -694,14 +694,14 @@ fn validate_quiet_prints_errors_and_the_summary_only() {
         text(&res.stdout),
         "R.csv:2:2: error mailto-prefix: Salesforce login: starts with 'mailto:'; only the address belongs here\n\
          R.csv:4:5: error address-invalid: Office 365 email address: not a valid address: has no @\n\
-         ✗ 2 errors, 1 warnings in 3 rows (2 rows with errors)\n"
+         ✗ 2 errors, 1 warning in 3 rows (2 rows with errors)\n"
     );
     // -q with -o: no change listing or "wrote" line either; --json ignores it.
     let res = run(&["validate", "R.csv", "-q", "--fix", "-o", "out.csv"], dir);
     assert_eq!(
         text(&res.stdout),
         "R.csv:4:5: error address-invalid: Office 365 email address: not a valid address: has no @\n\
-         ✗ 1 errors, 0 warnings in 3 rows (1 rows with errors)\n"
+         ✗ 1 error, 0 warnings in 3 rows (1 row with errors)\n"
     );
     let quiet = run(&["validate", "R.csv", "-q", "--json"], dir);
     let loud = run(&["validate", "R.csv", "--json"], dir);

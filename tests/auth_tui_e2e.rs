@@ -376,7 +376,8 @@ fn enter_device_code(sb: &Sandbox, uri: &str, code: &str) {
     assert!(ok.success());
 }
 
-/// The wizard's Authorize step, impersonation mode: the impersonating account authorizes
+/// An invitation's config ([expect], no --roster, no --login): the screen asks before it
+/// stores somebody else, and `n` stores nothing.
 #[test]
 fn an_invitation_config_is_checked_by_the_screen_too() {
     let _k = keyring_lock();

@@ -156,11 +156,11 @@ fn rows_with_errors_refuse_the_export_with_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("nothing written: 1 included rows have errors (first at line 7)"),
+        err.contains("nothing written: 1 included row has errors (first at line 7)"),
         "{err}"
     );
     assert!(
-        err.contains("bundle-roster-error.csv:7: office365_email: not a valid address"),
+        err.contains("bundle-roster-error.csv:7: Office 365 email address: not a valid address"),
         "{err}"
     );
     assert!(!tmp.path().join("b").exists());

@@ -636,7 +636,7 @@ fn unplaced_changes_are_re_applied_or_dropped_in_the_wizard_and_undone() {
         .as_ref()
         .unwrap()
         .text
-        .contains("1 unplaced change(s)"));
+        .contains("Export refused: 1 unplaced change from the resume"));
     for _ in 0..3 {
         press(&mut s, key(KeyCode::Char('<')));
     }

@@ -25,6 +25,17 @@ fn snap(name: &str, make: impl Fn((u16, u16)) -> State) {
     }
 }
 
+/// The sizes issue 16 names: the smallest usable, a common laptop, a wide screen.
+const REVIEW_SIZES: [(u16, u16); 3] = [(80, 24), (120, 36), (200, 50)];
+
+fn snap3(name: &str, make: impl Fn((u16, u16)) -> State) {
+    for size in REVIEW_SIZES {
+        let state = make(size);
+        let screen = text(&draw(&state, size.0, size.1));
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen);
+    }
+}
+
 fn fresh(size: (u16, u16)) -> State {
     let mut s = State::new(
         PathBuf::from("/home/admin/.local/share/scc-onboard/session.json"),
@@ -206,41 +217,67 @@ fn fix_screens() {
     });
 }
 
+/// An absolute output folder, so Review's screens do not depend on where the tests run.
+fn review_folder(s: &mut State) {
+    if let Some(session) = &mut s.session {
+        session.output_dir = Some(PathBuf::from("/home/admin/onboarding/bundle"));
+    }
+}
+
 #[test]
 fn review_and_placeholder_screens() {
     let review = |size| {
         let mut s = with_ids(fix_state(size));
+        review_folder(&mut s);
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }
         s.status = None;
         s
     };
-    snap("review_blocked", review);
-    snap("review_refused", |size| {
+    snap3("review_blocked", review);
+    snap3("review_refused", |size| {
         let mut s = review(size);
         press(&mut s, key(KeyCode::Enter));
         s
     });
-    snap("review_confirm_exclude", |size| {
+    snap3("review_confirm_exclude", |size| {
         let mut s = review(size);
         press(&mut s, key(KeyCode::Char('x')));
         s
     });
-    snap("review_ready", |size| {
+    let ready = |size| {
         let mut s = with_ids(fix_state(size));
         press(&mut s, key(KeyCode::Enter));
         type_keys(&mut s, "Grace Hopper");
         press(&mut s, key(KeyCode::Enter));
         go_to_line(&mut s, 7);
         press(&mut s, key(KeyCode::Char('x')));
+        review_folder(&mut s);
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }
         s.status = None;
         s
+    };
+    snap3("review_ready", ready);
+    snap3("review_warnings_asked", |size| {
+        let mut s = ready(size);
+        press(&mut s, key(KeyCode::Enter));
+        s
     });
-    snap("review_refused_choices", |size| {
+    snap3("review_replace_asked", |size| {
+        let mut s = ready(size);
+        update(
+            &mut s,
+            Msg::AskReplace {
+                path: "/home/admin/onboarding/bundle".into(),
+                written: Some("2026-12-01T22:58:09Z".into()),
+            },
+        );
+        s
+    });
+    snap3("review_refused_choices", |size| {
         let mut s = fix_state(size);
         for line in [3, 7] {
             go_to_line(&mut s, line);
@@ -252,6 +289,7 @@ fn review_and_placeholder_screens() {
             "impersonation_account",
             Value::Text("not an address".into()),
         );
+        review_folder(&mut s);
         for _ in 0..3 {
             press(&mut s, key(KeyCode::Char('>')));
         }
@@ -259,14 +297,14 @@ fn review_and_placeholder_screens() {
         s.status = None;
         s
     });
-    snap("customize", |size| {
+    snap3("customize", |size| {
         let mut s = fix_state(size);
         press(&mut s, key(KeyCode::Char('>')));
         press(&mut s, key(KeyCode::Char(' ')));
         s.status = None;
         s
     });
-    snap("exchange_impersonation", |size| {
+    snap3("exchange_impersonation", |size| {
         let mut s = fix_state(size);
         s.step = Step::ExchangeAccess;
         on_premises(&mut s);
@@ -474,4 +512,91 @@ fn colour_is_added_when_allowed() {
     assert!(buf[(x, y)]
         .modifier
         .contains(Modifier::BOLD | Modifier::UNDERLINED));
+}
+
+/// The Fix panel shows the selected row's five values whole (wrapped), above its findings.
+#[test]
+fn fix_panel_shows_long_values_whole() {
+    let long_name = "Maximiliana Alexandrovna Konstantinopolskaya-Vanderbilt de la Cruz";
+    let long_mail = "maximiliana.alexandrovna.konstantinopolskaya@subsidiary.example.com";
+    snap3("fix_long_values", |size| {
+        let mut s = fix_state(size);
+        s.fix.col = 0;
+        press(&mut s, key(KeyCode::Enter));
+        type_keys(&mut s, long_name);
+        press(&mut s, key(KeyCode::Enter));
+        s.fix.col = 4;
+        press(&mut s, key(KeyCode::Enter));
+        for _ in 0..40 {
+            press(&mut s, key(KeyCode::Backspace));
+        }
+        type_keys(&mut s, long_mail);
+        press(&mut s, key(KeyCode::Enter));
+        s.status = None;
+        s
+    });
+    for size in REVIEW_SIZES {
+        let mut s = fix_state(size);
+        s.fix.col = 4;
+        press(&mut s, key(KeyCode::Enter));
+        for _ in 0..40 {
+            press(&mut s, key(KeyCode::Backspace));
+        }
+        type_keys(&mut s, long_mail);
+        press(&mut s, key(KeyCode::Enter));
+        let screen = text(&draw(&s, size.0, size.1));
+        let joined: String = screen.lines().map(|l| l.trim_matches('│').trim()).collect();
+        assert!(
+            joined.contains(long_mail),
+            "the whole address is on screen at {size:?}:\n{screen}"
+        );
+    }
+}
+
+/// At 80×24 every step keeps what is required on screen: the file name in the header, and
+/// each step's essentials.
+#[test]
+fn every_step_at_80x24_keeps_the_essentials_on_screen() {
+    let mut s = fix_state((80, 24));
+    review_folder(&mut s);
+    s.choices
+        .set("mailbox_access", Value::Text("impersonation".into()));
+    s.choices.set(
+        "impersonation_account",
+        Value::Text("svc-scc@example.com".into()),
+    );
+    let steps = [
+        (Step::Fix, vec!["Line 3", "Office 365 email address"]),
+        (Step::Customize, vec![]),
+        (Step::ExchangeAccess, vec!["checklist 0 of"]),
+        (
+            Step::ReviewExport,
+            vec![
+                "Blocks the export:",
+                "Output folder",
+                "/home/admin/onboarding/bundle",
+                "Findings",
+            ],
+        ),
+        (Step::Authorize, vec![]),
+    ];
+    for (step, wanted) in steps {
+        s.step = step;
+        let screen = text(&draw(&s, 80, 24));
+        let header = screen.lines().nth(1).unwrap_or_default();
+        assert!(
+            header.starts_with("roster.csv · "),
+            "{step:?}: the file name is in the header:\n{screen}"
+        );
+        for w in wanted {
+            assert!(
+                screen.contains(w),
+                "{step:?} shows {w:?} at 80×24:\n{screen}"
+            );
+        }
+        assert!(
+            screen.lines().last().is_some_and(|l| !l.trim().is_empty()),
+            "{step:?}: the key hints show:\n{screen}"
+        );
+    }
 }

@@ -296,8 +296,46 @@ fn export_runs_once_errors_are_fixed_or_excluded() {
     for _ in 0..3 {
         press(&mut s, key(KeyCode::Char('>')));
     }
+    // The warnings that do not block (checklist, check not run) are asked about once.
     let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+    let Some(Popup::ConfirmWarnings { warnings }) = s.popup.clone() else {
+        panic!("asks about the warnings first: {:?}", s.popup);
+    };
+    assert!(
+        warnings.iter().any(|w| w == "Exchange check not run"),
+        "{warnings:?}"
+    );
+    let fx = press(&mut s, key(KeyCode::Char('y')));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Export { replace: false, .. })));
+    // Acknowledged once: the next Enter exports at once.
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(s.popup.is_none());
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
+    // A folder already holding a bundle: the runtime asks, the admin confirms, it replaces.
+    update(
+        &mut s,
+        Msg::AskReplace {
+            path: "/srv/out".into(),
+            written: Some("2026-12-01T23:00:00Z".into()),
+        },
+    );
+    assert!(matches!(s.popup, Some(Popup::ConfirmReplace { .. })));
+    let fx = press(&mut s, key(KeyCode::Char('n')));
+    assert!(s.popup.is_none() && fx.is_empty());
+    update(
+        &mut s,
+        Msg::AskReplace {
+            path: "/srv/out".into(),
+            written: None,
+        },
+    );
+    let fx = press(&mut s, key(KeyCode::Enter));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Export { replace: true, .. })));
 }
 
 #[test]
@@ -330,7 +368,8 @@ fn x_on_review_leaves_out_every_row_with_errors_as_one_undoable_change() {
         s.session.as_ref().unwrap().history.last(),
         Some(Op::ExcludeRows { excluded: true, rows: r, .. }) if *r == rows
     ));
-    let fx = press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Enter));
+    let fx = press(&mut s, key(KeyCode::Char('y')));
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 
     // Nothing left to leave out; one undo brings both rows back.
@@ -580,4 +619,175 @@ fn resuming_many_changes_says_so_before_re_applying_them() {
     assert!(saves(&fx));
     assert_eq!(s.roster.cell(0, Field::FullName), "n10000");
     assert!(s.banner.as_ref().unwrap().text.contains("Resumed"));
+}
+
+#[test]
+fn review_numbers_what_blocks_and_each_number_goes_there() {
+    let mut s = state();
+    s.choices.set(
+        "mailbox_access",
+        scc_onboard::customize::Value::Text("impersonation".into()),
+    );
+    s.choices.set(
+        "impersonation_account",
+        scc_onboard::customize::Value::Text("not an address".into()),
+    );
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let sub = s.submission();
+    assert_eq!(
+        sub.blockers[0].what,
+        "2 included rows still have errors: fix or leave out"
+    );
+    let n = sub
+        .blockers
+        .iter()
+        .position(|b| b.what.starts_with("Impersonating account"))
+        .expect("the setting is named by its title");
+    // `1` is the rows with errors: the Fix table, filtered, on the first of them.
+    press(&mut s, key(KeyCode::Char('1')));
+    assert_eq!(s.step, Step::Fix);
+    assert_eq!(s.fix.filter, Filter::Errors);
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 3);
+    // The setting's number: its step, the setting focused.
+    for _ in 0..3 {
+        press(&mut s, key(KeyCode::Char('>')));
+    }
+    let digit = char::from(b'1' + n as u8);
+    press(&mut s, key(KeyCode::Char(digit)));
+    assert_eq!(s.step, Step::ExchangeAccess);
+    assert_eq!(
+        s.exchange.focused_item(&s.choices),
+        Some(scc_onboard::tui::exchange::Item::Field(
+            "impersonation_account".into()
+        ))
+    );
+}
+
+/// Issue 16's words: field and setting titles in messages, a new `/` offering the previous
+/// search, Enter offering a suggested fix, `g` from a duplicate to the row it repeats.
+#[test]
+fn the_wizard_speaks_in_titles_and_offers_what_it_knows() {
+    let mut s = state();
+    // Enter on Katherine's name (surrounding spaces: a fix is suggested) offers the fix.
+    go_to_line(&mut s, 9);
+    s.fix.col = Field::FullName.index();
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        s.fix.edit.as_ref().map(|e| e.value().to_string()),
+        Some("Katherine Johnson".into())
+    );
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        s.roster.cell(s.selected_row().unwrap(), Field::FullName),
+        "Katherine Johnson"
+    );
+    let status = s.status.clone().unwrap().text;
+    assert_eq!(
+        status,
+        "Line 9: applied the suggested fix (surrounding-whitespace) to Full name"
+    );
+    assert!(matches!(
+        s.session.as_ref().unwrap().history.last(),
+        Some(Op::Cells { label, .. }) if label == "fix surrounding-whitespace"
+    ));
+    press(&mut s, key(KeyCode::Char('u')));
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "Undone: applied the suggested fix (surrounding-whitespace) to Full name"
+    );
+
+    // Typing over the offered fix is a hand edit.
+    press(&mut s, key(KeyCode::Enter));
+    type_keys(&mut s, "Kate Johnson");
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.status.clone().unwrap().text, "Line 9: edited Full name");
+
+    // A second `/` offers the previous search: typing replaces it.
+    press(&mut s, key(KeyCode::Char('/')));
+    type_keys(&mut s, "William Miller");
+    press(&mut s, key(KeyCode::Enter));
+    press(&mut s, key(KeyCode::Char('/')));
+    assert_eq!(s.fix.search.as_ref().unwrap().value(), "William Miller");
+    type_keys(&mut s, "ada");
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.fix.filter, Filter::Search("ada".into()));
+    // …and ← or Backspace edit it instead.
+    press(&mut s, key(KeyCode::Char('/')));
+    press(&mut s, key(KeyCode::Backspace));
+    type_keys(&mut s, "m");
+    press(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.fix.filter, Filter::Search("adm".into()));
+}
+
+#[test]
+fn g_on_a_duplicate_goes_to_the_row_it_repeats() {
+    let csv = format!(
+        "{FIXTURE}Ada Again,ada2@example.com,005Dn000018MnOpIAK,ada@example.com,ada2@example.com\n"
+    );
+    let mut s = loaded(&csv, (120, 40));
+    go_to_line(&mut s, 10);
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 10);
+    press(&mut s, key(KeyCode::Char('g')));
+    assert_eq!(s.roster.record(s.selected_row().unwrap()).line, 2);
+    assert!(s
+        .status
+        .clone()
+        .unwrap()
+        .text
+        .starts_with("Line 2: the row line 10 repeats"));
+    // Elsewhere `g` is still the first row.
+    go_to_line(&mut s, 5);
+    press(&mut s, key(KeyCode::Char('g')));
+    assert_eq!(s.fix.selected, 0);
+}
+
+#[test]
+fn q_quits_from_import_while_the_path_field_is_empty() {
+    let mut s = scc_onboard::tui::State::new(
+        std::path::PathBuf::from("/nonexistent/session.json"),
+        scc_onboard::tui::theme::Theme::plain(),
+    );
+    assert_eq!(s.step, Step::Import);
+    type_keys(&mut s, "r");
+    assert_eq!(s.import.path.value(), "r", "typed into the path field");
+    assert!(!s.quit);
+    type_keys(&mut s, "q");
+    assert_eq!(
+        s.import.path.value(),
+        "rq",
+        "q is a letter once the path has text"
+    );
+    assert!(!s.quit);
+    press(&mut s, key(KeyCode::Backspace));
+    press(&mut s, key(KeyCode::Backspace));
+    press(&mut s, key(KeyCode::Char('q')));
+    assert!(s.quit);
+}
+
+/// Quitting saves the Fix step's filter and selected cell; a resume puts both back.
+#[test]
+fn resume_restores_the_filter_and_the_selected_cell() {
+    let mut s = state();
+    press(&mut s, key(KeyCode::Char('e')));
+    press(&mut s, key(KeyCode::Char('j')));
+    go_to_col(&mut s, Field::Office365Login.index());
+    let line = s.roster.record(s.selected_row().unwrap()).line;
+    assert_eq!(line, 7);
+    let fx = press(&mut s, key(KeyCode::Char('q')));
+    assert!(saves(&fx), "quitting saves the view");
+    let bytes = s.session.as_ref().unwrap().to_json();
+    let mut saved =
+        scc_onboard::session::Session::from_json(&bytes, std::path::Path::new("s.json")).unwrap();
+    assert_eq!(saved.view.as_ref().unwrap().filter, "errors");
+    saved.source.path = "roster.csv".into();
+    let mut r =
+        scc_onboard::tui::State::new("/x/s.json".into(), scc_onboard::tui::theme::Theme::plain());
+    r.import.path.set("roster.csv");
+    r.pending_resume = Some(saved);
+    load_into(&mut r, FIXTURE);
+    assert_eq!(r.fix.filter, Filter::Errors);
+    assert_eq!(r.roster.record(r.selected_row().unwrap()).line, 7);
+    assert_eq!(r.fix.col, Field::Office365Login.index());
 }

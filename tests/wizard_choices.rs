@@ -145,7 +145,7 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
         .any(|i| i.key == "impersonation_account"));
     let screen = text(&draw(&s, 120, 40));
     assert!(
-        screen.contains("customization setting(s) have errors"),
+        screen.contains("Blocks the export:") && screen.contains("1 Impersonating account: "),
         "{screen}"
     );
     press(&mut s, key(KeyCode::Char('j')));
@@ -162,7 +162,16 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
     while s.step != Step::ReviewExport {
         press(&mut s, key(KeyCode::Char('>')));
     }
-    let fx = update(&mut s, Msg::Export);
+    update(&mut s, Msg::Export);
+    assert!(
+        matches!(
+            s.popup,
+            Some(scc_onboard::tui::state::Popup::ConfirmWarnings { .. })
+        ),
+        "warnings are acknowledged once: {:?}",
+        s.popup
+    );
+    let fx = update(&mut s, Msg::ConfirmPopup);
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 }
 

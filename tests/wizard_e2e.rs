@@ -179,9 +179,9 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
 
     // Bulk-fix the 15-character IDs from line 2's Salesforce user ID.
     t.keys(&["k", "l", "l", "F"]);
-    t.wait_for("Apply the suggested fix for sfid-15 to 3 row(s)?");
+    t.wait_for("Apply the suggested fix for sfid-15 to 3 rows?");
     t.keys(&["y"]);
-    t.wait_for("Fixed sfid-15 on 3 row(s)");
+    t.wait_for("Fixed sfid-15 on 3 rows");
 
     // Exclude line 7 (the invalid address).
     t.keys(&["G", "k", "k", "x"]);
@@ -191,7 +191,14 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 7 row(s)");
+    // What does not block is asked about once (the Exchange check was not run).
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    let screen = t.wait_for("Wrote the bundle for 7 users to /");
+    assert!(
+        screen.contains("scc-onboard-bundle"),
+        "names the absolute folder:\n{screen}"
+    );
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 7, "{exported:#?}");
     assert!(exported.iter().any(|l| l.starts_with("Grace Hopper,")));
@@ -214,7 +221,7 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&["<", "<", "<"]);
     t.wait_for("[Fix]");
     t.keys(&["G", "f"]);
-    t.wait_for("Line 9: fix surrounding-whitespace");
+    t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
     let pid = t.pane_pid();
     // The shell's own kill: /bin/kill (procps) may not be installed.
     assert!(Command::new("sh")
@@ -255,7 +262,18 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 7 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    // The second export into the same folder asks first, saying when the bundle there was
+    // written; declining keeps it, confirming replaces it.
+    let screen = t.wait_for("Replace the bundle already in this folder?");
+    assert!(screen.contains("written 20"), "{screen}");
+    t.keys(&["n"]);
+    t.wait_for("Enter export bundle");
+    t.keys(&["Enter"]);
+    t.wait_for("Replace the bundle already in this folder?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 7 users to /");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert!(
         exported.iter().any(|l| l.starts_with("Katherine Johnson,")),
@@ -369,7 +387,7 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.keys(&["j", "Enter"]);
     t.type_text("svc-scc@example.com");
     t.keys(&["Enter"]);
-    t.wait_for("Set impersonation_account");
+    t.wait_for("Set Impersonating account");
     t.keys(&["j", "Space"]);
     t.wait_for("Exchange Server on-premises");
     t.keys(&["Tab", "Space"]);
@@ -382,13 +400,15 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.keys(&[">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Export refused: 2 row(s)");
+    t.wait_for("Export refused: 2 included rows still have errors");
     t.keys(&["x"]);
-    t.wait_for("Leave out the 2 row(s) with errors?");
+    t.wait_for("Leave out the 2 rows with errors?");
     t.keys(&["y"]);
     t.wait_for("6 included, 2 excluded · ✗ 0 with errors");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 6 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 6 users");
 
     let bundle = dir.path().join("scc-onboard-bundle");
     let read = |name: &str| std::fs::read(bundle.join(name)).unwrap();
@@ -486,7 +506,7 @@ fn a_panic_restores_the_terminal_and_keeps_the_work() {
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
     t.keys(&["G", "f"]);
-    t.wait_for("Line 9: fix surrounding-whitespace");
+    t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
     t.keys(&["Z"]);
     let history = t.wait_for_in_history("wizard exited with 101");
     assert!(
@@ -604,7 +624,7 @@ fn each_signal_restores_the_terminal_and_keeps_the_work() {
         t.keys(&["Enter"]);
         t.wait_for("✗ 2 with errors");
         t.keys(&["G", "f"]);
-        t.wait_for("Line 9: fix surrounding-whitespace");
+        t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
         kill_from_file(&pid_file, signal);
         assert_restored(&t, 128 + number, &format!("SIG{signal}"));
         let history = t.wait_for_in_history("<- tty");
@@ -685,17 +705,17 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.keys(&["C-u"]);
     t.type_text("joshua.patel@contoso.com");
     t.keys(&["Enter"]);
-    t.wait_for("Line 3: edit salesforce_login");
+    t.wait_for("Line 3: edited Salesforce login");
     // Maria Lopez (line 4): her name with its accent.
     t.keys(&["j", "h", "Enter"]);
     t.wait_for("Editing Full name");
     t.keys(&["C-u"]);
     t.type_text("María López");
     t.keys(&["Enter"]);
-    t.wait_for("Line 4: edit full_name");
+    t.wait_for("Line 4: edited Full name");
     // Diego Ramos (line 5) left out.
     t.keys(&["j", "x"]);
-    t.wait_for("Line 5: exclude line 5");
+    t.wait_for("Line 5: excluded (not exported");
     t.keys(&["q"]);
     wait_dead(&t);
 
@@ -722,7 +742,9 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 4 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 4, "{exported:#?}");
     assert!(row_of(&exported, "jferguson@contoso.com")
@@ -775,7 +797,7 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     // Resumed where the admin left (Review & export): export is refused while it is unplaced.
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Export refused: 1 unplaced change(s)");
+    t.wait_for("Export refused: 1 unplaced change from the resume");
     // Back on Fix: select Joshua's row (line 4 now), open the list, re-apply.
     t.keys(&["<", "<", "<"]);
     t.wait_for("[Fix]");
@@ -792,7 +814,11 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     t.keys(&[">", ">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 4 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Replace the bundle already in this folder?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert!(row_of(&exported, "jpatel@contoso.com")
         .starts_with("Joshua Patel,joshua.patel@contoso.com,"));
@@ -914,4 +940,47 @@ fn admin_joins_two_exports_resolves_the_match_review_resumes_and_exports() {
     );
     t.keys(&["q"]);
     t.wait_for_in_history("wizard exited with 0");
+}
+
+/// Under tmux's default `set-clipboard external`, OSC 52 from a program reaches no clipboard:
+/// `c` says so, and what it copied is printed on the normal screen once the wizard exits.
+#[test]
+fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), common::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+    t.cmd(&["set-option", "-s", "set-clipboard", "external"]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    // Exchange access: impersonation by svc-scc@example.com; then Authorize copies its command.
+    t.keys(&[">", ">"]);
+    t.wait_for("[Exchange access]");
+    t.keys(&["Space"]);
+    t.wait_for("One impersonating account");
+    t.keys(&["j", "Enter"]);
+    t.type_text("svc-scc@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Impersonating account");
+    t.keys(&[">", ">"]);
+    t.wait_for("[Authorize]");
+    t.keys(&["c"]);
+    t.wait_for("tmux passes it on only with set-clipboard on");
+    // Nothing reached tmux's own buffers.
+    let buffers = t.cmd(&["list-buffers"]);
+    assert!(
+        String::from_utf8_lossy(&buffers.stdout).trim().is_empty(),
+        "no tmux buffer was set"
+    );
+    t.keys(&["q"]);
+    let screen = t.wait_for_in_history("Copied in the wizard");
+    assert!(
+        screen.contains("authorize exchange --config user-config.toml --login svc-scc@example.com"),
+        "{screen}"
+    );
 }

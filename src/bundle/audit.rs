@@ -86,18 +86,8 @@ impl Audit {
                     new: c.new.clone(),
                 }));
             }
-            Op::ExcludeRows { rows, excluded, .. } => {
-                for &r in rows {
-                    if *excluded {
-                        self.left_out_invalid.insert(r);
-                    } else {
-                        self.left_out_invalid.remove(&r);
-                    }
-                }
-            }
-            // Excluding one row is the admin's own decision, whatever the row held.
-            Op::Exclude { row, .. } => {
-                self.left_out_invalid.remove(row);
+            Op::ExcludeRows { .. } | Op::Exclude { .. } => {
+                record_exclusion(&mut self.left_out_invalid, op)
             }
             // An unplaced change the admin re-applied counts as what it applies.
             Op::Resolve { apply, .. } => {
@@ -131,6 +121,30 @@ impl Audit {
             old: f.old.clone(),
             new: f.new.clone(),
         }));
+    }
+}
+
+/// Follows one operation's effect on the rows left out for having errors: `ExcludeRows`
+/// (every row with errors at once) adds or removes them; excluding a single row is the
+/// admin's own decision, whatever the row held. The one rule for report.md and Review.
+pub fn record_exclusion(left_out_invalid: &mut BTreeSet<usize>, op: &Op) {
+    match op {
+        Op::ExcludeRows { rows, excluded, .. } => {
+            for &r in rows {
+                if *excluded {
+                    left_out_invalid.insert(r);
+                } else {
+                    left_out_invalid.remove(&r);
+                }
+            }
+        }
+        Op::Exclude { row, .. } => {
+            left_out_invalid.remove(row);
+        }
+        Op::Resolve {
+            apply: Some(op), ..
+        } => record_exclusion(left_out_invalid, op),
+        _ => {}
     }
 }
 

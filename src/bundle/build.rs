@@ -44,7 +44,7 @@ pub struct Provenance {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// Included rows have errors; 0-based rows with their file lines.
-    #[error("{} included rows have errors (first at line {}); fix or exclude them first", rows.len(), rows.first().map_or(0, |r| r.1))]
+    #[error("{} (first at line {}); fix or exclude them first", match rows.len() { 1 => "1 included row has errors".to_string(), n => format!("{n} included rows have errors") }, rows.first().map_or(0, |r| r.1))]
     RosterErrors { rows: Vec<(usize, u64)> },
     #[error("the customization has {} errors: {}", issues.len(), issues.first().map_or("", |i| i.message.as_str()))]
     ChoiceErrors { issues: Vec<Issue> },

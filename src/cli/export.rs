@@ -14,6 +14,7 @@ use crate::roster::by_line::{self, LineList, SetCell};
 use crate::roster::export::CsvOptions;
 use crate::roster::fix;
 use crate::usecase::roster_source::{self, LoadError, RosterSource};
+use crate::usecase::submission::plural;
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
@@ -278,26 +279,27 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 }
                 if !sets.is_empty() {
                     s.push_str(&format!(
-                        "Set {} cells (--set; listed in report.md as hand edits).\n",
-                        sets.len()
+                        "Set {} (--set; listed in report.md as hand edits).\n",
+                        plural(sets.len(), "cell", "cells")
                     ));
                 }
                 if !named.is_empty() {
                     s.push_str(&format!(
-                        "Excluded {} rows named by --exclude.\n",
-                        named.len()
+                        "Excluded {} named by --exclude.\n",
+                        plural(named.len(), "row", "rows")
                     ));
                 }
                 if !excluded_invalid.is_empty() {
                     s.push_str(&format!(
-                        "Excluded {} rows with errors (--exclude-invalid).\n",
-                        excluded_invalid.len()
+                        "Excluded {} with errors (--exclude-invalid).\n",
+                        plural(excluded_invalid.len(), "row", "rows")
                     ));
                 }
                 let excluded = roster.counts().excluded;
                 if excluded > 0 {
                     s.push_str(&format!(
-                        "{excluded} excluded rows left out (see report.md).\n"
+                        "{} left out (see report.md).\n",
+                        plural(excluded, "excluded row", "excluded rows")
                     ));
                 }
                 for w in &done.choice_warnings {
@@ -320,7 +322,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
                             if f.severity() != crate::roster::Severity::Error {
                                 continue;
                             }
-                            let col = f.field.map_or("row", |fl| fl.key());
+                            let col = f.field.map_or("row", |fl| fl.title());
                             if problems.len() < 20 {
                                 text.push_str(&format!(
                                     "  {}:{line}: {col}: {} [{}]\n",

@@ -8,6 +8,7 @@ use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
 use crate::roster::import::{delimiter, import_path, Detected};
 use crate::roster::scan::{scan_path, RowFinding};
 use crate::roster::{fix, Field, Roster, Severity};
+use crate::usecase::submission::plural;
 use clap::Args;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -383,8 +384,11 @@ fn summary_line(out: &mut impl Write, r: &Report, hint: bool) -> std::io::Result
     };
     writeln!(
         out,
-        "{verdict} {errors} errors, {warnings} warnings in {} rows ({rows_err} rows with errors){}",
-        r.rows,
+        "{verdict} {}, {} in {} ({} with errors){}",
+        plural(errors as usize, "error", "errors"),
+        plural(warnings as usize, "warning", "warnings"),
+        plural(r.rows, "row", "rows"),
+        plural(rows_err as usize, "row", "rows"),
         if hint && errors > 0 && r.edited.written.is_none() {
             "; fix them, or run with --fix -o OUT.csv to apply the suggested fixes"
         } else {
@@ -406,7 +410,7 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
     let how = |detected: bool| if detected { "detected" } else { "as told" };
     writeln!(
         out,
-        "{}: {} ({}), {} ({}), {rows} rows",
+        "{}: {} ({}), {} ({}), {}",
         file.display(),
         d.encoding,
         how(d.encoding_detected),
@@ -414,7 +418,8 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         match (d.delimiter_detected, d.sep_line) {
             (true, true) => "the file's sep= line",
             (detected, _) => how(detected),
-        }
+        },
+        plural(rows, "row", "rows")
     )?;
     for n in d.notices() {
         writeln!(out, "  {}", n.message)?;

@@ -70,6 +70,8 @@ codes! {
     TrailingPunctuation = "trailing-punctuation", Error;
     /// Two or more addresses in one cell.
     MultipleAddresses = "multiple-addresses", Error;
+    /// The same address more than once in one cell (`a@x.com; a@x.com`): one is meant.
+    RepeatedAddress = "repeated-address", Error;
     /// Not a valid e-mail-form address.
     AddressInvalid = "address-invalid", Error;
     /// Salesforce usernames are at most 80 characters.

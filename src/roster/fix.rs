@@ -140,4 +140,24 @@ mod tests {
         );
         assert!(r.findings(0).is_empty(), "{:?}", r.findings(0));
     }
+
+    /// A cell repeating one address: both engines report `repeated-address` with the same
+    /// fix, and applying it leaves the row clean.
+    #[test]
+    fn a_repeated_address_is_fixed_and_both_engines_agree() {
+        use crate::roster::import::{import_bytes, ImportOptions};
+        use crate::roster::scan::scan_records;
+        let csv = "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n\
+                   Ada Lovelace,ada@acme.com,005000000000001AAA,\"ada@acme.com; ADA@acme.com\",ada@acme.com\n";
+        let imported = import_bytes(csv.as_bytes(), &ImportOptions::default()).unwrap();
+        let report = scan_records(imported.detected.clone(), &imported.records);
+        let mut r = Roster::from_imported(imported);
+        let codes: Vec<Code> = r.findings(0).iter().map(|f| f.code).collect();
+        assert_eq!(codes, vec![Code::RepeatedAddress]);
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        assert_eq!(report.findings[0].finding, r.findings(0)[0]);
+        let fixes = apply_all_fixes_logged(&mut r);
+        assert_eq!(fixes[0].new, "ada@acme.com");
+        assert!(r.findings(0).is_empty(), "{:?}", r.findings(0));
+    }
 }

@@ -215,6 +215,24 @@ pub struct Session {
     /// review choices; `source` is then the joined roster written next to the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join: Option<JoinSource>,
+    /// Where the admin was looking on the Fix step (restored on resume).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+}
+
+/// The Fix step's filter and selected cell, as saved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    /// `all`, `errors`, `warnings`, `code:<code>` or `search:<text>`.
+    pub filter: String,
+    /// The selected roster row (0-based) and its file line, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The selected column (`Field::index()`).
+    #[serde(default)]
+    pub col: usize,
 }
 
 /// What went wrong reading a session file.
@@ -255,6 +273,7 @@ impl Session {
             customization: serde_json::Value::Null,
             unplaced: Vec::new(),
             join: None,
+            view: None,
         }
     }
 

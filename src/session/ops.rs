@@ -267,6 +267,60 @@ impl Op {
     }
 }
 
+impl Op {
+    /// What the operation did, in the admin's words: field and setting titles, not keys
+    /// (`edited Full name`, `set Blocked addresses and domains`, `left out 2 rows`). The
+    /// stored labels (`edit full_name`) stay as they are: report.md and old sessions read them.
+    pub fn said(&self, cat: &crate::customize::Catalogue) -> String {
+        let rows = |n: usize| format!("{n} {}", if n == 1 { "row" } else { "rows" });
+        match self {
+            Op::Cells { label, changes, .. } => {
+                let fields: std::collections::BTreeSet<_> =
+                    changes.iter().map(|c| c.field).collect();
+                let what = match (fields.len(), changes.first()) {
+                    (1, Some(c)) if changes.len() == 1 => c.field.title().to_string(),
+                    (1, Some(c)) => format!("{} in {}", c.field.title(), rows(changes.len())),
+                    _ => format!("{} cells", changes.len()),
+                };
+                if let Some(code) = label.strip_prefix("bulk fix ") {
+                    format!("fixed {code}: {what}")
+                } else if let Some(code) = label.strip_prefix("fix ") {
+                    format!("applied the suggested fix ({code}) to {what}")
+                } else if label.starts_with("edit ") {
+                    format!("edited {what}")
+                } else {
+                    label.clone()
+                }
+            }
+            Op::CellsFile { label, cells, .. } => format!("{label} ({cells} cells)"),
+            Op::Exclude { excluded: true, .. } => "excluded (not exported; x re-includes)".into(),
+            Op::Exclude { .. } => "re-included".into(),
+            Op::ExcludeRows {
+                rows: r, excluded, ..
+            } => format!(
+                "{} {}",
+                if *excluded { "left out" } else { "re-included" },
+                rows(r.len())
+            ),
+            Op::Choice { edit } => match cat.get(&edit.key) {
+                Some(s) => format!("set {}", s.title),
+                None if edit
+                    .key
+                    .starts_with(crate::customize::choices::CHECKLIST_PREFIX) =>
+                {
+                    if matches!(edit.new, crate::customize::Value::Bool(false)) {
+                        "unticked a checklist step".into()
+                    } else {
+                        "ticked a checklist step".into()
+                    }
+                }
+                None => format!("set {}", edit.key),
+            },
+            Op::Resolve { .. } => self.describe(),
+        }
+    }
+}
+
 /// `Vec<usize>` as a string of ascending rows and ranges: `[2, 6, 9, 10, 11]` ⇄ `"2,6,9-11"`.
 mod row_ranges {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};

@@ -63,6 +63,7 @@ struct DiskSession<'a> {
     unplaced: &'a [super::Unplaced],
     #[serde(skip_serializing_if = "Option::is_none")]
     join: &'a Option<super::JoinSource>,
+    view: &'a Option<super::View>,
 }
 
 impl Serialize for DiskOp<'_> {
@@ -126,6 +127,7 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
         customization: &session.customization,
         unplaced: &session.unplaced,
         join: &session.join,
+        view: &session.view,
     };
     let bytes = serde_json::to_vec_pretty(&disk).map_err(io::Error::other)?;
     let before = referenced_ids(path);

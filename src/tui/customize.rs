@@ -54,6 +54,11 @@ impl CustomizeStep {
         &self.catalogue
     }
 
+    /// The roster's facts the form was last given (Review builds its summary from them).
+    pub fn facts(&self) -> &RosterFacts {
+        &self.facts
+    }
+
     /// True while a value is being typed: the wizard should pass every key here.
     pub fn is_editing(&self) -> bool {
         self.editor.is_some()
@@ -205,7 +210,7 @@ impl CustomizeStep {
             .max()
             .unwrap_or(10);
         let title_width = longest
-            .min((form_area.width as usize).saturating_sub(4 + 38))
+            .min((form_area.width as usize).saturating_sub(4 + 28))
             .max(16);
         let mut lines: Vec<Line> = Vec::new();
         let mut focus_line = 0;

@@ -68,6 +68,24 @@ impl ExchangeStep {
         self.editor.is_some()
     }
 
+    /// The guide the plan is drawn from (Review builds its summary from it).
+    pub fn guide(&self) -> &Guide {
+        &self.guide
+    }
+
+    /// Focuses the checklist's first unticked item (Review's jump to the checklist).
+    pub fn focus_first_unticked(&mut self, choices: &Choices) {
+        if let Some(c) = self
+            .plan(choices)
+            .checklists
+            .into_iter()
+            .flat_map(|c| c.items)
+            .find(|i| !i.ticked)
+        {
+            self.focus_item = Some(Item::Tick(c.tick_key));
+        }
+    }
+
     /// The plan as the choices stand.
     pub fn plan(&self, choices: &Choices) -> ExchangePlan {
         ExchangePlan::new(&self.guide, &self.catalogue, choices, &self.facts)

@@ -45,6 +45,14 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
         return Some(Msg::StepKey(key));
     }
+    // `q` quits on Import too while nothing is typed in the path field.
+    if state.step == Step::Import
+        && state.import.path.value().is_empty()
+        && key.code == KeyCode::Char('q')
+        && key.modifiers.is_empty()
+    {
+        return Some(Msg::Quit);
+    }
     if state.typing() {
         return text_key(state, key);
     }
@@ -81,7 +89,10 @@ fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
             }
             _ => None,
         },
-        Popup::ConfirmBulk { .. } | Popup::ConfirmExclude { .. } => match key.code {
+        Popup::ConfirmBulk { .. }
+        | Popup::ConfirmExclude { .. }
+        | Popup::ConfirmWarnings { .. }
+        | Popup::ConfirmReplace { .. } => match key.code {
             KeyCode::Enter | KeyCode::Char('y') => Some(Msg::ConfirmPopup),
             KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => Some(Msg::ClosePopup),
             _ => None,
@@ -170,6 +181,7 @@ fn fix_key_while_loading(state: &State, key: KeyEvent) -> Option<Msg> {
         | Msg::MoveCol(_)
         | Msg::Page(_)
         | Msg::Top
+        | Msg::GoToFirst
         | Msg::Bottom
         | Msg::ShowHelp) => Some(m),
         Msg::Quit => Some(Msg::Quit),
@@ -189,7 +201,8 @@ fn fix_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Right | KeyCode::Char('l') => Msg::MoveCol(1),
         KeyCode::PageUp => Msg::Page(-1),
         KeyCode::PageDown => Msg::Page(1),
-        KeyCode::Home | KeyCode::Char('g') => Msg::Top,
+        KeyCode::Home => Msg::Top,
+        KeyCode::Char('g') => Msg::GoToFirst,
         KeyCode::End | KeyCode::Char('G') => Msg::Bottom,
         KeyCode::Char('n') => Msg::NextProblem { forward: true },
         KeyCode::Char('N') => Msg::NextProblem { forward: false },
@@ -254,6 +267,7 @@ fn review_key(key: KeyEvent) -> Option<Msg> {
         KeyCode::Enter | KeyCode::Char('E') => Some(Msg::Export),
         KeyCode::Char('j') => Some(Msg::JumpToErrors),
         KeyCode::Char('x') => Some(Msg::AskExcludeErrors),
+        KeyCode::Char(c @ '1'..='9') => Some(Msg::JumpToItem(c as usize - '1' as usize)),
         KeyCode::Esc => Some(Msg::PrevStep),
         _ => None,
     }

@@ -35,7 +35,8 @@ pub fn frame(area: Rect) -> Frame {
 
 /// The Fix step's table and detail panel.
 pub fn fix(body: Rect) -> (Rect, Rect) {
-    let detail = if body.height >= 30 { 10 } else { 7 };
+    // The panel holds the row's five values (wrapped) and then its findings.
+    let detail = if body.height >= 30 { 14 } else { 10 };
     let [table, panel] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(detail)]).areas(body);
     (table, panel)

@@ -125,6 +125,8 @@ pub enum Msg {
     MoveCol(isize),
     Page(isize),
     Top,
+    /// `g`: the row a duplicate repeats, else the first row.
+    GoToFirst,
     Bottom,
     NextProblem {
         forward: bool,
@@ -164,7 +166,16 @@ pub enum Msg {
     EditOutputDir,
     Export,
     Exported(Result<(String, usize), String>),
+    /// The output folder holds a bundle: ask before replacing it (absolute path, its
+    /// manifest's time when readable).
+    AskReplace {
+        path: String,
+        written: Option<String>,
+    },
+    /// `j`: go to the first blocker (or the first warning when nothing blocks).
     JumpToErrors,
+    /// `1`–`9`: go to Review's n-th listed item (blockers first, then warnings), 0-based.
+    JumpToItem(usize),
     /// `x`: offer to leave out every included row that has errors.
     AskExcludeErrors,
 
@@ -229,8 +240,9 @@ pub enum Effect {
     CheckSources(Vec<(PathBuf, String)>),
     /// Hash the source to see whether it changed → `SourceChecked`.
     CheckSource { path: PathBuf, sha256: String },
-    /// Write the submission CSV into this folder → `Exported`.
-    Export { dir: PathBuf },
+    /// Write the bundle into this folder → `Exported`; unless `replace`, a folder that
+    /// already holds a bundle is left alone → `AskReplace`.
+    Export { dir: PathBuf, replace: bool },
     /// Authorize `login` at Exchange on a thread with the config from the choices →
     /// `AuthProgress`*, `AuthDone`.
     Authorize { login: String, device: bool },

@@ -177,7 +177,16 @@ impl Runtime {
                 let _ = err.flush();
                 None
             }
-            Effect::Export { dir } => Some(Msg::Exported(export(state, &dir))),
+            Effect::Export { dir, replace } => {
+                let shown = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+                if !replace && bundle::manifest::is_bundle(&dir) {
+                    return Some(Msg::AskReplace {
+                        path: shown.display().to_string(),
+                        written: bundle_written(&dir),
+                    });
+                }
+                Some(Msg::Exported(export(state, &dir)))
+            }
             Effect::Verify { rows } => {
                 spawn_verify(self.tx.clone(), rows);
                 None
@@ -461,6 +470,13 @@ fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
         .map_err(|e| format!("{}: {e}", dir.display()))
 }
 
+/// When the bundle in `dir` was written, from its manifest (`created`), if readable.
+fn bundle_written(dir: &Path) -> Option<String> {
+    let text = std::fs::read(dir.join(bundle::manifest::MANIFEST_NAME)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    v.get("created")?.as_str().map(str::to_string)
+}
+
 /// What the bundle records about its origin: the session's source file and operations, and
 /// the files the export must not delete (the source and the session).
 fn provenance(state: &State) -> bundle::Provenance {
@@ -686,6 +702,7 @@ fn saved_note(path: &Path) -> String {
 /// Runs the wizard in the terminal until the admin quits.
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let (mut state, first) = initial_state(&opts, Theme::from_env());
+    state.in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     // Until something is saved, a panic has no session to point at (unless one exists).
     terminal::set_panic_note(
         opts.session_path
@@ -704,6 +721,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     rt.dispatch(&mut state, Msg::Resize(size.width, size.height));
     event_loop(&mut state, &mut rt, &rx, &mut guard)?;
     drop(guard);
+    print_copied(&state.copied);
     if state.session.is_some() {
         eprintln!(
             "Session saved in {}; run scc-onboard again to resume.",
@@ -711,6 +729,18 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `c` copied, on the normal screen (stdout) once the wizard is gone: the copy that works
+/// in every terminal, over SSH and under tmux alike.
+fn print_copied(copied: &[String]) {
+    if copied.is_empty() {
+        return;
+    }
+    println!("Copied in the wizard (select and copy from here if your clipboard did not get it):");
+    for text in copied {
+        println!("\n{text}");
+    }
 }
 
 fn event_loop(

@@ -60,6 +60,12 @@ pub struct State {
     /// Message that stays at the top (resumed session, source changed, save failing).
     pub banner: Option<Status>,
     pub quit: bool,
+    /// Everything `c` copied, printed on the normal screen after the wizard exits: OSC 52
+    /// reaches the clipboard only where the terminal (and tmux) allow it, this always works.
+    pub copied: Vec<String>,
+    /// Running inside tmux (`$TMUX`), whose default `set-clipboard external` drops OSC 52
+    /// from programs: the copy message says so.
+    pub in_tmux: bool,
     /// The Fix step's last live verification (`v`).
     pub live: crate::tui::verify::LiveCheck,
 }
@@ -106,6 +112,13 @@ pub enum Popup {
     ConfirmExclude { rows: Vec<usize> },
     /// A saved session was found at start.
     Resume(Box<ResumeOffer>),
+    /// "Export anyway?": the warnings Review lists that the admin has not acknowledged yet.
+    ConfirmWarnings { warnings: Vec<String> },
+    /// "Replace the bundle in `path`?" (`written`: its manifest's time, when readable).
+    ConfirmReplace {
+        path: String,
+        written: Option<String>,
+    },
     /// The session's unplaced changes; `selected` indexes `session.unplaced`.
     Unplaced { selected: usize },
 }
@@ -269,6 +282,34 @@ impl Filter {
         }
     }
 
+    /// The filter as the session saves it (`session::View::filter`).
+    pub fn to_key(&self) -> String {
+        match self {
+            Filter::All => "all".into(),
+            Filter::Errors => "errors".into(),
+            Filter::Warnings => "warnings".into(),
+            Filter::Code(c) => format!("code:{c}"),
+            Filter::Search(s) => format!("search:{s}"),
+        }
+    }
+
+    /// The filter a saved key names (an unknown one is `All`).
+    pub fn from_key(key: &str) -> Filter {
+        match key {
+            "errors" => Filter::Errors,
+            "warnings" => Filter::Warnings,
+            k => {
+                if let Some(c) = k.strip_prefix("code:").and_then(Code::parse) {
+                    Filter::Code(c)
+                } else if let Some(s) = k.strip_prefix("search:") {
+                    Filter::Search(s.to_string())
+                } else {
+                    Filter::All
+                }
+            }
+        }
+    }
+
     /// Whether roster row `row` passes. Excluded rows pass only `All` and searches.
     pub fn matches(&self, roster: &Roster, row: usize) -> bool {
         let has = |sev: Severity| roster.findings(row).iter().any(|f| f.severity() == sev);
@@ -319,6 +360,8 @@ pub struct FixState {
     pub edit: Option<TextInput>,
     /// Search text being typed after `/`.
     pub search: Option<TextInput>,
+    /// The edit was opened with this finding's suggested fix offered (Enter applies it).
+    pub offered_fix: Option<Code>,
 }
 
 /// The impersonating account's authorization, as the Authorize step shows it.
@@ -347,6 +390,9 @@ pub struct ReviewState {
     pub refused: Option<Vec<usize>>,
     /// Export refused: the choices have these errors.
     pub choice_errors: Vec<Issue>,
+    /// Warnings the admin has acknowledged (by their text): asked about once, not again
+    /// until a new one appears.
+    pub acknowledged: Vec<String>,
 }
 
 impl State {
@@ -383,6 +429,8 @@ impl State {
             status: None,
             banner: None,
             quit: false,
+            copied: Vec::new(),
+            in_tmux: false,
             live: Default::default(),
         }
     }
@@ -425,6 +473,21 @@ impl State {
         }
     }
 
+    /// Copies the Fix step's filter and selected cell into the session (saved with it).
+    pub fn record_view(&mut self) {
+        let row = self.selected_row();
+        let line = row.map(|r| self.roster.record(r).line);
+        let view = crate::session::View {
+            filter: self.fix.filter.to_key(),
+            row,
+            line,
+            col: self.fix.col,
+        };
+        if let Some(s) = &mut self.session {
+            s.view = Some(view);
+        }
+    }
+
     /// Whether the session's roster is joined from two user lists (Match review is a step).
     pub fn joined(&self) -> bool {
         // While a joined roster loads, the session waits in `pending_resume`.
@@ -444,6 +507,25 @@ impl State {
 }
 
 impl State {
+    /// What Export would send, or why it would refuse: the core summary Review renders.
+    pub fn submission(&self) -> crate::usecase::submission::Submission {
+        use crate::usecase::submission::{Submission, SubmissionInput};
+        let (history, unplaced): (&[crate::session::Op], usize) = match &self.session {
+            Some(s) => (&s.history, s.unplaced.len()),
+            None => (&[], 0),
+        };
+        Submission::new(&SubmissionInput {
+            roster: &self.roster,
+            catalogue: self.customize.catalogue(),
+            guide: self.exchange.guide(),
+            choices: &self.choices,
+            facts: self.customize.facts(),
+            history,
+            unplaced,
+            check: None,
+        })
+    }
+
     /// Errors in the choices (they block export like roster errors), Customize's first.
     pub fn choice_errors(&self) -> Vec<Issue> {
         let mut all = self.customize.issues(&self.choices);

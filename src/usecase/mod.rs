@@ -15,3 +15,4 @@ pub mod roster_pull;
 pub mod match_review;
 pub mod roster_source;
 pub mod roster_verify;
+pub mod submission;

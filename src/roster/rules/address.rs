@@ -271,6 +271,24 @@ fn several_addresses(v: &str) -> bool {
     v.matches('@').count() > 1 && v.contains([';', ',', ' '])
 }
 
+/// The one address a cell repeats (`a@x.com; A@x.com`): every part, split at `;`, `,` and
+/// spaces, is the same valid address but for letter case. The first spelling is kept.
+fn repeated(v: &str) -> Option<String> {
+    let mut parts = v
+        .split([';', ',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let first = parts.next()?;
+    let mut n = 1;
+    for p in parts {
+        if !p.eq_ignore_ascii_case(first) {
+            return None;
+        }
+        n += 1;
+    }
+    (n > 1 && is_valid(first.as_bytes())).then(|| first.to_string())
+}
+
 /// Checks a trimmed, non-empty address in `field`, offering a fix only when the cleaned value
 /// is itself valid.
 pub fn check(field: Field, value: &str, out: &mut Vec<Finding>) {
@@ -279,6 +297,17 @@ pub fn check(field: Field, value: &str, out: &mut Vec<Finding>) {
         return;
     }
     if several_addresses(value) {
+        if let Some(one) = repeated(value) {
+            out.push(
+                Finding::new(
+                    field,
+                    Code::RepeatedAddress,
+                    "holds the same address more than once",
+                )
+                .with_fix(one),
+            );
+            return;
+        }
         out.push(Finding::new(
             field,
             Code::MultipleAddresses,
@@ -399,6 +428,22 @@ mod tests {
             one(f, "jane.doe@acme.com; jd@acme.com"),
             (Code::MultipleAddresses, None)
         );
+    }
+
+    #[test]
+    fn a_repeated_address_has_a_fix_and_two_different_ones_do_not() {
+        let f = Field::Office365Login;
+        let fix = Some("a@x.com".to_string());
+        assert_eq!(
+            one(f, "a@x.com; a@x.com"),
+            (Code::RepeatedAddress, fix.clone())
+        );
+        assert_eq!(
+            one(f, "a@x.com,A@X.com ; a@x.com"),
+            (Code::RepeatedAddress, fix)
+        );
+        assert_eq!(one(f, "a@x.com; b@x.com").0, Code::MultipleAddresses);
+        assert_eq!(one(f, "a@@x.com; a@@x.com").0, Code::MultipleAddresses);
     }
 
     proptest::proptest! {

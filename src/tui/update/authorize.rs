@@ -16,17 +16,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         Msg::CancelAuthorize if state.auth.running => fx.push(Effect::CancelAuthorize),
         Msg::CopyAuthUrl => {
-            if let Some(url) = &state.auth.url {
-                fx.push(Effect::Copy(url.clone()));
-                state.status = Some(Status::info(
-                    "URL copied to the clipboard (terminals with OSC 52 support)",
-                ));
+            if let Some(url) = state.auth.url.clone() {
+                super::copy(state, "URL", url, fx);
             } else if let Some(command) = account_command(state) {
                 // A long command wraps on screen; copied, it stays one line.
-                fx.push(Effect::Copy(command));
-                state.status = Some(Status::info(
-                    "Command copied to the clipboard (terminals with OSC 52 support)",
-                ));
+                super::copy(state, "Command", command, fx);
             }
         }
         Msg::AuthProgress(p) => {

@@ -22,12 +22,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::CopyCommand => match state.exchange.focused_command(&state.choices) {
-            Some(cmd) => {
-                fx.push(Effect::Copy(cmd));
-                state.status = Some(Status::info(
-                    "Command copied to the clipboard (terminals with OSC 52 support)",
-                ));
-            }
+            Some(cmd) => super::copy(state, "Command", cmd, fx),
             None => {
                 state.status = Some(Status::info(
                     "Move to a checklist item with a command to copy it",
@@ -44,7 +39,12 @@ fn perform(state: &mut State, edit: ChoiceEdit, fx: &mut Vec<Effect>) {
         return;
     }
     state.choices.apply(&edit);
-    state.status = Some(Status::info(format!("Set {}", edit.key)));
+    let said = Op::Choice { edit: edit.clone() }.said(state.customize.catalogue());
+    state.status = Some(Status::info(format!(
+        "{}{}",
+        said[..1].to_uppercase(),
+        &said[1..]
+    )));
     sync(state);
     if let Some(s) = &mut state.session {
         s.history.push(Op::Choice { edit });
@@ -92,17 +92,4 @@ pub(super) fn roster_loaded(state: &mut State) {
         }
     };
     sync(state);
-}
-
-/// The step where the first choice error can be fixed, and that setting's key.
-pub(super) fn step_of_first_error(state: &State) -> Option<(Step, String)> {
-    let first = state.choice_errors().into_iter().next()?;
-    let on_exchange = crate::tui::exchange::fields(state.customize.catalogue(), &state.choices)
-        .iter()
-        .any(|s| s.key == first.key);
-    Some(if on_exchange {
-        (Step::ExchangeAccess, first.key)
-    } else {
-        (Step::Customize, first.key)
-    })
 }

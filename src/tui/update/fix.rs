@@ -17,6 +17,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             select(state, state.fix.selected as isize + d * page)
         }
         Msg::Top => select(state, 0),
+        Msg::GoToFirst => go_to_first(state),
         Msg::Bottom => select(state, len as isize - 1),
         Msg::ClickCell { row, col } => {
             let i = state.fix.offset + row;
@@ -46,7 +47,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 Filter::Search(s) => s.clone(),
                 _ => String::new(),
             };
-            state.fix.search = Some(TextInput::new(prev));
+            // A new search: the previous one is offered (typing replaces it, ←/Backspace edit it).
+            state.fix.search = Some(TextInput::offering(prev));
         }
         Msg::StartEdit => {
             if state.session.is_none() {
@@ -54,7 +56,27 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
             if let Some(row) = state.selected_row() {
                 let field = Field::ALL[state.fix.col];
-                state.fix.edit = Some(TextInput::new(state.roster.cell(row, field)));
+                // A cell with a suggested fix opens with the fix offered: Enter saves it (as
+                // the fix), typing replaces it, ← or Backspace edit it, Esc keeps the cell.
+                let fix = state
+                    .roster
+                    .findings(row)
+                    .iter()
+                    .find(|f| f.field == Some(field) && f.fix.is_some())
+                    .and_then(|f| f.fix.clone().map(|v| (f.code, v)));
+                match fix {
+                    Some((code, value)) => {
+                        state.fix.edit = Some(TextInput::offering(value));
+                        state.fix.offered_fix = Some(code);
+                        state.status = Some(Status::info(format!(
+                            "Suggested fix ({code}) filled in: Enter applies it, typing replaces it, Esc cancels"
+                        )));
+                    }
+                    None => {
+                        state.fix.edit = Some(TextInput::new(state.roster.cell(row, field)));
+                        state.fix.offered_fix = None;
+                    }
+                }
             }
         }
         Msg::Text(edit) => {
@@ -65,10 +87,12 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         Msg::CancelInput => {
             state.fix.edit = None;
             state.fix.search = None;
+            state.fix.offered_fix = None;
         }
         Msg::CommitInput => {
             if let Some(input) = state.fix.edit.take() {
-                commit_edit(state, input.value().to_string(), fx);
+                let fix = state.fix.offered_fix.take().filter(|_| input.is_offered());
+                commit_edit(state, input.value().to_string(), fix, fx);
             } else if let Some(input) = state.fix.search.take() {
                 let text = input.value().trim().to_string();
                 set_filter(
@@ -225,6 +249,29 @@ fn set_filter(state: &mut State, filter: Filter) {
         }
         None => keep_selection_visible(state),
     }
+    // Saved with the next save (an edit, or quitting): a filter alone is not worth two fsyncs.
+    state.record_view();
+}
+
+/// Restores a resumed session's filter and selected cell (the row by its line when the
+/// source changed under it).
+pub(super) fn restore_view(state: &mut State, view: &crate::session::View) {
+    let filter = Filter::from_key(&view.filter);
+    if filter != Filter::All {
+        set_filter(state, filter);
+    }
+    state.fix.col = view.col.min(Field::ALL.len() - 1);
+    let row = view
+        .row
+        .filter(|&r| r < state.roster.len() && view.line == Some(state.roster.record(r).line))
+        .or_else(|| {
+            let line = view.line?;
+            (0..state.roster.len()).find(|&r| state.roster.record(r).line == line)
+        });
+    if let Some(r) = row {
+        select_row(state, r);
+    }
+    keep_selection_visible(state);
 }
 
 /// The finding `f` would fix on `row`: one on the selected column first, else the row's first.
@@ -260,11 +307,56 @@ pub(super) fn apply_bulk(
     let n = changes.len();
     perform(state, Op::cells(format!("bulk fix {code}"), changes), fx);
     state.status = Some(Status::info(format!(
-        "Fixed {code} on {n} row(s); u undoes it"
+        "Fixed {code} on {}; u undoes it",
+        crate::usecase::submission::plural(n, "row", "rows")
     )));
 }
 
-fn commit_edit(state: &mut State, value: String, fx: &mut Vec<Effect>) {
+/// `g`: from a row whose finding repeats an earlier row, to that row (all rows shown if the
+/// filter hides it); anywhere else, the first row.
+fn go_to_first(state: &mut State) {
+    let first = state.selected_row().and_then(|row| {
+        let field = Field::ALL[state.fix.col];
+        let findings = state.roster.findings(row);
+        findings
+            .iter()
+            .find(|f| f.first_row.is_some() && f.field == Some(field))
+            .or_else(|| findings.iter().find(|f| f.first_row.is_some()))
+            .and_then(|f| f.first_row)
+            .map(|r| r as usize)
+            .filter(|&r| r < state.roster.len())
+    });
+    let Some(target) = first else {
+        select(state, 0);
+        return;
+    };
+    let from = state
+        .roster
+        .record(state.selected_row().unwrap_or(target))
+        .line;
+    if !state.fix.filter.matches(&state.roster, target)
+        || state
+            .fix
+            .rows
+            .as_ref()
+            .is_some_and(|rows| !rows.contains(&target))
+    {
+        set_filter(state, Filter::All);
+    }
+    let pos = match &state.fix.rows {
+        Some(rows) => rows.iter().position(|&r| r == target).unwrap_or(0),
+        None => target,
+    };
+    select(state, pos as isize);
+    state.status = Some(Status::info(format!(
+        "Line {}: the row line {from} repeats (g again goes to the top)",
+        state.roster.record(target).line
+    )));
+}
+
+/// Saves the edited cell; `fix` names the code when the admin accepted the offered fix as it
+/// was, so report.md records a suggested fix rather than a hand edit.
+fn commit_edit(state: &mut State, value: String, fix: Option<Code>, fx: &mut Vec<Effect>) {
     let Some(row) = state.selected_row() else {
         return;
     };
@@ -273,11 +365,11 @@ fn commit_edit(state: &mut State, value: String, fx: &mut Vec<Effect>) {
         return;
     }
     let change = cell_edit(&state.roster, row, field, value);
-    perform(
-        state,
-        Op::cells(format!("edit {}", field.key()), vec![change]),
-        fx,
-    );
+    let label = match fix {
+        Some(code) => format!("fix {code}"),
+        None => format!("edit {}", field.key()),
+    };
+    perform(state, Op::cells(label, vec![change]), fx);
 }
 
 /// Applies a new operation, records it (clearing redo) and asks for a save.
@@ -293,7 +385,8 @@ pub(super) fn perform(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
         .first_row()
         .map(|r| state.roster.record(r).line)
         .unwrap_or(0);
-    state.status = Some(Status::info(format!("Line {line}: {}", op.describe())));
+    let said = op.said(state.customize.catalogue());
+    state.status = Some(Status::info(format!("Line {line}: {said}")));
     session.track_resolved(&op, false);
     session.history.push(op);
     session.redo.clear();
@@ -301,6 +394,7 @@ pub(super) fn perform(state: &mut State, op: Op, fx: &mut Vec<Effect>) {
 }
 
 fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
+    let cat = state.customize.catalogue().clone();
     let Some(session) = state.session.as_mut() else {
         return;
     };
@@ -317,6 +411,7 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
         }));
         return;
     };
+    let op_said = op.said(&cat);
     if let Op::Match { edit } = &op {
         let edit = edit.clone();
         if undo {
@@ -342,9 +437,9 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
         super::choices::undo_redo(state, &edit, undo);
         fx.push(Effect::SaveSession);
         state.status = Some(Status::info(format!(
-            "{}: set {}",
+            "{}: {}",
             if undo { "Undone" } else { "Redone" },
-            edit.key
+            op_said
         )));
         return;
     }
@@ -356,11 +451,7 @@ fn undo_redo(state: &mut State, undo: bool, fx: &mut Vec<Effect>) {
     if applied.is_none() {
         return;
     }
-    let text = format!(
-        "{}: {}",
-        if undo { "Undone" } else { "Redone" },
-        op.describe()
-    );
+    let text = format!("{}: {op_said}", if undo { "Undone" } else { "Redone" },);
     let row = op.first_row();
     session.track_resolved(&op, undo);
     let resolve = matches!(op, Op::Resolve { .. });

@@ -410,8 +410,12 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(info) = hashed {
         session.source = info;
     }
+    let view = session.view.clone();
     state.session = Some(session);
     super::choices::roster_loaded(state);
+    if let Some(v) = &view {
+        super::fix::restore_view(state, v);
+    }
     let footer = state
         .import
         .loaded_footer

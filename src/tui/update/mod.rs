@@ -23,7 +23,14 @@ const SAVE_FAILED: &str = "Session NOT saved";
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
-        Msg::Quit => state.quit = true,
+        Msg::Quit => {
+            state.quit = true;
+            // Where the admin was looking comes back on resume.
+            if state.session.is_some() && state.load.is_none() {
+                state.record_view();
+                fx.push(Effect::SaveSession);
+            }
+        }
         Msg::Resize(w, h) => {
             state.size = (w, h);
             fix::keep_selection_visible(state);
@@ -35,6 +42,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 fix::apply_bulk(state, code, changes, &mut fx)
             }
             Some(Popup::ConfirmExclude { rows }) => review::exclude(state, rows, &mut fx),
+            Some(Popup::ConfirmWarnings { warnings }) => {
+                state.review.acknowledged.extend(warnings);
+                review::update(state, Msg::Export, &mut fx)
+            }
+            Some(Popup::ConfirmReplace { .. }) => fx.push(Effect::Export {
+                dir: state.output_dir(),
+                replace: true,
+            }),
             other => state.popup = other,
         },
         Msg::NextStep => {
@@ -116,12 +131,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::EditOutputDir
         | Msg::Export
         | Msg::Exported(_)
+        | Msg::AskReplace { .. }
+        | Msg::JumpToItem(_)
         | Msg::JumpToErrors
         | Msg::AskExcludeErrors => review::update(state, msg, &mut fx),
         Msg::Move(_)
         | Msg::MoveCol(_)
         | Msg::Page(_)
         | Msg::Top
+        | Msg::GoToFirst
         | Msg::Bottom
         | Msg::NextProblem { .. }
         | Msg::SetFilter(_)
@@ -142,6 +160,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
     }
     fx
+}
+
+/// Copies `text` (OSC 52) and keeps it for the screen after the wizard exits; the status says
+/// honestly what happened, since nothing reports whether the terminal took it.
+pub(crate) fn copy(state: &mut State, what: &str, text: String, fx: &mut Vec<Effect>) {
+    fx.push(Effect::Copy(text.clone()));
+    if !state.copied.contains(&text) {
+        state.copied.push(text);
+    }
+    let reach = if state.in_tmux {
+        "tmux passes it on only with set-clipboard on"
+    } else {
+        "if the terminal allows it"
+    };
+    state.status = Some(Status::info(format!(
+        "{what} sent to the clipboard ({reach}); it is also printed when you quit"
+    )));
 }
 
 /// Moves to another step; steps after Import need a loaded roster.

@@ -1,9 +1,11 @@
 //! The Review & export step.
 
-use crate::session::{Op, RowKeys};
+use crate::customize::Page;
+use crate::session::{Op, RowKeys, Step};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{Filter, Popup, State, Status};
 use crate::tui::widgets::text_input::TextInput;
+use crate::usecase::submission::{plural, Place};
 use std::path::PathBuf;
 
 /// How many blocking rows the refusal lists.
@@ -30,34 +32,36 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::Export => {
-            let unplaced = state.session.as_ref().map_or(0, |s| s.unplaced.len());
-            if unplaced > 0 {
-                // The admin's changes must neither leave on the wrong users nor be lost.
-                state.status = Some(Status::error(format!(
-                    "Export refused: {unplaced} unplaced change(s); p on the Fix step lists them \
-                     (re-apply each to its user's row, or drop it)"
-                )));
-            } else if state.roster.has_errors() {
-                let rows: Vec<usize> = state.roster.error_rows().take(REFUSAL_LIST).collect();
-                state.review.refused = Some(rows);
-                state.status = Some(Status::error(format!(
-                    "Export refused: {} included row(s) still have errors",
-                    state.roster.counts().rows_with_errors
-                )));
-            } else if !state.choice_errors().is_empty() {
-                state.review.refused = None;
-                state.review.choice_errors = state.choice_errors();
-                state.status = Some(Status::error(format!(
-                    "Export refused: {} customization setting(s) have errors",
-                    state.review.choice_errors.len()
-                )));
-            } else {
-                state.review.refused = None;
-                state.review.choice_errors.clear();
-                fx.push(Effect::Export {
-                    dir: state.output_dir(),
-                });
+            let sub = state.submission();
+            state.review.refused = state
+                .roster
+                .has_errors()
+                .then(|| state.roster.error_rows().take(REFUSAL_LIST).collect());
+            state.review.choice_errors = state.choice_errors();
+            if let Some(first) = sub.blockers.first() {
+                // The panel lists them all, numbered; the status names the first.
+                state.status = Some(Status::error(format!("Export refused: {}", first.what)));
+                return;
             }
+            let unseen: Vec<String> = sub
+                .warnings
+                .iter()
+                .map(|w| w.what.clone())
+                .filter(|w| !state.review.acknowledged.contains(w))
+                .collect();
+            if !unseen.is_empty() {
+                state.popup = Some(Popup::ConfirmWarnings { warnings: unseen });
+                return;
+            }
+            state.status = Some(Status::info("Writing the bundle…"));
+            fx.push(Effect::Export {
+                dir: state.output_dir(),
+                replace: false,
+            });
+        }
+        Msg::AskReplace { path, written } => {
+            state.status = None;
+            state.popup = Some(Popup::ConfirmReplace { path, written });
         }
         Msg::AskExcludeErrors => {
             let rows: Vec<usize> = state.roster.error_rows().collect();
@@ -68,41 +72,74 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
         }
         Msg::Exported(Ok((path, n))) => {
-            state.status = Some(Status::info(format!("Wrote {n} row(s) to {path}")));
+            state.status = Some(Status::info(format!(
+                "Wrote the bundle for {} to {path}",
+                plural(n, "user", "users")
+            )));
             state.review.exported = Some(path);
             state.review.exported_users = n;
         }
         Msg::Exported(Err(e)) => state.status = Some(Status::error(format!("Export failed: {e}"))),
-        Msg::JumpToErrors if !state.roster.has_errors() => {
-            if let Some((step, key)) = super::choices::step_of_first_error(state) {
-                super::go_to(state, step, fx);
-                match step {
-                    crate::session::Step::ExchangeAccess => state.exchange.focus_setting(&key),
-                    _ => state.customize.focus_setting(&key),
-                }
+        Msg::JumpToErrors => {
+            let sub = state.submission();
+            if let Some(item) = sub.blockers.into_iter().chain(sub.warnings).next() {
+                jump(state, item.place, fx);
+            } else {
+                state.status = Some(Status::info("Nothing blocks the export; Enter writes it"));
             }
         }
-        Msg::JumpToErrors => {
-            let first = state
-                .review
-                .refused
-                .as_ref()
-                .and_then(|r| r.first().copied());
-            super::go_to(state, crate::session::Step::Fix, fx);
+        Msg::JumpToItem(n) => {
+            let sub = state.submission();
+            if let Some(item) = sub.blockers.into_iter().chain(sub.warnings).nth(n) {
+                jump(state, item.place, fx);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Goes where a blocker or a warning can be dealt with.
+fn jump(state: &mut State, place: Place, fx: &mut Vec<Effect>) {
+    match place {
+        Place::RowsWithErrors { first } => {
+            super::go_to(state, Step::Fix, fx);
             super::fix::update(state, Msg::SetFilter(Filter::Errors), fx);
-            if let Some(r) = first {
-                if let Some(p) = state
+            if let Some(p) = first.and_then(|r| {
+                state
                     .fix
                     .rows
                     .as_ref()
                     .and_then(|rows| rows.iter().position(|x| *x == r))
-                {
-                    state.fix.selected = p;
-                    super::fix::keep_selection_visible(state);
-                }
+            }) {
+                state.fix.selected = p;
+                super::fix::keep_selection_visible(state);
             }
         }
-        _ => {}
+        Place::Unplaced => {
+            super::go_to(state, Step::Fix, fx);
+            super::unplaced::update(state, Msg::ShowUnplaced, fx);
+        }
+        Place::Import => super::go_to(state, Step::Import, fx),
+        Place::Setting { page, key } => {
+            if page == Page::Exchange {
+                super::go_to(state, Step::ExchangeAccess, fx);
+                state.exchange.focus_setting(&key);
+            } else {
+                super::go_to(state, Step::Customize, fx);
+                state.customize.focus_setting(&key);
+            }
+        }
+        Place::Checklist => {
+            super::go_to(state, Step::ExchangeAccess, fx);
+            state.exchange.focus_first_unticked(&state.choices);
+        }
+        Place::ExchangeCheck => {
+            super::go_to(state, Step::ExchangeAccess, fx);
+            state.status = Some(Status::info(format!(
+                "The Exchange check runs from a shell: scc-onboard exchange check --session {}",
+                state.session_path.display()
+            )));
+        }
     }
 }
 
@@ -120,6 +157,7 @@ pub(super) fn exclude(state: &mut State, rows: Vec<usize>, fx: &mut Vec<Effect>)
     );
     state.review.refused = None;
     state.status = Some(Status::info(format!(
-        "Excluded {n} row(s) with errors; u on the Fix step undoes it"
+        "Left out {} with errors; u on the Fix step undoes it",
+        plural(n, "row", "rows")
     )));
 }

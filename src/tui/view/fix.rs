@@ -6,7 +6,7 @@ use crate::tui::state::State;
 use crate::tui::theme::{ERROR_MARK, WARNING_MARK};
 use crate::tui::update::fix_for_row;
 use crate::tui::widgets::roster_table;
-use crate::tui::widgets::text::visible;
+use crate::tui::widgets::text::{visible, wrap};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -30,17 +30,57 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
     if excluded {
         title.push_str("· excluded, not exported (x re-includes) ");
     }
-    let mut lines = Vec::new();
-    if let Some(input) = &state.fix.edit {
-        let field = Field::ALL[state.fix.col];
-        lines.push(Line::from(vec![
-            Span::styled(format!("Editing {}: ", field.title()), t.key()),
-            Span::raw(visible(input.value())),
-        ]));
+    if state.fix.edit.is_some() {
+        title.push_str(&format!("· Editing {} ", Field::ALL[state.fix.col].title()));
     }
+    let mut lines = Vec::new();
     let live = state.live.findings(state, row);
     let findings: Vec<&crate::roster::Finding> =
         state.roster.findings(row).iter().chain(live).collect();
+    let inner_w = area.width.saturating_sub(2) as usize;
+    // The five values in full (wrapped), so nothing needs edit mode to be read.
+    let label_w = Field::ALL
+        .iter()
+        .map(|f| f.title().len())
+        .max()
+        .unwrap_or(0);
+    for f in Field::ALL {
+        let sev = findings
+            .iter()
+            .filter(|x| x.field == Some(f))
+            .map(|x| x.severity())
+            .min();
+        let (mark, style) = match sev {
+            Some(Severity::Error) => (ERROR_MARK, t.error()),
+            Some(Severity::Warning) => (WARNING_MARK, t.warning()),
+            None => (" ", ratatui::style::Style::new()),
+        };
+        let label = format!("{mark} {:<label_w$} ", f.title());
+        let label = if f.index() == state.fix.col {
+            Span::styled(label, t.key())
+        } else {
+            Span::styled(label, t.dim())
+        };
+        // The cell being edited shows what is typed, whole.
+        let (text, style) = match (&state.fix.edit, f.index() == state.fix.col) {
+            (Some(input), true) => (format!("› {}", visible(input.value())), t.key()),
+            _ => (visible(rec.cell(f)), style),
+        };
+        // Wrapped under itself, so the labels stay a column of their own.
+        let indent = label_w + 3;
+        let pieces = wrap(&text, inner_w.saturating_sub(indent).max(10));
+        let mut pieces = pieces.into_iter();
+        lines.push(Line::from(vec![
+            label,
+            Span::styled(pieces.next().unwrap_or_default(), style),
+        ]));
+        for p in pieces {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(indent)),
+                Span::styled(p, style),
+            ]));
+        }
+    }
     let applies = fix_for_row(state, row).map(|f| (f.code, f.field));
     if findings.is_empty() {
         lines.push(Line::styled("✓ No problems on this row", t.ok()));
@@ -62,7 +102,7 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
             let first = first as usize;
             if first < state.roster.len() {
                 spans.push(Span::raw(format!(
-                    " (see line {})",
+                    " (line {}: g goes there)",
                     state.roster.record(first).line
                 )));
             }
@@ -75,7 +115,7 @@ fn detail(state: &State, f: &mut Frame, area: Rect) {
                 Span::styled(visible(fix), t.ok()),
                 Span::styled(
                     if is_next {
-                        "   (f applies, F applies to all)"
+                        "   (f or Enter applies, F applies to all)"
                     } else {
                         ""
                     },

@@ -74,11 +74,24 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
         let errors = format!("{ERROR_MARK} {} with errors", c.rows_with_errors);
         let warnings = format!("{WARNING_MARK} {} with warnings", c.rows_with_warnings);
         let name = format!("{} · ", file_name(&s.source.path));
-        let used = summary.chars().count() + errors.chars().count() + warnings.chars().count() + 3;
-        // The file name goes first when there is room for it.
-        if used + name.chars().count() <= area.width as usize {
-            counts.push(Span::raw(name));
-        }
+        let rest = errors.chars().count() + warnings.chars().count() + 3;
+        let width = area.width as usize;
+        // The file name always shows: the counts get shorter first, then the name is cut.
+        let summary = if name.chars().count() + summary.chars().count() + rest <= width {
+            summary
+        } else {
+            format!(
+                "{} rows: {} in, {} out · ",
+                state.roster.len(),
+                c.included,
+                c.excluded
+            )
+        };
+        let room = width.saturating_sub(summary.chars().count() + rest);
+        counts.push(Span::raw(crate::tui::widgets::text::fit(
+            &name,
+            room.max(8),
+        )));
         counts.push(Span::raw(summary));
         counts.push(Span::styled(
             errors,
@@ -142,6 +155,12 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Some(Popup::ConfirmBulk { .. }) => return vec![("Enter/y", "apply"), ("Esc/n", "cancel")],
         Some(Popup::ConfirmExclude { .. }) => {
             return vec![("Enter/y", "exclude"), ("Esc/n", "cancel")]
+        }
+        Some(Popup::ConfirmWarnings { .. }) => {
+            return vec![("Enter/y", "export anyway"), ("Esc/n", "cancel")]
+        }
+        Some(Popup::ConfirmReplace { .. }) => {
+            return vec![("Enter/y", "replace"), ("Esc/n", "cancel")]
         }
         Some(Popup::Resume(_)) => {
             return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
@@ -254,9 +273,9 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             vec![("Enter", "save folder"), ("Esc", "cancel")]
         }
         Step::ReviewExport => {
-            let mut h = vec![("Enter", "export"), ("o", "output folder")];
+            let mut h = vec![("Enter", "export bundle"), ("o", "output folder")];
             if state.roster.has_errors() {
-                h.extend([("j", "to errors"), ("x", "exclude them")]);
+                h.extend([("j", "to errors"), ("x", "leave them out")]);
             } else if !state.choice_errors().is_empty() {
                 h.push(("j", "to errors"));
             }

@@ -1,6 +1,7 @@
 //! Windows over the step: help, bulk-fix and bulk-exclude confirmations, resume prompt.
 
 use crate::tui::state::{Popup, State};
+use crate::tui::theme::WARNING_MARK;
 use crate::tui::widgets::text::{fit, visible};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -83,9 +84,9 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Review & export",
         &[
-            ("Enter", "export users.csv"),
+            ("Enter", "write the whole bundle"),
             ("o", "change output folder"),
-            ("j", "jump to rows with errors"),
+            ("j 1-9", "go to what blocks export"),
             ("x", "leave out rows with errors"),
         ],
     ),
@@ -249,8 +250,8 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         Popup::ConfirmBulk { code, changes } => {
             let mut lines = vec![Line::styled(
                 format!(
-                    "Apply the suggested fix for {code} to {} row(s)?",
-                    changes.len()
+                    "Apply the suggested fix for {code} to {}?",
+                    crate::usecase::submission::plural(changes.len(), "row", "rows")
                 ),
                 t.title(),
             )];
@@ -263,7 +264,10 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         }
         Popup::ConfirmExclude { rows } => {
             let mut lines = vec![Line::styled(
-                format!("Leave out the {} row(s) with errors?", rows.len()),
+                format!(
+                    "Leave out the {} with errors?",
+                    crate::usecase::submission::plural(rows.len(), "row", "rows")
+                ),
                 t.title(),
             )];
             lines.extend(first_three(rows.iter().map(|&r| {
@@ -284,6 +288,37 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
                 "On the Fix step, x re-includes one; u undoes all.",
             ));
             confirm(f, area, state, " Leave out rows ", lines, "exclude");
+        }
+        Popup::ConfirmWarnings { warnings } => {
+            let mut lines = vec![Line::styled(
+                "Export with these warnings? (asked once)",
+                t.title(),
+            )];
+            for w in warnings.iter().take(6) {
+                lines.push(Line::styled(format!("{WARNING_MARK} {w}"), t.warning()));
+            }
+            if warnings.len() > 6 {
+                lines.push(Line::raw(format!("… and {} more", warnings.len() - 6)));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::raw("None blocks the export; Review lists them all."));
+            confirm(f, area, state, " Warnings ", lines, "export anyway");
+        }
+        Popup::ConfirmReplace { path, written } => {
+            let mut lines = vec![Line::styled(
+                "Replace the bundle already in this folder?",
+                t.title(),
+            )];
+            lines.push(Line::raw(path.clone()));
+            lines.push(Line::raw(match written {
+                Some(w) => format!("written {w}"),
+                None => "(when it was written is unknown)".into(),
+            }));
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(
+                "It is replaced as a whole; o picks another folder.",
+            ));
+            confirm(f, area, state, " Replace bundle ", lines, "replace");
         }
         Popup::Unplaced { selected } => unplaced(state, f, area, *selected),
         Popup::Resume(offer) => {

@@ -20,38 +20,90 @@ pub struct Columns {
     pub fields: [(u16, u16); 5],
 }
 
-/// Column placement for a table `area` whose line numbers need `line_digits` digits.
-pub fn columns(area: Rect, line_digits: u16) -> Columns {
+/// Column placement for a table `area` whose line numbers need `line_digits` digits, for
+/// cells that want `wants` columns each (their widest value on screen, mark included). When
+/// everything fits, the spare room goes to the e-mail column; when not, only the widest columns
+/// are cut, all to the same width (water-filling), so short values (IDs) are never cut for the
+/// sake of a long name.
+pub fn columns(area: Rect, line_digits: u16, wants: [u16; 5]) -> Columns {
     let lw = line_digits.max(4);
     let x0 = area.x;
     let gutter_x = x0 + lw + 1;
     let start = gutter_x + 2;
     let avail = area.width.saturating_sub(lw + 1 + 2 + 5);
-    // The ID column fits an 18-character ID plus its mark when the others keep 10 columns.
-    let id_w = 19.min(avail.saturating_sub(40)).max(avail / 5).max(1);
-    let other = avail.saturating_sub(id_w) / 4;
-    let mut extra = avail.saturating_sub(id_w + other * 4);
+    let widths = share_widths(avail, wants);
     let mut fields = [(0, 0); 5];
     let mut x = start;
     for f in Field::ALL {
-        let mut w = if f == Field::SalesforceUserId {
-            id_w
-        } else {
-            other
-        };
-        if f == Field::Office365Email {
-            w += extra;
-            extra = 0;
-        }
+        let w = widths[f.index()];
         fields[f.index()] = (x + 1, w);
         x += w + 1;
     }
-    let _ = extra;
     Columns {
         line: (x0, lw),
         gutter: (gutter_x, 2),
         fields,
     }
+}
+
+/// Fewest columns a field gets: its mark and a few letters.
+const MIN_COLUMN: u16 = 6;
+
+/// Splits `avail` columns among the five fields (see [`columns`]).
+pub fn share_widths(avail: u16, wants: [u16; 5]) -> [u16; 5] {
+    let wants = wants.map(|w| w.max(MIN_COLUMN));
+    let total: u32 = wants.iter().map(|&w| w as u32).sum();
+    let mut out = wants;
+    if total <= avail as u32 {
+        out[Field::Office365Email.index()] += avail - total as u16;
+        return out;
+    }
+    // The largest cap c with sum(min(want, c)) <= avail.
+    let fits = |c: u16| wants.iter().map(|&w| w.min(c) as u32).sum::<u32>() <= avail as u32;
+    let (mut lo, mut hi) = (0u16, wants.iter().copied().max().unwrap_or(0));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    out = wants.map(|w| w.min(lo).max(1));
+    // What the cap leaves over goes to the cut columns, left to right.
+    let mut spare = avail.saturating_sub(out.iter().sum());
+    for (o, w) in out.iter_mut().zip(wants) {
+        if spare == 0 {
+            break;
+        }
+        if *o < w {
+            *o += 1;
+            spare -= 1;
+        }
+    }
+    out
+}
+
+/// What each field's column wants for the rows on screen: its widest value (and the column
+/// title's first word) plus the mark. Only the rows drawn are looked at.
+pub fn wants(state: &State, rows: usize) -> [u16; 5] {
+    let mut out = Field::ALL.map(|f| {
+        f.title()
+            .split(' ')
+            .next()
+            .map_or(0, |w| width(w) as u16 + 1)
+    });
+    let shown = state.shown_len();
+    for pos in state.fix.offset..(state.fix.offset + rows).min(shown) {
+        let Some(row) = state.shown_row(pos) else {
+            break;
+        };
+        for f in Field::ALL {
+            let w = width(&visible(state.roster.cell(row, f))).min(u16::MAX as usize / 8) as u16;
+            out[f.index()] = out[f.index()].max(w + 1);
+        }
+    }
+    out
 }
 
 fn line_digits(state: &State) -> u16 {
@@ -65,7 +117,8 @@ fn line_digits(state: &State) -> u16 {
 
 /// Which field column screen column `x` falls in.
 pub fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
-    let cols = columns(table, line_digits(state));
+    let rows = table.height.saturating_sub(TABLE_CHROME) as usize;
+    let cols = columns(table, line_digits(state), wants(state, rows));
     cols.fields
         .iter()
         .position(|(cx, w)| x >= *cx && x < cx + w)
@@ -88,7 +141,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     if inner.height < TABLE_CHROME - 1 {
         return;
     }
-    let cols = columns(inner, line_digits(state));
+    let rows = inner.height.saturating_sub(1) as usize;
+    let cols = columns(inner, line_digits(state), wants(state, rows));
     let buf = frame.buffer_mut();
 
     // Column header.
@@ -110,7 +164,6 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
 
     let first = state.fix.offset;
-    let rows = inner.height.saturating_sub(1) as usize;
     if shown == 0 {
         let msg = if state.roster.is_empty() && state.load.is_some() {
             "Loading…"
@@ -201,5 +254,37 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
     if let Some(c) = cursor {
         frame.set_cursor_position(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_fits_and_the_rest_goes_to_the_email_column() {
+        assert_eq!(
+            share_widths(100, [13, 16, 19, 16, 16]),
+            [13, 16, 19, 16, 36]
+        );
+    }
+
+    #[test]
+    fn only_the_widest_columns_are_cut_and_ids_keep_their_width() {
+        let w = share_widths(80, [40, 30, 19, 30, 30]);
+        assert_eq!(w.iter().sum::<u16>(), 80);
+        assert_eq!(w[2], 19, "the ID column is not cut: {w:?}");
+        let cut: Vec<u16> = [0, 1, 3, 4].iter().map(|&i| w[i]).collect();
+        assert!(
+            cut.iter().max().unwrap() - cut.iter().min().unwrap() <= 1,
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn a_narrow_table_still_gives_each_column_something() {
+        let w = share_widths(20, [40, 40, 19, 40, 40]);
+        assert!(w.iter().all(|&x| x >= 1), "{w:?}");
+        assert!(w.iter().sum::<u16>() <= 20, "{w:?}");
     }
 }

@@ -47,6 +47,9 @@ impl TextEdit {
 pub struct TextInput {
     value: String,
     cursor: usize,
+    /// The text is a default offered whole: the first character typed replaces it, any
+    /// other edit (a cursor move, Backspace) keeps it for editing.
+    offered: bool,
 }
 
 impl TextInput {
@@ -54,7 +57,23 @@ impl TextInput {
     pub fn new(value: impl Into<String>) -> Self {
         let value = value.into();
         let cursor = value.chars().count();
-        TextInput { value, cursor }
+        TextInput {
+            value,
+            cursor,
+            offered: false,
+        }
+    }
+
+    /// A field offering `value` as a default: typing replaces it, editing keeps it.
+    pub fn offering(value: impl Into<String>) -> Self {
+        let mut input = TextInput::new(value);
+        input.offered = !input.value.is_empty();
+        input
+    }
+
+    /// Whether the text is still an untouched default (drawn as selected).
+    pub fn is_offered(&self) -> bool {
+        self.offered
     }
 
     pub fn value(&self) -> &str {
@@ -80,6 +99,10 @@ impl TextInput {
 
     /// Applies one edit.
     pub fn apply(&mut self, edit: &TextEdit) {
+        if std::mem::take(&mut self.offered) && matches!(edit, TextEdit::Insert(_)) {
+            self.value.clear();
+            self.cursor = 0;
+        }
         let len = self.value.chars().count();
         match edit {
             TextEdit::Insert(c) => {
@@ -127,6 +150,17 @@ impl TextInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offered_default_is_replaced_by_typing_and_kept_by_editing() {
+        let mut t = TextInput::offering("William Miller");
+        t.apply(&TextEdit::Insert('j'));
+        assert_eq!(t.value(), "j");
+        let mut t = TextInput::offering("William Miller");
+        t.apply(&TextEdit::Backspace);
+        t.apply(&TextEdit::Insert('s'));
+        assert_eq!(t.value(), "William Milles");
+    }
 
     #[test]
     fn edits_in_the_middle_of_multibyte_text() {
