@@ -316,6 +316,7 @@ impl Op {
                 }
                 None => format!("set {}", edit.key),
             },
+            Op::Match { edit } => format!("Match review: {}", edit.describe()),
             Op::Resolve { .. } => self.describe(),
         }
     }

@@ -100,6 +100,8 @@ pub enum Msg {
     StartPull {
         device: bool,
     },
+    /// The pull's sign-in or a page read, said on the Import step.
+    PullProgress(String),
     /// Both user lists read and joined (or why not), for the join of generation `gen`.
     Joined {
         gen: u64,

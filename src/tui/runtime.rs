@@ -206,7 +206,7 @@ impl Runtime {
             Effect::Pull { gen, device } => {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
-                    let result = pull_directories(device);
+                    let result = pull_directories(device, &tx);
                     let _ = tx.send(Msg::Joined { gen, result });
                 });
                 None
@@ -257,17 +257,74 @@ fn join_exports(salesforce: &Path, microsoft: &Path) -> Result<Joined, String> {
     })))
 }
 
-/// The seam for the pull source: signs the admin in to both systems and reads both user
-/// lists (`usecase::roster_pull`, built on another branch), then joins them like two exports.
-/// Not wired in this build: it says so, and the admin can export both lists instead.
-fn pull_directories(device: bool) -> Result<Joined, String> {
-    let _ = device;
-    Err(
-        "Pulling both user lists is not available in this build yet: export the users from \
-         Salesforce and from the Microsoft 365 admin center and choose \"Two exports to join\" \
-         (or run `scc-onboard roster join`)"
-            .into(),
+/// The pull source: the administrator signs in to both systems (stored admin entries are
+/// renewed without a browser; else the browser, or the device code shown as the status),
+/// both user lists are read (`usecase::roster_pull`), then joined like two exports.
+fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
+    use crate::auth::{FlowMode, FlowOptions, Progress, Provider};
+    use crate::directory::{join, JoinOptions};
+    use crate::usecase::{admin, directory_api::RetryPolicy, roster_pull};
+    let config = crate::auth::Config::load(None).map_err(|e| e.to_string())?;
+    let store = crate::usecase::authorize::open_store(&config).map_err(|e| e.to_string())?;
+    let when_missing = admin::WhenMissing::SignIn(FlowOptions {
+        mode: if device {
+            FlowMode::Device
+        } else {
+            FlowMode::Browser
+        },
+        open_browser: !device,
+        ..FlowOptions::default()
+    });
+    let sign_in_progress = |p: Provider| -> Box<dyn FnMut(Progress) + Send> {
+        let tx = tx.clone();
+        Box::new(move |ev| {
+            let text = match ev {
+                Progress::OpenUrl(url) => format!("{p} administrator sign-in: {url}"),
+                Progress::BrowserFailed(e) => {
+                    format!("{p}: the browser did not start ({e}); open the address shown")
+                }
+                Progress::DeviceCode { uri, code, .. } => {
+                    format!("{p} administrator sign-in: visit {uri} and enter the code {code}")
+                }
+                Progress::Waiting => format!("Waiting for the {p} administrator's sign-in…"),
+                Progress::Exchanging => format!("Checking the {p} sign-in…"),
+            };
+            let _ = tx.send(Msg::PullProgress(text));
+        })
+    };
+    let mut apis = admin::connect(
+        &config,
+        &store,
+        (None, None),
+        &when_missing,
+        &sign_in_progress,
+        RetryPolicy::default(),
     )
+    .map_err(|e| e.to_string())?;
+    let page_tx = tx.clone();
+    let pulled = roster_pull::pull(&mut apis.salesforce, &mut apis.graph, &move |p| {
+        let text = match p.total {
+            Some(t) => format!("Reading users: {} {} of {t}", p.service.title(), p.users),
+            None => format!("Reading users: {} {}", p.service.title(), p.users),
+        };
+        let _ = page_tx.send(Msg::PullProgress(text));
+    })
+    .map_err(|e| e.to_string())?;
+    let mut notices = Vec::new();
+    if !pulled.permissions.sees_everyone() {
+        notices.push(format!(
+            "The Salesforce administrator {} has neither View All Users nor Manage Users: only the users their sharing shows were read",
+            apis.salesforce_admin
+        ));
+    }
+    let outcome = join(&pulled.salesforce, &pulled.microsoft, &JoinOptions::default());
+    Ok(Joined(Arc::new(JoinedLists {
+        salesforce: pulled.salesforce,
+        microsoft: pulled.microsoft,
+        outcome,
+        files: None,
+        notices,
+    })))
 }
 
 /// Writes the joined roster atomically (the same writer as `validate --fix -o`) and

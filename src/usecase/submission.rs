@@ -279,6 +279,13 @@ pub fn fix_hint(code: Code) -> &'static str {
         Code::SurroundingWhitespace => "f trims",
         Code::NameLineBreak => "f joins the lines",
         Code::FormulaLike => "check the value",
+        Code::SfIdNotFound | Code::SfIdNotUser | Code::SfIdOtherUsername => {
+            "copy the User ID from Salesforce again"
+        }
+        Code::SfUserInactive => "activate the user, or leave the row out",
+        Code::O365LoginNotFound => "correct the login",
+        Code::O365AccountDisabled => "enable the account, or leave the row out",
+        Code::O365EmailNotAddress => "use one of the account's addresses",
     }
 }
 

@@ -35,6 +35,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 device,
             });
         }
+        Msg::PullProgress(text) => state.status = Some(Status::info(text)),
         Msg::Joined { gen, result } if gen == state.join_gen => match result {
             Ok(lists) => joined(state, lists, fx),
             Err(e) => {

@@ -86,6 +86,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::CycleSource(_)
         | Msg::StartPull { .. }
+        | Msg::PullProgress(_)
         | Msg::Joined { .. }
         | Msg::JoinedWritten(_)
         | Msg::MatchTab(_)

@@ -79,6 +79,7 @@ fn submission(state: &State, sub: &Submission, f: &mut Frame, area: Rect) {
             },
             match p.mode {
                 Mode::PerUser => "each user signs in".to_string(),
+                Mode::AppOnly => "the organization's Entra app (RBAC for Applications)".to_string(),
                 Mode::Impersonation => format!(
                     "impersonation by {}",
                     p.impersonation_account.as_deref().unwrap_or("(not set)")
