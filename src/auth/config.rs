@@ -422,6 +422,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_admin_keys_default_check_and_stay_out_of_user_configs() {
+        let load =
+            |extra: &str| Config::from_layers(&[("defaults", DEFAULTS_TOML), ("x.toml", extra)]);
+        let c = Config::default();
+        assert_eq!(c.salesforce.api_version, "v68.0");
+        assert!(c.microsoft.admin_scope.contains("User.Read.All"));
+        assert_eq!(c.for_admin().microsoft.scope, c.microsoft.admin_scope);
+        let text = user_config_toml(&c);
+        assert!(
+            !text.contains("api_version") && !text.contains("admin_scope"),
+            "{text}"
+        );
+        let c = load("[salesforce]\napi_version = \"v61.0\"\n").unwrap();
+        assert_eq!(c.salesforce.api_version, "v61.0");
+        for bad in ["68.0", "v68", "v68.x", "v.0"] {
+            let e = load(&format!("[salesforce]\napi_version = \"{bad}\"\n")).unwrap_err();
+            assert!(e.to_string().contains("salesforce.api_version"), "{e}");
+        }
+        let e = load("[microsoft]\nadmin_scope = \"https://graph.microsoft.com/User.Read.All\"\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("microsoft.admin_scope"), "{e}");
+    }
+
+    #[test]
     fn a_scope_without_a_refresh_token_is_refused_at_load() {
         let load =
             |extra: &str| Config::from_layers(&[("defaults", DEFAULTS_TOML), ("x.toml", extra)]);

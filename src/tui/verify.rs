@@ -53,10 +53,8 @@ pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             )));
             fx.push(Effect::Verify { rows });
         }
-        Msg::VerifyProgress(text) => {
-            if state.live.running {
-                state.status = Some(Status::info(text));
-            }
+        Msg::VerifyProgress(text) if state.live.running => {
+            state.status = Some(Status::info(text));
         }
         Msg::Verified(result) => {
             state.live.running = false;

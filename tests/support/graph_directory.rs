@@ -151,7 +151,7 @@ impl GraphDirectory {
     /// The next `n` requests are answered `throttle.status` (429 or 503).
     pub fn throttle_next(&self, n: usize, throttle: Throttle) {
         let mut s = self.state.lock().unwrap();
-        s.throttles.extend(std::iter::repeat(throttle).take(n));
+        s.throttles.extend(std::iter::repeat_n(throttle, n));
     }
 
     /// Time the server spent answering (all connections).
