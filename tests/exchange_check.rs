@@ -898,3 +898,132 @@ fn cli_refuses_impersonation_in_exchange_online_and_checks_per_user() {
     );
     assert!(text.contains("sign-in proves"), "{text}");
 }
+
+/// `export` (which takes no --config), its output kept for the leak scan.
+fn export(sb: &Sandbox, args: &[&str]) -> Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+        .arg("export")
+        .args(args)
+        .env("HOME", sb.dir.path())
+        .output()
+        .unwrap();
+    sb.keep(&out);
+    out
+}
+
+#[test]
+fn cli_export_records_the_check_in_report_and_customization() {
+    let s = server(&table(), Duration::ZERO);
+    let sb = Sandbox::new(&s.config_toml("auto"));
+    // Valid Salesforce IDs (the export refuses rows with errors).
+    let csv =
+        "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n\
+               Ok User,ok@acme.com,005Dn0y9Pf34qY6III,ok@contoso.com,ok@contoso.com\n\
+               No Mail,nm@acme.com,005Dn0b3wWD25RQIQZ,nomail@contoso.com,nomail@contoso.com\n\
+               Shared Box,sh@acme.com,005Hs0F5ZR3qa7yI0A,shared@contoso.com,shared@contoso.com\n";
+    let path = sb.dir.path().join("valid.csv");
+    std::fs::write(&path, csv).unwrap();
+    let path = path.display().to_string();
+    let cust = plan_file(
+        &sb,
+        &format!("mailbox_access = \"app_only\"\nm365_tenant = \"{TENANT}\"\nentra_client_id = \"{CLIENT}\"\n"),
+    );
+    let out = run_with_secret(
+        &sb,
+        &[
+            "exchange",
+            "check",
+            &path,
+            "--customization",
+            &cust,
+            "--secret-stdin",
+            "--json",
+        ],
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let result = sb.dir.path().join("check.json");
+    std::fs::write(&result, &out.stdout).unwrap();
+
+    let bundle = sb.dir.path().join("bundle");
+    let out = export(
+        &sb,
+        &[
+            &path,
+            "--customization",
+            &cust,
+            "--exchange-check",
+            &result.display().to_string(),
+            "-o",
+            &bundle.display().to_string(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let report = std::fs::read_to_string(bundle.join("report.md")).unwrap();
+    assert!(report.contains("## Exchange access check"), "{report}");
+    assert!(report.contains("1 of 3 mailboxes reachable"), "{report}");
+    assert!(
+        report.contains("| nomail@contoso.com | 3 | denied | access denied to mail"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| shared@contoso.com | 4 | no-mailbox |"),
+        "{report}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("customization.json")).unwrap()).unwrap();
+    assert_eq!(json["exchange_check"]["plan"], "app_only");
+    assert_eq!(json["exchange_check"]["api"], "graph");
+    assert_eq!(json["exchange_check"]["not_reachable"], 2);
+    assert!(json["exchange_check"]["checked_at"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+
+    // Without a check: both say so.
+    let bundle = sb.dir.path().join("bundle2");
+    let out = export(
+        &sb,
+        &[
+            &path,
+            "--customization",
+            &cust,
+            "-o",
+            &bundle.display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = std::fs::read_to_string(bundle.join("report.md")).unwrap();
+    assert!(
+        report.contains("No check ran before this export"),
+        "{report}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("customization.json")).unwrap()).unwrap();
+    assert!(json["exchange_check"].is_null());
+
+    // Not a check's output: exit 2 naming the flag.
+    let out = export(
+        &sb,
+        &[
+            &path,
+            "--exchange-check",
+            &cust,
+            "-o",
+            &bundle.display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--exchange-check"),
+        "{}",
+        stderr(&out)
+    );
+    sb.assert_no_leaks(&s.secrets(), &[]);
+}

@@ -56,6 +56,56 @@ impl CheckSummary {
     }
 }
 
+/// Reads what `exchange check --json` printed (for `export --exchange-check FILE`).
+pub fn from_check_json(bytes: &[u8]) -> Result<CheckSummary, String> {
+    let v: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("not the JSON `exchange check --json` prints: {e}"))?;
+    let text = |v: &serde_json::Value, k: &str| -> Result<String, String> {
+        v[k].as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{k}` is missing: give the output of `exchange check --json`"))
+    };
+    let plan = text(&v, "plan")?;
+    if !["per_user", "app_only", "impersonation"].contains(&plan.as_str()) {
+        return Err(format!("unknown plan {plan:?}"));
+    }
+    let mailboxes = v["mailboxes"].as_array().cloned().unwrap_or_default();
+    let mut not_reachable = Vec::new();
+    for m in &mailboxes {
+        let status = text(m, "status")?;
+        if status != "ok" {
+            not_reachable.push(Unreachable {
+                upn: text(m, "upn")?,
+                line: m["line"].as_u64().unwrap_or(0),
+                why: m["message"].as_str().unwrap_or(&status).to_string(),
+                status,
+            });
+        }
+    }
+    let prerequisites = v["prerequisites"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| PrerequisiteLine {
+                    check: p["check"].as_str().unwrap_or("").to_string(),
+                    ok: p["ok"].as_bool().unwrap_or(false),
+                    detail: p["detail"].as_str().unwrap_or("").to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(CheckSummary {
+        api: text(&v, "api")?,
+        checked_at: text(&v, "checked_at")?,
+        reachable: mailboxes.len() - not_reachable.len(),
+        mailboxes: mailboxes.len(),
+        not_reachable,
+        prerequisites,
+        note: v["note"].as_str().map(str::to_string),
+        plan,
+    })
+}
+
 /// `customization.json`'s `exchange_check`: null when no check ran.
 pub fn json(check: Option<&CheckSummary>) -> serde_json::Value {
     match check {

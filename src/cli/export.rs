@@ -35,6 +35,10 @@ pub struct ExportArgs {
     /// Without it every setting takes its default (or the session's choices with --session).
     #[arg(long, value_name = "FILE")]
     pub customization: Option<PathBuf>,
+    /// The result of `exchange check --json` (saved to a file) to record in report.md and
+    /// customization.json; without it they say that no check ran.
+    #[arg(long, value_name = "FILE")]
+    pub exchange_check: Option<PathBuf>,
     /// Apply every suggested roster fix first (as `validate --fix` does).
     #[arg(long)]
     pub fix: bool,
@@ -191,6 +195,16 @@ pub fn run(args: ExportArgs) -> ExitCode {
     } else {
         Vec::new()
     };
+    let exchange_check = match &args.exchange_check {
+        None => None,
+        Some(p) => match std::fs::read(p)
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::bundle::exchange_check::from_check_json(&b))
+        {
+            Ok(c) => Some(c),
+            Err(e) => return usage(format!("--exchange-check {}: {e}", p.display())),
+        },
+    };
     let facts = RosterFacts::from_roster(&roster);
     let choices = match &args.customization {
         Some(p) => match load_choices(p, &catalogue, &facts) {
@@ -224,7 +238,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
             audit,
             protect,
         },
-        exchange_check: None,
+        exchange_check,
     };
     let mut out = std::io::stdout().lock();
     match bundle::export(&args.output, &input) {
