@@ -121,7 +121,11 @@ fn an_invitations_linux_commands_store_only_the_invited_user() {
     std::fs::write(work.join("roster.csv"), ROSTER).unwrap();
     std::fs::write(
         work.join("choices.toml"),
-        format!("m365_tenant = \"{TENANT_ID}\"\n"),
+        // The org's app IDs are required (no vendor app); point_at swaps in the test servers'.
+        format!(
+            "m365_tenant = \"{TENANT_ID}\"\n{}",
+            include_str!("fixtures/app-ids.toml")
+        ),
     )
     .unwrap();
 

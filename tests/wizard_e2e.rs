@@ -16,6 +16,25 @@ use std::time::{Duration, Instant};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
+/// The org's app IDs every plan requires (there is no vendor app), as a choices file.
+const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
+
+/// On the Customize step (focus on its first setting): types the Salesforce consumer key and
+/// the Entra client ID as an admin would, then returns the focus to the top.
+fn enter_app_ids(t: &Tmux) {
+    // Tab three times: Sync → Email sharing → Privacy → Salesforce; its fourth shown setting.
+    t.keys(&["Tab", "Tab", "Tab", "j", "j", "j", "Enter"]);
+    t.type_text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc");
+    t.keys(&["Enter"]);
+    t.wait_for("Set salesforce_client_id");
+    // Microsoft 365: the tenant, then the client ID.
+    t.keys(&["j", "j", "Enter"]);
+    t.type_text("6233fba6-0198-4277-892f-9275bf728bcc");
+    t.keys(&["Enter"]);
+    t.wait_for("Set entra_client_id");
+    t.keys(&["g"]);
+}
+
 /// A private tmux server, killed when dropped.
 struct Tmux {
     socket: String,
@@ -187,8 +206,11 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.keys(&["G", "k", "k", "x"]);
     t.wait_for("7 included, 1 excluded · ✗ 0 with errors");
 
-    // Review & export.
-    t.keys(&[">", ">", ">"]);
+    // Customize: the two app IDs every plan requires; then Review & export.
+    t.keys(&[">"]);
+    t.wait_for("[Customize]");
+    enter_app_ids(&t);
+    t.keys(&[">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     // What does not block is asked about once (the Exchange check was not run).
@@ -246,7 +268,8 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
     t.wait_for("A saved session was found");
     t.wait_for("The source file is unchanged");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("Resumed your saved session: 4 change(s) restored");
+    // Four roster changes and the two app IDs.
+    let screen = t.wait_for("Resumed your saved session: 6 change(s) restored");
     assert!(
         screen.contains("7 included, 1 excluded · ✗ 0 with errors"),
         "{screen}"
@@ -256,7 +279,11 @@ fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
         "resumes on the step it was on:\n{screen}"
     );
     let saved = Session::load(&session).unwrap();
-    assert_eq!(saved.history.len(), 4, "edit, bulk fix, exclusion, fix");
+    assert_eq!(
+        saved.history.len(),
+        6,
+        "edit, bulk fix, exclusion, two app IDs, fix"
+    );
 
     // Everything, the last fix included, is in a new export.
     t.keys(&[">", ">", ">"]);
@@ -378,18 +405,25 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     t.wait_for("[Customize]");
     t.keys(&["Space"]);
     t.wait_for("1 changed from defaults");
+    enter_app_ids(&t);
+    t.wait_for("3 changed from defaults");
 
-    // Exchange access: impersonation, the account, on-premises, two checklist items ticked.
+    // Exchange access: on-premises, impersonation, the account and the EWS URL, two checklist
+    // items ticked.
     t.keys(&[">"]);
     t.wait_for("[Exchange access]");
-    t.keys(&["Space"]);
-    t.wait_for("One impersonating account");
+    t.keys(&["j", "Space"]);
+    t.wait_for("Exchange Server on-premises");
+    t.keys(&["k", "Space", "Space"]);
+    t.wait_for("One impersonating account (on-premises)");
     t.keys(&["j", "Enter"]);
     t.type_text("svc-scc@example.com");
     t.keys(&["Enter"]);
     t.wait_for("Set Impersonating account");
-    t.keys(&["j", "Space"]);
-    t.wait_for("Exchange Server on-premises");
+    t.keys(&["j", "j", "Enter"]);
+    t.type_text("https://mail.example.com/EWS/Exchange.asmx");
+    t.keys(&["Enter"]);
+    t.wait_for("Set EWS URL");
     t.keys(&["Tab", "Space"]);
     t.wait_for("checklist 1 of");
     t.keys(&["j", "Space"]);
@@ -428,6 +462,16 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     let report = String::from_utf8(read("report.md")).unwrap();
     assert!(report.contains("svc-scc@example.com"), "{report}");
     assert!(report.to_lowercase().contains("impersonat"), "{report}");
+    // Every file states the same plan.
+    assert_eq!(json["exchange_access"]["mode"], "impersonation");
+    assert_eq!(
+        json["exchange_access"]["ews_url"],
+        "https://mail.example.com/EWS/Exchange.asmx"
+    );
+    assert!(
+        md.contains("- **Plan:** One impersonating account, svc-scc@example.com, at https://mail.example.com/EWS/Exchange.asmx"),
+        "{md}"
+    );
     // The rows `x` left out are told apart from rows the admin excluded one by one.
     assert!(
         report.contains("| Left out: has errors (--exclude-invalid) | 2 |")
@@ -469,6 +513,14 @@ fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
     }
     let cfg = scc_onboard::auth::Config::load(Some(&bundle.join("user-config.toml"))).unwrap();
     assert_eq!(cfg.microsoft.tenant, "example.com");
+    let plan = cfg.plan.expect("user-config.toml names the plan");
+    assert_eq!(
+        (
+            plan.mailbox_access.as_str(),
+            plan.exchange_deployment.as_str()
+        ),
+        ("impersonation", "on_premises")
+    );
 
     // Every choice change is in the saved session, undoable after a restart.
     let saved = Session::load(&session).unwrap();
@@ -651,7 +703,7 @@ fn wait_dead(t: &Tmux) {
 fn export_session(dir: &Path, session: &Path, out: &str) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
         .current_dir(dir)
-        .args(["export", "--json", "--session"])
+        .args(["export", "--json", "--customization", IDS, "--session"])
         .arg(session)
         .args(["-o", out])
         .output()
@@ -739,7 +791,10 @@ fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
     let screen = t.wait_for("Resumed your saved session: 3 change(s) restored");
     assert!(screen.contains("3 moved with their users"), "{screen}");
     assert!(!screen.contains("NOT applied"), "{screen}");
-    t.keys(&[">", ">", ">"]);
+    t.keys(&[">"]);
+    t.wait_for("[Customize]");
+    enter_app_ids(&t);
+    t.keys(&[">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
     t.wait_for("Export with these warnings?");

@@ -229,8 +229,5 @@ fn go_to(state: &mut State, step: Step, fx: &mut Vec<Effect>) {
             super::state::ImportFocus::Settings
         };
     }
-    if step == Step::Authorize {
-        authorize::read_status(state, fx);
-    }
     fix::keep_selection_visible(state);
 }
