@@ -46,7 +46,11 @@ fn once(sf_path: &Path, ms_path: &Path) {
     let t = Instant::now();
     let out = directory::join(&sf, &ms, &JoinOptions::default());
     let join = t.elapsed();
-    let join_peak = if reset { peak_rss_kib().unwrap_or(0) } else { 0 };
+    let join_peak = if reset {
+        peak_rss_kib().unwrap_or(0)
+    } else {
+        0
+    };
     let peak = after_read.max(join_peak);
     println!(
         "{} {} {peak} {join_peak} {}",
@@ -102,7 +106,11 @@ fn main() {
             .arg(&ms_path)
             .output()
             .expect("child");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         let f: Vec<&str> = text.split_whitespace().collect();
         let (read, join): (f64, f64) = (f[0].parse().unwrap(), f[1].parse().unwrap());

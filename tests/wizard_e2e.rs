@@ -26,12 +26,12 @@ fn enter_app_ids(t: &Tmux) {
     t.keys(&["Tab", "Tab", "Tab", "j", "j", "j", "Enter"]);
     t.type_text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc");
     t.keys(&["Enter"]);
-    t.wait_for("Set salesforce_client_id");
+    t.wait_for("Set Salesforce consumer key");
     // Microsoft 365: the tenant, then the client ID.
     t.keys(&["j", "j", "Enter"]);
     t.type_text("6233fba6-0198-4277-892f-9275bf728bcc");
     t.keys(&["Enter"]);
-    t.wait_for("Set entra_client_id");
+    t.wait_for("Set Entra application (client) ID");
     t.keys(&["g"]);
 }
 

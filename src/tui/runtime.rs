@@ -317,7 +317,11 @@ fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
             apis.salesforce_admin
         ));
     }
-    let outcome = join(&pulled.salesforce, &pulled.microsoft, &JoinOptions::default());
+    let outcome = join(
+        &pulled.salesforce,
+        &pulled.microsoft,
+        &JoinOptions::default(),
+    );
     Ok(Joined(Arc::new(JoinedLists {
         salesforce: pulled.salesforce,
         microsoft: pulled.microsoft,

@@ -522,7 +522,7 @@ impl State {
             facts: self.customize.facts(),
             history,
             unplaced,
-            check: None,
+            check: self.exchange_check.summary(),
         })
     }
 

@@ -7,8 +7,8 @@
 //! fact of the plan belongs here once and every face shows it.
 
 use crate::customize::{
-    differences, validate, validate::Difference, Catalogue, Choices, Deployment, ExchangePlan,
-    Guide, Page, RosterFacts,
+    differences, validate, validate::Difference, Catalogue, Choices, ExchangePlan, Guide, Page,
+    RosterFacts,
 };
 use crate::roster::{Code, Roster, Severity};
 use crate::session::Op;
@@ -30,16 +30,7 @@ pub struct SubmissionInput<'a> {
     pub check: Option<CheckSummary>,
 }
 
-/// The outcome of `exchange check` as the summary shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckSummary {
-    /// When it ran (UTC, RFC 3339).
-    pub at: String,
-    /// Mailboxes checked.
-    pub mailboxes: usize,
-    /// Mailboxes the app reached.
-    pub ok: usize,
-}
+pub use crate::bundle::exchange_check::CheckSummary;
 
 /// Who is in the submission.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -190,23 +181,32 @@ impl Submission {
                 place: Place::Checklist,
             });
         }
-        // The check reads mailboxes over Microsoft Graph: Exchange Online only.
-        if plan.deployment == Deployment::ExchangeOnline {
-            match &input.check {
-                None => warnings.push(Item {
-                    what: "Exchange check not run".into(),
-                    place: Place::ExchangeCheck,
-                }),
-                Some(c) if c.ok < c.mailboxes => warnings.push(Item {
-                    what: format!(
-                        "Exchange check: {} of {} mailboxes not reached",
-                        c.mailboxes - c.ok,
-                        c.mailboxes
-                    ),
-                    place: Place::ExchangeCheck,
-                }),
-                Some(_) => {}
-            }
+        // Every plan has a check (`v` on Exchange access, or `exchange check`).
+        match &input.check {
+            None => warnings.push(Item {
+                what: "Exchange check not run".into(),
+                place: Place::ExchangeCheck,
+            }),
+            Some(c) if c.plan != plan.mode.as_str() => warnings.push(Item {
+                what: format!(
+                    "Exchange check ran for another plan ({}); run it again",
+                    c.plan
+                ),
+                place: Place::ExchangeCheck,
+            }),
+            Some(c) if !c.not_reachable.is_empty() => warnings.push(Item {
+                what: format!(
+                    "Exchange check: {} of {} mailboxes not reached",
+                    c.not_reachable.len(),
+                    c.mailboxes
+                ),
+                place: Place::ExchangeCheck,
+            }),
+            Some(c) if !c.all_ok() => warnings.push(Item {
+                what: "Exchange check: a prerequisite failed".into(),
+                place: Place::ExchangeCheck,
+            }),
+            Some(_) => {}
         }
         let rows = counts.included.max(1) as f64;
         let mut findings: Vec<CodeShare> = counts
@@ -378,9 +378,14 @@ mod tests {
         }
         let reached = Submission::new(&SubmissionInput {
             check: Some(CheckSummary {
-                at: "2026-12-01T23:00:00Z".into(),
+                plan: "per_user".into(),
+                api: "graph".into(),
+                checked_at: "2026-12-01T23:00:00Z".into(),
                 mailboxes: 1,
-                ok: 1,
+                reachable: 1,
+                not_reachable: Vec::new(),
+                prerequisites: Vec::new(),
+                note: None,
             }),
             roster: &r,
             catalogue: &Catalogue::embedded(),

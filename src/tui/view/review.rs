@@ -1,7 +1,6 @@
 //! The Review & export step: the whole submission (`usecase::submission`), what blocks it and
 //! what to acknowledge, the output folder, and each finding code's share of the roster.
 
-use crate::customize::{Deployment, Mode};
 use crate::tui::state::State;
 use crate::tui::theme::{ERROR_MARK, WARNING_MARK};
 use crate::tui::widgets::text::{fit, visible};
@@ -70,22 +69,9 @@ fn submission(state: &State, sub: &Submission, f: &mut Frame, area: Rect) {
         ));
     }
     let p = &sub.plan;
+    // The plan in the same words as Exchange access, Authorize and customization.md.
     lines.push(Line::styled(
-        format!(
-            "Exchange: {}, {}",
-            match p.deployment {
-                Deployment::ExchangeOnline => "Exchange Online",
-                Deployment::OnPremises => "on-premises",
-            },
-            match p.mode {
-                Mode::PerUser => "each user signs in".to_string(),
-                Mode::AppOnly => "the organization's Entra app (RBAC for Applications)".to_string(),
-                Mode::Impersonation => format!(
-                    "impersonation by {}",
-                    p.impersonation_account.as_deref().unwrap_or("(not set)")
-                ),
-            }
-        ),
+        format!("Exchange: {}", p.summary()),
         t.title(),
     ));
     let (done, total) = sub.checklist;
@@ -100,13 +86,9 @@ fn submission(state: &State, sub: &Submission, f: &mut Frame, area: Rect) {
         Some(c) => Line::styled(
             format!(
                 "  Exchange check: {} of {} mailboxes reached ({})",
-                c.ok, c.mailboxes, c.at
+                c.reachable, c.mailboxes, c.checked_at
             ),
-            if c.ok < c.mailboxes {
-                t.warning()
-            } else {
-                t.ok()
-            },
+            if !c.all_ok() { t.warning() } else { t.ok() },
         ),
     });
     if sub.changed.is_empty() {
