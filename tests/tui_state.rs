@@ -9,6 +9,17 @@ use scc_onboard::session::{Op, Step};
 use scc_onboard::tui::state::{Filter, Popup};
 use scc_onboard::tui::{update, Effect, Msg};
 
+/// The org's two app IDs, which every plan requires before an export (no vendor app).
+fn give_app_ids(s: &mut scc_onboard::tui::State) {
+    let t = |v: &str| scc_onboard::customize::Value::Text(v.into());
+    s.choices.set(
+        "salesforce_client_id",
+        t("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc"),
+    );
+    s.choices
+        .set("entra_client_id", t("6233fba6-0198-4277-892f-9275bf728bcc"));
+}
+
 fn state() -> scc_onboard::tui::State {
     loaded(FIXTURE, (120, 40))
 }
@@ -287,6 +298,7 @@ fn export_is_refused_while_errors_remain_and_j_jumps_to_them() {
 #[test]
 fn export_runs_once_errors_are_fixed_or_excluded() {
     let mut s = state();
+    give_app_ids(&mut s);
     go_to_line(&mut s, 3);
     press(&mut s, key(KeyCode::Enter));
     type_keys(&mut s, "Grace Hopper");
@@ -341,6 +353,7 @@ fn export_runs_once_errors_are_fixed_or_excluded() {
 #[test]
 fn x_on_review_leaves_out_every_row_with_errors_as_one_undoable_change() {
     let mut s = state();
+    give_app_ids(&mut s);
     for _ in 0..3 {
         press(&mut s, key(KeyCode::Char('>')));
     }

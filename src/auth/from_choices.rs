@@ -94,4 +94,45 @@ mod tests {
         let c = config_from_choices(&Config::default(), &cat, &choices);
         assert_eq!(c.salesforce.login_url, "https://test.salesforce.com");
     }
+
+    #[test]
+    fn the_user_config_names_the_plan_and_the_scope_follows_the_api() {
+        let cat = Catalogue::embedded();
+        let mut choices = Choices::default();
+        let c = config_from_choices(&Config::default(), &cat, &choices);
+        let plan = c.plan.clone().unwrap();
+        assert_eq!(
+            (plan.mailbox_access.as_str(), plan.exchange_api.as_str()),
+            ("per_user", "graph")
+        );
+        assert!(c
+            .microsoft
+            .scope
+            .starts_with("https://graph.microsoft.com/Mail.ReadWrite "));
+        assert!(user_config_toml(&c).contains("\n[plan]\nmailbox_access = \"per_user\"\n"));
+        choices.set("exchange_api", Value::Text("ews".into()));
+        let c = config_from_choices(&Config::default(), &cat, &choices);
+        assert_eq!(
+            c.microsoft.scope,
+            "https://outlook.office365.com/EWS.AccessAsUser.All openid profile offline_access"
+        );
+        assert!(Config::from_layers(&[
+            ("defaults", crate::auth::config::DEFAULTS_TOML),
+            ("user-config.toml", &user_config_toml(&c))
+        ])
+        .is_ok());
+        choices.set("mailbox_access", Value::Text("impersonation".into()));
+        choices.set("exchange_deployment", Value::Text("on_premises".into()));
+        let plan = config_from_choices(&Config::default(), &cat, &choices)
+            .plan
+            .unwrap();
+        assert_eq!(
+            (
+                plan.mailbox_access.as_str(),
+                plan.exchange_deployment.as_str(),
+                plan.exchange_api.as_str()
+            ),
+            ("impersonation", "on_premises", "ews")
+        );
+    }
 }
