@@ -1,7 +1,7 @@
 //! Use cases: what a person can do, each returning a typed outcome or a typed error, shared by
 //! every face (the CLI renders text and exit codes, the TUIs turn outcomes into messages).
 //! Nothing here prints or knows about exit codes or terminals, and nothing here imports
-//! `cli` or `tui` (tests/architecture.rs holds that wall).
+//! `cli` or `tui` (tests/it/architecture.rs holds that wall).
 //!
 //! (`session::ops` is a different thing: the wizard's undoable edit log.)
 

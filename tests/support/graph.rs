@@ -1,6 +1,6 @@
 //! A local, in-process stand-in for Entra's token endpoint (client credentials only) and the
 //! three Microsoft Graph reads `exchange check` makes, on 127.0.0.1 with std threads.
-//! Shared by tests/exchange_check.rs and examples/exchange_check_bench.rs (`#[path]`).
+//! Shared by tests/it/exchange_check.rs and examples/exchange_check_bench.rs (`#[path]`).
 //!
 //! Token: `POST /{tenant}/oauth2/v2.0/token` checks grant type, tenant, client ID, secret and
 //! scope and answers with Entra's AADSTS errors otherwise. Graph: `GET /v1.0/users/{UPN}/…`

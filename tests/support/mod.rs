@@ -1,10 +1,13 @@
 //! Shared test harness: the local OAuth servers (node), the browser stand-in, a sandboxed
 //! environment for the binary, and the leak scan.
-#![allow(dead_code)]
 
+pub mod ews;
+pub mod graph;
 pub mod graph_directory;
 pub mod http_stub;
 pub mod salesforce_api;
+pub mod sample;
+pub mod wizard;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};

@@ -1,0 +1,1041 @@
+//! The real binary in a real terminal (tmux): open a roster, fix an error by editing, bulk-fix
+//! 15-character IDs, exclude a row, export and check the file; then kill the process right after
+//! the screen shows an edit, restart, resume, and check nothing was lost.
+//!
+//! Needs `tmux` (installed by scripts/setup.sh), so Unix only. Waits poll the screen with a
+//! deadline.
+#![cfg(unix)]
+
+use crate::support::sample;
+use crate::support::wizard;
+
+use scc_onboard::session::Session;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The org's app IDs every plan requires (there is no vendor app), as a choices file.
+const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
+
+/// On the Customize step (focus on its first setting): types the Salesforce consumer key and
+/// the Entra client ID as an admin would, then returns the focus to the top.
+fn enter_app_ids(t: &Tmux) {
+    // Tab three times: Sync → Email sharing → Privacy → Salesforce; its fourth shown setting.
+    t.keys(&["Tab", "Tab", "Tab", "j", "j", "j", "Enter"]);
+    t.type_text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc");
+    t.keys(&["Enter"]);
+    t.wait_for("Set Salesforce consumer key");
+    // Microsoft 365: the tenant, then the client ID.
+    t.keys(&["j", "j", "Enter"]);
+    t.type_text("6233fba6-0198-4277-892f-9275bf728bcc");
+    t.keys(&["Enter"]);
+    t.wait_for("Set Entra application (client) ID");
+    t.keys(&["g"]);
+}
+
+/// A private tmux server, killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Self {
+        Tmux {
+            socket: format!(
+                "scc-e2e-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            )
+            .replace(['(', ')'], ""),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (scripts/setup.sh installs it)");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Starts `command` in a `width`×`height` window; the pane stays after it exits.
+    fn start(&self, (width, height): (u16, u16), command: &str) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.cmd(&["new-session", "-d", "-s", "w", "-x", &w, "-y", &h, command]);
+        self.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "w"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "w"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "w", "-l", text]);
+    }
+
+    fn pane_pid(&self) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until the pane's whole history (scrollback included) shows `text`.
+    fn wait_for_in_history(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let out = self.cmd(&["capture-pane", "-p", "-S", "-200", "-t", "w"]);
+            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {text:?} in the history:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    fn pane_dead(&self) -> bool {
+        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn wizard_command(dir: &Path, session: &Path, roster: Option<&str>) -> String {
+    wizard_command_env(dir, session, roster, "")
+}
+
+/// The wizard without `exec`: the shell reports its exit code afterwards.
+fn wizard_command_reporting(dir: &Path, session: &Path) -> String {
+    format!(
+        "cd '{}' && XDG_DATA_HOME='{}' '{}' wizard --session '{}'; echo \"wizard exited with $?\"",
+        dir.display(),
+        dir.join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        session.display()
+    )
+}
+
+fn wizard_command_env(dir: &Path, session: &Path, roster: Option<&str>, env: &str) -> String {
+    format!(
+        "cd '{}' && {env} XDG_DATA_HOME='{}' exec '{}' wizard {} --session '{}'",
+        dir.display(),
+        dir.join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        roster.unwrap_or(""),
+        session.display()
+    )
+}
+
+fn data_lines(path: &PathBuf) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    text.lines().skip(1).map(str::to_string).collect()
+}
+
+#[test]
+fn admin_fixes_excludes_exports_then_resumes_after_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, wizard::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+
+    // Import: the preview of the argument is shown; Enter loads it.
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+
+    // Fix the missing name on line 3 by editing the cell.
+    t.keys(&["j", "Enter"]);
+    t.wait_for("Editing Full name");
+    t.type_text("Grace Hopper");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 1 with errors");
+
+    // Bulk-fix the 15-character IDs from line 2's Salesforce user ID.
+    t.keys(&["k", "l", "l", "F"]);
+    t.wait_for("Apply the suggested fix for sfid-15 to 3 rows?");
+    t.keys(&["y"]);
+    t.wait_for("Fixed sfid-15 on 3 rows");
+
+    // Exclude line 7 (the invalid address).
+    t.keys(&["G", "k", "k", "x"]);
+    t.wait_for("7 included, 1 excluded · ✗ 0 with errors");
+
+    // Customize: the two app IDs every plan requires; then Review & export.
+    t.keys(&[">"]);
+    t.wait_for("[Customize]");
+    enter_app_ids(&t);
+    t.keys(&[">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    // What does not block is asked about once (the Exchange check was not run).
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    let screen = t.wait_for("Wrote the bundle for 7 users to /");
+    assert!(
+        screen.contains("scc-onboard-bundle"),
+        "names the absolute folder:\n{screen}"
+    );
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert_eq!(exported.len(), 7, "{exported:#?}");
+    assert!(exported.iter().any(|l| l.starts_with("Grace Hopper,")));
+    assert!(
+        !exported.iter().any(|l| l.contains("Test Account")),
+        "excluded row left out"
+    );
+    for id in [
+        "005Dn000001AbCdIAK",
+        "005Dn000001EfGhIAK",
+        "005Dn000001IjKlIAK",
+    ] {
+        assert!(
+            exported.iter().any(|l| l.contains(id)),
+            "{id} exported in 18-character form"
+        );
+    }
+
+    // One more fix, then kill -9 as soon as the screen shows it.
+    t.keys(&["<", "<", "<"]);
+    t.wait_for("[Fix]");
+    t.keys(&["G", "f"]);
+    t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
+    let pid = t.pane_pid();
+    // The shell's own kill: /bin/kill (procps) may not be installed.
+    assert!(Command::new("sh")
+        .args(["-c", &format!("kill -9 {pid}")])
+        .status()
+        .unwrap()
+        .success());
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "the wizard did not die");
+        std::thread::yield_now();
+    }
+
+    // Restart without arguments: it offers to resume, and says it resumed.
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command_reporting(dir.path(), &session),
+    ]);
+    t.wait_for("A saved session was found");
+    t.wait_for("The source file is unchanged");
+    t.keys(&["Enter"]);
+    // Four roster changes and the two app IDs.
+    let screen = t.wait_for("Resumed your saved session: 6 change(s) restored");
+    assert!(
+        screen.contains("7 included, 1 excluded · ✗ 0 with errors"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[Fix]"),
+        "resumes on the step it was on:\n{screen}"
+    );
+    let saved = Session::load(&session).unwrap();
+    assert_eq!(
+        saved.history.len(),
+        6,
+        "edit, bulk fix, exclusion, two app IDs, fix"
+    );
+
+    // Everything, the last fix included, is in a new export.
+    t.keys(&[">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    // The second export into the same folder asks first, saying when the bundle there was
+    // written; declining keeps it, confirming replaces it.
+    let screen = t.wait_for("Replace the bundle already in this folder?");
+    assert!(screen.contains("written 20"), "{screen}");
+    t.keys(&["n"]);
+    t.wait_for("Enter export bundle");
+    t.keys(&["Enter"]);
+    t.wait_for("Replace the bundle already in this folder?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 7 users to /");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert!(
+        exported.iter().any(|l| l.starts_with("Katherine Johnson,")),
+        "{exported:#?}"
+    );
+
+    // q quits with status 0, restores the terminal and says where the session is.
+    t.keys(&["q"]);
+    let history = t.wait_for_in_history("wizard exited with 0");
+    assert!(history.contains("Session saved in"), "{history}");
+    assert_eq!(
+        std::fs::read_to_string(&roster).unwrap(),
+        wizard::FIXTURE,
+        "source untouched"
+    );
+}
+
+/// Whether the escaped screen (`capture-pane -e`) sets any foreground or background colour.
+fn has_colour(escaped: &str) -> bool {
+    escaped.split("\x1b[").skip(1).any(|seq| {
+        let Some(end) = seq.find('m') else {
+            return false;
+        };
+        seq[..end].split(';').any(|p| {
+            matches!(
+                p.parse::<u16>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    })
+}
+
+#[test]
+fn no_color_is_honoured_and_small_windows_are_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), wizard::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (80, 24),
+        &wizard_command_env(dir.path(), &session, Some("roster.csv"), "NO_COLOR=1"),
+    );
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    let escaped = |t: &Tmux| {
+        String::from_utf8_lossy(&t.cmd(&["capture-pane", "-e", "-p", "-t", "w"]).stdout)
+            .into_owned()
+    };
+    let plain = escaped(&t);
+    assert!(!has_colour(&plain), "NO_COLOR: no colour codes:\n{plain:?}");
+    assert!(
+        plain.contains("\x1b[") && plain.contains('✗'),
+        "marks survive without colour"
+    );
+
+    // Too small: said politely; back to 80×24: the wizard is back.
+    t.cmd(&["resize-window", "-t", "w", "-x", "60", "-y", "20"]);
+    t.wait_for("needs at least 80×24");
+    t.cmd(&["resize-window", "-t", "w", "-x", "80", "-y", "24"]);
+    t.wait_for("✗ 2 with errors");
+
+    // Without NO_COLOR the same screen has colour (so the check above can fail).
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "q did not quit");
+        std::thread::yield_now();
+    }
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("A saved session was found");
+    t.keys(&["Enter"]);
+    t.wait_for("Resumed your saved session");
+    assert!(has_colour(&escaped(&t)), "colour when allowed");
+}
+
+/// Import → Fix → Customize (a setting changed) → Exchange access (impersonation: account named,
+/// checklist items ticked) → Review & export (error rows left out with `x`), then every bundle
+/// file checked.
+#[test]
+fn admin_customizes_chooses_impersonation_and_exports_the_whole_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), wizard::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+
+    // Customize: turn contact sync off.
+    t.keys(&[">"]);
+    t.wait_for("[Customize]");
+    t.keys(&["Space"]);
+    t.wait_for("1 changed from defaults");
+    enter_app_ids(&t);
+    t.wait_for("3 changed from defaults");
+
+    // Exchange access: on-premises, impersonation, the account and the EWS URL, two checklist
+    // items ticked.
+    t.keys(&[">"]);
+    t.wait_for("[Exchange access]");
+    t.keys(&["j", "Space"]);
+    t.wait_for("Exchange Server on-premises");
+    t.keys(&["k", "Space", "Space"]);
+    t.wait_for("One impersonating account (on-premises)");
+    t.keys(&["j", "Enter"]);
+    t.type_text("svc-scc@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Set Impersonating account");
+    t.keys(&["j", "j", "Enter"]);
+    t.type_text("https://mail.example.com/EWS/Exchange.asmx");
+    t.keys(&["Enter"]);
+    t.wait_for("Set EWS URL");
+    t.keys(&["Tab", "Space"]);
+    t.wait_for("checklist 1 of");
+    t.keys(&["j", "Space"]);
+    t.wait_for("checklist 2 of");
+
+    // Review & export: refused for the two rows with errors (lines 3 and 7), which the admin
+    // leaves out at once; then it writes the bundle.
+    t.keys(&[">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export refused: 2 included rows still have errors");
+    t.keys(&["x"]);
+    t.wait_for("Leave out the 2 rows with errors?");
+    t.keys(&["y"]);
+    t.wait_for("6 included, 2 excluded · ✗ 0 with errors");
+    t.keys(&["Enter"]);
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 6 users");
+
+    let bundle = dir.path().join("scc-onboard-bundle");
+    let read = |name: &str| std::fs::read(bundle.join(name)).unwrap();
+    let users = data_lines(&bundle.join("users.csv"));
+    assert_eq!(users.len(), 6, "{users:#?}");
+    let json: serde_json::Value = serde_json::from_slice(&read("customization.json")).unwrap();
+    let errors = sample::schema_errors(&sample::schema_validator(), &json);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let json_text = String::from_utf8(read("customization.json")).unwrap();
+    assert!(json_text.contains("svc-scc@example.com"), "{json_text}");
+    let md = String::from_utf8(read("customization.md")).unwrap();
+    assert!(
+        md.lines()
+            .any(|l| l.contains("Sync contacts") && l.contains("off")),
+        "{md}"
+    );
+    let report = String::from_utf8(read("report.md")).unwrap();
+    assert!(report.contains("svc-scc@example.com"), "{report}");
+    assert!(report.to_lowercase().contains("impersonat"), "{report}");
+    // Every file states the same plan.
+    assert_eq!(json["exchange_access"]["mode"], "impersonation");
+    assert_eq!(
+        json["exchange_access"]["ews_url"],
+        "https://mail.example.com/EWS/Exchange.asmx"
+    );
+    assert!(
+        md.contains("- **Plan:** One impersonating account, svc-scc@example.com, at https://mail.example.com/EWS/Exchange.asmx"),
+        "{md}"
+    );
+    // The rows `x` left out are told apart from rows the admin excluded one by one.
+    assert!(
+        report.contains("| Left out: has errors (--exclude-invalid) | 2 |")
+            && report.contains("| Excluded by the admin | 0 |"),
+        "{report}"
+    );
+    let line3 = report.lines().find(|l| l.starts_with("| 3 |")).unwrap();
+    assert!(
+        line3.contains("left out: has errors (--exclude-invalid): "),
+        "{line3}"
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")).unwrap();
+    // What the bundle was made from: the untouched source file, and how many users it holds.
+    assert_eq!(manifest["source"]["name"], "roster.csv");
+    assert_eq!(
+        manifest["source"]["sha256"],
+        scc_onboard::bundle::manifest::sha256_hex(wizard::FIXTURE.as_bytes()).as_str()
+    );
+    assert_eq!(manifest["users"], 6);
+    let names: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "users.csv",
+        "customization.json",
+        "customization.md",
+        "report.md",
+        "user-config.toml",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    for f in manifest["files"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap();
+        let hash = scc_onboard::bundle::manifest::sha256_hex(&read(name));
+        assert_eq!(f["sha256"], hash.as_str(), "{name}");
+    }
+    let cfg = scc_onboard::auth::Config::load(Some(&bundle.join("user-config.toml"))).unwrap();
+    assert_eq!(cfg.microsoft.tenant, "example.com");
+    let plan = cfg.plan.expect("user-config.toml names the plan");
+    assert_eq!(
+        (
+            plan.mailbox_access.as_str(),
+            plan.exchange_deployment.as_str()
+        ),
+        ("impersonation", "on_premises")
+    );
+
+    // Every choice change is in the saved session, undoable after a restart.
+    let saved = Session::load(&session).unwrap();
+    let choices = saved
+        .history
+        .iter()
+        .filter(|op| matches!(op, scc_onboard::session::Op::Choice { .. }))
+        .count();
+    assert!(choices >= 6, "{:#?}", saved.history);
+    t.keys(&["q"]);
+}
+
+/// A real panic in the real binary (debug builds panic on the key named by
+/// `SCC_ONBOARD_TEST_PANIC_KEY`): the terminal is restored — main screen, cursor shown, the
+/// shell's line discipline back to cooked mode — the panic and where the work is are printed,
+/// and the edit made just before is in the session.
+#[test]
+fn a_panic_restores_the_terminal_and_keeps_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), wizard::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    let command = format!(
+        "cd '{}' && SCC_ONBOARD_TEST_PANIC_KEY=Z XDG_DATA_HOME='{}' '{}' wizard roster.csv --session '{}'; \
+         echo \"wizard exited with $?\"; stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon; \
+         echo \"alternate screen: $(tmux display -p '#{{alternate_on}}' 2>/dev/null || echo off)\"; \
+         sleep 60",
+        dir.path().display(),
+        dir.path().join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+        session.display()
+    );
+    t.start((120, 40), &command);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    t.keys(&["G", "f"]);
+    t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
+    t.keys(&["Z"]);
+    let history = t.wait_for_in_history("wizard exited with 101");
+    assert!(
+        history.contains("test panic on key 'Z'"),
+        "the panic message is printed on the restored screen:\n{history}"
+    );
+    assert!(
+        history.contains("your work is saved in") && history.contains("session.json"),
+        "and where the work is:\n{history}"
+    );
+    let after = t.wait_for_in_history("alternate screen:");
+    assert!(
+        after.lines().any(|l| l.trim() == "icanon"),
+        "raw mode is off again:\n{after}"
+    );
+    let flags = t.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "w",
+        "#{alternate_on} #{cursor_flag}",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&flags.stdout).trim(),
+        "0 1",
+        "main screen, cursor shown"
+    );
+    let saved = Session::load(&session).unwrap();
+    assert_eq!(
+        saved.history.len(),
+        1,
+        "the fix made before the panic is saved"
+    );
+}
+
+/// The terminal state the pane's shell found after the program ended: its exit status, and
+/// whether the line discipline is cooked again (`icanon` and `echo` on).
+fn after_exit_report() -> &'static str {
+    "echo \"exited with $?\"; stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\\n' ' '; echo '<- tty'; sleep 60"
+}
+
+/// Checks what [`after_exit_report`] printed and tmux's own view: main screen, cursor shown.
+fn assert_restored(t: &Tmux, code: i32, what: &str) {
+    let history = t.wait_for_in_history("<- tty");
+    assert!(
+        history.contains(&format!("exited with {code}")),
+        "{what}: exit status {code} expected:\n{history}"
+    );
+    assert!(
+        history.contains("icanon echo <- tty"),
+        "{what}: the terminal is cooked again (icanon, echo):\n{history}"
+    );
+    let flags = t.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "w",
+        "#{alternate_on} #{cursor_flag}",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&flags.stdout).trim(),
+        "0 1",
+        "{what}: main screen, cursor shown"
+    );
+}
+
+/// Sends `signal` (e.g. `TERM`) to the process whose id is in `pid_file`, once it is there.
+fn kill_from_file(pid_file: &Path, signal: &str) {
+    let start = Instant::now();
+    let pid = loop {
+        if let Ok(p) = std::fs::read_to_string(pid_file) {
+            if !p.trim().is_empty() {
+                break p.trim().to_string();
+            }
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no pid in {}",
+            pid_file.display()
+        );
+        std::thread::yield_now();
+    };
+    let st = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(&pid)
+        .status()
+        .unwrap();
+    assert!(st.success(), "kill -{signal} {pid}");
+}
+
+/// SIGTERM, SIGINT, SIGHUP and SIGQUIT to the wizard: the terminal is given back (main
+/// screen, cursor shown, cooked), the exit status is 128 + the signal's number, and the edit
+/// made just before is in the session.
+#[test]
+fn each_signal_restores_the_terminal_and_keeps_the_work() {
+    for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1), ("QUIT", 3)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("roster.csv"), wizard::FIXTURE).unwrap();
+        let session = dir.path().join("session.json");
+        let pid_file = dir.path().join("pid");
+        // A server per signal: the previous one may still be shutting down.
+        let mut t = Tmux::new();
+        t.socket.push_str(signal);
+        let command = format!(
+            "cd '{}' && XDG_DATA_HOME='{}' sh -c 'echo $$ > {}; exec \"$0\" \"$@\"' '{}' wizard roster.csv --session '{}'; {}",
+            dir.path().display(),
+            dir.path().join("data").display(),
+            pid_file.display(),
+            env!("CARGO_BIN_EXE_scc-onboard"),
+            session.display(),
+            after_exit_report()
+        );
+        t.start((120, 40), &command);
+        t.wait_for("Preview of roster.csv");
+        t.keys(&["Enter"]);
+        t.wait_for("✗ 2 with errors");
+        t.keys(&["G", "f"]);
+        t.wait_for("Line 9: applied the suggested fix (surrounding-whitespace) to Full name");
+        kill_from_file(&pid_file, signal);
+        assert_restored(&t, 128 + number, &format!("SIG{signal}"));
+        let history = t.wait_for_in_history("<- tty");
+        assert!(
+            history.contains(&format!("stopped by SIG{signal}"))
+                && history.contains("your work is saved in"),
+            "SIG{signal}: says why it stopped and where the work is:\n{history}"
+        );
+        let saved = Session::load(&session).unwrap();
+        assert_eq!(saved.history.len(), 1, "SIG{signal}: the fix is saved");
+    }
+}
+
+/// Waits until the wizard in the pane has exited.
+fn wait_dead(t: &Tmux) {
+    let start = Instant::now();
+    while !t.pane_dead() {
+        assert!(start.elapsed() < DEADLINE, "the wizard did not quit");
+        std::thread::yield_now();
+    }
+}
+
+/// `export --session` as a script would run it: (exit code, stdout, stderr).
+fn export_session(dir: &Path, session: &Path, out: &str) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+        .current_dir(dir)
+        .args(["export", "--json", "--customization", IDS, "--session"])
+        .arg(session)
+        .args(["-o", out])
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The user a users.csv line belongs to, by its Office 365 login (never edited here).
+fn row_of<'a>(lines: &'a [String], o365_login: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.split(',').nth(3) == Some(o365_login))
+        .unwrap_or_else(|| panic!("no row for {o365_login}: {lines:#?}"))
+}
+
+const ANCHOR_ROSTER: &str = "\
+Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address
+Jordan Ferguson,jferguson@contoso.com,005Dn000011MnOpIAK,jferguson@contoso.com,jordan.ferguson@contoso.com
+Joshua Patel,jpatel@contoso.com,005Dn000014MnOpIAK,jpatel@contoso.com,joshua.patel@contoso.com
+Maria Lopez,mlopez@contoso.com,005Dn000016MnOpIAK,mlopez@contoso.com,maria.lopez@contoso.com
+Diego Ramos,dramos@contoso.com,005Dn000017MnOpIAK,dramos@contoso.com,diego.ramos@contoso.com
+";
+
+/// Issue 10: edits are anchored to their users, not to row numbers. Edit two cells and exclude
+/// a row, quit, insert a row at the top of the CSV (as Excel would), resume: every change lands
+/// on its user and the export holds nothing on anyone else. Then a change whose user's row was
+/// altered is never applied on a guess: the banner counts it, `export --session` refuses and
+/// lists it, and once re-applied from the "Unplaced changes" list both exports work.
+#[test]
+fn resumed_edits_follow_their_users_after_a_row_is_inserted_above_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, ANCHOR_ROSTER).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("Loaded 4 rows");
+
+    // Joshua Patel (line 3): a new Salesforce login.
+    t.keys(&["j", "l", "Enter"]);
+    t.wait_for("Editing Salesforce login");
+    t.keys(&["C-u"]);
+    t.type_text("joshua.patel@contoso.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Line 3: edited Salesforce login");
+    // Maria Lopez (line 4): her name with its accent.
+    t.keys(&["j", "h", "Enter"]);
+    t.wait_for("Editing Full name");
+    t.keys(&["C-u"]);
+    t.type_text("María López");
+    t.keys(&["Enter"]);
+    t.wait_for("Line 4: edited Full name");
+    // Diego Ramos (line 5) left out.
+    t.keys(&["j", "x"]);
+    t.wait_for("Line 5: excluded (not exported");
+    t.keys(&["q"]);
+    wait_dead(&t);
+
+    // Excel: a new user inserted at the top; every row moves down one line.
+    let mut lines: Vec<&str> = ANCHOR_ROSTER.lines().collect();
+    lines.insert(
+        1,
+        "Aaron Young,ayoung@contoso.com,005Dn000015MnOpIAK,ayoung@contoso.com,aaron.young@contoso.com",
+    );
+    std::fs::write(&roster, lines.join("\r\n") + "\r\n").unwrap();
+
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("The source file CHANGED");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Resumed your saved session: 3 change(s) restored");
+    assert!(screen.contains("3 moved with their users"), "{screen}");
+    assert!(!screen.contains("NOT applied"), "{screen}");
+    t.keys(&[">"]);
+    t.wait_for("[Customize]");
+    enter_app_ids(&t);
+    t.keys(&[">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert_eq!(exported.len(), 4, "{exported:#?}");
+    assert!(row_of(&exported, "jferguson@contoso.com")
+        .starts_with("Jordan Ferguson,jferguson@contoso.com,"));
+    assert!(row_of(&exported, "jpatel@contoso.com")
+        .starts_with("Joshua Patel,joshua.patel@contoso.com,"));
+    assert!(row_of(&exported, "mlopez@contoso.com").starts_with("María López,mlopez@contoso.com,"));
+    assert!(row_of(&exported, "ayoung@contoso.com").starts_with("Aaron Young,ayoung@contoso.com,"));
+    assert!(
+        !exported.iter().any(|l| l.contains("dramos@")),
+        "the excluded user stays out: {exported:#?}"
+    );
+    // The CLI reads the same session to the same users.csv.
+    let (code, _, err) = export_session(dir.path(), &session, "cli-bundle");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        data_lines(&dir.path().join("cli-bundle/users.csv")),
+        exported
+    );
+    t.keys(&["q"]);
+    wait_dead(&t);
+
+    // Joshua's row changed in the file (a new e-mail address): his edit has no certain row.
+    let changed = std::fs::read_to_string(&roster)
+        .unwrap()
+        .replace("joshua.patel@contoso.com", "josh.patel@contoso.com");
+    std::fs::write(&roster, changed).unwrap();
+    let (code, out, err) = export_session(dir.path(), &session, "cli-bundle-2");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("roster.csv:4: Joshua Patel: salesforce_login \"jpatel@contoso.com\" → \"joshua.patel@contoso.com\""),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(doc["written"], false);
+    assert_eq!(doc["unplaced"][0]["user"], "Joshua Patel");
+    assert_eq!(doc["unplaced"][0]["field"], "salesforce_login");
+    assert!(!dir.path().join("cli-bundle-2").exists(), "nothing written");
+
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command(dir.path(), &session, None),
+    ]);
+    t.wait_for("The source file CHANGED");
+    t.keys(&["Enter"]);
+    t.wait_for("1 change(s) NOT applied");
+    // Resumed where the admin left (Review & export): export is refused while it is unplaced.
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export refused: 1 unplaced change from the resume");
+    // Back on Fix: select Joshua's row (line 4 now), open the list, re-apply.
+    t.keys(&["<", "<", "<"]);
+    t.wait_for("[Fix]");
+    t.keys(&["g", "j", "j", "p"]);
+    let screen = t.wait_for("Unplaced changes (1)");
+    // Line 4: where the previous resume had placed it (Joshua's line in that version).
+    assert!(
+        screen.contains("line 4  Joshua Patel  salesforce_login"),
+        "{screen}"
+    );
+    assert!(screen.contains("to line 4 (Joshua Patel)"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Every unplaced change is resolved");
+    t.keys(&[">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Replace the bundle already in this folder?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert!(row_of(&exported, "jpatel@contoso.com")
+        .starts_with("Joshua Patel,joshua.patel@contoso.com,"));
+    assert!(row_of(&exported, "jferguson@contoso.com")
+        .starts_with("Jordan Ferguson,jferguson@contoso.com,"));
+    let (code, _, err) = export_session(dir.path(), &session, "cli-bundle-3");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        data_lines(&dir.path().join("cli-bundle-3/users.csv")),
+        exported
+    );
+}
+
+/// Issue 12, the wizard's part: the roster from two exports. Import (source: two exports to
+/// join), Match review: choose Grace's account among two, pick Alan's by search, leave Joan
+/// out; continue to Fix, quit, resume (the choices restored), export; users.csv holds the four
+/// joined people and nobody else.
+#[test]
+fn admin_joins_two_exports_resolves_the_match_review_resumes_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(
+        fixtures.join("join-salesforce.csv"),
+        dir.path().join("sf.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures.join("join-microsoft.csv"),
+        dir.path().join("ms.csv"),
+    )
+    .unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start((120, 36), &wizard_command_reporting(dir.path(), &session));
+
+    // Import: ↑ to the source line, → two exports, then both files in the path field.
+    t.wait_for("Roster file");
+    t.keys(&["Up", "Right", "Enter"]);
+    t.wait_for("1/2 Salesforce users export");
+    t.type_text("sf.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("2/2 Microsoft 365 users export");
+    t.type_text("ms.csv");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("[Ambiguous 1 (1 to decide)]");
+    assert!(screen.contains("[Match review]"), "{screen}");
+    assert!(
+        screen.contains("Only in Salesforce 2 (2 to decide)"),
+        "{screen}"
+    );
+
+    // Grace: two accounts fit; move to the one whose mail is hers and choose it.
+    t.wait_for("ghopper@contoso.com · grace@contoso.com");
+    let screen = t.wait_for("grace@contoso.com · gh.admin@contoso.com");
+    let at = |s: &str, what: &str| s.lines().position(|l| l.contains(what)).unwrap();
+    if at(&screen, "ghopper@contoso.com · grace@contoso.com")
+        > at(&screen, "grace@contoso.com · gh.admin@contoso.com")
+    {
+        t.keys(&["Right"]);
+    }
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("chosen by you");
+    assert!(screen.contains("✓ In the roster: Grace Hopper"), "{screen}");
+
+    // Only in Salesforce: Alan's account by search (it starts from his name), Joan left out.
+    t.keys(&["Tab"]);
+    t.wait_for("[Only in Salesforce 2 (2 to decide)]");
+    t.keys(&["/"]);
+    t.wait_for("Search accounts: Alan Turing");
+    t.keys(&["Enter"]);
+    t.wait_for("picked by you");
+    t.keys(&["Down", "x"]);
+    t.wait_for("- Left out of the roster");
+    t.wait_for("In the roster: 4 · left out: 1 · to decide: 0");
+
+    // Continue: the joined roster opens in Fix like any roster.
+    t.keys(&[">"]);
+    let screen = t.wait_for("[Fix]");
+    assert!(screen.contains("session-joined.csv"), "{screen}");
+    t.wait_for("4 rows: 4 included");
+    t.keys(&["q"]);
+    t.wait_for_in_history("wizard exited with 0");
+
+    // Resume: the exports are joined again and the three choices restored.
+    t.cmd(&[
+        "respawn-pane",
+        "-k",
+        "-t",
+        "w",
+        &wizard_command_reporting(dir.path(), &session),
+    ]);
+    t.wait_for("A saved session was found");
+    t.keys(&["Enter"]);
+    t.wait_for("3 match choice(s) restored");
+    let screen = t.wait_for("4 rows: 4 included");
+    assert!(screen.contains("[Fix]"), "{screen}");
+    t.keys(&["<"]);
+    t.wait_for("In the roster: 4 · left out: 1 · to decide: 0");
+
+    // Export.
+    t.keys(&[">", ">", ">", ">"]);
+    t.wait_for("[Review & export]");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrote 4 row(s)");
+    let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
+    assert_eq!(exported.len(), 4, "{exported:#?}");
+    assert_eq!(
+        row_of(&exported, "ghopper@contoso.com"),
+        "Grace Hopper,grace@contoso.com.sf,005Dn00000Grc02IAB,ghopper@contoso.com,grace@contoso.com"
+    );
+    assert!(row_of(&exported, "aturing@contoso.com").starts_with("Alan Turing,"));
+    assert!(
+        !exported.iter().any(|l| l.contains("Joan")),
+        "{exported:#?}"
+    );
+    assert!(
+        !exported.iter().any(|l| l.contains("Mary")),
+        "inactive user skipped"
+    );
+    t.keys(&["q"]);
+    t.wait_for_in_history("wizard exited with 0");
+}
+
+/// Under tmux's default `set-clipboard external`, OSC 52 from a program reaches no clipboard:
+/// `c` says so, and what it copied is printed on the normal screen once the wizard exits.
+#[test]
+fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("roster.csv"), wizard::FIXTURE).unwrap();
+    let session = dir.path().join("session.json");
+    let t = Tmux::new();
+    t.start(
+        (120, 40),
+        &wizard_command(dir.path(), &session, Some("roster.csv")),
+    );
+    t.cmd(&["set-option", "-s", "set-clipboard", "external"]);
+    t.wait_for("Preview of roster.csv");
+    t.keys(&["Enter"]);
+    t.wait_for("✗ 2 with errors");
+    // Exchange access: impersonation by svc-scc@example.com; then Authorize copies its command.
+    t.keys(&[">", ">"]);
+    t.wait_for("[Exchange access]");
+    t.keys(&["Space"]);
+    t.wait_for("One impersonating account");
+    t.keys(&["j", "Enter"]);
+    t.type_text("svc-scc@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for("Impersonating account");
+    t.keys(&[">", ">"]);
+    t.wait_for("[Authorize]");
+    t.keys(&["c"]);
+    t.wait_for("tmux passes it on only with set-clipboard on");
+    // Nothing reached tmux's own buffers.
+    let buffers = t.cmd(&["list-buffers"]);
+    assert!(
+        String::from_utf8_lossy(&buffers.stdout).trim().is_empty(),
+        "no tmux buffer was set"
+    );
+    t.keys(&["q"]);
+    let screen = t.wait_for_in_history("Copied in the wizard");
+    assert!(
+        screen.contains("authorize exchange --config user-config.toml --login svc-scc@example.com"),
+        "{screen}"
+    );
+}
