@@ -306,7 +306,11 @@ fn device_flow(provider: &str, sb: &Sandbox, complete_url: impl Fn(&str, &str) -
         .unwrap();
     assert!(standin.success());
     let status = wait_exit(&mut child, Duration::from_secs(60));
-    let rest: Vec<String> = lines.try_iter().collect();
+    // The reader thread may still be forwarding the last lines: read until it ends (EOF).
+    let mut rest = Vec::new();
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(10)) {
+        rest.push(line);
+    }
     sb.keep_text(format!("{}\n{}", seen.join("\n"), rest.join("\n")));
     assert_eq!(status.code(), Some(0), "{seen:?} {rest:?}");
     assert!(rest.iter().any(|l| l.contains("Authorized")), "{rest:?}");

@@ -1,8 +1,6 @@
 //! Properties: checks never panic on any text, fixes lead to valid values, typing never panics, and a
 //! list shown in an edit box reads back as the same list.
 
-use crate::support::sample;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use scc_onboard::customize::check;

@@ -9,7 +9,7 @@ use scc_onboard::roster::import::{ImportOptions, Importer};
 use scc_onboard::session::SourceInfo;
 use scc_onboard::tui::theme::Theme;
 use scc_onboard::tui::{handle_key, update, view, Effect, Msg, State};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub const FIXTURE: &str = include_str!("../fixtures/wizard-roster.csv");
 
@@ -152,11 +152,4 @@ pub fn go_to_col(state: &mut State, col: usize) {
     for _ in 0..col {
         press(state, key(KeyCode::Char('l')));
     }
-}
-
-pub fn fixture_path() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/wizard-roster.csv"
-    ))
 }
