@@ -14,6 +14,7 @@ mod roster_join;
 mod roster_pull;
 mod roster_verify;
 mod validate;
+mod validate_json;
 pub mod wizard;
 
 pub use import_args::ImportArgs;

@@ -1,6 +1,7 @@
 //! `scc-onboard validate`: report every problem in a roster; optionally fix and export it.
 
 use super::import_args::ImportArgs;
+use super::validate_json;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
 use crate::fsutil::write_atomic;
 use crate::roster::by_line::{self, SetApplied, SetCell};
@@ -10,9 +11,8 @@ use crate::roster::scan::{scan_path, RowFinding};
 use crate::roster::{fix, Field, Roster, Severity};
 use crate::usecase::submission::plural;
 use clap::Args;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -47,20 +47,21 @@ pub struct ValidateArgs {
 }
 
 /// What the written output contains.
-struct Written {
-    path: PathBuf,
+pub(super) struct Written {
+    pub(super) path: PathBuf,
     /// Every fix applied (`--fix`), in order.
-    fixes: Vec<fix::AppliedFix>,
-    summary: ExportSummary,
-    lines: Vec<u64>,
+    pub(super) fixes: Vec<fix::AppliedFix>,
+    pub(super) summary: ExportSummary,
+    /// The source lines of `summary.left_out`.
+    pub(super) lines: Vec<u64>,
 }
 
 /// The roster after `--set` and `--fix`: what changed, and what was written (with -o).
 #[derive(Default)]
-struct Edited {
+pub(super) struct Edited {
     /// Every cell `--set` changed, in order (applied before the fixes).
-    sets: Vec<SetApplied>,
-    written: Option<Written>,
+    pub(super) sets: Vec<SetApplied>,
+    pub(super) written: Option<Written>,
 }
 
 pub fn run(args: ValidateArgs) -> ExitCode {
@@ -88,10 +89,17 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         .iter()
         .filter(|f| f.finding.severity() == Severity::Error)
         .count();
-    let mut stdout = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a report can have tens of thousands of lines.
+    let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let res = if args.json {
-        let doc = json_report(&args.roster, &detected, rows, &findings, &edited);
-        writeln!(stdout, "{doc}")
+        validate_json::write_report(
+            &mut stdout,
+            &args.roster,
+            &detected,
+            rows,
+            &findings,
+            &edited,
+        )
     } else {
         let color = std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -108,7 +116,8 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         } else {
             human_report(&mut stdout, &report)
         }
-    };
+    }
+    .and_then(|()| stdout.flush());
     if let Err(e) = res {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return fail(&format!("cannot write the report: {e}"));
@@ -192,123 +201,44 @@ fn edit_and_export(args: &ValidateArgs, out: Option<&Path>) -> Result<Outcome, S
     ))
 }
 
-/// `output.changes` (and, without -o, the top-level `changes`): every `--set`, then every
-/// fix, in the order applied.
-fn changes_json(edited: &Edited) -> Vec<Value> {
-    let sets = edited.sets.iter().map(|s| {
-        json!({
-            "row": s.row + 1,
-            "line": s.line,
-            "column": s.field.key(),
-            "code": null,
-            "how": "set by --set",
-            "old": s.old,
-            "new": s.new,
-        })
-    });
-    let fixes = edited.written.iter().flat_map(|w| &w.fixes).map(|f| {
-        json!({
-            "row": f.row + 1,
-            "line": f.line,
-            "column": f.field.key(),
-            "code": f.code.as_str(),
-            "how": "fixed by --fix",
-            "old": f.old,
-            "new": f.new,
-        })
-    });
-    sets.chain(fixes).collect()
+/// The counts of `summary` in the JSON document and of the last line of the human reports.
+/// Fields in alphabetical order: the JSON document's keys are.
+#[derive(serde::Serialize)]
+pub(super) struct Summary {
+    by_code: BTreeMap<&'static str, usize>,
+    errors: usize,
+    rows_with_errors: usize,
+    rows_with_warnings: usize,
+    warnings: usize,
 }
 
-fn delimiter_text(d: u8) -> String {
-    if d == b'\t' {
-        "\t".into()
-    } else {
-        (d as char).to_string()
-    }
-}
-
-fn summary_json(findings: &[RowFinding]) -> Value {
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    let (mut errors, mut warnings) = (0, 0);
-    let mut error_rows = std::collections::BTreeSet::new();
-    let mut warning_rows = std::collections::BTreeSet::new();
-    for f in findings {
-        *by_code.entry(f.finding.code.as_str()).or_default() += 1;
-        match f.finding.severity() {
-            Severity::Error => {
-                errors += 1;
-                error_rows.insert(f.row);
-            }
-            Severity::Warning => {
-                warnings += 1;
-                warning_rows.insert(f.row);
+impl Summary {
+    pub(super) fn of(findings: &[RowFinding]) -> Summary {
+        let mut by_code: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let (mut errors, mut warnings) = (0, 0);
+        let mut error_rows = BTreeSet::new();
+        let mut warning_rows = BTreeSet::new();
+        for f in findings {
+            *by_code.entry(f.finding.code.as_str()).or_default() += 1;
+            match f.finding.severity() {
+                Severity::Error => {
+                    errors += 1;
+                    error_rows.insert(f.row);
+                }
+                Severity::Warning => {
+                    warnings += 1;
+                    warning_rows.insert(f.row);
+                }
             }
         }
+        Summary {
+            by_code,
+            errors,
+            rows_with_errors: error_rows.len(),
+            rows_with_warnings: warning_rows.len(),
+            warnings,
+        }
     }
-    json!({
-        "errors": errors,
-        "warnings": warnings,
-        "rows_with_errors": error_rows.len(),
-        "rows_with_warnings": warning_rows.len(),
-        "by_code": by_code,
-    })
-}
-
-fn json_report(
-    file: &Path,
-    d: &Detected,
-    rows: usize,
-    findings: &[RowFinding],
-    edited: &Edited,
-) -> Value {
-    let columns: BTreeMap<&str, Option<&str>> = Field::ALL
-        .iter()
-        .map(|f| (f.key(), d.header_for(*f)))
-        .collect();
-    let list: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            json!({
-                "line": f.line,
-                "row": f.row + 1,
-                "column": f.finding.field.map(Field::key),
-                "code": f.finding.code.as_str(),
-                "severity": f.finding.severity().as_str(),
-                "message": f.finding.message,
-                "value": f.value,
-                "fix": f.finding.fix,
-            })
-        })
-        .collect();
-    let mut doc = json!({
-        "file": file.display().to_string(),
-        "encoding": d.encoding.name(),
-        "delimiter": delimiter_text(d.delimiter),
-        "columns": columns,
-        "notices": d.notices().iter().map(|n| json!({
-            "code": n.code,
-            "first_line": n.first_line,
-            "last_line": n.last_line,
-            "message": n.message,
-        })).collect::<Vec<_>>(),
-        "rows": rows,
-        "findings": list,
-        "summary": summary_json(findings),
-    });
-    if let Some(w) = &edited.written {
-        doc["output"] = json!({
-            "path": w.path.display().to_string(),
-            "rows_written": w.summary.written,
-            "cells_fixed": fix::cells_changed(&w.fixes),
-            "changes": changes_json(edited),
-            "left_out": w.summary.left_out.iter().zip(&w.lines)
-                .map(|(r, l)| json!({"row": r + 1, "line": l})).collect::<Vec<_>>(),
-        });
-    } else if !edited.sets.is_empty() {
-        doc["changes"] = Value::Array(changes_json(edited));
-    }
-    doc
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
@@ -371,12 +301,12 @@ fn quiet_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
 
 /// The last line of either report: the verdict and counts (with a hint unless `quiet`).
 fn summary_line(out: &mut impl Write, r: &Report, hint: bool) -> std::io::Result<()> {
-    let s = summary_json(r.findings);
-    let (errors, warnings) = (
-        s["errors"].as_u64().unwrap_or(0),
-        s["warnings"].as_u64().unwrap_or(0),
-    );
-    let rows_err = s["rows_with_errors"].as_u64().unwrap_or(0);
+    let Summary {
+        errors,
+        warnings,
+        rows_with_errors: rows_err,
+        ..
+    } = Summary::of(r.findings);
     let verdict = if errors > 0 {
         paint(r.color, "31;1", "✗")
     } else {

@@ -612,3 +612,58 @@ fn a_fifo_or_a_device_is_refused_at_once() {
     );
     assert!(!bundle.exists());
 }
+
+/// `validate --json` writes the same document, byte for byte, as the `serde_json::Value` tree
+/// it used to build: tests/fixtures/validate-json/NAME.json were written by that binary
+/// (regenerate.sh there), for the inputs and options listed in cases.txt — notices, legacy
+/// encodings, `--column`, `--set` with and without -o, `--fix`, control characters.
+#[test]
+fn the_json_document_is_byte_for_byte_the_one_written_before_streaming() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate-json");
+    let cases = std::fs::read_to_string(dir.join("cases.txt")).unwrap();
+    let mut checked = 0;
+    for case in cases
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut words = case.split(' ');
+        let (name, input) = (words.next().unwrap(), words.next().unwrap());
+        let args: Vec<String> = words.map(unescape_hex).collect();
+        let scratch = tempfile::tempdir().unwrap();
+        let from = match dir.join(input) {
+            p if p.exists() => p,
+            _ => Path::new(&fixture(input)).to_path_buf(),
+        };
+        std::fs::copy(&from, scratch.path().join(input)).unwrap();
+        let out = bin()
+            .current_dir(scratch.path())
+            .args(["validate", input, "--json"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let want = std::fs::read(dir.join(format!("{name}.json"))).unwrap();
+        assert!(
+            out.stdout == want,
+            "{name}: the document changed\n got: {}\nwant: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        checked += 1;
+    }
+    assert!(checked >= 16, "only {checked} cases in cases.txt");
+}
+
+/// `\xHH` escapes in a cases.txt argument (as `printf %b` reads them in regenerate.sh).
+fn unescape_hex(word: &str) -> String {
+    let mut out = String::new();
+    let mut rest = word;
+    while let Some(i) = rest.find("\\x") {
+        out.push_str(&rest[..i]);
+        let byte = u8::from_str_radix(&rest[i + 2..i + 4], 16).expect("two hex digits");
+        out.push(char::from(byte));
+        rest = &rest[i + 4..];
+    }
+    out.push_str(rest);
+    out
+}
