@@ -9,8 +9,8 @@
 use super::credential::{account_name, StoredCredential};
 use super::Provider;
 use keyring_core::{CredentialStore, Entry, Error as KError};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{mpsc, Arc, Mutex};
+use std::collections::BTreeSet;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// Keyring service name for every entry.
@@ -38,7 +38,8 @@ pub enum StoreError {
 enum Backend {
     Keyring(Arc<CredentialStore>),
     /// For fast unit tests only; never chosen at run time.
-    Memory(Arc<Mutex<HashMap<String, String>>>),
+    #[cfg(any(test, feature = "testing"))]
+    Memory(Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>),
 }
 
 /// The place authorizations are kept.
@@ -79,6 +80,7 @@ impl TokenStore {
     }
 
     /// A process-local store for unit tests of the shells. Not persistent, not a keyring.
+    #[cfg(any(test, feature = "testing"))]
     pub fn in_memory() -> TokenStore {
         TokenStore {
             backend: Backend::Memory(Arc::default()),
@@ -196,6 +198,7 @@ impl TokenStore {
             other => other,
         };
         let read_back = match &self.backend {
+            #[cfg(any(test, feature = "testing"))]
             Backend::Memory(_) => {
                 self.set(&account, PROBE.into())?;
                 let back = self.get(&account)?;
@@ -264,6 +267,7 @@ impl TokenStore {
 
     fn get(&self, account: &str) -> Result<Option<String>, StoreError> {
         match &self.backend {
+            #[cfg(any(test, feature = "testing"))]
             Backend::Memory(m) => Ok(m.lock().expect("memory store").get(account).cloned()),
             Backend::Keyring(store) => {
                 let store = store.clone();
@@ -281,6 +285,7 @@ impl TokenStore {
 
     fn set(&self, account: &str, secret: String) -> Result<(), StoreError> {
         match &self.backend {
+            #[cfg(any(test, feature = "testing"))]
             Backend::Memory(m) => {
                 m.lock()
                     .expect("memory store")
@@ -299,6 +304,7 @@ impl TokenStore {
 
     fn remove(&self, account: &str) -> Result<bool, StoreError> {
         match &self.backend {
+            #[cfg(any(test, feature = "testing"))]
             Backend::Memory(m) => Ok(m.lock().expect("memory store").remove(account).is_some()),
             Backend::Keyring(store) => {
                 let store = store.clone();

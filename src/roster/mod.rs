@@ -12,6 +12,7 @@ pub mod import;
 mod record;
 pub mod rules;
 pub mod scan;
+#[cfg(any(test, feature = "testing"))]
 pub mod synth;
 
 pub use editable::{CellChange, Counts, Roster};

@@ -14,7 +14,7 @@ use super::dedupe::{self, KeyLog};
 use super::dupkey::{self, DupKind};
 use super::editable::dup_finding;
 use super::import::{self, Detected, Encoding, ImportError, ImportOptions};
-use super::{export::unneutralize, rules, Field, Finding, Record};
+use super::{export::unneutralize, rules, Field, Finding};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -204,8 +204,10 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
     }
 }
 
-/// Validates records already in memory.
-pub fn scan_records(detected: Detected, records: &[Record]) -> ScanReport {
+/// Validates records already in memory (tests, benchmarks and fuzzing compare it with
+/// `scan_path` and `Roster`).
+#[cfg(any(test, feature = "testing"))]
+pub fn scan_records(detected: Detected, records: &[super::Record]) -> ScanReport {
     let mut c = Checker::new(detected.headers.len(), records.len());
     for (row, r) in records.iter().enumerate() {
         c.check(row, r.line, r.field_count, r.as_strs());

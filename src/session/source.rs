@@ -17,7 +17,8 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
-    /// Describes `bytes` read from `path`.
+    /// Describes `bytes` read from `path` (tests and benchmarks; the wizard hashes the file).
+    #[cfg(any(test, feature = "testing"))]
     pub fn of_bytes(path: &Path, bytes: &[u8]) -> Self {
         SourceInfo {
             path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
