@@ -315,10 +315,10 @@ fn summary_line(out: &mut impl Write, r: &Report, hint: bool) -> std::io::Result
     writeln!(
         out,
         "{verdict} {}, {} in {} ({} with errors){}",
-        plural(errors as usize, "error", "errors"),
-        plural(warnings as usize, "warning", "warnings"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
         plural(r.rows, "row", "rows"),
-        plural(rows_err as usize, "row", "rows"),
+        plural(rows_err, "row", "rows"),
         if hint && errors > 0 && r.edited.written.is_none() {
             "; fix them, or run with --fix -o OUT.csv to apply the suggested fixes"
         } else {
