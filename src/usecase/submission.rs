@@ -331,6 +331,18 @@ mod tests {
         Choices::defaults(&Catalogue::embedded(), &RosterFacts::from_roster(r))
     }
 
+    fn with_ids(mut c: Choices) -> Choices {
+        c.set(
+            "salesforce_client_id",
+            Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
+        );
+        c.set(
+            "entra_client_id",
+            Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
+        );
+        c
+    }
+
     #[test]
     fn errors_unplaced_and_choice_errors_block_in_order_with_places() {
         let mut bad = GOOD;
@@ -338,6 +350,7 @@ mod tests {
         let r = roster(&[GOOD, bad]);
         let mut c = defaults(&r);
         c.set("mailbox_access", Value::Text("impersonation".into()));
+        c.set("exchange_deployment", Value::Text("on_premises".into()));
         c.set(
             "impersonation_account",
             Value::Text("not an address".into()),
@@ -368,9 +381,22 @@ mod tests {
     #[test]
     fn a_clean_roster_with_defaults_is_ready_with_warnings_to_acknowledge() {
         let r = roster(&[GOOD]);
-        let s = summary(&r, &defaults(&r), &[], 0);
+        // The defaults leave the two app IDs empty: required, so they block, by title.
+        let bare = summary(&r, &defaults(&r), &[], 0);
+        assert!(!bare.ready());
+        let keys: Vec<_> = bare
+            .blockers
+            .iter()
+            .filter_map(|b| match &b.place {
+                Place::Setting { key, .. } => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(keys, ["salesforce_client_id", "entra_client_id"]);
+        assert!(bare.blockers[0].what.starts_with("Salesforce consumer key"));
+        let s = summary(&r, &with_ids(defaults(&r)), &[], 0);
         assert!(s.ready(), "{:?}", s.blockers);
-        assert!(s.changed.is_empty());
+        assert_eq!(s.changed.len(), 2, "the two IDs differ from the defaults");
         assert_eq!(s.users.included, 1);
         assert!(s.warnings.iter().any(|w| w.place == Place::ExchangeCheck));
         if s.checklist.1 > 0 {
