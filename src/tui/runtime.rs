@@ -264,8 +264,12 @@ fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
     use crate::auth::{FlowMode, FlowOptions, Progress, Provider};
     use crate::directory::{join, JoinOptions};
     use crate::usecase::{admin, directory_api::RetryPolicy, roster_pull};
-    let config = crate::auth::Config::load(None).map_err(|e| e.to_string())?;
-    let store = crate::usecase::authorize::open_store(&config).map_err(|e| e.to_string())?;
+    // Whatever stops the pull, the admin can still export both lists and join them.
+    let or_exports =
+        |e: String| format!("{e} (or export both user lists and choose \"Two exports to join\")");
+    let config = crate::auth::Config::load(None).map_err(|e| or_exports(e.to_string()))?;
+    let store =
+        crate::usecase::authorize::open_store(&config).map_err(|e| or_exports(e.to_string()))?;
     let when_missing = admin::WhenMissing::SignIn(FlowOptions {
         mode: if device {
             FlowMode::Device
@@ -300,7 +304,7 @@ fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
         &sign_in_progress,
         RetryPolicy::default(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| or_exports(e.to_string()))?;
     let page_tx = tx.clone();
     let pulled = roster_pull::pull(&mut apis.salesforce, &mut apis.graph, &move |p| {
         let text = match p.total {
@@ -309,7 +313,7 @@ fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
         };
         let _ = page_tx.send(Msg::PullProgress(text));
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| or_exports(e.to_string()))?;
     let mut notices = Vec::new();
     if !pulled.permissions.sees_everyone() {
         notices.push(format!(

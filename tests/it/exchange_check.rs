@@ -924,7 +924,9 @@ fn cli_export_records_the_check_in_report_and_customization() {
     let path = path.display().to_string();
     let cust = plan_file(
         &sb,
-        &format!("mailbox_access = \"app_only\"\nm365_tenant = \"{TENANT}\"\nentra_client_id = \"{CLIENT}\"\n"),
+        &format!("mailbox_access = \"app_only\"\nm365_tenant = \"{TENANT}\"\nentra_client_id = \"{CLIENT}\"\n\
+                  entra_object_id = \"0d5a4e4b-4c1c-4f4a-9a57-3a4f4b1d2c3e\"\n\
+                  salesforce_client_id = \"3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc\"\n"),
     );
     let out = run_with_secret(
         &sb,

@@ -386,14 +386,16 @@ fn the_wizard_joins_two_exports_records_each_choice_and_resumes_them() {
 }
 
 #[test]
-fn the_pull_source_says_it_is_not_available_yet_and_nothing_is_lost() {
+fn the_pull_source_without_an_app_says_what_is_missing_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = Wizard::start(&dir.path().join("session.json"), (120, 36));
     w.keys(&[KeyCode::Up, KeyCode::Right, KeyCode::Right]);
     assert_eq!(w.state.import.source, ImportSource::Pull);
     w.keys(&[KeyCode::Enter]);
     w.until("the pull's answer", |s| s.import.error.is_some());
+    // No app configured here: the pull names the missing setting and the way around it.
     let err = w.state.import.error.clone().unwrap();
+    assert!(err.contains("salesforce.client_id"), "{err}");
     assert!(err.contains("Two exports to join"), "{err}");
     assert_eq!(w.state.step, Step::Import);
     assert!(w.state.session.is_none());

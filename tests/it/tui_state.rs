@@ -642,6 +642,10 @@ fn review_numbers_what_blocks_and_each_number_goes_there() {
         scc_onboard::customize::Value::Text("impersonation".into()),
     );
     s.choices.set(
+        "exchange_deployment",
+        scc_onboard::customize::Value::Text("on_premises".into()),
+    );
+    s.choices.set(
         "impersonation_account",
         scc_onboard::customize::Value::Text("not an address".into()),
     );

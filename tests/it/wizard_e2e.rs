@@ -973,11 +973,16 @@ fn admin_joins_two_exports_resolves_the_match_review_resumes_and_exports() {
     t.keys(&["<"]);
     t.wait_for("In the roster: 4 · left out: 1 · to decide: 0");
 
-    // Export.
-    t.keys(&[">", ">", ">", ">"]);
+    // Export: the org's app IDs on Customize first (required), then Review.
+    t.keys(&[">", ">"]);
+    t.wait_for("[Customize]");
+    enter_app_ids(&t);
+    t.keys(&[">", ">"]);
     t.wait_for("[Review & export]");
     t.keys(&["Enter"]);
-    t.wait_for("Wrote 4 row(s)");
+    t.wait_for("Export with these warnings?");
+    t.keys(&["y"]);
+    t.wait_for("Wrote the bundle for 4 users");
     let exported = data_lines(&dir.path().join("scc-onboard-bundle/users.csv"));
     assert_eq!(exported.len(), 4, "{exported:#?}");
     assert_eq!(
@@ -1013,17 +1018,12 @@ fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
     t.wait_for("Preview of roster.csv");
     t.keys(&["Enter"]);
     t.wait_for("✗ 2 with errors");
-    // Exchange access: impersonation by svc-scc@example.com; then Authorize copies its command.
+    // Exchange access, app-only plan: its checklist's first command is copied with `c`.
     t.keys(&[">", ">"]);
     t.wait_for("[Exchange access]");
     t.keys(&["Space"]);
-    t.wait_for("One impersonating account");
-    t.keys(&["j", "Enter"]);
-    t.type_text("svc-scc@example.com");
-    t.keys(&["Enter"]);
-    t.wait_for("Impersonating account");
-    t.keys(&[">", ">"]);
-    t.wait_for("[Authorize]");
+    t.wait_for("An Entra app, scoped to the roster");
+    t.keys(&["Tab"]);
     t.keys(&["c"]);
     t.wait_for("tmux passes it on only with set-clipboard on");
     // Nothing reached tmux's own buffers.
@@ -1034,8 +1034,5 @@ fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
     );
     t.keys(&["q"]);
     let screen = t.wait_for_in_history("Copied in the wizard");
-    assert!(
-        screen.contains("authorize exchange --config user-config.toml --login svc-scc@example.com"),
-        "{screen}"
-    );
+    assert!(screen.contains("New-ServicePrincipal"), "{screen}");
 }
