@@ -29,7 +29,7 @@ pub use flow::{
 };
 pub use from_choices::{config_from_choices, user_config_text};
 pub use identity::{Expected, Identity, IdentityMismatch, Mismatch};
-pub use store::{StoreError, TokenStore};
+pub use store::{ExchangeSecret, StoreError, TokenStore};
 pub use stored::{renew, revoke, select, status, Revoked};
 
 use std::fmt;

@@ -20,6 +20,46 @@ const INDEX: &str = "index";
 const PROBE: &str = "scc-onboard keyring probe";
 /// Account prefix of the Exchange app's client secret (app-only access).
 pub const APP_SECRET: &str = "exchange-app-secret";
+/// Account prefix of the impersonating account's password (impersonation).
+pub const IMPERSONATION_PASSWORD: &str = "exchange-impersonation-password";
+
+/// Which Exchange check secret a keyring entry holds; the key, never the value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExchangeSecret {
+    /// The app's client secret, for app_only (key: the app's client ID).
+    App(String),
+    /// The impersonating account's password, for impersonation (key: its UPN).
+    Account(String),
+}
+
+impl ExchangeSecret {
+    /// The keyring account name: `exchange-app-secret:{id}` or
+    /// `exchange-impersonation-password:{upn}`.
+    pub fn entry(&self) -> String {
+        match self {
+            ExchangeSecret::App(id) => format!("{APP_SECRET}:{id}"),
+            ExchangeSecret::Account(upn) => format!("{IMPERSONATION_PASSWORD}:{upn}"),
+        }
+    }
+
+    /// The entry name read back into which secret it is; `None` for any other entry.
+    pub fn from_entry(entry: &str) -> Option<ExchangeSecret> {
+        let (prefix, key) = entry.split_once(':')?;
+        match prefix {
+            APP_SECRET => Some(ExchangeSecret::App(key.into())),
+            IMPERSONATION_PASSWORD => Some(ExchangeSecret::Account(key.into())),
+            _ => None,
+        }
+    }
+
+    /// Human wording: "the client secret of app {id}" / "the password of {upn}".
+    pub fn describe(&self) -> String {
+        match self {
+            ExchangeSecret::App(id) => format!("the client secret of app {id}"),
+            ExchangeSecret::Account(upn) => format!("the password of {upn}"),
+        }
+    }
+}
 
 /// A keyring failure; the message says how to get a working keyring.
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +178,9 @@ impl TokenStore {
     pub fn list(&self) -> Result<Vec<StoredCredential>, StoreError> {
         let mut out = Vec::new();
         for account in self.index()? {
+            if ExchangeSecret::from_entry(&account).is_some() {
+                continue;
+            }
             if let Some(c) = self
                 .get(&account)?
                 .and_then(|s| StoredCredential::from_secret(&s))
@@ -228,11 +271,55 @@ impl TokenStore {
         Ok(())
     }
 
+    /// Stores (or replaces) an Exchange check secret and lists it in the index, so
+    /// `credentials list` can say it exists. The only writer of these entries: the CLI and
+    /// the wizard both call it, and the value goes nowhere else.
+    pub fn save_exchange_secret(
+        &self,
+        which: &ExchangeSecret,
+        secret: String,
+    ) -> Result<(), StoreError> {
+        if secret.trim().is_empty() {
+            return Err(StoreError::Failed("store", "the secret is empty".into()));
+        }
+        let account = which.entry();
+        self.set(&account, secret)?;
+        let mut index = self.index()?;
+        if index.insert(account) {
+            self.write_index(&index)?;
+        }
+        Ok(())
+    }
+
+    /// Removes an Exchange check secret; `Ok(false)` if there was none.
+    pub fn delete_exchange_secret(&self, which: &ExchangeSecret) -> Result<bool, StoreError> {
+        let account = which.entry();
+        let existed = self.remove(&account)?;
+        let mut index = self.index()?;
+        if index.remove(&account) {
+            self.write_index(&index)?;
+        }
+        Ok(existed)
+    }
+
+    /// The Exchange check secrets the index lists and the keyring still holds (names only).
+    pub fn exchange_secrets(&self) -> Result<Vec<ExchangeSecret>, StoreError> {
+        let mut out = Vec::new();
+        for account in self.index()? {
+            if let Some(which) = ExchangeSecret::from_entry(&account) {
+                if self.get(&account)?.is_some() {
+                    out.push(which);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The Exchange app's client secret kept for `client_id`
     /// (entry `exchange-app-secret:{client_id}`), if any.
     pub fn app_secret(&self, client_id: &str) -> Result<Option<oauth2::ClientSecret>, StoreError> {
         Ok(self
-            .get(&format!("{APP_SECRET}:{client_id}"))?
+            .get(&ExchangeSecret::App(client_id.into()).entry())?
             .map(oauth2::ClientSecret::new))
     }
 
@@ -242,7 +329,7 @@ impl TokenStore {
         &self,
         account: &str,
     ) -> Result<Option<String>, StoreError> {
-        self.get(&format!("exchange-impersonation-password:{account}"))
+        self.get(&ExchangeSecret::Account(account.into()).entry())
     }
 
     fn index(&self) -> Result<BTreeSet<String>, StoreError> {
@@ -458,6 +545,34 @@ mod tests {
         assert!(s.delete(Provider::Salesforce, "a@x.com").unwrap());
         assert!(!s.delete(Provider::Salesforce, "a@x.com").unwrap());
         assert_eq!(s.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn exchange_secrets_are_listed_by_name_and_kept_apart_from_tokens() {
+        let s = TokenStore::in_memory();
+        s.save(&cred(Provider::Salesforce, "a@x.com", "rt"))
+            .unwrap();
+        let app = ExchangeSecret::App("cid".into());
+        let acct = ExchangeSecret::Account("svc@x.com".into());
+        s.save_exchange_secret(&app, "app-value".into()).unwrap();
+        s.save_exchange_secret(&acct, "pw-value".into()).unwrap();
+        assert!(s.save_exchange_secret(&app, "  ".into()).is_err());
+        assert_eq!(s.list().unwrap().len(), 1, "secrets are not authorizations");
+        assert_eq!(
+            s.exchange_secrets().unwrap(),
+            vec![app.clone(), acct.clone()]
+        );
+        assert_eq!(s.app_secret("cid").unwrap().unwrap().secret(), "app-value");
+        assert_eq!(
+            s.impersonation_password_for_check("svc@x.com")
+                .unwrap()
+                .as_deref(),
+            Some("pw-value")
+        );
+        assert!(s.delete_exchange_secret(&app).unwrap());
+        assert!(!s.delete_exchange_secret(&app).unwrap());
+        assert_eq!(s.exchange_secrets().unwrap(), vec![acct]);
+        assert!(s.app_secret("cid").unwrap().is_none());
     }
 
     #[test]

@@ -24,11 +24,35 @@ pub const CSV_NAME: &str = "invitations.csv";
 /// without them; Exchange Server has no Microsoft 365 sign-in, so its users connect their
 /// mailbox in SmartCloud Connect itself). The one place that decides it.
 pub fn user_providers(plan: &ExchangePlan) -> Vec<Provider> {
-    match (plan.mode, plan.deployment) {
+    providers_for(plan.mode, plan.deployment)
+}
+
+/// [`user_providers`]' decision from the mode and deployment alone.
+pub fn providers_for(mode: Mode, deployment: Deployment) -> Vec<Provider> {
+    match (mode, deployment) {
         (Mode::PerUser, Deployment::ExchangeOnline) => {
             vec![Provider::Salesforce, Provider::Exchange]
         }
         _ => vec![Provider::Salesforce],
+    }
+}
+
+/// The same decision read back from a user config's `[plan]` (the end-user authorize
+/// screen's cards). No `[plan]` (a config written before it existed) or a value this
+/// version does not know: every provider, as before, rather than hide a card a user needs.
+pub fn config_providers(plan: Option<&crate::auth::config::PlanConfig>) -> Vec<Provider> {
+    let Some(plan) = plan else {
+        return Provider::ALL.to_vec();
+    };
+    let mode = [Mode::PerUser, Mode::AppOnly, Mode::Impersonation]
+        .into_iter()
+        .find(|m| m.as_str() == plan.mailbox_access);
+    let deployment = [Deployment::ExchangeOnline, Deployment::OnPremises]
+        .into_iter()
+        .find(|d| d.as_str() == plan.exchange_deployment);
+    match (mode, deployment) {
+        (Some(m), Some(d)) => providers_for(m, d),
+        _ => Provider::ALL.to_vec(),
     }
 }
 

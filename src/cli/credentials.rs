@@ -63,14 +63,16 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
     match args.action {
         CredentialsAction::List { json } => match store.list() {
             Ok(list) => {
-                print!(
-                    "{}",
-                    if json {
-                        list_json(&list)
-                    } else {
-                        list_table(&list, store.name())
-                    }
-                );
+                let secrets = match store.exchange_secrets() {
+                    Ok(s) => s,
+                    Err(e) => return fail(None, &e.into()),
+                };
+                if json {
+                    print!("{}", list_json(&list));
+                } else {
+                    print!("{}", list_table(&list, store.name()));
+                    print!("{}", secrets_table(&secrets));
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => fail(None, &e.into()),
@@ -184,6 +186,18 @@ pub fn list_table(list: &[StoredCredential], store: &str) -> String {
     if !admins.is_empty() {
         out.push_str("\nAdministrator sign-ins (roster pull, roster verify):\n");
         out.push_str(&table(&admins));
+    }
+    out
+}
+
+/// The Exchange check secrets that exist (which one, never the value); empty if none.
+pub fn secrets_table(secrets: &[auth::ExchangeSecret]) -> String {
+    if secrets.is_empty() {
+        return String::new();
+    }
+    let mut out = "\nExchange check secrets (values never shown; `scc-onboard exchange delete-secret` removes one):\n".to_string();
+    for s in secrets {
+        out.push_str(&format!("  {} (entry {})\n", s.describe(), s.entry()));
     }
     out
 }

@@ -7,7 +7,7 @@
 
 use super::import_args::ImportArgs;
 use super::{EXIT_PROBLEMS, EXIT_USAGE};
-use crate::auth::{self, Config};
+use crate::auth::{self, Config, ExchangeSecret};
 use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, ExchangePlan, Guide, RosterFacts};
 use crate::usecase::exchange_check::{
@@ -36,6 +36,43 @@ pub enum ExchangeCommand {
     /// denied, no-mailbox, not-found, throttled or unreachable (per_user: the tenant, the app
     /// and the EWS allow-list step; each user's sign-in proves the rest).
     Check(CheckArgs),
+    /// Store the plan's secret in the OS keyring, read from standard input (without echo on
+    /// a terminal, or piped): the app's client secret (--app, app_only) or the impersonating
+    /// account's password (--account, impersonation). `exchange check` and the wizard read
+    /// it from there; it is never written to a file.
+    StoreSecret(SecretArgs),
+    /// Delete a secret stored with `exchange store-secret`.
+    DeleteSecret(SecretArgs),
+}
+
+/// Which secret `store-secret` / `delete-secret` means.
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["app", "account"])))]
+pub struct SecretArgs {
+    /// The app's client ID (app_only): keyring entry exchange-app-secret:{CLIENT_ID}.
+    #[arg(long, value_name = "CLIENT_ID")]
+    pub app: Option<String>,
+    /// The impersonating account (impersonation): entry
+    /// exchange-impersonation-password:{UPN}.
+    #[arg(long, value_name = "UPN")]
+    pub account: Option<String>,
+    /// Provider configuration file (the keyring choice and timeout).
+    #[arg(long, value_name = "FILE", env = auth::config::CONFIG_ENV)]
+    pub config: Option<PathBuf>,
+}
+
+impl SecretArgs {
+    fn which(&self) -> Option<ExchangeSecret> {
+        match (&self.app, &self.account) {
+            (Some(id), None) if !id.trim().is_empty() => {
+                Some(ExchangeSecret::App(id.trim().into()))
+            }
+            (None, Some(upn)) if !upn.trim().is_empty() => {
+                Some(ExchangeSecret::Account(upn.trim().into()))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Arguments of `exchange check`.
@@ -76,7 +113,97 @@ pub struct CheckArgs {
 pub fn run(args: ExchangeArgs) -> ExitCode {
     match args.command {
         ExchangeCommand::Check(a) => check(a),
+        ExchangeCommand::StoreSecret(a) => store_secret(a),
+        ExchangeCommand::DeleteSecret(a) => delete_secret(a),
     }
+}
+
+fn secret_store(args: &SecretArgs) -> Result<(ExchangeSecret, auth::TokenStore), ExitCode> {
+    let which = args
+        .which()
+        .ok_or_else(|| usage("give exactly one of --app CLIENT_ID or --account UPN"))?;
+    let config = Config::load(args.config.as_deref()).map_err(usage)?;
+    let store = auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())
+        .map_err(usage)?;
+    Ok((which, store))
+}
+
+fn store_secret(args: SecretArgs) -> ExitCode {
+    let (which, store) = match secret_store(&args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let what = which.describe();
+    let secret = match read_secret_line(&what) {
+        Ok(s) => s,
+        Err(msg) => return usage(msg),
+    };
+    if secret.trim().is_empty() {
+        return usage(format!("standard input held no {what}"));
+    }
+    match store.save_exchange_secret(&which, secret) {
+        Ok(()) => {
+            eprintln!("Stored {what} in the keyring ({}).", store.name());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage(e),
+    }
+}
+
+fn delete_secret(args: SecretArgs) -> ExitCode {
+    let (which, store) = match secret_store(&args) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match store.delete_exchange_secret(&which) {
+        Ok(true) => {
+            eprintln!("Deleted {} from the keyring.", which.describe());
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            eprintln!("scc-onboard: no {} in the keyring", which.describe());
+            ExitCode::from(EXIT_PROBLEMS)
+        }
+        Err(e) => usage(e),
+    }
+}
+
+/// One line of standard input: typed without echo on a terminal (raw mode, so nothing is
+/// shown), or the first line of a pipe. Never an argument, so it is in no shell history.
+fn read_secret_line(what: &str) -> Result<String, String> {
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    eprint!("Type {what} (not shown), then Enter: ");
+    crossterm::terminal::enable_raw_mode().map_err(|e| format!("terminal: {e}"))?;
+    let mut secret = String::new();
+    let outcome = loop {
+        match event::read() {
+            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err("cancelled".to_string())
+                }
+                KeyCode::Esc => break Err("cancelled".to_string()),
+                KeyCode::Backspace => {
+                    secret.pop();
+                }
+                KeyCode::Char(c) => secret.push(c),
+                _ => {}
+            },
+            Ok(Event::Paste(p)) => secret.push_str(p.trim_end_matches(['\r', '\n'])),
+            Ok(_) => {}
+            Err(e) => break Err(format!("terminal: {e}")),
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    outcome.map(|()| secret)
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {

@@ -73,8 +73,6 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
         Step::Authorize => match key.code {
             KeyCode::Esc if state.auth.running => Some(Msg::CancelAuthorize),
             KeyCode::Esc => Some(Msg::PrevStep),
-            KeyCode::Char('a') => Some(Msg::AuthorizeAccount { device: false }),
-            KeyCode::Char('d') => Some(Msg::AuthorizeAccount { device: true }),
             KeyCode::Char('c') => Some(Msg::CopyAuthUrl),
             _ => None,
         },

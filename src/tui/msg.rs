@@ -188,12 +188,6 @@ pub enum Msg {
     CopyCommand,
 
     // Authorize step (impersonation: the impersonating account's Exchange authorization).
-    /// `a`: start the browser flow for the impersonating account; `d`: the device-code flow
-    /// (sign in on any other device: for a wizard run over SSH, where no browser can reach
-    /// this machine's loopback address).
-    AuthorizeAccount {
-        device: bool,
-    },
     /// Esc while the flow runs.
     CancelAuthorize,
     /// `c`: copy the authorization URL.
@@ -245,9 +239,6 @@ pub enum Effect {
     /// Write the bundle into this folder → `Exported`; unless `replace`, a folder that
     /// already holds a bundle is left alone → `AskReplace`.
     Export { dir: PathBuf, replace: bool },
-    /// Authorize `login` at Exchange on a thread with the config from the choices →
-    /// `AuthProgress`*, `AuthDone`.
-    Authorize { login: String, device: bool },
     /// Stop the running authorization.
     CancelAuthorize,
     /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.

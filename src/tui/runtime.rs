@@ -133,12 +133,6 @@ impl Runtime {
                 });
                 None
             }
-            Effect::Authorize { login, device } => {
-                let cancel = crate::auth::Cancel::new();
-                self.auth_cancel = Some(cancel.clone());
-                spawn_authorize_account(self.tx.clone(), state, login, device, cancel);
-                None
-            }
             Effect::AuthStatus { login } => {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
@@ -638,74 +632,6 @@ fn spawn_exchange_check(tx: Sender<Msg>, state: &State) {
             .map_err(|e| e.to_string())
         };
         let _ = tx.send(Msg::ExchangeCheckDone(run()));
-    });
-}
-
-/// Authorizes the impersonating account at Exchange with the provider config that follows
-/// from the choices (over `--config` / `SCC_ONBOARD_CONFIG` when given) and stores it only if
-/// that account is the one that signed in. Reports `AuthProgress`* then `AuthDone`.
-fn spawn_authorize_account(
-    tx: Sender<Msg>,
-    state: &State,
-    login: String,
-    device: bool,
-    cancel: crate::auth::Cancel,
-) {
-    use crate::auth::{self, FlowEvent, FlowMode, FlowOptions, Provider};
-    use crate::usecase::authorize::{self as usecase, Decision, OnMismatch};
-    let base = auth::Config::load(None);
-    let (cat, choices) = (state.customize.catalogue().clone(), state.choices.clone());
-    std::thread::spawn(move || {
-        let done = |r: Result<String, String>| {
-            let _ = tx.send(Msg::AuthDone(r));
-        };
-        let config = match base {
-            Ok(b) => auth::config_from_choices(&b, &cat, &choices),
-            Err(e) => return done(Err(e.to_string())),
-        };
-        let store = match usecase::open_store(&config) {
-            Ok(s) => s,
-            Err(e) => return done(Err(e.to_string())),
-        };
-        let opts = FlowOptions {
-            mode: if device {
-                FlowMode::Device
-            } else {
-                FlowMode::Browser
-            },
-            open_browser: !device,
-            login_hint: Some(login.clone()),
-            cancel,
-        };
-        for event in auth::spawn_authorize(Arc::new(config), Provider::Exchange, opts) {
-            match event {
-                FlowEvent::Progress(p) => {
-                    let _ = tx.send(Msg::AuthProgress(p));
-                }
-                FlowEvent::Finished(Err(e)) => return done(Err(format!("Exchange: {e}"))),
-                FlowEvent::Finished(Ok(a)) => {
-                    let expected = usecase::same_account(Provider::Exchange, &login);
-                    return done(
-                        match usecase::decide(&store, a, Some(&expected), OnMismatch::Refuse) {
-                            Ok(Decision::Stored(_)) => Ok(format!(
-                                "Exchange: {login} is authorized (in the OS keyring)"
-                            )),
-                            // Refuse never holds a sign-in; a held one is dropped: nothing stored.
-                            Ok(Decision::Rejected(m))
-                            | Ok(Decision::NeedsConfirmation(usecase::Pending {
-                                mismatch: m,
-                                ..
-                            })) => Err(format!(
-                                "Signed in as {}, not the impersonating account {login}: nothing \
-                                 was stored; press a and sign in as {login}",
-                                m.signed_in.login
-                            )),
-                            Err(e) => Err(format!("Exchange: {e}")),
-                        },
-                    );
-                }
-            }
-        }
     });
 }
 

@@ -1027,3 +1027,50 @@ fn cli_export_records_the_check_in_report_and_customization() {
     );
     sb.assert_no_leaks(&s.secrets(), &[]);
 }
+
+/// `exchange store-secret` puts the app's client secret in the real keyring (run inside
+/// scripts/test-in-session.sh); `credentials list` names it without the value; `exchange
+/// check` then works with no `--secret-stdin`; `delete-secret` removes it. No file holds it.
+#[cfg(target_os = "linux")]
+#[test]
+fn cli_stores_the_app_secret_in_the_keyring_and_check_reads_it() {
+    let _k = support::keyring_lock();
+    let s = server(&table(), Duration::ZERO);
+    let sb = Sandbox::new(&s.config_toml("secret-service"));
+    let cust = plan_file(&sb, APP_ONLY_GRAPH);
+    let only_ok = roster(&sb, &["ok@contoso.com"]);
+    let _ = sb.run(&["exchange", "delete-secret", "--app", CLIENT]);
+
+    // Nothing stored yet: the check says how to give one.
+    let out = sb.run(&["exchange", "check", &only_ok, "--customization", &cust]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    let out = run_with_secret(&sb, &["exchange", "store-secret", "--app", CLIENT], SECRET);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Stored the client secret of app"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sb.run(&["credentials", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("the client secret of app {CLIENT}")),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = sb.run(&["exchange", "check", &only_ok, "--customization", &cust]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("The plan reaches every mailbox."));
+
+    let out = sb.run(&["exchange", "delete-secret", "--app", CLIENT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = sb.run(&["credentials", "list"]);
+    assert!(!stdout(&out).contains(CLIENT), "{}", stdout(&out));
+    let out = sb.run(&["exchange", "check", &only_ok, "--customization", &cust]);
+    assert_eq!(out.status.code(), Some(2), "gone again: {}", stderr(&out));
+
+    sb.assert_no_leaks(&s.secrets(), &[]);
+}

@@ -327,9 +327,6 @@ fn review_and_placeholder_screens() {
         s.step = Step::Authorize;
         s.choices
             .set("mailbox_access", Value::Text("app_only".into()));
-        // No account signs in here under any plan: the key does nothing.
-        update(&mut s, Msg::AuthorizeAccount { device: false });
-        assert!(!s.auth.running);
         s
     });
     for size in [(80, 24), (120, 36)] {

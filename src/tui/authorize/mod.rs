@@ -1,5 +1,7 @@
-//! The end-user authorize screen (`scc-onboard authorize` with no provider): two cards,
-//! Salesforce and Exchange, each with status, Authorize, Renew and Disconnect.
+//! The end-user authorize screen (`scc-onboard authorize` with no provider): a card per
+//! provider the config's `[plan]` says the user authorizes (Salesforce always, Exchange only
+//! under Exchange Online per_user; the invitations' decision), each with status, Authorize,
+//! Renew and Disconnect.
 //!
 //! `state` is pure (messages in, effects out), `view` draws, and the runtime here runs the
 //! effects on threads that report back as messages.
@@ -70,7 +72,8 @@ pub fn run(
     };
     let (tx, rx) = mpsc::channel();
     runtime.tx = tx;
-    let mut app = App::new(runtime.store.name());
+    let providers = crate::bundle::invitations::config_providers(runtime.config.plan.as_ref());
+    let mut app = App::with_providers(runtime.store.name(), &providers);
     if from_invitation {
         app.expected_from = "invitation";
     }

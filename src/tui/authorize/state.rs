@@ -52,7 +52,9 @@ pub enum Pending {
 /// The whole screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct App {
-    pub cards: [Card; 2],
+    /// One card per provider the user must authorize, in order (see
+    /// [`crate::bundle::invitations::config_providers`]).
+    pub cards: Vec<Card>,
     pub selected: usize,
     pub pending: Option<Pending>,
     pub confirm: Option<Confirm>,
@@ -107,19 +109,27 @@ pub enum Effect {
 }
 
 impl App {
-    /// A fresh screen; the runtime should run [`App::start`]'s effects.
+    /// A fresh screen with a card for every provider; the runtime should run
+    /// [`App::start`]'s effects.
     pub fn new(store_name: &str) -> App {
+        App::with_providers(store_name, &Provider::ALL)
+    }
+
+    /// A fresh screen with cards for these providers only (at least one: Salesforce always).
+    pub fn with_providers(store_name: &str, providers: &[Provider]) -> App {
+        let providers = if providers.is_empty() {
+            &Provider::ALL
+        } else {
+            providers
+        };
         App {
-            cards: [
-                Card {
-                    provider: Provider::Salesforce,
+            cards: providers
+                .iter()
+                .map(|p| Card {
+                    provider: *p,
                     status: Status::Loading,
-                },
-                Card {
-                    provider: Provider::Exchange,
-                    status: Status::Loading,
-                },
-            ],
+                })
+                .collect(),
             selected: 0,
             pending: None,
             confirm: None,
@@ -132,14 +142,15 @@ impl App {
 
     /// Effects to run when the screen opens.
     pub fn start(&self) -> Vec<Effect> {
-        Provider::ALL
+        self.cards
             .iter()
-            .map(|p| Effect::LoadStatus(*p))
+            .map(|c| Effect::LoadStatus(c.provider))
             .collect()
     }
 
+    /// The provider's card ([`App::update`] drops messages for a provider without one).
     fn card_mut(&mut self, p: Provider) -> &mut Card {
-        let i = Provider::ALL.iter().position(|x| *x == p).unwrap_or(0);
+        let i = self.cards.iter().position(|c| c.provider == p).unwrap_or(0);
         &mut self.cards[i]
     }
 
@@ -157,6 +168,13 @@ impl App {
 
     /// Applies one message; returns the effects to run.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        if let Msg::Loaded(p, _) | Msg::Progress(p, _) | Msg::Done(p, _) | Msg::Mismatched(p, _) =
+            &msg
+        {
+            if !self.cards.iter().any(|c| c.provider == *p) {
+                return Vec::new();
+            }
+        }
         if let Some(confirm) = self.confirm.clone() {
             return match msg {
                 Msg::Yes => {

@@ -42,6 +42,52 @@ fn start_loads_both_statuses() {
     );
 }
 
+/// Under app_only, impersonation or on-premises per_user the user authorizes Salesforce
+/// only: one card, one status load, and Next stays on it.
+#[test]
+fn the_plan_decides_the_cards() {
+    use crate::auth::config::PlanConfig;
+    use crate::bundle::invitations::config_providers;
+    let plan = |m: &str, d: &str| PlanConfig {
+        mailbox_access: m.into(),
+        exchange_deployment: d.into(),
+        exchange_api: "ews".into(),
+    };
+    let both = vec![Provider::Salesforce, Provider::Exchange];
+    assert_eq!(config_providers(None), both);
+    assert_eq!(
+        config_providers(Some(&plan("per_user", "exchange_online"))),
+        both
+    );
+    for (m, d) in [
+        ("app_only", "exchange_online"),
+        ("impersonation", "on_premises"),
+        ("per_user", "on_premises"),
+    ] {
+        assert_eq!(
+            config_providers(Some(&plan(m, d))),
+            vec![Provider::Salesforce],
+            "{m} {d}"
+        );
+    }
+    let mut app = App::with_providers(
+        "Secret Service",
+        &config_providers(Some(&plan("app_only", "exchange_online"))),
+    );
+    assert_eq!(app.start(), vec![Effect::LoadStatus(Provider::Salesforce)]);
+    app.update(Msg::Loaded(Provider::Exchange, None));
+    app.update(Msg::Loaded(
+        Provider::Salesforce,
+        Some(("jane@example.com".into(), 1_764_000_000)),
+    ));
+    app.update(Msg::Next);
+    assert_eq!(app.selected, 0);
+    assert_eq!(app.cards.len(), 1);
+    let screen = render(&app, 80, 20);
+    assert!(!screen.contains("Exchange"), "{screen}");
+    insta::assert_snapshot!("cards_salesforce_only_80x20", screen);
+}
+
 #[test]
 fn cards_show_status() {
     insta::assert_snapshot!("cards_80x20", render(&loaded(), 80, 20));

@@ -35,7 +35,10 @@ pub fn view(app: &App, frame: &mut Frame) {
     };
     let slots = Layout::default()
         .direction(direction)
-        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+        .constraints(vec![
+            Constraint::Ratio(1, app.cards.len().max(1) as u32);
+            app.cards.len().max(1)
+        ])
         .split(cards);
     for (i, card) in app.cards.iter().enumerate() {
         draw_card(frame, slots[i], card, i == app.selected);

@@ -119,8 +119,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
-        Msg::AuthorizeAccount { .. }
-        | Msg::CancelAuthorize
+        Msg::CancelAuthorize
         | Msg::CopyAuthUrl
         | Msg::AuthProgress(_)
         | Msg::AuthDone(_)
