@@ -615,9 +615,7 @@ fn spawn_exchange_check(tx: Sender<Msg>, state: &State) {
             if mailboxes.is_empty() && plan.needs() != usecase::Needs::Nothing {
                 return Err("no included row has an Office 365 login".into());
             }
-            let credential = usecase::stored_credential(&plan, &config).map_err(|e| {
-                format!("{e}: store it on this step, or run `scc-onboard exchange check --secret-stdin`")
-            })?;
+            let credential = usecase::stored_credential(&plan, &config)?;
             let progress_tx = tx.clone();
             usecase::check(
                 &plan,

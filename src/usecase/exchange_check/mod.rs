@@ -639,12 +639,13 @@ pub fn stored_credential(
     };
     let store = crate::auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())
         .map_err(|e| format!("the {what} could not be read from the keyring ({e})"))?;
-    let (stored, entry) = match plan {
+    let (stored, entry, flag) = match plan {
         CheckPlan::Impersonation { account, .. } => (
             store
                 .impersonation_password_for_check(account)
                 .map(|p| p.map(|p| Credential::Password(Password::new(p)))),
             format!("for the impersonating account {account}"),
+            format!("--account {account}"),
         ),
         _ => {
             let id = config.microsoft.client_id.trim();
@@ -653,12 +654,15 @@ pub fn stored_credential(
                     .app_secret(id)
                     .map(|s| s.map(Credential::ClientSecret)),
                 format!("for app {id}"),
+                format!("--app {id}"),
             )
         }
     };
     match stored {
         Ok(Some(c)) => Ok(c),
-        Ok(None) => Err(format!("no {what} {entry} in the keyring")),
+        Ok(None) => Err(format!(
+            "no {what} {entry} in the keyring: store it once with `scc-onboard exchange store-secret {flag}`, or give it to `scc-onboard exchange check --secret-stdin`"
+        )),
         Err(e) => Err(format!(
             "the {what} could not be read from the keyring ({e})"
         )),
