@@ -214,6 +214,7 @@ impl CustomizeStep {
             .max(16);
         let mut lines: Vec<Line> = Vec::new();
         let mut focus_line = 0;
+        let mut focus_end = 0;
         for g in &cat.groups {
             let in_group: Vec<(usize, &&Setting)> = vis
                 .iter()
@@ -236,7 +237,7 @@ impl CustomizeStep {
                 if i == idx {
                     focus_line = lines.len();
                 }
-                lines.push(form::setting_line(
+                lines.extend(form::setting_lines(
                     s,
                     v,
                     i == idx,
@@ -245,10 +246,16 @@ impl CustomizeStep {
                     title_width,
                     form_area.width as usize,
                 ));
+                if i == idx {
+                    focus_end = lines.len() - 1;
+                }
             }
         }
         let height = form_area.height as usize;
-        let offset = focus_line.saturating_sub(height.saturating_sub(1));
+        // The focused setting's last wrapped line is kept on screen, its first line too.
+        let offset = focus_end
+            .saturating_sub(height.saturating_sub(1))
+            .min(focus_line);
         frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), form_area);
 
         // Help and problems of the focused setting.

@@ -279,7 +279,7 @@ impl ExchangeStep {
             let changed = !s.same_value(v, &default_value(cat, s, &self.facts));
             let focused = focus == Some(&Item::Field(s.key.clone()));
             let editor = self.editor.as_ref().filter(|e| e.key == s.key);
-            head.push(form::setting_line(
+            head.extend(form::setting_lines(
                 s,
                 v,
                 focused,
@@ -332,27 +332,32 @@ impl ExchangeStep {
         head.push(Line::raw(""));
 
         // The guide: notices, then checklists with their commands.
-        let mut doc: Vec<Line> = Vec::new();
-        let mut focus_line = None;
+        let mut notes: Vec<Line> = Vec::new();
         for n in &plan.notices {
-            doc.push(Line::styled(
+            notes.push(Line::styled(
                 n.title.clone(),
                 bold.add_modifier(Modifier::UNDERLINED),
             ));
             for para in n.body.split("\n\n") {
                 for l in wrap(&para.replace('\n', " "), width) {
-                    doc.push(Line::raw(l));
+                    notes.push(Line::raw(l));
                 }
             }
-            push_sources(&mut doc, &self.guide, &n.sources, width);
-            doc.push(Line::raw(""));
+            push_sources(&mut notes, &self.guide, &n.sources, width);
+            notes.push(Line::raw(""));
         }
+        let mut doc: Vec<Line> = Vec::new();
+        let mut focus_line = None;
+        // Where each checklist's second item starts: the start a small screen must show.
+        let mut first_items_end = None;
         for c in &plan.checklists {
-            doc.push(Line::styled(
-                c.title.clone(),
-                bold.add_modifier(Modifier::UNDERLINED),
-            ));
-            for item in &c.items {
+            for l in wrap(&c.title, width) {
+                doc.push(Line::styled(l, bold.add_modifier(Modifier::UNDERLINED)));
+            }
+            for (n, item) in c.items.iter().enumerate() {
+                if n == 2 && first_items_end.is_none() {
+                    first_items_end = Some(doc.len());
+                }
                 let focused = focus == Some(&Item::Tick(item.tick_key.clone()));
                 if focused {
                     focus_line = Some(doc.len());
@@ -396,6 +401,26 @@ impl ExchangeStep {
             }
             push_sources(&mut doc, &self.guide, &c.sources, width);
             doc.push(Line::raw(""));
+        }
+
+        // Notices come before the checklists, unless that would hide the checklist's title and
+        // first items while a field has the focus (80×24): then the checklists come first and
+        // the notices follow them, reached by moving down the checklist.
+        let start = first_items_end.unwrap_or(doc.len());
+        // Judged with the longest field help, so the order does not change with the focus.
+        let help_max = fields
+            .iter()
+            .map(|s| wrap(&s.help, width).len())
+            .max()
+            .unwrap_or(0);
+        let head_max = head.len().max(fields.len() + 2 + help_max);
+        let room = (area.height as usize).saturating_sub(head_max);
+        if start > 0 && notes.len() + start > room {
+            doc.extend(notes);
+        } else {
+            focus_line = focus_line.map(|l| l + notes.len());
+            notes.extend(doc);
+            doc = notes;
         }
 
         let head_h = (head.len() as u16).min(area.height.saturating_sub(3));

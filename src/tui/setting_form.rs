@@ -296,6 +296,82 @@ pub fn setting_line(
     Line::from(spans)
 }
 
+/// The lines a setting is drawn as: [`setting_line`], and when the setting is focused (or
+/// being edited) and its value does not fit, the whole value wrapped under it at the value
+/// column, so a long list or address can be read and checked without editing it.
+pub fn setting_lines(
+    s: &Setting,
+    v: &Value,
+    focused: bool,
+    mark: &'static str,
+    editor: Option<&Editor>,
+    title_width: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let value_width = width.saturating_sub(title_width + 4);
+    let full = value_spans(s, v, editor, usize::MAX);
+    let len: usize = full.iter().map(|sp| sp.content.chars().count()).sum();
+    if !(focused || editor.is_some()) || len <= value_width || value_width == 0 {
+        return vec![setting_line(
+            s,
+            v,
+            focused,
+            mark,
+            editor,
+            title_width,
+            width,
+        )];
+    }
+    let mut first = setting_line(s, v, focused, mark, None, title_width, width);
+    first.spans.pop();
+    let indent = " ".repeat(title_width + 4);
+    // Shown values wrap at word boundaries; typed text wraps anywhere, keeping the cursor.
+    let mut rows = if editor.is_some() {
+        split_spans(full, value_width)
+    } else {
+        let text: String = full.iter().map(|sp| sp.content.as_ref()).collect();
+        super::exchange::wrap(&text, value_width)
+            .into_iter()
+            .map(|l| vec![Span::raw(l)])
+            .collect()
+    }
+    .into_iter();
+    first.spans.extend(rows.next().unwrap_or_default());
+    let mut out = vec![first];
+    for row in rows {
+        let mut spans = vec![Span::raw(indent.clone())];
+        spans.extend(row);
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+/// Splits styled spans into rows of at most `width` characters, keeping each piece's style.
+fn split_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Vec<Span<'static>>> {
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for sp in spans {
+        let mut piece = String::new();
+        for c in sp.content.chars() {
+            if used == width {
+                if !piece.is_empty() {
+                    let last = rows.last_mut().expect("never empty");
+                    last.push(Span::styled(std::mem::take(&mut piece), sp.style));
+                }
+                rows.push(Vec::new());
+                used = 0;
+            }
+            piece.push(c);
+            used += 1;
+        }
+        if !piece.is_empty() {
+            let last = rows.last_mut().expect("never empty");
+            last.push(Span::styled(piece, sp.style));
+        }
+    }
+    rows
+}
+
 /// What kind of input a setting takes, in words (for the help panel).
 pub fn kind_hint(s: &Setting) -> &'static str {
     match s.kind {

@@ -565,7 +565,10 @@ fn every_step_at_80x24_keeps_the_essentials_on_screen() {
     let steps = [
         (Step::Fix, vec!["Line 3", "Office 365 email address"]),
         (Step::Customize, vec![]),
-        (Step::ExchangeAccess, vec!["checklist 0 of"]),
+        (
+            Step::ExchangeAccess,
+            vec!["checklist 0 of", "Impersonating account"],
+        ),
         (
             Step::ReviewExport,
             vec![
@@ -579,7 +582,16 @@ fn every_step_at_80x24_keeps_the_essentials_on_screen() {
     ];
     for (step, wanted) in steps {
         s.step = step;
-        let screen = text(&draw(&s, 80, 24));
+        let screen = if step == Step::ExchangeAccess {
+            // A plan with a checklist (impersonation has none in Exchange Online); every plan
+            // is checked in `exchange_step_at_80x24_shows_settings_and_checklist_start`.
+            let mut e = fix_state((80, 24));
+            on_premises(&mut e);
+            e.step = step;
+            text(&draw(&e, 80, 24))
+        } else {
+            text(&draw(&s, 80, 24))
+        };
         let header = screen.lines().nth(1).unwrap_or_default();
         assert!(
             header.starts_with("roster.csv · "),
@@ -595,5 +607,115 @@ fn every_step_at_80x24_keeps_the_essentials_on_screen() {
             screen.lines().last().is_some_and(|l| !l.trim().is_empty()),
             "{step:?}: the key hints show:\n{screen}"
         );
+    }
+}
+
+/// Sets one Exchange plan's choices.
+type PlanSetter = fn(&mut State);
+
+/// The four Exchange plans a form can describe.
+fn exchange_plans() -> [(&'static str, PlanSetter); 4] {
+    [
+        ("per_user_graph", |_s| {}),
+        ("per_user_ews", |s| {
+            s.choices.set("exchange_api", Value::Text("ews".into()))
+        }),
+        ("app_only", |s| {
+            s.choices
+                .set("mailbox_access", Value::Text("app_only".into()))
+        }),
+        ("impersonation", on_premises),
+    ]
+}
+
+/// At 80×24 the Exchange access step shows, for every plan, its settings, the progress and the
+/// checklist's title and first items, without Tab: the checklists come before the notices
+/// when both do not fit.
+#[test]
+fn exchange_step_at_80x24_shows_settings_and_checklist_start() {
+    for (name, plan) in exchange_plans() {
+        for size in [(80, 24), (120, 36)] {
+            let mut s = with_ids(fix_state(size));
+            s.step = Step::ExchangeAccess;
+            plan(&mut s);
+            let screen = text(&draw(&s, size.0, size.1));
+            let p = s.exchange.plan(&s.choices);
+            let (done, total) = p.progress();
+            if total == 0 {
+                // Per-user Graph has nothing to set up in Exchange: its notices show.
+                assert!(screen.contains(&p.notices[0].title), "{name}:\n{screen}");
+                insta::assert_snapshot!(
+                    format!("exchange_plan_{name}_{}x{}", size.0, size.1),
+                    screen
+                );
+                continue;
+            }
+            assert!(
+                screen.contains(&format!("checklist {done} of {total} ticked")),
+                "{name} {size:?}: the progress shows:\n{screen}"
+            );
+            let c = &p.checklists[0];
+            let joined = screen
+                .lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                joined.contains(&c.title),
+                "{name} {size:?}: the checklist title shows:\n{screen}"
+            );
+            // At 80×24 a long first item (app_only's is six lines) can leave no room for the
+            // second; at 120×36 both show.
+            let first = if size == (80, 24) { 1 } else { 2 };
+            for item in c.items.iter().take(first) {
+                let start: String = item.text.chars().take(30).collect();
+                assert!(
+                    screen.contains(&start),
+                    "{name} {size:?}: {start:?} shows:\n{screen}"
+                );
+            }
+            assert!(
+                screen.contains("Mailbox access"),
+                "{name}: the settings show"
+            );
+            insta::assert_snapshot!(
+                format!("exchange_plan_{name}_{}x{}", size.0, size.1),
+                screen
+            );
+        }
+    }
+}
+
+/// Customize with a long internal-domains list focused: the whole list shows, wrapped under
+/// the field; unfocused it is cut with the number of entries.
+#[test]
+fn customize_long_list_focused_shows_whole() {
+    let domains: Vec<String> = [
+        "acme.com",
+        "acme.co.uk",
+        "eu.acme.com",
+        "acme-subsidiary.example.org",
+        "research.acme.com",
+        "acme.de",
+        "acme.fr",
+        "mail.acme-holdings.example.net",
+    ]
+    .map(String::from)
+    .to_vec();
+    for size in REVIEW_SIZES {
+        let mut s = fix_state(size);
+        s.step = Step::Customize;
+        s.choices
+            .set("internal_domains", Value::List(domains.clone()));
+        s.customize.focus_setting("internal_domains");
+        let screen = text(&draw(&s, size.0, size.1));
+        let joined: String = screen.lines().collect::<Vec<_>>().join(" ");
+        for d in &domains {
+            assert!(
+                joined.contains(d.as_str()),
+                "{d} shows whole at {size:?}:\n{screen}"
+            );
+        }
+        insta::assert_snapshot!(format!("customize_long_list_{}x{}", size.0, size.1), screen);
     }
 }
