@@ -4,6 +4,7 @@
 
 pub mod export;
 pub mod join;
+#[cfg(any(test, feature = "testing"))]
 pub mod synth;
 
 pub use export::{read_microsoft, read_salesforce, ImportError, Notice};

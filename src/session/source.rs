@@ -17,8 +17,8 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
-    /// Describes `bytes` read from `path` (tests and benchmarks; the wizard hashes the file).
-    #[cfg(any(test, feature = "testing"))]
+    /// Describes `bytes` read from (or just written to) `path`: the wizard's joined roster,
+    /// tests and benchmarks.
     pub fn of_bytes(path: &Path, bytes: &[u8]) -> Self {
         SourceInfo {
             path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
