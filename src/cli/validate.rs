@@ -400,7 +400,11 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         None => line.to_string(),
     };
     if !edited.sets.is_empty() {
-        writeln!(out, "set {} cells (--set):", edited.sets.len())?;
+        writeln!(
+            out,
+            "set {} (--set):",
+            plural(edited.sets.len(), "cell", "cells")
+        )?;
         for s in &edited.sets {
             writeln!(
                 out,
@@ -417,9 +421,9 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         if !w.fixes.is_empty() {
             writeln!(
                 out,
-                "fixed {} cells ({} fixes):",
-                fix::cells_changed(&w.fixes),
-                w.fixes.len()
+                "fixed {} ({}):",
+                plural(fix::cells_changed(&w.fixes), "cell", "cells"),
+                plural(w.fixes.len(), "fix", "fixes")
             )?;
             for f in &w.fixes {
                 writeln!(
@@ -435,21 +439,24 @@ fn human_report(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         }
         writeln!(
             out,
-            "wrote {} rows to {}{}",
-            w.summary.written,
+            "wrote {} to {}{}",
+            plural(w.summary.written, "row", "rows"),
             w.path.display(),
             if w.fixes.is_empty() {
                 String::new()
             } else {
-                format!(" after fixing {} cells", fix::cells_changed(&w.fixes))
+                format!(
+                    " after fixing {}",
+                    plural(fix::cells_changed(&w.fixes), "cell", "cells")
+                )
             }
         )?;
         if !w.lines.is_empty() {
             let lines: Vec<String> = w.lines.iter().map(u64::to_string).collect();
             writeln!(
                 out,
-                "left out {} rows with errors: lines {}",
-                lines.len(),
+                "left out {} with errors: lines {}",
+                plural(lines.len(), "row", "rows"),
                 lines.join(", ")
             )?;
         }

@@ -722,11 +722,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 
 /// What `c` copied, on the normal screen (stdout) once the wizard is gone: the copy that works
 /// in every terminal, over SSH and under tmux alike.
-fn print_copied(copied: &[String]) {
+pub(crate) fn print_copied(copied: &[String]) {
     if copied.is_empty() {
         return;
     }
-    println!("Copied in the wizard (select and copy from here if your clipboard did not get it):");
+    println!("Copied on the screen (select and copy from here if your clipboard did not get it):");
     for text in copied {
         println!("\n{text}");
     }

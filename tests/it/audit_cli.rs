@@ -457,7 +457,7 @@ fn validate_set_is_applied_before_fix_and_listed_as_a_change() {
     );
     let human = text(&res.stdout);
     assert_eq!(res.status.code(), Some(0), "{human}{}", text(&res.stderr));
-    assert!(human.contains("set 1 cells (--set):"), "{human}");
+    assert!(human.contains("set 1 cell (--set):"), "{human}");
     assert!(
         human.contains(
             "  4:5       --set                  Office 365 email address: \"bad.rowacme.com\" → \"bad.row@acme.com\""

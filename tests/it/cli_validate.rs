@@ -296,7 +296,7 @@ fn fix_writes_the_submission_csv() {
     assert!(std::fs::read(&plain).unwrap().starts_with(b"Full name,"));
     let human = String::from_utf8_lossy(&out.stdout);
     assert!(
-        human.contains("left out 1 rows with errors: lines 4"),
+        human.contains("left out 1 row with errors: lines 4"),
         "{human}"
     );
 }

@@ -1033,6 +1033,6 @@ fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
         "no tmux buffer was set"
     );
     t.keys(&["q"]);
-    let screen = t.wait_for_in_history("Copied in the wizard");
+    let screen = t.wait_for_in_history("Copied on the screen");
     assert!(screen.contains("New-ServicePrincipal"), "{screen}");
 }

@@ -108,6 +108,7 @@ pub fn run(
         }
     }
     drop(guard);
+    crate::tui::runtime::print_copied(&app.copied);
     Ok(())
 }
 

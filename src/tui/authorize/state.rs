@@ -65,6 +65,9 @@ pub struct App {
     /// (`--roster`) or "invitation" (the config's `[expect]`).
     pub expected_from: &'static str,
     pub quit: bool,
+    /// Everything `c` copied, printed on the normal screen after the screen closes: OSC 52
+    /// reaches the clipboard only where the terminal (and tmux) allow it; this always works.
+    pub copied: Vec<String>,
 }
 
 /// Everything that can happen to the screen.
@@ -137,6 +140,7 @@ impl App {
             store_name: store_name.to_string(),
             expected_from: "roster",
             quit: false,
+            copied: Vec::new(),
         }
     }
 
@@ -252,23 +256,23 @@ impl App {
                     }
                 }
             }
-            Msg::Copy => match &self.pending {
-                Some(Pending::Url(_, url)) => {
-                    self.message = Some((
-                        Level::Info,
-                        "URL copied to the clipboard (terminals with OSC 52 support).".into(),
-                    ));
-                    vec![Effect::Copy(url.clone())]
+            Msg::Copy => {
+                let (what, text) = match &self.pending {
+                    Some(Pending::Url(_, url)) => ("URL", url.clone()),
+                    Some(Pending::Device { uri, .. }) => ("Address", uri.clone()),
+                    None => return vec![],
+                };
+                if !self.copied.contains(&text) {
+                    self.copied.push(text.clone());
                 }
-                Some(Pending::Device { uri, .. }) => {
-                    self.message = Some((
-                        Level::Info,
-                        "Address copied to the clipboard (terminals with OSC 52 support).".into(),
-                    ));
-                    vec![Effect::Copy(uri.clone())]
-                }
-                None => vec![],
-            },
+                self.message = Some((
+                    Level::Info,
+                    format!(
+                        "{what} sent to the clipboard (if the terminal allows it; under tmux only with set-clipboard on); it is also printed when you quit."
+                    ),
+                ));
+                vec![Effect::Copy(text)]
+            }
             Msg::Cancel => match self.busy() {
                 Some(p) => vec![Effect::Cancel(p)],
                 None => vec![],

@@ -121,6 +121,16 @@ fn authorize_shows_url_and_copy_key() {
                 .into()
         )]
     );
+    // OSC 52 may reach no clipboard: the screen says so, and the URL is kept to be printed
+    // on the normal screen when it closes.
+    assert_eq!(
+        app.copied,
+        ["http://127.0.0.1:5555/organizations/oauth2/v2.0/authorize?client_id=abc&state=xyz"]
+    );
+    assert!(app
+        .message
+        .as_ref()
+        .is_some_and(|(_, m)| m.contains("printed when you quit")));
     // A second flow cannot start while one runs; Esc cancels the running one.
     app.update(Msg::Prev);
     assert_eq!(app.update(Msg::Authorize), vec![]);
