@@ -21,6 +21,10 @@ const TERMINAL_CRATES: &[&str] = &["ratatui", "crossterm"];
 /// end-user authorize screen.
 const CLI_STARTS_A_SCREEN: &[&str] = &["src/cli/wizard.rs", "src/cli/authorize.rs"];
 
+/// CLI commands that read a secret from the keyboard without echo (crossterm's raw mode, no
+/// screen): they may name crossterm, never `tui`.
+const CLI_READS_A_SECRET: &[&str] = &["src/cli/exchange.rs"];
+
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     if dir.is_file() {
         out.push(dir.to_path_buf());
@@ -157,6 +161,15 @@ fn the_shells_do_not_import_each_other() {
     let mut cli = Vec::new();
     rust_files(Path::new("src/cli"), &mut cli);
     cli.retain(|f| !CLI_STARTS_A_SCREEN.iter().any(|s| Path::new(s) == f));
+    let (secret, cli): (Vec<_>, Vec<_>) = cli
+        .into_iter()
+        .partition(|f| CLI_READS_A_SECRET.iter().any(|s| Path::new(s) == f));
+    let bad = violations(&secret, &["tui"], &["ratatui"]);
+    assert!(
+        bad.is_empty(),
+        "{CLI_READS_A_SECRET:?} read a secret, they start no screen:\n{}",
+        bad.join("\n")
+    );
     let bad = violations(&cli, &["tui"], TERMINAL_CRATES);
     assert!(
         bad.is_empty(),
