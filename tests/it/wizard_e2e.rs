@@ -1023,7 +1023,8 @@ fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
     t.wait_for("[Exchange access]");
     t.keys(&["Space"]);
     t.wait_for("An Entra app, scoped to the roster");
-    t.keys(&["Tab"]);
+    t.keys(&["Tab", "j", "j"]);
+    t.wait_for("▶ [ ] Create the Exchange pointer");
     t.keys(&["c"]);
     t.wait_for("tmux passes it on only with set-clipboard on");
     // Nothing reached tmux's own buffers.
