@@ -178,32 +178,7 @@ fn read_secret_line(what: &str) -> Result<String, String> {
             .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
     }
-    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-    eprint!("Type {what} (not shown), then Enter: ");
-    crossterm::terminal::enable_raw_mode().map_err(|e| format!("terminal: {e}"))?;
-    let mut secret = String::new();
-    let outcome = loop {
-        match event::read() {
-            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
-                KeyCode::Enter => break Ok(()),
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    break Err("cancelled".to_string())
-                }
-                KeyCode::Esc => break Err("cancelled".to_string()),
-                KeyCode::Backspace => {
-                    secret.pop();
-                }
-                KeyCode::Char(c) => secret.push(c),
-                _ => {}
-            },
-            Ok(Event::Paste(p)) => secret.push_str(p.trim_end_matches(['\r', '\n'])),
-            Ok(_) => {}
-            Err(e) => break Err(format!("terminal: {e}")),
-        }
-    };
-    let _ = crossterm::terminal::disable_raw_mode();
-    eprintln!();
-    outcome.map(|()| secret)
+    crate::tui::secret_prompt::read_hidden(what)
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
