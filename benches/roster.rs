@@ -4,7 +4,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use scc_onboard::roster::import::ImportOptions;
 use scc_onboard::roster::scan::scan_path;
 use scc_onboard::roster::synth::{generate, SynthOptions};
-use scc_onboard::roster::{dupkey, rules, Field, Finding, Roster};
+use scc_onboard::roster::{dup_key, rules, Field, Finding, Roster};
 use std::hint::black_box;
 
 fn synth(rows: usize) -> String {
@@ -69,7 +69,7 @@ fn rules_per_record(c: &mut Criterion) {
     let mut out: Vec<Finding> = Vec::new();
     // What the whole-file validator does with nearly every row: check and key it in one pass.
     c.bench_function("rules/clean_record_fast_path", |b| {
-        b.iter(|| dupkey::clean_row_keys(black_box(clean).map(str::as_bytes)))
+        b.iter(|| dup_key::clean_row_keys(black_box(clean).map(str::as_bytes)))
     });
     c.bench_function("rules/clean_record_full", |b| {
         b.iter(|| {

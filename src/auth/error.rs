@@ -1,7 +1,7 @@
 //! Why an authorization did not complete. Messages say what happened and what to do; none
 //! of them ever carries a token, code or verifier.
 
-use super::store::StoreError;
+use super::keyring::StoreError;
 
 /// Why a flow, renewal or revocation failed.
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,5 @@
 //! The OAuth flows up to "who signed in": auth code + PKCE on a loopback redirect (here) or
-//! the device flow ([`super::device`]), then the identity ([`super::whoami`]).
+//! the device flow ([`super::device`]), then the identity ([`super::identity::fetch`]).
 //!
 //! [`authorize`] never stores anything: the caller checks the identity ([`super::Expected::check`])
 //! and then calls [`super::TokenStore::save`] (or [`super::finish`], which does both the way
@@ -10,10 +10,10 @@ use super::config::Config;
 use super::credential::{now_secs, StoredCredential};
 use super::error::AuthError;
 use super::http::Http;
+use super::identity::fetch::{microsoft_identity, salesforce_identity};
 use super::identity::Identity;
+use super::keyring::TokenStore;
 use super::loopback::Loopback;
-use super::store::TokenStore;
-use super::whoami::{microsoft_identity, salesforce_identity};
 use super::Provider;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,

@@ -1,6 +1,9 @@
 //! Who actually signed in, and the comparison with who should have (a roster row or the
 //! config's `[expect]` table).
 
+pub mod expected;
+pub mod fetch;
+
 use super::Provider;
 
 /// The account a token belongs to, as the provider reports it.

@@ -11,16 +11,15 @@ pub mod config;
 pub mod credential;
 pub mod device;
 pub mod error;
-pub mod expect;
 pub mod flow;
 pub mod from_choices;
 pub mod http;
 pub mod identity;
+pub mod keyring;
+pub mod lifecycle;
 pub mod loopback;
-pub mod store;
-pub mod stored;
-pub mod whoami;
 
+pub use self::keyring::{ExchangeSecret, StoreError, TokenStore};
 pub use config::{user_config_toml, Config};
 pub use credential::StoredCredential;
 pub use error::AuthError;
@@ -29,8 +28,7 @@ pub use flow::{
 };
 pub use from_choices::{config_from_choices, user_config_text};
 pub use identity::{Expected, Identity, IdentityMismatch, Mismatch};
-pub use store::{ExchangeSecret, StoreError, TokenStore};
-pub use stored::{renew, revoke, select, status, Revoked};
+pub use lifecycle::{renew, revoke, select, status, Revoked};
 
 use std::fmt;
 

@@ -7,7 +7,7 @@
 
 use super::OutFile;
 use crate::auth::Provider;
-use crate::customize::{check::is_guid, Catalogue, Choices, Deployment, ExchangePlan, Mode};
+use crate::customize::{syntax::is_guid, Catalogue, Choices, Deployment, ExchangePlan, Mode};
 use crate::roster::export::{neutralize, CsvOptions};
 use crate::roster::rules::sfid;
 use base64::Engine as _;

@@ -221,7 +221,7 @@ fn table(list: &[&StoredCredential]) -> String {
     out
 }
 
-pub use crate::timefmt::minutes as utc;
+use crate::timefmt::minutes as utc;
 
 #[cfg(test)]
 mod tests {

@@ -50,7 +50,7 @@ impl RosterFacts {
 fn domain_of(addr: &str) -> Option<String> {
     let (_, d) = addr.trim().rsplit_once('@')?;
     let d = d.to_ascii_lowercase();
-    super::check::domain(&d).ok().map(|_| d)
+    super::syntax::domain(&d).ok().map(|_| d)
 }
 
 fn ranked(domains: impl Iterator<Item = String>) -> Vec<String> {

@@ -2,11 +2,11 @@
 //! Exchange access plan. Pure data and logic; the wizard and the CLI are shells over it.
 
 pub mod catalogue;
-pub mod check;
 pub mod choices;
 pub mod exchange;
 pub mod facts;
 pub mod file;
+pub mod syntax;
 pub mod validate;
 pub mod value;
 

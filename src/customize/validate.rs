@@ -1,9 +1,9 @@
 //! Checking choices against the catalogue: one field as it is typed, or all of them.
 
 use super::catalogue::{Catalogue, Kind, Setting, TextFormat};
-use super::check::{self, Problem};
 use super::choices::{default_value, Choices};
 use super::facts::RosterFacts;
+use super::syntax::{self, Problem};
 use super::value::Value;
 use crate::roster::Severity;
 
@@ -65,9 +65,9 @@ pub fn check_value(s: &Setting, v: &Value) -> Result<(), Problem> {
         (Kind::DomainList, Value::List(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let r = if s.allow_addresses && item.contains('@') {
-                    check::email(item)
+                    syntax::email(item)
                 } else {
-                    check::domain(item)
+                    syntax::domain(item)
                 };
                 r.map_err(|p| Problem {
                     message: format!("item {} of {}: {}", i + 1, items.len(), p.message),
@@ -119,14 +119,14 @@ pub fn check_value(s: &Setting, v: &Value) -> Result<(), Problem> {
                 });
             }
             match s.format {
-                Some(TextFormat::DomainOrTenantId) => check::domain_or_tenant_id(t),
-                Some(TextFormat::Guid) => check::guid(t),
-                Some(TextFormat::SalesforceConsumerKey) => check::salesforce_consumer_key(t),
+                Some(TextFormat::DomainOrTenantId) => syntax::domain_or_tenant_id(t),
+                Some(TextFormat::Guid) => syntax::guid(t),
+                Some(TextFormat::SalesforceConsumerKey) => syntax::salesforce_consumer_key(t),
                 None => Ok(()),
             }
         }
-        (Kind::Url, Value::Text(t)) => check::url(t, s.https_only, &s.host_suffixes),
-        (Kind::Email, Value::Text(t)) => check::email(t),
+        (Kind::Url, Value::Text(t)) => syntax::url(t, s.https_only, &s.host_suffixes),
+        (Kind::Email, Value::Text(t)) => syntax::email(t),
         _ => Err(wrong_type()),
     }
 }
@@ -139,12 +139,9 @@ fn expected_type(k: Kind) -> &'static str {
     }
 }
 
-/// Where a check looks for roster users (for the "also a roster user" warning).
-pub type Context = RosterFacts;
-
 /// Checks every setting that applies under the current choices, plus the rules that span
 /// settings (impersonating account in the tenant's domain, internal vs blocked domains).
-pub fn validate(cat: &Catalogue, choices: &Choices, ctx: &Context) -> Vec<Issue> {
+pub fn validate(cat: &Catalogue, choices: &Choices, ctx: &RosterFacts) -> Vec<Issue> {
     let mut out = Vec::new();
     for s in &cat.settings {
         if !choices.is_active(cat, s) {
@@ -159,7 +156,7 @@ pub fn validate(cat: &Catalogue, choices: &Choices, ctx: &Context) -> Vec<Issue>
 pub fn validate_setting(
     cat: &Catalogue,
     choices: &Choices,
-    ctx: &Context,
+    ctx: &RosterFacts,
     s: &Setting,
 ) -> Vec<Issue> {
     let mut out = Vec::new();
@@ -221,7 +218,7 @@ pub fn validate_setting(
             .any(|d| d.eq_ignore_ascii_case(addr_domain));
         if roster_domain {
             // Accepted: a domain the organization uses.
-        } else if tenant.is_empty() || check::is_guid(&tenant) {
+        } else if tenant.is_empty() || syntax::is_guid(&tenant) {
             out.push(issue(
                 Severity::Warning,
                 format!(

@@ -13,7 +13,7 @@ mod index;
 
 pub use cells::RecordRef;
 
-use super::dupkey::{DupKey, DupKind};
+use super::dup_key::{DupKey, DupKind};
 use super::{rules, Code, Field, Finding, Record, Severity};
 use index::{fingerprint, KeyTable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -90,7 +90,7 @@ impl CheckedBatch {
             }
             // The whole-file validator's fast path: clean cells and their keys in one pass.
             let cells = rec.as_strs();
-            match super::dupkey::clean_row_keys(cells.map(str::as_bytes)) {
+            match super::dup_key::clean_row_keys(cells.map(str::as_bytes)) {
                 Some(k) => keys.push(k.map(Some)),
                 None => {
                     rules::check_record(cells, &mut found);

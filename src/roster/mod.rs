@@ -1,21 +1,21 @@
 //! The roster: import, validation, editing and export of the user list.
 
 pub mod by_line;
-pub mod dedupe;
-pub mod dupkey;
+pub mod dup_key;
 pub mod editable;
 pub mod export;
 mod field;
 mod finding;
 pub mod fix;
 pub mod import;
+pub mod key_log;
 mod record;
 pub mod rules;
 pub mod scan;
 #[cfg(any(test, feature = "testing"))]
 pub mod synth;
 
-pub use editable::{CellChange, Counts, Roster};
+pub use editable::{CellChange, CheckedBatch, Counts, Roster};
 pub use field::Field;
 pub use finding::{Code, Finding, Severity};
 pub use record::Record;

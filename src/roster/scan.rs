@@ -10,10 +10,10 @@
 //! key. The rules and duplicate semantics are the ones
 //! [`super::Roster`] uses, so the wizard and the CLI always agree (a test checks it).
 
-use super::dedupe::{self, KeyLog};
-use super::dupkey::{self, DupKind};
+use super::dup_key::{self, DupKind};
 use super::editable::dup_finding;
 use super::import::{self, Detected, Encoding, ImportError, ImportOptions};
+use super::key_log::{self, KeyLog};
 use super::{export::unneutralize, rules, Field, Finding};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -105,7 +105,7 @@ impl Checker {
             findings.extend(p.findings.into_iter().filter(|f| f.row < rows));
             logs.push(p.keys);
         }
-        let mut dups = dedupe::dups(logs);
+        let mut dups = key_log::dups(logs);
         dups.retain(|d| (d.row as usize) < rows);
         let wanted: Vec<(usize, Field)> = dups
             .iter()
@@ -312,7 +312,7 @@ fn check_batch(
         let raw = [cell(0), cell(1), cell(2), cell(3), cell(4)];
         // Fast path: every cell clean means no findings, only keys to log.
         if r.fields == c.header_len {
-            if let Some(keys) = dupkey::clean_row_keys(raw) {
+            if let Some(keys) = dup_key::clean_row_keys(raw) {
                 for k in keys {
                     c.keys.push(k, r.row as u32);
                 }

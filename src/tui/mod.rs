@@ -3,8 +3,7 @@
 //! [`msg::Effect`]s, [`view::view`] draws, and [`runtime`] runs effects and feeds their results
 //! back as messages. Everything but `runtime` and `terminal` is pure and tested without a terminal.
 //!
-//! Steps built elsewhere (Customize, Exchange access, Authorize) currently render
-//! `view::placeholder`; each gets a slot in `view::view`, `keys::handle_key` and `update` keyed by
+//! Each wizard step has a slot in `view::view`, `keys::handle_key` and `update`, keyed by
 //! [`crate::session::Step`].
 
 pub mod authorize;

@@ -4,7 +4,7 @@
 //! Everything is pure: keys in, an optional [`ChoiceEdit`] out; the wizard applies the edit to
 //! its [`Choices`] (so it is undoable and autosaved) and redraws.
 
-use crate::customize::check::Problem;
+use crate::customize::syntax::Problem;
 use crate::customize::validate::{check_value, display_value, input_text, parse_input};
 use crate::customize::{Catalogue, ChoiceEdit, Choices, Issue, Kind, RosterFacts, Setting, Value};
 use crate::roster::Severity;

@@ -122,7 +122,7 @@ impl AdminTokens {
     }
 
     fn fresh(&mut self) -> Result<String, AuthError> {
-        let renewed = auth::stored::renew_admin(
+        let renewed = auth::lifecycle::renew_admin(
             &self.config,
             &self.store,
             self.provider,

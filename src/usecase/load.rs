@@ -9,8 +9,8 @@
 //! [`Roster`] (buffer, duplicate index, duplicate findings). Nothing here draws: the caller
 //! gets [`Event`]s and the finished roster, and says when to stop.
 
-use crate::roster::editable::CheckedBatch;
 use crate::roster::import::{Detected, Footer, ImportError, ImportOptions, Importer};
+use crate::roster::CheckedBatch;
 use crate::roster::{Record, Roster};
 use std::io::Read;
 use std::path::Path;

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use scc_onboard::customize::check;
+use scc_onboard::customize::syntax;
 use scc_onboard::customize::validate::{check_value, input_text, parse_input};
 use scc_onboard::customize::{Catalogue, Choices, RosterFacts, Value};
 use scc_onboard::tui::customize::CustomizeStep;
@@ -23,19 +23,19 @@ fn key_strategy() -> impl Strategy<Value = KeyCode> {
 proptest! {
     #[test]
     fn checks_never_panic(s in ".{0,80}") {
-        let _ = check::domain(&s);
-        let _ = check::email(&s);
-        let _ = check::url(&s, true, &[".my.salesforce.com".to_string()]);
-        let _ = check::guid(&s);
-        let _ = check::domain_or_tenant_id(&s);
-        let _ = check::salesforce_consumer_key(&s);
+        let _ = syntax::domain(&s);
+        let _ = syntax::email(&s);
+        let _ = syntax::url(&s, true, &[".my.salesforce.com".to_string()]);
+        let _ = syntax::guid(&s);
+        let _ = syntax::domain_or_tenant_id(&s);
+        let _ = syntax::salesforce_consumer_key(&s);
     }
 
     #[test]
     fn a_suggested_fix_leads_to_a_valid_value(s in "[ @a-zA-Z0-9.:/<>_-]{0,40}") {
-        type C = fn(&str) -> Result<(), check::Problem>;
-        let url: C = |x| check::url(x, true, &[]);
-        for (name, f) in [("domain", check::domain as C), ("email", check::email as C), ("url", url)] {
+        type C = fn(&str) -> Result<(), syntax::Problem>;
+        let url: C = |x| syntax::url(x, true, &[]);
+        for (name, f) in [("domain", syntax::domain as C), ("email", syntax::email as C), ("url", url)] {
             // Following fixes (at most a few) always ends at a valid value or at no fix.
             let mut cur = s.clone();
             for _ in 0..5 {

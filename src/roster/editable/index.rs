@@ -1,14 +1,14 @@
 //! The duplicate index: which included rows hold a key, in 8 bytes per (row, key).
 //!
 //! An open-addressing table (linear probing) of `fingerprint << 32 | row + 1`, one per
-//! [`DupKind`](crate::roster::dupkey::DupKind). The full key is not stored: a slot whose
+//! [`DupKind`](crate::roster::dup_key::DupKind). The full key is not stored: a slot whose
 //! 32-bit fingerprint matches is confirmed by recomputing the key from that row's cell (the
 //! caller's `holds`), which happens almost only for real duplicates. A slot's home is derived
 //! from its fingerprint, so the table grows and shrinks without touching the cells. Rows
 //! sharing a key sit in one probe run: finding them all costs the run's length, like the
 //! sorted groups this replaces.
 
-use crate::roster::dupkey::DupKey;
+use crate::roster::dup_key::DupKey;
 
 /// Most filled share of slots before the table grows by half. Runs stay short enough at this
 /// load: a miss reads about 50 slots, 400 contiguous bytes.

@@ -1,5 +1,5 @@
 //! Validation rules for one record. Pure functions of the cell values; duplicates need the
-//! whole roster and live in [`crate::roster::dupkey`].
+//! whole roster and live in [`crate::roster::dup_key`].
 //!
 //! To add a rule: add a [`Code`] in `finding.rs` (and its row in the README's table), then
 //! emit it from the check for its field below.

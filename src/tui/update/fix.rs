@@ -109,7 +109,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             let Some(row) = state.selected_row() else {
                 return;
             };
-            match fix_for(state, row) {
+            match fix_for_row(state, row) {
                 Some(f) => {
                     let (field, new) = (f.field.unwrap_or(Field::FullName), f.fix.clone());
                     let code = f.code;
@@ -123,7 +123,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             let Some(row) = state.selected_row() else {
                 return;
             };
-            let Some(code) = fix_for(state, row).map(|f| f.code) else {
+            let Some(code) = fix_for_row(state, row).map(|f| f.code) else {
                 state.status = Some(Status::info("No suggested fix on this row"));
                 return;
             };
@@ -275,7 +275,7 @@ pub(super) fn restore_view(state: &mut State, view: &crate::session::View) {
 }
 
 /// The finding `f` would fix on `row`: one on the selected column first, else the row's first.
-pub fn fix_for(state: &State, row: usize) -> Option<&Finding> {
+pub fn fix_for_row(state: &State, row: usize) -> Option<&Finding> {
     let field = Field::ALL[state.fix.col];
     let fixable = |f: &&Finding| f.fix.is_some() && f.field.is_some();
     let findings = state.roster.findings(row);

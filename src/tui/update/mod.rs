@@ -12,7 +12,7 @@ use super::msg::{Effect, Msg};
 use super::state::{Popup, State, Status};
 use crate::session::Step;
 
-pub use fix::{bulk_changes, fix_for as fix_for_row};
+pub use fix::{bulk_changes, fix_for_row};
 
 /// Start of the banner shown while saving fails (cleared by the next good save).
 const SAVE_FAILED: &str = "Session NOT saved";

@@ -127,7 +127,7 @@ pub fn expectation(
         let login = login.ok_or_else(|| {
             AuthError::Config("--roster needs --login to pick the roster row".into())
         })?;
-        return auth::expect::from_roster(path, login)
+        return auth::identity::expected::from_roster(path, login)
             .map(Some)
             .map_err(AuthError::Config);
     }

@@ -1,11 +1,11 @@
 //! Finding out who signed in: Salesforce's identity URL, Microsoft's id_token.
 
-use super::config::Config;
-use super::error::AuthError;
-use super::flow::Tokens;
-use super::http::Http;
-use super::identity::{salesforce_id18, Identity};
-use super::Provider;
+use super::{salesforce_id18, Identity};
+use crate::auth::config::Config;
+use crate::auth::error::AuthError;
+use crate::auth::flow::Tokens;
+use crate::auth::http::Http;
+use crate::auth::Provider;
 use base64::Engine;
 use oauth2::TokenResponse;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ struct SalesforceIdentity {
 }
 
 /// Reads Salesforce's identity URL (`…/id/ORG_ID/USER_ID`) with the new access token.
-pub(super) fn salesforce_identity(
+pub(in crate::auth) fn salesforce_identity(
     config: &Config,
     http: &Http,
     tokens: &Tokens,

@@ -8,7 +8,7 @@ use super::flow::{
     client, provider_error, setup, to_authorized, token_error, Authorized, ErrorBody,
 };
 use super::http::Http;
-use super::store::TokenStore;
+use super::keyring::TokenStore;
 use super::Provider;
 use oauth2::Scope;
 

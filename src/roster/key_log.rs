@@ -6,7 +6,7 @@
 //! on both cores. The first occurrence is the smallest row holding a key, so logs filled by
 //! several threads in any order are deduplicated together exactly, without merging them.
 
-use super::dupkey::{DupKey, DupKind};
+use super::dup_key::{DupKey, DupKind};
 
 const PARTS: usize = 256;
 

@@ -441,7 +441,7 @@ fn describe(e: &KError) -> String {
 /// The platform's native store (the Secret Service on Linux), proven usable by a read.
 fn open_platform(timeout: Duration) -> Result<TokenStore, StoreError> {
     let store = run_timed(timeout, "open", || {
-        keyring::Entry::store_status()
+        ::keyring::Entry::store_status()
             .as_ref()
             .map_err(describe)
             .map(|_| keyring_core::get_default_store())

@@ -1,6 +1,6 @@
 //! The expected identity, from the roster row of a login.
 
-use super::identity::Expected;
+use super::Expected;
 use crate::roster::import::{import_path, ImportOptions};
 use crate::roster::Field;
 use std::path::Path;
