@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Writes `path` atomically: into a temporary file in the same folder, fsync, then rename over
 /// the target. A crash at any moment leaves either the old file or the new one.
-pub fn write_atomic<T>(
+pub(crate) fn write_atomic<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
 ) -> io::Result<T> {
@@ -34,7 +34,7 @@ pub fn write_atomic<T>(
 /// True when `a` and `b` name the same file: the same path once `.`/`..` and symbolic links
 /// are resolved, or the same file by identity (device and inode on Unix, volume and file
 /// index on Windows), so a hard link counts too. A path that does not exist is nobody's twin.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(ca), Ok(cb)) if ca == cb => true,
         (Ok(_), Ok(_)) => same_file::is_same_file(a, b).unwrap_or(false),
@@ -45,7 +45,10 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 /// Refuses an output file that is one of the command's inputs (`what` names the input, e.g.
 /// "the roster being validated"), so writing it can never destroy what it was made from.
 /// The message names the file and says what to do.
-pub fn check_output_is_not_input(output: &Path, inputs: &[(&str, &Path)]) -> Result<(), String> {
+pub(crate) fn check_output_is_not_input(
+    output: &Path,
+    inputs: &[(&str, &Path)],
+) -> Result<(), String> {
     for (what, input) in inputs {
         if same_file(output, input) {
             let also = if output == *input {
@@ -64,7 +67,7 @@ pub fn check_output_is_not_input(output: &Path, inputs: &[(&str, &Path)]) -> Res
 
 /// True when replacing the folder `dir` as a whole would delete `path`: `dir` is `path`
 /// itself or one of the folders it sits in (compared as resolved paths and by identity).
-pub fn folder_holds(dir: &Path, path: &Path) -> bool {
+pub(crate) fn folder_holds(dir: &Path, path: &Path) -> bool {
     let (Ok(dir_c), Ok(path_c)) = (std::fs::canonicalize(dir), std::fs::canonicalize(path)) else {
         return false;
     };
@@ -79,7 +82,7 @@ pub fn folder_holds(dir: &Path, path: &Path) -> bool {
 /// with "access denied" (and NTFS journals renames itself); a platform may also refuse to
 /// fsync a folder. Both are tolerated, on every platform, by [`dir_sync_result`]; a folder
 /// that is gone is not.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     // Opened but not syncable (some file systems): nothing more can be done.
     dir_sync_result(std::fs::File::open(dir).map(|d| {
         let _ = d.sync_all();
@@ -88,7 +91,7 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// The outcome of a folder sync given the result of opening (and syncing) it: an open refused
 /// the Windows way (permission denied) or an unsupported operation is no error.
-pub fn dir_sync_result(opened: io::Result<()>) -> io::Result<()> {
+pub(crate) fn dir_sync_result(opened: io::Result<()>) -> io::Result<()> {
     match opened {
         Ok(()) => Ok(()),
         Err(e)
@@ -106,7 +109,7 @@ pub fn dir_sync_result(opened: io::Result<()>) -> io::Result<()> {
 /// Opens `path` for reading only if it is a regular file (symbolic links followed). A named
 /// pipe, a device or a socket may never end (and opening a FIFO blocks until a writer comes),
 /// so the type is checked from the metadata before anything is opened.
-pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
+pub(crate) fn open_regular(path: &Path) -> io::Result<std::fs::File> {
     let kind = std::fs::metadata(path)?.file_type();
     if !kind.is_file() {
         return Err(io::Error::new(
@@ -121,7 +124,7 @@ pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
 }
 
 /// Reads a whole file, refusing anything but a regular file (see [`open_regular`]).
-pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
     let mut f = open_regular(path)?;
     let mut bytes = Vec::new();
     io::Read::read_to_end(&mut f, &mut bytes)?;

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    scc_onboard::cli::main()
+    scc_onboard::run()
 }

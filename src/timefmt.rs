@@ -1,13 +1,13 @@
 //! UTC timestamps for files and screens, without a date-time dependency.
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the Unix epoch.
-pub fn rfc3339(secs: u64) -> String {
+pub(crate) fn rfc3339(secs: u64) -> String {
     let (y, m, d, hh, mm, ss) = civil(secs);
     format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
 }
 
 /// `YYYY-MM-DD HH:MM` (UTC) for seconds since the Unix epoch, for people.
-pub fn minutes(secs: u64) -> String {
+pub(crate) fn minutes(secs: u64) -> String {
     let (y, m, d, hh, mm, _) = civil(secs);
     format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}")
 }

@@ -5,13 +5,13 @@ use base64::Engine;
 
 /// Starts the user's browser on `url` without waiting for it. An error is only advisory:
 /// the URL is always shown as well.
-pub fn open(url: &str) -> Result<(), String> {
+pub(crate) fn open(url: &str) -> Result<(), String> {
     open::that_detached(url)
         .map_err(|e| format!("could not start a browser ({e}); open the URL shown by hand"))
 }
 
 /// The OSC 52 escape sequence that puts `text` on the terminal's clipboard.
-pub fn osc52(text: &str) -> String {
+pub(crate) fn osc52(text: &str) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(text);
     format!("\x1b]52;c;{b64}\x07")
 }

@@ -9,7 +9,7 @@ use std::fmt;
 
 /// How the OS keyring measures a secret against its size limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretLimit {
+pub(super) enum SecretLimit {
     /// Windows Credential Manager keeps a password as UTF-16: at most this many bytes of it
     /// (2560, so about 1280 ASCII characters).
     Utf16Bytes(usize),
@@ -19,18 +19,18 @@ pub enum SecretLimit {
 
 impl SecretLimit {
     /// Credential Manager's limit (`CRED_MAX_CREDENTIAL_BLOB_SIZE`).
-    pub const WINDOWS: SecretLimit = SecretLimit::Utf16Bytes(2560);
+    pub(super) const WINDOWS: SecretLimit = SecretLimit::Utf16Bytes(2560);
     /// Secret Service, keyutils, macOS Keychain.
-    pub const OTHERS: SecretLimit = SecretLimit::Utf8Bytes(2048);
+    pub(super) const OTHERS: SecretLimit = SecretLimit::Utf8Bytes(2048);
     /// The limit of the platform this program was built for.
-    pub const NATIVE: SecretLimit = if cfg!(windows) {
+    pub(super) const NATIVE: SecretLimit = if cfg!(windows) {
         SecretLimit::WINDOWS
     } else {
         SecretLimit::OTHERS
     };
 
     /// `Err` (size, limit, unit) when `text` does not fit.
-    pub fn check(self, text: &str) -> Result<(), (usize, usize, &'static str)> {
+    pub(super) fn check(self, text: &str) -> Result<(), (usize, usize, &'static str)> {
         let (size, max, unit) = match self {
             SecretLimit::Utf16Bytes(max) => {
                 (text.encode_utf16().count() * 2, max, "bytes of UTF-16")
@@ -139,7 +139,7 @@ impl StoredCredential {
 }
 
 /// `provider:login` (login lower-cased, since logins compare case-insensitively).
-pub fn account_name(provider: Provider, login: &str) -> String {
+pub(super) fn account_name(provider: Provider, login: &str) -> String {
     format!("{}:{}", provider.key(), login.to_lowercase())
 }
 
@@ -159,12 +159,12 @@ impl fmt::Debug for StoredCredential {
 }
 
 /// `admin:provider:login`: an administrator's entry, never selected for an end user.
-pub fn admin_account_name(provider: Provider, login: &str) -> String {
+pub(super) fn admin_account_name(provider: Provider, login: &str) -> String {
     format!("admin:{}", account_name(provider, login))
 }
 
 /// Seconds since the Unix epoch.
-pub fn now_secs() -> u64 {
+pub(super) fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

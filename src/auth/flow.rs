@@ -30,7 +30,7 @@ use std::time::Duration;
 
 /// Provider-specific fields of a token response (Salesforce's and Microsoft's).
 #[derive(Clone, Default, Deserialize, Serialize)]
-pub struct ExtraFields {
+pub(crate) struct ExtraFields {
     /// Microsoft: who signed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
@@ -196,7 +196,7 @@ pub(super) fn setup(config: &Config, provider: Provider) -> Result<ProviderSetup
 }
 
 /// Checks that `provider` is configured well enough to start a flow (e.g. a client ID is set).
-pub fn check_config(config: &Config, provider: Provider) -> Result<(), AuthError> {
+pub(crate) fn check_config(config: &Config, provider: Provider) -> Result<(), AuthError> {
     setup(config, provider).map(|_| ())
 }
 

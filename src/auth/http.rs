@@ -7,13 +7,13 @@ use std::time::Duration;
 
 /// A blocking HTTP client that hands 4xx/5xx bodies back (providers explain errors in JSON).
 #[derive(Clone)]
-pub struct Http {
+pub(crate) struct Http {
     agent: ureq::Agent,
 }
 
 /// A response read whole: status, every `WWW-Authenticate` (EWS's NTLM), `Retry-After`, body.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub www_authenticate: Vec<String>,
     pub retry_after: Option<String>,
@@ -23,7 +23,7 @@ pub struct Answer {
 /// A transport failure (no response at all).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct HttpError(pub String);
+pub(crate) struct HttpError(pub String);
 
 impl Default for Http {
     fn default() -> Self {
@@ -33,7 +33,7 @@ impl Default for Http {
 
 impl Http {
     /// A client with the given per-request timeout.
-    pub fn new(timeout: Duration) -> Self {
+    pub(crate) fn new(timeout: Duration) -> Self {
         let agent = ureq::AgentBuilder::new()
             .redirects(0)
             .timeout(timeout)
@@ -44,7 +44,7 @@ impl Http {
 
     /// A client for many calls to one host from `connections` threads at once: that many idle
     /// connections are kept, so each thread reuses its own.
-    pub fn pooled(timeout: Duration, connections: usize) -> Self {
+    pub(crate) fn pooled(timeout: Duration, connections: usize) -> Self {
         let agent = ureq::AgentBuilder::new()
             .redirects(0)
             .timeout(timeout)
@@ -55,12 +55,12 @@ impl Http {
     }
 
     /// GET without credentials; returns status and body.
-    pub fn get(&self, url: &str) -> Result<(u16, Vec<u8>), HttpError> {
+    pub(crate) fn get(&self, url: &str) -> Result<(u16, Vec<u8>), HttpError> {
         finish(self.agent.get(url).set("Accept", "application/json").call())
     }
 
     /// GET with a bearer token; returns status and body.
-    pub fn get_bearer(&self, url: &str, token: &str) -> Result<(u16, Vec<u8>), HttpError> {
+    pub(crate) fn get_bearer(&self, url: &str, token: &str) -> Result<(u16, Vec<u8>), HttpError> {
         let req = self
             .agent
             .get(url)
@@ -71,7 +71,7 @@ impl Http {
 
     /// GET with a bearer token; returns status, the `Retry-After` header (throttling answers
     /// carry it) and body.
-    pub fn get_bearer_retry(
+    pub(crate) fn get_bearer_retry(
         &self,
         url: &str,
         token: &str,
@@ -89,7 +89,7 @@ impl Http {
 
     /// GET with a bearer token for a directory page (a Salesforce query batch of 2,000 users,
     /// a Graph page of 999): status, `Retry-After`, and a body of at most `cap` bytes.
-    pub fn get_page(&self, url: &str, token: &str, cap: u64) -> Result<Answer, HttpError> {
+    pub(crate) fn get_page(&self, url: &str, token: &str, cap: u64) -> Result<Answer, HttpError> {
         let req = self
             .agent
             .get(url)
@@ -99,7 +99,7 @@ impl Http {
     }
 
     /// POST JSON with a bearer token (a Graph `$batch`); like [`Http::get_page`].
-    pub fn post_json(
+    pub(crate) fn post_json(
         &self,
         url: &str,
         token: &str,
@@ -117,7 +117,7 @@ impl Http {
 
     /// POST `body` with extra headers; the answer keeps what EWS's authentication and
     /// throttling need (`WWW-Authenticate`, every one; `Retry-After`).
-    pub fn post_with(
+    pub(crate) fn post_with(
         &self,
         url: &str,
         headers: &[(&str, &str)],
@@ -143,7 +143,11 @@ impl Http {
     }
 
     /// POST a form; returns status and body.
-    pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<(u16, Vec<u8>), HttpError> {
+    pub(crate) fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+    ) -> Result<(u16, Vec<u8>), HttpError> {
         let req = self.agent.post(url).set("Accept", "application/json");
         finish(req.send_form(form))
     }

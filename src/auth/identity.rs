@@ -1,8 +1,8 @@
 //! Who actually signed in, and the comparison with who should have (a roster row or the
 //! config's `[expect]` table).
 
-pub mod expected;
-pub mod fetch;
+pub(crate) mod expected;
+pub(crate) mod fetch;
 
 use super::Provider;
 
@@ -206,7 +206,7 @@ impl std::fmt::Display for IdentityMismatch {
 
 /// The 18-character, case-insensitive-safe form of a Salesforce ID (given 15 or 18 characters).
 /// An 18-character input's suffix is recomputed, so only the case-sensitive part counts.
-pub fn salesforce_id18(id: &str) -> Option<String> {
+pub(crate) fn salesforce_id18(id: &str) -> Option<String> {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     if !(id.len() == 15 || id.len() == 18) || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;

@@ -14,14 +14,14 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// Keyring service name for every entry.
-pub const SERVICE: &str = "scc-onboard";
+pub(super) const SERVICE: &str = "scc-onboard";
 const INDEX: &str = "index";
 /// The value [`TokenStore::probe`] stores and expects back.
 const PROBE: &str = "scc-onboard keyring probe";
 /// Account prefix of the Exchange app's client secret (app-only access).
-pub const APP_SECRET: &str = "exchange-app-secret";
+pub(super) const APP_SECRET: &str = "exchange-app-secret";
 /// Account prefix of the impersonating account's password (impersonation).
-pub const IMPERSONATION_PASSWORD: &str = "exchange-impersonation-password";
+pub(super) const IMPERSONATION_PASSWORD: &str = "exchange-impersonation-password";
 
 /// Which Exchange check secret a keyring entry holds; the key, never the value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -68,7 +68,7 @@ pub fn renew(
 }
 
 /// The administrator's entry for `provider` (and `login`, when given).
-pub fn select_admin(
+pub(crate) fn select_admin(
     store: &TokenStore,
     provider: Provider,
     login: Option<&str>,
@@ -99,7 +99,7 @@ pub fn select_admin(
 
 /// [`renew`] for an administrator's entry (with the administrator's scopes,
 /// [`Config::for_admin`]): a fresh access token for `roster pull` / `roster verify`.
-pub fn renew_admin(
+pub(crate) fn renew_admin(
     config: &Config,
     store: &TokenStore,
     provider: Provider,

@@ -12,7 +12,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// A bound listener (127.0.0.1, and ::1 when the machine has IPv6) for one redirect URI.
-pub struct Loopback {
+pub(super) struct Loopback {
     listeners: Vec<TcpListener>,
     path: String,
     redirect_uri: String,
@@ -29,7 +29,7 @@ const MAX_READERS: usize = 64;
 impl Loopback {
     /// Binds the redirect URI's port (any free one when it names none) on loopback.
     /// `key` is the config key to mention when the port is taken.
-    pub fn bind(redirect_uri: &str, key: &'static str) -> Result<Loopback, AuthError> {
+    pub(super) fn bind(redirect_uri: &str, key: &'static str) -> Result<Loopback, AuthError> {
         let mut url = oauth2::url::Url::parse(redirect_uri)
             .map_err(|e| AuthError::Config(format!("config key {key}: {e}")))?;
         let wanted = url.port().unwrap_or(0);
@@ -68,7 +68,7 @@ impl Loopback {
     }
 
     /// The redirect URI to send to the provider (with the actual port).
-    pub fn redirect_uri(&self) -> &str {
+    pub(super) fn redirect_uri(&self) -> &str {
         &self.redirect_uri
     }
 
@@ -77,7 +77,7 @@ impl Loopback {
     /// Each connection is read on its own short-lived thread, so connections that stay idle
     /// (a browser's speculative pre-connections, any local process) delay nothing: the
     /// callback is answered as soon as its request line arrives.
-    pub fn wait(
+    pub(super) fn wait(
         &self,
         state: &str,
         timeout: Duration,

@@ -6,18 +6,18 @@
 //! and the wizard's Authorize step all call; they use [`status`], [`renew`], [`revoke`] and
 //! [`TokenStore`] from here. See docs/auth.md.
 
-pub mod browser;
+pub(crate) mod browser;
 pub mod config;
-pub mod credential;
-pub mod device;
-pub mod error;
-pub mod flow;
-pub mod from_choices;
-pub mod http;
-pub mod identity;
-pub mod keyring;
-pub mod lifecycle;
-pub mod loopback;
+mod credential;
+mod device;
+mod error;
+pub(crate) mod flow;
+mod from_choices;
+pub(crate) mod http;
+pub(crate) mod identity;
+mod keyring;
+pub(crate) mod lifecycle;
+mod loopback;
 
 pub use self::keyring::{ExchangeSecret, StoreError, TokenStore};
 pub use config::{user_config_toml, Config};

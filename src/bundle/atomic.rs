@@ -38,7 +38,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 
 /// Replaces `target` with a folder holding exactly `files`. `may_replace` decides whether an
 /// existing, non-empty folder may be replaced (e.g. only an earlier bundle).
-pub fn write_folder(
+pub(super) fn write_folder(
     target: &Path,
     files: &[OutFile],
     may_replace: impl Fn(&Path) -> bool,
@@ -240,12 +240,6 @@ fn write_files(dir: &Path, files: &[OutFile]) -> Result<(), WriteError> {
         sync_dir(folder)?;
     }
     Ok(())
-}
-
-/// Writes `dir/name` atomically (temporary file, fsync, rename: [`crate::fsutil::write_atomic`]).
-pub fn write_file_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
-    let fin = dir.join(name);
-    crate::fsutil::write_atomic(&fin, |w| w.write_all(bytes)).map_err(io_err(&fin))
 }
 
 /// Folder fsync, the one implementation ([`crate::fsutil::sync_dir`]): tolerates Windows,

@@ -127,7 +127,7 @@ impl Audit {
 /// Follows one operation's effect on the rows left out for having errors: `ExcludeRows`
 /// (every row with errors at once) adds or removes them; excluding a single row is the
 /// admin's own decision, whatever the row held. The one rule for report.md and Review.
-pub fn record_exclusion(left_out_invalid: &mut BTreeSet<usize>, op: &Op) {
+pub(crate) fn record_exclusion(left_out_invalid: &mut BTreeSet<usize>, op: &Op) {
     match op {
         Op::ExcludeRows { rows, excluded, .. } => {
             for &r in rows {

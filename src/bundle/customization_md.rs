@@ -5,7 +5,7 @@ use super::markdown::escape;
 use crate::customize::{validate::display_value, Api, Catalogue, Choices, ExchangePlan, Mode};
 
 /// Renders `customization.md`; `defaults` mark what the admin changed.
-pub fn render(
+pub(super) fn render(
     cat: &Catalogue,
     choices: &Choices,
     defaults: &Choices,
@@ -77,7 +77,7 @@ pub fn render(
 }
 
 /// A few lines on how mailboxes are reached (also used by `report.md`).
-pub fn plan_summary(plan: &ExchangePlan) -> String {
+pub(super) fn plan_summary(plan: &ExchangePlan) -> String {
     let mut md = String::new();
     md.push_str(&format!(
         "- **Deployment:** {}\n",

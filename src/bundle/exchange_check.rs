@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// At most this many unreachable mailboxes are listed in report.md; the rest are counted.
-pub const MAX_LISTED: usize = 1000;
+pub(crate) const MAX_LISTED: usize = 1000;
 
 /// What one check found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ impl CheckSummary {
 }
 
 /// Reads what `exchange check --json` printed (for `export --exchange-check FILE`).
-pub fn from_check_json(bytes: &[u8]) -> Result<CheckSummary, String> {
+pub(crate) fn from_check_json(bytes: &[u8]) -> Result<CheckSummary, String> {
     let v: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| format!("not the JSON `exchange check --json` prints: {e}"))?;
     let text = |v: &serde_json::Value, k: &str| -> Result<String, String> {
@@ -107,7 +107,7 @@ pub fn from_check_json(bytes: &[u8]) -> Result<CheckSummary, String> {
 }
 
 /// `customization.json`'s `exchange_check`: null when no check ran.
-pub fn json(check: Option<&CheckSummary>) -> serde_json::Value {
+pub(crate) fn json(check: Option<&CheckSummary>) -> serde_json::Value {
     match check {
         None => serde_json::Value::Null,
         Some(c) => serde_json::json!({
@@ -124,7 +124,7 @@ pub fn json(check: Option<&CheckSummary>) -> serde_json::Value {
 
 /// report.md's "Exchange access check" section; `plan`/`api` are the bundle's own, so a check
 /// of another plan is called out.
-pub fn section(check: Option<&CheckSummary>, plan: &str, api: &str) -> String {
+pub(crate) fn section(check: Option<&CheckSummary>, plan: &str, api: &str) -> String {
     let mut md = String::from("\n## Exchange access check\n\n");
     let Some(c) = check else {
         md.push_str(

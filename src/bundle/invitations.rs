@@ -15,20 +15,20 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// The folder of the per-user files, inside the bundle.
-pub const FOLDER: &str = "invitations";
+pub(crate) const FOLDER: &str = "invitations";
 /// The mail-merge list, at the bundle's top level.
-pub const CSV_NAME: &str = "invitations.csv";
+pub(crate) const CSV_NAME: &str = "invitations.csv";
 
 /// What the users of this plan authorize, in card order. Salesforce always; their Exchange
 /// Online mailbox only under per-user access (app-only and impersonation reach every mailbox
 /// without them; Exchange Server has no Microsoft 365 sign-in, so its users connect their
 /// mailbox in SmartCloud Connect itself). The one place that decides it.
-pub fn user_providers(plan: &ExchangePlan) -> Vec<Provider> {
+pub(crate) fn user_providers(plan: &ExchangePlan) -> Vec<Provider> {
     providers_for(plan.mode, plan.deployment)
 }
 
 /// [`user_providers`]' decision from the mode and deployment alone.
-pub fn providers_for(mode: Mode, deployment: Deployment) -> Vec<Provider> {
+pub(crate) fn providers_for(mode: Mode, deployment: Deployment) -> Vec<Provider> {
     match (mode, deployment) {
         (Mode::PerUser, Deployment::ExchangeOnline) => {
             vec![Provider::Salesforce, Provider::Exchange]
@@ -40,7 +40,7 @@ pub fn providers_for(mode: Mode, deployment: Deployment) -> Vec<Provider> {
 /// The same decision read back from a user config's `[plan]` (the end-user authorize
 /// screen's cards). No `[plan]` (a config written before it existed) or a value this
 /// version does not know: every provider, as before, rather than hide a card a user needs.
-pub fn config_providers(plan: Option<&crate::auth::config::PlanConfig>) -> Vec<Provider> {
+pub(crate) fn config_providers(plan: Option<&crate::auth::config::PlanConfig>) -> Vec<Provider> {
     let Some(plan) = plan else {
         return Provider::ALL.to_vec();
     };
@@ -59,7 +59,7 @@ pub fn config_providers(plan: Option<&crate::auth::config::PlanConfig>) -> Vec<P
 /// What every invitation shares: the user config, what users authorize, and the org facts
 /// known from the choices.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// What each user authorizes ([`user_providers`]).
     pub providers: Vec<Provider>,
     /// The user config TOML (the bundle's `user-config.toml`).
@@ -72,7 +72,7 @@ pub struct Plan {
 
 impl Plan {
     /// The plan that follows from the admin's choices.
-    pub fn new(cat: &Catalogue, choices: &Choices, exchange: &ExchangePlan) -> Plan {
+    pub(crate) fn new(cat: &Catalogue, choices: &Choices, exchange: &ExchangePlan) -> Plan {
         let config =
             crate::auth::config_from_choices(&crate::auth::Config::default(), cat, choices);
         let tenant = choices.text(cat, "m365_tenant").trim().to_ascii_lowercase();
@@ -89,7 +89,7 @@ impl Plan {
     }
 
     /// The message's subject line.
-    pub fn subject(&self) -> &'static str {
+    pub(crate) fn subject(&self) -> &'static str {
         if self.exchange() {
             "Authorize SmartCloud Connect for your mailbox"
         } else {
@@ -100,7 +100,7 @@ impl Plan {
 
 /// One user, from their roster row.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Invitee<'a> {
+pub(crate) struct Invitee<'a> {
     pub full_name: &'a str,
     pub salesforce_login: &'a str,
     pub salesforce_user_id: &'a str,
@@ -110,7 +110,7 @@ pub struct Invitee<'a> {
 
 impl<'a> Invitee<'a> {
     /// From a row's five cells in [`crate::roster::Field::ALL`] order.
-    pub fn from_cells(cells: [&'a str; 5]) -> Self {
+    pub(crate) fn from_cells(cells: [&'a str; 5]) -> Self {
         let [full_name, salesforce_login, salesforce_user_id, office365_login, email] =
             cells.map(str::trim);
         Invitee {
@@ -150,7 +150,7 @@ fn known(s: &str) -> Option<String> {
 }
 
 /// The user's `.toml`: the user config plus `[expect]`.
-pub fn user_toml(plan: &Plan, user: &Invitee, file: &str) -> String {
+pub(crate) fn user_toml(plan: &Plan, user: &Invitee, file: &str) -> String {
     // A valid 15-character ID is written in its 18-character form, as users.csv suggests.
     let id = user.salesforce_user_id;
     let id = if id.len() == 15 && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -191,7 +191,8 @@ pub fn user_toml(plan: &Plan, user: &Invitee, file: &str) -> String {
 
 /// The shells an invitation gives its commands for, one line each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shell {
+#[allow(clippy::enum_variant_names)] // PowerShell is the product's name
+pub(crate) enum Shell {
     /// Windows PowerShell / PowerShell 7.
     PowerShell,
     /// macOS's default shell.
@@ -202,19 +203,10 @@ pub enum Shell {
 
 impl Shell {
     /// In the order the message lists them.
-    pub const ALL: [Shell; 3] = [Shell::PowerShell, Shell::Zsh, Shell::Bash];
-
-    /// This machine's usual shell, for commands the admin runs here.
-    pub fn native() -> Shell {
-        if cfg!(windows) {
-            Shell::PowerShell
-        } else {
-            Shell::Bash
-        }
-    }
+    pub(crate) const ALL: [Shell; 3] = [Shell::PowerShell, Shell::Zsh, Shell::Bash];
 
     /// The heading above the shell's commands.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Shell::PowerShell => "Windows (PowerShell)",
             Shell::Zsh => "macOS (Terminal)",
@@ -223,7 +215,7 @@ impl Shell {
     }
 
     /// `arg` as one word of this shell: as it is when nothing in it is special, else quoted.
-    pub fn quote(self, arg: &str) -> String {
+    pub(crate) fn quote(self, arg: &str) -> String {
         let plain = |extra: &str| {
             !arg.is_empty()
                 && arg
@@ -242,7 +234,7 @@ impl Shell {
 
     /// The path of `file` (a safe file name, see [`file_stem`]) in the user's Downloads
     /// folder, as this shell writes it (the home folder may hold spaces).
-    pub fn downloads(self, file: &str) -> String {
+    pub(crate) fn downloads(self, file: &str) -> String {
         match self {
             Shell::PowerShell => format!("\"$HOME\\Downloads\\{file}\""),
             Shell::Zsh | Shell::Bash => format!("~/Downloads/{file}"),
@@ -250,7 +242,7 @@ impl Shell {
     }
 
     /// `words` as one command line of this shell, each word quoted as needed.
-    pub fn command(self, words: &[&str]) -> String {
+    pub(crate) fn command(self, words: &[&str]) -> String {
         words
             .iter()
             .map(|w| self.quote(w))
@@ -261,7 +253,7 @@ impl Shell {
 
 /// A file name stem for `login` that is safe on Windows, macOS and Linux and in every shell
 /// the message names: letters, digits and `@._+-`; anything else becomes `_`.
-pub fn file_stem(login: &str) -> String {
+pub(crate) fn file_stem(login: &str) -> String {
     let mut s: String = login
         .trim()
         .chars()
@@ -303,7 +295,7 @@ fn unique_stems<'a>(logins: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// The plain-text body (LF line ends) of one user's message.
-pub fn body(plan: &Plan, user: &Invitee, file: &str) -> String {
+pub(crate) fn body(plan: &Plan, user: &Invitee, file: &str) -> String {
     let mut b = String::new();
     let name = one_line(user.full_name);
     b.push_str(&format!(
@@ -412,7 +404,7 @@ fn one_line(s: &str) -> String {
 /// The RFC 5322 / MIME message: To the user's address, the subject, the body as UTF-8
 /// quoted-printable and the `.toml` as a base64 attachment; CRLF line ends. No `From:` (the
 /// admin's mail client fills it: `X-Unsent: 1` opens the file as a draft in Outlook).
-pub fn eml(
+pub(crate) fn eml(
     to_name: &str,
     to_addr: &str,
     subject: &str,
@@ -534,7 +526,7 @@ fn quoted_printable(text: &str) -> String {
 
 /// Every invitation file for `users` (the included rows, in order): `invitations.csv`, then
 /// per user the `.toml` and the `.eml`.
-pub fn render<'a>(
+pub(crate) fn render<'a>(
     plan: &Plan,
     users: impl Iterator<Item = [&'a str; 5]>,
     csv_opts: &CsvOptions,

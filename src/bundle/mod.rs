@@ -4,16 +4,16 @@
 //! the users' invitations ([`invitations`]) and `manifest.json` (SHA-256 of every other file). The folder is replaced as a whole:
 //! see [`atomic`].
 
-pub mod atomic;
-pub mod audit;
+mod atomic;
+pub(crate) mod audit;
 mod build;
 pub mod customization_json;
-pub mod customization_md;
-pub mod exchange_check;
-pub mod invitations;
+mod customization_md;
+pub(crate) mod exchange_check;
+pub(crate) mod invitations;
 pub mod manifest;
 pub mod markdown;
-pub mod report;
+mod report;
 
 pub use atomic::{OutFile, WriteError};
 pub use audit::{Audit, Change, ChangeKind};

@@ -9,10 +9,10 @@ use crate::roster::{export::ExportSummary, Field, Roster, Severity};
 use std::fmt::Write;
 
 /// At most this many warnings are listed one by one; the rest are counted.
-pub const MAX_LISTED: usize = 500;
+pub(super) const MAX_LISTED: usize = 500;
 
 /// What the report is about.
-pub struct ReportInput<'a> {
+pub(super) struct ReportInput<'a> {
     pub roster: &'a Roster,
     /// The roster file's name as the admin knows it.
     pub source: &'a str,
@@ -30,14 +30,14 @@ pub struct ReportInput<'a> {
 }
 
 /// The reason given for a row left out by `--exclude-invalid` (or the wizard's `x`).
-pub const LEFT_OUT_INVALID: &str = "left out: has errors (--exclude-invalid)";
+pub(super) const LEFT_OUT_INVALID: &str = "left out: has errors (--exclude-invalid)";
 /// The reason given for a row the admin excluded.
-pub const EXCLUDED_BY_ADMIN: &str = "excluded by the admin";
+pub(super) const EXCLUDED_BY_ADMIN: &str = "excluded by the admin";
 /// The reason given for a row the admin named with `export --exclude`.
-pub const EXCLUDED_BY_FLAG: &str = "excluded by the admin (--exclude)";
+pub(super) const EXCLUDED_BY_FLAG: &str = "excluded by the admin (--exclude)";
 
 /// Renders `report.md`.
-pub fn render(r: &ReportInput) -> String {
+pub(super) fn render(r: &ReportInput) -> String {
     let roster = r.roster;
     let counts = roster.counts();
     let mut md = String::new();
@@ -232,7 +232,7 @@ pub fn render(r: &ReportInput) -> String {
 }
 
 /// At most this many changes are listed one by one; the rest are counted.
-pub const MAX_CHANGES: usize = 5000;
+pub(super) const MAX_CHANGES: usize = 5000;
 
 /// "Changes made by scc-onboard": every cell changed, in order, with how and why.
 fn changes_section(md: &mut String, r: &ReportInput) {

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 /// Arguments of `authorize`.
 #[derive(Args, Debug)]
-pub struct AuthorizeArgs {
+pub(crate) struct AuthorizeArgs {
     /// `salesforce` or `exchange`; without one, the authorize screen opens.
     #[arg(value_parser = parse_provider)]
     pub provider: Option<Provider>,
@@ -39,12 +39,12 @@ pub struct AuthorizeArgs {
 }
 
 /// Parses `salesforce` / `exchange` for clap.
-pub fn parse_provider(s: &str) -> Result<Provider, String> {
+pub(crate) fn parse_provider(s: &str) -> Result<Provider, String> {
     Provider::parse(s).ok_or_else(|| format!("unknown provider {s:?}: use salesforce or exchange"))
 }
 
 /// Loads the config or explains why not (exit 2).
-pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
+pub(crate) fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
     Config::load(path).map_err(|e| {
         eprintln!("scc-onboard: {e}");
         ExitCode::from(super::EXIT_USAGE)
@@ -52,7 +52,7 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
 }
 
 /// Opens the configured keyring or explains why not (exit 1), showing any fallback notice.
-pub fn open_store(config: &Config) -> Result<TokenStore, ExitCode> {
+pub(crate) fn open_store(config: &Config) -> Result<TokenStore, ExitCode> {
     match usecase::open_store(config) {
         Ok(s) => {
             if let Some(n) = s.notice() {
@@ -66,7 +66,7 @@ pub fn open_store(config: &Config) -> Result<TokenStore, ExitCode> {
 
 /// The one place an authorization error becomes an exit code: 2 for configuration and
 /// usage problems, 1 for everything else.
-pub fn exit_code(e: &AuthError) -> u8 {
+pub(crate) fn exit_code(e: &AuthError) -> u8 {
     match e {
         AuthError::Config(_) | AuthError::Ambiguous(_) => super::EXIT_USAGE,
         _ => super::EXIT_PROBLEMS,
@@ -74,7 +74,7 @@ pub fn exit_code(e: &AuthError) -> u8 {
 }
 
 /// Prints `e` (naming the provider, when there is one) and returns its exit code.
-pub fn fail(provider: Option<Provider>, e: &AuthError) -> ExitCode {
+pub(crate) fn fail(provider: Option<Provider>, e: &AuthError) -> ExitCode {
     match provider {
         Some(p) => eprintln!("scc-onboard: {p}: {e}"),
         None => eprintln!("scc-onboard: {e}"),
@@ -83,7 +83,7 @@ pub fn fail(provider: Option<Provider>, e: &AuthError) -> ExitCode {
 }
 
 /// Prints a flow's progress on stderr (the only place a URL or code goes).
-pub fn print_progress(provider: Provider) -> impl FnMut(Progress) {
+pub(crate) fn print_progress(provider: Provider) -> impl FnMut(Progress) {
     move |p| {
         let mut err = std::io::stderr();
         let _ = match p {
@@ -108,7 +108,7 @@ pub fn print_progress(provider: Provider) -> impl FnMut(Progress) {
 }
 
 /// Runs `authorize`.
-pub fn run(args: AuthorizeArgs) -> ExitCode {
+pub(crate) fn run(args: AuthorizeArgs) -> ExitCode {
     let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
@@ -162,7 +162,7 @@ pub fn run(args: AuthorizeArgs) -> ExitCode {
 }
 
 /// Signs in, lets the core decide, and renders the decision on stderr; returns the exit code.
-pub fn sign_in_and_report(
+pub(crate) fn sign_in_and_report(
     config: &Config,
     store: &TokenStore,
     provider: Provider,

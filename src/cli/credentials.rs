@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 /// Arguments of `credentials`.
 #[derive(Args, Debug)]
-pub struct CredentialsArgs {
+pub(crate) struct CredentialsArgs {
     #[command(subcommand)]
     pub action: CredentialsAction,
     /// Provider configuration file (overrides the built-in defaults).
@@ -23,7 +23,7 @@ pub struct CredentialsArgs {
 
 /// What to do with the stored authorizations.
 #[derive(Subcommand, Debug)]
-pub enum CredentialsAction {
+pub(crate) enum CredentialsAction {
     /// List stored authorizations (never the tokens; a short fingerprint at most).
     List {
         /// Machine-readable output.
@@ -51,7 +51,7 @@ pub enum CredentialsAction {
 }
 
 /// Runs `credentials`.
-pub fn run(args: CredentialsArgs) -> ExitCode {
+pub(super) fn run(args: CredentialsArgs) -> ExitCode {
     let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
@@ -152,7 +152,7 @@ pub fn run(args: CredentialsArgs) -> ExitCode {
 }
 
 /// One JSON object per stored authorization.
-pub fn list_json(list: &[StoredCredential]) -> String {
+pub(super) fn list_json(list: &[StoredCredential]) -> String {
     let items: Vec<serde_json::Value> = list
         .iter()
         .map(|c| {
@@ -172,7 +172,7 @@ pub fn list_json(list: &[StoredCredential]) -> String {
 }
 
 /// A plain table for humans.
-pub fn list_table(list: &[StoredCredential], store: &str) -> String {
+pub(super) fn list_table(list: &[StoredCredential], store: &str) -> String {
     if list.is_empty() {
         return format!("No stored authorizations (keyring: {store}).\n");
     }
@@ -191,7 +191,7 @@ pub fn list_table(list: &[StoredCredential], store: &str) -> String {
 }
 
 /// The Exchange check secrets that exist (which one, never the value); empty if none.
-pub fn secrets_table(secrets: &[auth::ExchangeSecret]) -> String {
+pub(super) fn secrets_table(secrets: &[auth::ExchangeSecret]) -> String {
     if secrets.is_empty() {
         return String::new();
     }

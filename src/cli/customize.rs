@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 /// Arguments of `customize`.
 #[derive(Args, Debug)]
-pub struct CustomizeArgs {
+pub(crate) struct CustomizeArgs {
     /// A roster whose domains fill the defaults (internal domains, tenant) and whose users
     /// are checked against the impersonating account.
     pub roster: Option<PathBuf>,
@@ -31,7 +31,7 @@ pub struct CustomizeArgs {
 }
 
 /// Runs `customize`: 0 clean, 1 the checked file has errors, 2 unusable input.
-pub fn run(args: CustomizeArgs) -> ExitCode {
+pub(super) fn run(args: CustomizeArgs) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
         ExitCode::from(EXIT_USAGE)
@@ -125,7 +125,7 @@ pub fn run(args: CustomizeArgs) -> ExitCode {
 }
 
 /// A TOML choices file holding every setting at `choices`, with help as comments.
-pub fn template(cat: &Catalogue, choices: &Choices) -> String {
+pub(super) fn template(cat: &Catalogue, choices: &Choices) -> String {
     let mut t = String::from(
         "# SmartCloud Connect choices for `scc-onboard export --customization FILE`.\n\
          # Every setting is listed with its default; delete the lines you keep as they are.\n",

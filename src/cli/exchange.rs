@@ -24,14 +24,14 @@ use std::process::ExitCode;
 
 /// Arguments of `exchange`.
 #[derive(Args, Debug)]
-pub struct ExchangeArgs {
+pub(crate) struct ExchangeArgs {
     #[command(subcommand)]
     pub command: ExchangeCommand,
 }
 
 /// The `exchange` subcommands.
 #[derive(Subcommand, Debug)]
-pub enum ExchangeCommand {
+pub(crate) enum ExchangeCommand {
     /// Check that the chosen Exchange plan reaches every included mailbox: per mailbox ok,
     /// denied, no-mailbox, not-found, throttled or unreachable (per_user: the tenant, the app
     /// and the EWS allow-list step; each user's sign-in proves the rest).
@@ -48,7 +48,7 @@ pub enum ExchangeCommand {
 /// Which secret `store-secret` / `delete-secret` means.
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["app", "account"])))]
-pub struct SecretArgs {
+pub(crate) struct SecretArgs {
     /// The app's client ID (app_only): keyring entry exchange-app-secret:{CLIENT_ID}.
     #[arg(long, value_name = "CLIENT_ID")]
     pub app: Option<String>,
@@ -77,7 +77,7 @@ impl SecretArgs {
 
 /// Arguments of `exchange check`.
 #[derive(Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The roster CSV whose included users' mailboxes (Office 365 login) are checked.
     #[arg(required_unless_present = "session", conflicts_with = "session")]
     pub roster: Option<PathBuf>,
@@ -110,7 +110,7 @@ pub struct CheckArgs {
 }
 
 /// Runs `exchange`.
-pub fn run(args: ExchangeArgs) -> ExitCode {
+pub(super) fn run(args: ExchangeArgs) -> ExitCode {
     match args.command {
         ExchangeCommand::Check(a) => check(a),
         ExchangeCommand::StoreSecret(a) => store_secret(a),
@@ -187,7 +187,7 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 /// The one place a check's outcome becomes an exit code.
-pub fn exit_code(outcome: &Result<CheckReport, CheckError>) -> u8 {
+pub(super) fn exit_code(outcome: &Result<CheckReport, CheckError>) -> u8 {
     match outcome {
         Ok(r) if r.all_ok() => 0,
         Ok(_) => EXIT_PROBLEMS,

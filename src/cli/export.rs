@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 /// Arguments of `export`.
 #[derive(Args, Debug)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// The roster CSV to submit.
     #[arg(required_unless_present = "session", conflicts_with = "session")]
     pub roster: Option<PathBuf>,
@@ -72,7 +72,7 @@ pub struct ExportArgs {
 }
 
 /// Runs `export`; see the module docs for the exit codes.
-pub fn run(args: ExportArgs) -> ExitCode {
+pub(super) fn run(args: ExportArgs) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
         ExitCode::from(EXIT_USAGE)

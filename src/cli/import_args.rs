@@ -6,7 +6,7 @@ use clap::Args;
 
 /// `--encoding`, `--delimiter` and `--column` overrides.
 #[derive(Args, Debug, Clone, Default)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// Force the input encoding: utf-8, utf-8-bom, utf-16le, utf-16be, windows-1252
     /// (default: detected).
     #[arg(long, value_parser = parse_encoding)]
@@ -20,7 +20,7 @@ pub struct ImportArgs {
 }
 
 impl ImportArgs {
-    pub fn options(&self) -> ImportOptions {
+    pub(crate) fn options(&self) -> ImportOptions {
         ImportOptions {
             encoding: self.encoding,
             delimiter: self.delimiter,

@@ -3,10 +3,10 @@
 //! Every wizard step has a subcommand here built on the same core, so scripts can do what
 //! the wizard does. Exit codes: 0 success, 1 problems found / not done, 2 bad input or usage.
 
-pub mod authorize;
-pub mod credentials;
+pub(crate) mod authorize;
+mod credentials;
 mod customize;
-pub mod exchange;
+mod exchange;
 mod export;
 mod import_args;
 mod roster;
@@ -15,17 +15,15 @@ mod roster_pull;
 mod roster_verify;
 mod validate;
 mod validate_json;
-pub mod wizard;
-
-pub use import_args::ImportArgs;
+mod wizard;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Exit code: the input or the command line cannot be used.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code: the command ran and found errors (or did not complete, e.g. authorization denied).
-pub const EXIT_PROBLEMS: u8 = 1;
+pub(crate) const EXIT_PROBLEMS: u8 = 1;
 
 /// Top-level arguments.
 #[derive(Parser, Debug)]
@@ -34,14 +32,14 @@ pub const EXIT_PROBLEMS: u8 = 1;
     version,
     about = "Onboard an organization to SmartCloud Connect"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 /// The subcommands; with none, the wizard opens.
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check a roster: every problem with line, column and suggested fix.
     Validate(validate::ValidateArgs),
     /// Open the full-screen wizard (the default with no subcommand).
@@ -67,7 +65,7 @@ pub enum Command {
 }
 
 /// Entry point of the binary.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 /// Arguments of `roster`.
 #[derive(Args, Debug)]
-pub struct RosterArgs {
+pub(crate) struct RosterArgs {
     #[command(subcommand)]
     pub command: RosterCommand,
 }
 
 /// The `roster` subcommands.
 #[derive(Subcommand, Debug)]
-pub enum RosterCommand {
+pub(crate) enum RosterCommand {
     /// Join a Salesforce users export and a Microsoft 365 users export into a roster, by
     /// e-mail, username and federation ID (never by name).
     Join(roster_join::JoinArgs),
@@ -25,7 +25,7 @@ pub enum RosterCommand {
     Verify(roster_verify::VerifyArgs),
 }
 
-pub fn run(args: RosterArgs) -> ExitCode {
+pub(super) fn run(args: RosterArgs) -> ExitCode {
     match args.command {
         RosterCommand::Join(a) => roster_join::run(a),
         RosterCommand::Pull(a) => roster_pull::run(a),

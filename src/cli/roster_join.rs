@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 /// Arguments of `roster join`.
 #[derive(Args, Debug)]
-pub struct JoinArgs {
+pub(crate) struct JoinArgs {
     /// The Salesforce users export (Data Loader on User, or a users report).
     pub salesforce_users: PathBuf,
     /// The Microsoft 365 users export (Entra "Download users", or Get-MgUser | Export-Csv).
@@ -41,7 +41,7 @@ pub struct JoinArgs {
 /// Entries listed per section of the text report; `--json` lists every one.
 const LISTED: usize = 50;
 
-pub fn run(args: JoinArgs) -> ExitCode {
+pub(super) fn run(args: JoinArgs) -> ExitCode {
     let inputs = [
         (
             "the Salesforce users export",

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 /// Arguments of `roster pull`.
 #[derive(Args, Debug)]
-pub struct PullArgs {
+pub(crate) struct PullArgs {
     /// The roster to write: the matched people, in the five vendor columns.
     #[arg(short, long)]
     pub output: PathBuf,
@@ -52,7 +52,7 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 /// The one place a failed pull becomes an exit code.
-pub fn exit_code(e: &ApiError) -> u8 {
+pub(super) fn exit_code(e: &ApiError) -> u8 {
     match e {
         ApiError::Auth(_, a) => super::authorize::exit_code(a),
         _ => EXIT_PROBLEMS,
@@ -60,7 +60,7 @@ pub fn exit_code(e: &ApiError) -> u8 {
 }
 
 /// Runs `roster pull`.
-pub fn run(args: PullArgs) -> ExitCode {
+pub(super) fn run(args: PullArgs) -> ExitCode {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage(e),

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 /// Arguments of `roster verify`.
 #[derive(Args, Debug)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// The roster CSV to check.
     #[arg(required_unless_present = "session", conflicts_with = "session")]
     pub roster: Option<PathBuf>,
@@ -48,13 +48,13 @@ pub struct VerifyArgs {
 }
 
 /// Why a verification did not produce a report.
-pub enum Failure {
+pub(super) enum Failure {
     Usage(String),
     Api(ApiError),
 }
 
 /// The one place the outcome becomes an exit code.
-pub fn exit_code(outcome: &Result<VerifyReport, Failure>) -> u8 {
+pub(super) fn exit_code(outcome: &Result<VerifyReport, Failure>) -> u8 {
     match outcome {
         Ok(r) if r.findings.is_empty() => 0,
         Ok(_) => EXIT_PROBLEMS,
@@ -65,7 +65,7 @@ pub fn exit_code(outcome: &Result<VerifyReport, Failure>) -> u8 {
 }
 
 /// The sign-in a command-line run may start: browser or device flow.
-pub fn when_missing(device: bool) -> WhenMissing {
+pub(super) fn when_missing(device: bool) -> WhenMissing {
     WhenMissing::SignIn(FlowOptions {
         mode: if device {
             FlowMode::Device
@@ -77,7 +77,7 @@ pub fn when_missing(device: bool) -> WhenMissing {
 }
 
 /// Each provider's sign-in progress on stderr, naming the administrator's sign-in.
-pub fn progress(p: Provider) -> Box<dyn FnMut(auth::Progress) + Send> {
+pub(super) fn progress(p: Provider) -> Box<dyn FnMut(auth::Progress) + Send> {
     let mut inner = super::authorize::print_progress(p);
     let mut said = false;
     Box::new(move |ev| {
@@ -97,7 +97,7 @@ pub fn progress(p: Provider) -> Box<dyn FnMut(auth::Progress) + Send> {
 }
 
 /// Runs `roster verify`.
-pub fn run(args: VerifyArgs) -> ExitCode {
+pub(super) fn run(args: VerifyArgs) -> ExitCode {
     let outcome = verify(&args);
     let code = exit_code(&outcome);
     match &outcome {

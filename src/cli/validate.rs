@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 /// Arguments of `validate`.
 #[derive(Args, Debug)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// The roster CSV to check.
     pub roster: PathBuf,
     /// Print one JSON document instead of the human report.
@@ -64,7 +64,7 @@ pub(super) struct Edited {
     pub(super) written: Option<Written>,
 }
 
-pub fn run(args: ValidateArgs) -> ExitCode {
+pub(super) fn run(args: ValidateArgs) -> ExitCode {
     let opts = args.import.options();
     if let Some(out) = &args.output {
         let inputs = [("the roster being validated", args.roster.as_path())];

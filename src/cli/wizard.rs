@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 /// Arguments of `scc-onboard wizard`.
 #[derive(Args, Debug, Default, Clone)]
-pub struct WizardArgs {
+pub(crate) struct WizardArgs {
     /// Roster CSV to open.
     pub roster: Option<PathBuf>,
     /// Session file (default: session.json in the user's data folder).
@@ -21,7 +21,7 @@ pub struct WizardArgs {
 }
 
 /// Runs the wizard.
-pub fn run(args: WizardArgs) -> ExitCode {
+pub(super) fn run(args: WizardArgs) -> ExitCode {
     // The session file is rewritten on every change: it must never be the roster itself.
     if let (Some(roster), Some(session)) = (&args.roster, &args.session) {
         let inputs = [("the roster to open", roster.as_path())];

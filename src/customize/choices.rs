@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 /// Keys starting with this prefix hold checklist ticks (`checklist.<list>.<item>`), not
 /// settings; catalogue keys never contain a dot, so the two cannot clash.
-pub const CHECKLIST_PREFIX: &str = "checklist.";
+pub(crate) const CHECKLIST_PREFIX: &str = "checklist.";
 
 /// Every choice, keyed by catalogue key. Serialises as a flat map.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,7 +141,7 @@ impl Choices {
 }
 
 /// A setting's default, with `default_from` computed from the roster.
-pub fn default_value(cat: &Catalogue, s: &Setting, facts: &RosterFacts) -> Value {
+pub(crate) fn default_value(cat: &Catalogue, s: &Setting, facts: &RosterFacts) -> Value {
     match s.default_from {
         Some(DefaultFrom::RosterEmailDomains) => {
             // Free-mail domains a list suggests blocking are never pre-filled as internal.

@@ -12,7 +12,7 @@ use std::path::Path;
 /// when known, and what to do.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.render())]
-pub struct FileError {
+pub(crate) struct FileError {
     pub path: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -41,7 +41,7 @@ impl FileError {
 
 /// Reads choices from `path` (`.toml` or `.json`, by extension; anything else is tried as
 /// JSON then TOML). Keys missing from the file take their defaults.
-pub fn load_choices(
+pub(crate) fn load_choices(
     path: &Path,
     cat: &Catalogue,
     facts: &RosterFacts,
@@ -61,7 +61,7 @@ pub fn load_choices(
 }
 
 /// Parses choices from text; `format` is `Some("toml")`, `Some("json")` or unknown.
-pub fn parse_choices(
+pub(crate) fn parse_choices(
     text: &str,
     name: &str,
     format: Option<&str>,
@@ -83,7 +83,7 @@ pub fn parse_choices(
 
 /// Reads choices from an already parsed JSON value (e.g. the `customization` member of a
 /// wizard session). `text`, when given, is the source used to find line numbers for errors.
-pub fn from_json_value(
+pub(crate) fn from_json_value(
     json: serde_json::Value,
     text: Option<&str>,
     name: &str,

@@ -2,13 +2,13 @@
 //! Exchange access plan. Pure data and logic; the wizard and the CLI are shells over it.
 
 pub mod catalogue;
-pub mod choices;
+pub(crate) mod choices;
 pub mod exchange;
-pub mod facts;
-pub mod file;
+mod facts;
+pub(crate) mod file;
 pub mod syntax;
 pub mod validate;
-pub mod value;
+mod value;
 
 pub use catalogue::{Catalogue, Kind, Page, Setting};
 pub use choices::{ChoiceEdit, Choices};

@@ -259,7 +259,7 @@ impl LeftOut {
 }
 
 /// Reads a Salesforce users export held in memory.
-pub fn salesforce_from_bytes(
+pub(super) fn salesforce_from_bytes(
     bytes: Vec<u8>,
 ) -> Result<(Vec<SalesforceUser>, Vec<Notice>), ImportError> {
     let (start, text) = table::locate(bytes, None, sf_header, rank)?;
@@ -400,7 +400,7 @@ fn ms_header(body: &str, sep: Option<u8>) -> Result<(u8, (MsColumns, Vec<String>
 }
 
 /// Reads a Microsoft 365 users export held in memory.
-pub fn microsoft_from_bytes(
+pub(super) fn microsoft_from_bytes(
     bytes: Vec<u8>,
 ) -> Result<(Vec<MicrosoftUser>, Vec<Notice>), ImportError> {
     let (start, text) = table::locate(bytes, None, ms_header, rank)?;
@@ -534,7 +534,7 @@ fn is_type_name(v: &str) -> bool {
 
 /// Splits a joined proxyAddresses cell: `SMTP:a@x;smtp:b@x`, space- or comma-separated, the
 /// Microsoft 365 admin center's `SMTP:a@x+smtp:b@x`, or a JSON-like `["SMTP:a@x", …]`.
-pub fn split_proxy_addresses(v: &str) -> Vec<String> {
+pub(super) fn split_proxy_addresses(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     for token in v.split(|c: char| c == ';' || c == ',' || c.is_whitespace()) {
         let token = token.trim_matches(|c| matches!(c, '[' | ']' | '{' | '}' | '"' | '\''));

@@ -2,7 +2,7 @@
 //! accounts, read from their exports ([`export`]) or pulled live, and joined by evidence
 //! ([`join`]) into roster rows. Pure: no terminal, no network.
 
-pub mod export;
+mod export;
 pub mod join;
 #[cfg(any(test, feature = "testing"))]
 pub mod synth;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 /// One `--set LINE:FIELD=VALUE`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetCell {
+pub(crate) struct SetCell {
     /// Physical line the row starts on.
     pub line: u64,
     pub field: Field,
@@ -19,7 +19,7 @@ pub struct SetCell {
 impl SetCell {
     /// Parses `LINE:FIELD=VALUE`; FIELD is a key (`office365_email`) or a column title
     /// (`Office 365 email address`), case and punctuation ignored.
-    pub fn parse(s: &str) -> Result<SetCell, String> {
+    pub(crate) fn parse(s: &str) -> Result<SetCell, String> {
         let (target, value) = s
             .split_once('=')
             .ok_or_else(|| format!("'{s}' is not LINE:FIELD=VALUE (no '=')"))?;
@@ -46,11 +46,11 @@ impl SetCell {
 
 /// One `--exclude` argument: lines and ranges of lines (`7`, `10-14`, `7,10-14`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineList(pub Vec<(u64, u64)>);
+pub(crate) struct LineList(pub Vec<(u64, u64)>);
 
 impl LineList {
     /// Parses `LINE[,LINE…]` where a LINE may be a range `FIRST-LAST`.
-    pub fn parse(s: &str) -> Result<LineList, String> {
+    pub(crate) fn parse(s: &str) -> Result<LineList, String> {
         let mut out = Vec::new();
         for part in s.split(',') {
             let part = part.trim();
@@ -87,7 +87,7 @@ fn parse_line(s: &str) -> Result<u64, String> {
 
 /// A line that starts no row of the roster.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NoRowAtLine {
+pub(crate) struct NoRowAtLine {
     /// The flag and argument that named it (`--set 9:full_name=Jo`).
     pub flag: String,
     pub line: u64,
@@ -129,14 +129,14 @@ pub struct SetApplied {
 }
 
 /// Finds rows by the line they start on.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: HashMap<u64, usize>,
     /// (start line, row) in line order, to say which row a later line belongs to.
     sorted: Vec<(u64, usize)>,
 }
 
 impl LineIndex {
-    pub fn new(roster: &Roster) -> LineIndex {
+    pub(crate) fn new(roster: &Roster) -> LineIndex {
         let mut sorted: Vec<(u64, usize)> = (0..roster.len())
             .map(|r| (roster.record(r).line, r))
             .collect();
@@ -148,7 +148,7 @@ impl LineIndex {
     }
 
     /// The row starting on `line`, or why there is none (`flag` names the argument).
-    pub fn row(&self, line: u64, flag: &str, roster: &Roster) -> Result<usize, NoRowAtLine> {
+    pub(crate) fn row(&self, line: u64, flag: &str, roster: &Roster) -> Result<usize, NoRowAtLine> {
         if let Some(&r) = self.starts.get(&line) {
             return Ok(r);
         }
@@ -185,7 +185,10 @@ fn spans_to(rec: super::editable::RecordRef<'_>, line: u64) -> bool {
 
 /// Applies every `--set` in order (a later one for the same cell wins, and both are
 /// recorded). Checks every line first: nothing changes when one starts no row.
-pub fn apply_sets(roster: &mut Roster, sets: &[SetCell]) -> Result<Vec<SetApplied>, NoRowAtLine> {
+pub(crate) fn apply_sets(
+    roster: &mut Roster,
+    sets: &[SetCell],
+) -> Result<Vec<SetApplied>, NoRowAtLine> {
     let index = LineIndex::new(roster);
     let rows = sets
         .iter()
@@ -212,7 +215,10 @@ pub fn apply_sets(roster: &mut Roster, sets: &[SetCell]) -> Result<Vec<SetApplie
 
 /// The rows `--exclude` names, in row order without repeats: each line, and every row that
 /// starts within a range whose first and last lines start rows.
-pub fn rows_to_exclude(roster: &Roster, lists: &[LineList]) -> Result<Vec<usize>, NoRowAtLine> {
+pub(crate) fn rows_to_exclude(
+    roster: &Roster,
+    lists: &[LineList],
+) -> Result<Vec<usize>, NoRowAtLine> {
     let index = LineIndex::new(roster);
     let mut rows = std::collections::BTreeSet::new();
     for list in lists {

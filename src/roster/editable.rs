@@ -11,7 +11,7 @@
 mod cells;
 mod index;
 
-pub use cells::RecordRef;
+pub(super) use cells::RecordRef;
 
 use super::dup_key::{DupKey, DupKind};
 use super::{rules, Code, Field, Finding, Record, Severity};
@@ -513,7 +513,7 @@ fn holds(store: &cells::Store, kind: DupKind, r: u32, key: DupKey) -> bool {
 }
 
 /// The finding for a later occurrence of a value first seen on `first_line`.
-pub fn dup_finding(kind: DupKind, first_row: u32, first_line: u64) -> Finding {
+pub(super) fn dup_finding(kind: DupKind, first_row: u32, first_line: u64) -> Finding {
     let what = match kind {
         DupKind::SfId => "Salesforce user ID",
         DupKind::SfLogin => "Salesforce login",

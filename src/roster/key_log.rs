@@ -41,14 +41,14 @@ impl Entry {
 
 /// A later occurrence: `row` repeats `first`'s value of `kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dup {
+pub(super) struct Dup {
     pub row: u32,
     pub kind: DupKind,
     pub first: u32,
 }
 
 /// Keys in row order, partitioned by hash.
-pub struct KeyLog {
+pub(super) struct KeyLog {
     parts: Vec<Vec<Entry>>,
 }
 
@@ -59,7 +59,7 @@ fn part_of(k: DupKey) -> usize {
 
 impl KeyLog {
     /// A log pre-sized for about `expected` keys.
-    pub fn with_capacity(expected: usize) -> Self {
+    pub(super) fn with_capacity(expected: usize) -> Self {
         let each = expected / PARTS + expected / PARTS / 8 + 16;
         KeyLog {
             parts: (0..PARTS).map(|_| Vec::with_capacity(each)).collect(),
@@ -67,14 +67,14 @@ impl KeyLog {
     }
 
     /// Records that `row` holds `key`.
-    pub fn push(&mut self, key: DupKey, row: u32) {
+    pub(super) fn push(&mut self, key: DupKey, row: u32) {
         self.parts[part_of(key)].push(Entry::new(key, row));
     }
 }
 
 /// Every later occurrence of a key across `logs` (e.g. one per thread, filled in any order),
 /// sorted by row then kind. Partitions are shared out between two threads.
-pub fn dups(logs: Vec<KeyLog>) -> Vec<Dup> {
+pub(super) fn dups(logs: Vec<KeyLog>) -> Vec<Dup> {
     let work = |parity: usize| {
         let mut out = Vec::new();
         let mut table = FirstRow::default();

@@ -1,14 +1,14 @@
 //! The roster: import, validation, editing and export of the user list.
 
-pub mod by_line;
+pub(crate) mod by_line;
 pub mod dup_key;
-pub mod editable;
+mod editable;
 pub mod export;
 mod field;
 mod finding;
 pub mod fix;
 pub mod import;
-pub mod key_log;
+mod key_log;
 mod record;
 pub mod rules;
 pub mod scan;

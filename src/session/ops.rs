@@ -327,7 +327,7 @@ mod row_ranges {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
     use std::fmt::Write;
 
-    pub fn serialize<S: Serializer>(rows: &[usize], s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(rows: &[usize], s: S) -> Result<S::Ok, S::Error> {
         let mut out = String::new();
         let mut i = 0;
         while i < rows.len() {
@@ -347,7 +347,7 @@ mod row_ranges {
         s.serialize_str(&out)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
         let text = String::deserialize(d)?;
         let mut rows = Vec::new();
         for part in text.split(',').filter(|p| !p.is_empty()) {

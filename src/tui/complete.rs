@@ -3,7 +3,7 @@
 
 /// How a platform writes paths: which characters separate folders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PathRule {
+pub(super) enum PathRule {
     /// `/` only.
     Unix,
     /// `\` and `/`, and a drive prefix such as `C:`.
@@ -12,7 +12,7 @@ pub enum PathRule {
 
 impl PathRule {
     /// The rule of the platform this program was built for.
-    pub const NATIVE: PathRule = if cfg!(windows) {
+    pub(super) const NATIVE: PathRule = if cfg!(windows) {
         PathRule::Windows
     } else {
         PathRule::Unix
@@ -25,7 +25,7 @@ impl PathRule {
 
 /// Splits `typed` into its folder part (up to and including the last separator, or a bare
 /// Windows drive such as `C:`) and the name being typed.
-pub fn split(typed: &str, rule: PathRule) -> (&str, &str) {
+pub(super) fn split(typed: &str, rule: PathRule) -> (&str, &str) {
     let at = match typed.rfind(|c| rule.is_separator(c)) {
         Some(i) => i + 1,
         None => {
@@ -45,7 +45,7 @@ pub fn split(typed: &str, rule: PathRule) -> (&str, &str) {
 }
 
 /// The folder whose entries complete `typed`: its folder part, or `.` when it has none.
-pub fn folder_to_list(typed: &str, rule: PathRule) -> &str {
+pub(super) fn folder_to_list(typed: &str, rule: PathRule) -> &str {
     match split(typed, rule).0 {
         "" => ".",
         dir => dir,
@@ -55,7 +55,11 @@ pub fn folder_to_list(typed: &str, rule: PathRule) -> &str {
 /// What completing `typed` against `entries` (names in the folder `typed` points into, with
 /// `is_dir`) gives: the new text and, when several match, the candidates. Folders get the
 /// separator the user typed last (`/` when none, or `\` under Windows rules).
-pub fn complete(typed: &str, entries: &[(String, bool)], rule: PathRule) -> (String, Vec<String>) {
+pub(super) fn complete(
+    typed: &str,
+    entries: &[(String, bool)],
+    rule: PathRule,
+) -> (String, Vec<String>) {
     let (dir, prefix) = split(typed, rule);
     let sep = match (dir.chars().last(), rule) {
         (Some(c), _) if rule.is_separator(c) => c,

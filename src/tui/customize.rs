@@ -83,6 +83,7 @@ impl CustomizeStep {
     }
 
     /// Key of the focused setting.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests use it
     pub fn focused_key(&self, choices: &Choices) -> Option<String> {
         let vis = self.visible(choices);
         vis.get(self.focused_index(&vis)).map(|s| s.key.clone())

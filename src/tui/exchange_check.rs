@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The key that starts the check (hint bar and help say it).
-pub const KEY: char = 'v';
+pub(super) const KEY: char = 'v';
 
 /// The check's state on the Exchange access step.
 #[derive(Debug, Default)]
@@ -155,7 +155,7 @@ fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
 }
 
 /// The check's messages.
-pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
+pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
         Msg::StartExchangeCheck => {
             if state.exchange_check.running.is_some() {

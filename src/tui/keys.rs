@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 /// A key as the user meant it. AltGr arrives as Ctrl+Alt on Windows (crossterm), so
 /// Ctrl+Alt with a printable character is that character, typed: `@`, `{`, `\` on German,
 /// Nordic or Italian keyboards. Every other key is unchanged.
-pub fn normalize(key: KeyEvent) -> KeyEvent {
+pub(super) fn normalize(key: KeyEvent) -> KeyEvent {
     let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
     match key.code {
         KeyCode::Char(c) if key.modifiers.contains(altgr) && !c.is_control() => {

@@ -6,28 +6,34 @@
 //! Each wizard step has a slot in `view::view`, `keys::handle_key` and `update`, keyed by
 //! [`crate::session::Step`].
 
-pub mod authorize;
-pub mod complete;
+// Without the `testing` feature the module is private to the crate: what it marks `pub` for the
+// tests (State, update, view, the forms) is then unreachable, and that is expected.
+#![cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
+
+pub(crate) mod authorize;
+mod complete;
 pub mod customize;
 pub mod exchange;
-pub mod exchange_check;
-pub mod keys;
+mod exchange_check;
+mod keys;
 pub mod layout;
 pub mod match_review;
-pub mod msg;
+mod msg;
 pub mod runtime;
 pub mod secret_prompt;
-pub mod setting_form;
+mod setting_form;
 pub mod state;
-pub mod terminal;
+mod terminal;
 pub mod theme;
 pub mod update;
-pub mod verify;
+mod verify;
 pub mod view;
 pub mod widgets;
 
 pub use keys::{handle_key, handle_mouse};
+#[cfg(feature = "testing")]
 pub use msg::{Effect, Msg};
+#[cfg(feature = "testing")]
 pub use state::State;
 pub use update::update;
 pub use view::view;

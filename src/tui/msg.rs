@@ -193,8 +193,10 @@ pub enum Msg {
     /// `c`: copy the authorization URL.
     CopyAuthUrl,
     /// The flow's progress, from the runtime's thread.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests send it
     AuthProgress(crate::auth::Progress),
     /// The flow ended: what was stored, or why not.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests send it
     AuthDone(Result<String, String>),
     /// What the keyring holds for the account (ignored while a flow runs).
     AuthStatusRead(Result<String, String>),
@@ -242,6 +244,7 @@ pub enum Effect {
     /// Stop the running authorization.
     CancelAuthorize,
     /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests ask for it
     AuthStatus { login: String },
     /// Verify these rows on a thread with the stored administrator sign-ins →
     /// `VerifyProgress`*, `Verified`.

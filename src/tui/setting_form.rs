@@ -13,17 +13,17 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 /// Focus mark of the selected line.
-pub const FOCUS_MARK: &str = "▶";
+pub(super) const FOCUS_MARK: &str = "▶";
 /// Mark of a setting whose value has an error.
-pub const ERROR_MARK: &str = "✗";
+pub(super) const ERROR_MARK: &str = "✗";
 /// Mark of a setting with a warning.
-pub const WARNING_MARK: &str = "!";
+pub(super) const WARNING_MARK: &str = "!";
 /// Mark of a setting changed from its default.
-pub const CHANGED_MARK: &str = "*";
+pub(super) const CHANGED_MARK: &str = "*";
 
 /// A value being typed: text, cursor (in characters) and what is wrong with it so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Editor {
+pub(super) struct Editor {
     pub key: String,
     pub text: String,
     pub cursor: usize,
@@ -33,7 +33,7 @@ pub struct Editor {
 
 impl Editor {
     /// Starts editing `s` with its current value `v`, cursor at the end.
-    pub fn new(s: &Setting, v: &Value) -> Self {
+    pub(super) fn new(s: &Setting, v: &Value) -> Self {
         let text = input_text(v);
         let mut e = Editor {
             key: s.key.clone(),
@@ -96,7 +96,7 @@ impl Editor {
 
 /// What a key did to a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(super) enum Outcome {
     /// Nothing for this field (e.g. a movement key the list handles).
     Ignored,
     /// The key was used (editing, a refused commit) but no value changed.
@@ -106,7 +106,7 @@ pub enum Outcome {
 }
 
 /// Handles a key for the focused setting `s`, with `editor` the edit in progress (if any).
-pub fn field_key(
+pub(super) fn field_key(
     cat: &Catalogue,
     facts: &RosterFacts,
     choices: &Choices,
@@ -202,7 +202,7 @@ fn cycle(s: &Setting, cur: &Value, step: isize) -> Value {
 }
 
 /// The status mark of a setting: error, warning, changed, or blank.
-pub fn status_mark(issues: &[Issue], changed: bool) -> &'static str {
+pub(super) fn status_mark(issues: &[Issue], changed: bool) -> &'static str {
     if issues.iter().any(|i| i.severity == Severity::Error) {
         ERROR_MARK
     } else if !issues.is_empty() {
@@ -215,7 +215,7 @@ pub fn status_mark(issues: &[Issue], changed: bool) -> &'static str {
 }
 
 /// The value column of a setting as spans; `editor` shows the text being typed with its cursor.
-pub fn value_spans(
+pub(super) fn value_spans(
     s: &Setting,
     v: &Value,
     editor: Option<&Editor>,
@@ -247,7 +247,7 @@ pub fn value_spans(
 }
 
 /// Cuts `text` to `max` characters, saying how many list entries there are when cut.
-pub fn shorten(text: &str, entries: usize, max: usize) -> String {
+pub(super) fn shorten(text: &str, entries: usize, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -262,7 +262,7 @@ pub fn shorten(text: &str, entries: usize, max: usize) -> String {
 }
 
 /// One form line: focus mark, status mark, padded title, value.
-pub fn setting_line(
+pub(super) fn setting_line(
     s: &Setting,
     v: &Value,
     focused: bool,
@@ -299,7 +299,7 @@ pub fn setting_line(
 /// The lines a setting is drawn as: [`setting_line`], and when the setting is focused (or
 /// being edited) and its value does not fit, the whole value wrapped under it at the value
 /// column, so a long list or address can be read and checked without editing it.
-pub fn setting_lines(
+pub(super) fn setting_lines(
     s: &Setting,
     v: &Value,
     focused: bool,
@@ -373,7 +373,7 @@ fn split_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Vec<Span<'static>
 }
 
 /// What kind of input a setting takes, in words (for the help panel).
-pub fn kind_hint(s: &Setting) -> &'static str {
+pub(super) fn kind_hint(s: &Setting) -> &'static str {
     match s.kind {
         Kind::Bool => "On or off: Space toggles.",
         Kind::Choice => "Choose with ← → or Space.",

@@ -22,7 +22,7 @@ use std::sync::{Mutex, Once};
 ///
 /// Buffered so a frame reaches the terminal in one write on `flush` (stderr itself is
 /// unbuffered: every cursor move would be its own syscall, slow over SSH and seen half-drawn).
-pub type Term = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
+pub(super) type Term = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
 
 /// Large enough for a full redraw of a big terminal, so a frame is never split.
 const FRAME_BUFFER: usize = 1 << 18;
@@ -33,21 +33,21 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static PANIC_NOTE: Mutex<Option<String>> = Mutex::new(None);
 
 /// A line printed after the terminal is restored on a panic (e.g. where the session was saved).
-pub fn set_panic_note(note: Option<String>) {
+pub(super) fn set_panic_note(note: Option<String>) {
     if let Ok(mut slot) = PANIC_NOTE.lock() {
         *slot = note;
     }
 }
 
 /// Owns the raw-mode, alternate-screen terminal; restores it when dropped.
-pub struct TerminalGuard {
+pub(super) struct TerminalGuard {
     terminal: Term,
 }
 
 impl TerminalGuard {
     /// Switches the terminal to raw mode and the alternate screen.
     /// Mouse capture stays off unless asked for, so text remains selectable.
-    pub fn enter(mouse: bool) -> io::Result<Self> {
+    pub(super) fn enter(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
         signals::install();
         ACTIVE.store(true, Ordering::SeqCst);
@@ -70,7 +70,7 @@ impl TerminalGuard {
         Ok(TerminalGuard { terminal })
     }
 
-    pub fn terminal(&mut self) -> &mut Term {
+    pub(super) fn terminal(&mut self) -> &mut Term {
         &mut self.terminal
     }
 }
@@ -85,7 +85,7 @@ impl Drop for TerminalGuard {
 }
 
 /// Leaves raw mode and the alternate screen. Safe to call more than once.
-pub fn restore() {
+pub(super) fn restore() {
     restore_on(&mut io::stderr().lock());
 }
 
@@ -96,7 +96,7 @@ fn restore_on(err: &mut impl Write) {
 }
 
 /// The conventional exit status of a process ended by signal `number`.
-pub fn signal_exit_code(number: i32) -> i32 {
+pub(super) fn signal_exit_code(number: i32) -> i32 {
     128 + number
 }
 

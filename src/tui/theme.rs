@@ -26,6 +26,7 @@ impl Theme {
     }
 
     /// No colour at all; what tests and `NO_COLOR` see.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests use it
     pub fn plain() -> Self {
         Theme { color: false }
     }

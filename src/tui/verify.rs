@@ -34,7 +34,7 @@ impl LiveCheck {
 }
 
 /// `v`, a progress line, and the result.
-pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
+pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
         Msg::Verify => {
             if state.live.running {

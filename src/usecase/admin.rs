@@ -15,7 +15,7 @@ const CONSENT_CODES: [&str; 4] = ["AADSTS65001", "AADSTS90094", "AADSTS90099", "
 
 /// When Microsoft refused for want of an administrator's consent, a message that says so
 /// and how to grant it; other errors unchanged.
-pub fn explain_consent(config: &Config, e: AuthError) -> AuthError {
+pub(crate) fn explain_consent(config: &Config, e: AuthError) -> AuthError {
     let text = match &e {
         AuthError::Provider { error, description } => format!("{error} {description}"),
         AuthError::Denied(d) => d.clone(),
@@ -41,7 +41,7 @@ pub fn explain_consent(config: &Config, e: AuthError) -> AuthError {
 /// Signs the administrator in to `provider` (browser or device flow per `options`) and keeps
 /// the refresh token as an admin entry. Whoever signs in is the administrator: nothing to
 /// compare against, but the directory itself refuses a user without the rights.
-pub fn sign_in(
+pub(crate) fn sign_in(
     config: &Config,
     store: &TokenStore,
     provider: Provider,
@@ -70,7 +70,7 @@ pub fn sign_in(
 
 /// How [`AdminTokens`] gets its first token when no usable admin entry is stored.
 #[derive(Clone)]
-pub enum WhenMissing {
+pub(crate) enum WhenMissing {
     /// Fail with the error (the wizard, scripts that must not open a browser).
     Fail,
     /// Sign in with these options, reporting progress through the callback.
@@ -79,7 +79,7 @@ pub enum WhenMissing {
 
 /// An administrator's access tokens for one provider: the stored admin entry renewed (a
 /// rotated refresh token is stored again), or a new sign-in when none is stored or it died.
-pub struct AdminTokens {
+pub(crate) struct AdminTokens {
     config: Config,
     store: TokenStore,
     provider: Provider,
@@ -93,7 +93,7 @@ pub struct AdminTokens {
 }
 
 impl AdminTokens {
-    pub fn new(
+    pub(crate) fn new(
         config: &Config,
         store: &TokenStore,
         provider: Provider,
@@ -114,7 +114,7 @@ impl AdminTokens {
     }
 
     /// Gets a token now and returns who it belongs to (for `instance_url` before any call).
-    pub fn start(&mut self) -> Result<StoredCredential, AuthError> {
+    pub(crate) fn start(&mut self) -> Result<StoredCredential, AuthError> {
         self.token()?;
         self.credential
             .clone()
@@ -169,7 +169,7 @@ impl AccessTokens for AdminTokens {
 }
 
 /// Both directories' APIs with the administrator's tokens, and who signed in.
-pub struct AdminApis {
+pub(crate) struct AdminApis {
     pub salesforce: SalesforceApi,
     pub graph: GraphApi,
     /// The Salesforce administrator's username.
@@ -183,7 +183,7 @@ pub struct AdminApis {
 /// Gets both administrators' tokens (renewing stored admin entries, or signing in per
 /// `when_missing`, Salesforce first) and opens both APIs. `progress` makes each provider's
 /// sign-in progress reporter.
-pub fn connect(
+pub(crate) fn connect(
     config: &Config,
     store: &TokenStore,
     logins: (Option<&str>, Option<&str>),

@@ -7,7 +7,7 @@ use crate::auth::{AuthError, Provider, TokenStore};
 
 /// The authorizations `renew` works on: the one named (`provider`, and `login` when given),
 /// or every stored one (only `login`'s when given). Empty means nothing is stored to renew.
-pub fn renew_targets(
+pub(crate) fn renew_targets(
     store: &TokenStore,
     provider: Option<Provider>,
     login: Option<&str>,

@@ -5,14 +5,14 @@
 //!
 //! (`session::ops` is a different thing: the wizard's undoable edit log.)
 
-pub mod admin;
-pub mod authorize;
-pub mod credentials;
+pub(crate) mod admin;
+pub(crate) mod authorize;
+pub(crate) mod credentials;
 pub mod directory_api;
 pub mod exchange_check;
 pub mod load;
 pub mod match_review;
 pub mod roster_pull;
-pub mod roster_source;
+pub(crate) mod roster_source;
 pub mod roster_verify;
-pub mod submission;
+pub(crate) mod submission;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Where the roster comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum RosterSource<'a> {
+pub(crate) enum RosterSource<'a> {
     /// A roster file read with these options.
     File(&'a Path, &'a ImportOptions),
     /// A wizard session file.
@@ -17,7 +17,7 @@ pub enum RosterSource<'a> {
 }
 
 /// A roster with where it came from.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub roster: Roster,
     /// The roster file (for a session, the file it records).
     pub source: PathBuf,
@@ -27,7 +27,7 @@ pub struct Loaded {
 
 /// What a session brings besides its roster.
 #[derive(Debug)]
-pub struct FromSession {
+pub(crate) struct FromSession {
     pub history: Vec<Op>,
     pub customization: serde_json::Value,
     /// Recorded changes found on their users' new rows because the file changed.
@@ -36,7 +36,7 @@ pub struct FromSession {
 
 /// Why a roster could not be had.
 #[derive(Debug)]
-pub enum LoadError {
+pub(crate) enum LoadError {
     /// The file or session cannot be used; the message names it and says what to do.
     Unusable(String),
     /// The session's file changed and some recorded changes could not be placed with
@@ -71,7 +71,7 @@ impl std::fmt::Display for LoadError {
 }
 
 /// Reads the roster.
-pub fn load(source: RosterSource<'_>) -> Result<Loaded, LoadError> {
+pub(crate) fn load(source: RosterSource<'_>) -> Result<Loaded, LoadError> {
     match source {
         RosterSource::File(path, opts) => import_path(path, opts)
             .map(|i| Loaded {

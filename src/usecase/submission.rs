@@ -6,6 +6,10 @@
 //! what Export would write or why it would refuse. The wizard's Review step renders it; a new
 //! fact of the plan belongs here once and every face shows it.
 
+// Reached from outside only through `tui` (Review's state), which is public with the `testing`
+// feature alone.
+#![cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
+
 use crate::customize::{
     differences, validate, validate::Difference, Catalogue, Choices, ExchangePlan, Guide, Page,
     RosterFacts,
@@ -30,7 +34,7 @@ pub struct SubmissionInput<'a> {
     pub check: Option<CheckSummary>,
 }
 
-pub use crate::bundle::exchange_check::CheckSummary;
+pub(crate) use crate::bundle::exchange_check::CheckSummary;
 
 /// Who is in the submission.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -240,7 +244,7 @@ impl Submission {
 
 /// 0-based rows the history leaves out as "has errors" (the same rule as report.md's
 /// `bundle::Audit`, without copying the cell changes).
-pub fn left_out_invalid(history: &[Op]) -> BTreeSet<usize> {
+pub(crate) fn left_out_invalid(history: &[Op]) -> BTreeSet<usize> {
     let mut set = BTreeSet::new();
     for op in history {
         crate::bundle::audit::record_exclusion(&mut set, op);
@@ -249,12 +253,12 @@ pub fn left_out_invalid(history: &[Op]) -> BTreeSet<usize> {
 }
 
 /// "1 row", "2 rows": a count with the right form of its noun.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What to do about a finding code, in a few words.
-pub fn fix_hint(code: Code) -> &'static str {
+pub(crate) fn fix_hint(code: Code) -> &'static str {
     match code {
         Code::MissingValue => "fill in the value",
         Code::WrongFieldCount => "fix the row in the file",

@@ -1,6 +1,7 @@
 //! The walls between the core and the shells (ARCHITECTURE.md): nothing under the core names
 //! `cli`, `tui`, `ratatui` or `crossterm`; `tui` never names `cli`; `cli` names `tui` only
-//! where it starts a screen. Reads the sources, so a new violation fails here at once.
+//! where it starts a screen; the top-level modules import each other without a cycle. Reads
+//! the sources, so a new violation fails here at once.
 
 use std::path::{Path, PathBuf};
 
@@ -208,4 +209,119 @@ fn the_check_catches_each_form_and_ignores_prose() {
             caught(fine)
         );
     }
+}
+
+/// Every top-level module under `src/` (a folder or a file), by name.
+fn top_level_modules() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("src").unwrap().flatten() {
+        let p = e.path();
+        let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+        if p.is_dir()
+            || (p.extension().is_some_and(|x| x == "rs") && name != "lib" && name != "main")
+        {
+            out.push((name, p));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The arrows `from → to` between top-level modules: `from`'s sources name `to`.
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let modules = top_level_modules();
+    let mut graph = std::collections::BTreeMap::new();
+    for (from, path) in &modules {
+        let mut files = Vec::new();
+        rust_files(path, &mut files);
+        let code: Vec<String> = files
+            .iter()
+            .map(|f| code_only(&std::fs::read_to_string(f).unwrap()))
+            .collect();
+        let to: std::collections::BTreeSet<String> = modules
+            .iter()
+            .map(|(m, _)| m)
+            .filter(|m| *m != from)
+            .filter(|m| {
+                code.iter()
+                    .any(|c| !names(c, &[m.as_str()], &[]).is_empty())
+            })
+            .cloned()
+            .collect();
+        graph.insert(from.clone(), to);
+    }
+    graph
+}
+
+/// A cycle in `graph`, if there is one (as the path that closes it).
+fn find_cycle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == n) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(n.to_string());
+            return Some(cycle);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        path.push(n.to_string());
+        for next in graph.get(n).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_top_level_modules_form_no_cycle() {
+    let graph = module_graph();
+    assert!(graph.len() >= 10, "found the top-level modules: {graph:?}");
+    // The one allowed arrow between the shells goes down: cli starts the wizard.
+    assert!(graph["cli"].contains("tui"), "the graph sees cli → tui");
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!(
+            "import cycle among top-level modules: {}",
+            cycle.join(" → ")
+        );
+    }
+}
+
+#[test]
+fn the_cycle_check_finds_a_cycle() {
+    let g = |edges: &[(&str, &str)]| {
+        let mut g = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    };
+    assert_eq!(
+        find_cycle(&g(&[("auth", "cli"), ("cli", "tui"), ("tui", "auth")])),
+        Some(vec![
+            "auth".into(),
+            "cli".into(),
+            "tui".into(),
+            "auth".into()
+        ])
+    );
+    assert_eq!(
+        find_cycle(&g(&[("cli", "tui"), ("tui", "auth"), ("cli", "auth")])),
+        None
+    );
 }

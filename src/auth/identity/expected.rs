@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Reads the roster at `path` and returns what the row whose Salesforce or Office 365 login
 /// equals `login` (case-insensitively) expects. Errors name the file and what to do.
-pub fn from_roster(path: &Path, login: &str) -> Result<Expected, String> {
+pub(crate) fn from_roster(path: &Path, login: &str) -> Result<Expected, String> {
     let imported = import_path(path, &ImportOptions::default()).map_err(|e| e.to_string())?;
     let login = login.trim();
     let matches =

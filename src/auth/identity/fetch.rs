@@ -85,7 +85,7 @@ struct IdClaims {
 
 /// Reads the id_token's claims. It came straight from the token endpoint over TLS, which
 /// OpenID Connect accepts in place of checking its signature; the audience is still checked.
-pub fn microsoft_identity(client_id: &str, id_token: &str) -> Result<Identity, AuthError> {
+pub(crate) fn microsoft_identity(client_id: &str, id_token: &str) -> Result<Identity, AuthError> {
     let payload = id_token
         .split('.')
         .nth(1)

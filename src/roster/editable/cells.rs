@@ -38,7 +38,7 @@ impl<'a> RecordRef<'a> {
     }
 
     /// An owned copy (e.g. to compare with an import).
-    pub fn to_record(&self) -> crate::roster::Record {
+    pub fn to_record(self) -> crate::roster::Record {
         crate::roster::Record {
             line: self.line,
             cells: self.cells.map(str::to_string),
@@ -69,17 +69,17 @@ pub(super) struct Store {
 }
 
 impl Store {
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.lens.len()
     }
 
     /// Reserves room for about `bytes` more bytes of cells.
-    pub fn reserve_bytes(&mut self, bytes: usize) {
+    pub(super) fn reserve_bytes(&mut self, bytes: usize) {
         self.buf.reserve(bytes);
     }
 
     /// Appends a row.
-    pub fn push(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
+    pub(super) fn push(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
         let row = self.lens.len();
         if row.is_multiple_of(BLOCK) {
             self.block_start.push(self.buf.len() as u64);
@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// Gives back spare capacity (after a load grew the buffers by doubling).
-    pub fn shrink_to_fit(&mut self) {
+    pub(super) fn shrink_to_fit(&mut self) {
         self.buf.shrink_to_fit();
         self.lens.shrink_to_fit();
         self.block_start.shrink_to_fit();
@@ -118,13 +118,13 @@ impl Store {
         self.line_jumps.shrink_to_fit();
     }
 
-    pub fn line(&self, row: usize) -> u64 {
+    pub(super) fn line(&self, row: usize) -> u64 {
         let i = self.line_jumps.partition_point(|&(r, _)| r as usize <= row) - 1;
         let (r, line) = self.line_jumps[i];
         line + (row - r as usize) as u64
     }
 
-    pub fn field_count(&self, row: usize) -> usize {
+    pub(super) fn field_count(&self, row: usize) -> usize {
         self.odd_counts
             .get(&(row as u32))
             .copied()
@@ -151,7 +151,7 @@ impl Store {
         Some(&self.buf[start..start + usize::from(lens[field])])
     }
 
-    pub fn cell(&self, row: usize, field: Field) -> &str {
+    pub(super) fn cell(&self, row: usize, field: Field) -> &str {
         let i = field.index();
         if self.flags[row] & (1 << i) != 0 {
             return &self.overlay[&(row as u32, i as u8)];
@@ -159,7 +159,7 @@ impl Store {
         self.original(row, i).unwrap_or_default()
     }
 
-    pub fn cells(&self, row: usize) -> [&str; 5] {
+    pub(super) fn cells(&self, row: usize) -> [&str; 5] {
         let flags = self.flags[row];
         let lens = &self.lens[row];
         let mut at = self.row_start(row);
@@ -176,7 +176,7 @@ impl Store {
         out
     }
 
-    pub fn record(&self, row: usize) -> RecordRef<'_> {
+    pub(super) fn record(&self, row: usize) -> RecordRef<'_> {
         RecordRef {
             line: self.line(row),
             cells: self.cells(row),
@@ -186,7 +186,7 @@ impl Store {
 
     /// Replaces a cell; returns the value it held. A value equal to the source's drops its
     /// overlay entry, so undoing an edit gives its memory back.
-    pub fn set(&mut self, row: usize, field: Field, value: String) -> String {
+    pub(super) fn set(&mut self, row: usize, field: Field, value: String) -> String {
         let i = field.index();
         let key = (row as u32, i as u8);
         let old = if self.flags[row] & (1 << i) != 0 {
@@ -206,11 +206,11 @@ impl Store {
         old
     }
 
-    pub fn is_excluded(&self, row: usize) -> bool {
+    pub(super) fn is_excluded(&self, row: usize) -> bool {
         self.flags[row] & EXCLUDED != 0
     }
 
-    pub fn set_excluded_flag(&mut self, row: usize, excluded: bool) {
+    pub(super) fn set_excluded_flag(&mut self, row: usize, excluded: bool) {
         if excluded {
             self.flags[row] |= EXCLUDED;
         } else {

@@ -49,7 +49,7 @@ impl KeyTable {
     }
 
     /// Rows holding `fp` that `holds` confirms, in table order (not sorted).
-    pub fn rows(&self, fp: u32, mut holds: impl FnMut(u32) -> bool) -> Vec<u32> {
+    pub(super) fn rows(&self, fp: u32, mut holds: impl FnMut(u32) -> bool) -> Vec<u32> {
         let mut out = Vec::new();
         self.each(fp, |row| {
             if holds(row) {
@@ -60,7 +60,7 @@ impl KeyTable {
     }
 
     /// The lowest row holding `fp` that `holds` confirms.
-    pub fn first(&self, fp: u32, mut holds: impl FnMut(u32) -> bool) -> Option<u32> {
+    pub(super) fn first(&self, fp: u32, mut holds: impl FnMut(u32) -> bool) -> Option<u32> {
         let mut best: Option<u32> = None;
         self.each(fp, |row| {
             if best.is_none_or(|b| row < b) && holds(row) {
@@ -88,7 +88,7 @@ impl KeyTable {
     }
 
     /// Adds `row` under `fp` (it must not be there yet).
-    pub fn insert(&mut self, fp: u32, row: u32) {
+    pub(super) fn insert(&mut self, fp: u32, row: u32) {
         if (self.len + 1) * MAX_LOAD.1 > self.slots.len() * MAX_LOAD.0 {
             self.resize((self.slots.len() * 3 / 2).max(16));
         }
@@ -105,7 +105,7 @@ impl KeyTable {
     }
 
     /// Removes `row` from under `fp`; false when it was not there.
-    pub fn remove(&mut self, fp: u32, row: u32) -> bool {
+    pub(super) fn remove(&mut self, fp: u32, row: u32) -> bool {
         if self.slots.is_empty() {
             return false;
         }
@@ -142,7 +142,7 @@ impl KeyTable {
 
     /// Sizes the table to `len / 0.85` slots: after a load, up to a third fewer than growth
     /// by halves may have left, with room for 5% more keys (edits) before the next growth.
-    pub fn shrink_to_fit(&mut self) {
+    pub(super) fn shrink_to_fit(&mut self) {
         let want = (self.len * 20 / 17).max(16);
         if want < self.slots.len() {
             self.resize(want);

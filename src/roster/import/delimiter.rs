@@ -1,10 +1,10 @@
 //! Which of comma, semicolon, tab or pipe separates the fields.
 
 /// The delimiters we look for, in order of preference on a tie.
-pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+pub(crate) const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// A human name for a delimiter byte.
-pub fn name(d: u8) -> &'static str {
+pub(crate) fn name(d: u8) -> &'static str {
     match d {
         b',' => "comma",
         b';' => "semicolon",
@@ -15,7 +15,7 @@ pub fn name(d: u8) -> &'static str {
 }
 
 /// Parses `,` `;` `|` `tab` `\t` `comma` `semicolon` `pipe` from the command line.
-pub fn parse(s: &str) -> Option<u8> {
+pub(crate) fn parse(s: &str) -> Option<u8> {
     Some(match s {
         "," | "comma" => b',',
         ";" | "semicolon" => b';',
@@ -56,7 +56,7 @@ fn counts_per_line(text: &str, max_lines: usize) -> Vec<[usize; 4]> {
 
 /// Excel's delimiter hint: a first line `sep=X` (any case) naming the delimiter, which Excel
 /// honours and hides. Returns the delimiter and the bytes of that line with its line break.
-pub fn sep_line(text: &str) -> Option<(u8, usize)> {
+pub(crate) fn sep_line(text: &str) -> Option<(u8, usize)> {
     let rest = text.as_bytes();
     if rest.len() < 5 || !rest[..4].eq_ignore_ascii_case(b"sep=") {
         return None;
@@ -77,7 +77,7 @@ pub fn sep_line(text: &str) -> Option<(u8, usize)> {
 
 /// Picks the delimiter that splits the header into the most fields and the following lines
 /// into the same number most consistently. `None` when no candidate appears in the header.
-pub fn detect(text: &str) -> Option<u8> {
+pub(crate) fn detect(text: &str) -> Option<u8> {
     let lines = counts_per_line(text, 50);
     let header = lines.first()?;
     let mut best: Option<(usize, usize, u8)> = None;

@@ -87,7 +87,7 @@ impl std::fmt::Display for Encoding {
 /// Guesses the encoding: a byte-order mark wins; then UTF-16 by its zero bytes; then UTF-8 if
 /// the bytes are valid UTF-8, else Windows-1252 (the only legacy encoding Excel writes for
 /// Western locales).
-pub fn detect(bytes: &[u8]) -> Encoding {
+pub(crate) fn detect(bytes: &[u8]) -> Encoding {
     for enc in [Encoding::Utf8Bom, Encoding::Utf16Le, Encoding::Utf16Be] {
         if bytes.starts_with(enc.bom()) {
             return enc;
@@ -129,7 +129,7 @@ fn bomless_utf16(bytes: &[u8]) -> Option<Encoding> {
 
 /// Decodes `bytes` as `enc`, dropping its byte-order mark. UTF-8 input is borrowed; invalid
 /// sequences in a forced encoding become U+FFFD rather than an error.
-pub fn decode(bytes: &[u8], enc: Encoding) -> Cow<'_, str> {
+pub(crate) fn decode(bytes: &[u8], enc: Encoding) -> Cow<'_, str> {
     let body = bytes.strip_prefix(enc.bom()).unwrap_or(bytes);
     let codec = match enc {
         Encoding::Utf8 | Encoding::Utf8Bom => {
@@ -148,7 +148,7 @@ pub fn decode(bytes: &[u8], enc: Encoding) -> Cow<'_, str> {
 /// so a whole file in a legacy encoding never has to be in memory. Bad input is replaced, as
 /// [`decode`] replaces it. (encoding_rs_io cut a final replacement character in our tests, so
 /// this drives encoding_rs's own incremental decoder.)
-pub fn decode_reader<R: Read>(input: R, enc: Encoding) -> DecodeReader<R> {
+pub(crate) fn decode_reader<R: Read>(input: R, enc: Encoding) -> DecodeReader<R> {
     let codec = match enc {
         Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
         Encoding::Utf16Le => encoding_rs::UTF_16LE,
@@ -171,7 +171,7 @@ pub fn decode_reader<R: Read>(input: R, enc: Encoding) -> DecodeReader<R> {
 }
 
 /// See [`decode_reader`].
-pub struct DecodeReader<R> {
+pub(crate) struct DecodeReader<R> {
     input: R,
     decoder: encoding_rs::Decoder,
     raw: Vec<u8>,
@@ -214,7 +214,7 @@ impl<R: Read> Read for DecodeReader<R> {
 }
 
 /// Like [`decode`], but reuses the buffer of valid UTF-8 input instead of copying it.
-pub fn decode_owned(mut bytes: Vec<u8>, enc: Encoding) -> String {
+pub(crate) fn decode_owned(mut bytes: Vec<u8>, enc: Encoding) -> String {
     if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);

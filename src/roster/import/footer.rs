@@ -14,7 +14,7 @@
 //! a user row, and a one-column header has no footer.
 
 /// Longest trailing run of records still read as a footer (Salesforce writes five or six).
-pub const MAX_FOOTER_RECORDS: usize = 12;
+pub(crate) const MAX_FOOTER_RECORDS: usize = 12;
 
 /// Beginnings of footer lines Salesforce writes (compared ignoring case and leading spaces), so
 /// such a line is recognised even when a comma in it was read as a delimiter.
@@ -50,7 +50,7 @@ impl std::fmt::Display for Footer {
 /// Whether a record with `fields` fields, the first being `first`, may belong to a footer.
 /// Cheap for the common case: a record with the header's field count is never one.
 #[inline]
-pub fn footer_like(fields: usize, header_len: usize, first: &[u8]) -> bool {
+pub(crate) fn footer_like(fields: usize, header_len: usize, first: &[u8]) -> bool {
     fields != header_len && header_len > 1 && (fields == 1 || known_text(first))
 }
 
@@ -62,7 +62,7 @@ fn known_text(first: &[u8]) -> bool {
 
 /// The trailing run of footer-like records seen so far, fed one record at a time.
 #[derive(Clone, Debug, Default)]
-pub struct FooterRun {
+pub(crate) struct FooterRun {
     /// First row of the run and its line, the line of its last record, and its length.
     run: Option<(usize, Footer)>,
 }
@@ -70,7 +70,7 @@ pub struct FooterRun {
 impl FooterRun {
     /// Notes record `row` (0-based data record) starting on `line`.
     #[inline]
-    pub fn push(&mut self, row: usize, line: u64, like: bool) {
+    pub(crate) fn push(&mut self, row: usize, line: u64, like: bool) {
         if !like {
             self.run = None;
             return;
@@ -94,13 +94,13 @@ impl FooterRun {
     }
 
     /// Whether the current run is already too long to be a footer.
-    pub fn too_long(&self) -> bool {
+    pub(crate) fn too_long(&self) -> bool {
         self.run
             .is_some_and(|(_, f)| f.records > MAX_FOOTER_RECORDS)
     }
 
     /// At the end of the file: the footer and its first row, if the records read last are one.
-    pub fn finish(&self) -> Option<(usize, Footer)> {
+    pub(crate) fn finish(&self) -> Option<(usize, Footer)> {
         self.run.filter(|(_, f)| f.records <= MAX_FOOTER_RECORDS)
     }
 }

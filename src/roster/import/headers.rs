@@ -3,7 +3,7 @@
 use crate::roster::Field;
 
 /// Lower-cases and drops everything but letters and digits: `Office 365 E-mail` → `office365email`.
-pub fn normalize(h: &str) -> String {
+pub(crate) fn normalize(h: &str) -> String {
     h.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -78,7 +78,7 @@ fn split_vendor(norm: &str) -> (Vendor, &str) {
 }
 
 /// The field a header names, if it is one we recognise.
-pub fn classify(header: &str) -> Option<Field> {
+pub(crate) fn classify(header: &str) -> Option<Field> {
     let norm = normalize(header);
     let (vendor, rest) = split_vendor(&norm);
     let r = role(rest)?;
@@ -99,7 +99,7 @@ pub fn classify(header: &str) -> Option<Field> {
 }
 
 /// Maps each field to the first header that names it.
-pub fn map_headers(headers: &[String]) -> [Option<usize>; 5] {
+pub(crate) fn map_headers(headers: &[String]) -> [Option<usize>; 5] {
     let mut mapping = [None; 5];
     for (i, h) in headers.iter().enumerate() {
         if let Some(f) = classify(h) {
@@ -110,7 +110,7 @@ pub fn map_headers(headers: &[String]) -> [Option<usize>; 5] {
 }
 
 /// Finds the header an override names: exact first, then ignoring case and punctuation.
-pub fn find_header(headers: &[String], wanted: &str) -> Option<usize> {
+pub(crate) fn find_header(headers: &[String], wanted: &str) -> Option<usize> {
     headers
         .iter()
         .position(|h| h.trim() == wanted.trim())

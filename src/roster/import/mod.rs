@@ -3,10 +3,10 @@
 //! Detection runs once on the whole file's bytes; records are read in batches so a large file
 //! can load behind a progress gauge ([`Importer::read_batch`]).
 
-pub mod delimiter;
-pub mod encoding;
-pub mod footer;
-pub mod headers;
+pub(crate) mod delimiter;
+pub(crate) mod encoding;
+pub(crate) mod footer;
+pub(crate) mod headers;
 mod preamble;
 pub(crate) mod table;
 

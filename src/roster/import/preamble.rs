@@ -12,11 +12,11 @@
 //! not headers). [`records_before`] checks that, so the readers skip whole records only.
 
 /// How many lines above the header are looked past, at most.
-pub const MAX_LINES_ABOVE: usize = 10;
+pub(super) const MAX_LINES_ABOVE: usize = 10;
 
 /// Where a header might start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Candidate {
+pub(super) struct Candidate {
     /// Byte offset of the line in the decoded text.
     pub offset: usize,
     /// Its physical line (1-based, counting line breaks as the readers do).
@@ -25,7 +25,7 @@ pub struct Candidate {
 
 /// The header candidates of `text` from byte `start` (the first line, after a `sep=` line):
 /// each non-blank line among the first [`MAX_LINES_ABOVE`] + 1, first line first.
-pub fn header_candidates(text: &str, start: usize) -> Vec<Candidate> {
+pub(super) fn header_candidates(text: &str, start: usize) -> Vec<Candidate> {
     let first_line = 1 + super::line_breaks(&text.as_bytes()[..start], false);
     let mut out = Vec::new();
     let mut offset = start;
@@ -75,7 +75,7 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
 /// The records a CSV reader with `delimiter` reads in `above` (the text between the first line
 /// and a header candidate; blank lines are no records), or `None` when a quoted field is still
 /// open at its end, i.e. the candidate is inside a record, not at the start of one.
-pub fn records_before(above: &[u8], delimiter: u8) -> Option<usize> {
+pub(super) fn records_before(above: &[u8], delimiter: u8) -> Option<usize> {
     let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let (mut out, mut ends) = ([0u8; 1024], [0usize; 64]);
     let mut input = above;

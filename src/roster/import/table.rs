@@ -13,7 +13,7 @@ use super::{delimiter, Footer};
 
 /// Where the table starts and what its header is.
 #[derive(Clone, Debug)]
-pub struct Start<H> {
+pub(crate) struct Start<H> {
     pub encoding: Encoding,
     pub sep_line: bool,
     /// Records above the header, skipped (a `sep=` line counts).

@@ -12,7 +12,7 @@ use crate::roster::{Code, Field, Finding};
 mod masks;
 
 /// Salesforce usernames are at most 80 characters.
-pub const SF_LOGIN_MAX: usize = 80;
+pub(crate) const SF_LOGIN_MAX: usize = 80;
 
 // Byte classes for the one-pass check.
 const BAD: u8 = 0;
@@ -50,19 +50,19 @@ static CLASS: [u8; 256] = {
 
 /// Whether `addr` is valid, in one pass and without saying why: the fast path for the great
 /// majority of cells. Agrees exactly with [`validate`] (a property test checks it).
-pub fn is_valid(addr: &[u8]) -> bool {
+pub(crate) fn is_valid(addr: &[u8]) -> bool {
     valid_case(addr).is_some()
 }
 
 /// [`is_valid`], and for a valid address whether it has capitals (`Some(true)`): duplicate
 /// keys fold case, and this loop meets every capital anyway, so the key needn't look again.
-pub fn valid_case(addr: &[u8]) -> Option<bool> {
+pub(crate) fn valid_case(addr: &[u8]) -> Option<bool> {
     valid_case_impl::<false>(addr)
 }
 
 /// [`valid_case`] for the fast path: also `None` for an address with a `?`, which may stand
 /// for a letter an encoding lost, so that the full rules look at it.
-pub fn clean_case(addr: &[u8]) -> Option<bool> {
+pub(crate) fn clean_case(addr: &[u8]) -> Option<bool> {
     valid_case_impl::<true>(addr)
 }
 
@@ -144,7 +144,7 @@ fn valid_case_bytes<const NO_QMARK: bool>(addr: &[u8]) -> Option<bool> {
 }
 
 /// Why an address is not valid, or `Ok` if it is.
-pub fn validate(addr: &str) -> Result<(), String> {
+pub(crate) fn validate(addr: &str) -> Result<(), String> {
     let Some(at) = addr.rfind('@') else {
         return Err("has no @".into());
     };
@@ -291,7 +291,7 @@ fn repeated(v: &str) -> Option<String> {
 
 /// Checks a trimmed, non-empty address in `field`, offering a fix only when the cleaned value
 /// is itself valid.
-pub fn check(field: Field, value: &str, out: &mut Vec<Finding>) {
+pub(crate) fn check(field: Field, value: &str, out: &mut Vec<Finding>) {
     if is_valid(value.as_bytes()) {
         check_length(field, value, out);
         return;

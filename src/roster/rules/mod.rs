@@ -4,8 +4,8 @@
 //! To add a rule: add a [`Code`] in `finding.rs` (and its row in the README's table), then
 //! emit it from the check for its field below.
 
-pub mod address;
-pub mod sfid;
+pub(crate) mod address;
+pub(crate) mod sfid;
 
 use crate::roster::{Code, Field, Finding};
 

@@ -9,10 +9,10 @@ use crate::roster::{Code, Field, Finding};
 const SUFFIX_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
 /// Key prefix of User records.
-pub const USER_PREFIX: &str = "005";
+pub(crate) const USER_PREFIX: &str = "005";
 
 /// The three-character case-safe suffix of a 15-character ID.
-pub fn checksum(id15: &[u8]) -> [u8; 3] {
+pub(crate) fn checksum(id15: &[u8]) -> [u8; 3] {
     debug_assert_eq!(id15.len(), 15);
     let mut out = [0u8; 3];
     for (chunk, slot) in id15.chunks(5).zip(out.iter_mut()) {
@@ -25,7 +25,7 @@ pub fn checksum(id15: &[u8]) -> [u8; 3] {
 }
 
 /// The 18-character form of a valid 15-character ID.
-pub fn to_18(id15: &str) -> String {
+pub(crate) fn to_18(id15: &str) -> String {
     let sum = checksum(id15.as_bytes());
     let mut s = String::with_capacity(18);
     s.push_str(id15);
@@ -34,7 +34,7 @@ pub fn to_18(id15: &str) -> String {
 }
 
 /// What kind of record a key prefix belongs to, for messages.
-pub fn object_name(prefix: &str) -> Option<&'static str> {
+pub(crate) fn object_name(prefix: &str) -> Option<&'static str> {
     Some(match prefix {
         "001" => "an Account",
         "003" => "a Contact",
@@ -106,11 +106,11 @@ fn restore_case(id: &[u8]) -> Option<String> {
 /// is all one case with probability 2^(1-n): 1 in 16 at five letters, and five or more
 /// letters cover 99.8% of the benchmark generator's genuine IDs (README, "When is a
 /// 15-character ID judged case-damaged?").
-pub const CASE_EVIDENCE_LETTERS: usize = 5;
+pub(crate) const CASE_EVIDENCE_LETTERS: usize = 5;
 
 /// What the letters of a 15-character ID say about its case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Case15 {
+pub(crate) enum Case15 {
     /// Both cases present, or no letter at all: the case is as Salesforce wrote it, so the
     /// 18-character form computed from it is the real one.
     Trusted,
@@ -123,7 +123,7 @@ pub enum Case15 {
 }
 
 /// Judges the letter case of a 15-character ID (see [`Case15`]).
-pub fn case_15(id15: &[u8]) -> Case15 {
+pub(crate) fn case_15(id15: &[u8]) -> Case15 {
     let upper = id15.iter().filter(|c| c.is_ascii_uppercase()).count();
     let lower = id15.iter().filter(|c| c.is_ascii_lowercase()).count();
     let letters = upper + lower;
@@ -185,7 +185,7 @@ fn check_15(value: &str) -> Finding {
 }
 
 /// True for a valid 18-character User ID: the fast path, no findings possible.
-pub fn is_clean(id: &[u8]) -> bool {
+pub(crate) fn is_clean(id: &[u8]) -> bool {
     pack_clean(id).is_some()
 }
 
@@ -208,7 +208,7 @@ static B62: [u8; 256] = {
 
 /// The 15 significant characters of a 15- or 18-character ID, 6 bits each: equal exactly
 /// when the IDs name the same record. `None` if they are not all letters and digits.
-pub fn pack(id: &[u8]) -> Option<u128> {
+pub(crate) fn pack(id: &[u8]) -> Option<u128> {
     if id.len() != 15 && id.len() != 18 {
         return None;
     }
@@ -216,7 +216,7 @@ pub fn pack(id: &[u8]) -> Option<u128> {
 }
 
 /// [`pack`] of an ID that [`is_clean`] accepts, checked in the same pass; `None` otherwise.
-pub fn pack_clean(id: &[u8]) -> Option<u128> {
+pub(crate) fn pack_clean(id: &[u8]) -> Option<u128> {
     if id.len() != 18 || !id.starts_with(USER_PREFIX.as_bytes()) {
         return None;
     }
@@ -238,7 +238,7 @@ fn pack_15(id: &[u8]) -> Option<(u128, u16)> {
 }
 
 /// Checks a trimmed, non-empty Salesforce user ID.
-pub fn check(value: &str, out: &mut Vec<Finding>) {
+pub(crate) fn check(value: &str, out: &mut Vec<Finding>) {
     let f = Field::SalesforceUserId;
     let bytes = value.as_bytes();
     if let Some(pos) = bytes.iter().position(|b| !b.is_ascii_alphanumeric()) {

@@ -4,7 +4,7 @@ use super::state::Msg;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The message a key press means on the authorize screen, if any.
-pub fn map_key(key: KeyEvent) -> Option<Msg> {
+pub(super) fn map_key(key: KeyEvent) -> Option<Msg> {
     if key.kind != KeyEventKind::Press {
         return None;
     }

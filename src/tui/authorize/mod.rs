@@ -6,9 +6,9 @@
 //! `state` is pure (messages in, effects out), `view` draws, and the runtime here runs the
 //! effects on threads that report back as messages.
 
-pub mod keys;
-pub mod state;
-pub mod view;
+mod keys;
+mod state;
+mod view;
 
 #[cfg(test)]
 mod tests;
@@ -28,7 +28,7 @@ use std::time::Duration;
 
 /// Why the screen could not run (the CLI turns it into a message and an exit code).
 #[derive(Debug, thiserror::Error)]
-pub enum ScreenError {
+pub(crate) enum ScreenError {
     #[error("the authorize screen needs a terminal; without one use `scc-onboard authorize salesforce` and `scc-onboard authorize exchange`")]
     NoTerminal,
     #[error("cannot use the terminal: {0}")]
@@ -40,7 +40,7 @@ pub enum ScreenError {
 /// Runs the screen until the user quits. `expected` comes from a roster or the config's
 /// `[expect]`, when there is one; `mode` is [`FlowMode::Device`] for `--device` /
 /// `--no-browser`.
-pub fn run(
+pub(crate) fn run(
     config: Config,
     login: Option<String>,
     expected: Option<Expected>,

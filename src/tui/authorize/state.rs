@@ -4,7 +4,7 @@ use crate::auth::{Mismatch, Progress, Provider};
 
 /// What a card knows about its provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
+pub(super) enum Status {
     /// Still reading the keyring.
     Loading,
     NotAuthorized,
@@ -18,14 +18,14 @@ pub enum Status {
 
 /// One provider's card.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Card {
+pub(super) struct Card {
     pub provider: Provider,
     pub status: Status,
 }
 
 /// A question waiting for y/n.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirm {
+pub(super) enum Confirm {
     Disconnect(Provider),
     /// The signed-in account differs from the roster; store anyway?
     Mismatch(Provider, Vec<Mismatch>),
@@ -33,14 +33,14 @@ pub enum Confirm {
 
 /// How a message line looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub(super) enum Level {
     Info,
     Error,
 }
 
 /// What the user must do to finish a running flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {
+pub(super) enum Pending {
     Url(Provider, String),
     Device {
         provider: Provider,
@@ -51,7 +51,7 @@ pub enum Pending {
 
 /// The whole screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct App {
+pub(super) struct App {
     /// One card per provider the user must authorize, in order (see
     /// [`crate::bundle::invitations::config_providers`]).
     pub cards: Vec<Card>,
@@ -72,7 +72,7 @@ pub struct App {
 
 /// Everything that can happen to the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
+pub(super) enum Msg {
     Next,
     Prev,
     Authorize,
@@ -97,7 +97,7 @@ pub enum Msg {
 
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
+pub(super) enum Effect {
     LoadStatus(Provider),
     Authorize(Provider),
     Renew(Provider),
@@ -114,12 +114,13 @@ pub enum Effect {
 impl App {
     /// A fresh screen with a card for every provider; the runtime should run
     /// [`App::start`]'s effects.
-    pub fn new(store_name: &str) -> App {
+    #[cfg(test)]
+    pub(super) fn new(store_name: &str) -> App {
         App::with_providers(store_name, &Provider::ALL)
     }
 
     /// A fresh screen with cards for these providers only (at least one: Salesforce always).
-    pub fn with_providers(store_name: &str, providers: &[Provider]) -> App {
+    pub(super) fn with_providers(store_name: &str, providers: &[Provider]) -> App {
         let providers = if providers.is_empty() {
             &Provider::ALL
         } else {
@@ -145,7 +146,7 @@ impl App {
     }
 
     /// Effects to run when the screen opens.
-    pub fn start(&self) -> Vec<Effect> {
+    pub(super) fn start(&self) -> Vec<Effect> {
         self.cards
             .iter()
             .map(|c| Effect::LoadStatus(c.provider))
@@ -159,7 +160,7 @@ impl App {
     }
 
     /// The provider whose flow is running, if any (one at a time: one browser, one port).
-    pub fn busy(&self) -> Option<Provider> {
+    pub(super) fn busy(&self) -> Option<Provider> {
         self.cards
             .iter()
             .find(|c| matches!(c.status, Status::Working(_)))
@@ -171,7 +172,7 @@ impl App {
     }
 
     /// Applies one message; returns the effects to run.
-    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+    pub(super) fn update(&mut self, msg: Msg) -> Vec<Effect> {
         if let Msg::Loaded(p, _) | Msg::Progress(p, _) | Msg::Done(p, _) | Msg::Mismatched(p, _) =
             &msg
         {

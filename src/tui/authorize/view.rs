@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Draws the whole screen.
-pub fn view(app: &App, frame: &mut Frame) {
+pub(super) fn view(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let [title, cards, pending, message, keys] = Layout::vertical([
         Constraint::Length(1),

@@ -158,7 +158,7 @@ fn select(state: &mut State, i: isize) {
 }
 
 /// Scrolls so the selected row is on screen, and keeps the selection in range.
-pub fn keep_selection_visible(state: &mut State) {
+pub(super) fn keep_selection_visible(state: &mut State) {
     let len = state.shown_len();
     let f = &mut state.fix;
     f.selected = f.selected.min(len.saturating_sub(1));

@@ -8,7 +8,7 @@ use crate::tui::state::{FixState, ImportFocus, LoadProgress, Popup, State, Statu
 use std::path::PathBuf;
 
 /// Encodings offered in the settings, `None` meaning "detect".
-pub const ENCODINGS: [Option<Encoding>; 6] = [
+pub(super) const ENCODINGS: [Option<Encoding>; 6] = [
     None,
     Some(Encoding::Utf8),
     Some(Encoding::Utf8Bom),
@@ -18,7 +18,8 @@ pub const ENCODINGS: [Option<Encoding>; 6] = [
 ];
 
 /// Delimiters offered in the settings, `None` meaning "detect".
-pub const DELIMITERS: [Option<u8>; 5] = [None, Some(b','), Some(b';'), Some(b'\t'), Some(b'|')];
+pub(super) const DELIMITERS: [Option<u8>; 5] =
+    [None, Some(b','), Some(b';'), Some(b'\t'), Some(b'|')];
 
 fn cycle<T: PartialEq + Copy>(list: &[T], current: T, by: isize) -> T {
     let i = list.iter().position(|x| *x == current).unwrap_or(0) as isize;

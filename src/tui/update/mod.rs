@@ -1,6 +1,6 @@
 //! `update(state, msg) -> effects`: every state change of the wizard, without side effects.
 
-pub(crate) mod authorize;
+mod authorize;
 mod choices;
 mod fix;
 mod import;
@@ -12,7 +12,9 @@ use super::msg::{Effect, Msg};
 use super::state::{Popup, State, Status};
 use crate::session::Step;
 
-pub use fix::{bulk_changes, fix_for_row};
+#[cfg(feature = "testing")]
+pub use fix::bulk_changes;
+pub use fix::fix_for_row;
 
 /// Start of the banner shown while saving fails (cleared by the next good save).
 const SAVE_FAILED: &str = "Session NOT saved";

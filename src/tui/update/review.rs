@@ -9,7 +9,7 @@ use crate::usecase::submission::{plural, Place};
 use std::path::PathBuf;
 
 /// How many blocking rows the refusal lists.
-pub const REFUSAL_LIST: usize = 5;
+pub(super) const REFUSAL_LIST: usize = 5;
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
     let (table, panel) = layout::fix(area);
     roster_table::render(state, f, table);
     detail(state, f, panel);

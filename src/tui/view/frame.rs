@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn header(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn header(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let mut steps = Vec::new();
     let list = Step::steps(state.joined());
@@ -122,7 +122,7 @@ pub fn header(state: &State, f: &mut Frame, area: Rect) {
 }
 
 /// A text gauge; it shows progress without colour.
-pub fn gauge(ratio: f64, width: usize) -> String {
+pub(super) fn gauge(ratio: f64, width: usize) -> String {
     let full = (ratio.clamp(0.0, 1.0) * width as f64).round() as usize;
     format!("[{}{}]", "█".repeat(full), "░".repeat(width - full))
 }
@@ -133,7 +133,7 @@ fn file_name(p: &std::path::Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
-pub fn status(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn status(state: &State, f: &mut Frame, area: Rect) {
     if let Some(s) = &state.status {
         let style = if s.error {
             state.theme.error()
@@ -149,7 +149,7 @@ pub fn status(state: &State, f: &mut Frame, area: Rect) {
 }
 
 /// Key hints for what the admin can do right now.
-pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
+pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
     match &state.popup {
         Some(Popup::Help) => return vec![("Esc", "close help")],
         Some(Popup::ConfirmBulk { .. }) => return vec![("Enter/y", "apply"), ("Esc/n", "cancel")],
@@ -303,7 +303,7 @@ pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-pub fn hints(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn hints(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let (list, gap) = fit_hints(hint_list(state), usize::from(area.width));
     let mut spans = Vec::new();
@@ -319,7 +319,7 @@ pub fn hints(state: &State, f: &mut Frame, area: Rect) {
 
 /// The hints that fit in `width` columns, and the gap between them: two spaces, else one,
 /// else the last hints give way to "…" (help, `?`, is kept: it lists every key).
-pub fn fit_hints(
+pub(super) fn fit_hints(
     mut list: Vec<(&'static str, &'static str)>,
     width: usize,
 ) -> (Vec<(&'static str, &'static str)>, &'static str) {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, List, ListItem, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 
 /// Human name of a delimiter.
-pub fn delimiter_name(d: u8) -> String {
+pub(super) fn delimiter_name(d: u8) -> String {
     match d {
         b',' => "comma ,".into(),
         b';' => "semicolon ;".into(),
@@ -20,7 +20,7 @@ pub fn delimiter_name(d: u8) -> String {
     }
 }
 
-pub fn render(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let imp = &state.import;
     let [bar, area] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-pub fn render(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
     let Some(m) = &state.matching else {
         f.render_widget(
             Paragraph::new("Pick two exports on the Import step first."),

@@ -63,7 +63,7 @@ fn confirm(
 
 /// Every key, grouped; the `?` screen. Ordered so that the two-column form (short screens)
 /// splits evenly: both columns fit 80×24.
-pub const HELP: &[(&str, &[(&str, &str)])] = &[
+pub(super) const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
         &[
@@ -132,7 +132,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
 ];
 
 /// The `?` screen on Match review: its own keys first, then the Import step's source line.
-pub const MATCH_HELP: &[(&str, &[(&str, &str)])] = &[
+pub(super) const MATCH_HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Everywhere",
         &[
@@ -189,7 +189,7 @@ fn column_split(groups: &[(&str, &[(&str, &str)])]) -> usize {
     best
 }
 
-pub fn render(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let Some(popup) = &state.popup else {
         return;

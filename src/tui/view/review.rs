@@ -14,7 +14,7 @@ use ratatui::Frame;
 const BUNDLE_FILES: &str =
     "users.csv, customization.json/.md, report.md, user-config.toml, invitations, manifest.json";
 
-pub fn render(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
     let sub = state.submission();
     // The chart gets what the two panes leave, at most one line per code.
     let chart_h = (sub.findings.len().max(1) as u16 + 2)

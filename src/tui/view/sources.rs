@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// `Source: [Roster file] · Two exports to join · Pull from …` (←→ when focused).
-pub fn source_bar(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn source_bar(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let imp = &state.import;
     let focused = imp.focus == ImportFocus::Source;
@@ -45,7 +45,7 @@ pub fn source_bar(state: &State, f: &mut Frame, area: Rect) {
 }
 
 /// Title of the path field: which file it asks for.
-pub fn path_title(imp: &ImportState) -> &'static str {
+pub(super) fn path_title(imp: &ImportState) -> &'static str {
     match (imp.source, &imp.join_salesforce) {
         (ImportSource::Exports, None) => "1/2 Salesforce users export",
         (ImportSource::Exports, Some(_)) => "2/2 Microsoft 365 users export",
@@ -54,7 +54,7 @@ pub fn path_title(imp: &ImportState) -> &'static str {
 }
 
 /// Right side with the two-exports source: what to pick, what is picked, errors.
-pub fn exports(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn exports(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let imp = &state.import;
     let mut lines = vec![
@@ -94,7 +94,7 @@ pub fn exports(state: &State, f: &mut Frame, area: Rect) {
 }
 
 /// The pull source: what happens on Enter.
-pub fn pull(state: &State, f: &mut Frame, area: Rect) {
+pub(super) fn pull(state: &State, f: &mut Frame, area: Rect) {
     let t = state.theme;
     let mut lines = vec![
         Line::raw("Read both user lists live: sign in to Salesforce (API access) and to"),

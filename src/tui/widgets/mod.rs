@@ -1,5 +1,5 @@
 //! Widgets of the wizard that ratatui does not have.
 
-pub mod roster_table;
-pub mod text;
+pub(crate) mod roster_table;
+pub(crate) mod text;
 pub mod text_input;

@@ -13,7 +13,7 @@ use ratatui::Frame;
 
 /// Horizontal placement of the table's columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Columns {
+pub(crate) struct Columns {
     pub line: (u16, u16),
     pub gutter: (u16, u16),
     /// x and width of each field's column, in `Field::ALL` order.
@@ -25,7 +25,7 @@ pub struct Columns {
 /// everything fits, the spare room goes to the e-mail column; when not, only the widest columns
 /// are cut, all to the same width (water-filling), so short values (IDs) are never cut for the
 /// sake of a long name.
-pub fn columns(area: Rect, line_digits: u16, wants: [u16; 5]) -> Columns {
+pub(crate) fn columns(area: Rect, line_digits: u16, wants: [u16; 5]) -> Columns {
     let lw = line_digits.max(4);
     let x0 = area.x;
     let gutter_x = x0 + lw + 1;
@@ -50,7 +50,7 @@ pub fn columns(area: Rect, line_digits: u16, wants: [u16; 5]) -> Columns {
 const MIN_COLUMN: u16 = 6;
 
 /// Splits `avail` columns among the five fields (see [`columns`]).
-pub fn share_widths(avail: u16, wants: [u16; 5]) -> [u16; 5] {
+pub(crate) fn share_widths(avail: u16, wants: [u16; 5]) -> [u16; 5] {
     let wants = wants.map(|w| w.max(MIN_COLUMN));
     let total: u32 = wants.iter().map(|&w| w as u32).sum();
     let mut out = wants;
@@ -86,7 +86,7 @@ pub fn share_widths(avail: u16, wants: [u16; 5]) -> [u16; 5] {
 
 /// What each field's column wants for the rows on screen: its widest value (and the column
 /// title's first word) plus the mark. Only the rows drawn are looked at.
-pub fn wants(state: &State, rows: usize) -> [u16; 5] {
+pub(crate) fn wants(state: &State, rows: usize) -> [u16; 5] {
     let mut out = Field::ALL.map(|f| {
         f.title()
             .split(' ')
@@ -116,7 +116,7 @@ fn line_digits(state: &State) -> u16 {
 }
 
 /// Which field column screen column `x` falls in.
-pub fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
+pub(crate) fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
     let rows = table.height.saturating_sub(TABLE_CHROME) as usize;
     let cols = columns(table, line_digits(state), wants(state, rows));
     cols.fields
@@ -125,7 +125,7 @@ pub fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
 }
 
 /// Draws the table of the rows under the current filter into `area`.
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &State, frame: &mut Frame, area: Rect) {
     let theme = state.theme;
     let shown = state.shown_len();
     let mut title = format!(" Roster · {} · {shown} shown ", state.fix.filter.label());

@@ -5,7 +5,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// Replaces what a terminal would not show faithfully: line breaks become `⏎`, other control
 /// characters and invisible ones (zero-width, non-breaking spaces) become `·`, so the admin can
 /// see what a finding talks about.
-pub fn visible(s: &str) -> String {
+pub(crate) fn visible(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\n' | '\r' => '⏎',
@@ -18,7 +18,7 @@ pub fn visible(s: &str) -> String {
 }
 
 /// `s` cut to at most `width` columns, ending in `…` when cut.
-pub fn fit(s: &str, width: usize) -> String {
+pub(crate) fn fit(s: &str, width: usize) -> String {
     if s.width() <= width {
         return s.to_string();
     }
@@ -41,7 +41,7 @@ pub fn fit(s: &str, width: usize) -> String {
 
 /// `s` in pieces of at most `width` columns: at the last space when there is one in the
 /// piece's last two thirds, else exactly at the width (addresses have no spaces).
-pub fn wrap(s: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     let mut rest = s;
@@ -73,7 +73,7 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
 }
 
 /// Display width of `s`.
-pub fn width(s: &str) -> usize {
+pub(crate) fn width(s: &str) -> usize {
     s.width()
 }
 

@@ -81,6 +81,7 @@ impl TextInput {
     }
 
     /// Cursor position in characters.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests use it
     pub fn cursor(&self) -> usize {
         self.cursor
     }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// What to do when the account that signed in is not the expected one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnMismatch {
+pub(crate) enum OnMismatch {
     /// Store nothing (the CLI's default, the wizard's impersonating account).
     Refuse,
     /// Hold the sign-in and let the person decide (the end-user screen asks y/n).
@@ -22,7 +22,7 @@ pub enum OnMismatch {
 
 /// The outcome of a finished sign-in.
 #[derive(Debug)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Kept in the keyring.
     Stored(Stored),
     /// Not stored yet: the person is asked; [`confirm`] stores it, dropping it stores nothing.
@@ -33,7 +33,7 @@ pub enum Decision {
 
 /// A stored authorization.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
+pub(crate) struct Stored {
     /// Who it belongs to (the entry is keyed by this login).
     pub identity: Identity,
     /// Set when it was stored although it differs from the expected account.
@@ -42,22 +42,15 @@ pub struct Stored {
 
 /// A mismatched sign-in waiting for the person's answer. Holds the tokens in memory only.
 #[derive(Debug)]
-pub struct Pending {
+pub(crate) struct Pending {
     authorized: Authorized,
     /// Who was expected and who signed in.
     pub mismatch: IdentityMismatch,
 }
 
-impl Pending {
-    /// The provider signed in to.
-    pub fn provider(&self) -> Provider {
-        self.authorized.identity.provider
-    }
-}
-
 /// The one decision: checks `authorized` against `expected` (when there is one) and stores it
 /// when it matches, or according to `on_mismatch` when it does not.
-pub fn decide(
+pub(crate) fn decide(
     store: &TokenStore,
     authorized: Authorized,
     expected: Option<&Expected>,
@@ -83,7 +76,7 @@ pub fn decide(
 }
 
 /// The person confirmed a mismatched sign-in: store it under the account that signed in.
-pub fn confirm(store: &TokenStore, pending: Pending) -> Result<Stored, AuthError> {
+pub(crate) fn confirm(store: &TokenStore, pending: Pending) -> Result<Stored, AuthError> {
     save(store, pending.authorized, Some(pending.mismatch))
 }
 
@@ -101,7 +94,7 @@ fn save(
 
 /// Runs the provider's flow (blocking) and then [`decide`]. `progress` gets the URL or
 /// device code to show.
-pub fn sign_in(
+pub(crate) fn sign_in(
     config: &Config,
     store: &TokenStore,
     provider: Provider,
@@ -118,7 +111,7 @@ pub fn sign_in(
 /// (the admin's check); otherwise the config's `[expect]` table (an invitation's config), when
 /// it has one. A `login` that is neither of `[expect]`'s logins is refused: that config is
 /// somebody else's invitation.
-pub fn expectation(
+pub(crate) fn expectation(
     config: &Config,
     roster: Option<&Path>,
     login: Option<&str>,
@@ -157,7 +150,7 @@ pub fn expectation(
 
 /// The login that pre-fills `provider`'s sign-in page: the expected account's login there
 /// (an end user's Salesforce username often differs from their mailbox), else `login`.
-pub fn login_hint(
+pub(crate) fn login_hint(
     provider: Provider,
     expected: Option<&Expected>,
     login: Option<&str>,
@@ -170,7 +163,7 @@ pub fn login_hint(
 
 /// The expectation when an existing authorization is signed in again (its refresh token died):
 /// the same account.
-pub fn same_account(provider: Provider, login: &str) -> Expected {
+pub(crate) fn same_account(provider: Provider, login: &str) -> Expected {
     match provider {
         Provider::Salesforce => Expected {
             salesforce_login: Some(login.to_string()),
@@ -184,11 +177,19 @@ pub fn same_account(provider: Provider, login: &str) -> Expected {
 }
 
 /// Opens the keyring the config names (its fallback notice, if any, is on the store).
-pub fn open_store(config: &Config) -> Result<TokenStore, AuthError> {
+pub(crate) fn open_store(config: &Config) -> Result<TokenStore, AuthError> {
     Ok(TokenStore::open(
         &config.flow.keyring,
         config.flow.keyring_timeout(),
     )?)
+}
+
+#[cfg(test)]
+impl Pending {
+    /// The provider signed in to.
+    fn provider(&self) -> Provider {
+        self.authorized.identity.provider
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use oauth2::{AccessToken, ClientSecret};
 use std::time::Duration;
 
 /// Accepts an EWS URL that can carry credentials: https, or http to this machine.
-pub fn check_url(url: &str) -> Result<(), String> {
+pub(super) fn check_url(url: &str) -> Result<(), String> {
     let parsed = oauth2::url::Url::parse(url.trim()).map_err(|e| {
         format!(
             "setting ews_url = {url:?} is not a URL ({e}): set it to the server's EWS address, e.g. https://mail.example.com/EWS/Exchange.asmx"
@@ -44,7 +44,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
 }
 
 /// The `GetFolder` request for one mailbox: its inbox, calendar and contacts.
-pub fn get_folder_request(address: &str) -> String {
+pub(super) fn get_folder_request(address: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
 <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">
@@ -73,7 +73,7 @@ pub fn get_folder_request(address: &str) -> String {
 }
 
 /// `app_only` over EWS.
-pub fn check_app_only(
+pub(super) fn check_app_only(
     config: &MicrosoftConfig,
     ews_url: &str,
     secret: &ClientSecret,
@@ -107,7 +107,7 @@ pub fn check_app_only(
 }
 
 /// `impersonation` on Exchange Server.
-pub fn check_impersonation(
+pub(super) fn check_impersonation(
     ews_url: &str,
     account: &str,
     password: &Password,
@@ -188,7 +188,7 @@ pub fn check_impersonation(
 
 /// How an EWS server wants to be signed in to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mechanism {
+pub(super) enum Mechanism {
     Ntlm,
     /// Negotiate, answered with NTLM tokens (no Kerberos ticket is asked for).
     Negotiate,

@@ -13,7 +13,7 @@ use oauth2::{AccessToken, ClientSecret};
 use std::time::Duration;
 
 /// Checks every mailbox over Graph; `progress` is called on this thread after each one.
-pub fn check(
+pub(super) fn check(
     config: &MicrosoftConfig,
     secret: &ClientSecret,
     mailboxes: &[Mailbox],

@@ -18,10 +18,10 @@
 //! secret, the password, tokens) stay in memory in types that never Debug-print them, and no
 //! message here includes them.
 
-pub mod ews;
-pub mod graph;
-pub mod ntlm;
-pub mod per_user;
+mod ews;
+mod graph;
+mod ntlm;
+mod per_user;
 
 use crate::auth::config::MicrosoftConfig;
 use crate::auth::http::Http;

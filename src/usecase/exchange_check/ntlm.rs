@@ -21,7 +21,7 @@ const NEGOTIATE_TARGET_INFO: u32 = 0x0080_0000;
 const NEGOTIATE_128: u32 = 0x2000_0000;
 const NEGOTIATE_56: u32 = 0x8000_0000;
 /// What the client asks for: Unicode, NTLM with extended session security (NTLMv2).
-pub const CLIENT_FLAGS: u32 = NEGOTIATE_UNICODE
+pub(super) const CLIENT_FLAGS: u32 = NEGOTIATE_UNICODE
     | REQUEST_TARGET
     | NEGOTIATE_NTLM
     | NEGOTIATE_ALWAYS_SIGN
@@ -33,7 +33,7 @@ pub const CLIENT_FLAGS: u32 = NEGOTIATE_UNICODE
 const AV_TIMESTAMP: u16 = 7;
 
 /// The first message: what the client supports (no domain or workstation supplied).
-pub fn negotiate() -> Vec<u8> {
+pub(super) fn negotiate() -> Vec<u8> {
     let mut m = Vec::with_capacity(32);
     m.extend_from_slice(SIGNATURE);
     m.extend_from_slice(&1u32.to_le_bytes());
@@ -44,7 +44,7 @@ pub fn negotiate() -> Vec<u8> {
 
 /// What the server's CHALLENGE_MESSAGE carries that the answer needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Challenge {
+pub(super) struct Challenge {
     pub flags: u32,
     pub server_challenge: [u8; 8],
     /// The AV pairs, echoed inside the NTLMv2 response.
@@ -52,7 +52,7 @@ pub struct Challenge {
 }
 
 /// Reads a CHALLENGE_MESSAGE; `None` if it is not one.
-pub fn parse_challenge(m: &[u8]) -> Option<Challenge> {
+pub(super) fn parse_challenge(m: &[u8]) -> Option<Challenge> {
     if m.len() < 48 || &m[..8] != SIGNATURE || u32_at(m, 8)? != 2 {
         return None;
     }
@@ -69,7 +69,7 @@ pub fn parse_challenge(m: &[u8]) -> Option<Challenge> {
 /// The third message, for `user` in `domain` (empty for a UPN login).
 /// `client_challenge` is 8 random bytes; `now` is the time as a Windows FILETIME, used only
 /// when the server sent no timestamp.
-pub fn authenticate(
+pub(super) fn authenticate(
     challenge: &Challenge,
     user: &str,
     domain: &str,
@@ -125,13 +125,13 @@ pub fn authenticate(
 }
 
 /// NTOWFv2: HMAC-MD5(MD4(UTF-16LE(password)), UTF-16LE(UPPER(user) + domain)).
-pub fn nt_owf_v2(password: &str, user: &str, domain: &str) -> [u8; 16] {
+pub(super) fn nt_owf_v2(password: &str, user: &str, domain: &str) -> [u8; 16] {
     let nt_hash = Md4::digest(utf16(password));
     hmac_md5(&nt_hash, &[&utf16(&(user.to_uppercase() + domain))])
 }
 
 /// NTLMv2 response: NTProofStr followed by the client's blob.
-pub fn nt_response_v2(
+pub(super) fn nt_response_v2(
     key: &[u8; 16],
     server_challenge: &[u8; 8],
     client_challenge: &[u8; 8],
@@ -152,7 +152,7 @@ pub fn nt_response_v2(
 }
 
 /// LMv2 response: HMAC-MD5(key, server ‖ client challenge) ‖ client challenge.
-pub fn lm_response_v2(
+pub(super) fn lm_response_v2(
     key: &[u8; 16],
     server_challenge: &[u8; 8],
     client_challenge: &[u8; 8],
@@ -163,7 +163,7 @@ pub fn lm_response_v2(
 }
 
 /// The current time as a Windows FILETIME (100 ns since 1601-01-01).
-pub fn filetime_now() -> u64 {
+pub(super) fn filetime_now() -> u64 {
     const UNIX_TO_1601: u64 = 11_644_473_600;
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -172,7 +172,7 @@ pub fn filetime_now() -> u64 {
 }
 
 /// 8 bytes from the operating system's random source.
-pub fn client_challenge() -> Result<[u8; 8], String> {
+pub(super) fn client_challenge() -> Result<[u8; 8], String> {
     let mut c = [0u8; 8];
     getrandom::getrandom(&mut c).map_err(|e| format!("no random bytes for NTLM: {e}"))?;
     Ok(c)
@@ -180,7 +180,7 @@ pub fn client_challenge() -> Result<[u8; 8], String> {
 
 /// `DOMAIN\user` splits; `user@domain` (a UPN) is given whole with an empty domain, as Windows
 /// does.
-pub fn split_account(account: &str) -> (&str, &str) {
+pub(super) fn split_account(account: &str) -> (&str, &str) {
     match account.split_once('\\') {
         Some((domain, user)) => (user, domain),
         None => (account, ""),

@@ -13,11 +13,11 @@ use crate::auth::config::MicrosoftConfig;
 use crate::auth::http::Http;
 
 /// What the report says about the mailboxes themselves under `per_user`.
-pub const NOTE: &str =
+pub(super) const NOTE: &str =
     "each user's own sign-in proves access to their mailbox: the mailboxes are not checked before";
 
 /// Runs the checks that need no user.
-pub fn check(
+pub(super) fn check(
     plan: &CheckPlan,
     config: &MicrosoftConfig,
     options: &CheckOptions,

@@ -12,7 +12,7 @@ use std::arch::x86_64::{
 };
 
 /// Longest address this path takes.
-pub const MAX: usize = 64;
+pub(super) const MAX: usize = 64;
 
 /// One bit per byte of the address, per class.
 #[derive(Default)]
@@ -69,7 +69,7 @@ fn classify(addr: &[u8]) -> Masks {
 /// `Some(has capitals)` for a valid address of at most [`MAX`] bytes, `None` if invalid (or,
 /// with `NO_QMARK`, if it has a `?`).
 #[target_feature(enable = "sse2")]
-pub fn valid_case<const NO_QMARK: bool>(addr: &[u8]) -> Option<bool> {
+pub(super) fn valid_case<const NO_QMARK: bool>(addr: &[u8]) -> Option<bool> {
     let n = addr.len();
     debug_assert!(n <= MAX);
     let m = classify(addr);
