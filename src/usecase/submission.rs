@@ -102,10 +102,17 @@ impl Submission {
     /// Builds the summary. Cost: the choices' validation plus one pass over the exclusion
     /// operations of the history; never a pass over the roster's rows.
     pub fn new(input: &SubmissionInput) -> Submission {
+        Submission::with_left_out(input, &left_out_invalid(input.history))
+    }
+
+    /// [`Submission::new`] with the rows left out as "has errors" given (a command line's
+    /// `--exclude-invalid`) instead of read from the history.
+    pub fn with_left_out(input: &SubmissionInput, left_out: &BTreeSet<usize>) -> Submission {
         let roster = input.roster;
         let counts = roster.counts();
-        let invalid = left_out_invalid(input.history)
-            .into_iter()
+        let invalid = left_out
+            .iter()
+            .copied()
             .filter(|&r| r < roster.len() && roster.is_excluded(r))
             .count();
         let users = Users {
