@@ -6,7 +6,7 @@
 //! not a bundle, a `--set`/`--exclude` line that starts no row).
 
 use super::import_args::ImportArgs;
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::bundle::{self, ExportError};
 use crate::roster::by_line::{LineList, SetCell};
 use crate::usecase::export::{self, PrepareError, Request};
@@ -16,7 +16,6 @@ use clap::Args;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `export`.
 #[derive(Args, Debug)]
@@ -70,10 +69,10 @@ pub struct ExportArgs {
 
 /// Runs `export`; see the module docs for the exit codes. The decisions (what is loaded,
 /// set, fixed, left out, whether the bundle is written) are `usecase::export`'s; this renders.
-pub fn run(args: ExportArgs) -> ExitCode {
+pub fn run(args: ExportArgs) -> Exit {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
-        ExitCode::from(EXIT_USAGE)
+        Exit::Usage
     };
     let import_given = args.import.encoding.is_some()
         || args.import.delimiter.is_some()
@@ -115,7 +114,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 let _ = writeln!(std::io::stdout().lock(), "{doc}");
             }
             eprint!("{text}");
-            return ExitCode::from(EXIT_PROBLEMS);
+            return Exit::Problems;
         }
         Err(e) => return usage(e.to_string()),
     };
@@ -214,7 +213,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
             };
             // The bundle is written whatever happens to stdout (e.g. a closed pipe).
             let _ = res;
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Err(ExportError::Write(e)) => usage(format!("nothing written: {e}")),
         Err(e) => {
@@ -272,7 +271,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
                 let _ = writeln!(out, "{doc}");
             }
             eprint!("{text}");
-            ExitCode::from(EXIT_PROBLEMS)
+            Exit::Problems
         }
     }
 }

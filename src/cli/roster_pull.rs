@@ -8,7 +8,7 @@
 
 use super::roster_join;
 use super::roster_verify::{progress, when_missing};
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::auth::{self, Config};
 use crate::directory::JoinOptions;
 use crate::usecase::admin;
@@ -16,7 +16,6 @@ use crate::usecase::directory_api::{ApiError, RetryPolicy};
 use crate::usecase::roster_pull::{self as usecase, PullProgress};
 use clap::Args;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `roster pull`.
 #[derive(Args, Debug)]
@@ -46,21 +45,21 @@ pub struct PullArgs {
     pub microsoft_admin: Option<String>,
 }
 
-fn usage(msg: impl std::fmt::Display) -> ExitCode {
+fn usage(msg: impl std::fmt::Display) -> Exit {
     eprintln!("scc-onboard: {msg}");
-    ExitCode::from(EXIT_USAGE)
+    Exit::Usage
 }
 
 /// The one place a failed pull becomes an exit code.
-pub fn exit_code(e: &ApiError) -> u8 {
+pub fn exit_code(e: &ApiError) -> Exit {
     match e {
         ApiError::Auth(_, a) => super::authorize::exit_code(a),
-        _ => EXIT_PROBLEMS,
+        _ => Exit::Problems,
     }
 }
 
 /// Runs `roster pull`.
-pub fn run(args: PullArgs) -> ExitCode {
+pub fn run(args: PullArgs) -> Exit {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage(e),
@@ -111,7 +110,7 @@ pub fn run(args: PullArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => {
             eprintln!("scc-onboard: {e}");
-            return ExitCode::from(exit_code(&e));
+            return exit_code(&e);
         }
     };
     if !pulled.permissions.sees_everyone() {

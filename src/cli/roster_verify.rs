@@ -6,7 +6,7 @@
 //! or the sign-in failed), 2 unusable roster or configuration.
 
 use super::import_args::ImportArgs;
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::auth::flow::FlowOptions;
 use crate::auth::{self, Config, FlowMode, Provider};
 use crate::usecase::admin::{self, WhenMissing};
@@ -17,7 +17,6 @@ use clap::Args;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `roster verify`.
 #[derive(Args, Debug)]
@@ -54,13 +53,13 @@ pub enum Failure {
 }
 
 /// The one place the outcome becomes an exit code.
-pub fn exit_code(outcome: &Result<VerifyReport, Failure>) -> u8 {
+pub fn exit_code(outcome: &Result<VerifyReport, Failure>) -> Exit {
     match outcome {
-        Ok(r) if r.findings.is_empty() => 0,
-        Ok(_) => EXIT_PROBLEMS,
-        Err(Failure::Usage(_)) => EXIT_USAGE,
+        Ok(r) if r.findings.is_empty() => Exit::Success,
+        Ok(_) => Exit::Problems,
+        Err(Failure::Usage(_)) => Exit::Usage,
         Err(Failure::Api(ApiError::Auth(_, e))) => super::authorize::exit_code(e),
-        Err(Failure::Api(_)) => EXIT_PROBLEMS,
+        Err(Failure::Api(_)) => Exit::Problems,
     }
 }
 
@@ -97,7 +96,7 @@ pub fn progress(p: Provider) -> Box<dyn FnMut(auth::Progress) + Send> {
 }
 
 /// Runs `roster verify`.
-pub fn run(args: VerifyArgs) -> ExitCode {
+pub fn run(args: VerifyArgs) -> Exit {
     let outcome = verify(&args);
     let code = exit_code(&outcome);
     match &outcome {
@@ -112,7 +111,7 @@ pub fn run(args: VerifyArgs) -> ExitCode {
         Err(Failure::Usage(m)) => eprintln!("scc-onboard: {m}"),
         Err(Failure::Api(e)) => eprintln!("scc-onboard: {e}"),
     }
-    ExitCode::from(code)
+    code
 }
 
 fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
