@@ -5,6 +5,7 @@
 //! ([`exit_code`]): 0 every mailbox reachable, 1 some are not (or the token endpoint could not
 //! be reached), 2 bad configuration, input or secret.
 
+use super::import_args;
 use super::import_args::ImportArgs;
 use super::Exit;
 use crate::auth::{self, Config, ExchangeSecret};
@@ -14,7 +15,7 @@ use crate::usecase::exchange_check::{
     self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
     Status,
 };
-use crate::usecase::roster_source::{self, RosterSource};
+use crate::usecase::roster_source;
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
 use serde_json::json;
@@ -203,10 +204,13 @@ fn check(args: CheckArgs) -> Exit {
         Err(e) => return usage(e),
     };
     let import_options = args.import.options();
-    let source = match (&args.session, &args.roster) {
-        (Some(s), _) => RosterSource::Session(s),
-        (None, Some(r)) => RosterSource::File(r, &import_options),
-        (None, None) => return usage("give a roster file or --session"),
+    let source = match import_args::source(
+        args.roster.as_deref(),
+        args.session.as_deref(),
+        &import_options,
+    ) {
+        Ok(s) => s,
+        Err(m) => return usage(m),
     };
     let loaded = match roster_source::load(source) {
         Ok(loaded) => loaded,

@@ -5,17 +5,16 @@
 //! wizard); 2 unusable input (unreadable roster or customization file, output folder that is
 //! not a bundle, a `--set`/`--exclude` line that starts no row).
 
-use super::import_args::ImportArgs;
+use super::import_args::{self, ImportArgs};
 use super::Exit;
 use crate::bundle::{self, ExportError};
 use crate::roster::by_line::{LineList, SetCell};
 use crate::usecase::export::{self, PrepareError, Request};
-use crate::usecase::roster_source::RosterSource;
 use crate::usecase::submission::plural;
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `export`.
 #[derive(Args, Debug)]
@@ -74,10 +73,7 @@ pub fn run(args: ExportArgs) -> Exit {
         eprintln!("scc-onboard: {msg}");
         Exit::Usage
     };
-    let import_given = args.import.encoding.is_some()
-        || args.import.delimiter.is_some()
-        || !args.import.columns.is_empty();
-    if args.session.is_some() && import_given {
+    if args.session.is_some() && args.import.given() {
         return usage(
             "--encoding, --delimiter and --column do not apply with --session: the session \
              records how its roster is read"
@@ -85,12 +81,13 @@ pub fn run(args: ExportArgs) -> Exit {
         );
     }
     let import_options = args.import.options();
-    let source = match &args.session {
-        Some(path) => RosterSource::Session(path),
-        None => RosterSource::File(
-            args.roster.as_deref().unwrap_or(Path::new("")),
-            &import_options,
-        ),
+    let source = match import_args::source(
+        args.roster.as_deref(),
+        args.session.as_deref(),
+        &import_options,
+    ) {
+        Ok(s) => s,
+        Err(m) => return usage(m),
     };
     let prepared = match export::prepare(&Request {
         source,

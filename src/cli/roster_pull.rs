@@ -7,12 +7,11 @@
 //! configuration or output path.
 
 use super::roster_join;
-use super::roster_verify::{progress, when_missing};
+use super::roster_verify;
 use super::Exit;
 use crate::auth::{self, Config};
 use crate::directory::JoinOptions;
-use crate::usecase::admin;
-use crate::usecase::directory_api::{ApiError, RetryPolicy};
+use crate::usecase::directory_api::ApiError;
 use crate::usecase::roster_pull::{self as usecase, PullProgress};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -77,19 +76,14 @@ pub fn run(args: PullArgs) -> Exit {
         Ok(s) => s,
         Err(e) => return super::authorize::fail(None, &e),
     };
-    if let Some(n) = store.notice() {
-        eprintln!("scc-onboard: note: {n}");
-    }
-    let pulled = admin::connect(
+    let pulled = roster_verify::connect(
         &config,
         &store,
         (
             args.salesforce_admin.as_deref(),
             args.microsoft_admin.as_deref(),
         ),
-        &when_missing(args.device),
-        &progress,
-        RetryPolicy::default(),
+        args.device,
     )
     .and_then(|mut apis| {
         eprintln!(

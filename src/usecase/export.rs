@@ -428,37 +428,10 @@ pub fn prepare(req: &Request) -> Result<Prepared, PrepareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::customize::Value;
-    use crate::roster::Record;
-
-    const GOOD: [&str; 5] = [
-        "Ada Lovelace",
-        "ada@acme.com",
-        "005000000000001AAA",
-        "ada@acme.com",
-        "ada@acme.com",
-    ];
-
-    fn roster(rows: &[[&str; 5]]) -> Roster {
-        Roster::from_records(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| Record::new(i as u64 + 2, r.map(str::to_string)))
-                .collect(),
-        )
-    }
+    use crate::usecase::submission::tests::{defaults, roster, with_ids, GOOD};
 
     fn ready_choices(r: &Roster) -> Choices {
-        let mut c = Choices::defaults(&Catalogue::embedded(), &RosterFacts::from_roster(r));
-        c.set(
-            "salesforce_client_id",
-            Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
-        );
-        c.set(
-            "entra_client_id",
-            Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
-        );
-        c
+        with_ids(defaults(r))
     }
 
     fn job<'a>(r: &'a Roster, c: &'a Choices, cat: &'a Catalogue, g: &'a Guide) -> Job<'a> {

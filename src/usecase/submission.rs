@@ -296,13 +296,14 @@ pub fn fix_hint(code: Code) -> &'static str {
     }
 }
 
+/// Rows and choices the use cases' unit tests share (`export`'s too).
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::customize::Value;
     use crate::roster::Record;
 
-    fn roster(rows: &[[&str; 5]]) -> Roster {
+    pub(crate) fn roster(rows: &[[&str; 5]]) -> Roster {
         Roster::from_records(
             rows.iter()
                 .enumerate()
@@ -311,7 +312,7 @@ mod tests {
         )
     }
 
-    const GOOD: [&str; 5] = [
+    pub(crate) const GOOD: [&str; 5] = [
         "Ada Lovelace",
         "ada@acme.com",
         "005000000000001AAA",
@@ -334,11 +335,11 @@ mod tests {
         })
     }
 
-    fn defaults(r: &Roster) -> Choices {
+    pub(crate) fn defaults(r: &Roster) -> Choices {
         Choices::defaults(&Catalogue::embedded(), &RosterFacts::from_roster(r))
     }
 
-    fn with_ids(mut c: Choices) -> Choices {
+    pub(crate) fn with_ids(mut c: Choices) -> Choices {
         c.set(
             "salesforce_client_id",
             Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
