@@ -112,6 +112,13 @@ impl Manifest {
     }
 }
 
+/// When the bundle in `dir` was written (its manifest's `created`), if readable.
+pub fn created(dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read(dir.join(MANIFEST_NAME)).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    v.get("created")?.as_str().map(str::to_string)
+}
+
 /// True if `dir/manifest.json` is a manifest this program wrote.
 pub fn is_bundle(dir: &std::path::Path) -> bool {
     std::fs::read(dir.join(MANIFEST_NAME))

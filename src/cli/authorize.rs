@@ -3,13 +3,13 @@
 //! this file only renders that outcome (text on stderr, exit code). Without a provider, the
 //! end-user TUI opens.
 
+use super::Exit;
 use crate::auth::flow::{self, FlowOptions};
 use crate::auth::{self, AuthError, Config, FlowMode, Progress, Provider, TokenStore};
 use crate::usecase::authorize::{self as usecase, Decision, OnMismatch};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `authorize`.
 #[derive(Args, Debug)]
@@ -44,15 +44,15 @@ pub(crate) fn parse_provider(s: &str) -> Result<Provider, String> {
 }
 
 /// Loads the config or explains why not (exit 2).
-pub(crate) fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
+pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
     Config::load(path).map_err(|e| {
         eprintln!("scc-onboard: {e}");
-        ExitCode::from(super::EXIT_USAGE)
+        Exit::Usage
     })
 }
 
 /// Opens the configured keyring or explains why not (exit 1), showing any fallback notice.
-pub(crate) fn open_store(config: &Config) -> Result<TokenStore, ExitCode> {
+pub fn open_store(config: &Config) -> Result<TokenStore, Exit> {
     match usecase::open_store(config) {
         Ok(s) => {
             if let Some(n) = s.notice() {
@@ -66,20 +66,20 @@ pub(crate) fn open_store(config: &Config) -> Result<TokenStore, ExitCode> {
 
 /// The one place an authorization error becomes an exit code: 2 for configuration and
 /// usage problems, 1 for everything else.
-pub(crate) fn exit_code(e: &AuthError) -> u8 {
+pub fn exit_code(e: &AuthError) -> Exit {
     match e {
-        AuthError::Config(_) | AuthError::Ambiguous(_) => super::EXIT_USAGE,
-        _ => super::EXIT_PROBLEMS,
+        AuthError::Config(_) | AuthError::Ambiguous(_) => Exit::Usage,
+        _ => Exit::Problems,
     }
 }
 
 /// Prints `e` (naming the provider, when there is one) and returns its exit code.
-pub(crate) fn fail(provider: Option<Provider>, e: &AuthError) -> ExitCode {
+pub fn fail(provider: Option<Provider>, e: &AuthError) -> Exit {
     match provider {
         Some(p) => eprintln!("scc-onboard: {p}: {e}"),
         None => eprintln!("scc-onboard: {e}"),
     }
-    ExitCode::from(exit_code(e))
+    exit_code(e)
 }
 
 /// Prints a flow's progress on stderr (the only place a URL or code goes).
@@ -108,7 +108,7 @@ pub(crate) fn print_progress(provider: Provider) -> impl FnMut(Progress) {
 }
 
 /// Runs `authorize`.
-pub(crate) fn run(args: AuthorizeArgs) -> ExitCode {
+pub fn run(args: AuthorizeArgs) -> Exit {
     let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
@@ -125,11 +125,11 @@ pub(crate) fn run(args: AuthorizeArgs) -> ExitCode {
     };
     let Some(provider) = args.provider else {
         return match crate::tui::authorize::run(config, args.login, expected, mode) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => Exit::Success,
             Err(crate::tui::authorize::ScreenError::Auth(e)) => fail(None, &e),
             Err(e) => {
                 eprintln!("scc-onboard: {e}");
-                ExitCode::from(super::EXIT_USAGE)
+                Exit::Usage
             }
         };
     };
@@ -151,14 +151,14 @@ pub(crate) fn run(args: AuthorizeArgs) -> ExitCode {
     } else {
         OnMismatch::Refuse
     };
-    ExitCode::from(sign_in_and_report(
+    sign_in_and_report(
         &config,
         &store,
         provider,
         &options,
         expected.as_ref(),
         on_mismatch,
-    ))
+    )
 }
 
 /// Signs in, lets the core decide, and renders the decision on stderr; returns the exit code.
@@ -169,7 +169,7 @@ pub(crate) fn sign_in_and_report(
     options: &FlowOptions,
     expected: Option<&auth::Expected>,
     on_mismatch: OnMismatch,
-) -> u8 {
+) -> Exit {
     let decision = usecase::sign_in(
         config,
         store,
@@ -198,7 +198,7 @@ pub(crate) fn sign_in_and_report(
                 who.org_id,
                 store.name()
             );
-            0
+            Exit::Success
         }
         // The CLI never asks (it reads no stdin): a held sign-in is dropped like a refused one.
         Ok(Decision::Rejected(m))
@@ -212,7 +212,7 @@ pub(crate) fn sign_in_and_report(
                 "scc-onboard: {provider}: {m}; nothing was stored. Sign out of {provider} in the browser \
                  (or use a private window) and run this again, signing in{again}."
             );
-            super::EXIT_PROBLEMS
+            Exit::Problems
         }
         Err(e) => {
             let _ = fail(Some(provider), &e);

@@ -3,13 +3,13 @@
 use super::authorize::{
     exit_code, fail, load_config, open_store, parse_provider, sign_in_and_report,
 };
+use super::Exit;
 use crate::auth::flow::FlowOptions;
-use crate::auth::{self, AuthError, FlowMode, Provider, StoredCredential};
-use crate::usecase::authorize::{same_account, OnMismatch};
-use crate::usecase::credentials::renew_targets;
+use crate::auth::{self, FlowMode, Provider, StoredCredential};
+use crate::usecase::authorize::OnMismatch;
+use crate::usecase::credentials::{self, renew_targets, Renewal};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `credentials`.
 #[derive(Args, Debug)]
@@ -51,7 +51,7 @@ pub(crate) enum CredentialsAction {
 }
 
 /// Runs `credentials`.
-pub(super) fn run(args: CredentialsArgs) -> ExitCode {
+pub fn run(args: CredentialsArgs) -> Exit {
     let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
@@ -73,7 +73,7 @@ pub(super) fn run(args: CredentialsArgs) -> ExitCode {
                     print!("{}", list_table(&list, store.name()));
                     print!("{}", secrets_table(&secrets));
                 }
-                ExitCode::SUCCESS
+                Exit::Success
             }
             Err(e) => fail(None, &e.into()),
         },
@@ -88,25 +88,25 @@ pub(super) fn run(args: CredentialsArgs) -> ExitCode {
             };
             if targets.is_empty() {
                 eprintln!("scc-onboard: nothing stored to renew; run `scc-onboard authorize salesforce|exchange` first");
-                return ExitCode::from(super::EXIT_PROBLEMS);
+                return Exit::Problems;
             }
-            let mut worst = 0u8;
+            let mut worst = Exit::Success;
             for (p, l) in targets {
-                match auth::renew(&config, &store, p, l.as_deref()) {
-                    Ok(a) => eprintln!("Renewed {p} for {}.", a.identity.login),
-                    Err(e @ AuthError::Expired { .. }) => {
-                        eprintln!("scc-onboard: {p}: {e}; signing in again");
-                        let who = l
-                            .clone()
-                            .or_else(|| auth::select(&store, p, None).ok().map(|c| c.login));
-                        let expected = who.as_deref().map(|w| same_account(p, w));
+                match credentials::renew(&config, &store, p, l.as_deref()) {
+                    Ok(Renewal::Renewed(a)) => eprintln!("Renewed {p} for {}.", a.identity.login),
+                    Ok(Renewal::Expired {
+                        error,
+                        login,
+                        expected,
+                    }) => {
+                        eprintln!("scc-onboard: {p}: {error}; signing in again");
                         let options = FlowOptions {
                             mode: if device {
                                 FlowMode::Device
                             } else {
                                 FlowMode::Browser
                             },
-                            login_hint: who,
+                            login_hint: login,
                             ..FlowOptions::default()
                         };
                         worst = worst.max(sign_in_and_report(
@@ -124,10 +124,10 @@ pub(super) fn run(args: CredentialsArgs) -> ExitCode {
                     }
                 }
             }
-            ExitCode::from(worst)
+            worst
         }
         CredentialsAction::Revoke { provider, login } => {
-            match auth::revoke(&config, &store, provider, login.as_deref()) {
+            match credentials::revoke(&config, &store, provider, login.as_deref()) {
                 Ok(r) => {
                     if r.at_provider {
                         eprintln!(
@@ -143,7 +143,7 @@ pub(super) fn run(args: CredentialsArgs) -> ExitCode {
                     if let Some(n) = r.note {
                         eprintln!("{n}");
                     }
-                    ExitCode::SUCCESS
+                    Exit::Success
                 }
                 Err(e) => fail(Some(provider), &e),
             }

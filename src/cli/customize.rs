@@ -2,7 +2,7 @@
 //! Prints a choices template (every setting with its default and help), or checks a
 //! choices file against the catalogue and the roster.
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::customize::file::load_choices;
 use crate::customize::{differences, validate, Catalogue, Choices, Kind, RosterFacts, Value};
 use crate::roster::import::{import_path, ImportOptions};
@@ -11,7 +11,6 @@ use clap::Args;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `customize`.
 #[derive(Args, Debug)]
@@ -31,10 +30,10 @@ pub(crate) struct CustomizeArgs {
 }
 
 /// Runs `customize`: 0 clean, 1 the checked file has errors, 2 unusable input.
-pub(super) fn run(args: CustomizeArgs) -> ExitCode {
+pub fn run(args: CustomizeArgs) -> Exit {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
-        ExitCode::from(EXIT_USAGE)
+        Exit::Usage
     };
     if let (Some(out), Some(roster)) = (&args.output, &args.roster) {
         let inputs = [("the roster", roster.as_path())];
@@ -57,7 +56,7 @@ pub(super) fn run(args: CustomizeArgs) -> ExitCode {
             None => std::io::stdout().write_all(text.as_bytes()),
         };
         return match res {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => Exit::Success,
             Err(e) => usage(format!("cannot write the template: {e}")),
         };
     };
@@ -118,9 +117,9 @@ pub(super) fn run(args: CustomizeArgs) -> ExitCode {
         write!(out, "{s}")
     };
     if errors > 0 {
-        ExitCode::from(EXIT_PROBLEMS)
+        Exit::Problems
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     }
 }
 

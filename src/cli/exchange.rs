@@ -5,8 +5,9 @@
 //! ([`exit_code`]): 0 every mailbox reachable, 1 some are not (or the token endpoint could not
 //! be reached), 2 bad configuration, input or secret.
 
+use super::import_args;
 use super::import_args::ImportArgs;
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::auth::{self, Config, ExchangeSecret};
 use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, ExchangePlan, Guide, RosterFacts};
@@ -14,13 +15,12 @@ use crate::usecase::exchange_check::{
     self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
     Status,
 };
-use crate::usecase::roster_source::{self, RosterSource};
+use crate::usecase::roster_source;
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
 use serde_json::json;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `exchange`.
 #[derive(Args, Debug)]
@@ -110,7 +110,7 @@ pub(crate) struct CheckArgs {
 }
 
 /// Runs `exchange`.
-pub(super) fn run(args: ExchangeArgs) -> ExitCode {
+pub fn run(args: ExchangeArgs) -> Exit {
     match args.command {
         ExchangeCommand::Check(a) => check(a),
         ExchangeCommand::StoreSecret(a) => store_secret(a),
@@ -118,7 +118,7 @@ pub(super) fn run(args: ExchangeArgs) -> ExitCode {
     }
 }
 
-fn secret_store(args: &SecretArgs) -> Result<(ExchangeSecret, auth::TokenStore), ExitCode> {
+fn secret_store(args: &SecretArgs) -> Result<(ExchangeSecret, auth::TokenStore), Exit> {
     let which = args
         .which()
         .ok_or_else(|| usage("give exactly one of --app CLIENT_ID or --account UPN"))?;
@@ -128,7 +128,7 @@ fn secret_store(args: &SecretArgs) -> Result<(ExchangeSecret, auth::TokenStore),
     Ok((which, store))
 }
 
-fn store_secret(args: SecretArgs) -> ExitCode {
+fn store_secret(args: SecretArgs) -> Exit {
     let (which, store) = match secret_store(&args) {
         Ok(x) => x,
         Err(code) => return code,
@@ -144,13 +144,13 @@ fn store_secret(args: SecretArgs) -> ExitCode {
     match store.save_exchange_secret(&which, secret) {
         Ok(()) => {
             eprintln!("Stored {what} in the keyring ({}).", store.name());
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Err(e) => usage(e),
     }
 }
 
-fn delete_secret(args: SecretArgs) -> ExitCode {
+fn delete_secret(args: SecretArgs) -> Exit {
     let (which, store) = match secret_store(&args) {
         Ok(x) => x,
         Err(code) => return code,
@@ -158,11 +158,11 @@ fn delete_secret(args: SecretArgs) -> ExitCode {
     match store.delete_exchange_secret(&which) {
         Ok(true) => {
             eprintln!("Deleted {} from the keyring.", which.describe());
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Ok(false) => {
             eprintln!("scc-onboard: no {} in the keyring", which.describe());
-            ExitCode::from(EXIT_PROBLEMS)
+            Exit::Problems
         }
         Err(e) => usage(e),
     }
@@ -181,33 +181,36 @@ fn read_secret_line(what: &str) -> Result<String, String> {
     crate::tui::secret_prompt::read_hidden(what)
 }
 
-fn usage(msg: impl std::fmt::Display) -> ExitCode {
+fn usage(msg: impl std::fmt::Display) -> Exit {
     eprintln!("scc-onboard: {msg}");
-    ExitCode::from(EXIT_USAGE)
+    Exit::Usage
 }
 
 /// The one place a check's outcome becomes an exit code.
-pub(super) fn exit_code(outcome: &Result<CheckReport, CheckError>) -> u8 {
+pub fn exit_code(outcome: &Result<CheckReport, CheckError>) -> Exit {
     match outcome {
-        Ok(r) if r.all_ok() => 0,
-        Ok(_) => EXIT_PROBLEMS,
+        Ok(r) if r.all_ok() => Exit::Success,
+        Ok(_) => Exit::Problems,
         Err(
             CheckError::Config(_) | CheckError::TokenRefused { .. } | CheckError::SignInRefused(_),
-        ) => EXIT_USAGE,
-        Err(CheckError::TokenUnreachable(_) | CheckError::EwsUnreachable(_)) => EXIT_PROBLEMS,
+        ) => Exit::Usage,
+        Err(CheckError::TokenUnreachable(_) | CheckError::EwsUnreachable(_)) => Exit::Problems,
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn check(args: CheckArgs) -> Exit {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage(e),
     };
     let import_options = args.import.options();
-    let source = match (&args.session, &args.roster) {
-        (Some(s), _) => RosterSource::Session(s),
-        (None, Some(r)) => RosterSource::File(r, &import_options),
-        (None, None) => return usage("give a roster file or --session"),
+    let source = match import_args::source(
+        args.roster.as_deref(),
+        args.session.as_deref(),
+        &import_options,
+    ) {
+        Ok(s) => s,
+        Err(m) => return usage(m),
     };
     let loaded = match roster_source::load(source) {
         Ok(loaded) => loaded,
@@ -320,7 +323,7 @@ fn progress_line() -> impl FnMut(Progress) {
     }
 }
 
-fn finish(args: &CheckArgs, outcome: Result<CheckReport, CheckError>) -> ExitCode {
+fn finish(args: &CheckArgs, outcome: Result<CheckReport, CheckError>) -> Exit {
     let code = exit_code(&outcome);
     let mut out = std::io::stdout().lock();
     match &outcome {
@@ -342,7 +345,7 @@ fn finish(args: &CheckArgs, outcome: Result<CheckReport, CheckError>) -> ExitCod
             eprintln!("scc-onboard: {e}");
         }
     }
-    ExitCode::from(code)
+    code
 }
 
 fn report_text(report: &CheckReport) -> String {

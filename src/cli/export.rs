@@ -5,21 +5,16 @@
 //! wizard); 2 unusable input (unreadable roster or customization file, output folder that is
 //! not a bundle, a `--set`/`--exclude` line that starts no row).
 
-use super::import_args::ImportArgs;
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
-use crate::bundle::{self, Audit, BundleInput, ExportError, Provenance, SourceFile};
-use crate::customize::file::{from_json_value, load_choices};
-use crate::customize::{Catalogue, Choices, Guide, RosterFacts};
-use crate::roster::by_line::{self, LineList, SetCell};
-use crate::roster::export::CsvOptions;
-use crate::roster::fix;
-use crate::usecase::roster_source::{self, LoadError, RosterSource};
+use super::import_args::{self, ImportArgs};
+use super::Exit;
+use crate::bundle::{self, ExportError};
+use crate::roster::by_line::{LineList, SetCell};
+use crate::usecase::export::{self, PrepareError, Request};
 use crate::usecase::submission::plural;
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
 /// Arguments of `export`.
 #[derive(Args, Debug)]
@@ -71,24 +66,14 @@ pub(crate) struct ExportArgs {
     pub import: ImportArgs,
 }
 
-/// Runs `export`; see the module docs for the exit codes.
-pub(super) fn run(args: ExportArgs) -> ExitCode {
+/// Runs `export`; see the module docs for the exit codes. The decisions (what is loaded,
+/// set, fixed, left out, whether the bundle is written) are `usecase::export`'s; this renders.
+pub fn run(args: ExportArgs) -> Exit {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
-        ExitCode::from(EXIT_USAGE)
+        Exit::Usage
     };
-    let catalogue = match &args.catalogue {
-        Some(p) => match Catalogue::load_path(p) {
-            Ok(c) => std::sync::Arc::new(c),
-            Err(e) => return usage(e.to_string()),
-        },
-        None => Catalogue::embedded(),
-    };
-    let guide = Guide::embedded();
-    let import_given = args.import.encoding.is_some()
-        || args.import.delimiter.is_some()
-        || !args.import.columns.is_empty();
-    if args.session.is_some() && import_given {
+    if args.session.is_some() && args.import.given() {
         return usage(
             "--encoding, --delimiter and --column do not apply with --session: the session \
              records how its roster is read"
@@ -96,15 +81,27 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
         );
     }
     let import_options = args.import.options();
-    let source = match &args.session {
-        Some(path) => RosterSource::Session(path),
-        None => RosterSource::File(
-            args.roster.as_deref().unwrap_or(Path::new("")),
-            &import_options,
-        ),
+    let source = match import_args::source(
+        args.roster.as_deref(),
+        args.session.as_deref(),
+        &import_options,
+    ) {
+        Ok(s) => s,
+        Err(m) => return usage(m),
     };
-    let loaded = match roster_source::load(source) {
-        Err(LoadError::Unplaced {
+    let prepared = match export::prepare(&Request {
+        source,
+        customization: args.customization.as_deref(),
+        catalogue: args.catalogue.as_deref(),
+        exchange_check: args.exchange_check.as_deref(),
+        sets: &args.sets,
+        fix: args.fix,
+        exclude: &args.exclude,
+        exclude_invalid: args.exclude_invalid,
+        bom: !args.no_bom,
+    }) {
+        Ok(p) => p,
+        Err(PrepareError::Unplaced {
             session,
             source,
             items,
@@ -114,136 +111,31 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
                 let _ = writeln!(std::io::stdout().lock(), "{doc}");
             }
             eprint!("{text}");
-            return ExitCode::from(EXIT_PROBLEMS);
+            return Exit::Problems;
         }
-        Err(e) => Err(e.to_string()),
-        Ok(loaded) => {
-            if let Some(s) = loaded.session.as_ref().filter(|s| s.moved > 0) {
-                eprintln!(
-                    "note: {} changed since the session was saved; {} recorded change(s) were \
-                     found on their users' new rows",
-                    loaded.source.display(),
-                    s.moved
-                );
-            }
-            let (choices, audit) = match (&args.session, loaded.session) {
-                (Some(path), Some(s)) => (
-                    Some((
-                        format!("{} (customization)", path.display()),
-                        s.customization,
-                    )),
-                    Audit::from_history(&s.history),
-                ),
-                _ => (None, Audit::default()),
-            };
-            Ok((loaded.roster, loaded.source, choices, audit))
-        }
+        Err(e) => return usage(e.to_string()),
     };
-    let (mut roster, roster_path, session_choices, mut audit) = match loaded {
-        Ok(x) => x,
-        Err(e) => return usage(e),
-    };
-    let source_file = match SourceFile::of_path(&roster_path) {
-        Ok(f) => f,
-        Err(e) => return usage(format!("cannot read {}: {e}", roster_path.display())),
-    };
-    let mut protect = vec![("the roster file".to_string(), roster_path.clone())];
-    if let Some(s) = &args.session {
-        protect.push(("the session file".into(), s.clone()));
-        protect.push(("the session's edits".into(), crate::session::ops_dir(s)));
+    let applied = &prepared.applied;
+    if applied.moved > 0 {
+        eprintln!(
+            "note: {} changed since the session was saved; {} recorded change(s) were \
+             found on their users' new rows",
+            prepared.source_path.display(),
+            applied.moved
+        );
     }
-    // --set first, so --fix and the checks below see the admin's values.
-    let sets = match by_line::apply_sets(&mut roster, &args.sets) {
-        Ok(s) => s,
-        Err(e) => return usage(format!("{}: {e}", roster_path.display())),
-    };
-    audit.add_sets(&sets);
-    let fixes = if args.fix {
-        fix::apply_all_fixes_logged(&mut roster)
-    } else {
-        Vec::new()
-    };
-    audit.add_fixes(&fixes);
-    let cells_fixed = fix::cells_changed(&fixes);
-    let named = match by_line::rows_to_exclude(&roster, &args.exclude) {
-        Ok(rows) => rows,
-        Err(e) => return usage(format!("{}: {e}", roster_path.display())),
-    };
-    for &r in &named {
-        roster.set_excluded(r, true);
-        audit.excluded_by_flag.insert(r);
-        audit.left_out_invalid.remove(&r);
-    }
-    let mut exclusion_reasons = std::collections::BTreeMap::new();
-    let excluded_invalid: Vec<usize> = if args.exclude_invalid {
-        let rows: Vec<usize> = roster.error_rows().collect();
-        // Record why before excluding: an excluded row loses its duplicate findings.
-        for &r in &rows {
-            let why: Vec<String> = roster
-                .findings(r)
-                .iter()
-                .filter(|f| f.severity() == crate::roster::Severity::Error)
-                .map(|f| format!("{} ({})", f.message, f.code.as_str()))
-                .collect();
-            exclusion_reasons.insert(r, why.join("; "));
-        }
-        for &r in &rows {
-            roster.set_excluded(r, true);
-            audit.left_out_invalid.insert(r);
-        }
-        rows
-    } else {
-        Vec::new()
-    };
-    let exchange_check = match &args.exchange_check {
-        None => None,
-        Some(p) => match std::fs::read(p)
-            .map_err(|e| e.to_string())
-            .and_then(|b| crate::bundle::exchange_check::from_check_json(&b))
-        {
-            Ok(c) => Some(c),
-            Err(e) => return usage(format!("--exchange-check {}: {e}", p.display())),
-        },
-    };
-    let facts = RosterFacts::from_roster(&roster);
-    let choices = match &args.customization {
-        Some(p) => match load_choices(p, &catalogue, &facts) {
-            Ok(c) => c,
-            Err(e) => return usage(e.to_string()),
-        },
-        None => match session_choices {
-            Some((name, value)) => match from_json_value(value, None, &name, &catalogue, &facts) {
-                Ok(c) => c,
-                Err(e) => return usage(e.to_string()),
-            },
-            None => Choices::defaults(&catalogue, &facts),
-        },
-    };
-    // Only the file's name goes into the report: the admin's folders are not the vendor's business.
-    let source = roster_path.file_name().map_or_else(
-        || roster_path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let input = BundleInput {
-        roster: &roster,
-        source: &source,
-        catalogue: &catalogue,
-        guide: &guide,
-        choices: &choices,
-        csv: CsvOptions { bom: !args.no_bom },
-        exclusion_reasons,
-        extra_files: vec![crate::bundle::user_config_file(&catalogue, &choices)],
-        provenance: Provenance {
-            source_file: Some(source_file),
-            audit,
-            protect,
-        },
-        exchange_check,
-    };
+    let roster = &prepared.roster;
+    let roster_path = &prepared.source_path;
     let mut out = std::io::stdout().lock();
-    match bundle::export(&args.output, &input) {
+    // The command line replaces an earlier bundle as documented: there is no one to ask.
+    match export::write(&prepared.job(), &args.output) {
         Ok(done) => {
             let res = if args.json {
+                let rows = |rows: &[usize]| {
+                    rows.iter()
+                        .map(|&r| json!({ "row": r + 1, "line": roster.record(r).line }))
+                        .collect::<Vec<_>>()
+                };
                 let doc = json!({
                     "written": true,
                     "output": args.output.display().to_string(),
@@ -251,17 +143,11 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
                         "name": f.name, "bytes": f.bytes, "sha256": f.sha256,
                     })).collect::<Vec<_>>(),
                     "rows_written": done.csv.written,
-                    "rows_left_out": done.csv.left_out.iter().map(|&r| json!({
-                        "row": r + 1, "line": roster.record(r).line,
-                    })).collect::<Vec<_>>(),
-                    "cells_fixed": cells_fixed,
-                    "cells_set": sets.len(),
-                    "rows_excluded": named.iter().map(|&r| json!({
-                        "row": r + 1, "line": roster.record(r).line,
-                    })).collect::<Vec<_>>(),
-                    "rows_excluded_invalid": excluded_invalid.iter().map(|&r| json!({
-                        "row": r + 1, "line": roster.record(r).line,
-                    })).collect::<Vec<_>>(),
+                    "rows_left_out": rows(&done.csv.left_out),
+                    "cells_fixed": applied.cells_fixed,
+                    "cells_set": applied.cells_set,
+                    "rows_excluded": rows(&applied.excluded),
+                    "rows_excluded_invalid": rows(&applied.excluded_invalid),
                     "warnings": done.choice_warnings.iter().map(|i| json!({
                         "setting": i.key, "message": i.message,
                     })).collect::<Vec<_>>(),
@@ -285,28 +171,29 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
                     };
                     s.push_str(&format!("  {}{extra}\n", f.name));
                 }
-                if cells_fixed > 0 {
+                if applied.cells_fixed > 0 {
                     s.push_str(&format!(
-                        "Applied suggested fixes to {cells_fixed} cells (each listed in \
-                         report.md under \"Changes made by scc-onboard\").\n"
+                        "Applied suggested fixes to {} cells (each listed in \
+                         report.md under \"Changes made by scc-onboard\").\n",
+                        applied.cells_fixed
                     ));
                 }
-                if !sets.is_empty() {
+                if applied.cells_set > 0 {
                     s.push_str(&format!(
                         "Set {} (--set; listed in report.md as hand edits).\n",
-                        plural(sets.len(), "cell", "cells")
+                        plural(applied.cells_set, "cell", "cells")
                     ));
                 }
-                if !named.is_empty() {
+                if !applied.excluded.is_empty() {
                     s.push_str(&format!(
                         "Excluded {} named by --exclude.\n",
-                        plural(named.len(), "row", "rows")
+                        plural(applied.excluded.len(), "row", "rows")
                     ));
                 }
-                if !excluded_invalid.is_empty() {
+                if !applied.excluded_invalid.is_empty() {
                     s.push_str(&format!(
                         "Excluded {} with errors (--exclude-invalid).\n",
-                        plural(excluded_invalid.len(), "row", "rows")
+                        plural(applied.excluded_invalid.len(), "row", "rows")
                     ));
                 }
                 let excluded = roster.counts().excluded;
@@ -323,7 +210,7 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
             };
             // The bundle is written whatever happens to stdout (e.g. a closed pipe).
             let _ = res;
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Err(ExportError::Write(e)) => usage(format!("nothing written: {e}")),
         Err(e) => {
@@ -381,7 +268,7 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
                 let _ = writeln!(out, "{doc}");
             }
             eprint!("{text}");
-            ExitCode::from(EXIT_PROBLEMS)
+            Exit::Problems
         }
     }
 }

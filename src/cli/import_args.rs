@@ -2,7 +2,9 @@
 
 use crate::roster::import::{delimiter, Encoding, ImportOptions};
 use crate::roster::Field;
+use crate::usecase::roster_source::RosterSource;
 use clap::Args;
+use std::path::Path;
 
 /// `--encoding`, `--delimiter` and `--column` overrides.
 #[derive(Args, Debug, Clone, Default)]
@@ -26,6 +28,25 @@ impl ImportArgs {
             delimiter: self.delimiter,
             columns: self.columns.clone(),
         }
+    }
+
+    /// Whether any option was given (a session records how its roster is read).
+    pub fn given(&self) -> bool {
+        self.encoding.is_some() || self.delimiter.is_some() || !self.columns.is_empty()
+    }
+}
+
+/// The roster a command reads: the session when one is given, else the file read with
+/// `options` (clap makes one of the two required).
+pub fn source<'a>(
+    roster: Option<&'a Path>,
+    session: Option<&'a Path>,
+    options: &'a ImportOptions,
+) -> Result<RosterSource<'a>, String> {
+    match (session, roster) {
+        (Some(s), _) => Ok(RosterSource::Session(s)),
+        (None, Some(r)) => Ok(RosterSource::File(r, options)),
+        (None, None) => Err("give a roster file or --session".into()),
     }
 }
 

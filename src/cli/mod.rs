@@ -20,10 +20,30 @@ mod wizard;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Exit code: the input or the command line cannot be used.
-pub(crate) const EXIT_USAGE: u8 = 2;
-/// Exit code: the command ran and found errors (or did not complete, e.g. authorization denied).
-pub(crate) const EXIT_PROBLEMS: u8 = 1;
+/// How a command ended, once it has rendered its outcome. Each command returns one; [`main`]
+/// alone turns it into the process's exit code (ripgrep's shape), so no command builds an
+/// `ExitCode` itself. Ordered by severity: the worst of several is their `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Done (exit 0).
+    Success,
+    /// The command ran and found problems, or did not complete (e.g. authorization denied)
+    /// (exit 1).
+    Problems,
+    /// The input or the command line cannot be used (exit 2).
+    Usage,
+}
+
+impl Exit {
+    /// The process exit code: the one mapping point.
+    pub fn code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Exit::Success => 0,
+            Exit::Problems => 1,
+            Exit::Usage => 2,
+        })
+    }
+}
 
 /// Top-level arguments.
 #[derive(Parser, Debug)]
@@ -71,13 +91,14 @@ pub(crate) fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(EXIT_USAGE)
+                Exit::Usage
             } else {
-                ExitCode::SUCCESS
-            };
+                Exit::Success
+            }
+            .code();
         }
     };
-    match cli.command {
+    let ended = match cli.command {
         None => wizard::run(wizard::WizardArgs::default()),
         Some(Command::Wizard(args)) => wizard::run(args),
         Some(Command::Validate(args)) => validate::run(args),
@@ -88,21 +109,22 @@ pub(crate) fn main() -> ExitCode {
         Some(Command::Credentials(args)) => credentials::run(args),
         Some(Command::Exchange(args)) => exchange::run(args),
         Some(Command::Roster(args)) => roster::run(args),
-    }
+    };
+    ended.code()
 }
 
-fn template(output: Option<std::path::PathBuf>) -> ExitCode {
+fn template(output: Option<std::path::PathBuf>) -> Exit {
     let bytes = crate::roster::export::template();
     let res = match &output {
         Some(p) => crate::fsutil::write_atomic(p, |w| w.write_all(&bytes)),
         None => std::io::Write::write_all(&mut std::io::stdout(), &bytes),
     };
     match res {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Exit::Success,
         Err(e) => {
             let target = output.map_or("stdout".into(), |p| p.display().to_string());
             eprintln!("scc-onboard: cannot write {target}: {e}");
-            ExitCode::from(EXIT_USAGE)
+            Exit::Usage
         }
     }
 }

@@ -1,9 +1,9 @@
 //! `scc-onboard roster …`: making a roster from its sources (the Salesforce and Microsoft 365
 //! user lists). One file per subcommand; this file only lists them.
 
+use super::Exit;
 use super::{roster_join, roster_pull, roster_verify};
 use clap::{Args, Subcommand};
-use std::process::ExitCode;
 
 /// Arguments of `roster`.
 #[derive(Args, Debug)]
@@ -25,7 +25,7 @@ pub(crate) enum RosterCommand {
     Verify(roster_verify::VerifyArgs),
 }
 
-pub(super) fn run(args: RosterArgs) -> ExitCode {
+pub fn run(args: RosterArgs) -> Exit {
     match args.command {
         RosterCommand::Join(a) => roster_join::run(a),
         RosterCommand::Pull(a) => roster_pull::run(a),

@@ -4,7 +4,7 @@
 //! Exit codes: 0 every Salesforce user taking part was matched; 1 some were not (ambiguous or
 //! only in Salesforce; the roster of the matched people is still written); 2 unusable input.
 
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::directory::{
     self, Ambiguous, JoinOptions, JoinOutcome, MatchedBy, MicrosoftUser, Notice, SalesforceUser,
     Side, SkipReason,
@@ -14,7 +14,6 @@ use clap::Args;
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `roster join`.
 #[derive(Args, Debug)]
@@ -41,7 +40,7 @@ pub(crate) struct JoinArgs {
 /// Entries listed per section of the text report; `--json` lists every one.
 const LISTED: usize = 50;
 
-pub(super) fn run(args: JoinArgs) -> ExitCode {
+pub fn run(args: JoinArgs) -> Exit {
     let inputs = [
         (
             "the Salesforce users export",
@@ -98,7 +97,7 @@ pub(super) fn finish(
     opts: &JoinOptions,
     bom: bool,
     json: bool,
-) -> ExitCode {
+) -> Exit {
     let outcome = directory::join(sf, ms, opts);
     let csv = CsvOptions { bom };
     let rows: Vec<[String; 5]> = outcome
@@ -141,15 +140,15 @@ pub(super) fn finish(
         }
     }
     if outcome.all_matched() {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(EXIT_PROBLEMS)
+        Exit::Problems
     }
 }
 
-fn fail(msg: &str) -> ExitCode {
+fn fail(msg: &str) -> Exit {
     eprintln!("scc-onboard: {msg}");
-    ExitCode::from(EXIT_USAGE)
+    Exit::Usage
 }
 
 struct Report<'a> {

@@ -7,16 +7,14 @@
 //! configuration or output path.
 
 use super::roster_join;
-use super::roster_verify::{progress, when_missing};
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::roster_verify;
+use super::Exit;
 use crate::auth::{self, Config};
 use crate::directory::JoinOptions;
-use crate::usecase::admin;
-use crate::usecase::directory_api::{ApiError, RetryPolicy};
+use crate::usecase::directory_api::ApiError;
 use crate::usecase::roster_pull::{self as usecase, PullProgress};
 use clap::Args;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `roster pull`.
 #[derive(Args, Debug)]
@@ -46,21 +44,21 @@ pub(crate) struct PullArgs {
     pub microsoft_admin: Option<String>,
 }
 
-fn usage(msg: impl std::fmt::Display) -> ExitCode {
+fn usage(msg: impl std::fmt::Display) -> Exit {
     eprintln!("scc-onboard: {msg}");
-    ExitCode::from(EXIT_USAGE)
+    Exit::Usage
 }
 
 /// The one place a failed pull becomes an exit code.
-pub(super) fn exit_code(e: &ApiError) -> u8 {
+pub fn exit_code(e: &ApiError) -> Exit {
     match e {
         ApiError::Auth(_, a) => super::authorize::exit_code(a),
-        _ => EXIT_PROBLEMS,
+        _ => Exit::Problems,
     }
 }
 
 /// Runs `roster pull`.
-pub(super) fn run(args: PullArgs) -> ExitCode {
+pub fn run(args: PullArgs) -> Exit {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage(e),
@@ -78,19 +76,14 @@ pub(super) fn run(args: PullArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return super::authorize::fail(None, &e),
     };
-    if let Some(n) = store.notice() {
-        eprintln!("scc-onboard: note: {n}");
-    }
-    let pulled = admin::connect(
+    let pulled = roster_verify::connect(
         &config,
         &store,
         (
             args.salesforce_admin.as_deref(),
             args.microsoft_admin.as_deref(),
         ),
-        &when_missing(args.device),
-        &progress,
-        RetryPolicy::default(),
+        args.device,
     )
     .and_then(|mut apis| {
         eprintln!(
@@ -111,7 +104,7 @@ pub(super) fn run(args: PullArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => {
             eprintln!("scc-onboard: {e}");
-            return ExitCode::from(exit_code(&e));
+            return exit_code(&e);
         }
     };
     if !pulled.permissions.sees_everyone() {

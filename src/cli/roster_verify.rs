@@ -5,19 +5,18 @@
 //! Exit codes ([`exit_code`]): 0 nothing found, 1 findings (or a directory could not be read,
 //! or the sign-in failed), 2 unusable roster or configuration.
 
-use super::import_args::ImportArgs;
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::import_args::{self, ImportArgs};
+use super::Exit;
 use crate::auth::flow::FlowOptions;
 use crate::auth::{self, Config, FlowMode, Provider};
 use crate::usecase::admin::{self, WhenMissing};
 use crate::usecase::directory_api::{ApiError, RetryPolicy, Service};
-use crate::usecase::roster_source::{self, RosterSource};
+use crate::usecase::roster_source;
 use crate::usecase::roster_verify::{self as usecase, VerifyProgress, VerifyReport};
 use clap::Args;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `roster verify`.
 #[derive(Args, Debug)]
@@ -54,13 +53,13 @@ pub(super) enum Failure {
 }
 
 /// The one place the outcome becomes an exit code.
-pub(super) fn exit_code(outcome: &Result<VerifyReport, Failure>) -> u8 {
+pub fn exit_code(outcome: &Result<VerifyReport, Failure>) -> Exit {
     match outcome {
-        Ok(r) if r.findings.is_empty() => 0,
-        Ok(_) => EXIT_PROBLEMS,
-        Err(Failure::Usage(_)) => EXIT_USAGE,
+        Ok(r) if r.findings.is_empty() => Exit::Success,
+        Ok(_) => Exit::Problems,
+        Err(Failure::Usage(_)) => Exit::Usage,
         Err(Failure::Api(ApiError::Auth(_, e))) => super::authorize::exit_code(e),
-        Err(Failure::Api(_)) => EXIT_PROBLEMS,
+        Err(Failure::Api(_)) => Exit::Problems,
     }
 }
 
@@ -74,6 +73,28 @@ pub(super) fn when_missing(device: bool) -> WhenMissing {
         },
         ..FlowOptions::default()
     })
+}
+
+/// The administrators' API clients for `roster pull` and `roster verify`: the keyring's
+/// notice on stderr, then `admin::connect` with the named administrators (either may be
+/// none), signing in (browser or device flow) where nothing usable is stored.
+pub fn connect(
+    config: &Config,
+    store: &auth::TokenStore,
+    admins: (Option<&str>, Option<&str>),
+    device: bool,
+) -> Result<admin::AdminApis, ApiError> {
+    if let Some(n) = store.notice() {
+        eprintln!("scc-onboard: note: {n}");
+    }
+    admin::connect(
+        config,
+        store,
+        admins,
+        &when_missing(device),
+        &progress,
+        RetryPolicy::default(),
+    )
 }
 
 /// Each provider's sign-in progress on stderr, naming the administrator's sign-in.
@@ -97,7 +118,7 @@ pub(super) fn progress(p: Provider) -> Box<dyn FnMut(auth::Progress) + Send> {
 }
 
 /// Runs `roster verify`.
-pub(super) fn run(args: VerifyArgs) -> ExitCode {
+pub fn run(args: VerifyArgs) -> Exit {
     let outcome = verify(&args);
     let code = exit_code(&outcome);
     match &outcome {
@@ -112,17 +133,18 @@ pub(super) fn run(args: VerifyArgs) -> ExitCode {
         Err(Failure::Usage(m)) => eprintln!("scc-onboard: {m}"),
         Err(Failure::Api(e)) => eprintln!("scc-onboard: {e}"),
     }
-    ExitCode::from(code)
+    code
 }
 
 fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
     let config = Config::load(args.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
     let import_options = args.import.options();
-    let source = match (&args.session, &args.roster) {
-        (Some(s), _) => RosterSource::Session(s),
-        (None, Some(r)) => RosterSource::File(r, &import_options),
-        (None, None) => return Err(Failure::Usage("give a roster file or --session".into())),
-    };
+    let source = import_args::source(
+        args.roster.as_deref(),
+        args.session.as_deref(),
+        &import_options,
+    )
+    .map_err(Failure::Usage)?;
     let roster = roster_source::load(source)
         .map_err(|e| Failure::Usage(e.to_string()))?
         .roster;
@@ -134,19 +156,14 @@ fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
     }
     let store = crate::usecase::authorize::open_store(&config)
         .map_err(|e| Failure::Api(ApiError::Auth(Service::Salesforce, e)))?;
-    if let Some(n) = store.notice() {
-        eprintln!("scc-onboard: note: {n}");
-    }
-    let mut apis = admin::connect(
+    let mut apis = connect(
         &config,
         &store,
         (
             args.salesforce_admin.as_deref(),
             args.microsoft_admin.as_deref(),
         ),
-        &when_missing(args.device),
-        &progress,
-        RetryPolicy::default(),
+        args.device,
     )
     .map_err(Failure::Api)?;
     eprintln!(

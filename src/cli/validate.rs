@@ -2,7 +2,7 @@
 
 use super::import_args::ImportArgs;
 use super::validate_json;
-use super::{EXIT_PROBLEMS, EXIT_USAGE};
+use super::Exit;
 use crate::fsutil::write_atomic;
 use crate::roster::by_line::{self, SetApplied, SetCell};
 use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
@@ -14,7 +14,6 @@ use clap::Args;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `validate`.
 #[derive(Args, Debug)]
@@ -64,7 +63,7 @@ pub(super) struct Edited {
     pub(super) written: Option<Written>,
 }
 
-pub(super) fn run(args: ValidateArgs) -> ExitCode {
+pub fn run(args: ValidateArgs) -> Exit {
     let opts = args.import.options();
     if let Some(out) = &args.output {
         let inputs = [("the roster being validated", args.roster.as_path())];
@@ -124,15 +123,15 @@ pub(super) fn run(args: ValidateArgs) -> ExitCode {
         }
     }
     if errors > 0 {
-        ExitCode::from(EXIT_PROBLEMS)
+        Exit::Problems
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     }
 }
 
-fn fail(msg: &str) -> ExitCode {
+fn fail(msg: &str) -> Exit {
     eprintln!("scc-onboard: {msg}");
-    ExitCode::from(EXIT_USAGE)
+    Exit::Usage
 }
 
 type Outcome = (Detected, usize, Vec<RowFinding>, Edited);

@@ -1,11 +1,10 @@
 //! `scc-onboard` / `scc-onboard wizard`: the full-screen wizard.
 
-use super::EXIT_USAGE;
+use super::Exit;
 use crate::tui::runtime::{self, Options};
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `scc-onboard wizard`.
 #[derive(Args, Debug, Default, Clone)]
@@ -21,34 +20,34 @@ pub(crate) struct WizardArgs {
 }
 
 /// Runs the wizard.
-pub(super) fn run(args: WizardArgs) -> ExitCode {
+pub fn run(args: WizardArgs) -> Exit {
     // The session file is rewritten on every change: it must never be the roster itself.
     if let (Some(roster), Some(session)) = (&args.roster, &args.session) {
         let inputs = [("the roster to open", roster.as_path())];
         if let Err(e) = crate::fsutil::check_output_is_not_input(session, &inputs) {
             eprintln!("scc-onboard: --session {e}");
-            return ExitCode::from(EXIT_USAGE);
+            return Exit::Usage;
         }
     }
     if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
             "scc-onboard: the wizard needs a terminal. Use the subcommands (scc-onboard --help) in scripts."
         );
-        return ExitCode::from(EXIT_USAGE);
+        return Exit::Usage;
     }
     let Some(session_path) = args.session.or_else(crate::session::default_path) else {
         eprintln!("scc-onboard: no user data folder found; pass --session PATH");
-        return ExitCode::from(EXIT_USAGE);
+        return Exit::Usage;
     };
     match runtime::run(Options {
         roster: args.roster,
         session_path,
         mouse: args.mouse,
     }) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Exit::Success,
         Err(e) => {
             eprintln!("scc-onboard: {e:#}");
-            ExitCode::from(EXIT_USAGE)
+            Exit::Usage
         }
     }
 }

@@ -10,7 +10,7 @@
 //! evidence supports ([`Expected`]), decided by the scenario, not by running the join.
 
 use super::{MicrosoftUser, SalesforceUser};
-use crate::roster::synth::user_id;
+use crate::roster::synth::{user_id, Rng, LAST};
 use std::fmt::Write;
 
 /// How big a pair to make.
@@ -77,46 +77,6 @@ const FIRST: &[&str] = &[
     "James", "Mary", "Robert", "Patricia", "Priya", "Wei", "Olga", "Kwame", "Lucia", "Sven",
     "Aisha", "Hiroshi", "Camille", "Mateo", "Ngozi", "Dmitri", "Zoë", "José",
 ];
-const LAST: &[&str] = &[
-    "Smith",
-    "Garcia",
-    "O'Brien",
-    "Nguyen",
-    "Kowalski",
-    "Van der Berg",
-    "Okafor",
-    "Tanaka",
-    "Schneider",
-    "Iyer",
-    "Dubois",
-    "Rossi",
-    "Smith-Jones",
-    "Khan",
-    "Larsen",
-    "Petrov",
-];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // SplitMix64, as roster::synth.
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
 /// Someone's name and an address token unique to them (names repeat; tokens never do).
 fn person(rng: &mut Rng, i: usize, tag: char) -> (String, String) {
     let (f, l) = (FIRST[rng.below(FIRST.len())], LAST[rng.below(LAST.len())]);
@@ -273,7 +233,7 @@ impl Builder {
             // Inactive in Salesforce; the account may still be enabled.
             68..=73 => {
                 let mut a = account(&name, main.clone(), Some(main.clone()), vec![]);
-                a.enabled = self.rng.chance(50);
+                a.enabled = self.rng.percent(50);
                 let m = self.ms(a);
                 let s = self.sf(&name, main.clone(), main.clone());
                 self.pair.salesforce[s].active = false;
@@ -375,8 +335,8 @@ impl Builder {
             ),
             _ => account(&name, main.clone(), Some(main), vec![]),
         };
-        a.enabled = !self.rng.chance(5);
-        if self.rng.chance(5) {
+        a.enabled = !self.rng.percent(5);
+        if self.rng.percent(5) {
             a.user_type = Some("Guest".into());
         }
         self.ms(a);

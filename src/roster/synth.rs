@@ -42,7 +42,8 @@ const FIRST: &[&str] = &[
     "James", "Mary", "Robert", "Patricia", "Priya", "Wei", "Olga", "Kwame", "Lucia", "Sven",
     "Aisha", "Hiroshi", "Camille", "Mateo", "Ngozi", "Dmitri",
 ];
-const LAST: &[&str] = &[
+/// Family names, shared with `directory::synth` (whose given names add non-ASCII ones).
+pub(crate) const LAST: &[&str] = &[
     "Smith",
     "Garcia",
     "O'Brien",
@@ -62,10 +63,12 @@ const LAST: &[&str] = &[
 ];
 const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-struct Rng(u64);
+/// The generators' random numbers (`directory::synth` uses them too): seeded, so every run
+/// makes the same data.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         // SplitMix64: tiny, fast and well distributed.
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -74,12 +77,19 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    /// Uniform enough in `0..n` for test data.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    /// True with probability `p` (0.0–1.0).
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+
+    /// True `percent` times in a hundred.
+    pub(crate) fn percent(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
     }
 }
 

@@ -8,8 +8,6 @@ use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
 use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
 use super::{handle_key, handle_mouse, update, view};
-use crate::bundle::{self, BundleInput};
-use crate::customize::Guide;
 use crate::roster::export::CsvOptions;
 use crate::roster::import::{ImportError, ImportOptions, Importer};
 use crate::session::{self, hash_file, Session, SourceInfo};
@@ -171,16 +169,7 @@ impl Runtime {
                 let _ = err.flush();
                 None
             }
-            Effect::Export { dir, replace } => {
-                let shown = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
-                if !replace && bundle::manifest::is_bundle(&dir) {
-                    return Some(Msg::AskReplace {
-                        path: shown.display().to_string(),
-                        written: bundle_written(&dir),
-                    });
-                }
-                Some(Msg::Exported(export(state, &dir)))
-            }
+            Effect::Export { dir, replace } => Some(export(state, &dir, replace)),
             Effect::Verify { rows } => {
                 spawn_verify(self.tx.clone(), rows);
                 None
@@ -502,65 +491,31 @@ fn spawn_load(
     });
 }
 
-/// Writes the whole submission bundle into `dir` (replaced as a whole, never half-written).
-fn export(state: &State, dir: &Path) -> Result<(String, usize), String> {
-    let source = state
-        .session
-        .as_ref()
-        .and_then(|s| s.source.path.file_name())
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let catalogue = state.customize.catalogue();
-    let input = BundleInput {
-        roster: &state.roster,
-        source: &source,
-        catalogue,
-        guide: &Guide::embedded(),
-        choices: &state.choices,
-        csv: CsvOptions { bom: true },
-        exclusion_reasons: Default::default(),
-        extra_files: vec![crate::bundle::user_config_file(catalogue, &state.choices)],
-        provenance: provenance(state),
-        exchange_check: state.exchange_check.summary(),
-    };
-    // The absolute path: the Authorize step tells the admin where the invitations are.
-    let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    bundle::export(dir, &input)
-        .map(|done| (shown.display().to_string(), done.csv.written))
-        .map_err(|e| format!("{}: {e}", dir.display()))
-}
-
-/// When the bundle in `dir` was written, from its manifest (`created`), if readable.
-fn bundle_written(dir: &Path) -> Option<String> {
-    let text = std::fs::read(dir.join(bundle::manifest::MANIFEST_NAME)).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    v.get("created")?.as_str().map(str::to_string)
-}
-
-/// What the bundle records about its origin: the session's source file and operations, and
-/// the files the export must not delete (the source and the session).
-fn provenance(state: &State) -> bundle::Provenance {
-    let mut protect = vec![
-        ("the session file".to_string(), state.session_path.clone()),
-        (
-            "the session's edits".to_string(),
-            session::ops_dir(&state.session_path),
-        ),
-    ];
-    let Some(s) = &state.session else {
-        return bundle::Provenance {
-            protect,
-            ..Default::default()
-        };
-    };
-    protect.push(("the roster file".to_string(), s.source.path.clone()));
-    bundle::Provenance {
-        source_file: Some(bundle::SourceFile {
-            name: bundle::manifest::file_name(&s.source.path),
-            bytes: s.source.size,
-            sha256: s.source.sha256.clone(),
-        }),
-        audit: bundle::Audit::from_history(&s.history),
-        protect,
+/// Writes the whole submission bundle into `dir` (replaced as a whole, never half-written),
+/// or asks first when `dir` holds an earlier bundle and `replace` is not yet confirmed: the
+/// decision is `usecase::export`'s, this only turns its outcome into a message.
+fn export(state: &State, dir: &Path, replace: bool) -> Msg {
+    use crate::usecase::export::{self, Job, Outcome, Replace};
+    let job = Job::from_wizard(
+        &state.roster,
+        state.session.as_ref(),
+        &state.session_path,
+        state.customize.catalogue(),
+        state.exchange.guide(),
+        &state.choices,
+        state.exchange_check.summary(),
+    );
+    let replace = if replace { Replace::Yes } else { Replace::Ask };
+    match export::export(&job, dir, replace) {
+        Ok(Outcome::ConfirmReplace(plan)) => Msg::AskReplace {
+            path: plan.folder.display().to_string(),
+            written: plan.replaces.and_then(|r| r.written),
+        },
+        // The absolute path: the Authorize step tells the admin where the invitations are.
+        Ok(Outcome::Written(w)) => {
+            Msg::Exported(Ok((w.folder.display().to_string(), w.csv.written)))
+        }
+        Err(e) => Msg::Exported(Err(format!("{}: {e}", dir.display()))),
     }
 }
 

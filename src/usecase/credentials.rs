@@ -1,9 +1,54 @@
-//! The stored authorizations: which ones a renewal covers. (Refreshing, revoking and status
-//! are `auth::renew` / `auth::revoke` / `auth::status`, whose outcomes are already typed: a
-//! dead refresh token is `AuthError::Expired`, and `usecase::authorize::same_account` is who
-//! must sign in again.)
+//! The stored authorizations: which ones a renewal covers, and one renewal as a typed
+//! outcome ([`Renewal`]: renewed, or expired with who must sign in again). Revoking and
+//! status are `auth::revoke` / `auth::status`, re-exported here: their outcomes are already
+//! typed (`Revoked`, the stored credential or none).
 
-use crate::auth::{AuthError, Provider, TokenStore};
+use crate::auth::{self, AuthError, Authorized, Config, Expected, Provider, TokenStore};
+use crate::usecase::authorize::same_account;
+
+pub use crate::auth::{revoke, status};
+
+/// What renewing one stored authorization came to.
+#[derive(Debug)]
+pub enum Renewal {
+    /// A new access token; the rotated refresh token is stored.
+    Renewed(Authorized),
+    /// The refresh token is dead (expired, revoked, password changed): only a new sign-in
+    /// helps, as the same account.
+    Expired {
+        /// Why, in the provider's words (`AuthError::Expired`).
+        error: AuthError,
+        /// Who signs in again (the browser's login hint), when known.
+        login: Option<String>,
+        /// What the new sign-in must match: the same account.
+        expected: Option<Expected>,
+    },
+}
+
+/// Renews `provider`'s stored authorization (`login`'s, when given). Any other failure
+/// (nothing stored, keyring, network) is the error.
+pub fn renew(
+    config: &Config,
+    store: &TokenStore,
+    provider: Provider,
+    login: Option<&str>,
+) -> Result<Renewal, AuthError> {
+    match auth::renew(config, store, provider, login) {
+        Ok(a) => Ok(Renewal::Renewed(a)),
+        Err(error @ AuthError::Expired { .. }) => {
+            let login = login
+                .map(str::to_string)
+                .or_else(|| auth::select(store, provider, None).ok().map(|c| c.login));
+            let expected = login.as_deref().map(|w| same_account(provider, w));
+            Ok(Renewal::Expired {
+                error,
+                login,
+                expected,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
 
 /// The authorizations `renew` works on: the one named (`provider`, and `login` when given),
 /// or every stored one (only `login`'s when given). Empty means nothing is stored to renew.

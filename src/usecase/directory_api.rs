@@ -498,9 +498,15 @@ impl GraphApi {
 
 /// Percent-encoding for a query value (everything but unreserved characters).
 pub fn encode(s: &str) -> String {
+    encode_keeping(s, b"")
+}
+
+/// Percent-encoding of everything but the unreserved characters and `keep` (e.g. `@` in a
+/// UPN path segment): the one encoder of the Graph and Salesforce calls.
+pub fn encode_keeping(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len() * 3 / 2);
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -10,6 +10,7 @@ pub(crate) mod authorize;
 pub(crate) mod credentials;
 pub mod directory_api;
 pub mod exchange_check;
+pub mod export;
 pub mod load;
 pub mod match_review;
 pub mod roster_pull;

@@ -106,10 +106,17 @@ impl Submission {
     /// Builds the summary. Cost: the choices' validation plus one pass over the exclusion
     /// operations of the history; never a pass over the roster's rows.
     pub fn new(input: &SubmissionInput) -> Submission {
+        Submission::with_left_out(input, &left_out_invalid(input.history))
+    }
+
+    /// [`Submission::new`] with the rows left out as "has errors" given (a command line's
+    /// `--exclude-invalid`) instead of read from the history.
+    pub fn with_left_out(input: &SubmissionInput, left_out: &BTreeSet<usize>) -> Submission {
         let roster = input.roster;
         let counts = roster.counts();
-        let invalid = left_out_invalid(input.history)
-            .into_iter()
+        let invalid = left_out
+            .iter()
+            .copied()
             .filter(|&r| r < roster.len() && roster.is_excluded(r))
             .count();
         let users = Users {
@@ -293,13 +300,14 @@ pub(crate) fn fix_hint(code: Code) -> &'static str {
     }
 }
 
+/// Rows and choices the use cases' unit tests share (`export`'s too).
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::customize::Value;
     use crate::roster::Record;
 
-    fn roster(rows: &[[&str; 5]]) -> Roster {
+    pub(crate) fn roster(rows: &[[&str; 5]]) -> Roster {
         Roster::from_records(
             rows.iter()
                 .enumerate()
@@ -308,7 +316,7 @@ mod tests {
         )
     }
 
-    const GOOD: [&str; 5] = [
+    pub(crate) const GOOD: [&str; 5] = [
         "Ada Lovelace",
         "ada@acme.com",
         "005000000000001AAA",
@@ -331,11 +339,11 @@ mod tests {
         })
     }
 
-    fn defaults(r: &Roster) -> Choices {
+    pub(crate) fn defaults(r: &Roster) -> Choices {
         Choices::defaults(&Catalogue::embedded(), &RosterFacts::from_roster(r))
     }
 
-    fn with_ids(mut c: Choices) -> Choices {
+    pub(crate) fn with_ids(mut c: Choices) -> Choices {
         c.set(
             "salesforce_client_id",
             Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),

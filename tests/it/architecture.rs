@@ -324,4 +324,50 @@ fn the_cycle_check_finds_a_cycle() {
         find_cycle(&g(&[("cli", "tui"), ("tui", "auth"), ("cli", "auth")])),
         None
     );
+/// `words` of `code` (comments and strings removed) that are in `banned`: identifiers, and
+/// macro names with their `!`.
+fn banned_words(code: &str, banned: &[&str]) -> Vec<String> {
+    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '!'))
+        .filter(|w| banned.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_core_neither_prints_nor_knows_exit_codes_and_only_cli_main_maps_them() {
+    let printing = ["println!", "print!", "eprintln!", "eprint!", "dbg!"];
+    let exiting = ["ExitCode"];
+    let mut core = Vec::new();
+    for m in CORE {
+        rust_files(&Path::new("src").join(m), &mut core);
+    }
+    let mut bad = Vec::new();
+    for f in &core {
+        let code = code_only(&std::fs::read_to_string(f).unwrap());
+        for w in banned_words(&code, &printing) {
+            bad.push(format!("{}: prints ({w})", f.display()));
+        }
+        // `std::process::exit` / `ExitCode`; a field or method called `exit` elsewhere is fine.
+        for w in banned_words(&code.replace("process::exit", "ExitCode"), &exiting) {
+            bad.push(format!("{}: names {w}", f.display()));
+        }
+    }
+    let mut cli = Vec::new();
+    rust_files(Path::new("src/cli"), &mut cli);
+    for f in cli.iter().filter(|f| !f.ends_with("mod.rs")) {
+        let code = code_only(&std::fs::read_to_string(f).unwrap());
+        for w in banned_words(&code, &exiting) {
+            bad.push(format!(
+                "{}: names {w} (return cli::Exit; cli::main maps it)",
+                f.display()
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The check itself: it sees a macro and a type, and not prose or strings.
+    assert_eq!(
+        banned_words(&code_only("eprintln!(\"x\"); // println!"), &printing),
+        ["eprintln!"]
+    );
+    assert!(banned_words(&code_only("let s = \"ExitCode\";"), &exiting).is_empty());
 }

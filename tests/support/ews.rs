@@ -89,17 +89,12 @@ impl EwsServer {
         let port = listener.local_addr().unwrap().port();
         let setup = Arc::new(setup);
         let shared = Arc::new(Shared::default());
-        let sh = shared.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if sh.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let (s2, sh2) = (setup.clone(), sh.clone());
-                std::thread::spawn(move || serve(conn, &s2, &sh2));
-            }
-        });
+        let (sh, sh2) = (shared.clone(), shared.clone());
+        super::http_stub::accept_loop(
+            listener,
+            move || sh.stop.load(Ordering::SeqCst),
+            move |conn| serve(conn, &setup, &sh2),
+        );
         EwsServer { port, shared }
     }
 
@@ -168,7 +163,8 @@ fn serve(conn: TcpStream, setup: &EwsSetup, shared: &Shared) {
     let mut reader = BufReader::new(conn);
     let mut state = Connection::default();
     while let Some(req) = read_request(&mut reader) {
-        let (status, headers, body) = if req.method != "POST" || req.path != "/EWS/Exchange.asmx" {
+        let (status, headers, body) = if req.method != "POST" || req.target != "/EWS/Exchange.asmx"
+        {
             (404, Vec::new(), String::new())
         } else {
             match authenticate(&req, setup, shared, &mut state) {

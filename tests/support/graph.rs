@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,16 +71,12 @@ impl GraphServer {
         let setup = Arc::new(setup);
         let shared = Arc::new(Shared::default());
         let (s2, sh2) = (setup.clone(), shared.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if sh2.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let (s3, sh3) = (s2.clone(), sh2.clone());
-                std::thread::spawn(move || serve(conn, &s3, &sh3));
-            }
-        });
+        let sh3 = sh2.clone();
+        super::http_stub::accept_loop(
+            listener,
+            move || sh3.stop.load(Ordering::SeqCst),
+            move |conn| serve(conn, &s2, &sh2),
+        );
         GraphServer {
             port,
             setup,
@@ -153,49 +149,7 @@ impl Drop for GraphServer {
     }
 }
 
-/// One HTTP/1.1 request as read (also used by the EWS stand-in, tests/support/ews.rs).
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    /// Lower-case names; a repeated header keeps its last value.
-    pub headers: HashMap<String, String>,
-    pub body: Vec<u8>,
-}
-
-/// Reads one request from a kept-alive connection; `None` at its end.
-pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let path = parts.next()?.to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-        }
-    }
-    let len: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        path,
-        headers,
-        body,
-    })
-}
+pub use super::http_stub::{random, read_request, Request};
 
 fn serve(conn: TcpStream, setup: &GraphSetup, shared: &Shared) {
     let _ = conn.set_nodelay(true);
@@ -206,14 +160,16 @@ fn serve(conn: TcpStream, setup: &GraphSetup, shared: &Shared) {
     let mut reader = BufReader::new(conn);
     while let Some(req) = read_request(&mut reader) {
         let (status, extra, body) =
-            if req.method == "POST" && req.path.ends_with("/oauth2/v2.0/token") {
+            if req.method == "POST" && req.target.ends_with("/oauth2/v2.0/token") {
                 shared.token_requests.fetch_add(1, Ordering::SeqCst);
                 token(&req, setup, shared)
             } else if req.method == "GET"
-                && req.path.ends_with("/v2.0/.well-known/openid-configuration")
+                && req
+                    .target
+                    .ends_with("/v2.0/.well-known/openid-configuration")
             {
                 openid_configuration(&req, setup)
-            } else if req.method == "GET" && req.path.starts_with("/v1.0/users/") {
+            } else if req.method == "GET" && req.target.starts_with("/v1.0/users/") {
                 shared.graph_requests.fetch_add(1, Ordering::SeqCst);
                 let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
@@ -287,7 +243,7 @@ fn aadsts(status: u16, error: &str, code: u32, text: &str) -> (u16, String, Stri
 
 fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, String) {
     let tenant = req
-        .path
+        .target
         .trim_start_matches('/')
         .split('/')
         .next()
@@ -361,7 +317,7 @@ fn token(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, St
 /// The tenant's discovery document (only its existence matters), or AADSTS90002.
 fn openid_configuration(req: &Request, setup: &GraphSetup) -> (u16, String, String) {
     let tenant = req
-        .path
+        .target
         .trim_start_matches('/')
         .split('/')
         .next()
@@ -376,19 +332,6 @@ fn openid_configuration(req: &Request, setup: &GraphSetup) -> (u16, String, Stri
     }
     let body = serde_json::json!({ "issuer": format!("https://login.example/{tenant}/v2.0") });
     (200, String::new(), body.to_string())
-}
-
-/// Not for cryptography: distinct values for test tokens and challenges.
-pub fn random() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64,
-    );
-    h.finish()
 }
 
 fn graph_error(status: u16, code: &str, message: &str) -> (u16, String, String) {
@@ -409,7 +352,7 @@ fn graph(req: &Request, setup: &GraphSetup, shared: &Shared) -> (u16, String, St
             "Access token is empty or invalid.",
         );
     }
-    let rest = &req.path["/v1.0/users/".len()..];
+    let rest = &req.target["/v1.0/users/".len()..];
     let (upn, resource) = rest.split_once('/').unwrap_or((rest, ""));
     let upn = decode(upn).to_lowercase();
     let resource = match resource {

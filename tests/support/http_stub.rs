@@ -93,16 +93,11 @@ impl Server {
         let stop2 = stop.clone();
         let busy = Arc::new(AtomicU64::new(0));
         let busy2 = busy.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let (h, b) = (handler.clone(), busy2.clone());
-                std::thread::spawn(move || serve(conn, &h, &b));
-            }
-        });
+        accept_loop(
+            listener,
+            move || stop2.load(Ordering::SeqCst),
+            move |conn| serve(conn, &handler, &busy2),
+        );
         Server { port, stop, busy }
     }
 
@@ -124,7 +119,29 @@ impl Drop for Server {
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+/// The stand-in servers' one accept loop (this one's, the Graph and EWS stand-ins'): each
+/// connection served on its own thread, until `stopped()` (asked at every accept; a server's
+/// `Drop` sets its flag and connects once to wake the loop).
+pub fn accept_loop(
+    listener: TcpListener,
+    stopped: impl Fn() -> bool + Send + 'static,
+    serve: impl Fn(TcpStream) + Send + Sync + 'static,
+) {
+    let serve = Arc::new(serve);
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            if stopped() {
+                break;
+            }
+            let Ok(conn) = conn else { continue };
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(conn));
+        }
+    });
+}
+
+/// Reads one request from a kept-alive connection; `None` at its end.
+pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;

@@ -153,15 +153,7 @@ fn combine(calls: &[(Resource, Call)]) -> Status {
 
 /// Percent-encodes a UPN for one path segment (`@` and the unreserved characters stay).
 fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::usecase::directory_api::encode_keeping(s, b"@")
 }
 
 #[cfg(test)]
