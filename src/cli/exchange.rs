@@ -14,6 +14,7 @@ use crate::usecase::exchange_check::{
     self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
     Status,
 };
+use crate::usecase::exchange_secret;
 use crate::usecase::roster_source::{self, RosterSource};
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
@@ -138,13 +139,13 @@ fn store_secret(args: SecretArgs) -> ExitCode {
         Ok(s) => s,
         Err(msg) => return usage(msg),
     };
-    if secret.trim().is_empty() {
-        return usage(format!("standard input held no {what}"));
-    }
-    match store.save_exchange_secret(&which, secret) {
+    match exchange_secret::store(&store, &which, exchange_secret::Secret::new(secret)) {
         Ok(()) => {
             eprintln!("Stored {what} in the keyring ({}).", store.name());
             ExitCode::SUCCESS
+        }
+        Err(exchange_secret::SecretError::Empty(_)) => {
+            usage(format!("standard input held no {what}"))
         }
         Err(e) => usage(e),
     }

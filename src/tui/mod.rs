@@ -17,6 +17,7 @@ pub mod layout;
 pub mod match_review;
 pub mod msg;
 pub mod runtime;
+pub mod secret_field;
 pub mod secret_prompt;
 pub mod setting_form;
 pub mod state;

@@ -10,6 +10,7 @@ pub mod authorize;
 pub mod credentials;
 pub mod directory_api;
 pub mod exchange_check;
+pub mod exchange_secret;
 pub mod load;
 pub mod match_review;
 pub mod roster_pull;
