@@ -937,7 +937,8 @@ fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
 /// exported from Review; then every screen (Exchange access, Review, Authorize, the end-user
 /// screen), the bundle's files and `user-config.toml` must say the same plan. The app's
 /// secret and the impersonating account's password go to the real keyring (run inside
-/// scripts/test-in-session.sh) and must appear in no file and on no screen.
+/// scripts/test-in-session.sh), typed in Exchange access's masked field (`p`), and must appear
+/// in no file and on no screen.
 #[cfg(target_os = "linux")]
 mod plans {
     use super::*;
@@ -945,8 +946,6 @@ mod plans {
     use crate::support::graph::{Behaviour, GraphServer, GraphSetup};
     use crate::support::{keyring_lock, Sandbox};
     use std::collections::HashMap;
-    use std::io::Write;
-    use std::process::Stdio;
 
     /// A clean roster of four users whose mailboxes the stand-ins know.
     const ROSTER: &str = "\
@@ -1008,7 +1007,8 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
             }
         }
 
-        /// The secret the check needs, kept in the keyring: (store-secret flag, value).
+        /// The secret the check needs, kept in the keyring: (its `exchange delete-secret` flag
+        /// and argument, the value typed in the wizard's masked field).
         fn secret(self) -> Option<(&'static str, &'static str, &'static str)> {
             match self {
                 Plan::AppOnly => Some(("--app", CLIENT, SECRET)),
@@ -1058,29 +1058,10 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         })
     }
 
-    /// `scc-onboard exchange store-secret|delete-secret` as the admin runs it.
-    fn secret_command(sb: &Sandbox, verb: &str, plan: Plan) {
-        let Some((flag, who, value)) = plan.secret() else {
-            return;
-        };
-        let mut child = sb
-            .command(&["exchange", verb, flag, who])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if verb == "store-secret" {
-            writeln!(child.stdin.take().unwrap(), "{value}").unwrap();
-        }
-        let out = child.wait_with_output().unwrap();
-        sb.keep(&out);
-        if verb == "store-secret" {
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+    /// `scc-onboard exchange delete-secret`: the walk starts and ends with none stored.
+    fn delete_secret(sb: &Sandbox, plan: Plan) {
+        if let Some((flag, who, _)) = plan.secret() {
+            sb.run(&["exchange", "delete-secret", flag, who]);
         }
     }
 
@@ -1130,8 +1111,7 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         std::fs::write(sb.dir.path().join("roster.csv"), ROSTER).unwrap();
         let (mode, deployment, api) = plan.kind();
         let summary = plan.summary(&e.url());
-        secret_command(&sb, "delete-secret", plan);
-        secret_command(&sb, "store-secret", plan);
+        delete_secret(&sb, plan);
 
         let t = Tmux::new();
         // Wide enough that the plan's line is never wrapped.
@@ -1228,6 +1208,20 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
                 "{screen}"
             ),
             Plan::PerUserGraph => assert!(screen.contains("Over Microsoft Graph"), "{screen}"),
+        }
+
+        // The secret the check needs, typed once in the masked field: only its mask shows.
+        if let Some((_, _, value)) = plan.secret() {
+            t.keys(&["p"]);
+            t.wait_for("Exchange secret");
+            t.type_text(value);
+            let mask = "•".repeat(value.chars().count());
+            let screen = keep(t.wait_for(&mask));
+            assert!(!screen.contains(value), "{screen}");
+            t.keys(&["Enter"]);
+            keep(t.wait_for("in the OS keyring"));
+            let (i, screen) = t.wait_for_any(&["Stored ", "Not stored"]);
+            assert_eq!(i, 0, "{screen}");
         }
 
         // The check, against the stand-ins.
@@ -1428,7 +1422,7 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
             let files = sb.assert_no_leaks(&[value.to_string()], &[]);
             assert!(files >= 8, "{files} files scanned");
         }
-        secret_command(&sb, "delete-secret", plan);
+        delete_secret(&sb, plan);
     }
 
     #[test]

@@ -662,7 +662,7 @@ pub fn stored_credential(
     match stored {
         Ok(Some(c)) => Ok(c),
         Ok(None) => Err(format!(
-            "no {what} {entry} in the keyring: store it once with `scc-onboard exchange store-secret {flag}`, or give it to `scc-onboard exchange check --secret-stdin`"
+            "no {what} {entry} in the keyring: store it once with `p` on the wizard's Exchange access step or `scc-onboard exchange store-secret {flag}`, or give it to `scc-onboard exchange check --secret-stdin`"
         )),
         Err(e) => Err(format!(
             "the {what} could not be read from the keyring ({e})"
