@@ -4,7 +4,7 @@
 //! `usecase::exchange_check::CheckReport::summary`; kept small and serializable so the wizard
 //! can hold it until export.
 
-use super::markdown::escape;
+use super::markdown::{code_span, escape};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
@@ -128,15 +128,15 @@ pub(crate) fn section(check: Option<&CheckSummary>, plan: &str, api: &str) -> St
     let mut md = String::from("\n## Exchange access check\n\n");
     let Some(c) = check else {
         md.push_str(
-            "No check ran before this export: run `scc-onboard exchange check` (or `c` on the wizard's Exchange access step) before users are told to start.\n",
+            "No check ran before this export: run `scc-onboard exchange check` (or `v` on the wizard's Exchange access step) before users are told to start.\n",
         );
         return md;
     };
     let _ = writeln!(
         md,
-        "Checked at {} with plan `{}` over {}.",
+        "Checked at {} with plan {} over {}.",
         escape(&c.checked_at),
-        escape(&c.plan),
+        code_span(&c.plan),
         if c.api == "ews" {
             "EWS"
         } else {
@@ -146,8 +146,8 @@ pub(crate) fn section(check: Option<&CheckSummary>, plan: &str, api: &str) -> St
     if c.plan != plan || c.api != api {
         let _ = writeln!(
             md,
-            "\n**The plan has changed since** (now `{}` over {}): this result is for the earlier plan; run the check again.",
-            escape(plan),
+            "\n**The plan has changed since** (now {} over {}): this result is for the earlier plan; run the check again.",
+            code_span(plan),
             if api == "ews" { "EWS" } else { "Microsoft Graph" }
         );
     }
@@ -232,6 +232,8 @@ mod tests {
     fn the_report_lists_each_mailbox_not_reachable_and_why() {
         let md = section(Some(&summary()), "app_only", "graph");
         assert!(md.contains("2 of 3 mailboxes reachable"), "{md}");
+        // A code span shows its text as it is: no backslash before the underscore.
+        assert!(md.contains("with plan `app_only` over"), "{md}");
         assert!(md.contains("| Mailbox | Line | Status | Why |"), "{md}");
         assert!(md.contains("| 4 | denied | access denied to mail"), "{md}");
         assert!(md.contains("a\\|b@contoso.com"), "{md}");

@@ -15,6 +15,22 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// An inline code span showing `s` as it is: backslash escapes do not apply inside one, so
+/// the fence is made longer than any run of backticks in `s` instead.
+pub fn code_span(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    let mut fence = "`".to_string();
+    while s.contains(&fence) {
+        fence.push('`');
+    }
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 /// A fenced code block whose fence cannot be closed by the content.
 pub fn code_block(lang: &str, body: &str) -> String {
     let mut fence = "```".to_string();

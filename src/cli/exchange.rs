@@ -16,6 +16,8 @@ use crate::usecase::exchange_check::{
     Status,
 };
 use crate::usecase::roster_source;
+use crate::usecase::exchange_secret;
+
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
 use serde_json::json;
@@ -138,13 +140,13 @@ fn store_secret(args: SecretArgs) -> Exit {
         Ok(s) => s,
         Err(msg) => return usage(msg),
     };
-    if secret.trim().is_empty() {
-        return usage(format!("standard input held no {what}"));
-    }
-    match store.save_exchange_secret(&which, secret) {
+    match exchange_secret::store(&store, &which, exchange_secret::Secret::new(secret)) {
         Ok(()) => {
             eprintln!("Stored {what} in the keyring ({}).", store.name());
             Exit::Success
+        }
+        Err(exchange_secret::SecretError::Empty(_)) => {
+            usage(format!("standard input held no {what}"))
         }
         Err(e) => usage(e),
     }

@@ -637,6 +637,22 @@ mod tests {
         assert!(!g.sources.is_empty());
     }
 
+    /// Exchange access puts the checklists before the notices on a small screen and after
+    /// them on a large one, so a notice that says where a checklist is ("below") is wrong at
+    /// one size: notices name the checklist instead.
+    #[test]
+    fn notices_say_no_position_the_layout_can_change() {
+        for n in &Guide::embedded().notices {
+            for word in ["below", "above"] {
+                assert!(
+                    !n.body.split_whitespace().any(|w| w.starts_with(word)),
+                    "notice {} says {word:?}",
+                    n.id
+                );
+            }
+        }
+    }
+
     #[test]
     fn on_premises_impersonation_shows_the_role_checklist_with_the_account() {
         let p = plan("impersonation", "on_premises");

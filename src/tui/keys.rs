@@ -103,6 +103,12 @@ fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('p') => Some(Msg::ClosePopup),
             _ => None,
         },
+        // Every key but Enter and Esc types into the masked field (Ctrl-C quit above).
+        Popup::Secret(_) => match key.code {
+            KeyCode::Enter => Some(Msg::CommitInput),
+            KeyCode::Esc => Some(Msg::CancelInput),
+            _ => TextEdit::from_key(key).map(Msg::Text),
+        },
         Popup::Resume(_) => match key.code {
             KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('r') => Some(Msg::Resume),
             KeyCode::Char('n') => Some(Msg::StartNew),
@@ -231,6 +237,9 @@ fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
         KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
         KeyCode::Char(super::exchange_check::KEY) if state.step == Step::ExchangeAccess => {
             Msg::StartExchangeCheck
+        }
+        KeyCode::Char(super::secret_field::KEY) if state.step == Step::ExchangeAccess => {
+            Msg::EnterSecret
         }
         KeyCode::Esc => Msg::PrevStep,
         _ => Msg::StepKey(key),

@@ -20,6 +20,7 @@ pub mod layout;
 pub mod match_review;
 mod msg;
 pub mod runtime;
+pub mod secret_field;
 pub mod secret_prompt;
 mod setting_form;
 pub mod state;

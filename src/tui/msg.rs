@@ -208,10 +208,16 @@ pub enum Msg {
     ExchangeCheckProgress(crate::usecase::exchange_check::Progress),
     /// The check ended: its report, or why it could not run.
     ExchangeCheckDone(Result<crate::usecase::exchange_check::CheckReport, String>),
+
+    // The plan's secret (tui/secret_field.rs).
+    /// `p` on Exchange access: open the masked field for the plan's secret.
+    EnterSecret,
+    /// The keyring stored it (what to say), or why not.
+    SecretStored(Result<String, String>),
 }
 
 /// Work with the outside world that `update` asks the runtime to do.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Effect {
     /// Write the session (from the state) atomically, before the next frame is drawn.
     SaveSession,
@@ -273,4 +279,7 @@ pub enum Effect {
     /// Check the Exchange plan against the included mailboxes on a thread →
     /// `ExchangeCheckProgress`*, `ExchangeCheckDone`.
     ExchangeCheck,
+    /// Store the plan's secret in the OS keyring on a thread → `SecretStored`. The value
+    /// lives only here until the thread has handed it to the keyring.
+    StoreExchangeSecret(crate::usecase::exchange_secret::Secret),
 }

@@ -201,6 +201,10 @@ impl Runtime {
                 spawn_exchange_check(self.tx.clone(), state);
                 None
             }
+            Effect::StoreExchangeSecret(secret) => {
+                spawn_store_secret(self.tx.clone(), state, secret);
+                None
+            }
             Effect::AfterDraw(msg) => {
                 // The channel is read after the next draw.
                 let _ = self.tx.send(*msg);
@@ -585,6 +589,39 @@ fn spawn_exchange_check(tx: Sender<Msg>, state: &State) {
             .map_err(|e| e.to_string())
         };
         let _ = tx.send(Msg::ExchangeCheckDone(run()));
+    });
+}
+
+/// Stores the plan's secret under the entry `v`'s check reads (the same config and plan
+/// derivation), off the screen thread since a keyring may take seconds or ask to be unlocked.
+/// Reports `SecretStored`.
+fn spawn_store_secret(
+    tx: Sender<Msg>,
+    state: &State,
+    secret: crate::usecase::exchange_secret::Secret,
+) {
+    use crate::usecase::{exchange_check::CheckPlan, exchange_secret};
+    let (cat, choices) = (state.customize.catalogue().clone(), state.choices.clone());
+    let plan = state.exchange.plan(&state.choices);
+    std::thread::spawn(move || {
+        let run = move || -> Result<String, String> {
+            let base = crate::auth::Config::load(None).map_err(|e| e.to_string())?;
+            let config = crate::auth::config_from_choices(&base, &cat, &choices);
+            let plan = CheckPlan::from_plan(&plan, &config.microsoft).map_err(|e| e.to_string())?;
+            let which = exchange_secret::entry(&plan, &config)
+                .map_err(|e| e.to_string())?
+                .ok_or("this plan keeps no secret")?;
+            let store =
+                crate::auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())
+                    .map_err(|e| e.to_string())?;
+            exchange_secret::store(&store, &which, secret).map_err(|e| e.to_string())?;
+            Ok(format!(
+                "Stored {} in the OS keyring ({}); v checks the mailboxes with it",
+                which.describe(),
+                store.name()
+            ))
+        };
+        let _ = tx.send(Msg::SecretStored(run()));
     });
 }
 

@@ -121,6 +121,8 @@ pub enum Popup {
     },
     /// The session's unplaced changes; `selected` indexes `session.unplaced`.
     Unplaced { selected: usize },
+    /// The Exchange plan's secret, typed masked (tui/secret_field.rs).
+    Secret(super::secret_field::SecretPrompt),
 }
 
 /// What the resume prompt knows about the saved session.

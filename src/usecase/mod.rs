@@ -11,6 +11,7 @@ pub(crate) mod credentials;
 pub mod directory_api;
 pub mod exchange_check;
 pub mod export;
+pub mod exchange_secret;
 pub mod load;
 pub mod match_review;
 pub mod roster_pull;

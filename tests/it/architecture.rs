@@ -324,6 +324,8 @@ fn the_cycle_check_finds_a_cycle() {
         find_cycle(&g(&[("cli", "tui"), ("tui", "auth"), ("cli", "auth")])),
         None
     );
+}
+
 /// `words` of `code` (comments and strings removed) that are in `banned`: identifiers, and
 /// macro names with their `!`.
 fn banned_words(code: &str, banned: &[&str]) -> Vec<String> {

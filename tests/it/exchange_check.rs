@@ -1074,3 +1074,67 @@ fn cli_stores_the_app_secret_in_the_keyring_and_check_reads_it() {
 
     sb.assert_no_leaks(&s.secrets(), &[]);
 }
+
+/// The wizard's masked field (`p` on Exchange access) stores the app's client secret in the
+/// real keyring through the runtime, off the screen thread, under the entry `exchange check`
+/// reads: the check then reaches the mailbox with no `--secret-stdin`. The value is in no
+/// state, screen, file or output (run inside scripts/test-in-session.sh).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_wizards_masked_field_stores_the_secret_where_the_check_finds_it() {
+    use crate::support::wizard;
+    use crossterm::event::KeyCode;
+    use scc_onboard::customize::Value;
+    use scc_onboard::session::Step;
+    use scc_onboard::tui::runtime::Runtime;
+    use scc_onboard::tui::{update, Effect, Msg};
+
+    let _k = support::keyring_lock();
+    let s = server(&table(), Duration::ZERO);
+    let sb = Sandbox::new(&s.config_toml("secret-service"));
+    let cust = plan_file(&sb, APP_ONLY_GRAPH);
+    let only_ok = roster(&sb, &["ok@contoso.com"]);
+    let _ = sb.run(&["exchange", "delete-secret", "--app", CLIENT]);
+
+    let mut state = wizard::loaded(wizard::FIXTURE, (120, 40));
+    state.step = Step::ExchangeAccess;
+    let t = |v: &str| Value::Text(v.into());
+    state.choices.set("mailbox_access", t("app_only"));
+    state.choices.set("entra_client_id", t(CLIENT));
+    wizard::press(&mut state, wizard::key(KeyCode::Char('p')));
+    wizard::type_keys(&mut state, SECRET);
+    let screen = wizard::text(&wizard::draw(&state, 120, 40));
+    assert!(!screen.contains(SECRET) && screen.contains('•'), "{screen}");
+    let fx = wizard::press(&mut state, wizard::key(KeyCode::Enter));
+    let store = fx
+        .into_iter()
+        .find(|e| matches!(e, Effect::StoreExchangeSecret(_)))
+        .expect("Enter asks the runtime to store it");
+    assert!(state.popup.is_none());
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut rt = Runtime::new(tx);
+    assert!(rt.run(&state, store).is_none(), "stored on a thread");
+    let said = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(Msg::SecretStored(Ok(said))) => said,
+        other => panic!("not stored: {other:?}"),
+    };
+    assert!(
+        said.contains(&format!("the client secret of app {CLIENT}")) && said.contains("keyring"),
+        "{said}"
+    );
+    update(&mut state, Msg::SecretStored(Ok(said)));
+    let screen = wizard::text(&wizard::draw(&state, 120, 40));
+    assert!(screen.contains("Stored the client secret"), "{screen}");
+    sb.keep_text(screen);
+
+    let out = sb.run(&["exchange", "check", &only_ok, "--customization", &cust]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("The plan reaches every mailbox."));
+
+    let out = sb.run(&["exchange", "delete-secret", "--app", CLIENT]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut secrets = s.secrets();
+    secrets.push(SECRET.to_string());
+    sb.assert_no_leaks(&secrets, &[]);
+}

@@ -709,3 +709,36 @@ fn customize_long_list_focused_shows_whole() {
         insta::assert_snapshot!(format!("customize_long_list_{}x{}", size.0, size.1), screen);
     }
 }
+
+/// `p` on Exchange access opens the masked field: what was typed shows as `•` only, at both
+/// sizes, for the app's client secret and the impersonating account's password.
+#[test]
+fn the_secret_field_shows_only_bullets() {
+    const TYPED: &str = "s3cr3t-Value";
+    let typed = |mut s: State| {
+        press(&mut s, key(KeyCode::Char('p')));
+        assert!(
+            matches!(s.popup, Some(Popup::Secret(_))),
+            "p opens the field"
+        );
+        type_keys(&mut s, TYPED);
+        s
+    };
+    for (name, impersonation) in [("secret_app_only", false), ("secret_impersonation", true)] {
+        for size in SIZES {
+            let mut s = with_ids(fix_state(size));
+            s.step = Step::ExchangeAccess;
+            if impersonation {
+                on_premises(&mut s);
+            } else {
+                s.choices
+                    .set("mailbox_access", Value::Text("app_only".into()));
+            }
+            let s = typed(s);
+            let screen = text(&draw(&s, size.0, size.1));
+            assert!(!screen.contains("s3cr3t"), "{screen}");
+            assert!(screen.contains(&"•".repeat(TYPED.len())), "{screen}");
+            insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen);
+        }
+    }
+}

@@ -8,13 +8,12 @@
 
 use crate::support::sample;
 use crate::support::wizard;
+use crate::support::wizard::{Tmux, DEADLINE};
 
 use scc_onboard::session::Session;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-const DEADLINE: Duration = Duration::from_secs(30);
 
 /// The org's app IDs every plan requires (there is no vendor app), as a choices file.
 const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
@@ -33,111 +32,6 @@ fn enter_app_ids(t: &Tmux) {
     t.keys(&["Enter"]);
     t.wait_for("Set Entra application (client) ID");
     t.keys(&["g"]);
-}
-
-/// A private tmux server, killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new() -> Self {
-        Tmux {
-            socket: format!(
-                "scc-e2e-{}-{:?}",
-                std::process::id(),
-                std::thread::current().id()
-            )
-            .replace(['(', ')'], ""),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (scripts/setup.sh installs it)");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    /// Starts `command` in a `width`×`height` window; the pane stays after it exits.
-    fn start(&self, (width, height): (u16, u16), command: &str) {
-        let (w, h) = (width.to_string(), height.to_string());
-        self.cmd(&["new-session", "-d", "-s", "w", "-x", &w, "-y", &h, command]);
-        self.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "w"]).stdout).into_owned()
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "waited {DEADLINE:?} for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::yield_now();
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "w"];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-    }
-
-    fn type_text(&self, text: &str) {
-        self.cmd(&["send-keys", "-t", "w", "-l", text]);
-    }
-
-    fn pane_pid(&self) -> String {
-        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_pid}"]);
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    /// Waits until the pane's whole history (scrollback included) shows `text`.
-    fn wait_for_in_history(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let out = self.cmd(&["capture-pane", "-p", "-S", "-200", "-t", "w"]);
-            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < DEADLINE,
-                "waited {DEADLINE:?} for {text:?} in the history:\n{screen}"
-            );
-            std::thread::yield_now();
-        }
-    }
-
-    fn pane_dead(&self) -> bool {
-        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead}"]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
 }
 
 fn wizard_command(dir: &Path, session: &Path, roster: Option<&str>) -> String {
@@ -1036,4 +930,518 @@ fn copy_under_tmux_default_clipboard_is_honest_and_printed_after_exit() {
     t.keys(&["q"]);
     let screen = t.wait_for_in_history("Copied on the screen");
     assert!(screen.contains("New-ServicePrincipal"), "{screen}");
+}
+
+/// Issue 11 seen as an admin would: each Exchange plan set on Exchange access, checked with
+/// `v` against the local stand-ins (tests/support/graph.rs, ews.rs) where the plan allows it,
+/// exported from Review; then every screen (Exchange access, Review, Authorize, the end-user
+/// screen), the bundle's files and `user-config.toml` must say the same plan. The app's
+/// secret and the impersonating account's password go to the real keyring (run inside
+/// scripts/test-in-session.sh), typed in Exchange access's masked field (`p`), and must appear
+/// in no file and on no screen.
+#[cfg(target_os = "linux")]
+mod plans {
+    use super::*;
+    use crate::support::ews::{EwsBehaviour, EwsServer, EwsSetup, Offer};
+    use crate::support::graph::{Behaviour, GraphServer, GraphSetup};
+    use crate::support::{keyring_lock, Sandbox};
+    use std::collections::HashMap;
+
+    /// A clean roster of four users whose mailboxes the stand-ins know.
+    const ROSTER: &str = "\
+Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address
+Ada Lovelace,ada@example.com,005Dn000011MnOpIAK,ada@example.com,ada@example.com
+Grace Hopper,grace@example.com,005Dn000014MnOpIAK,grace@example.com,grace@example.com
+Alan Turing,alan@example.com,005Dn000016MnOpIAK,alan@example.com,alan@example.com
+Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@example.com
+";
+    /// The tenant the roster's logins default it to.
+    const TENANT: &str = "example.com";
+    /// What `enter_app_ids` types as the Entra application (client) ID.
+    const CLIENT: &str = "6233fba6-0198-4277-892f-9275bf728bcc";
+    const OBJECT_ID: &str = "0f3c1a2b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+    const SECRET: &str = "walk~Secret.from-Entra_9876543210";
+    const ACCOUNT: &str = "svc-scc@example.com";
+    const PASSWORD: &str = "Walk-Imp3rsonation!pw";
+
+    /// The plans an admin can choose, as walked.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Plan {
+        PerUserGraph,
+        PerUserEws,
+        AppOnly,
+        Impersonation,
+    }
+
+    impl Plan {
+        /// (mailbox_access, exchange_deployment, exchange_api) as every file must name them.
+        fn kind(self) -> (&'static str, &'static str, &'static str) {
+            match self {
+                Plan::PerUserGraph => ("per_user", "exchange_online", "graph"),
+                Plan::PerUserEws => ("per_user", "exchange_online", "ews"),
+                Plan::AppOnly => ("app_only", "exchange_online", "graph"),
+                Plan::Impersonation => ("impersonation", "on_premises", "ews"),
+            }
+        }
+
+        /// The plan's one line (`ExchangePlan::summary`), as the spec words it.
+        fn summary(self, ews_url: &str) -> String {
+            match self {
+                Plan::PerUserGraph => {
+                    "Each user authorizes their own mailbox (Exchange Online, Microsoft Graph)".into()
+                }
+                Plan::PerUserEws => "Each user authorizes their own mailbox (Exchange Online, EWS)".into(),
+                Plan::AppOnly => "An Entra app with app-only access to the roster's mailboxes, scoped by RBAC for Applications (Exchange Online, Microsoft Graph)".into(),
+                Plan::Impersonation => format!(
+                    "One impersonating account, {ACCOUNT}, at {ews_url} (Exchange Server on-premises, EWS)"
+                ),
+            }
+        }
+
+        /// The cards a user must authorize: Salesforce only unless they sign in to their
+        /// own mailbox.
+        fn cards(self) -> &'static [&'static str] {
+            match self {
+                Plan::PerUserGraph | Plan::PerUserEws => &["Salesforce", "Exchange"],
+                Plan::AppOnly | Plan::Impersonation => &["Salesforce"],
+            }
+        }
+
+        /// The secret the check needs, kept in the keyring: (its `exchange delete-secret` flag
+        /// and argument, the value typed in the wizard's masked field).
+        fn secret(self) -> Option<(&'static str, &'static str, &'static str)> {
+            match self {
+                Plan::AppOnly => Some(("--app", CLIENT, SECRET)),
+                Plan::Impersonation => Some(("--account", ACCOUNT, PASSWORD)),
+                _ => None,
+            }
+        }
+    }
+
+    /// The Graph and token stand-in: Grace lacks calendar access, Alan has no mailbox.
+    fn graph() -> GraphServer {
+        let mailboxes: HashMap<String, Behaviour> = [
+            ("ada@example.com", Behaviour::Allowed),
+            ("grace@example.com", Behaviour::Denied(vec!["calendars"])),
+            ("alan@example.com", Behaviour::NoMailbox),
+            ("edsger@example.com", Behaviour::Allowed),
+        ]
+        .into_iter()
+        .map(|(u, b)| (u.to_string(), b))
+        .collect();
+        GraphServer::start(GraphSetup {
+            tenant: TENANT.into(),
+            client_id: CLIENT.into(),
+            secret: SECRET.into(),
+            mailboxes,
+            delay: Duration::ZERO,
+        })
+    }
+
+    /// The Exchange Server stand-in: the account may not impersonate Grace.
+    fn ews() -> EwsServer {
+        EwsServer::start(EwsSetup {
+            offers: vec![Offer::Negotiate, Offer::Ntlm, Offer::Basic],
+            user: ACCOUNT.into(),
+            domain: String::new(),
+            password: PASSWORD.into(),
+            bearer: None,
+            mailboxes: [
+                ("ada@example.com", EwsBehaviour::Allowed),
+                ("grace@example.com", EwsBehaviour::ImpersonateDenied),
+                ("alan@example.com", EwsBehaviour::Allowed),
+                ("edsger@example.com", EwsBehaviour::Allowed),
+            ]
+            .into_iter()
+            .map(|(u, b)| (u.to_string(), b))
+            .collect(),
+        })
+    }
+
+    /// `scc-onboard exchange delete-secret`: the walk starts and ends with none stored.
+    fn delete_secret(sb: &Sandbox, plan: Plan) {
+        if let Some((flag, who, _)) = plan.secret() {
+            sb.run(&["exchange", "delete-secret", flag, who]);
+        }
+    }
+
+    /// The shell line that runs the binary in the sandbox with `args`.
+    fn in_sandbox(sb: &Sandbox, args: &str) -> String {
+        let mut env: Vec<String> = sb.env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
+        env.sort();
+        let what = args.split(' ').next().unwrap_or_default();
+        format!(
+            "cd '{}' && env {} SCC_ONBOARD_CONFIG='{}' XDG_DATA_HOME='{}' '{}' {args}; echo \"scc-onboard {what} exited with $?\"; exec cat",
+            sb.dir.path().display(),
+            env.join(" "),
+            sb.config.display(),
+            sb.dir.path().join("data").display(),
+            env!("CARGO_BIN_EXE_scc-onboard"),
+        )
+    }
+
+    /// The screen's text with its line breaks and runs of spaces as single spaces, so a
+    /// sentence is found wherever the screen wrapped it.
+    fn flat(screen: &str) -> String {
+        screen.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The first bordered pane's text, flattened as [`flat`] does: a line the pane wrapped
+    /// reads whole, and nothing of a pane beside it is mixed in.
+    fn first_pane(screen: &str) -> String {
+        let inside: Vec<&str> = screen.lines().filter_map(|l| l.split('│').nth(1)).collect();
+        flat(&inside.join("\n"))
+    }
+
+    /// Which provider cards the end-user screen shows (a card's border carries its title).
+    fn cards_on(screen: &str) -> Vec<&'static str> {
+        ["Salesforce", "Exchange"]
+            .into_iter()
+            .filter(|t| screen.contains(&format!("┌ {t} ")) || screen.contains(&format!("▶ {t} ")))
+            .collect()
+    }
+
+    /// Customize → Exchange access (the plan set, checked with `v` where the plan allows) →
+    /// Review & export → Authorize → the end-user screen, asserting one plan everywhere.
+    fn walk(plan: Plan) {
+        let _k = keyring_lock();
+        let g = graph();
+        let e = ews();
+        let sb = Sandbox::new(&g.config_toml("secret-service"));
+        std::fs::write(sb.dir.path().join("roster.csv"), ROSTER).unwrap();
+        let (mode, deployment, api) = plan.kind();
+        let summary = plan.summary(&e.url());
+        delete_secret(&sb, plan);
+
+        let t = Tmux::new();
+        // Wide enough that the plan's line is never wrapped.
+        t.start(
+            (200, 50),
+            &in_sandbox(&sb, "wizard roster.csv --session session.json"),
+        );
+        let keep = |s: String| {
+            sb.keep_text(s.clone());
+            s
+        };
+        t.wait_for("Preview of roster.csv");
+        t.keys(&["Enter"]);
+        t.wait_for("Loaded 4 rows");
+
+        // Customize: the org's two app IDs.
+        t.keys(&[">"]);
+        t.wait_for("[Customize]");
+        enter_app_ids(&t);
+        keep(t.screen());
+
+        // Exchange access: the plan.
+        t.keys(&[">"]);
+        t.wait_for("[Exchange access]");
+        match plan {
+            Plan::PerUserGraph => {}
+            Plan::PerUserEws => {
+                t.keys(&["j", "j", "Space"]);
+                let screen =
+                    keep(t.wait_for("‹ Exchange Web Services (EWS, until 1 April 2027) ›"));
+                let text = flat(&screen);
+                assert!(
+                    text.contains("Exchange Online is retiring EWS")
+                        && text
+                            .contains("From 1 October 2026 Exchange Online blocks EWS by default")
+                        && text.contains("on 1 April 2027 it removes EWS completely")
+                        && text.contains(
+                            "Allow the app to use EWS (Exchange Online, until 1 April 2027)"
+                        ),
+                    "the allow-list and its dates:\n{screen}"
+                );
+                // The allow-list checklist, every step ticked.
+                t.keys(&["Tab", "Space"]);
+                for n in 2..=5 {
+                    t.keys(&["j", "Space"]);
+                    t.wait_for(&format!("checklist {n} of 5 ticked"));
+                }
+            }
+            Plan::AppOnly => {
+                t.keys(&["Space"]);
+                t.wait_for("‹ An Entra app, scoped to the roster (Exchange Online) ›");
+                t.keys(&["j", "j", "j", "Enter"]);
+                t.type_text(OBJECT_ID);
+                t.keys(&["Enter"]);
+                t.wait_for("Set Enterprise application Object ID");
+                // The management scope's step: the filter names the roster's users.
+                t.keys(&["Tab", "j", "j", "j"]);
+                t.wait_for("▶ [ ] Scope access to the roster's mailboxes (the roster's 4 included users by name)");
+            }
+            Plan::Impersonation => {
+                t.keys(&["j", "Space"]);
+                t.wait_for("Exchange Server on-premises");
+                t.keys(&["k", "Space", "Space"]);
+                t.wait_for("‹ One impersonating account (on-premises) ›");
+                t.keys(&["j", "Enter"]);
+                t.type_text(ACCOUNT);
+                t.keys(&["Enter"]);
+                t.wait_for("Set Impersonating account");
+                t.keys(&["j", "j", "Enter"]);
+                t.type_text(&e.url());
+                t.keys(&["Enter"]);
+                t.wait_for("Set EWS URL");
+            }
+        }
+        let screen = keep(t.screen());
+        let shown_mode = match mode {
+            "per_user" => "‹ Each user authorizes their own mailbox ›",
+            "app_only" => "‹ An Entra app, scoped to the roster (Exchange Online) ›",
+            _ => "‹ One impersonating account (on-premises) ›",
+        };
+        assert!(screen.contains(shown_mode), "{plan:?}:\n{screen}");
+        match plan {
+            Plan::PerUserEws => assert!(
+                screen.contains(&format!("-EwsAllowedAppIDs @{{Add=\"{CLIENT}\"}}")),
+                "the allow-list names the app:\n{screen}"
+            ),
+            Plan::AppOnly => assert!(
+                screen.contains("RBAC for Applications")
+                    && screen.contains("UserPrincipalName -eq 'ada@example.com' -or UserPrincipalName -eq 'alan@example.com'"),
+                "the RBAC for Applications checklist and the generated scope:\n{screen}"
+            ),
+            Plan::Impersonation => assert!(
+                screen.contains("Grant the ApplicationImpersonation role (Exchange Server on-premises)"),
+                "{screen}"
+            ),
+            Plan::PerUserGraph => assert!(screen.contains("Over Microsoft Graph"), "{screen}"),
+        }
+
+        // The secret the check needs, typed once in the masked field: only its mask shows.
+        if let Some((_, _, value)) = plan.secret() {
+            t.keys(&["p"]);
+            t.wait_for("Exchange secret");
+            t.type_text(value);
+            let mask = "•".repeat(value.chars().count());
+            let screen = keep(t.wait_for(&mask));
+            assert!(!screen.contains(value), "{screen}");
+            t.keys(&["Enter"]);
+            keep(t.wait_for("in the OS keyring"));
+            let (i, screen) = t.wait_for_any(&["Stored ", "Not stored"]);
+            assert_eq!(i, 0, "{screen}");
+        }
+
+        // The check, against the stand-ins.
+        t.keys(&["v"]);
+        let (_, screen) = t.wait_for_any(&[
+            "Reachable · plan",
+            "Not all reachable · plan",
+            "The check could not run",
+        ]);
+        let screen = keep(screen);
+        assert!(
+            screen.contains(&format!("plan {mode} ({api})")),
+            "{plan:?}: the check used the plan on screen:\n{screen}"
+        );
+        let (reached, not_reached): (usize, &[&str]) = match plan {
+            Plan::PerUserGraph | Plan::PerUserEws => {
+                assert!(screen.contains("Reachable · plan"), "{screen}");
+                assert!(screen.contains("sign-in proves"), "{screen}");
+                (0, &[])
+            }
+            Plan::AppOnly => (2, &["grace@example.com", "alan@example.com"]),
+            Plan::Impersonation => (3, &["grace@example.com"]),
+        };
+        for upn in not_reached {
+            assert!(
+                screen.contains(upn),
+                "{upn} listed as not reachable:\n{screen}"
+            );
+        }
+
+        // Review & export.
+        t.keys(&[">"]);
+        let screen = keep(t.wait_for("[Review & export]"));
+        assert!(
+            first_pane(&screen).contains(&format!("Exchange: {summary}")),
+            "{plan:?}: Review's plan line:\n{screen}"
+        );
+        if reached > 0 {
+            assert!(
+                screen.contains(&format!("Exchange check: {reached} of 4 mailboxes reached")),
+                "{screen}"
+            );
+        } else {
+            assert!(!screen.contains("Exchange check: not run"), "{screen}");
+        }
+        t.keys(&["Enter"]);
+        let (i, _) = t.wait_for_any(&[
+            "Export with these warnings?",
+            "Wrote the bundle for 4 users",
+        ]);
+        if i == 0 {
+            t.keys(&["y"]);
+            t.wait_for("Wrote the bundle for 4 users");
+        }
+
+        // The bundle: every file names the same plan.
+        let bundle = sb.dir.path().join("scc-onboard-bundle");
+        let read = |name: &str| std::fs::read_to_string(bundle.join(name)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&read("customization.json")).unwrap();
+        let x = &json["exchange_access"];
+        assert_eq!(
+            (
+                x["mode"].as_str(),
+                x["deployment"].as_str(),
+                x["api"].as_str()
+            ),
+            (Some(mode), Some(deployment), Some(api)),
+            "{x}"
+        );
+        match plan {
+            Plan::Impersonation => {
+                assert_eq!(x["ews_url"], e.url().as_str());
+                assert_eq!(x["impersonation_account"], ACCOUNT);
+            }
+            _ => {
+                assert!(x["ews_url"].is_null(), "{x}");
+                assert!(x["impersonation_account"].is_null(), "{x}");
+            }
+        }
+        let check = &json["exchange_check"];
+        assert_eq!(
+            (check["plan"].as_str(), check["api"].as_str()),
+            (Some(mode), Some(api)),
+            "{check}"
+        );
+        if reached > 0 {
+            assert_eq!(check["reachable"], reached);
+            assert_eq!(check["mailboxes"], 4);
+        }
+        let md = read("customization.md");
+        assert!(
+            md.contains(&format!("- **Plan:** {summary}")),
+            "{plan:?}:\n{md}"
+        );
+        let report = read("report.md");
+        assert!(
+            report.contains(&summary),
+            "{plan:?}: report.md's plan:\n{report}"
+        );
+        assert!(
+            report.contains(&format!(
+                "with plan `{mode}` over {}",
+                if api == "ews" {
+                    "EWS"
+                } else {
+                    "Microsoft Graph"
+                }
+            )),
+            "{report}"
+        );
+        assert!(!report.contains("The plan has changed since"), "{report}");
+        for upn in not_reached {
+            assert!(
+                report.lines().any(|l| l.starts_with(&format!("| {upn} |"))),
+                "{upn} in report.md's table of mailboxes not reachable:\n{report}"
+            );
+        }
+        match plan {
+            Plan::PerUserEws => assert!(report.contains("Set-OrganizationConfig -EwsAllowedAppIDs") && report.contains("1 April 2027"), "{report}"),
+            Plan::AppOnly => assert!(report.contains("New-ManagementScope -Name \"SmartCloud Connect mailboxes\" -RecipientRestrictionFilter \"UserPrincipalName -eq 'ada@example.com'"), "{report}"),
+            Plan::Impersonation => assert!(report.contains("-Role ApplicationImpersonation -User \"svc-scc@example.com\""), "{report}"),
+            Plan::PerUserGraph => {}
+        }
+        let cfg = scc_onboard::auth::Config::load(Some(&bundle.join("user-config.toml"))).unwrap();
+        let p = cfg.plan.expect("user-config.toml names the plan");
+        assert_eq!(
+            (
+                p.mailbox_access.as_str(),
+                p.exchange_deployment.as_str(),
+                p.exchange_api.as_str()
+            ),
+            (mode, deployment, api)
+        );
+        // The invitations ask for the same cards.
+        let invitations = read("invitations.csv");
+        let cards = plan.cards();
+        let ask = if cards.len() == 1 {
+            "press a on the Salesforce card".to_string()
+        } else {
+            "each card (Salesforce and Exchange)".to_string()
+        };
+        assert!(
+            invitations.contains(&ask),
+            "{plan:?}: {ask:?} in\n{invitations}"
+        );
+
+        // Authorize: the same line, and what each user signs in to.
+        t.keys(&[">"]);
+        let screen = keep(t.wait_for("[Authorize]"));
+        assert!(
+            first_pane(&screen).contains(&format!("Plan: {summary}")),
+            "{plan:?}:\n{screen}"
+        );
+        let line = screen
+            .lines()
+            .find(|l| l.contains("│Each user authorizes"))
+            .unwrap();
+        assert_eq!(
+            line.contains("Exchange (their own mailbox"),
+            cards.contains(&"Exchange"),
+            "{plan:?}: {line}"
+        );
+        match plan {
+            Plan::PerUserGraph => assert!(
+                line.contains("Mail.ReadWrite, Calendars.ReadWrite, Contacts.ReadWrite"),
+                "{line}"
+            ),
+            Plan::PerUserEws => assert!(line.contains("EWS.AccessAsUser.All"), "{line}"),
+            _ => {}
+        }
+        t.keys(&["q"]);
+        t.wait_for_in_history("scc-onboard wizard exited with 0");
+
+        // The end-user screen from the bundle's user-config.toml: only the cards to authorize.
+        t.respawn(&in_sandbox(
+            &sb,
+            "authorize --config scc-onboard-bundle/user-config.toml",
+        ));
+        let (_, screen) = t.wait_for_any(&["┌ Salesforce ", "▶ Salesforce "]);
+        let start = Instant::now();
+        let mut screen = screen;
+        while screen.contains("Reading the keyring") {
+            assert!(start.elapsed() < DEADLINE, "{screen}");
+            screen = t.screen();
+        }
+        let screen = keep(screen);
+        assert_eq!(
+            cards_on(&screen),
+            cards,
+            "{plan:?}: the end-user screen:\n{screen}"
+        );
+        t.keys(&["q"]);
+        t.wait_for_in_history("scc-onboard authorize exited with 0");
+
+        // The secret is in the keyring only: no file of the bundle, the session or the data
+        // folder, no screen, no output holds it.
+        if let Some((_, _, value)) = plan.secret() {
+            let files = sb.assert_no_leaks(&[value.to_string()], &[]);
+            assert!(files >= 8, "{files} files scanned");
+        }
+        delete_secret(&sb, plan);
+    }
+
+    #[test]
+    fn per_user_over_graph_is_the_same_plan_on_every_screen_and_file() {
+        walk(Plan::PerUserGraph);
+    }
+
+    #[test]
+    fn per_user_over_ews_shows_the_allow_list_and_is_the_same_plan_everywhere() {
+        walk(Plan::PerUserEws);
+    }
+
+    #[test]
+    fn app_only_is_checked_and_is_the_same_plan_everywhere() {
+        walk(Plan::AppOnly);
+    }
+
+    #[test]
+    fn impersonation_is_checked_and_is_the_same_plan_everywhere() {
+        walk(Plan::Impersonation);
+    }
 }

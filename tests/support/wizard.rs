@@ -153,3 +153,133 @@ pub fn go_to_col(state: &mut State, col: usize) {
         press(state, key(KeyCode::Char('l')));
     }
 }
+
+/// How long a tmux walk waits for the screen to show something.
+#[cfg(unix)]
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A private tmux server, killed when dropped: the real binary in a real terminal.
+#[cfg(unix)]
+pub struct Tmux {
+    pub socket: String,
+}
+
+#[cfg(unix)]
+impl Default for Tmux {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(unix)]
+impl Tmux {
+    pub fn new() -> Self {
+        Tmux {
+            socket: format!(
+                "scc-e2e-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            )
+            .replace(['(', ')'], ""),
+        }
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> std::process::Output {
+        let out = std::process::Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux runs (scripts/setup.sh installs it)");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Starts `command` in a `width`×`height` window; the pane stays after it exits.
+    pub fn start(&self, (width, height): (u16, u16), command: &str) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.cmd(&["new-session", "-d", "-s", "w", "-x", &w, "-y", &h, command]);
+        self.cmd(&["set-option", "-t", "w", "remain-on-exit", "on"]);
+    }
+
+    /// Replaces what runs in the pane with `command`.
+    pub fn respawn(&self, command: &str) {
+        self.cmd(&["respawn-pane", "-k", "-t", "w", command]);
+    }
+
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "w"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_any(&[text]).1
+    }
+
+    /// Waits until the screen shows one of `texts`: which one, and the screen.
+    pub fn wait_for_any(&self, texts: &[&str]) -> (usize, String) {
+        let start = std::time::Instant::now();
+        loop {
+            let screen = self.screen();
+            if let Some(i) = texts.iter().position(|t| screen.contains(t)) {
+                return (i, screen);
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {texts:?}; the screen shows:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "w"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    pub fn type_text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "w", "-l", text]);
+    }
+
+    pub fn pane_pid(&self) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until the pane's whole history (scrollback included) shows `text`.
+    pub fn wait_for_in_history(&self, text: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let out = self.cmd(&["capture-pane", "-p", "-S", "-200", "-t", "w"]);
+            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {text:?} in the history:\n{screen}"
+            );
+            std::thread::yield_now();
+        }
+    }
+
+    pub fn pane_dead(&self) -> bool {
+        let out = self.cmd(&["display-message", "-p", "-t", "w", "#{pane_dead}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}

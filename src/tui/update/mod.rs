@@ -79,6 +79,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 "{SAVE_FAILED} ({e}); your latest changes would be lost on exit"
             )))
         }
+        Msg::Text(_) | Msg::CommitInput | Msg::CancelInput
+            if matches!(state.popup, Some(Popup::Secret(_))) =>
+        {
+            super::secret_field::update(state, msg, &mut fx)
+        }
+        Msg::EnterSecret | Msg::SecretStored(_) => super::secret_field::update(state, msg, &mut fx),
         Msg::Text(_) | Msg::CommitInput | Msg::CancelInput => match state.step {
             Step::Import => import::update(state, msg, &mut fx),
             Step::Fix => fix::update(state, msg, &mut fx),

@@ -165,6 +165,13 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Some(Popup::Resume(_)) => {
             return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
         }
+        Some(Popup::Secret(_)) => {
+            return vec![
+                ("Enter", "store in keyring"),
+                ("Esc", "cancel"),
+                ("Ctrl-u", "clear"),
+            ]
+        }
         Some(Popup::Unplaced { .. }) => {
             return vec![
                 ("↑↓", "choose"),
@@ -291,6 +298,9 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
                 let mut h = state.exchange.key_hints();
                 h.push(("c", "copy"));
                 h.push(("v", "check"));
+                if crate::tui::secret_field::offered(state) {
+                    h.push(("p", "secret"));
+                }
                 h
             };
             h.extend([("u", "undo"), ("<>", "step")]);

@@ -1,5 +1,6 @@
 //! Windows over the step: help, bulk-fix and bulk-exclude confirmations, resume prompt.
 
+use crate::tui::secret_field::SecretPrompt;
 use crate::tui::state::{Popup, State};
 use crate::tui::theme::WARNING_MARK;
 use crate::tui::widgets::text::{fit, visible};
@@ -125,7 +126,7 @@ pub(super) const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Space x", "tick a checklist item"),
             ("Enter", "edit text (Esc cancels)"),
             ("d s", "default / add suggested"),
-            ("c v", "copy command · check access"),
+            ("c v p", "copy · check · type secret"),
             ("u Ctrl-r", "undo / redo"),
         ],
     ),
@@ -321,6 +322,7 @@ pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
             confirm(f, area, state, " Replace bundle ", lines, "replace");
         }
         Popup::Unplaced { selected } => unplaced(state, f, area, *selected),
+        Popup::Secret(prompt) => secret(state, f, area, prompt),
         Popup::Resume(offer) => {
             let s = &offer.session;
             let check = if offer.source_missing {
@@ -384,6 +386,41 @@ pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
 
 /// The "Unplaced changes" list: each change with its old line, user, field and values; the
 /// selected one can be re-applied to the row selected in the Fix table, or dropped.
+/// The masked field: what it asks for, one `•` per character typed, and its keys.
+fn secret(state: &State, f: &mut Frame, area: Rect, prompt: &SecretPrompt) {
+    let t = state.theme;
+    let r = centered(area, 70, 9);
+    let inner = r.width.saturating_sub(4) as usize;
+    let (mask, cursor) = prompt.masked();
+    // The end of a long secret stays in view, as in the other text fields.
+    let skip = (cursor + 1).saturating_sub(inner);
+    let shown: String = mask.chars().skip(skip).take(inner).collect();
+    let lines = vec![
+        Line::raw(""),
+        Line::raw(fit(&format!("Type {}.", prompt.what), inner)),
+        Line::raw("It goes to the OS keyring only, never to a file."),
+        Line::raw(""),
+        Line::styled(shown, t.key()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("Enter", t.key()),
+            Span::raw(" store in the keyring   "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" cancel"),
+        ]),
+    ];
+    f.render_widget(Clear, r);
+    let block = Block::bordered()
+        .title(" Exchange secret ")
+        .title_style(t.title());
+    let text_area = block.inner(r);
+    f.render_widget(Paragraph::new(lines).block(block), r);
+    f.set_cursor_position(ratatui::layout::Position::new(
+        text_area.x + (cursor - skip) as u16,
+        text_area.y + 4,
+    ));
+}
+
 fn unplaced(state: &State, f: &mut Frame, area: Rect, selected: usize) {
     let t = state.theme;
     let items = state

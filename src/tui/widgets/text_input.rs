@@ -80,6 +80,11 @@ impl TextInput {
         &self.value
     }
 
+    /// The text itself, moved out (no copy is left behind).
+    pub fn into_value(self) -> String {
+        self.value
+    }
+
     /// Cursor position in characters.
     #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests use it
     pub fn cursor(&self) -> usize {

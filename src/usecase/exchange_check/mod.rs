@@ -25,6 +25,7 @@ mod per_user;
 
 use crate::auth::config::MicrosoftConfig;
 use crate::auth::http::Http;
+use crate::auth::ExchangeSecret;
 use crate::roster::{Field, Roster};
 use oauth2::basic::BasicClient;
 use oauth2::{
@@ -639,29 +640,29 @@ pub fn stored_credential(
     };
     let store = crate::auth::TokenStore::open(&config.flow.keyring, config.flow.keyring_timeout())
         .map_err(|e| format!("the {what} could not be read from the keyring ({e})"))?;
-    let (stored, entry, flag) = match plan {
-        CheckPlan::Impersonation { account, .. } => (
+    // The same entry the wizard's masked field and `exchange store-secret` write.
+    let which = super::exchange_secret::entry_unchecked(plan, config);
+    let (stored, entry, flag) = match which {
+        Some(ExchangeSecret::Account(account)) => (
             store
-                .impersonation_password_for_check(account)
+                .impersonation_password_for_check(&account)
                 .map(|p| p.map(|p| Credential::Password(Password::new(p)))),
             format!("for the impersonating account {account}"),
             format!("--account {account}"),
         ),
-        _ => {
-            let id = config.microsoft.client_id.trim();
-            (
-                store
-                    .app_secret(id)
-                    .map(|s| s.map(Credential::ClientSecret)),
-                format!("for app {id}"),
-                format!("--app {id}"),
-            )
-        }
+        Some(ExchangeSecret::App(id)) => (
+            store
+                .app_secret(&id)
+                .map(|s| s.map(Credential::ClientSecret)),
+            format!("for app {id}"),
+            format!("--app {id}"),
+        ),
+        None => return Ok(Credential::None),
     };
     match stored {
         Ok(Some(c)) => Ok(c),
         Ok(None) => Err(format!(
-            "no {what} {entry} in the keyring: store it once with `scc-onboard exchange store-secret {flag}`, or give it to `scc-onboard exchange check --secret-stdin`"
+            "no {what} {entry} in the keyring: store it once with `p` on the wizard's Exchange access step or `scc-onboard exchange store-secret {flag}`, or give it to `scc-onboard exchange check --secret-stdin`"
         )),
         Err(e) => Err(format!(
             "the {what} could not be read from the keyring ({e})"
