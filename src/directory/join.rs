@@ -212,7 +212,15 @@ fn ms_skip(u: &MicrosoftUser, opts: &JoinOptions) -> Option<SkipReason> {
 /// Trimmed and lower-cased into `buf` (addresses and logins compare without case).
 fn fold<'b>(s: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
-    for c in s.trim().chars() {
+    let s = s.trim();
+    // Nearly every login and address is ASCII: one copy and an in-place fold, no per-char
+    // Unicode case mapping.
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+        return buf;
+    }
+    for c in s.chars() {
         if c.is_ascii() {
             buf.push(c.to_ascii_lowercase());
         } else {
