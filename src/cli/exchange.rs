@@ -15,8 +15,8 @@ use crate::usecase::exchange_check::{
     self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
     Status,
 };
-use crate::usecase::roster_source;
 use crate::usecase::exchange_secret;
+use crate::usecase::roster_source;
 
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
