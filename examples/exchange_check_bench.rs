@@ -9,6 +9,8 @@
 mod ews;
 #[path = "../tests/support/graph.rs"]
 mod graph;
+#[path = "../tests/support/http_stub.rs"]
+mod http_stub;
 
 use ews::{EwsBehaviour, EwsServer, EwsSetup, Offer};
 use graph::{Behaviour, GraphServer, GraphSetup};
