@@ -202,11 +202,7 @@ fn check(args: CheckArgs) -> Exit {
         Err(e) => return usage(e),
     };
     let import_options = args.import.options();
-    let source = match import_args::source(
-        args.roster.as_deref(),
-        args.session.as_deref(),
-        &import_options,
-    ) {
+    let source = match import_args::source(&args.roster, &args.session, &import_options) {
         Ok(s) => s,
         Err(m) => return usage(m),
     };
