@@ -5,12 +5,10 @@
 //! ([`exit_code`]): 0 every mailbox reachable, 1 some are not (or the token endpoint could not
 //! be reached), 2 bad configuration, input or secret.
 
-use super::import_args;
-use super::import_args::ImportArgs;
+use super::import_args::{self, ImportArgs};
 use super::Exit;
 use crate::auth::{self, Config, ExchangeSecret};
-use crate::customize::file::{from_json_value, load_choices};
-use crate::customize::{Catalogue, Choices, ExchangePlan, Guide, RosterFacts};
+use crate::customize::{Catalogue, ExchangePlan, Guide, RosterFacts};
 use crate::usecase::exchange_check::{
     self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
     Status,
@@ -22,7 +20,7 @@ use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
 use serde_json::json;
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `exchange`.
 #[derive(Args, Debug)]
@@ -206,11 +204,7 @@ fn check(args: CheckArgs) -> Exit {
         Err(e) => return usage(e),
     };
     let import_options = args.import.options();
-    let source = match import_args::source(
-        args.roster.as_deref(),
-        args.session.as_deref(),
-        &import_options,
-    ) {
+    let source = match import_args::source(&args.roster, &args.session, &import_options) {
         Ok(s) => s,
         Err(m) => return usage(m),
     };
@@ -221,22 +215,15 @@ fn check(args: CheckArgs) -> Exit {
     let roster = loaded.roster;
     let catalogue = Catalogue::embedded();
     let facts = RosterFacts::from_roster(&roster);
-    let choices = match (&args.customization, loaded.session) {
-        (Some(p), _) => load_choices(p, &catalogue, &facts).map_err(|e| e.to_string()),
-        (None, Some(s)) => {
-            let name = format!(
-                "{} (customization)",
-                args.session.as_deref().unwrap_or(Path::new("")).display()
-            );
-            from_json_value(s.customization, None, &name, &catalogue, &facts)
-                .map_err(|e| e.to_string())
-        }
-        (None, None) => Ok(Choices::defaults(&catalogue, &facts)),
-    };
-    let choices = match choices {
-        Ok(c) => c,
-        Err(e) => return usage(e),
-    };
+    let session = args
+        .session
+        .as_deref()
+        .zip(loaded.session.map(|s| s.customization));
+    let choices =
+        match roster_source::choices(args.customization.as_deref(), session, &catalogue, &facts) {
+            Ok(c) => c,
+            Err(e) => return usage(e),
+        };
     let plan = ExchangePlan::new(&Guide::embedded(), &catalogue, &choices, &facts);
     // Before anything is read from stdin or the keyring: a plan or config that cannot work.
     let plan = match usecase::CheckPlan::from_plan(&plan, &config.microsoft)

@@ -81,11 +81,7 @@ pub fn run(args: ExportArgs) -> Exit {
         );
     }
     let import_options = args.import.options();
-    let source = match import_args::source(
-        args.roster.as_deref(),
-        args.session.as_deref(),
-        &import_options,
-    ) {
+    let source = match import_args::source(&args.roster, &args.session, &import_options) {
         Ok(s) => s,
         Err(m) => return usage(m),
     };

@@ -4,7 +4,7 @@ use crate::roster::import::{delimiter, Encoding, ImportOptions};
 use crate::roster::Field;
 use crate::usecase::roster_source::RosterSource;
 use clap::Args;
-use std::path::Path;
+use std::path::PathBuf;
 
 /// `--encoding`, `--delimiter` and `--column` overrides.
 #[derive(Args, Debug, Clone, Default)]
@@ -39,8 +39,8 @@ impl ImportArgs {
 /// The roster a command reads: the session when one is given, else the file read with
 /// `options` (clap makes one of the two required).
 pub fn source<'a>(
-    roster: Option<&'a Path>,
-    session: Option<&'a Path>,
+    roster: &'a Option<PathBuf>,
+    session: &'a Option<PathBuf>,
     options: &'a ImportOptions,
 ) -> Result<RosterSource<'a>, String> {
     match (session, roster) {

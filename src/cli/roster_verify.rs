@@ -139,12 +139,8 @@ pub fn run(args: VerifyArgs) -> Exit {
 fn verify(args: &VerifyArgs) -> Result<VerifyReport, Failure> {
     let config = Config::load(args.config.as_deref()).map_err(|e| Failure::Usage(e.to_string()))?;
     let import_options = args.import.options();
-    let source = import_args::source(
-        args.roster.as_deref(),
-        args.session.as_deref(),
-        &import_options,
-    )
-    .map_err(Failure::Usage)?;
+    let source = import_args::source(&args.roster, &args.session, &import_options)
+        .map_err(Failure::Usage)?;
     let roster = roster_source::load(source)
         .map_err(|e| Failure::Usage(e.to_string()))?
         .roster;

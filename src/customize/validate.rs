@@ -334,15 +334,16 @@ pub fn display_value(s: &Setting, v: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn cat() -> std::sync::Arc<Catalogue> {
         Catalogue::embedded()
     }
 
-    /// The two IDs every plan needs from the admin (there is no vendor app).
-    fn with_ids(mut c: Choices) -> Choices {
+    /// The two IDs every plan needs from the admin (there is no vendor app); the use cases'
+    /// tests use it too.
+    pub(crate) fn with_ids(mut c: Choices) -> Choices {
         c.set(
             "salesforce_client_id",
             Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),

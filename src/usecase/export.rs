@@ -9,7 +9,6 @@
 //! not. Neither face decides whether to export.
 
 use crate::bundle::{self, Audit, BundleInput, Entry, ExportError, Provenance, SourceFile};
-use crate::customize::file::{from_json_value, load_choices};
 use crate::customize::{Catalogue, Choices, Guide, Issue, RosterFacts};
 use crate::roster::by_line::{self, LineList, SetCell};
 use crate::roster::export::{CsvOptions, ExportSummary};
@@ -175,7 +174,7 @@ pub enum Replace {
 pub enum Outcome {
     Written(Written),
     /// Nothing written: the folder holds a bundle and replacing it needs a yes.
-    ConfirmReplace(Plan),
+    ConfirmReplace(Box<Plan>),
 }
 
 /// A bundle written.
@@ -195,7 +194,7 @@ pub struct Written {
 /// earlier bundle; otherwise [`write`].
 pub fn export(job: &Job, dir: &Path, replace: Replace) -> Result<Outcome, ExportError> {
     if replace == Replace::Ask && bundle::manifest::is_bundle(dir) {
-        return Ok(Outcome::ConfirmReplace(plan(job, dir)));
+        return Ok(Outcome::ConfirmReplace(Box::new(plan(job, dir))));
     }
     write(job, dir).map(Outcome::Written)
 }
@@ -339,9 +338,8 @@ pub fn prepare(req: &Request) -> Result<Prepared, PrepareError> {
         (RosterSource::Session(path), Some(s)) => {
             protect.push(("the session file".into(), path.to_path_buf()));
             protect.push(("the session's edits".into(), session::ops_dir(path)));
-            let name = format!("{} (customization)", path.display());
             (
-                Some((name, s.customization)),
+                Some((path, s.customization)),
                 Audit::from_history(&s.history),
                 s.moved,
             )
@@ -395,12 +393,8 @@ pub fn prepare(req: &Request) -> Result<Prepared, PrepareError> {
         ),
     };
     let facts = RosterFacts::from_roster(&roster);
-    let choices = match (req.customization, session_choices) {
-        (Some(p), _) => load_choices(p, &catalogue, &facts),
-        (None, Some((name, value))) => from_json_value(value, None, &name, &catalogue, &facts),
-        (None, None) => Ok(Choices::defaults(&catalogue, &facts)),
-    }
-    .map_err(|e| unusable(e.to_string()))?;
+    let choices = roster_source::choices(req.customization, session_choices, &catalogue, &facts)
+        .map_err(unusable)?;
     Ok(Prepared {
         roster,
         source_path,

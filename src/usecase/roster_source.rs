@@ -2,6 +2,8 @@
 //! its changes replayed onto the rows of their users). One loader for `export`, `exchange
 //! check` and any later command, so they all refuse the same sessions for the same reasons.
 
+use crate::customize::file::{from_json_value, load_choices};
+use crate::customize::{Catalogue, Choices, RosterFacts};
 use crate::roster::import::{import_path, ImportOptions};
 use crate::roster::Roster;
 use crate::session::{hash_file, Op, Session, Unplaced};
@@ -82,6 +84,26 @@ pub(crate) fn load(source: RosterSource<'_>) -> Result<Loaded, LoadError> {
             .map_err(|e| LoadError::Unusable(e.to_string())),
         RosterSource::Session(path) => from_session(path),
     }
+}
+
+/// The choices a command works with: the customization file when one is given, else the
+/// session's (`session`: its path and its saved customization), else every default. The
+/// error names the file and what is wrong.
+pub fn choices(
+    customization: Option<&Path>,
+    session: Option<(&Path, serde_json::Value)>,
+    catalogue: &Catalogue,
+    facts: &RosterFacts,
+) -> Result<Choices, String> {
+    match (customization, session) {
+        (Some(p), _) => load_choices(p, catalogue, facts),
+        (None, Some((path, value))) => {
+            let name = format!("{} (customization)", path.display());
+            from_json_value(value, None, &name, catalogue, facts)
+        }
+        (None, None) => Ok(Choices::defaults(catalogue, facts)),
+    }
+    .map_err(|e| e.to_string())
 }
 
 fn from_session(path: &Path) -> Result<Loaded, LoadError> {

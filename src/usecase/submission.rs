@@ -343,17 +343,7 @@ pub(crate) mod tests {
         Choices::defaults(&Catalogue::embedded(), &RosterFacts::from_roster(r))
     }
 
-    pub(crate) fn with_ids(mut c: Choices) -> Choices {
-        c.set(
-            "salesforce_client_id",
-            Value::Text("3MVG9A2kN3Bn17hs8MIaQx1voVGy662rXlC37svtmLmt6wO_iik8Hnk3Dlc".into()),
-        );
-        c.set(
-            "entra_client_id",
-            Value::Text("6233fba6-0198-4277-892f-9275bf728bcc".into()),
-        );
-        c
-    }
+    pub(crate) use crate::customize::validate::tests::with_ids;
 
     #[test]
     fn errors_unplaced_and_choice_errors_block_in_order_with_places() {
