@@ -12,6 +12,7 @@ pub mod complete;
 pub mod customize;
 pub mod exchange;
 pub mod exchange_check;
+pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod match_review;
