@@ -10,6 +10,7 @@
 pub mod authorize;
 pub mod complete;
 pub mod customize;
+pub mod event_loop;
 pub mod exchange;
 pub mod exchange_check;
 pub mod keymap;
