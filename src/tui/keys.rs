@@ -3,6 +3,7 @@
 use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
 use super::layout;
 use super::msg::Msg;
+use super::setting_form::FormMsg;
 use super::state::{Filter, ImportFocus, Popup, State};
 use super::widgets::text_input::TextEdit;
 use crate::session::Step;
@@ -48,7 +49,7 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
             .filter(|m| matches!(m, Msg::CancelLoad) || state.step == Step::Fix);
     }
     if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
-        return Some(Msg::StepKey(key));
+        return FormMsg::from_key(key, true).map(Msg::Form);
     }
     // `q` quits on Import too while nothing is typed in the path field.
     if state.step == Step::Import
@@ -142,7 +143,7 @@ fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
             Msg::EnterSecret
         }
         KeyCode::Esc => Msg::PrevStep,
-        _ => Msg::StepKey(key),
+        _ => return FormMsg::from_key(key, false).map(Msg::Form),
     })
 }
 
