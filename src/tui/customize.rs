@@ -5,13 +5,13 @@
 //! shown beside the form (below it in narrow terminals). Keys never change [`Choices`]
 //! directly: [`CustomizeStep::handle_key`] returns a [`ChoiceEdit`] for the wizard to apply.
 
-use super::setting_form::{self as form, Editor, Outcome};
+use super::setting_form::{self as form, Editor, FormMsg, Outcome};
 use crate::customize::choices::default_value;
 use crate::customize::{
     differences, validate, Catalogue, ChoiceEdit, Choices, Issue, Page, RosterFacts, Setting,
 };
 use crate::roster::Severity;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -94,11 +94,15 @@ impl CustomizeStep {
         validate(&self.catalogue, choices, &self.facts)
     }
 
-    /// Handles a key press; returns the change to apply to `choices`, if any.
+    /// Handles a key press (through [`FormMsg::from_key`]); returns the change to apply to
+    /// `choices`, if any.
     pub fn handle_key(&mut self, key: KeyEvent, choices: &Choices) -> Option<ChoiceEdit> {
-        if key.kind == KeyEventKind::Release {
-            return None;
-        }
+        let msg = FormMsg::from_key(key, self.is_editing())?;
+        self.update(msg, choices)
+    }
+
+    /// Applies a form message; returns the change to apply to `choices`, if any.
+    pub fn update(&mut self, msg: FormMsg, choices: &Choices) -> Option<ChoiceEdit> {
         let cat = self.catalogue.clone();
         let vis = visible_in(&cat, choices);
         if vis.is_empty() {
@@ -106,26 +110,26 @@ impl CustomizeStep {
         }
         let idx = self.focused_index(&vis);
         let s = vis[idx];
-        match form::field_key(&cat, &self.facts, choices, s, &mut self.editor, key) {
+        match form::field_msg(&cat, &self.facts, choices, s, &mut self.editor, &msg) {
             Outcome::Edit(e) => return Some(e),
             Outcome::Consumed => return None,
             Outcome::Ignored => {}
         }
         let n = vis.len();
-        let new = match key.code {
-            KeyCode::Up | KeyCode::Char('k') => idx.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => (idx + 1).min(n - 1),
-            KeyCode::PageUp => idx.saturating_sub(8),
-            KeyCode::PageDown => (idx + 8).min(n - 1),
-            KeyCode::Home | KeyCode::Char('g') => 0,
-            KeyCode::End | KeyCode::Char('G') => n - 1,
-            KeyCode::Tab => vis
+        let new = match msg {
+            FormMsg::Up => idx.saturating_sub(1),
+            FormMsg::Down => (idx + 1).min(n - 1),
+            FormMsg::PageUp => idx.saturating_sub(8),
+            FormMsg::PageDown => (idx + 8).min(n - 1),
+            FormMsg::Top => 0,
+            FormMsg::Bottom => n - 1,
+            FormMsg::Next => vis
                 .iter()
                 .enumerate()
                 .skip(idx + 1)
                 .find(|(_, o)| o.group != s.group)
                 .map_or(idx, |(i, _)| i),
-            KeyCode::BackTab => {
+            FormMsg::Prev => {
                 // The first setting of the previous group (or of this one, if not on it).
                 let start = vis.iter().position(|o| o.group == s.group).unwrap_or(0);
                 let target = if start < idx {

@@ -6,14 +6,14 @@
 //! `assets/exchange/guide.toml`. Ticking an item is a [`ChoiceEdit`] on its
 //! `checklist.<list>.<item>` key, so it is undoable and saved like any choice.
 
-use super::setting_form::{self as form, Editor, Outcome};
+use super::setting_form::{self as form, Editor, FormMsg, Outcome};
 use crate::customize::choices::default_value;
 use crate::customize::validate::validate_setting;
 use crate::customize::{
     Catalogue, ChoiceEdit, Choices, ExchangePlan, Guide, Issue, Page, RosterFacts, Setting,
 };
 use crate::roster::Severity;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -134,11 +134,15 @@ impl ExchangeStep {
         items.get(self.focused(&items)).cloned()
     }
 
-    /// Handles a key press; returns the change to apply to `choices`, if any.
+    /// Handles a key press (through [`FormMsg::from_key`]); returns the change to apply to
+    /// `choices`, if any.
     pub fn handle_key(&mut self, key: KeyEvent, choices: &Choices) -> Option<ChoiceEdit> {
-        if key.kind == KeyEventKind::Release {
-            return None;
-        }
+        let msg = FormMsg::from_key(key, self.is_editing())?;
+        self.update(msg, choices)
+    }
+
+    /// Applies a form message; returns the change to apply to `choices`, if any.
+    pub fn update(&mut self, msg: FormMsg, choices: &Choices) -> Option<ChoiceEdit> {
         let items = self.items(choices);
         if items.is_empty() {
             return None;
@@ -148,17 +152,14 @@ impl ExchangeStep {
             Item::Field(k) => {
                 let cat = self.catalogue.clone();
                 let s = cat.get(k)?;
-                match form::field_key(&cat, &self.facts, choices, s, &mut self.editor, key) {
+                match form::field_msg(&cat, &self.facts, choices, s, &mut self.editor, &msg) {
                     Outcome::Edit(e) => return Some(e),
                     Outcome::Consumed => return None,
                     Outcome::Ignored => {}
                 }
             }
             Item::Tick(t) => {
-                if matches!(
-                    key.code,
-                    KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Char('x')
-                ) {
+                if matches!(msg, FormMsg::Space | FormMsg::Enter | FormMsg::Tick) {
                     let item = self
                         .plan(choices)
                         .checklists
@@ -177,14 +178,14 @@ impl ExchangeStep {
         }
         let n = items.len();
         let is_field = |i: &Item| matches!(i, Item::Field(_));
-        let new = match key.code {
-            KeyCode::Up | KeyCode::Char('k') => idx.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => (idx + 1).min(n - 1),
-            KeyCode::Home | KeyCode::Char('g') => 0,
-            KeyCode::End | KeyCode::Char('G') => n - 1,
+        let new = match msg {
+            FormMsg::Up => idx.saturating_sub(1),
+            FormMsg::Down => (idx + 1).min(n - 1),
+            FormMsg::Top => 0,
+            FormMsg::Bottom => n - 1,
             // Tab: to the next open checklist item (the first one from the fields); after the
             // last open item, back to the fields.
-            KeyCode::Tab | KeyCode::BackTab => {
+            FormMsg::Next | FormMsg::Prev => {
                 let ticked: Vec<String> = self
                     .plan(choices)
                     .checklists

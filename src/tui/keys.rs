@@ -1,11 +1,13 @@
 //! Keys and mouse to messages. Pure: looks at the state, changes nothing.
 
+use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
 use super::layout;
 use super::msg::Msg;
+use super::setting_form::FormMsg;
 use super::state::{Filter, ImportFocus, Popup, State};
 use super::widgets::text_input::TextEdit;
 use crate::session::Step;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 /// A key as the user meant it. AltGr arrives as Ctrl+Alt on Windows (crossterm), so
@@ -25,25 +27,29 @@ pub(super) fn normalize(key: KeyEvent) -> KeyEvent {
 
 /// The message a key press stands for in the current state.
 pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
-    if key.kind == KeyEventKind::Release {
+    if !keymap::counts(&key) {
         return None;
     }
     let key = normalize(key);
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
+    if keymap::ctrl('c').matches(&key) {
         return Some(Msg::Quit);
     }
     if let Some(popup) = &state.popup {
-        return popup_key(popup, key);
-    }
-    if state.load.is_some() {
-        return match key.code {
-            KeyCode::Esc => Some(Msg::CancelLoad),
-            _ => fix_key_while_loading(state, key),
+        let msg = popup_scope(popup).lookup(&key);
+        // Every other key types into the masked field.
+        return match popup {
+            Popup::Secret(_) => msg.or_else(|| TextEdit::from_key(key).map(Msg::Text)),
+            _ => msg,
         };
     }
+    if state.load.is_some() {
+        // While loading, the first screens of Fix can already be browsed.
+        return LOADING
+            .lookup(&key)
+            .filter(|m| matches!(m, Msg::CancelLoad) || state.step == Step::Fix);
+    }
     if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
-        return Some(Msg::StepKey(key));
+        return FormMsg::from_key(key, true).map(Msg::Form);
     }
     // `q` quits on Import too while nothing is typed in the path field.
     if state.step == Step::Import
@@ -56,65 +62,13 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     if state.typing() {
         return text_key(state, key);
     }
-    // Global keys outside text fields.
-    match key.code {
-        KeyCode::Char('q') => return Some(Msg::Quit),
-        KeyCode::Char('?') => return Some(Msg::ShowHelp),
-        KeyCode::Char('>') => return Some(Msg::NextStep),
-        KeyCode::Char('<') => return Some(Msg::PrevStep),
-        _ => {}
+    if let Some(msg) = EVERYWHERE.lookup(&key) {
+        return Some(msg);
     }
     match state.step {
         Step::Import => import_key(state, key),
-        Step::MatchReview => match_key(key),
-        Step::Fix => fix_key(key),
-        Step::ReviewExport => review_key(key),
         Step::Customize | Step::ExchangeAccess => choices_key(state, key),
-        Step::Authorize => match key.code {
-            KeyCode::Esc if state.auth.running => Some(Msg::CancelAuthorize),
-            KeyCode::Esc => Some(Msg::PrevStep),
-            KeyCode::Char('c') => Some(Msg::CopyAuthUrl),
-            _ => None,
-        },
-    }
-}
-
-fn popup_key(popup: &Popup, key: KeyEvent) -> Option<Msg> {
-    match popup {
-        Popup::Help => match key.code {
-            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
-                Some(Msg::ClosePopup)
-            }
-            _ => None,
-        },
-        Popup::ConfirmBulk { .. }
-        | Popup::ConfirmExclude { .. }
-        | Popup::ConfirmWarnings { .. }
-        | Popup::ConfirmReplace { .. } => match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => Some(Msg::ConfirmPopup),
-            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => Some(Msg::ClosePopup),
-            _ => None,
-        },
-        Popup::Unplaced { .. } => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(Msg::UnplacedMove(-1)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Msg::UnplacedMove(1)),
-            KeyCode::Enter | KeyCode::Char('r') => Some(Msg::ReapplyUnplaced),
-            KeyCode::Char('d') => Some(Msg::DropUnplaced),
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('p') => Some(Msg::ClosePopup),
-            _ => None,
-        },
-        // Every key but Enter and Esc types into the masked field (Ctrl-C quit above).
-        Popup::Secret(_) => match key.code {
-            KeyCode::Enter => Some(Msg::CommitInput),
-            KeyCode::Esc => Some(Msg::CancelInput),
-            _ => TextEdit::from_key(key).map(Msg::Text),
-        },
-        Popup::Resume(_) => match key.code {
-            KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('r') => Some(Msg::Resume),
-            KeyCode::Char('n') => Some(Msg::StartNew),
-            KeyCode::Char('q') | KeyCode::Esc => Some(Msg::Quit),
-            _ => None,
-        },
+        _ => step_scope(state).and_then(|s| s.lookup(&key)),
     }
 }
 
@@ -175,59 +129,6 @@ fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
     }
 }
 
-/// While loading, the first screens can already be browsed.
-fn fix_key_while_loading(state: &State, key: KeyEvent) -> Option<Msg> {
-    if state.step != Step::Fix {
-        return None;
-    }
-    match fix_key(key)? {
-        m @ (Msg::Move(_)
-        | Msg::MoveCol(_)
-        | Msg::Page(_)
-        | Msg::Top
-        | Msg::GoToFirst
-        | Msg::Bottom
-        | Msg::ShowHelp) => Some(m),
-        Msg::Quit => Some(Msg::Quit),
-        _ => None,
-    }
-}
-
-fn fix_key(key: KeyEvent) -> Option<Msg> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('r') if ctrl => Msg::Redo,
-        KeyCode::Char('d') if ctrl => Msg::Page(1),
-        KeyCode::Char('u') if ctrl => Msg::Page(-1),
-        KeyCode::Up | KeyCode::Char('k') => Msg::Move(-1),
-        KeyCode::Down | KeyCode::Char('j') => Msg::Move(1),
-        KeyCode::Left | KeyCode::Char('h') => Msg::MoveCol(-1),
-        KeyCode::Right | KeyCode::Char('l') => Msg::MoveCol(1),
-        KeyCode::PageUp => Msg::Page(-1),
-        KeyCode::PageDown => Msg::Page(1),
-        KeyCode::Home => Msg::Top,
-        KeyCode::Char('g') => Msg::GoToFirst,
-        KeyCode::End | KeyCode::Char('G') => Msg::Bottom,
-        KeyCode::Char('n') => Msg::NextProblem { forward: true },
-        KeyCode::Char('N') => Msg::NextProblem { forward: false },
-        KeyCode::Char('a') => Msg::SetFilter(Filter::All),
-        KeyCode::Char('e') => Msg::SetFilter(Filter::Errors),
-        KeyCode::Char('w') => Msg::SetFilter(Filter::Warnings),
-        KeyCode::Char('c') => Msg::CycleCodeFilter,
-        KeyCode::Char('/') => Msg::StartSearch,
-        KeyCode::Enter => Msg::StartEdit,
-        KeyCode::Char('f') => Msg::ApplyFix,
-        KeyCode::Char('F') => Msg::AskBulkFix,
-        KeyCode::Char('x') => Msg::ToggleExclude,
-        KeyCode::Char('u') => Msg::Undo,
-        KeyCode::Char('p') => Msg::ShowUnplaced,
-        KeyCode::Char('v') => Msg::Verify,
-        KeyCode::Char('q') => Msg::Quit,
-        KeyCode::Char('?') => Msg::ShowHelp,
-        _ => return None,
-    })
-}
-
 /// Customize and Exchange access: undo/redo and copy here, everything else to the component.
 fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -242,42 +143,8 @@ fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
             Msg::EnterSecret
         }
         KeyCode::Esc => Msg::PrevStep,
-        _ => Msg::StepKey(key),
+        _ => return FormMsg::from_key(key, false).map(Msg::Form),
     })
-}
-
-/// Match review: sections, people, candidates, choices (the search's keys are `text_key`'s).
-fn match_key(key: KeyEvent) -> Option<Msg> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('r') if ctrl => Msg::Redo,
-        KeyCode::Tab => Msg::MatchTab(1),
-        KeyCode::BackTab => Msg::MatchTab(-1),
-        KeyCode::Up | KeyCode::Char('k') => Msg::MatchMove(-1),
-        KeyCode::Down | KeyCode::Char('j') => Msg::MatchMove(1),
-        KeyCode::PageUp => Msg::MatchMove(-10),
-        KeyCode::PageDown => Msg::MatchMove(10),
-        KeyCode::Left | KeyCode::Char('h') => Msg::MatchCandidate(-1),
-        KeyCode::Right | KeyCode::Char('l') => Msg::MatchCandidate(1),
-        KeyCode::Enter => Msg::MatchChoose,
-        KeyCode::Char('x') => Msg::MatchLeaveOut,
-        KeyCode::Char('/') => Msg::MatchSearch,
-        KeyCode::Char('u') => Msg::Undo,
-        KeyCode::Esc => Msg::PrevStep,
-        _ => return None,
-    })
-}
-
-fn review_key(key: KeyEvent) -> Option<Msg> {
-    match key.code {
-        KeyCode::Char('o') => Some(Msg::EditOutputDir),
-        KeyCode::Enter | KeyCode::Char('E') => Some(Msg::Export),
-        KeyCode::Char('j') => Some(Msg::JumpToErrors),
-        KeyCode::Char('x') => Some(Msg::AskExcludeErrors),
-        KeyCode::Char(c @ '1'..='9') => Some(Msg::JumpToItem(c as usize - '1' as usize)),
-        KeyCode::Esc => Some(Msg::PrevStep),
-        _ => None,
-    }
 }
 
 /// Mouse events (only delivered with `--mouse`): wheel scrolls, a click selects a cell.
@@ -305,9 +172,649 @@ pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
     }
 }
 
+/// A wizard scope: its messages, shown from the wizard's state.
+pub type WizardScope = Scope<Msg, State>;
+
+/// The scope a popup's keys are in.
+pub fn popup_scope(popup: &Popup) -> &'static WizardScope {
+    match popup {
+        Popup::Help => &HELP_POPUP,
+        Popup::ConfirmBulk { .. } => &CONFIRM_BULK,
+        Popup::ConfirmExclude { .. } => &CONFIRM_EXCLUDE,
+        Popup::ConfirmWarnings { .. } => &CONFIRM_WARNINGS,
+        Popup::ConfirmReplace { .. } => &CONFIRM_REPLACE,
+        Popup::Unplaced { .. } => &UNPLACED,
+        Popup::Resume(_) => &RESUME,
+        Popup::Secret(_) => &SECRET,
+    }
+}
+
+/// The step's scope outside text fields, for the steps whose keys are all in the table
+/// (Import and the Customize / Exchange access forms still map keys in code).
+pub fn step_scope(state: &State) -> Option<&'static WizardScope> {
+    Some(match state.step {
+        Step::MatchReview => &MATCH,
+        Step::Fix => &FIX,
+        Step::ReviewExport => &REVIEW,
+        Step::Authorize if state.auth.running => &AUTHORIZE_RUNNING,
+        Step::Authorize => &AUTHORIZE,
+        Step::Import | Step::Customize | Step::ExchangeAccess => return None,
+    })
+}
+
+fn has_unplaced(s: &State) -> bool {
+    s.session.as_ref().is_some_and(|s| !s.unplaced.is_empty())
+}
+
+fn no_unplaced(s: &State) -> bool {
+    !has_unplaced(s)
+}
+
+fn roster_errors(s: &State) -> bool {
+    s.roster.has_errors()
+}
+
+fn any_errors(s: &State) -> bool {
+    s.roster.has_errors() || !s.choice_errors().is_empty()
+}
+
+/// Keys outside text fields on every step (checked before the step's own).
+pub static EVERYWHERE: WizardScope = Scope {
+    group: "Everywhere",
+    rows: &[
+        Row {
+            keys: &[(ch('>'), Msg::NextStep), (ch('<'), Msg::PrevStep)],
+            hint: None,
+            help: Some(("> <", "next / previous step")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('?'), Msg::ShowHelp)],
+            hint: None,
+            help: Some(("?", "this help")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('q'), Msg::Quit), (ctrl('c'), Msg::Quit)],
+            hint: None,
+            help: Some(("q Ctrl-C", "quit (session is saved)")),
+            shown: always,
+        },
+    ],
+};
+
+/// Enter/y and Esc/n/q of a yes/no window, with its verb.
+macro_rules! confirm_scope {
+    ($name:ident, $verb:literal) => {
+        #[doc = concat!("A yes/no window whose Enter means \"", $verb, "\".")]
+        pub static $name: WizardScope = Scope {
+            group: "Confirm",
+            rows: &[
+                Row {
+                    keys: &[
+                        (code(KeyCode::Enter), Msg::ConfirmPopup),
+                        (ch('y'), Msg::ConfirmPopup),
+                    ],
+                    hint: hint(0, "Enter/y", $verb),
+                    help: None,
+                    shown: always,
+                },
+                Row {
+                    keys: &[
+                        (code(KeyCode::Esc), Msg::ClosePopup),
+                        (ch('n'), Msg::ClosePopup),
+                        (ch('q'), Msg::ClosePopup),
+                    ],
+                    hint: hint(1, "Esc/n", "cancel"),
+                    help: None,
+                    shown: always,
+                },
+            ],
+        };
+    };
+}
+
+confirm_scope!(CONFIRM_BULK, "apply");
+confirm_scope!(CONFIRM_EXCLUDE, "exclude");
+confirm_scope!(CONFIRM_WARNINGS, "export anyway");
+confirm_scope!(CONFIRM_REPLACE, "replace");
+
+/// The help popup.
+pub static HELP_POPUP: WizardScope = Scope {
+    group: "Help",
+    rows: &[Row {
+        keys: &[
+            (code(KeyCode::Esc), Msg::ClosePopup),
+            (ch('?'), Msg::ClosePopup),
+            (ch('q'), Msg::ClosePopup),
+            (code(KeyCode::Enter), Msg::ClosePopup),
+        ],
+        hint: hint(0, "Esc", "close help"),
+        help: None,
+        shown: always,
+    }],
+};
+
+/// The resume prompt.
+pub static RESUME: WizardScope = Scope {
+    group: "Resume",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Enter), Msg::Resume),
+                (ch('y'), Msg::Resume),
+                (ch('r'), Msg::Resume),
+            ],
+            hint: hint(0, "Enter", "resume"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('n'), Msg::StartNew)],
+            hint: hint(1, "n", "start new"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('q'), Msg::Quit), (code(KeyCode::Esc), Msg::Quit)],
+            hint: hint(2, "q", "quit"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// The unplaced changes' list.
+pub static UNPLACED: WizardScope = Scope {
+    group: "Unplaced changes",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Up), Msg::UnplacedMove(-1)),
+                (ch('k'), Msg::UnplacedMove(-1)),
+                (code(KeyCode::Down), Msg::UnplacedMove(1)),
+                (ch('j'), Msg::UnplacedMove(1)),
+            ],
+            hint: hint(0, "↑↓", "choose"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (code(KeyCode::Enter), Msg::ReapplyUnplaced),
+                (ch('r'), Msg::ReapplyUnplaced),
+            ],
+            hint: hint(1, "Enter/r", "re-apply to selected row"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('d'), Msg::DropUnplaced)],
+            hint: hint(2, "d", "drop"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (code(KeyCode::Esc), Msg::ClosePopup),
+                (ch('q'), Msg::ClosePopup),
+                (ch('p'), Msg::ClosePopup),
+            ],
+            hint: hint(3, "Esc", "close"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// The masked secret field (every other key types).
+pub static SECRET: WizardScope = Scope {
+    group: "Secret",
+    rows: &[
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::CommitInput)],
+            hint: hint(0, "Enter", "store in keyring"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Esc), Msg::CancelInput)],
+            hint: hint(1, "Esc", "cancel"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ctrl('u'), Msg::Text(TextEdit::ClearToStart))],
+            hint: hint(2, "Ctrl-u", "clear"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// Moving in the Fix table (also while loading).
+const FIX_MOVES: &[(Key, Msg)] = &[
+    (code(KeyCode::Up), Msg::Move(-1)),
+    (ch('k'), Msg::Move(-1)),
+    (code(KeyCode::Down), Msg::Move(1)),
+    (ch('j'), Msg::Move(1)),
+    (code(KeyCode::Left), Msg::MoveCol(-1)),
+    (ch('h'), Msg::MoveCol(-1)),
+    (code(KeyCode::Right), Msg::MoveCol(1)),
+    (ch('l'), Msg::MoveCol(1)),
+];
+const FIX_PAGES: &[(Key, Msg)] = &[
+    (code(KeyCode::PageUp), Msg::Page(-1)),
+    (code(KeyCode::PageDown), Msg::Page(1)),
+    (ctrl('u'), Msg::Page(-1)),
+    (ctrl('d'), Msg::Page(1)),
+];
+const FIX_ENDS: &[(Key, Msg)] = &[
+    (code(KeyCode::Home), Msg::Top),
+    (code(KeyCode::End), Msg::Bottom),
+    (ch('g'), Msg::GoToFirst),
+    (ch('G'), Msg::Bottom),
+];
+
+/// While a roster loads: cancel, or browse the rows read so far (on Fix).
+pub static LOADING: WizardScope = Scope {
+    group: "Loading",
+    rows: &[
+        Row {
+            keys: &[(code(KeyCode::Esc), Msg::CancelLoad)],
+            hint: hint(0, "Esc", "cancel loading"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: FIX_MOVES,
+            hint: hint(1, "↑↓", "browse"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: FIX_PAGES,
+            hint: None,
+            help: Some(("PgUp PgDn", "page (Ctrl-u Ctrl-d)")),
+            shown: always,
+        },
+        Row {
+            keys: FIX_ENDS,
+            hint: None,
+            help: Some(("Home End", "first / last row (g G)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('?'), Msg::ShowHelp)],
+            hint: None,
+            help: Some(("?", "this help")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ctrl('c'), Msg::Quit), (ch('q'), Msg::Quit)],
+            hint: hint(2, "Ctrl-C", "quit"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// The Fix step.
+pub static FIX: WizardScope = Scope {
+    group: "Fix",
+    rows: &[
+        Row {
+            keys: FIX_MOVES,
+            hint: None,
+            help: Some(("↑↓←→ hjkl", "move")),
+            shown: always,
+        },
+        Row {
+            keys: FIX_PAGES,
+            hint: None,
+            help: Some(("PgUp PgDn", "page (Ctrl-u Ctrl-d)")),
+            shown: always,
+        },
+        Row {
+            keys: FIX_ENDS,
+            hint: None,
+            help: Some(("Home End", "first / last row (g G)")),
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (ch('n'), Msg::NextProblem { forward: true }),
+                (ch('N'), Msg::NextProblem { forward: false }),
+            ],
+            hint: hint(2, "n/N", "problem"),
+            help: Some(("n N", "next / previous problem")),
+            shown: no_unplaced,
+        },
+        Row {
+            keys: &[
+                (ch('a'), Msg::SetFilter(Filter::All)),
+                (ch('e'), Msg::SetFilter(Filter::Errors)),
+                (ch('w'), Msg::SetFilter(Filter::Warnings)),
+                (ch('c'), Msg::CycleCodeFilter),
+            ],
+            hint: None,
+            help: Some(("a e w c", "all/errors/warnings/code")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('/'), Msg::StartSearch)],
+            hint: hint(6, "/", "search"),
+            help: Some(("/", "search any text")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::StartEdit)],
+            hint: hint(1, "Enter", "edit"),
+            help: Some(("Enter", "edit cell (Esc cancels)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('f'), Msg::ApplyFix), (ch('F'), Msg::AskBulkFix)],
+            hint: hint(3, "f/F", "fix"),
+            help: Some(("f F", "fix the row / every row")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('x'), Msg::ToggleExclude)],
+            hint: hint(4, "x", "exclude"),
+            help: Some(("x", "exclude / re-include row")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('v'), Msg::Verify)],
+            hint: None,
+            help: Some(("v", "verify against directories")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('p'), Msg::ShowUnplaced)],
+            hint: hint(0, "p", "unplaced changes"),
+            help: Some(("p", "unplaced changes (resume)")),
+            shown: has_unplaced,
+        },
+        Row {
+            keys: &[(ch('u'), Msg::Undo), (ctrl('r'), Msg::Redo)],
+            hint: hint(5, "u", "undo"),
+            help: Some(("u Ctrl-r", "undo / redo")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('>'), Msg::NextStep)],
+            hint: hint(7, ">", "next"),
+            help: None,
+            shown: no_unplaced,
+        },
+        Row {
+            keys: &[(ch('?'), Msg::ShowHelp)],
+            hint: hint(8, "?", "help"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// Review & export.
+pub static REVIEW: WizardScope = Scope {
+    group: "Review & export",
+    rows: &[
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::Export), (ch('E'), Msg::Export)],
+            hint: hint(0, "Enter", "export bundle"),
+            help: Some(("Enter", "write the whole bundle")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('o'), Msg::EditOutputDir)],
+            hint: hint(1, "o", "output folder"),
+            help: Some(("o", "change output folder")),
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (ch('j'), Msg::JumpToErrors),
+                (ch('1'), Msg::JumpToItem(0)),
+                (ch('2'), Msg::JumpToItem(1)),
+                (ch('3'), Msg::JumpToItem(2)),
+                (ch('4'), Msg::JumpToItem(3)),
+                (ch('5'), Msg::JumpToItem(4)),
+                (ch('6'), Msg::JumpToItem(5)),
+                (ch('7'), Msg::JumpToItem(6)),
+                (ch('8'), Msg::JumpToItem(7)),
+                (ch('9'), Msg::JumpToItem(8)),
+            ],
+            hint: hint(2, "j", "to errors"),
+            help: Some(("j 1-9", "go to what blocks export")),
+            shown: any_errors,
+        },
+        Row {
+            keys: &[(ch('x'), Msg::AskExcludeErrors)],
+            hint: hint(3, "x", "leave them out"),
+            help: Some(("x", "leave out rows with errors")),
+            shown: roster_errors,
+        },
+        Row {
+            keys: &[
+                (ch('<'), Msg::PrevStep),
+                (code(KeyCode::Esc), Msg::PrevStep),
+            ],
+            hint: hint(4, "<", "back"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('>'), Msg::NextStep)],
+            hint: hint(5, ">", "next"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('?'), Msg::ShowHelp)],
+            hint: hint(6, "?", "help"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// Authorize while a sign-in runs.
+pub static AUTHORIZE_RUNNING: WizardScope = Scope {
+    group: "Authorize",
+    rows: &[
+        Row {
+            keys: &[(code(KeyCode::Esc), Msg::CancelAuthorize)],
+            hint: hint(0, "Esc", "cancel"),
+            help: Some(("Esc", "cancel the sign-in")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('c'), Msg::CopyAuthUrl)],
+            hint: hint(1, "c", "copy URL"),
+            help: Some(("c", "copy the address")),
+            shown: always,
+        },
+    ],
+};
+
+/// Authorize otherwise.
+pub static AUTHORIZE: WizardScope = Scope {
+    group: "Authorize",
+    rows: &[
+        Row {
+            keys: &[(ch('c'), Msg::CopyAuthUrl)],
+            hint: None,
+            help: Some(("c", "copy the address")),
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (ch('<'), Msg::PrevStep),
+                (code(KeyCode::Esc), Msg::PrevStep),
+            ],
+            hint: hint(0, "<", "back"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('?'), Msg::ShowHelp)],
+            hint: hint(1, "?", "help"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('q'), Msg::Quit)],
+            hint: hint(2, "q", "quit"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// Match review: sections, people, candidates, choices (the search's keys are `text_key`'s).
+pub static MATCH: WizardScope = Scope {
+    group: "Match review",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Tab), Msg::MatchTab(1)),
+                (code(KeyCode::BackTab), Msg::MatchTab(-1)),
+            ],
+            hint: hint(0, "Tab", "section"),
+            help: Some(("Tab Shift-Tab", "matched / ambiguous / only in Salesforce")),
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (code(KeyCode::Up), Msg::MatchMove(-1)),
+                (ch('k'), Msg::MatchMove(-1)),
+                (code(KeyCode::Down), Msg::MatchMove(1)),
+                (ch('j'), Msg::MatchMove(1)),
+                (code(KeyCode::PageUp), Msg::MatchMove(-10)),
+                (code(KeyCode::PageDown), Msg::MatchMove(10)),
+            ],
+            hint: hint(1, "↑↓", "person"),
+            help: Some(("↑↓ jk PgUp/Dn", "choose a person")),
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (code(KeyCode::Left), Msg::MatchCandidate(-1)),
+                (ch('h'), Msg::MatchCandidate(-1)),
+                (code(KeyCode::Right), Msg::MatchCandidate(1)),
+                (ch('l'), Msg::MatchCandidate(1)),
+            ],
+            hint: hint(2, "←→", "candidate"),
+            help: Some(("←→ h l", "highlight a candidate (ambiguous)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::MatchChoose)],
+            hint: hint(3, "Enter", "choose"),
+            help: Some(("Enter", "choose it, or search an account")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('/'), Msg::MatchSearch)],
+            hint: hint(4, "/", "search"),
+            help: Some(("/", "search accounts by name, UPN, mail")),
+            shown: always,
+        },
+        // The search field's own keys (`text_key`), explained where the search is.
+        Row {
+            keys: &[],
+            hint: None,
+            help: Some(("↑↓ Enter Esc", "in the search: result / pick / cancel")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('x'), Msg::MatchLeaveOut)],
+            hint: hint(5, "x", "leave out"),
+            help: Some(("x", "leave out / take that back")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('u'), Msg::Undo), (ctrl('r'), Msg::Redo)],
+            hint: hint(6, "u", "undo"),
+            help: Some(("u Ctrl-r", "undo / redo")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Esc), Msg::PrevStep)],
+            hint: None,
+            help: Some(("Esc", "back to Import")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('>'), Msg::NextStep)],
+            hint: hint(7, ">", "to Fix"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('?'), Msg::ShowHelp)],
+            hint: hint(8, "?", "help"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every wizard scope in the table: each row is shown (hint bar or help) and each key a
+    /// hint or help line names is bound, in the scope or in the keys every step shares.
+    #[test]
+    fn every_bound_key_is_shown_and_every_shown_key_is_bound() {
+        let steps: [(&WizardScope, &[&WizardScope]); 6] = [
+            (&FIX, &[&EVERYWHERE]),
+            (&REVIEW, &[&EVERYWHERE]),
+            (&MATCH, &[&EVERYWHERE]),
+            (&AUTHORIZE, &[&EVERYWHERE]),
+            (&AUTHORIZE_RUNNING, &[&EVERYWHERE]),
+            (&EVERYWHERE, &[]),
+        ];
+        let popups: [&WizardScope; 10] = [
+            &LOADING,
+            &HELP_POPUP,
+            &CONFIRM_BULK,
+            &CONFIRM_EXCLUDE,
+            &CONFIRM_WARNINGS,
+            &CONFIRM_REPLACE,
+            &RESUME,
+            &UNPLACED,
+            &SECRET,
+            &EVERYWHERE,
+        ];
+        let mut problems = Vec::new();
+        for (scope, also) in steps {
+            problems.extend(keymap::check_scope(scope, also));
+        }
+        for scope in popups {
+            problems.extend(keymap::check_scope(scope, &[]));
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// What the help popup lists for a step is what its scope binds: the popup reads the same
+    /// rows, so a help line without a binding cannot come back.
+    #[test]
+    fn the_help_is_read_from_the_table() {
+        let mut state = State::new("s.json".into(), crate::tui::theme::Theme::plain());
+        state.step = Step::Fix;
+        let groups = crate::tui::view::popup::help_groups(&state);
+        let fix = groups.iter().find(|(g, _)| *g == "Fix").unwrap();
+        assert_eq!(fix.1, FIX.help());
+        assert!(
+            fix.1.iter().any(|(k, _)| *k == "v"),
+            "v verifies and is listed"
+        );
+    }
 
     #[test]
     fn altgr_as_ctrl_alt_is_the_character_and_ctrl_keys_stay_ctrl() {

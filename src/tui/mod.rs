@@ -13,9 +13,11 @@
 pub(crate) mod authorize;
 mod complete;
 pub mod customize;
+pub mod event_loop;
 pub mod exchange;
-mod exchange_check;
-mod keys;
+pub mod exchange_check;
+pub mod keymap;
+pub mod keys;
 pub mod layout;
 pub mod match_review;
 mod msg;

@@ -182,8 +182,8 @@ pub enum Msg {
     AskExcludeErrors,
 
     // Customize and Exchange access steps.
-    /// A key for the step's component (it decides what the key does).
-    StepKey(crossterm::event::KeyEvent),
+    /// A typed message for the step's form (Customize, Exchange access).
+    Form(super::setting_form::FormMsg),
     /// Copy the focused checklist command (Exchange access).
     CopyCommand,
 

@@ -11,14 +11,14 @@ use super::{handle_key, handle_mouse, update, view};
 use crate::roster::export::CsvOptions;
 use crate::roster::import::{ImportError, ImportOptions, Importer};
 use crate::session::{self, hash_file, Session, SourceInfo};
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event::Event;
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How the wizard was started.
 #[derive(Clone, Debug)]
@@ -724,49 +724,57 @@ pub(crate) fn print_copied(copied: &[String]) {
     }
 }
 
+/// The wizard as the shared event loop sees it (`tui::event_loop`).
+struct Wizard<'a> {
+    state: &'a mut State,
+    rt: &'a mut Runtime,
+}
+
+impl super::event_loop::Screen for Wizard<'_> {
+    type Msg = Msg;
+
+    fn on_event(&mut self, event: Event) -> Option<Msg> {
+        match event {
+            Event::Key(k) if super::keymap::counts(&k) => {
+                panic_for_tests(k);
+                handle_key(self.state, k)
+            }
+            Event::Mouse(m) => handle_mouse(self.state, m),
+            Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+            _ => None,
+        }
+    }
+
+    fn dispatch(&mut self, msg: Msg) {
+        self.rt.dispatch(self.state, msg);
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame) {
+        view(self.state, frame);
+    }
+
+    fn done(&self) -> bool {
+        self.state.quit
+    }
+
+    /// Shorter while loading or asking, so progress and answers show at once.
+    fn wait(&self) -> Duration {
+        if self.state.load.is_some() || self.state.popup.is_some() {
+            Duration::from_millis(10)
+        } else {
+            Duration::from_millis(50)
+        }
+    }
+}
+
 fn event_loop(
     state: &mut State,
     rt: &mut Runtime,
     rx: &Receiver<Msg>,
     guard: &mut TerminalGuard,
 ) -> anyhow::Result<()> {
-    let mut dirty = true;
-    loop {
-        // Bounded, so a fast loader cannot starve drawing and keys.
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_millis(30) {
-            let Ok(msg) = rx.try_recv() else { break };
-            rt.dispatch(state, msg);
-            dirty = true;
-        }
-        if state.quit {
-            return Ok(());
-        }
-        if dirty {
-            guard.terminal().draw(|f| view(state, f))?;
-            dirty = false;
-        }
-        let wait = if state.load.is_some() || state.popup.is_some() {
-            10
-        } else {
-            50
-        };
-        if event::poll(Duration::from_millis(wait))? {
-            let msg = match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    panic_for_tests(k);
-                    handle_key(state, k)
-                }
-                Event::Mouse(m) => handle_mouse(state, m),
-                Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-                _ => None,
-            };
-            if let Some(msg) = msg {
-                rt.dispatch(state, msg);
-            }
-            dirty = true;
-        }
-    }
+    super::event_loop::run(&mut Wizard { state, rt }, rx, guard.terminal())?;
+    Ok(())
 }
 
 /// Debug builds only: `SCC_ONBOARD_TEST_PANIC_KEY=C` makes key `C` panic, so the end-to-end

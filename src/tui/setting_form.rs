@@ -4,16 +4,92 @@
 //! Everything is pure: keys in, an optional [`ChoiceEdit`] out; the wizard applies the edit to
 //! its [`Choices`] (so it is undoable and autosaved) and redraws.
 
+use super::widgets::text_input::TextEdit;
 use crate::customize::syntax::Problem;
 use crate::customize::validate::{check_value, display_value, input_text, parse_input};
 use crate::customize::{Catalogue, ChoiceEdit, Choices, Issue, Kind, RosterFacts, Setting, Value};
 use crate::roster::Severity;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 /// Focus mark of the selected line.
-pub(super) const FOCUS_MARK: &str = "▶";
+/// What a key means to a form (Customize, Exchange access): typed, so the forms never see
+/// raw key events. [`FormMsg::from_key`] is the one mapping; while a value is typed, every
+/// printable key is text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormMsg {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Tab: next group (Customize) or next open checklist item (Exchange access).
+    Next,
+    /// Shift-Tab.
+    Prev,
+    /// ← / h: previous choice, or off.
+    Left,
+    /// → / l: next choice, or on.
+    Right,
+    /// Space: toggle, next choice, or tick.
+    Space,
+    /// Enter: toggle, next choice, edit text, tick, or save what is typed.
+    Enter,
+    /// `e`: edit a text value.
+    Edit,
+    /// `x`: tick a checklist item.
+    Tick,
+    /// `d`: back to the default.
+    Default,
+    /// `s`: add the suggested values.
+    Suggest,
+    /// Esc while typing: drop what was typed.
+    Cancel,
+    /// Typing into the value.
+    Text(TextEdit),
+}
+
+impl FormMsg {
+    /// The form message `key` stands for; `editing` while a value is being typed.
+    pub fn from_key(key: KeyEvent, editing: bool) -> Option<FormMsg> {
+        if !super::keymap::counts(&key) {
+            return None;
+        }
+        if editing {
+            return match key.code {
+                KeyCode::Enter => Some(FormMsg::Enter),
+                KeyCode::Esc => Some(FormMsg::Cancel),
+                _ => TextEdit::from_key(key).map(FormMsg::Text),
+            };
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            return None;
+        }
+        Some(match key.code {
+            KeyCode::Up | KeyCode::Char('k') => FormMsg::Up,
+            KeyCode::Down | KeyCode::Char('j') => FormMsg::Down,
+            KeyCode::PageUp => FormMsg::PageUp,
+            KeyCode::PageDown => FormMsg::PageDown,
+            KeyCode::Home | KeyCode::Char('g') => FormMsg::Top,
+            KeyCode::End | KeyCode::Char('G') => FormMsg::Bottom,
+            KeyCode::Tab => FormMsg::Next,
+            KeyCode::BackTab => FormMsg::Prev,
+            KeyCode::Left | KeyCode::Char('h') => FormMsg::Left,
+            KeyCode::Right | KeyCode::Char('l') => FormMsg::Right,
+            KeyCode::Char(' ') => FormMsg::Space,
+            KeyCode::Enter => FormMsg::Enter,
+            KeyCode::Char('e') => FormMsg::Edit,
+            KeyCode::Char('x') => FormMsg::Tick,
+            KeyCode::Char('d') => FormMsg::Default,
+            KeyCode::Char('s') => FormMsg::Suggest,
+            _ => return None,
+        })
+    }
+}
+
+pub const FOCUS_MARK: &str = "▶";
 /// Mark of a setting whose value has an error.
 pub(super) const ERROR_MARK: &str = "✗";
 /// Mark of a setting with a warning.
@@ -57,44 +133,42 @@ impl Editor {
     }
 
     /// Applies an editing key; returns false if the key is not an editing key.
-    fn key(&mut self, s: &Setting, key: KeyEvent) -> bool {
-        let key = super::keys::normalize(key);
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    fn apply(&mut self, s: &Setting, edit: &TextEdit) {
         let len = self.text.chars().count();
-        match key.code {
-            KeyCode::Char('u') if ctrl => {
+        match edit {
+            TextEdit::ClearToStart => {
                 let b = self.byte(self.cursor);
                 self.text.replace_range(..b, "");
                 self.cursor = 0;
             }
-            KeyCode::Char(_) if ctrl => return false,
-            KeyCode::Char(c) => {
+            TextEdit::ClearToEnd => {
                 let b = self.byte(self.cursor);
-                self.text.insert(b, c);
+                self.text.truncate(b);
+            }
+            TextEdit::Insert(c) => {
+                let b = self.byte(self.cursor);
+                self.text.insert(b, *c);
                 self.cursor += 1;
             }
-            KeyCode::Backspace if self.cursor > 0 => {
+            TextEdit::Backspace if self.cursor > 0 => {
                 let b = self.byte(self.cursor - 1);
                 self.text.remove(b);
                 self.cursor -= 1;
             }
-            KeyCode::Delete if self.cursor < len => {
+            TextEdit::Delete if self.cursor < len => {
                 let b = self.byte(self.cursor);
                 self.text.remove(b);
             }
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = len,
-            KeyCode::Backspace | KeyCode::Delete => {}
-            _ => return false,
+            TextEdit::Left => self.cursor = self.cursor.saturating_sub(1),
+            TextEdit::Right => self.cursor = (self.cursor + 1).min(len),
+            TextEdit::Home => self.cursor = 0,
+            TextEdit::End => self.cursor = len,
+            TextEdit::Backspace | TextEdit::Delete => {}
         }
         self.recheck(s);
-        true
     }
 }
 
-/// What a key did to a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Outcome {
     /// Nothing for this field (e.g. a movement key the list handles).
@@ -106,24 +180,21 @@ pub(super) enum Outcome {
 }
 
 /// Handles a key for the focused setting `s`, with `editor` the edit in progress (if any).
-pub(super) fn field_key(
+pub fn field_msg(
     cat: &Catalogue,
     facts: &RosterFacts,
     choices: &Choices,
     s: &Setting,
     editor: &mut Option<Editor>,
-    key: KeyEvent,
+    msg: &FormMsg,
 ) -> Outcome {
-    if key.kind == KeyEventKind::Release {
-        return Outcome::Ignored;
-    }
     if let Some(ed) = editor.as_mut().filter(|e| e.key == s.key) {
-        return match key.code {
-            KeyCode::Esc => {
+        return match msg {
+            FormMsg::Cancel => {
                 *editor = None;
                 Outcome::Consumed
             }
-            KeyCode::Enter => {
+            FormMsg::Enter => {
                 if ed.problem.is_some() {
                     return Outcome::Consumed;
                 }
@@ -131,41 +202,35 @@ pub(super) fn field_key(
                 *editor = None;
                 edit(cat, choices, s, v)
             }
-            _ => {
-                ed.key(s, key);
+            FormMsg::Text(t) => {
+                ed.apply(s, t);
                 Outcome::Consumed
             }
+            _ => Outcome::Consumed,
         };
     }
     let cur = choices.value_of(s).clone();
-    match (s.kind, key.code) {
-        (Kind::Bool, KeyCode::Char(' ') | KeyCode::Enter) => edit(
+    match (s.kind, msg) {
+        (Kind::Bool, FormMsg::Space | FormMsg::Enter) => edit(
             cat,
             choices,
             s,
             Value::Bool(!cur.as_bool().unwrap_or(false)),
         ),
-        (Kind::Bool, KeyCode::Left | KeyCode::Char('h')) => {
-            edit(cat, choices, s, Value::Bool(false))
+        (Kind::Bool, FormMsg::Left) => edit(cat, choices, s, Value::Bool(false)),
+        (Kind::Bool, FormMsg::Right) => edit(cat, choices, s, Value::Bool(true)),
+        (Kind::Choice, FormMsg::Space | FormMsg::Enter | FormMsg::Right) => {
+            edit(cat, choices, s, cycle(s, &cur, 1))
         }
-        (Kind::Bool, KeyCode::Right | KeyCode::Char('l')) => {
-            edit(cat, choices, s, Value::Bool(true))
-        }
-        (
-            Kind::Choice,
-            KeyCode::Char(' ') | KeyCode::Enter | KeyCode::Right | KeyCode::Char('l'),
-        ) => edit(cat, choices, s, cycle(s, &cur, 1)),
-        (Kind::Choice, KeyCode::Left | KeyCode::Char('h')) => {
-            edit(cat, choices, s, cycle(s, &cur, -1))
-        }
+        (Kind::Choice, FormMsg::Left) => edit(cat, choices, s, cycle(s, &cur, -1)),
         (
             Kind::Text | Kind::Url | Kind::Email | Kind::DomainList,
-            KeyCode::Enter | KeyCode::Char('e'),
+            FormMsg::Enter | FormMsg::Edit,
         ) => {
             *editor = Some(Editor::new(s, &cur));
             Outcome::Consumed
         }
-        (Kind::DomainList, KeyCode::Char('s')) if !s.suggestions.is_empty() => {
+        (Kind::DomainList, FormMsg::Suggest) if !s.suggestions.is_empty() => {
             let mut items = cur.as_list().map(<[String]>::to_vec).unwrap_or_default();
             for sug in &s.suggestions {
                 if !items.contains(sug) {
@@ -174,7 +239,7 @@ pub(super) fn field_key(
             }
             edit(cat, choices, s, Value::List(items))
         }
-        (_, KeyCode::Char('d')) => edit(
+        (_, FormMsg::Default) => edit(
             cat,
             choices,
             s,
@@ -381,5 +446,32 @@ pub(super) fn kind_hint(s: &Setting) -> &'static str {
         Kind::Url => "A web address starting with https://. Enter edits.",
         Kind::Email => "An address like name@contoso.com. Enter edits.",
         Kind::DomainList => "Domains separated by commas or spaces. Enter edits.",
+    }
+}
+
+#[cfg(test)]
+mod form_msg_tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    #[test]
+    fn keys_become_form_messages_and_typing_takes_every_letter() {
+        let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(FormMsg::from_key(k('j'), false), Some(FormMsg::Down));
+        assert_eq!(FormMsg::from_key(k('x'), false), Some(FormMsg::Tick));
+        assert_eq!(
+            FormMsg::from_key(k('j'), true),
+            Some(FormMsg::Text(TextEdit::Insert('j')))
+        );
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(FormMsg::from_key(esc, true), Some(FormMsg::Cancel));
+        let mut release = k('j');
+        release.kind = KeyEventKind::Release;
+        assert_eq!(FormMsg::from_key(release, false), None);
+        let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(
+            FormMsg::from_key(ctrl_u, true),
+            Some(FormMsg::Text(TextEdit::ClearToStart))
+        );
     }
 }

@@ -24,7 +24,6 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Why the screen could not run (the CLI turns it into a message and an exit code).
 #[derive(Debug, thiserror::Error)]
@@ -83,33 +82,49 @@ pub(crate) fn run(
     for e in app.start() {
         runtime.run(e);
     }
-    loop {
-        if guard.terminal().draw(|f| view::view(&app, f)).is_err() {
-            break;
-        }
-        let mut msgs = Vec::new();
-        match crossterm::event::poll(Duration::from_millis(50)) {
-            Ok(true) => match crossterm::event::read() {
-                Ok(crossterm::event::Event::Key(k)) => msgs.extend(keys::map_key(k)),
-                Ok(_) => {}
-                Err(_) => break,
-            },
-            Ok(false) => {}
-            Err(_) => break,
-        }
-        msgs.extend(rx.try_iter());
-        for m in msgs {
-            for e in app.update(m) {
-                runtime.run(e);
-            }
-        }
-        if app.quit {
-            break;
-        }
-    }
+    // A terminal that fails mid-way ends the screen; what was stored stays stored.
+    let _ = crate::tui::event_loop::run(
+        &mut EndUser {
+            app: &mut app,
+            runtime: &mut runtime,
+        },
+        &rx,
+        guard.terminal(),
+    );
     drop(guard);
     crate::tui::runtime::print_copied(&app.copied);
     Ok(())
+}
+
+/// The end-user screen as the shared event loop sees it (`tui::event_loop`).
+struct EndUser<'a> {
+    app: &'a mut App,
+    runtime: &'a mut Runtime,
+}
+
+impl crate::tui::event_loop::Screen for EndUser<'_> {
+    type Msg = Msg;
+
+    fn on_event(&mut self, event: crossterm::event::Event) -> Option<Msg> {
+        match event {
+            crossterm::event::Event::Key(k) => keys::map_key(k),
+            _ => None,
+        }
+    }
+
+    fn dispatch(&mut self, msg: Msg) {
+        for e in self.app.update(msg) {
+            self.runtime.run(e);
+        }
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame) {
+        view::view(self.app, frame);
+    }
+
+    fn done(&self) -> bool {
+        self.app.quit
+    }
 }
 
 struct Runtime {

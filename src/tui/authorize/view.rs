@@ -61,14 +61,11 @@ pub(super) fn view(app: &App, frame: &mut Frame) {
         );
     }
     frame.render_widget(
-        Paragraph::new(
-            "←/→ card  a authorize  r renew  d disconnect  c copy URL  Esc cancel  q quit",
-        )
-        .dim(),
+        Paragraph::new(super::keys::hint_line(&super::keys::KEYS.hints(app), "  ")).dim(),
         keys,
     );
     if let Some(confirm) = &app.confirm {
-        draw_confirm(frame, area, confirm, app.expected_from);
+        draw_confirm(frame, area, confirm, app);
     }
 }
 
@@ -152,7 +149,8 @@ fn draw_pending(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, expected_from: &str) {
+fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, app: &App) {
+    let expected_from = app.expected_from;
     let (title, mut lines) = match confirm {
         Confirm::Disconnect(p) => (
             format!(" Disconnect {p}? "),
@@ -174,7 +172,13 @@ fn draw_confirm(frame: &mut Frame, area: Rect, confirm: &Confirm, expected_from:
         }
     };
     lines.push(Line::from(""));
-    lines.push(Line::from("y yes   n no").dim());
+    lines.push(
+        Line::from(super::keys::hint_line(
+            &super::keys::CONFIRM.hints(app),
+            "   ",
+        ))
+        .dim(),
+    );
     let width = area.width.saturating_sub(4).min(72);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = Rect {

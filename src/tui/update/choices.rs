@@ -9,10 +9,10 @@ use crate::tui::state::{State, Status};
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::StepKey(key) => {
+        Msg::Form(form) => {
             let edit = match state.step {
-                Step::Customize => state.customize.handle_key(key, &state.choices),
-                Step::ExchangeAccess => state.exchange.handle_key(key, &state.choices),
+                Step::Customize => state.customize.update(form, &state.choices),
+                Step::ExchangeAccess => state.exchange.update(form, &state.choices),
                 _ => None,
             };
             if let Some(edit) = edit {

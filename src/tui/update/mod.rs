@@ -132,7 +132,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::AuthProgress(_)
         | Msg::AuthDone(_)
         | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
-        Msg::StepKey(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
+        Msg::Form(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
         Msg::StartExchangeCheck | Msg::ExchangeCheckProgress(_) | Msg::ExchangeCheckDone(_) => {
             super::exchange_check::update(state, msg, &mut fx)
         }

@@ -1,7 +1,7 @@
 //! The parts of every screen: step header, counts, banner, status line and key hints.
 
 use crate::session::Step;
-use crate::tui::state::{ImportFocus, Popup, State};
+use crate::tui::state::{ImportFocus, State};
 use crate::tui::theme::{ERROR_MARK, WARNING_MARK};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -149,45 +149,13 @@ pub(super) fn status(state: &State, f: &mut Frame, area: Rect) {
 }
 
 /// Key hints for what the admin can do right now.
-pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
-    match &state.popup {
-        Some(Popup::Help) => return vec![("Esc", "close help")],
-        Some(Popup::ConfirmBulk { .. }) => return vec![("Enter/y", "apply"), ("Esc/n", "cancel")],
-        Some(Popup::ConfirmExclude { .. }) => {
-            return vec![("Enter/y", "exclude"), ("Esc/n", "cancel")]
-        }
-        Some(Popup::ConfirmWarnings { .. }) => {
-            return vec![("Enter/y", "export anyway"), ("Esc/n", "cancel")]
-        }
-        Some(Popup::ConfirmReplace { .. }) => {
-            return vec![("Enter/y", "replace"), ("Esc/n", "cancel")]
-        }
-        Some(Popup::Resume(_)) => {
-            return vec![("Enter", "resume"), ("n", "start new"), ("q", "quit")]
-        }
-        Some(Popup::Secret(_)) => {
-            return vec![
-                ("Enter", "store in keyring"),
-                ("Esc", "cancel"),
-                ("Ctrl-u", "clear"),
-            ]
-        }
-        Some(Popup::Unplaced { .. }) => {
-            return vec![
-                ("↑↓", "choose"),
-                ("Enter/r", "re-apply to selected row"),
-                ("d", "drop"),
-                ("Esc", "close"),
-            ]
-        }
-        None => {}
+pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
+    use crate::tui::keys;
+    if let Some(popup) = &state.popup {
+        return keys::popup_scope(popup).hints(state);
     }
     if state.load.is_some() {
-        return vec![
-            ("Esc", "cancel loading"),
-            ("↑↓", "browse"),
-            ("Ctrl-C", "quit"),
-        ];
+        return keys::LOADING.hints(state);
     }
     match state.step {
         Step::Import if state.import.source == crate::tui::state::ImportSource::Pull => vec![
@@ -206,17 +174,6 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Step::MatchReview if state.typing() => {
             vec![("Enter", "pick"), ("↑↓", "account"), ("Esc", "cancel")]
         }
-        Step::MatchReview => vec![
-            ("Tab", "section"),
-            ("↑↓", "person"),
-            ("←→", "candidate"),
-            ("Enter", "choose"),
-            ("/", "search"),
-            ("x", "leave out"),
-            ("u", "undo"),
-            (">", "to Fix"),
-            ("?", "help"),
-        ],
         Step::Import => match state.import.focus {
             ImportFocus::Source => vec![],
             ImportFocus::Path => vec![
@@ -250,44 +207,8 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Step::Fix if state.fix.search.is_some() => {
             vec![("Enter", "search"), ("Esc", "cancel")]
         }
-        Step::Fix
-            if state
-                .session
-                .as_ref()
-                .is_some_and(|s| !s.unplaced.is_empty()) =>
-        {
-            vec![
-                ("p", "unplaced changes"),
-                ("Enter", "edit"),
-                ("f/F", "fix"),
-                ("x", "exclude"),
-                ("u", "undo"),
-                ("/", "search"),
-                ("?", "help"),
-            ]
-        }
-        Step::Fix => vec![
-            ("Enter", "edit"),
-            ("n/N", "problem"),
-            ("f/F", "fix"),
-            ("x", "exclude"),
-            ("u", "undo"),
-            ("/", "search"),
-            (">", "next"),
-            ("?", "help"),
-        ],
         Step::ReviewExport if state.review.dir_edit.is_some() => {
             vec![("Enter", "save folder"), ("Esc", "cancel")]
-        }
-        Step::ReviewExport => {
-            let mut h = vec![("Enter", "export bundle"), ("o", "output folder")];
-            if state.roster.has_errors() {
-                h.extend([("j", "to errors"), ("x", "leave them out")]);
-            } else if !state.choice_errors().is_empty() {
-                h.push(("j", "to errors"));
-            }
-            h.extend([("<", "back"), (">", "next"), ("?", "help")]);
-            h
         }
         Step::Customize if state.customize.is_editing() => state.customize.key_hints(),
         Step::ExchangeAccess if state.exchange.is_editing() => state.exchange.key_hints(),
@@ -306,9 +227,10 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
             h.extend([("u", "undo"), ("<>", "step")]);
             h
         }
-        Step::Authorize if state.auth.running => vec![("Esc", "cancel"), ("c", "copy URL")],
-        Step::Authorize => {
-            vec![("<", "back"), ("?", "help"), ("q", "quit")]
+        Step::MatchReview | Step::Fix | Step::ReviewExport | Step::Authorize => {
+            keys::step_scope(state)
+                .map(|scope| scope.hints(state))
+                .unwrap_or_default()
         }
     }
 }

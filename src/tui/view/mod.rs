@@ -5,7 +5,7 @@ mod fix;
 mod frame;
 mod import;
 mod match_review;
-mod popup;
+pub(crate) mod popup;
 mod review;
 mod sources;
 

@@ -62,122 +62,67 @@ fn confirm(
     );
 }
 
-/// Every key, grouped; the `?` screen. Ordered so that the two-column form (short screens)
-/// splits evenly: both columns fit 80×24.
-pub(super) const HELP: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Everywhere",
-        &[
-            ("> <", "next / previous step"),
-            ("?", "this help"),
-            ("q Ctrl-C", "quit (session is saved)"),
-        ],
-    ),
-    (
-        "Import",
-        &[
-            ("Tab ↑", "complete path / next area"),
-            ("Enter", "open file / load roster"),
-            ("←→ h l", "change a setting"),
-            ("Esc", "cancel loading"),
-        ],
-    ),
-    (
-        "Review & export",
-        &[
-            ("Enter", "write the whole bundle"),
-            ("o", "change output folder"),
-            ("j 1-9", "go to what blocks export"),
-            ("x", "leave out rows with errors"),
-        ],
-    ),
-    (
-        "Authorize (impersonation)",
-        &[
-            ("a", "sign the account in, browser"),
-            ("d", "… with a code, any device"),
-            ("c", "copy the address"),
-            ("Esc", "cancel the sign-in"),
-        ],
-    ),
-    (
-        "Fix",
-        &[
-            ("↑↓←→ hjkl", "move"),
-            ("PgUp PgDn", "page (Ctrl-u Ctrl-d)"),
-            ("Home End", "first / last row (g G)"),
-            ("n N", "next / previous problem"),
-            ("a e w c", "all/errors/warnings/code"),
-            ("/", "search any text"),
-            ("Enter", "edit cell (Esc cancels)"),
-            ("f", "apply the suggested fix"),
-            ("F", "apply it to all rows"),
-            ("x", "exclude / re-include row"),
-            ("p", "unplaced changes (resume)"),
-            ("u Ctrl-r", "undo / redo"),
-        ],
-    ),
-    (
-        "Customize, Exchange access",
-        &[
-            ("↑↓ j k", "move"),
-            ("Tab", "next group / checklist item"),
-            ("Space ←→", "change a setting"),
-            ("Space x", "tick a checklist item"),
-            ("Enter", "edit text (Esc cancels)"),
-            ("d s", "default / add suggested"),
-            ("c v p", "copy · check · type secret"),
-            ("u Ctrl-r", "undo / redo"),
-        ],
-    ),
+/// The Import step's keys (mapped in code, `keys::import_key`, not yet in the keymap table).
+const IMPORT_HELP: &[(&str, &str)] = &[
+    ("Tab ↑", "complete path / next area"),
+    ("Enter", "open file / load roster"),
+    ("←→ h l", "change a setting"),
+    ("Esc", "cancel loading"),
 ];
 
-/// The `?` screen on Match review: its own keys first, then the Import step's source line.
-pub(super) const MATCH_HELP: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Everywhere",
-        &[
-            ("> <", "next (joins the roster) / previous step"),
-            ("?", "this help"),
-            ("q Ctrl-C", "quit (session is saved)"),
-        ],
-    ),
-    (
-        "Match review",
-        &[
-            ("Tab Shift-Tab", "matched / ambiguous / only in Salesforce"),
-            ("↑↓ jk PgUp/Dn", "choose a person"),
-            ("←→ h l", "highlight a candidate (ambiguous)"),
-            ("Enter", "choose it, or search an account"),
-            ("/", "search accounts by name, UPN, mail"),
-            ("↑↓ Enter Esc", "in the search: result / pick / cancel"),
-            ("x", "leave out / take that back"),
-            ("u Ctrl-r", "undo / redo"),
-            ("Esc", "back to Import"),
-        ],
-    ),
-    (
-        "Import",
-        &[
-            ("↑ from path", "the source line"),
-            ("←→", "roster file / two exports / pull"),
-        ],
-    ),
+/// The Customize / Exchange access forms' keys (mapped by the form components, not yet in the
+/// keymap table).
+const CHOICES_HELP: &[(&str, &str)] = &[
+    ("↑↓ j k", "move"),
+    ("Tab", "next group / checklist item"),
+    ("Space ←→", "change a setting"),
+    ("Space x", "tick a checklist item"),
+    ("Enter", "edit text (Esc cancels)"),
+    ("d s", "default / add suggested"),
+    ("c v p", "copy · check · type secret"),
+    ("u Ctrl-r", "undo / redo"),
 ];
 
-/// The help groups for the current step.
-fn help_groups(
-    state: &State,
-) -> &'static [(&'static str, &'static [(&'static str, &'static str)])] {
+/// Match review's "everywhere": `>` joins the roster there.
+const MATCH_EVERYWHERE: &[(&str, &str)] = &[
+    ("> <", "next (joins the roster) / previous step"),
+    ("?", "this help"),
+    ("q Ctrl-C", "quit (session is saved)"),
+];
+
+/// The Import step's source line, from Match review.
+const MATCH_IMPORT: &[(&str, &str)] = &[
+    ("↑ from path", "the source line"),
+    ("←→", "roster file / two exports / pull"),
+];
+
+/// One titled group of the help: keys as shown, what they do.
+pub type HelpGroup = (&'static str, Vec<(&'static str, &'static str)>);
+
+/// Every key, grouped, for the `?` screen of the current step: read from the keymap tables
+/// (`tui::keys`) where the step's keys are in them. Ordered so that the two-column form (short
+/// screens) splits evenly: both columns fit 80×24.
+pub fn help_groups(state: &State) -> Vec<HelpGroup> {
+    use crate::tui::keys;
     if state.step == crate::session::Step::MatchReview {
-        MATCH_HELP
-    } else {
-        HELP
+        return vec![
+            ("Everywhere", MATCH_EVERYWHERE.to_vec()),
+            ("Match review", keys::MATCH.help()),
+            ("Import", MATCH_IMPORT.to_vec()),
+        ];
     }
+    vec![
+        ("Everywhere", keys::EVERYWHERE.help()),
+        ("Import", IMPORT_HELP.to_vec()),
+        ("Review & export", keys::REVIEW.help()),
+        ("Authorize (impersonation)", keys::AUTHORIZE_RUNNING.help()),
+        ("Fix", keys::FIX.help()),
+        ("Customize, Exchange access", CHOICES_HELP.to_vec()),
+    ]
 }
 
 /// Lines in the left column of the two-column help: whole groups, as close to half as can be.
-fn column_split(groups: &[(&str, &[(&str, &str)])]) -> usize {
+fn column_split(groups: &[HelpGroup]) -> usize {
     let total: usize = groups.iter().map(|(_, k)| k.len() + 1).sum();
     let mut best = 0usize;
     let mut at = 0;
@@ -199,9 +144,9 @@ pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
         Popup::Help => {
             let mut lines = Vec::new();
             let groups = help_groups(state);
-            for (group, keys) in groups {
+            for (group, keys) in &groups {
                 lines.push(Line::styled(*group, t.title()));
-                for (k, what) in *keys {
+                for (k, what) in keys {
                     lines.push(Line::from(vec![
                         Span::styled(format!("  {k:<14}"), t.key()),
                         Span::raw(*what),
@@ -219,7 +164,7 @@ pub(super) fn render(state: &State, f: &mut Frame, area: Rect) {
             );
             if needed > area.height {
                 // Two columns when the screen is short, split between groups near the middle.
-                let half = column_split(groups);
+                let half = column_split(&groups);
                 let all: Vec<Line> = groups
                     .iter()
                     .flat_map(|(g, keys)| {
@@ -496,18 +441,25 @@ fn unplaced(state: &State, f: &mut Frame, area: Rect, selected: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{column_split, HELP};
+    use super::{column_split, help_groups};
+    use crate::session::Step;
+    use crate::tui::state::State;
 
     /// The help does not scroll: at the smallest size the wizard runs in (80×24, 22 rows inside
-    /// the border) both columns must fit. Reorder `HELP` if a new group breaks this.
+    /// the border) both columns must fit. Reorder the groups if a new one breaks this.
     #[test]
     fn both_help_columns_fit_the_smallest_screen() {
-        let total: usize = HELP.iter().map(|(_, k)| k.len() + 1).sum();
-        let left = column_split(HELP);
-        assert!(
-            left <= 22 && total - left <= 22,
-            "{left} + {}",
-            total - left
-        );
+        let mut state = State::new("s.json".into(), crate::tui::theme::Theme::plain());
+        for step in [Step::Fix, Step::MatchReview] {
+            state.step = step;
+            let groups = help_groups(&state);
+            let total: usize = groups.iter().map(|(_, k)| k.len() + 1).sum();
+            let left = column_split(&groups);
+            assert!(
+                left <= 22 && total - left <= 22,
+                "{left} + {}",
+                total - left
+            );
+        }
     }
 }
