@@ -4,8 +4,7 @@
 use super::widgets::text_input::TextInput;
 use crate::directory::{JoinOutcome, MicrosoftUser, SalesforceUser};
 use crate::session::{MatchChoice, SourceInfo};
-use crate::usecase::match_review::{search_microsoft, Decision, MatchReview, Section};
-use std::collections::HashSet;
+use crate::usecase::match_review::{search_microsoft, MatchReview, Section};
 use std::sync::Arc;
 
 /// Results shown by the account search.
@@ -49,7 +48,8 @@ pub struct Search {
 /// The Match review step.
 pub struct MatchState {
     pub lists: Joined,
-    /// The join with the session's choices applied (recomputed on every choice).
+    /// The join with the session's choices applied (reapplied on every choice: what the
+    /// choices touch, not the whole join, so a keypress stays cheap at 100,000 users).
     pub review: MatchReview,
     pub tab: Section,
     /// Selected person per section (position in that section's list).
@@ -72,13 +72,7 @@ impl MatchState {
         };
         let tab = Section::ALL
             .into_iter()
-            .find(|s| {
-                *s != Section::Matched
-                    && review
-                        .people
-                        .iter()
-                        .any(|p| p.section == *s && p.decision == Decision::Undecided)
-            })
+            .find(|s| *s != Section::Matched && review.to_decide(*s) > 0)
             .unwrap_or(Section::Matched);
         MatchState {
             lists,
@@ -93,15 +87,14 @@ impl MatchState {
 
     /// Applies the current choices again.
     pub fn refresh(&mut self, choices: &[MatchChoice]) {
-        let l = &self.lists.0;
-        self.review = MatchReview::new(&l.salesforce, &l.microsoft, &l.outcome, choices);
+        self.review.reapply(&self.lists.0.microsoft, choices);
         let n = self.shown().len();
         let c = &mut self.cursor[tab_index(self.tab)];
         *c = (*c).min(n.saturating_sub(1));
     }
 
     /// People of the current section (indexes into `review.people`).
-    pub fn shown(&self) -> Vec<usize> {
+    pub fn shown(&self) -> &[usize] {
         self.review.section(self.tab)
     }
 
@@ -110,28 +103,12 @@ impl MatchState {
         self.shown().get(self.cursor[tab_index(self.tab)]).copied()
     }
 
-    /// Accounts a search may offer: not in the roster already, not skipped by the join.
-    pub fn searchable_excluded(&self) -> HashSet<usize> {
-        let mut ex = self.review.taken();
-        ex.extend(
-            self.lists
-                .0
-                .outcome
-                .skipped
-                .iter()
-                .filter(|s| s.side == crate::directory::Side::Microsoft)
-                .map(|s| s.index),
-        );
-        ex
-    }
-
     /// Runs the search with its current text.
     pub fn run_search(&mut self) {
-        let ex = self.searchable_excluded();
         if let Some(s) = &mut self.search {
             s.results = search_microsoft(
                 &self.lists.0.microsoft,
-                &ex,
+                |m| self.review.unavailable(m),
                 s.input.value(),
                 SEARCH_RESULTS,
             );

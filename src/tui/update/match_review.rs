@@ -293,11 +293,12 @@ fn record(state: &mut State, salesforce_id: &str, new: Option<MatchChoice>, fx: 
 /// The edit in the admin's words: names and addresses rather than IDs.
 fn say(m: &MatchState, edit: &MatchEdit) -> String {
     let l = &m.lists.0;
-    let name = l
-        .salesforce
-        .iter()
-        .find(|u| u.id == edit.salesforce_id)
-        .map_or(edit.salesforce_id.as_str(), |u| u.name.as_str());
+    let name = m
+        .review
+        .person_by_id(&edit.salesforce_id)
+        .map_or(edit.salesforce_id.as_str(), |p| {
+            l.salesforce[m.review.people[p].salesforce].name.as_str()
+        });
     let account = |id: &str| {
         l.microsoft
             .iter()

@@ -34,12 +34,9 @@ pub fn render(state: &State, f: &mut Frame, area: Rect) {
         if i > 0 {
             spans.push(Span::styled(" │ ", t.dim()));
         }
-        let people: Vec<&Person> = m.review.people.iter().filter(|p| p.section == s).collect();
-        let open = people
-            .iter()
-            .filter(|p| p.decision == Decision::Undecided)
-            .count();
-        let mut label = format!("{} {}", s.title(), people.len());
+        // Kept by the review: a frame does not walk 100,000 people.
+        let open = m.review.to_decide(s);
+        let mut label = format!("{} {}", s.title(), m.review.section(s).len());
         if open > 0 {
             label.push_str(&format!(" ({open} to decide)"));
         }
