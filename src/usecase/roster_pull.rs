@@ -47,6 +47,24 @@ pub struct Pulled {
     /// Time spent parsing the answers' JSON (with `convert_time`, the client's share; the
     /// rest of the wall time is the servers and the wire).
     pub parse_time: Duration,
+    /// CPU time each side's reading thread used (HTTP, JSON, conversion), where the system
+    /// tells it ([`thread_cpu_time`]): against the side's wall time, it says whether the pull
+    /// waited on the server or on itself.
+    pub salesforce_cpu: Option<Duration>,
+    pub microsoft_cpu: Option<Duration>,
+}
+
+/// CPU time the calling thread has used so far: Linux's `/proc/thread-self/schedstat` (time on
+/// a CPU, in nanoseconds); `None` where the system has no such file (Windows, macOS).
+pub fn thread_cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// CPU time used by this thread since `from` (a [`thread_cpu_time`] reading).
+fn cpu_since(from: Option<Duration>) -> Option<Duration> {
+    Some(thread_cpu_time()?.saturating_sub(from?))
 }
 
 /// Reads both directories at once. `progress` is called from both threads.
@@ -57,7 +75,7 @@ pub fn pull(
 ) -> Result<Pulled, ApiError> {
     let (sf_result, ms_result) = std::thread::scope(|s| {
         let sf_side = s.spawn(|| {
-            let t = Instant::now();
+            let (t, cpu) = (Instant::now(), thread_cpu_time());
             let permissions = sf.permissions()?;
             let records = sf.query(USERS_SOQL, &mut |users, total| {
                 progress(PullProgress {
@@ -68,10 +86,11 @@ pub fn pull(
             })?;
             let c = Instant::now();
             let users: Vec<SalesforceUser> = records.iter().map(salesforce_user).collect();
-            Ok::<_, ApiError>((permissions, users, t.elapsed(), c.elapsed()))
+            let convert = c.elapsed();
+            Ok::<_, ApiError>((permissions, users, t.elapsed(), convert, cpu_since(cpu)))
         });
         let ms_side = s.spawn(|| {
-            let t = Instant::now();
+            let (t, cpu) = (Instant::now(), thread_cpu_time());
             let records = graph.list(USERS_PATH, &mut |users| {
                 progress(PullProgress {
                     service: Service::Microsoft,
@@ -81,7 +100,8 @@ pub fn pull(
             })?;
             let c = Instant::now();
             let users: Vec<MicrosoftUser> = records.iter().map(microsoft_user).collect();
-            Ok::<_, ApiError>((users, t.elapsed(), c.elapsed()))
+            let convert = c.elapsed();
+            Ok::<_, ApiError>((users, t.elapsed(), convert, cpu_since(cpu)))
         });
         (
             sf_side.join().unwrap_or_else(|_| {
@@ -98,8 +118,8 @@ pub fn pull(
             }),
         )
     });
-    let (permissions, salesforce, salesforce_time, sf_convert) = sf_result?;
-    let (microsoft, microsoft_time, ms_convert) = ms_result?;
+    let (permissions, salesforce, salesforce_time, sf_convert, salesforce_cpu) = sf_result?;
+    let (microsoft, microsoft_time, ms_convert, microsoft_cpu) = ms_result?;
     Ok(Pulled {
         salesforce,
         microsoft,
@@ -110,6 +130,8 @@ pub fn pull(
         microsoft_time,
         convert_time: sf_convert + ms_convert,
         parse_time: sf.parse_time() + graph.parse_time(),
+        salesforce_cpu,
+        microsoft_cpu,
     })
 }
 

@@ -299,11 +299,37 @@ fn wizard_v_shows_live_findings_with_the_rows_own() {
     assert!(!text(&draw(&state, 120, 36)).contains("o365-account-disabled"));
 }
 
+/// CPU time of the whole process, ended threads included (Linux `/proc/self/stat`: utime +
+/// stime, in clock ticks of 10 ms); `None` elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    Some(Duration::from_millis(10 * (f.first()? + f.get(1)?)))
+}
+
 /// Pulling 100,000 Salesforce users and 300,000 Microsoft 365 accounts from the local
-/// servers, with where the time goes: the servers' own answering time against the client's
-/// JSON parsing, conversion and the join. Run it in release:
+/// servers, and where the time goes. Run it in release:
 /// `cargo test --release --test it roster_live:: -- --ignored --nocapture pull_bench`
 /// (`PULL_BENCH_SF` / `PULL_BENCH_MS` change the sizes).
+///
+/// **Method.** Two pulls of the same directories in one process:
+/// 1. *live*: the stand-ins render every page as they are asked (serde_json values built and
+///    serialised per page, as a server would);
+/// 2. *replayed*: the stand-ins answer the same requests with the bytes they kept from pull 1
+///    (`replay()`), so the servers cost next to nothing and the wall time is our own ceiling
+///    (HTTP, JSON parsing, conversion).
+///
+/// For each it prints the wall time, the CPU time of our two reading threads
+/// (`roster_pull::thread_cpu_time`, from `/proc/thread-self/schedstat`), and the process's CPU
+/// time (`/proc/self/stat`) minus ours: the servers' share. A pull bound by the servers shows
+/// our threads' CPU well under the wall time in pull 1, and pull 2 much faster than pull 1.
+/// Figures: `docs/performance.md` ("Pull: bound by the servers").
 #[test]
 #[ignore = "benchmark; run in release with --ignored --nocapture"]
 fn pull_bench() {
@@ -332,38 +358,57 @@ fn pull_bench() {
         .collect();
     let sf = SfServer::start(sf_users);
     let ms = GraphDirectory::start(ms_users, None);
-    let (mut sf_api, mut graph) = apis(&sf, &ms);
-    let t = Instant::now();
-    let pulled = roster_pull::pull(&mut sf_api, &mut graph, &|_| {}).unwrap();
-    let wall = t.elapsed();
-    let j = Instant::now();
-    let outcome = join(
-        &pulled.salesforce,
-        &pulled.microsoft,
-        &JoinOptions::default(),
-    );
-    let join_time = j.elapsed();
-    assert_eq!(pulled.salesforce.len() as u64, n_sf);
-    assert_eq!(pulled.microsoft.len() as u64, n_ms);
-    assert_eq!(outcome.matched.len() as u64, n_sf.min(n_ms));
-    let client = pulled.parse_time + pulled.convert_time;
-    println!(
-        "pull {n_sf} + {n_ms}: wall {:.2} s (Salesforce {:.2} s in {} requests, Graph {:.2} s in {} requests)\n\
-         servers answering: Salesforce {:.2} s, Graph {:.2} s\n\
-         client: JSON parse {:.2} s + conversion {:.2} s = {:.2} s (both sides, of {:.2} s of reading); join {:.3} s",
-        wall.as_secs_f64(),
-        pulled.salesforce_time.as_secs_f64(),
-        pulled.salesforce_requests,
-        pulled.microsoft_time.as_secs_f64(),
-        pulled.graph_requests,
-        sf.busy().as_secs_f64(),
-        ms.busy().as_secs_f64(),
-        pulled.parse_time.as_secs_f64(),
-        pulled.convert_time.as_secs_f64(),
-        client.as_secs_f64(),
-        (pulled.salesforce_time + pulled.microsoft_time).as_secs_f64(),
-        join_time.as_secs_f64(),
-    );
+    sf.replay();
+    ms.replay();
+    let secs = |d: Option<Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64());
+    for run in ["live", "replayed"] {
+        let (busy_sf, busy_ms) = (sf.busy(), ms.busy());
+        let (mut sf_api, mut graph) = apis(&sf, &ms);
+        let cpu0 = process_cpu();
+        let t = Instant::now();
+        let pulled = roster_pull::pull(&mut sf_api, &mut graph, &|_| {}).unwrap();
+        let wall = t.elapsed();
+        let cpu = process_cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+        let ours = pulled
+            .salesforce_cpu
+            .zip(pulled.microsoft_cpu)
+            .map(|(a, b)| a + b);
+        let servers = cpu.zip(ours).map(|(c, o)| c.saturating_sub(o));
+        let j = Instant::now();
+        let outcome = join(
+            &pulled.salesforce,
+            &pulled.microsoft,
+            &JoinOptions::default(),
+        );
+        let join_time = j.elapsed();
+        assert_eq!(pulled.salesforce.len() as u64, n_sf);
+        assert_eq!(pulled.microsoft.len() as u64, n_ms);
+        assert_eq!(outcome.matched.len() as u64, n_sf.min(n_ms));
+        println!(
+            "{run} pull {n_sf} + {n_ms}: wall {:.2} s (Salesforce {:.2} s in {} requests, Graph {:.2} s in {} requests)\n\
+             \x20 our threads' CPU: Salesforce {:.2} s, Graph {:.2} s (JSON parse {:.2} s + conversion {:.2} s of it)\n\
+             \x20 servers: CPU {:.2} s (process minus ours); answering (wall) Salesforce {:.2} s, Graph {:.2} s\n\
+             \x20 join {:.3} s; load average {}",
+            wall.as_secs_f64(),
+            pulled.salesforce_time.as_secs_f64(),
+            pulled.salesforce_requests,
+            pulled.microsoft_time.as_secs_f64(),
+            pulled.graph_requests,
+            secs(pulled.salesforce_cpu),
+            secs(pulled.microsoft_cpu),
+            pulled.parse_time.as_secs_f64(),
+            pulled.convert_time.as_secs_f64(),
+            secs(servers),
+            (sf.busy() - busy_sf).as_secs_f64(),
+            (ms.busy() - busy_ms).as_secs_f64(),
+            join_time.as_secs_f64(),
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .split_whitespace()
+                .next()
+                .unwrap_or("?"),
+        );
+    }
 }
 
 /// The commands end to end as an admin runs them: real binary, browser stand-in, the OAuth

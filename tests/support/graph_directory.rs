@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 use super::http_stub::{self, quoted_values, Request, Response, Server};
+use super::salesforce_api::copy_response;
 use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,6 +60,8 @@ struct State {
     expired: HashSet<String>,
     throttles: Vec<Throttle>,
     page_sizes: Vec<usize>,
+    /// Pre-rendered pages by request target ([`GraphDirectory::replay`]).
+    replay: Option<HashMap<String, Response>>,
 }
 
 #[derive(Default)]
@@ -119,11 +122,29 @@ impl GraphDirectory {
                     None => r,
                 };
             }
-            match (req.method.as_str(), req.path()) {
+            let get = req.method == "GET";
+            if let Some(kept) = get
+                .then(|| {
+                    st.lock()
+                        .unwrap()
+                        .replay
+                        .as_ref()?
+                        .get(&req.target)
+                        .map(copy_response)
+                })
+                .flatten()
+            {
+                return kept;
+            }
+            let r = match (req.method.as_str(), req.path()) {
                 ("GET", "/v1.0/users") => users_get(&req.target["/v1.0".len()..], &base, &st, &co),
                 ("POST", "/v1.0/$batch") => batch(req, &base, &st, &co),
                 _ => graph_error(400, "BadRequest", "Unsupported path."),
+            };
+            if let (true, 200, Some(m)) = (get, r.status, &mut st.lock().unwrap().replay) {
+                m.insert(req.target.clone(), copy_response(&r));
             }
+            r
         });
         GraphDirectory {
             server: Server::start(listener, handler),
@@ -152,6 +173,17 @@ impl GraphDirectory {
     pub fn throttle_next(&self, n: usize, throttle: Throttle) {
         let mut s = self.state.lock().unwrap();
         s.throttles.extend(std::iter::repeat_n(throttle, n));
+    }
+
+    /// From now on every successful page is kept and a request for the same target is
+    /// answered with the kept bytes (the bearer still checked): the server's cost drops to
+    /// next to nothing, so a second pull measures the client's own ceiling (`pull_bench`).
+    pub fn replay(&self) {
+        self.state
+            .lock()
+            .unwrap()
+            .replay
+            .get_or_insert_with(HashMap::new);
     }
 
     /// Time the server spent answering (all connections).
