@@ -38,8 +38,7 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 /// One measured run in this process: prints `read_ms join_ms peak_kib join_peak_kib matched`.
 fn once(sf_path: &Path, ms_path: &Path) {
     let t = Instant::now();
-    let (sf, _) = directory::read_salesforce(sf_path).expect("salesforce export");
-    let (ms, _) = directory::read_microsoft(ms_path).expect("microsoft export");
+    let ((sf, _), (ms, _)) = directory::read_both(sf_path, ms_path).expect("both exports");
     let read = t.elapsed();
     let after_read = peak_rss_kib().unwrap_or(0);
     let reset = reset_peak();

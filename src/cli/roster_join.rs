@@ -55,14 +55,11 @@ pub fn run(args: JoinArgs) -> ExitCode {
     if let Err(e) = crate::fsutil::check_output_is_not_input(&args.output, &inputs) {
         return fail(&e);
     }
-    let (sf, sf_notices) = match directory::read_salesforce(&args.salesforce_users) {
-        Ok(x) => x,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let (ms, ms_notices) = match directory::read_microsoft(&args.microsoft_users) {
-        Ok(x) => x,
-        Err(e) => return fail(&e.to_string()),
-    };
+    let ((sf, sf_notices), (ms, ms_notices)) =
+        match directory::read_both(&args.salesforce_users, &args.microsoft_users) {
+            Ok(x) => x,
+            Err(e) => return fail(&e.to_string()),
+        };
     let sources = Sources {
         salesforce_users: &args.salesforce_users,
         microsoft_users: &args.microsoft_users,

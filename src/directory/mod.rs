@@ -7,7 +7,7 @@ pub mod join;
 #[cfg(any(test, feature = "testing"))]
 pub mod synth;
 
-pub use export::{read_microsoft, read_salesforce, ImportError, Notice};
+pub use export::{read_both, read_microsoft, read_salesforce, BothExports, ImportError, Notice};
 pub use join::{
     join, Ambiguous, JoinOptions, JoinOutcome, Match, MatchedBy, MsKey, SfKey, Side, SkipReason,
     Skipped,

@@ -223,7 +223,7 @@ impl Runtime {
 
 /// Reads both exports, notes their identities (path, SHA-256, size) and joins them.
 fn join_exports(salesforce: &Path, microsoft: &Path) -> Result<Joined, String> {
-    use crate::directory::{join, read_microsoft, read_salesforce, JoinOptions};
+    use crate::directory::{join, read_both, JoinOptions};
     let identity = |path: &Path| -> Result<SourceInfo, String> {
         let sha256 = hash_file(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -233,8 +233,8 @@ fn join_exports(salesforce: &Path, microsoft: &Path) -> Result<Joined, String> {
             size,
         })
     };
-    let (sf, sf_notices) = read_salesforce(salesforce).map_err(|e| e.to_string())?;
-    let (ms, ms_notices) = read_microsoft(microsoft).map_err(|e| e.to_string())?;
+    let ((sf, sf_notices), (ms, ms_notices)) =
+        read_both(salesforce, microsoft).map_err(|e| e.to_string())?;
     let files = (identity(salesforce)?, identity(microsoft)?);
     let outcome = join(&sf, &ms, &JoinOptions::default());
     let notices = sf_notices
