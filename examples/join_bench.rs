@@ -6,10 +6,11 @@
 //!     [--seed 1] [--runs 3] [--keep DIR]
 //! ```
 //! Writes the pair (and its truth file) to a temporary folder (or DIR, kept), then runs a fresh
-//! process per run that reads both files and joins them, and prints per phase the best wall
-//! time, and the peak memory (VmHWM) of the whole process and of the join alone (the peak is
-//! reset after reading, so the join's figure is what is resident while joining: both lists
-//! plus the join's own index). Checks the outcome against the truth, so a fast wrong join
+//! process per run that reads both files (at once, `directory::read_both`, as `roster join`
+//! does) and joins them, and prints per phase the best and the median wall time (with the
+//! load average: on a shared machine compare runs made alternately), and the peak memory
+//! (VmHWM) of the whole process and of the join alone (the peak is reset after reading, so
+//! the join's figure is what is resident while joining: both lists plus the join's index). Checks the outcome against the truth, so a fast wrong join
 //! cannot pass.
 
 use scc_onboard::directory::synth::{self, Expected, PairOptions};
@@ -38,8 +39,7 @@ fn arg(args: &[String], name: &str) -> Option<String> {
 /// One measured run in this process: prints `read_ms join_ms peak_kib join_peak_kib matched`.
 fn once(sf_path: &Path, ms_path: &Path) {
     let t = Instant::now();
-    let (sf, _) = directory::read_salesforce(sf_path).expect("salesforce export");
-    let (ms, _) = directory::read_microsoft(ms_path).expect("microsoft export");
+    let ((sf, _), (ms, _)) = directory::read_both(sf_path, ms_path).expect("both exports");
     let read = t.elapsed();
     let after_read = peak_rss_kib().unwrap_or(0);
     let reset = reset_peak();
@@ -99,6 +99,7 @@ fn main() {
 
     let exe = std::env::current_exe().expect("own path");
     let mut best: Option<(f64, f64, u64, u64)> = None;
+    let mut totals: Vec<(f64, f64)> = Vec::new();
     for _ in 0..runs {
         let out = Command::new(&exe)
             .arg("--once")
@@ -117,6 +118,7 @@ fn main() {
         let (peak, join_peak): (u64, u64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
         let matched: usize = f[4].parse().unwrap();
         assert_eq!(matched, want, "the join disagrees with the truth file");
+        totals.push((read, join));
         best = Some(match best {
             None => (read, join, peak, join_peak),
             Some((r, j, p, jp)) => (r.min(read), j.min(join), p.max(peak), jp.max(join_peak)),
@@ -127,6 +129,18 @@ fn main() {
     println!("read both exports: {read:>8.0} ms (best)");
     println!("join:              {join:>8.0} ms (best)");
     println!("read + join:       {:>8.0} ms", read + join);
+    let median = |f: fn(&(f64, f64)) -> f64| {
+        let mut v: Vec<f64> = totals.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "median of {runs}:      read {:.0} ms, join {:.0} ms, read + join {:.0} ms (load average {})",
+        median(|t| t.0),
+        median(|t| t.1),
+        median(|t| t.0 + t.1),
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    );
     println!(
         "peak memory:       {:>8.0} MB whole process; {:.0} MB while joining (both lists resident)",
         peak as f64 / 1024.0,
