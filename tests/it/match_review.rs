@@ -465,3 +465,158 @@ fn match_review_snapshots() {
         insta::assert_snapshot!(name("import_pull"), text(&draw(&s, size.0, size.1)));
     }
 }
+
+/// Issue 12's pull source as an admin walks it, in tmux with the real keyring (run inside
+/// scripts/test-in-session.sh): Import → "Sign in and pull both lists" → both administrator
+/// sign-ins through the browser stand-in (tests/support/oidc/browser.mjs) → the users read
+/// page by page from the Salesforce and Graph stand-ins → Match review (one person picked by
+/// search, one left out) → Fix, with the pulled roster.
+#[cfg(target_os = "linux")]
+mod pull_walk {
+    use crate::support::graph_directory::{GraphDirectory, MsRecord, Throttle};
+    use crate::support::salesforce_api::{user_id, SalesforceApi, SfRecord};
+    use crate::support::wizard::{self, Tmux};
+    use crate::support::*;
+
+    /// Salesforce pages hold 2,000 users: 2,502 make two pages.
+    const PEOPLE: u64 = 2_500;
+
+    /// Everyone in both systems (UPN = username), Jane the admin too; user 3's account is
+    /// disabled; "Only Salesforce" has an account the evidence does not reach (another UPN,
+    /// no mail), so it is picked by search.
+    fn people() -> (Vec<SfRecord>, Vec<MsRecord>) {
+        let mut sf = Vec::new();
+        let mut ms = Vec::new();
+        for i in 0..PEOPLE {
+            let login = format!("user{i}@acme.example");
+            sf.push(SfRecord::new(
+                &user_id(i),
+                &format!("User {i}"),
+                &login,
+                &login,
+            ));
+            let mut m = MsRecord::new(i, &login, &format!("User {i}"));
+            m.mail = Some(login.clone());
+            ms.push(m);
+        }
+        ms[3].enabled = false;
+        sf.push(SfRecord::new(
+            "0055e000001XyZaAAK",
+            "Jane Admin",
+            "jane@example.com",
+            "jane@example.com",
+        ));
+        ms.push(MsRecord::new(99_999, "jane@example.com", "Jane Admin"));
+        sf.push(SfRecord::new(
+            &user_id(90_000),
+            "Only Salesforce",
+            "only.sf@acme.example",
+            "only.sf@acme.example",
+        ));
+        ms.push(MsRecord::new(90_000, "osf@acme.example", "Only Salesforce"));
+        (sf, ms)
+    }
+
+    #[test]
+    fn admin_pulls_both_lists_signs_in_reviews_the_matches_and_fixes() {
+        let _k = keyring_lock();
+        wizard::clear_admin_sign_ins();
+        let port = free_port();
+        let (sf_people, ms_people) = people();
+        let sf = SalesforceApi::with_oauth(sf_people, port);
+        let oidc = microsoft();
+        let graph = GraphDirectory::start(ms_people, Some(oidc.base()));
+        // The first Graph request waits a second (429, Retry-After: 1): long enough to see
+        // the Salesforce pages counted on the screen.
+        graph.throttle_next(
+            1,
+            Throttle {
+                status: 429,
+                retry_after: Some(1),
+            },
+        );
+        let config = format!(
+            "[salesforce]\nlogin_url = \"{sf}\"\nclient_id = \"{SF_CLIENT}\"\nredirect_uri = \"http://localhost:{port}/callback\"\n\n\
+             [microsoft]\nauthority = \"{ms}\"\ntenant = \"organizations\"\nclient_id = \"{MS_CLIENT}\"\nredirect_uri = \"http://localhost/callback\"\ngraph_url = \"{g}\"\n\n\
+             [flow]\ntimeout_seconds = 60\nkeyring_timeout_seconds = 20\nkeyring = \"secret-service\"\n",
+            sf = sf.base(),
+            ms = oidc.base(),
+            g = graph.base(),
+        );
+        let sb = Sandbox::new(&config);
+        let t = Tmux::new();
+        t.start(
+            (120, 36),
+            &wizard::in_sandbox(&sb, "wizard --session session.json"),
+        );
+
+        // Import: ↑ to the source line, → → the pull; Enter signs in.
+        t.wait_for("Roster file");
+        t.keys(&["Up", "Right", "Right"]);
+        t.wait_for("Sign in and pull both lists");
+        sb.keep_text(t.screen());
+        t.keys(&["Enter"]);
+        sb.keep_text(t.wait_for("Reading users: Salesforce 2502 of 2502"));
+        let screen = t.wait_for("[Match review]");
+        sb.keep_text(screen.clone());
+        // Every page was read: 2,502 Salesforce users, 2,502 accounts (999 a page: 3 pages).
+        assert!(
+            screen.contains("2502 Salesforce users, 2502 Microsoft 365 accounts"),
+            "{screen}"
+        );
+        assert_eq!(sf.query_pages(), 2);
+        assert_eq!(graph.pages(), 3);
+        assert_eq!(graph.throttled(), 1);
+        assert!(
+            screen.contains("[Only in Salesforce 2 (2 to decide)]"),
+            "{screen}"
+        );
+        assert!(screen.contains("Matched 2500"), "{screen}");
+
+        // "Only Salesforce": the account by search (it starts from the name); user 3 (a
+        // disabled account) left out.
+        let at = |s: &str, what: &str| s.lines().position(|l| l.contains(what));
+        if at(&screen, "? User 3 ") < at(&screen, "? Only Salesforce") {
+            t.keys(&["Down"]);
+        }
+        t.keys(&["/"]);
+        t.wait_for("Search accounts: Only Salesforce");
+        t.keys(&["Enter"]);
+        t.wait_for("picked by you");
+        // To User 3 (the list keeps its order), then leave them out.
+        for _ in 0..2 {
+            if t.screen().contains("│▶? User 3 ") {
+                break;
+            }
+            t.keys(&["Up"]);
+        }
+        t.wait_for("│▶? User 3 ");
+        t.keys(&["x"]);
+        t.wait_for("- Left out of the roster");
+        sb.keep_text(t.wait_for("In the roster: 2501 · left out: 1 · to decide: 0"));
+
+        // Continue: the pulled roster opens in Fix like any roster.
+        t.keys(&[">"]);
+        let screen = t.wait_for("[Fix]");
+        sb.keep_text(screen);
+        t.wait_for("2501 rows: 2501 included");
+        t.keys(&["q"]);
+        t.wait_for_in_history("scc-onboard wizard exited with 0");
+
+        // Both administrator sign-ins are in the keyring, apart from end users', and no token
+        // or code reached a file, the session or the screen.
+        let list = sb.run(&["credentials", "list"]);
+        let table = stdout(&list);
+        assert!(
+            table.contains("Administrator sign-ins (roster pull, roster verify):"),
+            "{table}"
+        );
+        assert!(table.contains("No end-user authorizations."), "{table}");
+        let session = std::fs::read_to_string(sb.dir.path().join("session.json")).unwrap();
+        assert!(session.contains("\"join\""), "{session}");
+        let mut secrets = sf.secrets();
+        secrets.extend(oidc.secrets());
+        sb.assert_no_leaks(&secrets, &[]);
+        wizard::clear_admin_sign_ins();
+    }
+}

@@ -424,15 +424,6 @@ mod e2e {
             .expect("the test session has a keyring")
     }
 
-    fn clear_admins() {
-        let s = store();
-        for p in Provider::ALL {
-            for c in s.list_admin(p).unwrap() {
-                s.delete_admin(p, &c.login).unwrap();
-            }
-        }
-    }
-
     /// The people of both stand-ins: a few matched, one only in Salesforce, one disabled.
     fn people() -> (Vec<SfRecord>, Vec<MsRecord>) {
         let (mut sf, mut ms) = directories(30);
@@ -457,7 +448,7 @@ mod e2e {
     #[test]
     fn pull_then_verify_with_admin_sign_ins_in_the_keyring() {
         let _k = keyring_lock();
-        clear_admins();
+        wizard::clear_admin_sign_ins();
         let port = free_port();
         let (sf_people, ms_people) = people();
         let sf = SfServer::with_oauth(sf_people, port);
@@ -548,6 +539,6 @@ mod e2e {
         secrets.extend(oidc.secrets());
         let files = sb.assert_no_leaks(&secrets, &[]);
         assert!(files >= 2);
-        clear_admins();
+        wizard::clear_admin_sign_ins();
     }
 }

@@ -1065,21 +1065,6 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         }
     }
 
-    /// The shell line that runs the binary in the sandbox with `args`.
-    fn in_sandbox(sb: &Sandbox, args: &str) -> String {
-        let mut env: Vec<String> = sb.env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
-        env.sort();
-        let what = args.split(' ').next().unwrap_or_default();
-        format!(
-            "cd '{}' && env {} SCC_ONBOARD_CONFIG='{}' XDG_DATA_HOME='{}' '{}' {args}; echo \"scc-onboard {what} exited with $?\"; exec cat",
-            sb.dir.path().display(),
-            env.join(" "),
-            sb.config.display(),
-            sb.dir.path().join("data").display(),
-            env!("CARGO_BIN_EXE_scc-onboard"),
-        )
-    }
-
     /// The screen's text with its line breaks and runs of spaces as single spaces, so a
     /// sentence is found wherever the screen wrapped it.
     fn flat(screen: &str) -> String {
@@ -1117,7 +1102,7 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         // Wide enough that the plan's line is never wrapped.
         t.start(
             (200, 50),
-            &in_sandbox(&sb, "wizard roster.csv --session session.json"),
+            &wizard::in_sandbox(&sb, "wizard roster.csv --session session.json"),
         );
         let keep = |s: String| {
             sb.keep_text(s.clone());
@@ -1396,7 +1381,7 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         t.wait_for_in_history("scc-onboard wizard exited with 0");
 
         // The end-user screen from the bundle's user-config.toml: only the cards to authorize.
-        t.respawn(&in_sandbox(
+        t.respawn(&wizard::in_sandbox(
             &sb,
             "authorize --config scc-onboard-bundle/user-config.toml",
         ));

@@ -283,3 +283,34 @@ impl Drop for Tmux {
             .output();
     }
 }
+
+/// The shell line that runs the binary with `args` in the sandbox's folder and environment
+/// (its config through `SCC_ONBOARD_CONFIG`, since the wizard takes no `--config`), then says
+/// how it exited ("scc-onboard wizard exited with 0") and keeps the pane open.
+#[cfg(unix)]
+pub fn in_sandbox(sb: &super::Sandbox, args: &str) -> String {
+    let mut env: Vec<String> = sb.env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
+    env.sort();
+    let what = args.split(' ').next().unwrap_or_default();
+    format!(
+        "cd '{}' && env {} SCC_ONBOARD_CONFIG='{}' XDG_DATA_HOME='{}' '{}' {args}; echo \"scc-onboard {what} exited with $?\"; exec cat",
+        sb.dir.path().display(),
+        env.join(" "),
+        sb.config.display(),
+        sb.dir.path().join("data").display(),
+        env!("CARGO_BIN_EXE_scc-onboard"),
+    )
+}
+
+/// Removes every administrator sign-in (roster pull / verify) from the session's keyring.
+#[cfg(target_os = "linux")]
+pub fn clear_admin_sign_ins() {
+    use scc_onboard::auth::{Provider, TokenStore};
+    let store = TokenStore::open("secret-service", std::time::Duration::from_secs(20))
+        .expect("the test session has a keyring");
+    for p in Provider::ALL {
+        for c in store.list_admin(p).unwrap() {
+            store.delete_admin(p, &c.login).unwrap();
+        }
+    }
+}
