@@ -322,7 +322,9 @@ mod tests {
     /// listening for progress were once dropped (2,501 rows loaded as 2,200).
     #[test]
     fn every_batch_reaches_the_roster_when_the_reader_finishes_first() {
-        let (_dir, path, _) = file(FIRST_BATCH + BATCH + 301);
+        // Several of the reader's batches (2,048 rows each) and a short last one.
+        let rows = FIRST_BATCH + 3 * 2048 + 301;
+        let (_dir, path, _) = file(rows);
         for _ in 0..20 {
             let loaded = load(
                 &path,
@@ -331,7 +333,7 @@ mod tests {
                 |_| true,
             )
             .unwrap();
-            assert_eq!(loaded.roster.len(), FIRST_BATCH + BATCH + 301);
+            assert_eq!(loaded.roster.len(), rows);
         }
     }
 
