@@ -63,58 +63,166 @@ impl std::fmt::Debug for Roster {
 
 /// Rows checked on their own: field count, rules and duplicate keys, all of validation that
 /// needs no other row. A loader makes these on one thread while [`Roster::extend_checked`]
-/// adds the previous batch on another.
+/// adds the previous batch on another. The cells are held back to back in one string, so a
+/// batch costs a few allocations however many rows it has.
 pub struct CheckedBatch {
-    records: Vec<Record>,
-    /// (index in `records`, its own findings), for the few rows that have any.
+    /// The rows' cells, back to back.
+    text: String,
+    rows: Vec<BatchRow>,
+    /// (index in `rows`, its own findings), for the few rows that have any.
     own: Vec<(u32, Vec<Finding>)>,
     /// Keys in `DupKind::ALL` order.
     keys: Vec<[Option<DupKey>; 4]>,
     header_len: Option<usize>,
 }
 
+/// One row of a [`CheckedBatch`]: where it stands in the file and its cells' lengths.
+struct BatchRow {
+    line: u64,
+    field_count: u32,
+    lens: [u32; 5],
+}
+
+/// A cell that is not UTF-8 in a file read as UTF-8 (the load reads it again in another
+/// encoding).
+#[derive(Debug)]
+pub(crate) struct NotUtf8;
+
 impl CheckedBatch {
-    /// Checks `records` for a roster whose header has `header_len` fields (if known).
-    pub fn check(records: Vec<Record>, header_len: Option<usize>) -> Self {
-        let mut own = Vec::new();
-        let mut keys = Vec::with_capacity(records.len());
-        for (i, rec) in records.iter().enumerate() {
-            let mut found = Vec::new();
-            if let Some(n) = header_len.filter(|&n| n != rec.field_count) {
-                found.push(rules::wrong_field_count(
-                    rec.field_count,
-                    n,
-                    rec.line,
-                    rec.as_strs(),
-                ));
-            }
-            // The whole-file validator's fast path: clean cells and their keys in one pass.
-            let cells = rec.as_strs();
-            match super::dupkey::clean_row_keys(cells.map(str::as_bytes)) {
-                Some(k) => keys.push(k.map(Some)),
-                None => {
-                    rules::check_record(cells, &mut found);
-                    keys.push(DupKind::ALL.map(|kind| kind.key(cells[kind.field().index()])));
-                }
-            }
-            if !found.is_empty() {
-                own.push((i as u32, found));
-            }
-        }
+    /// An empty batch for a roster whose header has `header_len` fields (if known).
+    pub(crate) fn with_capacity(header_len: Option<usize>, rows: usize, bytes: usize) -> Self {
         CheckedBatch {
-            records,
-            own,
-            keys,
+            text: String::with_capacity(bytes),
+            rows: Vec::with_capacity(rows),
+            own: Vec::new(),
+            keys: Vec::with_capacity(rows),
             header_len,
         }
     }
 
+    /// Checks `records` for a roster whose header has `header_len` fields (if known).
+    pub fn check(records: Vec<Record>, header_len: Option<usize>) -> Self {
+        let bytes = records
+            .iter()
+            .map(|r| r.cells.iter().map(String::len).sum::<usize>())
+            .sum();
+        let mut batch = Self::with_capacity(header_len, records.len(), bytes);
+        for rec in &records {
+            batch.push_checked(rec.line, rec.field_count, rec.as_strs());
+        }
+        batch
+    }
+
+    /// Adds one row from its fields' bytes as the file holds them (cells in [`Field::ALL`]
+    /// order, a field the row lacks empty). The whole-file validator's fast path first: a row
+    /// whose cells are all clean is printable ASCII with nothing to find, so its bytes are
+    /// appended and its keys kept without a string being made. Other rows are decoded (bad
+    /// UTF-8 replaced when `lossy`, else [`NotUtf8`]), un-neutralised as the importer does,
+    /// and checked by the full rules.
+    pub(crate) fn push_raw(
+        &mut self,
+        line: u64,
+        field_count: usize,
+        raw: [&[u8]; 5],
+        lossy: bool,
+    ) -> Result<(), NotUtf8> {
+        if self.header_len.is_none_or(|n| n == field_count) {
+            if let Some(keys) = super::dupkey::clean_row_keys(raw) {
+                let mut lens = [0u32; 5];
+                for (len, cell) in lens.iter_mut().zip(raw) {
+                    // Clean cells are printable ASCII, so this never fails.
+                    let cell = std::str::from_utf8(cell).map_err(|_| NotUtf8)?;
+                    self.text.push_str(cell);
+                    *len = cell.len() as u32;
+                }
+                self.rows.push(BatchRow {
+                    line,
+                    field_count: field_count as u32,
+                    lens,
+                });
+                self.keys.push(keys.map(Some));
+                return Ok(());
+            }
+        }
+        let mut owned: [Option<String>; 5] = Default::default();
+        for (slot, bytes) in owned.iter_mut().zip(raw) {
+            if std::str::from_utf8(bytes).is_err() {
+                if !lossy {
+                    return Err(NotUtf8);
+                }
+                *slot = Some(String::from_utf8_lossy(bytes).into_owned());
+            }
+        }
+        let mut cells = [""; 5];
+        for (i, cell) in cells.iter_mut().enumerate() {
+            let s = match &owned[i] {
+                Some(o) => o.as_str(),
+                None => std::str::from_utf8(raw[i]).map_err(|_| NotUtf8)?,
+            };
+            *cell = super::export::unneutralize(s);
+        }
+        self.push_checked(line, field_count, cells);
+        Ok(())
+    }
+
+    /// Adds one row of decoded cells and checks it.
+    fn push_checked(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
+        let mut found = Vec::new();
+        if let Some(n) = self.header_len.filter(|&n| n != field_count) {
+            found.push(rules::wrong_field_count(field_count, n, line, cells));
+        }
+        // The whole-file validator's fast path: clean cells and their keys in one pass.
+        match super::dupkey::clean_row_keys(cells.map(str::as_bytes)) {
+            Some(k) => self.keys.push(k.map(Some)),
+            None => {
+                rules::check_record(cells, &mut found);
+                self.keys
+                    .push(DupKind::ALL.map(|kind| kind.key(cells[kind.field().index()])));
+            }
+        }
+        if !found.is_empty() {
+            self.own.push((self.rows.len() as u32, found));
+        }
+        let mut lens = [0u32; 5];
+        for (len, cell) in lens.iter_mut().zip(cells) {
+            self.text.push_str(cell);
+            *len = cell.len() as u32;
+        }
+        self.rows.push(BatchRow {
+            line,
+            field_count: field_count as u32,
+            lens,
+        });
+    }
+
+    /// The rows with their cells, in order.
+    fn records(&self) -> impl Iterator<Item = RecordRef<'_>> + '_ {
+        let mut at = 0;
+        self.rows.iter().map(move |row| {
+            let mut cells = [""; 5];
+            for (cell, &len) in cells.iter_mut().zip(&row.lens) {
+                *cell = &self.text[at..at + len as usize];
+                at += len as usize;
+            }
+            RecordRef {
+                line: row.line,
+                cells,
+                field_count: row.field_count as usize,
+            }
+        })
+    }
+
+    /// The first `n` rows as owned records (the first screen shows them while the rest loads).
+    pub fn first_records(&self, n: usize) -> Vec<Record> {
+        self.records().take(n).map(|r| r.to_record()).collect()
+    }
+
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.rows.is_empty()
     }
 }
 
@@ -172,12 +280,13 @@ impl Roster {
     /// Appends records already checked on their own, adding their duplicate findings.
     pub fn extend_checked(&mut self, batch: CheckedBatch) {
         debug_assert_eq!(batch.header_len, self.header_len);
+        let mut batch = batch;
         let start = self.len();
-        self.counts.included += batch.records.len();
-        let mut own = batch.own.into_iter().peekable();
-        for (i, (rec, keys)) in batch.records.iter().zip(&batch.keys).enumerate() {
+        self.counts.included += batch.rows.len();
+        let mut own = std::mem::take(&mut batch.own).into_iter().peekable();
+        for (i, (rec, keys)) in batch.records().zip(&batch.keys).enumerate() {
             let row = start + i;
-            self.store.push(rec.line, rec.field_count, rec.as_strs());
+            self.store.push(rec.line, rec.field_count, rec.cells);
             let mut found = own
                 .next_if(|(j, _)| *j as usize == i)
                 .map(|(_, f)| f)
@@ -197,6 +306,34 @@ impl Roster {
                 self.findings.insert(row as u32, found.into_boxed_slice());
                 self.count(row);
             }
+        }
+    }
+
+    /// Drops the rows from `len` on (a report footer, known once the file has ended). Rows
+    /// before them keep their findings: a duplicate finding always sits on the later row.
+    pub fn truncate(&mut self, len: usize) {
+        for row in (len..self.len()).rev() {
+            self.uncount(row);
+            if self.is_excluded(row) {
+                self.counts.excluded -= 1;
+            } else {
+                self.counts.included -= 1;
+                for kind in DupKind::ALL {
+                    if let Some(k) = kind.key(self.store.cell(row, kind.field())) {
+                        self.index[kind as usize].remove(fingerprint(k), row as u32);
+                    }
+                }
+            }
+            self.findings.remove(&(row as u32));
+        }
+        self.store.truncate(len);
+    }
+
+    /// Makes room for about `rows` more rows in the duplicate index, so a load of a file
+    /// whose size is known does not rebuild the tables as they grow.
+    pub fn reserve_rows(&mut self, rows: usize) {
+        for t in &mut self.index {
+            t.reserve(rows);
         }
     }
 

@@ -12,7 +12,7 @@
 
 use super::dedupe::{self, KeyLog};
 use super::dupkey::{self, DupKind};
-use super::editable::dup_finding;
+use super::editable::{dup_finding, CheckedBatch};
 use super::import::{self, Detected, Encoding, ImportError, ImportOptions};
 use super::{export::unneutralize, rules, Field, Finding};
 use std::fs::File;
@@ -127,34 +127,79 @@ impl Checker {
     }
 }
 
-/// Validates a file, streamed: UTF-8 as it is, other encodings through a streaming decoder.
-pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, ImportError> {
-    let io_err = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = crate::fsutil::open_regular(path).map_err(io_err)?;
-    let size = file.metadata().map_err(io_err)?.len();
-    let mut head = Vec::new();
-    file.by_ref()
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .map_err(io_err)?;
-    let complete = (head.len() as u64) >= size;
-    let encoding = opts
-        .encoding
-        .unwrap_or_else(|| guess_from_head(&head, complete));
-    let rows = estimate_rows(&head, size);
-    let prepare = |encoding: Encoding| {
+/// A file's first bytes, what they say about it, and the file open after them.
+struct Head {
+    bytes: Vec<u8>,
+    file: File,
+    size: u64,
+    /// The encoding forced, or guessed from the head alone.
+    encoding: Encoding,
+    /// Rows the file likely has (pre-sizes the tables).
+    rows: usize,
+}
+
+impl Head {
+    fn read(path: &Path, opts: &ImportOptions) -> Result<Head, ImportError> {
+        let io_err = |source| io_error(path, source);
+        let mut file = crate::fsutil::open_regular(path).map_err(io_err)?;
+        let size = file.metadata().map_err(io_err)?.len();
+        let mut bytes = Vec::new();
+        file.by_ref()
+            .take(64 * 1024)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        let complete = (bytes.len() as u64) >= size;
+        let encoding = opts
+            .encoding
+            .unwrap_or_else(|| guess_from_head(&bytes, complete));
+        let rows = estimate_rows(&bytes, size);
+        Ok(Head {
+            bytes,
+            file,
+            size,
+            encoding,
+            rows,
+        })
+    }
+
+    /// The layout (delimiter, header, mapping) found in the head read as `encoding`.
+    fn detect(
+        head: &[u8],
+        path: &Path,
+        opts: &ImportOptions,
+        encoding: Encoding,
+    ) -> Result<Detected, ImportError> {
         let head_opts = ImportOptions {
             encoding: Some(encoding),
             ..opts.clone()
         };
         let (mut detected, _) =
-            import::prepare(head.clone(), &head_opts).map_err(|e| e.in_file(path))?;
+            import::prepare(head.to_vec(), &head_opts).map_err(|e| e.in_file(path))?;
         detected.encoding_detected = opts.encoding.is_none();
-        Ok::<_, ImportError>(detected)
-    };
+        Ok(detected)
+    }
+
+    /// A UTF-8 file: whether bad bytes are replaced (a BOM says UTF-8 as surely as
+    /// `--encoding` does, as the importer reads it) rather than the file being read again as
+    /// Windows-1252, and whether a BOM is to be skipped.
+    fn utf8_reading(&self, opts: &ImportOptions) -> (bool, bool) {
+        let bom = self.encoding == Encoding::Utf8Bom;
+        (opts.encoding.is_some() || bom, bom)
+    }
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> ImportError {
+    ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Validates a file, streamed: UTF-8 as it is, other encodings through a streaming decoder.
+pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, ImportError> {
+    let io_err = |source| io_error(path, source);
+    let head = Head::read(path, opts)?;
+    let rows = head.rows;
     let report = |mut detected: Detected, mut done: Streamed, source: Source| {
         if let Some((first_row, footer)) = done.footer {
             done.lines.truncate(first_row);
@@ -173,14 +218,11 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
             findings,
         }
     };
-    let legacy = match encoding {
-        Encoding::Utf8 | Encoding::Utf8Bom => {
-            let detected = prepare(encoding)?;
-            let stream = Cursor::new(head.clone()).chain(file);
-            // A BOM says UTF-8 as surely as `--encoding` does: bad bytes are replaced, as the
-            // importer replaces them, rather than the file being re-read as Windows-1252.
-            let lossy = opts.encoding.is_some() || encoding == Encoding::Utf8Bom;
-            let skip_bom = encoding == Encoding::Utf8Bom;
+    let legacy = match head.encoding {
+        encoding @ (Encoding::Utf8 | Encoding::Utf8Bom) => {
+            let detected = Head::detect(&head.bytes, path, opts, encoding)?;
+            let (lossy, skip_bom) = head.utf8_reading(opts);
+            let stream = Cursor::new(head.bytes.clone()).chain(head.file);
             match stream_validate(stream, &detected, skip_bom, rows, lossy) {
                 Ok(done) => {
                     let source = crate::fsutil::open_regular(path).ok().map(Source::Raw);
@@ -193,7 +235,7 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         }
         other => other,
     };
-    let detected = prepare(legacy)?;
+    let detected = Head::detect(&head.bytes, path, opts, legacy)?;
     let file = crate::fsutil::open_regular(path).map_err(io_err)?;
     let stream = import::encoding::decode_reader(file, legacy);
     // Decoded text is UTF-8 and read lossily, so the only failure left is reading the file.
@@ -201,6 +243,159 @@ pub fn scan_path(path: &Path, opts: &ImportOptions) -> Result<ScanReport, Import
         Ok(done) => Ok(report(detected, done, Source::Decoded(path.into(), legacy))),
         Err(StreamError::Io(e)) => Err(io_err(e)),
         Err(StreamError::NotUtf8) => Err(io_err(std::io::ErrorKind::InvalidData.into())),
+    }
+}
+
+/// A file read as `validate` reads it (the same encodings, plain lines split directly,
+/// csv-core for the rest, blank rows skipped, the report footer found at the end), into
+/// [`CheckedBatch`]es for the wizard's [`super::Roster`]: clean rows go in as bytes, checked
+/// and keyed in one pass, and only the others are decoded and checked by the full rules.
+pub struct RosterStream {
+    path: PathBuf,
+    detected: Detected,
+    reader: Reader<Box<dyn Read>>,
+    batch: Batch,
+    lossy: bool,
+    more: bool,
+    /// Bytes of the file read so far (a decoder reads ahead of what it hands on).
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    size: u64,
+    rows: usize,
+}
+
+/// Why a [`RosterStream`] stopped.
+#[derive(Debug)]
+pub enum StreamStop {
+    /// The file was read as UTF-8 (its head said so) and is not: read it again with
+    /// [`RosterStream::open`]'s `not_utf8` set, as Windows-1252.
+    NotUtf8,
+    /// The file cannot be read.
+    Import(ImportError),
+}
+
+impl RosterStream {
+    /// Opens `path` and finds its layout from its first bytes. `not_utf8`: a first reading as
+    /// UTF-8 stopped at a byte that is not, so the file is read as Windows-1252.
+    pub fn open(path: &Path, opts: &ImportOptions, not_utf8: bool) -> Result<Self, ImportError> {
+        let head = Head::read(path, opts)?;
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(head.bytes.len() as u64));
+        let encoding = if not_utf8 {
+            Encoding::Windows1252
+        } else {
+            head.encoding
+        };
+        let detected = Head::detect(&head.bytes, path, opts, encoding)?;
+        let (input, lossy, skip_bom): (Box<dyn Read>, bool, bool) = match encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => {
+                let (lossy, skip_bom) = head.utf8_reading(opts);
+                let file = Counted {
+                    inner: head.file,
+                    read: read.clone(),
+                };
+                (
+                    Box::new(Cursor::new(head.bytes).chain(file)),
+                    lossy,
+                    skip_bom,
+                )
+            }
+            legacy => {
+                read.store(0, Ordering::Relaxed);
+                let file = Counted {
+                    inner: crate::fsutil::open_regular(path).map_err(|e| io_error(path, e))?,
+                    read: read.clone(),
+                };
+                let decoded = import::encoding::decode_reader(file, legacy);
+                (Box::new(decoded), true, false)
+            }
+        };
+        let mut reader = Reader::new(
+            input,
+            detected.delimiter,
+            detected.preamble,
+            detected.headers.len(),
+            skip_bom,
+            0,
+        );
+        reader.keep_positions = false;
+        Ok(RosterStream {
+            path: path.to_path_buf(),
+            detected,
+            reader,
+            batch: Batch::new(),
+            lossy,
+            more: true,
+            read,
+            size: head.size,
+            rows: head.rows,
+        })
+    }
+
+    /// What was found about the file (its footer once the stream has ended).
+    pub fn detected(&self) -> &Detected {
+        &self.detected
+    }
+
+    /// Rows the file likely has, from its head.
+    pub fn estimated_rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Bytes of the file read so far, and its size.
+    pub fn progress(&self) -> (u64, u64) {
+        let done = self.read.load(Ordering::Relaxed).min(self.size);
+        (done, self.size)
+    }
+
+    /// The next batch of rows; `None` once the file has ended (then a report footer's rows,
+    /// which came last, are named by [`RosterStream::footer_start`]).
+    pub fn next_batch(&mut self) -> Result<Option<CheckedBatch>, StreamStop> {
+        if !self.more {
+            return Ok(None);
+        }
+        let b = &mut self.batch;
+        self.more = self
+            .reader
+            .fill(b)
+            .map_err(|e| StreamStop::Import(io_error(&self.path, e)))?;
+        if !self.more {
+            self.detected.footer = self.reader.footer.finish().map(|(_, f)| f);
+        }
+        let header_len = self.detected.headers.len();
+        let mut out = CheckedBatch::with_capacity(Some(header_len), b.recs.len(), b.out.len());
+        for r in &b.recs {
+            let ends = &b.ends[r.ends_at..r.ends_at + r.fields];
+            let cells = self.detected.mapping.map(|m| match m {
+                Some(i) if i < ends.len() => {
+                    let a = if i == 0 { 0 } else { ends[i - 1] };
+                    &b.out[r.start + a..r.start + ends[i]]
+                }
+                _ => &[][..],
+            });
+            out.push_raw(r.line, r.fields, cells, self.lossy)
+                .map_err(|_| StreamStop::NotUtf8)?;
+        }
+        Ok(Some(out))
+    }
+
+    /// Once the stream has ended: the first row of the report footer, if the file has one.
+    pub fn footer_start(&self) -> Option<usize> {
+        (!self.more)
+            .then(|| self.reader.footer.finish().map(|(row, _)| row))
+            .flatten()
+    }
+}
+
+/// A reader that counts the bytes it hands on.
+struct Counted<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -431,6 +626,11 @@ struct Reader<R> {
     /// The header's field count, and the trailing run of records that may be a report footer.
     header_len: usize,
     footer: import::footer::FooterRun,
+    /// Data records read so far.
+    rows: usize,
+    /// Whether to keep each record's line and offset (`validate` reads duplicates back by
+    /// them; the wizard's roster keeps its own lines).
+    keep_positions: bool,
     lines: Vec<u64>,
     offsets: Vec<u64>,
 }
@@ -459,6 +659,8 @@ impl<R: Read> Reader<R> {
             preamble: 1 + preamble,
             header_len,
             footer: Default::default(),
+            rows: 0,
+            keep_positions: true,
             lines: Vec::with_capacity(expected_rows),
             offsets: Vec::with_capacity(expected_rows),
         }
@@ -523,16 +725,19 @@ impl<R: Read> Reader<R> {
                     let first = &bytes[..batch.ends[rec_ends].min(bytes.len())];
                     import::footer::footer_like(fields, self.header_len, first)
                 };
-                self.footer.push(self.lines.len(), rec_line, like);
+                self.footer.push(self.rows, rec_line, like);
                 batch.recs.push(Rec {
-                    row: self.lines.len(),
+                    row: self.rows,
                     line: rec_line,
                     ends_at: rec_ends,
                     fields,
                     start: rec_out,
                 });
-                self.lines.push(rec_line);
-                self.offsets.push(rec_offset);
+                self.rows += 1;
+                if self.keep_positions {
+                    self.lines.push(rec_line);
+                    self.offsets.push(rec_offset);
+                }
                 if batch.recs.len() == BATCH_RECORDS {
                     return Ok(true);
                 }

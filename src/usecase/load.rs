@@ -2,15 +2,17 @@
 //! threads, progress as it goes, and a stop at any moment.
 //!
 //! A large file shows its first rows from a quick read of its start (the first screen needs
-//! no more), then the full read confirms them (or starts over when, say, a byte near the end
-//! changes the detected encoding). The full read runs as a pipeline like `validate`'s: this
-//! thread imports and checks each batch on its own ([`CheckedBatch`]: rules, field count,
-//! duplicate keys) while a builder thread appends the previous batch to the compact
-//! [`Roster`] (buffer, duplicate index, duplicate findings). Nothing here draws: the caller
-//! gets [`Event`]s and the finished roster, and says when to stop.
+//! no more), then the full read confirms them (or starts over when, say, a byte past the
+//! start says the file is not UTF-8). The full read is `validate`'s reader
+//! ([`RosterStream`]: the same encodings, splitter and fast path): this thread splits each
+//! batch and checks it on its own ([`CheckedBatch`]: clean rows appended as bytes with their
+//! keys, the rest through the full rules), while a builder thread appends the previous batch
+//! to the compact [`Roster`] (buffer, duplicate index, duplicate findings). Nothing here
+//! draws: the caller gets [`Event`]s and the finished roster, and says when to stop.
 
 use crate::roster::editable::CheckedBatch;
 use crate::roster::import::{Detected, Footer, ImportError, ImportOptions, Importer};
+use crate::roster::scan::{RosterStream, StreamStop};
 use crate::roster::{Record, Roster};
 use std::io::Read;
 use std::path::Path;
@@ -19,9 +21,6 @@ use std::sync::mpsc::sync_channel;
 
 /// Rows in the first batch: enough for the first screen, small enough to show it at once.
 pub const FIRST_BATCH: usize = 200;
-/// Rows per later batch (small: the records in flight are heap strings, and what they leave
-/// in the allocator after the load stays resident).
-const BATCH: usize = 2_000;
 /// Batches read ahead of the builder (bounds the memory in flight).
 const AHEAD: usize = 2;
 /// Files larger than this show their first rows from a quick read of this many bytes.
@@ -85,7 +84,6 @@ pub fn load(
     cancel: &AtomicBool,
     mut on_event: impl FnMut(Event) -> bool,
 ) -> Result<Loaded, LoadError> {
-    let in_file = |e: ImportError| LoadError::Import(e.in_file(path));
     let mut emit = |ev: Event| {
         if on_event(ev) && !cancel.load(Ordering::Relaxed) {
             Ok(())
@@ -94,10 +92,11 @@ pub fn load(
         }
     };
     let file_size = std::fs::metadata(path).map_or(0, |m| m.len());
-    let quick = (file_size > QUICK_START_BYTES)
+    // What the screen shows: the layout and the first rows last sent.
+    let mut shown = (file_size > QUICK_START_BYTES)
         .then(|| quick_start(path, options))
         .flatten();
-    if let Some((detected, rows)) = &quick {
+    if let Some((detected, rows)) = &shown {
         emit(Event::Started(detected.clone()))?;
         emit(Event::FirstRows {
             records: rows.clone(),
@@ -105,86 +104,128 @@ pub fn load(
             bytes_total: file_size,
         })?;
     }
-    let bytes = crate::fsutil::read_regular(path).map_err(|source| {
-        LoadError::Import(ImportError::Io {
+    match read_whole(path, options, cancel, &mut emit, &mut shown, false) {
+        // The head looked like UTF-8 and a later byte is not: read it again as Windows-1252,
+        // as `validate` does.
+        Err(Stop::NotUtf8) => read_whole(path, options, cancel, &mut emit, &mut shown, true),
+        other => other,
+    }
+    .map_err(|stop| match stop {
+        Stop::Load(e) => e,
+        // Read as Windows-1252, every byte is a character.
+        Stop::NotUtf8 => LoadError::Import(ImportError::Io {
             path: path.to_path_buf(),
-            source,
-        })
-    })?;
-    let mut importer = Importer::new(bytes, options).map_err(in_file)?;
-    let detected = importer.detected().clone();
+            source: std::io::ErrorKind::InvalidData.into(),
+        }),
+    })
+}
+
+/// Why [`read_whole`] stopped.
+enum Stop {
+    Load(LoadError),
+    NotUtf8,
+}
+
+impl From<LoadError> for Stop {
+    fn from(e: LoadError) -> Self {
+        Stop::Load(e)
+    }
+}
+
+impl From<StreamStop> for Stop {
+    fn from(e: StreamStop) -> Self {
+        match e {
+            StreamStop::NotUtf8 => Stop::NotUtf8,
+            StreamStop::Import(e) => Stop::Load(LoadError::Import(e)),
+        }
+    }
+}
+
+/// Reads the whole file into a roster: this thread reads and checks, a builder thread
+/// appends. Sends `Started` and `FirstRows` again unless `shown` already has them.
+fn read_whole(
+    path: &Path,
+    options: &ImportOptions,
+    cancel: &AtomicBool,
+    emit: &mut impl FnMut(Event) -> Result<(), LoadError>,
+    shown: &mut Option<(Detected, Vec<Record>)>,
+    not_utf8: bool,
+) -> Result<Loaded, Stop> {
+    let mut stream = RosterStream::open(path, options, not_utf8)
+        .map_err(|e| LoadError::Import(e.in_file(path)))?;
+    let detected = stream.detected().clone();
     let header_len = detected.headers.len();
-    // The first rows: the quick start's, confirmed, or the first batch of this read.
-    let mut first = Vec::new();
-    let mut more = match &quick {
-        Some((quick_detected, shown)) if *quick_detected == detected => {
-            let more = importer
-                .read_batch(shown.len(), &mut first)
-                .map_err(in_file)?;
-            if first != *shown {
-                emit(Event::Started(detected.clone()))?;
-                emit(first_rows(&first, &importer))?;
-            }
-            more
-        }
-        _ => {
-            emit(Event::Started(detected.clone()))?;
-            let more = importer
-                .read_batch(FIRST_BATCH, &mut first)
-                .map_err(in_file)?;
-            emit(first_rows(&first, &importer))?;
-            more
-        }
+    let batch = match stream.next_batch()? {
+        Some(b) => b,
+        None => CheckedBatch::with_capacity(Some(header_len), 0, 0),
     };
+    // The first rows: the quick start's, confirmed, or the first of this read (a short
+    // file's report footer left out).
+    let shown_rows = shown.as_ref().map_or(FIRST_BATCH, |(_, rows)| rows.len());
+    let first = batch.first_records(shown_rows.min(stream.footer_start().unwrap_or(usize::MAX)));
+    let confirmed = shown
+        .as_ref()
+        .is_some_and(|(d, rows)| same_layout(d, &detected) && *rows == first);
+    if !confirmed {
+        let (bytes_done, bytes_total) = stream.progress();
+        emit(Event::Started(detected.clone()))?;
+        emit(Event::FirstRows {
+            records: first.clone(),
+            bytes_done,
+            bytes_total,
+        })?;
+        *shown = Some((detected, first));
+    }
 
     // The pipeline: this thread reads and checks, the builder appends.
     let (tx, rx) = sync_channel::<(CheckedBatch, u64)>(AHEAD);
     let (progress_tx, progress_rx) = std::sync::mpsc::channel::<(usize, u64)>();
+    let (reserve_rows, reserve_bytes) = (stream.estimated_rows(), stream.progress().1);
     let builder = std::thread::spawn(move || {
         let mut roster = Roster::new();
         roster.set_header_len(header_len);
-        roster.reserve_bytes(file_size as usize);
+        roster.reserve_bytes(reserve_bytes as usize);
+        roster.reserve_rows(reserve_rows);
         for (batch, bytes_done) in rx {
             roster.extend_checked(batch);
             if progress_tx.send((roster.len(), bytes_done)).is_err() {
                 break;
             }
         }
-        roster.shrink_to_fit();
         roster
     });
-    let total = importer.bytes_total();
-    let mut batch = CheckedBatch::check(first, Some(header_len));
-    let read = (|| -> Result<(), LoadError> {
-        loop {
-            if tx.send((batch, importer.bytes_done())).is_err() {
-                return Err(LoadError::Stopped);
+    let mut batch = Some(batch);
+    let read = (|| -> Result<(), Stop> {
+        while let Some(b) = batch.take() {
+            let (bytes_done, bytes_total) = stream.progress();
+            if tx.send((b, bytes_done)).is_err() {
+                return Err(LoadError::Stopped.into());
             }
             for (rows, bytes_done) in progress_rx.try_iter() {
                 emit(Event::Progress {
                     rows,
                     bytes_done,
-                    bytes_total: total,
+                    bytes_total,
                 })?;
             }
             if cancel.load(Ordering::Relaxed) {
-                return Err(LoadError::Stopped);
+                return Err(LoadError::Stopped.into());
             }
-            if !more {
-                return Ok(());
-            }
-            let mut records = Vec::with_capacity(BATCH);
-            more = importer.read_batch(BATCH, &mut records).map_err(in_file)?;
-            batch = CheckedBatch::check(records, Some(header_len));
+            batch = stream.next_batch()?;
         }
+        Ok(())
     })();
     // Closing the channel lets the builder finish (and free what it built on its own thread
     // when the load stopped).
     drop(tx);
     drop(progress_rx);
-    let roster = builder.join().expect("the roster builder does not panic");
+    let mut roster = builder.join().expect("the roster builder does not panic");
     read?;
-    let detected = importer.detected().clone();
+    if let Some(first_row) = stream.footer_start() {
+        roster.truncate(first_row);
+    }
+    roster.shrink_to_fit();
+    let detected = stream.detected().clone();
     Ok(Loaded {
         footer: detected.footer,
         detected,
@@ -192,11 +233,15 @@ pub fn load(
     })
 }
 
-fn first_rows(rows: &[Record], importer: &Importer) -> Event {
-    Event::FirstRows {
-        records: rows.to_vec(),
-        bytes_done: importer.bytes_done(),
-        bytes_total: importer.bytes_total(),
+/// Whether two readings of the file found the same layout (the footer is known only at the
+/// end of a read).
+fn same_layout(a: &Detected, b: &Detected) -> bool {
+    Detected {
+        footer: None,
+        ..a.clone()
+    } == Detected {
+        footer: None,
+        ..b.clone()
     }
 }
 

@@ -118,6 +118,22 @@ impl Store {
         self.line_jumps.shrink_to_fit();
     }
 
+    /// Drops the rows from `len` on.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
+        }
+        let end = self.row_start(len);
+        self.buf.truncate(end);
+        self.lens.truncate(len);
+        self.flags.truncate(len);
+        self.block_start.truncate(len.div_ceil(BLOCK));
+        let keep = |r: u32| (r as usize) < len;
+        self.overlay.retain(|&(r, _), _| keep(r));
+        self.line_jumps.retain(|&(r, _)| keep(r));
+        self.odd_counts.retain(|&r, _| keep(r));
+    }
+
     pub fn line(&self, row: usize) -> u64 {
         let i = self.line_jumps.partition_point(|&(r, _)| r as usize <= row) - 1;
         let (r, line) = self.line_jumps[i];

@@ -140,6 +140,14 @@ impl KeyTable {
         true
     }
 
+    /// Makes room for `more` keys before the table next grows.
+    pub fn reserve(&mut self, more: usize) {
+        let want = (self.len + more) * MAX_LOAD.1 / MAX_LOAD.0 + 1;
+        if want > self.slots.len() {
+            self.resize(want);
+        }
+    }
+
     /// Sizes the table to `len / 0.85` slots: after a load, up to a third fewer than growth
     /// by halves may have left, with room for 5% more keys (edits) before the next growth.
     pub fn shrink_to_fit(&mut self) {

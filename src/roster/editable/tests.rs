@@ -271,3 +271,38 @@ fn checked_batches_build_the_same_roster_as_extend() {
     assert_eq!(codes(&b, 20), vec![Code::WrongFieldCount]);
     assert_eq!(codes(&b, 30), vec![Code::DupSfLogin]);
 }
+
+#[test]
+fn truncating_leaves_the_roster_its_first_rows_would_build() {
+    let mut rows: Vec<Record> = (0..40).map(clean).collect();
+    rows[33].cells[1] = rows[3].cells[1].to_uppercase();
+    rows[36].cells[3] = rows[35].cells[3].clone();
+    rows[37].cells[0] = " x".into();
+    rows[38].field_count = 4;
+    rows[39].cells[4] = "x".repeat(300);
+    let mut r = Roster::new();
+    r.set_header_len(5);
+    r.extend(rows.clone());
+    r.set_excluded(34, true);
+    r.set_cell(35, Field::FullName, "Edited".into());
+    r.truncate(30);
+    let want = Roster::from_records(rows[..30].to_vec());
+    for row in 0..30 {
+        assert_eq!(r.record(row), want.record(row));
+        assert_eq!(r.findings(row), want.findings(row), "row {row}");
+    }
+    assert_eq!(r.counts(), want.counts());
+    // The index forgot the dropped rows: their values are free again.
+    r.extend(rows[30..].to_vec());
+    r.shrink_to_fit();
+    let whole = {
+        let mut w = Roster::new();
+        w.set_header_len(5);
+        w.extend(rows);
+        w
+    };
+    for row in 0..40 {
+        assert_eq!(r.findings(row), whole.findings(row), "row {row}");
+    }
+    assert_eq!(r.counts(), whole.counts());
+}

@@ -10,13 +10,52 @@ fn write_temp(bytes: &[u8]) -> tempfile::NamedTempFile {
     f
 }
 
-/// The streamed validator and the editable roster must report the same findings.
+/// The roster the wizard's load builds from a [`RosterStream`] (read again as Windows-1252
+/// when it stops at a byte that is not UTF-8), with what it detected.
+fn streamed_roster(path: &Path, opts: &ImportOptions) -> (Detected, Roster) {
+    let mut stream = RosterStream::open(path, opts, false).unwrap();
+    let mut roster = Roster::new();
+    roster.set_header_len(stream.detected().headers.len());
+    loop {
+        match stream.next_batch() {
+            Ok(Some(batch)) => roster.extend_checked(batch),
+            Ok(None) => break,
+            Err(StreamStop::NotUtf8) => {
+                stream = RosterStream::open(path, opts, true).unwrap();
+                roster = Roster::new();
+                roster.set_header_len(stream.detected().headers.len());
+            }
+            Err(StreamStop::Import(e)) => panic!("{e}"),
+        }
+    }
+    if let Some(first) = stream.footer_start() {
+        roster.truncate(first);
+    }
+    roster.shrink_to_fit();
+    (stream.detected().clone(), roster)
+}
+
+/// Two rosters hold the same rows, findings and counts.
+fn assert_same_rosters(got: &Roster, want: &Roster) {
+    assert_eq!(got.len(), want.len());
+    for r in 0..want.len() {
+        assert_eq!(got.record(r), want.record(r), "row {r}");
+        assert_eq!(got.findings(r), want.findings(r), "row {r}");
+    }
+    assert_eq!(got.counts(), want.counts());
+}
+
+/// The streamed validator and the editable roster must report the same findings, and the
+/// wizard's streamed load must build the roster an import builds.
 fn assert_same_as_roster(bytes: &[u8]) -> ScanReport {
     let file = write_temp(bytes);
     let report = scan_path(file.path(), &ImportOptions::default()).unwrap();
     let imported = import_bytes(bytes, &ImportOptions::default()).unwrap();
     assert_eq!(report.detected, imported.detected);
+    let (detected, streamed) = streamed_roster(file.path(), &ImportOptions::default());
+    assert_eq!(detected, imported.detected);
     let roster = Roster::from_imported(imported);
+    assert_same_rosters(&streamed, &roster);
     assert_eq!(report.rows, roster.len());
     let expected: Vec<(usize, u64, String, Finding)> = (0..roster.len())
         .flat_map(|r| roster.findings(r).iter().map(move |f| (r, f.clone())))
