@@ -94,23 +94,15 @@ impl CheckPanel {
 
 /// The result: a summary line, then per mailbox (not reachable first) or per prerequisite.
 fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
-    let bold = Style::new().add_modifier(Modifier::BOLD);
     let counts: Vec<String> = r
         .counts()
         .into_iter()
         .filter(|&(_, n)| n > 0)
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
-    let mut lines = vec![TextLine::from(vec![
-        Span::styled(
-            if r.all_ok() {
-                "Reachable"
-            } else {
-                "Not all reachable"
-            },
-            bold,
-        ),
-        Span::raw(format!(
+    let mut lines = vec![headline(
+        r.all_ok(),
+        format!(
             " · plan {} ({}) · {} · {}",
             r.mode,
             r.api,
@@ -120,8 +112,8 @@ fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
             } else {
                 counts.join(", ")
             }
-        )),
-    ])];
+        ),
+    )];
     for p in &r.prerequisites {
         let mark = if p.ok { "ok    " } else { "not ok" };
         lines.push(TextLine::from(format!("{mark} {}: {}", p.key, p.detail)));
@@ -161,28 +153,36 @@ fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
     lines
 }
 
-/// The result the session kept: when it ran, what it reached, and each mailbox not reached.
-fn restored_lines(c: &CheckSummary) -> Vec<TextLine<'static>> {
+/// A result's first line: whether everything was reached (bold), then `rest`.
+fn headline(all_ok: bool, rest: String) -> TextLine<'static> {
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let reached = if c.mailboxes > 0 {
-        format!("{} of {} mailboxes reached", c.reachable, c.mailboxes)
-    } else {
-        "no mailbox read".to_string()
-    };
-    let mut lines = vec![TextLine::from(vec![
+    TextLine::from(vec![
         Span::styled(
-            if c.all_ok() {
+            if all_ok {
                 "Reachable"
             } else {
                 "Not all reachable"
             },
             bold,
         ),
-        Span::raw(format!(
+        Span::raw(rest),
+    ])
+}
+
+/// The result the session kept: when it ran, what it reached, and each mailbox not reached.
+fn restored_lines(c: &CheckSummary) -> Vec<TextLine<'static>> {
+    let reached = if c.mailboxes > 0 {
+        format!("{} of {} mailboxes reached", c.reachable, c.mailboxes)
+    } else {
+        "no mailbox read".to_string()
+    };
+    let mut lines = vec![headline(
+        c.all_ok(),
+        format!(
             " · plan {} ({}) · {} · {reached} · saved in the session ({KEY} checks again)",
             c.plan, c.api, c.checked_at
-        )),
-    ])];
+        ),
+    )];
     for p in &c.prerequisites {
         let mark = if p.ok { "ok    " } else { "not ok" };
         lines.push(TextLine::from(format!("{mark} {}: {}", p.check, p.detail)));
