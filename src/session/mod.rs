@@ -218,6 +218,11 @@ pub struct Session {
     /// Where the admin was looking on the Fix step (restored on resume).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
+    /// The last Exchange access check's result (the bundle's `CheckSummary`), so a resume
+    /// shows it and exports it without checking again; owned by the Exchange access step,
+    /// opaque here. Optional: sessions without it load as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_check: Option<serde_json::Value>,
 }
 
 /// The Fix step's filter and selected cell, as saved.
@@ -274,6 +279,7 @@ impl Session {
             unplaced: Vec::new(),
             join: None,
             view: None,
+            exchange_check: None,
         }
     }
 

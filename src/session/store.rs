@@ -64,6 +64,8 @@ struct DiskSession<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     join: &'a Option<super::JoinSource>,
     view: &'a Option<super::View>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exchange_check: &'a Option<serde_json::Value>,
 }
 
 impl Serialize for DiskOp<'_> {
@@ -128,6 +130,7 @@ pub fn save_atomic(session: &Session, path: &Path) -> io::Result<()> {
         unplaced: &session.unplaced,
         join: &session.join,
         view: &session.view,
+        exchange_check: &session.exchange_check,
     };
     let bytes = serde_json::to_vec_pretty(&disk).map_err(io::Error::other)?;
     let before = referenced_ids(path);

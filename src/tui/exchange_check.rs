@@ -24,19 +24,22 @@ pub struct CheckPanel {
     pub running: Option<Progress>,
     /// The last check's outcome: the report, or why it could not run.
     pub outcome: Option<Result<CheckReport, String>>,
+    /// The last check's result as the session kept it (after a resume, until a new check).
+    pub restored: Option<CheckSummary>,
 }
 
 impl CheckPanel {
     /// Shown below the step while a check runs and after one ran.
     pub fn visible(&self) -> bool {
-        self.running.is_some() || self.outcome.is_some()
+        self.running.is_some() || self.outcome.is_some() || self.restored.is_some()
     }
 
     /// What the bundle records: the last check that ran, if any.
     pub fn summary(&self) -> Option<CheckSummary> {
         match &self.outcome {
             Some(Ok(r)) => Some(r.summary()),
-            _ => None,
+            Some(Err(_)) => None,
+            None => self.restored.clone(),
         }
     }
 
@@ -77,7 +80,11 @@ impl CheckPanel {
             return;
         }
         let lines = match &self.outcome {
-            None => Vec::new(),
+            None => self
+                .restored
+                .as_ref()
+                .map(restored_lines)
+                .unwrap_or_default(),
             Some(Err(e)) => vec![TextLine::from(format!("The check could not run: {e}"))],
             Some(Ok(r)) => result_lines(r, inner.height as usize),
         };
@@ -87,23 +94,15 @@ impl CheckPanel {
 
 /// The result: a summary line, then per mailbox (not reachable first) or per prerequisite.
 fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
-    let bold = Style::new().add_modifier(Modifier::BOLD);
     let counts: Vec<String> = r
         .counts()
         .into_iter()
         .filter(|&(_, n)| n > 0)
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
-    let mut lines = vec![TextLine::from(vec![
-        Span::styled(
-            if r.all_ok() {
-                "Reachable"
-            } else {
-                "Not all reachable"
-            },
-            bold,
-        ),
-        Span::raw(format!(
+    let mut lines = vec![headline(
+        r.all_ok(),
+        format!(
             " · plan {} ({}) · {} · {}",
             r.mode,
             r.api,
@@ -113,8 +112,8 @@ fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
             } else {
                 counts.join(", ")
             }
-        )),
-    ])];
+        ),
+    )];
     for p in &r.prerequisites {
         let mark = if p.ok { "ok    " } else { "not ok" };
         lines.push(TextLine::from(format!("{mark} {}: {}", p.key, p.detail)));
@@ -154,6 +153,58 @@ fn result_lines(r: &CheckReport, height: usize) -> Vec<TextLine<'static>> {
     lines
 }
 
+/// A result's first line: whether everything was reached (bold), then `rest`.
+fn headline(all_ok: bool, rest: String) -> TextLine<'static> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    TextLine::from(vec![
+        Span::styled(
+            if all_ok {
+                "Reachable"
+            } else {
+                "Not all reachable"
+            },
+            bold,
+        ),
+        Span::raw(rest),
+    ])
+}
+
+/// The result the session kept: when it ran, what it reached, and each mailbox not reached.
+fn restored_lines(c: &CheckSummary) -> Vec<TextLine<'static>> {
+    let reached = if c.mailboxes > 0 {
+        format!("{} of {} mailboxes reached", c.reachable, c.mailboxes)
+    } else {
+        "no mailbox read".to_string()
+    };
+    let mut lines = vec![headline(
+        c.all_ok(),
+        format!(
+            " · plan {} ({}) · {} · {reached} · saved in the session ({KEY} checks again)",
+            c.plan, c.api, c.checked_at
+        ),
+    )];
+    for p in &c.prerequisites {
+        let mark = if p.ok { "ok    " } else { "not ok" };
+        lines.push(TextLine::from(format!("{mark} {}: {}", p.check, p.detail)));
+    }
+    for u in &c.not_reachable {
+        lines.push(TextLine::from(format!(
+            "{:<11} {} (line {}): {}",
+            u.status, u.upn, u.line, u.why
+        )));
+    }
+    lines
+}
+
+/// After the roster loaded: the last check the session kept, shown until a new one runs.
+pub fn restore(state: &mut State) {
+    state.exchange_check.restored = state
+        .session
+        .as_ref()
+        .and_then(|s| s.exchange_check.clone())
+        .and_then(|v| serde_json::from_value(v).ok());
+}
+
 /// The check's messages.
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
@@ -164,6 +215,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             }
             state.exchange_check.running = Some(Progress { done: 0, total: 0 });
             state.exchange_check.outcome = None;
+            state.exchange_check.restored = None;
             state.status = Some(Line::info("Checking the plan against the mailboxes…"));
             fx.push(Effect::ExchangeCheck);
         }
@@ -180,6 +232,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 )),
                 Err(e) => Line::error(format!("Exchange access check: {e}")),
             });
+            // A result is kept in the session, so a resume shows it and export records it.
+            if let (Ok(r), Some(s)) = (&outcome, &mut state.session) {
+                s.exchange_check = serde_json::to_value(r.summary()).ok();
+                fx.push(Effect::SaveSession);
+            }
             state.exchange_check.outcome = Some(outcome);
         }
         _ => {}
@@ -231,6 +288,46 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// A result goes into the session (and is saved); a resume restores and shows it until
+    /// a new check starts.
+    #[test]
+    fn the_session_keeps_the_last_result_for_a_resume() {
+        use crate::session::{ImportSettings, Session, SourceInfo};
+        let mut state = State::new(
+            std::path::PathBuf::from("s.json"),
+            crate::tui::theme::Theme::plain(),
+        );
+        state.session = Some(Session::new(
+            SourceInfo::of_bytes("r.csv".as_ref(), b""),
+            ImportSettings::default(),
+        ));
+        let mut fx = Vec::new();
+        update(&mut state, Msg::ExchangeCheckDone(Ok(report())), &mut fx);
+        assert!(fx.iter().any(|e| matches!(e, Effect::SaveSession)));
+        let saved = Session::from_json(
+            &state.session.as_ref().unwrap().to_json(),
+            "s.json".as_ref(),
+        )
+        .unwrap();
+
+        let mut resumed = State::new(
+            std::path::PathBuf::from("s.json"),
+            crate::tui::theme::Theme::plain(),
+        );
+        resumed.session = Some(saved);
+        restore(&mut resumed);
+        assert_eq!(resumed.exchange_check.summary(), Some(report().summary()));
+        let text = screen(&resumed.exchange_check)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("1 of 3 mailboxes reached"), "{text}");
+        assert!(text.contains("saved in the session"), "{text}");
+        assert!(text.contains("gone@contoso.com (line 4)"), "{text}");
+        update(&mut resumed, Msg::StartExchangeCheck, &mut fx);
+        assert!(resumed.exchange_check.summary().is_none());
     }
 
     #[test]

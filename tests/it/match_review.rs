@@ -473,8 +473,8 @@ fn match_review_snapshots() {
 /// search, one left out) → Fix, with the pulled roster.
 #[cfg(target_os = "linux")]
 mod pull_walk {
-    use crate::support::graph_directory::{GraphDirectory, MsRecord, Throttle};
-    use crate::support::salesforce_api::{user_id, SalesforceApi, SfRecord};
+    use crate::support::graph_directory::{MsRecord, Throttle};
+    use crate::support::salesforce_api::{user_id, SfRecord};
     use crate::support::wizard::{self, Tmux};
     use crate::support::*;
 
@@ -521,11 +521,9 @@ mod pull_walk {
     fn admin_pulls_both_lists_signs_in_reviews_the_matches_and_fixes() {
         let _k = keyring_lock();
         wizard::clear_admin_sign_ins();
-        let port = free_port();
         let (sf_people, ms_people) = people();
-        let sf = SalesforceApi::with_oauth(sf_people, port);
-        let oidc = microsoft();
-        let graph = GraphDirectory::start(ms_people, Some(oidc.base()));
+        let stand_ins = wizard::PullStandIns::start(sf_people, ms_people);
+        let (sf, graph) = (&stand_ins.salesforce, &stand_ins.graph);
         // The first Graph request waits a second (429, Retry-After: 1): long enough to see
         // the Salesforce pages counted on the screen.
         graph.throttle_next(
@@ -535,15 +533,7 @@ mod pull_walk {
                 retry_after: Some(1),
             },
         );
-        let config = format!(
-            "[salesforce]\nlogin_url = \"{sf}\"\nclient_id = \"{SF_CLIENT}\"\nredirect_uri = \"http://localhost:{port}/callback\"\n\n\
-             [microsoft]\nauthority = \"{ms}\"\ntenant = \"organizations\"\nclient_id = \"{MS_CLIENT}\"\nredirect_uri = \"http://localhost/callback\"\ngraph_url = \"{g}\"\n\n\
-             [flow]\ntimeout_seconds = 60\nkeyring_timeout_seconds = 20\nkeyring = \"secret-service\"\n",
-            sf = sf.base(),
-            ms = oidc.base(),
-            g = graph.base(),
-        );
-        let sb = Sandbox::new(&config);
+        let sb = Sandbox::new(&stand_ins.config);
         let t = Tmux::new();
         t.start(
             (120, 36),
@@ -614,8 +604,7 @@ mod pull_walk {
         assert!(table.contains("No end-user authorizations."), "{table}");
         let session = std::fs::read_to_string(sb.dir.path().join("session.json")).unwrap();
         assert!(session.contains("\"join\""), "{session}");
-        let mut secrets = sf.secrets();
-        secrets.extend(oidc.secrets());
+        let secrets = stand_ins.secrets();
         sb.assert_no_leaks(&secrets, &[]);
         wizard::clear_admin_sign_ins();
     }

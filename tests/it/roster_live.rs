@@ -449,20 +449,10 @@ mod e2e {
     fn pull_then_verify_with_admin_sign_ins_in_the_keyring() {
         let _k = keyring_lock();
         wizard::clear_admin_sign_ins();
-        let port = free_port();
         let (sf_people, ms_people) = people();
-        let sf = SfServer::with_oauth(sf_people, port);
-        let oidc = microsoft();
-        let graph = GraphDirectory::start(ms_people, Some(oidc.base()));
-        let config = format!(
-            "[salesforce]\nlogin_url = \"{sf}\"\nclient_id = \"{SF_CLIENT}\"\nredirect_uri = \"http://localhost:{port}/callback\"\n\n\
-             [microsoft]\nauthority = \"{ms}\"\ntenant = \"organizations\"\nclient_id = \"{MS_CLIENT}\"\nredirect_uri = \"http://localhost/callback\"\ngraph_url = \"{g}\"\n\n\
-             [flow]\ntimeout_seconds = 60\nkeyring_timeout_seconds = 20\nkeyring = \"secret-service\"\n",
-            sf = sf.base(),
-            ms = oidc.base(),
-            g = graph.base(),
-        );
-        let sb = Sandbox::new(&config);
+        let stand_ins = wizard::PullStandIns::start(sf_people, ms_people);
+        let (sf, graph) = (&stand_ins.salesforce, &stand_ins.graph);
+        let sb = Sandbox::new(&stand_ins.config);
         let roster = sb.dir.path().join("home/roster.csv");
         let out = sb.run(&["roster", "pull", "-o", roster.to_str().unwrap()]);
         let err = stderr(&out);
@@ -535,8 +525,7 @@ mod e2e {
         assert!(text.contains("[o365-email-not-address]"), "{text}");
         assert!(text.contains("1 finding(s) on 1 row(s)"), "{text}");
 
-        let mut secrets = sf.secrets();
-        secrets.extend(oidc.secrets());
+        let secrets = stand_ins.secrets();
         let files = sb.assert_no_leaks(&secrets, &[]);
         assert!(files >= 2);
         wizard::clear_admin_sign_ins();

@@ -1078,6 +1078,15 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         flat(&inside.join("\n"))
     }
 
+    /// Review's "Exchange check: …" line, up to the time of the check.
+    fn check_line(screen: &str) -> String {
+        let text = first_pane(screen);
+        let at = text
+            .find("Exchange check:")
+            .expect("Review has a check line");
+        text[at..].split(')').next().unwrap_or_default().to_string()
+    }
+
     /// Which provider cards the end-user screen shows (a card's border carries its title).
     fn cards_on(screen: &str) -> Vec<&'static str> {
         ["Salesforce", "Exchange"]
@@ -1240,6 +1249,7 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
         // Review & export.
         t.keys(&[">"]);
         let screen = keep(t.wait_for("[Review & export]"));
+        let checked = check_line(&screen);
         assert!(
             first_pane(&screen).contains(&format!("Exchange: {summary}")),
             "{plan:?}: Review's plan line:\n{screen}"
@@ -1378,6 +1388,30 @@ Edsger Dijkstra,edsger@example.com,005Dn000017MnOpIAK,edsger@example.com,edsger@
             _ => {}
         }
         t.keys(&["q"]);
+        t.wait_for_in_history("scc-onboard wizard exited with 0");
+
+        // Resumed, the wizard still has the check (the session kept it): Review says the same
+        // and Exchange access shows it, and nothing was asked of the stand-ins again.
+        let asked = (g.graph_requests(), e.soap_requests());
+        t.respawn(&wizard::in_sandbox(&sb, "wizard --session session.json"));
+        t.wait_for("A saved session was found");
+        t.keys(&["Enter"]);
+        t.wait_for("Resumed your saved session");
+        t.keys(&["<"]);
+        let screen = keep(t.wait_for("[Review & export]"));
+        assert_eq!(check_line(&screen), checked, "{plan:?}:\n{screen}");
+        t.keys(&["<"]);
+        let screen = keep(t.wait_for("saved in the session (v checks again)"));
+        assert!(
+            screen.contains(&format!("plan {mode} ({api})")),
+            "{plan:?}:\n{screen}"
+        );
+        for upn in not_reached {
+            assert!(screen.contains(upn), "{upn}:\n{screen}");
+        }
+        assert_eq!((g.graph_requests(), e.soap_requests()), asked);
+        t.keys(&["q"]);
+        // (respawn-pane starts the pane afresh: the first run's line is gone.)
         t.wait_for_in_history("scc-onboard wizard exited with 0");
 
         // The end-user screen from the bundle's user-config.toml: only the cards to authorize.

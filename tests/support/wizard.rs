@@ -314,3 +314,49 @@ pub fn clear_admin_sign_ins() {
         }
     }
 }
+
+/// The stand-ins a pull signs in to and reads (the Salesforce OAuth + REST server, the
+/// Microsoft identity server, the Graph directory checking its tokens), with the config that
+/// points at them and keeps sign-ins in the session's real keyring.
+#[cfg(target_os = "linux")]
+pub struct PullStandIns {
+    pub salesforce: super::salesforce_api::SalesforceApi,
+    pub microsoft: super::NodeServer,
+    pub graph: super::graph_directory::GraphDirectory,
+    pub config: String,
+}
+
+#[cfg(target_os = "linux")]
+impl PullStandIns {
+    pub fn start(
+        salesforce: Vec<super::salesforce_api::SfRecord>,
+        microsoft: Vec<super::graph_directory::MsRecord>,
+    ) -> PullStandIns {
+        use super::{MS_CLIENT, SF_CLIENT};
+        let port = super::free_port();
+        let sf = super::salesforce_api::SalesforceApi::with_oauth(salesforce, port);
+        let oidc = super::microsoft();
+        let graph = super::graph_directory::GraphDirectory::start(microsoft, Some(oidc.base()));
+        let config = format!(
+            "[salesforce]\nlogin_url = \"{sf}\"\nclient_id = \"{SF_CLIENT}\"\nredirect_uri = \"http://localhost:{port}/callback\"\n\n\
+             [microsoft]\nauthority = \"{ms}\"\ntenant = \"organizations\"\nclient_id = \"{MS_CLIENT}\"\nredirect_uri = \"http://localhost/callback\"\ngraph_url = \"{g}\"\n\n\
+             [flow]\ntimeout_seconds = 60\nkeyring_timeout_seconds = 20\nkeyring = \"secret-service\"\n",
+            sf = sf.base(),
+            ms = oidc.base(),
+            g = graph.base(),
+        );
+        PullStandIns {
+            salesforce: sf,
+            microsoft: oidc,
+            graph,
+            config,
+        }
+    }
+
+    /// Every token and code the sign-ins were issued: what must never leak.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut s = self.salesforce.secrets();
+        s.extend(self.microsoft.secrets());
+        s
+    }
+}

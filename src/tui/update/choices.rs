@@ -92,4 +92,5 @@ pub(super) fn roster_loaded(state: &mut State) {
         }
     };
     sync(state);
+    crate::tui::exchange_check::restore(state);
 }
