@@ -175,15 +175,10 @@ impl GraphDirectory {
         s.throttles.extend(std::iter::repeat_n(throttle, n));
     }
 
-    /// From now on every successful page is kept and a request for the same target is
-    /// answered with the kept bytes (the bearer still checked): the server's cost drops to
-    /// next to nothing, so a second pull measures the client's own ceiling (`pull_bench`).
+    /// Pre-rendered pages from now on, as `SalesforceApi::replay` (`pull_bench`'s ceiling).
     pub fn replay(&self) {
-        self.state
-            .lock()
-            .unwrap()
-            .replay
-            .get_or_insert_with(HashMap::new);
+        let mut s = self.state.lock().unwrap();
+        s.replay.get_or_insert_with(HashMap::new);
     }
 
     /// Time the server spent answering (all connections).

@@ -195,11 +195,8 @@ impl SalesforceApi {
     /// answered with the kept bytes (the bearer still checked): the second pull costs the
     /// server next to nothing, so its wall time is the client's own ceiling (`pull_bench`).
     pub fn replay(&self) {
-        self.state
-            .lock()
-            .unwrap()
-            .replay
-            .get_or_insert_with(HashMap::new);
+        let mut s = self.state.lock().unwrap();
+        s.replay.get_or_insert_with(HashMap::new);
     }
 
     /// Time the server spent answering (all connections).
