@@ -495,7 +495,18 @@ pub fn search_microsoft(
 fn contains_folded(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        return n.len() <= h.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+        let Some(&first) = n.first() else {
+            return true;
+        };
+        if n.len() > h.len() {
+            return false;
+        }
+        // Only where the first byte (either case) occurs can the needle start: memchr finds
+        // those positions far faster than comparing every window.
+        let last_start = h.len() - n.len();
+        let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        return memchr::memchr2_iter(lo, up, &h[..=last_start])
+            .any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n));
     }
     hay.to_lowercase().contains(&needle.to_lowercase())
 }
@@ -506,6 +517,21 @@ mod tests {
     use crate::directory::synth::{self, PairOptions};
     use crate::directory::{join, JoinOptions};
     use proptest::prelude::*;
+
+    #[test]
+    fn contains_folded_ignores_case_and_finds_every_position() {
+        assert!(contains_folded("Ada.Lovelace@Example.com", "lovelace@ex"));
+        assert!(contains_folded("aab", "ab"), "a start after a failed one");
+        assert!(contains_folded("abc", "C"), "the last byte");
+        assert!(contains_folded("abc", ""));
+        assert!(!contains_folded("abc", "abcd"));
+        assert!(!contains_folded("abc", "bd"));
+        assert!(
+            contains_folded("1-800@x", "800@X"),
+            "a first byte that has no case"
+        );
+        assert!(contains_folded("Zoë Ådal", "ÅDAL"), "non-ASCII folds too");
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
