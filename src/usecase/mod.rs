@@ -17,3 +17,4 @@ pub mod roster_pull;
 pub mod roster_source;
 pub mod roster_verify;
 pub mod submission;
+pub mod validate;
