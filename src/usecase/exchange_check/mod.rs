@@ -22,6 +22,9 @@ pub mod ews;
 pub mod graph;
 pub mod ntlm;
 pub mod per_user;
+mod prepare;
+
+pub use prepare::{prepare, PrepareError, Prepared};
 
 use crate::auth::config::MicrosoftConfig;
 use crate::auth::http::Http;
