@@ -13,6 +13,7 @@ pub mod exchange_check;
 pub mod export;
 pub mod load;
 pub mod match_review;
+pub mod roster_join;
 pub mod roster_pull;
 pub mod roster_source;
 pub mod roster_verify;
