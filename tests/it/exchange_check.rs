@@ -416,6 +416,33 @@ fn cli_reports_each_mailbox_and_exits_by_outcome_without_leaking() {
 }
 
 #[test]
+fn a_plan_that_checks_mailboxes_refuses_a_roster_without_any_before_reading_the_secret() {
+    let s = server(&table(), Duration::ZERO);
+    let sb = Sandbox::new(&s.config_toml("auto"));
+    let cust = plan_file(&sb, APP_ONLY_GRAPH);
+    let path = roster(&sb, &[]);
+    let out = run_with_secret(
+        &sb,
+        &[
+            "exchange",
+            "check",
+            &path,
+            "--customization",
+            &cust,
+            "--secret-stdin",
+        ],
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no included row has an Office 365 login: nothing to check"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(s.token_requests(), 0);
+}
+
+#[test]
 fn cli_refuses_configurations_app_only_cannot_use() {
     let s = server(&table(), Duration::ZERO);
     let config = s.config_toml("auto").replace(
