@@ -8,13 +8,11 @@
 use super::import_args::{self, ImportArgs};
 use super::Exit;
 use crate::auth::{self, Config, ExchangeSecret};
-use crate::customize::{Catalogue, ExchangePlan, Guide, RosterFacts};
 use crate::usecase::exchange_check::{
-    self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password, Progress,
-    Status,
+    self as usecase, CheckError, CheckOptions, CheckReport, Credential, Needs, Password,
+    PrepareError, Prepared, Progress, Status,
 };
 use crate::usecase::exchange_secret;
-use crate::usecase::roster_source;
 
 use clap::{Args, Subcommand};
 use oauth2::ClientSecret;
@@ -208,34 +206,13 @@ fn check(args: CheckArgs) -> Exit {
         Ok(s) => s,
         Err(m) => return usage(m),
     };
-    let loaded = match roster_source::load(source) {
-        Ok(loaded) => loaded,
-        Err(e) => return usage(e.to_string()),
-    };
-    let roster = loaded.roster;
-    let catalogue = Catalogue::embedded();
-    let facts = RosterFacts::from_roster(&roster);
-    let session = args
-        .session
-        .as_deref()
-        .zip(loaded.session.map(|s| s.customization));
-    let choices =
-        match roster_source::choices(args.customization.as_deref(), session, &catalogue, &facts) {
-            Ok(c) => c,
+    // Before anything is read from stdin or the keyring: a plan or config that cannot work.
+    let Prepared { plan, mailboxes } =
+        match usecase::prepare(source, args.customization.as_deref(), &config.microsoft) {
+            Ok(p) => p,
+            Err(PrepareError::Check(e)) => return finish(&args, Err(e)),
             Err(e) => return usage(e),
         };
-    let plan = ExchangePlan::new(&Guide::embedded(), &catalogue, &choices, &facts);
-    // Before anything is read from stdin or the keyring: a plan or config that cannot work.
-    let plan = match usecase::CheckPlan::from_plan(&plan, &config.microsoft)
-        .and_then(|p| usecase::plan_config(&p, &config.microsoft).map(|()| p))
-    {
-        Ok(p) => p,
-        Err(e) => return finish(&args, Err(e)),
-    };
-    let mailboxes = usecase::mailboxes(&roster);
-    if mailboxes.is_empty() && plan.needs() != Needs::Nothing {
-        return usage("no included row has an Office 365 login: nothing to check");
-    }
     let credential = match read_credential(&args, &config, &plan) {
         Ok(c) => c,
         Err(msg) => return usage(msg),

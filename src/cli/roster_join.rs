@@ -1,5 +1,6 @@
 //! `scc-onboard roster join SALESFORCE_USERS MICROSOFT_USERS -o ROSTER.csv`: renders
-//! `directory::join` (the decision is there; this file reads, writes and prints).
+//! `usecase::roster_join` (reading the exports, the join and the write are decided there;
+//! this file prints).
 //!
 //! Exit codes: 0 every Salesforce user taking part was matched; 1 some were not (ambiguous or
 //! only in Salesforce; the roster of the matched people is still written); 2 unusable input.
@@ -9,7 +10,7 @@ use crate::directory::{
     self, Ambiguous, JoinOptions, JoinOutcome, MatchedBy, MicrosoftUser, Notice, SalesforceUser,
     Side, SkipReason,
 };
-use crate::roster::export::{write_csv, CsvOptions};
+use crate::usecase::roster_join as usecase;
 use clap::Args;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -41,21 +42,8 @@ pub(crate) struct JoinArgs {
 const LISTED: usize = 50;
 
 pub fn run(args: JoinArgs) -> Exit {
-    let inputs = [
-        (
-            "the Salesforce users export",
-            args.salesforce_users.as_path(),
-        ),
-        (
-            "the Microsoft 365 users export",
-            args.microsoft_users.as_path(),
-        ),
-    ];
-    if let Err(e) = crate::fsutil::check_output_is_not_input(&args.output, &inputs) {
-        return fail(&e);
-    }
-    let ((sf, sf_notices), (ms, ms_notices)) =
-        match directory::read_both(&args.salesforce_users, &args.microsoft_users) {
+    let lists =
+        match usecase::read_exports(&args.salesforce_users, &args.microsoft_users, &args.output) {
             Ok(x) => x,
             Err(e) => return fail(&e.to_string()),
         };
@@ -69,8 +57,8 @@ pub fn run(args: JoinArgs) -> Exit {
     };
     finish(
         &sources,
-        (&sf, &sf_notices),
-        (&ms, &ms_notices),
+        (&lists.salesforce, &lists.salesforce_notices),
+        (&lists.microsoft, &lists.microsoft_notices),
         &opts,
         !args.no_bom,
         args.json,
@@ -95,23 +83,9 @@ pub(super) fn finish(
     bom: bool,
     json: bool,
 ) -> Exit {
-    let outcome = directory::join(sf, ms, opts);
-    let csv = CsvOptions { bom };
-    let rows: Vec<[String; 5]> = outcome
-        .matched
-        .iter()
-        .map(|m| m.roster_row(sf, ms))
-        .collect();
-    let written = crate::fsutil::write_atomic(sources.output, |w| {
-        write_csv(
-            w,
-            &csv,
-            rows.iter().map(|r| r.each_ref().map(String::as_str)),
-        )
-    });
-    let written = match written {
-        Ok(n) => n,
-        Err(e) => return fail(&format!("cannot write {}: {e}", sources.output.display())),
+    let joined = match usecase::join_and_write(sf, ms, opts, sources.output, bom) {
+        Ok(j) => j,
+        Err(e) => return fail(&e.to_string()),
     };
     let r = Report {
         sources,
@@ -119,9 +93,9 @@ pub(super) fn finish(
         ms,
         sf_notices,
         ms_notices,
-        outcome: &outcome,
-        rows: &rows,
-        written,
+        outcome: &joined.outcome,
+        rows: &joined.rows,
+        written: joined.written,
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let res = if json {
@@ -136,7 +110,7 @@ pub(super) fn finish(
             return fail(&format!("cannot write the report: {e}"));
         }
     }
-    if outcome.all_matched() {
+    if joined.outcome.all_matched() {
         Exit::Success
     } else {
         Exit::Problems

@@ -3,15 +3,13 @@
 use super::import_args::ImportArgs;
 use super::validate_json;
 use super::Exit;
-use crate::fsutil::write_atomic;
-use crate::roster::by_line::{self, SetApplied, SetCell};
-use crate::roster::export::{write_submission_csv, CsvOptions, ExportSummary};
-use crate::roster::import::{delimiter, import_path, Detected};
-use crate::roster::scan::{scan_path, RowFinding};
-use crate::roster::{fix, Field, Roster, Severity};
+use crate::roster::by_line::SetCell;
+use crate::roster::import::{delimiter, Detected};
+use crate::roster::scan::RowFinding;
+use crate::roster::{fix, Field, Severity};
 use crate::usecase::submission::plural;
+use crate::usecase::validate::{self, Edited, Outcome, Summary};
 use clap::Args;
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -45,69 +43,43 @@ pub(crate) struct ValidateArgs {
     pub import: ImportArgs,
 }
 
-/// What the written output contains.
-pub(super) struct Written {
-    pub(super) path: PathBuf,
-    /// Every fix applied (`--fix`), in order.
-    pub(super) fixes: Vec<fix::AppliedFix>,
-    pub(super) summary: ExportSummary,
-    /// The source lines of `summary.left_out`.
-    pub(super) lines: Vec<u64>,
-}
-
-/// The roster after `--set` and `--fix`: what changed, and what was written (with -o).
-#[derive(Default)]
-pub(super) struct Edited {
-    /// Every cell `--set` changed, in order (applied before the fixes).
-    pub(super) sets: Vec<SetApplied>,
-    pub(super) written: Option<Written>,
-}
-
 pub fn run(args: ValidateArgs) -> Exit {
-    let opts = args.import.options();
-    if let Some(out) = &args.output {
-        let inputs = [("the roster being validated", args.roster.as_path())];
-        if let Err(e) = crate::fsutil::check_output_is_not_input(out, &inputs) {
-            return fail(&e);
-        }
-    }
-    // The streaming scan is the fast way when nothing is changed or written; --set and -o
-    // need the editable roster.
-    let (detected, rows, findings, edited) = if args.output.is_some() || !args.sets.is_empty() {
-        match edit_and_export(&args, args.output.as_deref()) {
-            Ok(x) => x,
-            Err(e) => return fail(&e),
-        }
-    } else {
-        match scan_path(&args.roster, &opts) {
-            Ok(r) => (r.detected, r.rows, r.findings, Edited::default()),
-            Err(e) => return fail(&e.to_string()),
+    let req = validate::Request {
+        roster: args.roster.clone(),
+        import: args.import.options(),
+        sets: args.sets.clone(),
+        fix: args.fix,
+        output: args.output.clone().map(|path| validate::Output {
+            path,
+            bom: !args.no_bom,
+        }),
+    };
+    let outcome = match validate::run(&req) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("scc-onboard: {e}");
+            return Exit::Usage;
         }
     };
-    let errors = findings
-        .iter()
-        .filter(|f| f.finding.severity() == Severity::Error)
-        .count();
+    let Outcome {
+        detected,
+        rows,
+        findings,
+        edited,
+    } = &outcome;
     // Buffered: stdout is line-buffered, and a report can have tens of thousands of lines.
     let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let res = if args.json {
-        validate_json::write_report(
-            &mut stdout,
-            &args.roster,
-            &detected,
-            rows,
-            &findings,
-            &edited,
-        )
+        validate_json::write_report(&mut stdout, &args.roster, detected, *rows, findings, edited)
     } else {
         let color = std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let report = Report {
             file: &args.roster,
-            d: &detected,
-            rows,
-            findings: &findings,
-            edited: &edited,
+            d: detected,
+            rows: *rows,
+            findings,
+            edited,
             color,
         };
         if args.quiet {
@@ -119,124 +91,14 @@ pub fn run(args: ValidateArgs) -> Exit {
     .and_then(|()| stdout.flush());
     if let Err(e) = res {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail(&format!("cannot write the report: {e}"));
+            eprintln!("scc-onboard: cannot write the report: {e}");
+            return Exit::Usage;
         }
     }
-    if errors > 0 {
+    if outcome.errors() > 0 {
         Exit::Problems
     } else {
         Exit::Success
-    }
-}
-
-fn fail(msg: &str) -> Exit {
-    eprintln!("scc-onboard: {msg}");
-    Exit::Usage
-}
-
-type Outcome = (Detected, usize, Vec<RowFinding>, Edited);
-
-/// Loads the roster for editing, applies `--set` and then the fixes if asked, writes the
-/// submission CSV (with -o) and reports the findings that remain.
-fn edit_and_export(args: &ValidateArgs, out: Option<&Path>) -> Result<Outcome, String> {
-    let imported = import_path(&args.roster, &args.import.options()).map_err(|e| e.to_string())?;
-    let detected = imported.detected.clone();
-    let mut roster = Roster::from_imported(imported);
-    let sets = by_line::apply_sets(&mut roster, &args.sets)
-        .map_err(|e| format!("{}: {e}", args.roster.display()))?;
-    let fixes = if args.fix {
-        fix::apply_all_fixes_logged(&mut roster)
-    } else {
-        Vec::new()
-    };
-    let mut findings = Vec::new();
-    for row in 0..roster.len() {
-        let rec = roster.record(row);
-        for f in roster.findings(row) {
-            findings.push(RowFinding {
-                row,
-                line: rec.line,
-                value: f
-                    .field
-                    .map(|fl| rec.cell(fl).to_string())
-                    .unwrap_or_default(),
-                finding: f.clone(),
-            });
-        }
-    }
-    let Some(out) = out else {
-        return Ok((
-            detected,
-            roster.len(),
-            findings,
-            Edited {
-                sets,
-                written: None,
-            },
-        ));
-    };
-    let opts = CsvOptions { bom: !args.no_bom };
-    let summary = write_atomic(out, |w| write_submission_csv(&roster, w, &opts))
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    let lines = summary
-        .left_out
-        .iter()
-        .map(|&r| roster.record(r).line)
-        .collect();
-    let written = Written {
-        path: out.to_path_buf(),
-        fixes,
-        summary,
-        lines,
-    };
-    Ok((
-        detected,
-        roster.len(),
-        findings,
-        Edited {
-            sets,
-            written: Some(written),
-        },
-    ))
-}
-
-/// The counts of `summary` in the JSON document and of the last line of the human reports.
-/// Fields in alphabetical order: the JSON document's keys are.
-#[derive(serde::Serialize)]
-pub(super) struct Summary {
-    by_code: BTreeMap<&'static str, usize>,
-    errors: usize,
-    rows_with_errors: usize,
-    rows_with_warnings: usize,
-    warnings: usize,
-}
-
-impl Summary {
-    pub(super) fn of(findings: &[RowFinding]) -> Summary {
-        let mut by_code: BTreeMap<&'static str, usize> = BTreeMap::new();
-        let (mut errors, mut warnings) = (0, 0);
-        let mut error_rows = BTreeSet::new();
-        let mut warning_rows = BTreeSet::new();
-        for f in findings {
-            *by_code.entry(f.finding.code.as_str()).or_default() += 1;
-            match f.finding.severity() {
-                Severity::Error => {
-                    errors += 1;
-                    error_rows.insert(f.row);
-                }
-                Severity::Warning => {
-                    warnings += 1;
-                    warning_rows.insert(f.row);
-                }
-            }
-        }
-        Summary {
-            by_code,
-            errors,
-            rows_with_errors: error_rows.len(),
-            rows_with_warnings: warning_rows.len(),
-            warnings,
-        }
     }
 }
 

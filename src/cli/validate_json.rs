@@ -6,11 +6,11 @@
 //! replaced wrote them: each struct below declares its fields in that order.
 //! tests/it/cli_validate.rs compares the output byte for byte with documents written before.
 
-use super::validate::{Edited, Summary};
 use crate::roster::fix;
 use crate::roster::import::{Detected, Notice};
 use crate::roster::scan::RowFinding;
 use crate::roster::Field;
+use crate::usecase::validate::{Edited, Summary};
 use serde::ser::{Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -415,6 +415,39 @@ fn cli_reports_each_mailbox_and_exits_by_outcome_without_leaking() {
     sb.assert_no_leaks(&secrets, &[]);
 }
 
+/// `exchange check ROSTER --customization CUST --secret-stdin` exits 2 saying `says`.
+fn refused_with_secret(sb: &Sandbox, path: &str, cust: &str, says: &str) {
+    let out = run_with_secret(
+        sb,
+        &[
+            "exchange",
+            "check",
+            path,
+            "--customization",
+            cust,
+            "--secret-stdin",
+        ],
+        SECRET,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(says), "{}", stderr(&out));
+}
+
+#[test]
+fn a_plan_that_checks_mailboxes_refuses_a_roster_without_any_before_reading_the_secret() {
+    let s = server(&table(), Duration::ZERO);
+    let sb = Sandbox::new(&s.config_toml("auto"));
+    let cust = plan_file(&sb, APP_ONLY_GRAPH);
+    let path = roster(&sb, &[]);
+    refused_with_secret(
+        &sb,
+        &path,
+        &cust,
+        "no included row has an Office 365 login: nothing to check",
+    );
+    assert_eq!(s.token_requests(), 0);
+}
+
 #[test]
 fn cli_refuses_configurations_app_only_cannot_use() {
     let s = server(&table(), Duration::ZERO);
@@ -425,48 +458,14 @@ fn cli_refuses_configurations_app_only_cannot_use() {
     let sb = Sandbox::new(&config);
     let cust = plan_file(&sb, APP_ONLY_GRAPH);
     let path = roster(&sb, &["ok@contoso.com"]);
-    let out = run_with_secret(
-        &sb,
-        &[
-            "exchange",
-            "check",
-            &path,
-            "--customization",
-            &cust,
-            "--secret-stdin",
-        ],
-        SECRET,
-    );
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("set the tenant ID"),
-        "{}",
-        stderr(&out)
-    );
+    refused_with_secret(&sb, &path, &cust, "set the tenant ID");
     assert_eq!(s.token_requests(), 0);
 
     let sb = Sandbox::new(&s.config_toml("auto").replace(
         "graph_url = \"http://127.0.0.1",
         "graph_url = \"http://graph.example.com",
     ));
-    let out = run_with_secret(
-        &sb,
-        &[
-            "exchange",
-            "check",
-            &path,
-            "--customization",
-            &cust,
-            "--secret-stdin",
-        ],
-        SECRET,
-    );
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("microsoft.graph_url"),
-        "{}",
-        stderr(&out)
-    );
+    refused_with_secret(&sb, &path, &cust, "microsoft.graph_url");
 
     // A secret is never an argument.
     let sb = Sandbox::new(&s.config_toml("auto"));

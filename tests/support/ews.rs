@@ -19,7 +19,7 @@ use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use md4::{Digest, Md4};
 use std::collections::HashMap;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -141,8 +141,7 @@ impl EwsServer {
 
 impl Drop for EwsServer {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        super::http_stub::stop(&self.shared.stop, self.port);
     }
 }
 
@@ -178,26 +177,12 @@ fn serve(conn: TcpStream, setup: &EwsSetup, shared: &Shared) {
                 }
             }
         };
-        let reason = match status {
-            200 => "OK",
-            401 => "Unauthorized",
-            404 => "Not Found",
-            500 => "Internal Server Error",
-            503 => "Service Unavailable",
-            _ => "Error",
-        };
-        let mut head = format!(
-            "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for h in headers {
-            head.push_str(&h);
-            head.push_str("\r\n");
-        }
-        head.push_str("\r\n");
-        let mut answer = head.into_bytes();
-        answer.extend_from_slice(body.as_bytes());
-        if writer.write_all(&answer).is_err() {
+        let head: String = std::iter::once("Content-Type: text/xml; charset=utf-8")
+            .chain(headers.iter().map(String::as_str))
+            .map(|h| format!("{h}\r\n"))
+            .collect();
+        let sent = super::http_stub::write_answer(&mut writer, status, &head, body.as_bytes());
+        if sent.is_err() {
             return;
         }
     }

@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -143,9 +143,7 @@ impl GraphServer {
 
 impl Drop for GraphServer {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        super::http_stub::stop(&self.shared.stop, self.port);
     }
 }
 
@@ -182,23 +180,13 @@ fn serve(conn: TcpStream, setup: &GraphSetup, shared: &Shared) {
             } else {
                 (404, String::new(), "{}".to_string())
             };
-        let reason = match status {
-            200 => "OK",
-            400 => "Bad Request",
-            401 => "Unauthorized",
-            403 => "Forbidden",
-            404 => "Not Found",
-            429 => "Too Many Requests",
-            _ => "Error",
-        };
-        let head = format!(
-            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n",
-            body.len()
+        let sent = super::http_stub::write_answer(
+            &mut writer,
+            status,
+            &format!("Content-Type: application/json\r\n{extra}"),
+            body.as_bytes(),
         );
-        // One write: a head and a body sent apart meet Nagle + delayed ACK (40 ms a request).
-        let mut answer = head.into_bytes();
-        answer.extend_from_slice(body.as_bytes());
-        if writer.write_all(&answer).is_err() {
+        if sent.is_err() {
             return;
         }
     }

@@ -113,10 +113,34 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        stop(&self.stop, self.port);
     }
+}
+
+/// Every stand-in's `Drop`: sets its accept loop's flag, then connects once to wake the loop
+/// so it sees the flag.
+pub fn stop(flag: &AtomicBool, port: u16) {
+    flag.store(true, Ordering::SeqCst);
+    let _ = TcpStream::connect(("127.0.0.1", port));
+}
+
+/// Writes one answer: the status line, the `headers` lines (each ending in CRLF),
+/// `Content-Length` and the body, in one write (a head and a body sent apart meet
+/// Nagle + delayed ACK: 40 ms a request).
+pub fn write_answer(
+    w: &mut impl Write,
+    status: u16,
+    headers: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\n{headers}Content-Length: {}\r\n\r\n",
+        reason(status),
+        body.len()
+    );
+    let mut answer = head.into_bytes();
+    answer.extend_from_slice(body);
+    w.write_all(&answer)
 }
 
 /// The stand-in servers' one accept loop (this one's, the Graph and EWS stand-ins'): each
@@ -184,14 +208,12 @@ fn serve(conn: TcpStream, handler: &Handler, busy: &AtomicU64) {
     while let Some(req) = read_request(&mut reader) {
         let started = std::time::Instant::now();
         let r = handler(&req);
-        let mut head = format!("HTTP/1.1 {} {}\r\n", r.status, reason(r.status));
-        for (k, v) in &r.headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", r.body.len()));
-        let mut answer = head.into_bytes();
-        answer.extend_from_slice(&r.body);
-        let sent = writer.write_all(&answer);
+        let head: String = r
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
+        let sent = write_answer(&mut writer, r.status, &head, &r.body);
         busy.fetch_add(started.elapsed().as_nanos() as u64, Ordering::SeqCst);
         if sent.is_err() {
             return;
@@ -210,8 +232,9 @@ fn reason(status: u16) -> &'static str {
         405 => "Method Not Allowed",
         414 => "URI Too Long",
         429 => "Too Many Requests",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
-        _ => "Other",
+        _ => "Error",
     }
 }
 

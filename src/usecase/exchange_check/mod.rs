@@ -22,6 +22,9 @@ mod ews;
 mod graph;
 mod ntlm;
 mod per_user;
+mod prepare;
+
+pub use prepare::{prepare, PrepareError, Prepared};
 
 use crate::auth::config::MicrosoftConfig;
 use crate::auth::http::Http;
