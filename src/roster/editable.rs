@@ -61,6 +61,9 @@ impl std::fmt::Debug for Roster {
     }
 }
 
+/// How many rows ahead [`Roster::extend_checked`] warms the duplicate index's slots.
+const WARM_AHEAD: usize = 16;
+
 /// Rows checked on their own: field count, rules and duplicate keys, all of validation that
 /// needs no other row. A loader makes these on one thread while [`Roster::extend_checked`]
 /// adds the previous batch on another. The cells are held back to back in one string, so a
@@ -286,6 +289,15 @@ impl Roster {
         let mut own = std::mem::take(&mut batch.own).into_iter().peekable();
         for (i, (rec, keys)) in batch.records().zip(&batch.keys).enumerate() {
             let row = start + i;
+            // The index's slots are random reads in tables larger than the caches: asking for
+            // a later row's slots now lets their misses overlap with this row's work.
+            if let Some(ahead) = batch.keys.get(i + WARM_AHEAD) {
+                for (k, key) in ahead.iter().enumerate() {
+                    if let Some(key) = key {
+                        self.index[k].warm(fingerprint(*key));
+                    }
+                }
+            }
             self.store.push(rec.line, rec.field_count, rec.cells);
             let mut found = own
                 .next_if(|(j, _)| *j as usize == i)
