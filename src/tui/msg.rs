@@ -192,14 +192,6 @@ pub enum Msg {
     CancelAuthorize,
     /// `c`: copy the authorization URL.
     CopyAuthUrl,
-    /// The flow's progress, from the runtime's thread.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests send it
-    AuthProgress(crate::auth::Progress),
-    /// The flow ended: what was stored, or why not.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests send it
-    AuthDone(Result<String, String>),
-    /// What the keyring holds for the account (ignored while a flow runs).
-    AuthStatusRead(Result<String, String>),
 
     // Exchange access check (tui/exchange_check.rs).
     /// `v` on Exchange access: check the plan against the mailboxes.
@@ -249,9 +241,6 @@ pub enum Effect {
     Export { dir: PathBuf, replace: bool },
     /// Stop the running authorization.
     CancelAuthorize,
-    /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests ask for it
-    AuthStatus { login: String },
     /// Verify these rows on a thread with the stored administrator sign-ins →
     /// `VerifyProgress`*, `Verified`.
     Verify {

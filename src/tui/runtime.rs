@@ -131,31 +131,6 @@ impl Runtime {
                 });
                 None
             }
-            Effect::AuthStatus { login } => {
-                let tx = self.tx.clone();
-                std::thread::spawn(move || {
-                    use crate::auth::{self, Provider};
-                    let result = auth::Config::load(None)
-                        .map_err(|e| e.to_string())
-                        .and_then(|c| {
-                            auth::TokenStore::open(&c.flow.keyring, c.flow.keyring_timeout())
-                                .map_err(|e| e.to_string())
-                        })
-                        .and_then(|store| {
-                            auth::status(&store, Provider::Exchange, Some(&login))
-                                .map_err(|e| e.to_string())
-                        })
-                        .map(|found| match found {
-                            Some(_) => {
-                                format!("Exchange: {login} is authorized (found in the OS keyring)")
-                            }
-                            None => format!("Exchange: {login} is not authorized yet; press a"),
-                        })
-                        .map_err(|e| format!("Exchange status unknown: {e}"));
-                    let _ = tx.send(Msg::AuthStatusRead(result));
-                });
-                None
-            }
             Effect::CancelAuthorize => {
                 if let Some(c) = self.auth_cancel.take() {
                     c.cancel();

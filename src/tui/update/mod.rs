@@ -127,11 +127,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         | Msg::FinishLoad { .. }
         | Msg::LoadFailed { .. }
         | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
-        Msg::CancelAuthorize
-        | Msg::CopyAuthUrl
-        | Msg::AuthProgress(_)
-        | Msg::AuthDone(_)
-        | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
+        Msg::CancelAuthorize | Msg::CopyAuthUrl => authorize::update(state, msg, &mut fx),
         Msg::Form(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
         Msg::StartExchangeCheck | Msg::ExchangeCheckProgress(_) | Msg::ExchangeCheckDone(_) => {
             super::exchange_check::update(state, msg, &mut fx)
