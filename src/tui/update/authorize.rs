@@ -3,13 +3,15 @@
 //! (Exchange Server) its password; a user-delegated sign-in of that account would grant
 //! nothing over other mailboxes. So `a`/`d` start nothing.
 
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{AuthorizeMsg, Effect, Msg};
 use crate::tui::state::State;
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::CancelAuthorize if state.auth.running => fx.push(Effect::CancelAuthorize),
-        Msg::CopyAuthUrl => {
+        Msg::Authorize(AuthorizeMsg::Cancel) if state.auth.running => {
+            fx.push(Effect::CancelAuthorize)
+        }
+        Msg::Authorize(AuthorizeMsg::CopyUrl) => {
             if let Some(url) = state.auth.url.clone() {
                 super::copy(state, "URL", url, fx);
             }
