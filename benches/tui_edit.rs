@@ -11,7 +11,7 @@ use scc_onboard::tui::runtime::Runtime;
 use scc_onboard::tui::theme::Theme;
 use scc_onboard::tui::widgets::text_input::TextInput;
 use scc_onboard::tui::State;
-use scc_onboard::tui::{update, view, Msg};
+use scc_onboard::tui::{update, view, ImportMsg, LoadMsg, Msg};
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
@@ -62,7 +62,7 @@ fn first_screen(c: &mut Criterion) {
                 let mut state = State::new(dir.join("session.json"), Theme::plain());
                 state.import.path.set(path.display().to_string());
                 let start = Instant::now();
-                rt.dispatch(&mut state, Msg::StartLoad);
+                rt.dispatch(&mut state, Msg::Import(ImportMsg::StartLoad));
                 while state.roster.is_empty() {
                     let msg = rx
                         .recv_timeout(Duration::from_secs(30))
@@ -74,9 +74,9 @@ fn first_screen(c: &mut Criterion) {
                 total += start.elapsed();
                 // Not timed: stop the load and let the hashing thread finish, so no background
                 // work of this iteration slows the next one.
-                rt.dispatch(&mut state, Msg::CancelLoad);
+                rt.dispatch(&mut state, Msg::Import(ImportMsg::CancelLoad));
                 while let Ok(msg) = rx.recv_timeout(Duration::from_secs(30)) {
-                    if matches!(msg, Msg::SourceHashed { .. }) {
+                    if matches!(msg, Msg::Load(LoadMsg::SourceHashed { .. })) {
                         break;
                     }
                 }

@@ -5,7 +5,7 @@ use scc_onboard::roster::synth::{generate, SynthOptions};
 use scc_onboard::roster::Roster;
 use scc_onboard::session::{ImportSettings, Session, SourceInfo, Step};
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::{update, Msg, State};
+use scc_onboard::tui::{update, FixMsg, Msg, State};
 
 /// Roster sizes every wizard bench runs at.
 pub const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
@@ -32,6 +32,6 @@ pub fn fix_state(rows: usize) -> State {
     ));
     state.step = Step::Fix;
     update(&mut state, Msg::Resize(120, 40));
-    update(&mut state, Msg::Move(rows as isize / 2));
+    update(&mut state, Msg::Fix(FixMsg::Move(rows as isize / 2)));
     state
 }

@@ -4,7 +4,7 @@
 //! mailbox below the step. The last result stays in the state for Review and export (its
 //! summary goes into report.md and customization.json).
 
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, ExchangeCheckMsg, Msg};
 use super::state::{State, Status as Line};
 use crate::bundle::exchange_check::CheckSummary;
 use crate::usecase::exchange_check::{CheckReport, Progress};
@@ -208,7 +208,7 @@ pub fn restore(state: &mut State) {
 /// The check's messages.
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::StartExchangeCheck => {
+        Msg::ExchangeCheck(ExchangeCheckMsg::Start) => {
             if state.exchange_check.running.is_some() {
                 state.status = Some(Line::info("A check is already running."));
                 return;
@@ -219,10 +219,12 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.status = Some(Line::info("Checking the plan against the mailboxes…"));
             fx.push(Effect::ExchangeCheck);
         }
-        Msg::ExchangeCheckProgress(p) if state.exchange_check.running.is_some() => {
+        Msg::ExchangeCheck(ExchangeCheckMsg::Progress(p))
+            if state.exchange_check.running.is_some() =>
+        {
             state.exchange_check.running = Some(p);
         }
-        Msg::ExchangeCheckDone(outcome) => {
+        Msg::ExchangeCheck(ExchangeCheckMsg::Done(outcome)) => {
             state.exchange_check.running = None;
             state.status = Some(match &outcome {
                 Ok(r) if r.all_ok() => Line::info("Exchange access check: everything reachable."),
@@ -337,21 +339,33 @@ mod tests {
             crate::tui::theme::Theme::plain(),
         );
         let mut fx = Vec::new();
-        update(&mut state, Msg::StartExchangeCheck, &mut fx);
+        update(
+            &mut state,
+            Msg::ExchangeCheck(ExchangeCheckMsg::Start),
+            &mut fx,
+        );
         assert!(matches!(fx.as_slice(), [Effect::ExchangeCheck]));
         // A second press while it runs starts nothing.
-        update(&mut state, Msg::StartExchangeCheck, &mut fx);
+        update(
+            &mut state,
+            Msg::ExchangeCheck(ExchangeCheckMsg::Start),
+            &mut fx,
+        );
         assert_eq!(fx.len(), 1);
         update(
             &mut state,
-            Msg::ExchangeCheckProgress(Progress { done: 1, total: 3 }),
+            Msg::ExchangeCheck(ExchangeCheckMsg::Progress(Progress { done: 1, total: 3 })),
             &mut fx,
         );
         let s = screen(&state.exchange_check);
         assert!(s.contains("Checking mailboxes") && s.contains("1/3"), "{s}");
         assert!(state.exchange_check.summary().is_none());
 
-        update(&mut state, Msg::ExchangeCheckDone(Ok(report())), &mut fx);
+        update(
+            &mut state,
+            Msg::ExchangeCheck(ExchangeCheckMsg::Done(Ok(report()))),
+            &mut fx,
+        );
         let s = screen(&state.exchange_check);
         let lines: Vec<&str> = s.lines().collect();
         assert!(
@@ -370,7 +384,7 @@ mod tests {
 
         update(
             &mut state,
-            Msg::ExchangeCheckDone(Err("no client secret".into())),
+            Msg::ExchangeCheck(ExchangeCheckMsg::Done(Err("no client secret".into()))),
             &mut fx,
         );
         assert!(screen(&state.exchange_check).contains("could not run: no client secret"));

@@ -2,7 +2,10 @@
 
 use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
 use super::layout;
-use super::msg::Msg;
+use super::msg::{
+    AuthorizeMsg, ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg,
+    SecretMsg, UnplacedMsg, VerifyMsg,
+};
 use super::setting_form::FormMsg;
 use super::state::{Filter, ImportFocus, Popup, State};
 use super::widgets::text_input::TextEdit;
@@ -44,9 +47,9 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     }
     if state.load.is_some() {
         // While loading, the first screens of Fix can already be browsed.
-        return LOADING
-            .lookup(&key)
-            .filter(|m| matches!(m, Msg::CancelLoad) || state.step == Step::Fix);
+        return LOADING.lookup(&key).filter(|m| {
+            matches!(m, Msg::Import(ImportMsg::CancelLoad)) || state.step == Step::Fix
+        });
     }
     if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
         return FormMsg::from_key(key, true).map(Msg::Form);
@@ -76,11 +79,15 @@ fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
     match key.code {
         KeyCode::Enter => Some(Msg::CommitInput),
         KeyCode::Esc => Some(Msg::CancelInput),
-        KeyCode::Tab if state.step == Step::Import => Some(Msg::Complete),
-        KeyCode::Down if state.step == Step::Import => Some(Msg::FocusNext),
-        KeyCode::Up | KeyCode::BackTab if state.step == Step::Import => Some(Msg::FocusPrev),
-        KeyCode::Up if state.step == Step::MatchReview => Some(Msg::MatchCandidate(-1)),
-        KeyCode::Down if state.step == Step::MatchReview => Some(Msg::MatchCandidate(1)),
+        KeyCode::Tab if state.step == Step::Import => Some(Msg::Import(ImportMsg::Complete)),
+        KeyCode::Down if state.step == Step::Import => Some(Msg::Import(ImportMsg::FocusNext)),
+        KeyCode::Up | KeyCode::BackTab if state.step == Step::Import => {
+            Some(Msg::Import(ImportMsg::FocusPrev))
+        }
+        KeyCode::Up if state.step == Step::MatchReview => Some(Msg::Match(MatchMsg::Candidate(-1))),
+        KeyCode::Down if state.step == Step::MatchReview => {
+            Some(Msg::Match(MatchMsg::Candidate(1)))
+        }
         _ => TextEdit::from_key(key).map(Msg::Text),
     }
 }
@@ -91,40 +98,52 @@ fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
     // The pull source has no path or files: Enter signs in, ←→ still change the source.
     if state.import.source == ImportSource::Pull {
         return match key.code {
-            KeyCode::Enter => Some(Msg::StartPull { device: false }),
-            KeyCode::Char('d') if !ctrl => Some(Msg::StartPull { device: true }),
-            KeyCode::Left | KeyCode::Char('h') => Some(Msg::CycleSource(-1)),
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => Some(Msg::CycleSource(1)),
+            KeyCode::Enter => Some(Msg::Match(MatchMsg::StartPull { device: false })),
+            KeyCode::Char('d') if !ctrl => Some(Msg::Match(MatchMsg::StartPull { device: true })),
+            KeyCode::Left | KeyCode::Char('h') => Some(Msg::Match(MatchMsg::CycleSource(-1))),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
+                Some(Msg::Match(MatchMsg::CycleSource(1)))
+            }
             _ => None,
         };
     }
     match (state.import.focus, key.code) {
-        (ImportFocus::Source, KeyCode::Left | KeyCode::Char('h')) => Some(Msg::CycleSource(-1)),
+        (ImportFocus::Source, KeyCode::Left | KeyCode::Char('h')) => {
+            Some(Msg::Match(MatchMsg::CycleSource(-1)))
+        }
         (ImportFocus::Source, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
-            Some(Msg::CycleSource(1))
+            Some(Msg::Match(MatchMsg::CycleSource(1)))
         }
         (ImportFocus::Source, KeyCode::Enter | KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::FocusNext)
+            Some(Msg::Import(ImportMsg::FocusNext))
         }
-        (_, KeyCode::Tab) => Some(Msg::FocusNext),
-        (_, KeyCode::BackTab) => Some(Msg::FocusPrev),
+        (_, KeyCode::Tab) => Some(Msg::Import(ImportMsg::FocusNext)),
+        (_, KeyCode::BackTab) => Some(Msg::Import(ImportMsg::FocusPrev)),
         (ImportFocus::Files, KeyCode::Up | KeyCode::Char('k')) => {
             if state.import.file_cursor == 0 {
-                Some(Msg::FocusPrev)
+                Some(Msg::Import(ImportMsg::FocusPrev))
             } else {
-                Some(Msg::MoveFile(-1))
+                Some(Msg::Import(ImportMsg::MoveFile(-1)))
             }
         }
-        (ImportFocus::Files, KeyCode::Down | KeyCode::Char('j')) => Some(Msg::MoveFile(1)),
-        (ImportFocus::Files, KeyCode::Enter) => Some(Msg::PickFile),
-        (ImportFocus::Settings, KeyCode::Up | KeyCode::Char('k')) => Some(Msg::MoveSetting(-1)),
-        (ImportFocus::Settings, KeyCode::Down | KeyCode::Char('j')) => Some(Msg::MoveSetting(1)),
-        (ImportFocus::Settings, KeyCode::Left | KeyCode::Char('h')) => Some(Msg::CycleSetting(-1)),
-        (ImportFocus::Settings, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
-            Some(Msg::CycleSetting(1))
+        (ImportFocus::Files, KeyCode::Down | KeyCode::Char('j')) => {
+            Some(Msg::Import(ImportMsg::MoveFile(1)))
         }
-        (ImportFocus::Settings, KeyCode::Enter) => Some(Msg::StartLoad),
-        (_, KeyCode::Esc) => Some(Msg::FocusPrev),
+        (ImportFocus::Files, KeyCode::Enter) => Some(Msg::Import(ImportMsg::PickFile)),
+        (ImportFocus::Settings, KeyCode::Up | KeyCode::Char('k')) => {
+            Some(Msg::Import(ImportMsg::MoveSetting(-1)))
+        }
+        (ImportFocus::Settings, KeyCode::Down | KeyCode::Char('j')) => {
+            Some(Msg::Import(ImportMsg::MoveSetting(1)))
+        }
+        (ImportFocus::Settings, KeyCode::Left | KeyCode::Char('h')) => {
+            Some(Msg::Import(ImportMsg::CycleSetting(-1)))
+        }
+        (ImportFocus::Settings, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
+            Some(Msg::Import(ImportMsg::CycleSetting(1)))
+        }
+        (ImportFocus::Settings, KeyCode::Enter) => Some(Msg::Import(ImportMsg::StartLoad)),
+        (_, KeyCode::Esc) => Some(Msg::Import(ImportMsg::FocusPrev)),
         _ => None,
     }
 }
@@ -133,14 +152,14 @@ fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
 fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
-        KeyCode::Char('u') if !ctrl => Msg::Undo,
-        KeyCode::Char('r') if ctrl => Msg::Redo,
+        KeyCode::Char('u') if !ctrl => Msg::Fix(FixMsg::Undo),
+        KeyCode::Char('r') if ctrl => Msg::Fix(FixMsg::Redo),
         KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
         KeyCode::Char(super::exchange_check::KEY) if state.step == Step::ExchangeAccess => {
-            Msg::StartExchangeCheck
+            Msg::ExchangeCheck(ExchangeCheckMsg::Start)
         }
         KeyCode::Char(super::secret_field::KEY) if state.step == Step::ExchangeAccess => {
-            Msg::EnterSecret
+            Msg::Secret(SecretMsg::Enter)
         }
         KeyCode::Esc => Msg::PrevStep,
         _ => return FormMsg::from_key(key, false).map(Msg::Form),
@@ -153,8 +172,8 @@ pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
         return None;
     }
     match ev.kind {
-        MouseEventKind::ScrollDown => Some(Msg::Move(3)),
-        MouseEventKind::ScrollUp => Some(Msg::Move(-3)),
+        MouseEventKind::ScrollDown => Some(Msg::Fix(FixMsg::Move(3))),
+        MouseEventKind::ScrollUp => Some(Msg::Fix(FixMsg::Move(-3))),
         MouseEventKind::Down(_) => {
             let area = Rect::new(0, 0, state.size.0, state.size.1);
             let (table, _) = layout::fix(layout::frame(area).body);
@@ -163,10 +182,10 @@ pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
                 return None;
             }
             let col = super::widgets::roster_table::column_at(table, state, ev.column);
-            Some(Msg::ClickCell {
+            Some(Msg::Fix(FixMsg::ClickCell {
                 row: (ev.row - top) as usize,
                 col,
-            })
+            }))
         }
         _ => None,
     }
@@ -252,8 +271,8 @@ macro_rules! confirm_scope {
             rows: &[
                 Row {
                     keys: &[
-                        (code(KeyCode::Enter), Msg::ConfirmPopup),
-                        (ch('y'), Msg::ConfirmPopup),
+                        (code(KeyCode::Enter), Msg::Popup(PopupMsg::Confirm)),
+                        (ch('y'), Msg::Popup(PopupMsg::Confirm)),
                     ],
                     hint: hint(0, "Enter/y", $verb),
                     help: None,
@@ -261,9 +280,9 @@ macro_rules! confirm_scope {
                 },
                 Row {
                     keys: &[
-                        (code(KeyCode::Esc), Msg::ClosePopup),
-                        (ch('n'), Msg::ClosePopup),
-                        (ch('q'), Msg::ClosePopup),
+                        (code(KeyCode::Esc), Msg::Popup(PopupMsg::Close)),
+                        (ch('n'), Msg::Popup(PopupMsg::Close)),
+                        (ch('q'), Msg::Popup(PopupMsg::Close)),
                     ],
                     hint: hint(1, "Esc/n", "cancel"),
                     help: None,
@@ -284,10 +303,10 @@ pub static HELP_POPUP: WizardScope = Scope {
     group: "Help",
     rows: &[Row {
         keys: &[
-            (code(KeyCode::Esc), Msg::ClosePopup),
-            (ch('?'), Msg::ClosePopup),
-            (ch('q'), Msg::ClosePopup),
-            (code(KeyCode::Enter), Msg::ClosePopup),
+            (code(KeyCode::Esc), Msg::Popup(PopupMsg::Close)),
+            (ch('?'), Msg::Popup(PopupMsg::Close)),
+            (ch('q'), Msg::Popup(PopupMsg::Close)),
+            (code(KeyCode::Enter), Msg::Popup(PopupMsg::Close)),
         ],
         hint: hint(0, "Esc", "close help"),
         help: None,
@@ -301,16 +320,16 @@ pub static RESUME: WizardScope = Scope {
     rows: &[
         Row {
             keys: &[
-                (code(KeyCode::Enter), Msg::Resume),
-                (ch('y'), Msg::Resume),
-                (ch('r'), Msg::Resume),
+                (code(KeyCode::Enter), Msg::Import(ImportMsg::Resume)),
+                (ch('y'), Msg::Import(ImportMsg::Resume)),
+                (ch('r'), Msg::Import(ImportMsg::Resume)),
             ],
             hint: hint(0, "Enter", "resume"),
             help: None,
             shown: always,
         },
         Row {
-            keys: &[(ch('n'), Msg::StartNew)],
+            keys: &[(ch('n'), Msg::Import(ImportMsg::StartNew))],
             hint: hint(1, "n", "start new"),
             help: None,
             shown: always,
@@ -330,10 +349,10 @@ pub static UNPLACED: WizardScope = Scope {
     rows: &[
         Row {
             keys: &[
-                (code(KeyCode::Up), Msg::UnplacedMove(-1)),
-                (ch('k'), Msg::UnplacedMove(-1)),
-                (code(KeyCode::Down), Msg::UnplacedMove(1)),
-                (ch('j'), Msg::UnplacedMove(1)),
+                (code(KeyCode::Up), Msg::Unplaced(UnplacedMsg::Move(-1))),
+                (ch('k'), Msg::Unplaced(UnplacedMsg::Move(-1))),
+                (code(KeyCode::Down), Msg::Unplaced(UnplacedMsg::Move(1))),
+                (ch('j'), Msg::Unplaced(UnplacedMsg::Move(1))),
             ],
             hint: hint(0, "↑↓", "choose"),
             help: None,
@@ -341,24 +360,24 @@ pub static UNPLACED: WizardScope = Scope {
         },
         Row {
             keys: &[
-                (code(KeyCode::Enter), Msg::ReapplyUnplaced),
-                (ch('r'), Msg::ReapplyUnplaced),
+                (code(KeyCode::Enter), Msg::Unplaced(UnplacedMsg::Reapply)),
+                (ch('r'), Msg::Unplaced(UnplacedMsg::Reapply)),
             ],
             hint: hint(1, "Enter/r", "re-apply to selected row"),
             help: None,
             shown: always,
         },
         Row {
-            keys: &[(ch('d'), Msg::DropUnplaced)],
+            keys: &[(ch('d'), Msg::Unplaced(UnplacedMsg::Drop))],
             hint: hint(2, "d", "drop"),
             help: None,
             shown: always,
         },
         Row {
             keys: &[
-                (code(KeyCode::Esc), Msg::ClosePopup),
-                (ch('q'), Msg::ClosePopup),
-                (ch('p'), Msg::ClosePopup),
+                (code(KeyCode::Esc), Msg::Popup(PopupMsg::Close)),
+                (ch('q'), Msg::Popup(PopupMsg::Close)),
+                (ch('p'), Msg::Popup(PopupMsg::Close)),
             ],
             hint: hint(3, "Esc", "close"),
             help: None,
@@ -394,26 +413,26 @@ pub static SECRET: WizardScope = Scope {
 
 /// Moving in the Fix table (also while loading).
 const FIX_MOVES: &[(Key, Msg)] = &[
-    (code(KeyCode::Up), Msg::Move(-1)),
-    (ch('k'), Msg::Move(-1)),
-    (code(KeyCode::Down), Msg::Move(1)),
-    (ch('j'), Msg::Move(1)),
-    (code(KeyCode::Left), Msg::MoveCol(-1)),
-    (ch('h'), Msg::MoveCol(-1)),
-    (code(KeyCode::Right), Msg::MoveCol(1)),
-    (ch('l'), Msg::MoveCol(1)),
+    (code(KeyCode::Up), Msg::Fix(FixMsg::Move(-1))),
+    (ch('k'), Msg::Fix(FixMsg::Move(-1))),
+    (code(KeyCode::Down), Msg::Fix(FixMsg::Move(1))),
+    (ch('j'), Msg::Fix(FixMsg::Move(1))),
+    (code(KeyCode::Left), Msg::Fix(FixMsg::MoveCol(-1))),
+    (ch('h'), Msg::Fix(FixMsg::MoveCol(-1))),
+    (code(KeyCode::Right), Msg::Fix(FixMsg::MoveCol(1))),
+    (ch('l'), Msg::Fix(FixMsg::MoveCol(1))),
 ];
 const FIX_PAGES: &[(Key, Msg)] = &[
-    (code(KeyCode::PageUp), Msg::Page(-1)),
-    (code(KeyCode::PageDown), Msg::Page(1)),
-    (ctrl('u'), Msg::Page(-1)),
-    (ctrl('d'), Msg::Page(1)),
+    (code(KeyCode::PageUp), Msg::Fix(FixMsg::Page(-1))),
+    (code(KeyCode::PageDown), Msg::Fix(FixMsg::Page(1))),
+    (ctrl('u'), Msg::Fix(FixMsg::Page(-1))),
+    (ctrl('d'), Msg::Fix(FixMsg::Page(1))),
 ];
 const FIX_ENDS: &[(Key, Msg)] = &[
-    (code(KeyCode::Home), Msg::Top),
-    (code(KeyCode::End), Msg::Bottom),
-    (ch('g'), Msg::GoToFirst),
-    (ch('G'), Msg::Bottom),
+    (code(KeyCode::Home), Msg::Fix(FixMsg::Top)),
+    (code(KeyCode::End), Msg::Fix(FixMsg::Bottom)),
+    (ch('g'), Msg::Fix(FixMsg::GoToFirst)),
+    (ch('G'), Msg::Fix(FixMsg::Bottom)),
 ];
 
 /// While a roster loads: cancel, or browse the rows read so far (on Fix).
@@ -421,7 +440,7 @@ pub static LOADING: WizardScope = Scope {
     group: "Loading",
     rows: &[
         Row {
-            keys: &[(code(KeyCode::Esc), Msg::CancelLoad)],
+            keys: &[(code(KeyCode::Esc), Msg::Import(ImportMsg::CancelLoad))],
             hint: hint(0, "Esc", "cancel loading"),
             help: None,
             shown: always,
@@ -483,8 +502,8 @@ pub static FIX: WizardScope = Scope {
         },
         Row {
             keys: &[
-                (ch('n'), Msg::NextProblem { forward: true }),
-                (ch('N'), Msg::NextProblem { forward: false }),
+                (ch('n'), Msg::Fix(FixMsg::NextProblem { forward: true })),
+                (ch('N'), Msg::Fix(FixMsg::NextProblem { forward: false })),
             ],
             hint: hint(2, "n/N", "problem"),
             help: Some(("n N", "next / previous problem")),
@@ -492,53 +511,59 @@ pub static FIX: WizardScope = Scope {
         },
         Row {
             keys: &[
-                (ch('a'), Msg::SetFilter(Filter::All)),
-                (ch('e'), Msg::SetFilter(Filter::Errors)),
-                (ch('w'), Msg::SetFilter(Filter::Warnings)),
-                (ch('c'), Msg::CycleCodeFilter),
+                (ch('a'), Msg::Fix(FixMsg::SetFilter(Filter::All))),
+                (ch('e'), Msg::Fix(FixMsg::SetFilter(Filter::Errors))),
+                (ch('w'), Msg::Fix(FixMsg::SetFilter(Filter::Warnings))),
+                (ch('c'), Msg::Fix(FixMsg::CycleCodeFilter)),
             ],
             hint: None,
             help: Some(("a e w c", "all/errors/warnings/code")),
             shown: always,
         },
         Row {
-            keys: &[(ch('/'), Msg::StartSearch)],
+            keys: &[(ch('/'), Msg::Fix(FixMsg::StartSearch))],
             hint: hint(6, "/", "search"),
             help: Some(("/", "search any text")),
             shown: always,
         },
         Row {
-            keys: &[(code(KeyCode::Enter), Msg::StartEdit)],
+            keys: &[(code(KeyCode::Enter), Msg::Fix(FixMsg::StartEdit))],
             hint: hint(1, "Enter", "edit"),
             help: Some(("Enter", "edit cell (Esc cancels)")),
             shown: always,
         },
         Row {
-            keys: &[(ch('f'), Msg::ApplyFix), (ch('F'), Msg::AskBulkFix)],
+            keys: &[
+                (ch('f'), Msg::Fix(FixMsg::ApplyFix)),
+                (ch('F'), Msg::Fix(FixMsg::AskBulkFix)),
+            ],
             hint: hint(3, "f/F", "fix"),
             help: Some(("f F", "fix the row / every row")),
             shown: always,
         },
         Row {
-            keys: &[(ch('x'), Msg::ToggleExclude)],
+            keys: &[(ch('x'), Msg::Fix(FixMsg::ToggleExclude))],
             hint: hint(4, "x", "exclude"),
             help: Some(("x", "exclude / re-include row")),
             shown: always,
         },
         Row {
-            keys: &[(ch('v'), Msg::Verify)],
+            keys: &[(ch('v'), Msg::Verify(VerifyMsg::Start))],
             hint: None,
             help: Some(("v", "verify against directories")),
             shown: always,
         },
         Row {
-            keys: &[(ch('p'), Msg::ShowUnplaced)],
+            keys: &[(ch('p'), Msg::Unplaced(UnplacedMsg::Show))],
             hint: hint(0, "p", "unplaced changes"),
             help: Some(("p", "unplaced changes (resume)")),
             shown: has_unplaced,
         },
         Row {
-            keys: &[(ch('u'), Msg::Undo), (ctrl('r'), Msg::Redo)],
+            keys: &[
+                (ch('u'), Msg::Fix(FixMsg::Undo)),
+                (ctrl('r'), Msg::Fix(FixMsg::Redo)),
+            ],
             hint: hint(5, "u", "undo"),
             help: Some(("u Ctrl-r", "undo / redo")),
             shown: always,
@@ -563,36 +588,39 @@ pub static REVIEW: WizardScope = Scope {
     group: "Review & export",
     rows: &[
         Row {
-            keys: &[(code(KeyCode::Enter), Msg::Export), (ch('E'), Msg::Export)],
+            keys: &[
+                (code(KeyCode::Enter), Msg::Review(ReviewMsg::Export)),
+                (ch('E'), Msg::Review(ReviewMsg::Export)),
+            ],
             hint: hint(0, "Enter", "export bundle"),
             help: Some(("Enter", "write the whole bundle")),
             shown: always,
         },
         Row {
-            keys: &[(ch('o'), Msg::EditOutputDir)],
+            keys: &[(ch('o'), Msg::Review(ReviewMsg::EditOutputDir))],
             hint: hint(1, "o", "output folder"),
             help: Some(("o", "change output folder")),
             shown: always,
         },
         Row {
             keys: &[
-                (ch('j'), Msg::JumpToErrors),
-                (ch('1'), Msg::JumpToItem(0)),
-                (ch('2'), Msg::JumpToItem(1)),
-                (ch('3'), Msg::JumpToItem(2)),
-                (ch('4'), Msg::JumpToItem(3)),
-                (ch('5'), Msg::JumpToItem(4)),
-                (ch('6'), Msg::JumpToItem(5)),
-                (ch('7'), Msg::JumpToItem(6)),
-                (ch('8'), Msg::JumpToItem(7)),
-                (ch('9'), Msg::JumpToItem(8)),
+                (ch('j'), Msg::Review(ReviewMsg::JumpToErrors)),
+                (ch('1'), Msg::Review(ReviewMsg::JumpToItem(0))),
+                (ch('2'), Msg::Review(ReviewMsg::JumpToItem(1))),
+                (ch('3'), Msg::Review(ReviewMsg::JumpToItem(2))),
+                (ch('4'), Msg::Review(ReviewMsg::JumpToItem(3))),
+                (ch('5'), Msg::Review(ReviewMsg::JumpToItem(4))),
+                (ch('6'), Msg::Review(ReviewMsg::JumpToItem(5))),
+                (ch('7'), Msg::Review(ReviewMsg::JumpToItem(6))),
+                (ch('8'), Msg::Review(ReviewMsg::JumpToItem(7))),
+                (ch('9'), Msg::Review(ReviewMsg::JumpToItem(8))),
             ],
             hint: hint(2, "j", "to errors"),
             help: Some(("j 1-9", "go to what blocks export")),
             shown: any_errors,
         },
         Row {
-            keys: &[(ch('x'), Msg::AskExcludeErrors)],
+            keys: &[(ch('x'), Msg::Review(ReviewMsg::AskExcludeErrors))],
             hint: hint(3, "x", "leave them out"),
             help: Some(("x", "leave out rows with errors")),
             shown: roster_errors,
@@ -626,13 +654,13 @@ pub static AUTHORIZE_RUNNING: WizardScope = Scope {
     group: "Authorize",
     rows: &[
         Row {
-            keys: &[(code(KeyCode::Esc), Msg::CancelAuthorize)],
+            keys: &[(code(KeyCode::Esc), Msg::Authorize(AuthorizeMsg::Cancel))],
             hint: hint(0, "Esc", "cancel"),
             help: Some(("Esc", "cancel the sign-in")),
             shown: always,
         },
         Row {
-            keys: &[(ch('c'), Msg::CopyAuthUrl)],
+            keys: &[(ch('c'), Msg::Authorize(AuthorizeMsg::CopyUrl))],
             hint: hint(1, "c", "copy URL"),
             help: Some(("c", "copy the address")),
             shown: always,
@@ -645,7 +673,7 @@ pub static AUTHORIZE: WizardScope = Scope {
     group: "Authorize",
     rows: &[
         Row {
-            keys: &[(ch('c'), Msg::CopyAuthUrl)],
+            keys: &[(ch('c'), Msg::Authorize(AuthorizeMsg::CopyUrl))],
             hint: None,
             help: Some(("c", "copy the address")),
             shown: always,
@@ -680,8 +708,8 @@ pub static MATCH: WizardScope = Scope {
     rows: &[
         Row {
             keys: &[
-                (code(KeyCode::Tab), Msg::MatchTab(1)),
-                (code(KeyCode::BackTab), Msg::MatchTab(-1)),
+                (code(KeyCode::Tab), Msg::Match(MatchMsg::Tab(1))),
+                (code(KeyCode::BackTab), Msg::Match(MatchMsg::Tab(-1))),
             ],
             hint: hint(0, "Tab", "section"),
             help: Some(("Tab Shift-Tab", "matched / ambiguous / only in Salesforce")),
@@ -689,12 +717,12 @@ pub static MATCH: WizardScope = Scope {
         },
         Row {
             keys: &[
-                (code(KeyCode::Up), Msg::MatchMove(-1)),
-                (ch('k'), Msg::MatchMove(-1)),
-                (code(KeyCode::Down), Msg::MatchMove(1)),
-                (ch('j'), Msg::MatchMove(1)),
-                (code(KeyCode::PageUp), Msg::MatchMove(-10)),
-                (code(KeyCode::PageDown), Msg::MatchMove(10)),
+                (code(KeyCode::Up), Msg::Match(MatchMsg::Move(-1))),
+                (ch('k'), Msg::Match(MatchMsg::Move(-1))),
+                (code(KeyCode::Down), Msg::Match(MatchMsg::Move(1))),
+                (ch('j'), Msg::Match(MatchMsg::Move(1))),
+                (code(KeyCode::PageUp), Msg::Match(MatchMsg::Move(-10))),
+                (code(KeyCode::PageDown), Msg::Match(MatchMsg::Move(10))),
             ],
             hint: hint(1, "↑↓", "person"),
             help: Some(("↑↓ jk PgUp/Dn", "choose a person")),
@@ -702,23 +730,23 @@ pub static MATCH: WizardScope = Scope {
         },
         Row {
             keys: &[
-                (code(KeyCode::Left), Msg::MatchCandidate(-1)),
-                (ch('h'), Msg::MatchCandidate(-1)),
-                (code(KeyCode::Right), Msg::MatchCandidate(1)),
-                (ch('l'), Msg::MatchCandidate(1)),
+                (code(KeyCode::Left), Msg::Match(MatchMsg::Candidate(-1))),
+                (ch('h'), Msg::Match(MatchMsg::Candidate(-1))),
+                (code(KeyCode::Right), Msg::Match(MatchMsg::Candidate(1))),
+                (ch('l'), Msg::Match(MatchMsg::Candidate(1))),
             ],
             hint: hint(2, "←→", "candidate"),
             help: Some(("←→ h l", "highlight a candidate (ambiguous)")),
             shown: always,
         },
         Row {
-            keys: &[(code(KeyCode::Enter), Msg::MatchChoose)],
+            keys: &[(code(KeyCode::Enter), Msg::Match(MatchMsg::Choose))],
             hint: hint(3, "Enter", "choose"),
             help: Some(("Enter", "choose it, or search an account")),
             shown: always,
         },
         Row {
-            keys: &[(ch('/'), Msg::MatchSearch)],
+            keys: &[(ch('/'), Msg::Match(MatchMsg::Search))],
             hint: hint(4, "/", "search"),
             help: Some(("/", "search accounts by name, UPN, mail")),
             shown: always,
@@ -731,13 +759,16 @@ pub static MATCH: WizardScope = Scope {
             shown: always,
         },
         Row {
-            keys: &[(ch('x'), Msg::MatchLeaveOut)],
+            keys: &[(ch('x'), Msg::Match(MatchMsg::LeaveOut))],
             hint: hint(5, "x", "leave out"),
             help: Some(("x", "leave out / take that back")),
             shown: always,
         },
         Row {
-            keys: &[(ch('u'), Msg::Undo), (ctrl('r'), Msg::Redo)],
+            keys: &[
+                (ch('u'), Msg::Fix(FixMsg::Undo)),
+                (ctrl('r'), Msg::Fix(FixMsg::Redo)),
+            ],
             hint: hint(6, "u", "undo"),
             help: Some(("u Ctrl-r", "undo / redo")),
             shown: always,

@@ -35,7 +35,10 @@ pub mod widgets;
 
 pub use keys::{handle_key, handle_mouse};
 #[cfg(feature = "testing")]
-pub use msg::{Effect, Msg};
+pub use msg::{
+    AuthorizeMsg, Effect, ExchangeCheckMsg, FixMsg, ImportMsg, LoadMsg, MatchMsg, Msg, PopupMsg,
+    ReviewMsg, SecretMsg, UnplacedMsg, VerifyMsg,
+};
 #[cfg(feature = "testing")]
 pub use state::State;
 pub use update::update;

@@ -7,15 +7,13 @@ use crate::roster::Record;
 use crate::session::SourceInfo;
 use std::path::PathBuf;
 
-/// Everything that can change the state: keys mapped to intentions, and results of effects.
+/// Everything that can change the state: keys mapped to intentions, and results of effects,
+/// grouped by the step (or part) that handles them; `update` routes one arm per group.
 #[derive(Clone, Debug)]
 pub enum Msg {
     Quit,
     Resize(u16, u16),
     ShowHelp,
-    ClosePopup,
-    /// Enter / `y` on a popup.
-    ConfirmPopup,
     NextStep,
     PrevStep,
     /// Typing into whichever text field is active.
@@ -24,15 +22,42 @@ pub enum Msg {
     CommitInput,
     /// Esc in a text field.
     CancelInput,
+    Saved(Result<(), String>),
+    /// A typed message for the step's form (Customize, Exchange access).
+    Form(super::setting_form::FormMsg),
+    /// Copy the focused checklist command (Exchange access).
+    CopyCommand,
+    /// The Import step: its keys and the runtime's answers (files, completions, preview, resume).
+    Import(ImportMsg),
+    /// The roster loader's results, for the load of generation `gen`.
+    Load(LoadMsg),
+    /// The joined sources (two exports or a pull) and the Match review step.
+    Match(MatchMsg),
+    /// The Fix step's table.
+    Fix(FixMsg),
+    /// Verifying the roster against the live directories (tui/verify.rs).
+    Verify(VerifyMsg),
+    /// Unplaced changes (a resumed session whose source changed).
+    Unplaced(UnplacedMsg),
+    /// The Review & export step.
+    Review(ReviewMsg),
+    /// The Authorize step (impersonation: the impersonating account's Exchange authorization).
+    Authorize(AuthorizeMsg),
+    /// The Exchange access check (tui/exchange_check.rs).
+    ExchangeCheck(ExchangeCheckMsg),
+    /// The plan's secret (tui/secret_field.rs).
+    Secret(SecretMsg),
+    /// The open popup.
+    Popup(PopupMsg),
+}
 
-    // Resume prompt and session.
+/// The Import step: its keys and the runtime's answers (files, completions, preview, resume).
+#[derive(Clone, Debug)]
+pub enum ImportMsg {
     Resume,
     StartNew,
     /// Result of checking the saved session's source: None = missing, Some(changed).
     SourceChecked(Option<bool>),
-    Saved(Result<(), String>),
-
-    // Import step.
     FocusNext,
     FocusPrev,
     Complete,
@@ -48,42 +73,47 @@ pub enum Msg {
     CycleSetting(isize),
     StartLoad,
     CancelLoad,
-    LoadStarted {
+}
+
+/// The roster loader's results, for the load of generation `gen`.
+#[derive(Clone, Debug)]
+pub enum LoadMsg {
+    Started {
         gen: u64,
         path: PathBuf,
         detected: Detected,
     },
-    LoadBatch {
+    Batch {
         gen: u64,
         records: Vec<Record>,
         bytes_done: u64,
         bytes_total: u64,
     },
     /// Rows in the roster being built so far, and how far the read is.
-    LoadProgress {
+    Progress {
         gen: u64,
         rows: usize,
         bytes_done: u64,
         bytes_total: u64,
     },
     /// The whole file, validated: it replaces the first rows shown (sent before `LoadDone`).
-    LoadBuilt {
+    Built {
         gen: u64,
         roster: Box<crate::roster::Roster>,
     },
-    LoadDone {
+    Done {
         gen: u64,
     },
     /// The loaded file ended with a report footer, left out (sent before `LoadDone`).
-    LoadFooter {
+    Footer {
         gen: u64,
         footer: crate::roster::import::Footer,
     },
     /// Re-apply a resumed session's changes and finish the load (sent after `LoadDone`).
-    FinishLoad {
+    Finish {
         gen: u64,
     },
-    LoadFailed {
+    Failed {
         gen: u64,
         error: String,
     },
@@ -91,15 +121,16 @@ pub enum Msg {
         gen: u64,
         info: SourceInfo,
     },
+}
 
-    // Import sources and Match review (a roster joined from two user lists).
+/// The joined sources (two exports or a pull) and the Match review step.
+#[derive(Clone, Debug)]
+pub enum MatchMsg {
     /// ←→ on the Import step's source line: roster file, two exports, pull.
     CycleSource(isize),
     /// Enter on the pull source: sign in to Salesforce and Microsoft 365 and read both lists
     /// (`device`: with device codes).
-    StartPull {
-        device: bool,
-    },
+    StartPull { device: bool },
     /// The pull's sign-in or a page read, said on the Import step.
     PullProgress(String),
     /// Both user lists read and joined (or why not), for the join of generation `gen`.
@@ -108,21 +139,24 @@ pub enum Msg {
         result: Result<super::match_review::Joined, String>,
     },
     /// Match review: previous / next section.
-    MatchTab(isize),
+    Tab(isize),
     /// Match review: another person.
-    MatchMove(isize),
+    Move(isize),
     /// Match review: another candidate (ambiguous) or search result.
-    MatchCandidate(isize),
+    Candidate(isize),
     /// Enter: choose the highlighted candidate, or open the account search.
-    MatchChoose,
+    Choose,
     /// `x`: leave the person out, or bring them back as the join found them.
-    MatchLeaveOut,
+    LeaveOut,
     /// `/`: search Microsoft accounts for the selected person (only in Salesforce).
-    MatchSearch,
+    Search,
     /// The joined roster was written next to the session (its identity), or why not.
     JoinedWritten(Result<SourceInfo, String>),
+}
 
-    // Fix step.
+/// The Fix step's table.
+#[derive(Clone, Debug)]
+pub enum FixMsg {
     Move(isize),
     MoveCol(isize),
     Page(isize),
@@ -147,24 +181,35 @@ pub enum Msg {
     ToggleExclude,
     Undo,
     Redo,
+}
+
+/// Verifying the roster against the live directories (tui/verify.rs).
+#[derive(Clone, Debug)]
+pub enum VerifyMsg {
     /// `v`: verify the roster against the live directories (tui/verify.rs).
-    Verify,
+    Start,
     /// A verification's progress line.
-    VerifyProgress(String),
+    Progress(String),
     /// A verification ended.
-    Verified(Result<crate::usecase::roster_verify::VerifyReport, String>),
+    Done(Result<crate::usecase::roster_verify::VerifyReport, String>),
+}
 
-    // Unplaced changes (a resumed session whose source changed).
+/// Unplaced changes (a resumed session whose source changed).
+#[derive(Clone, Debug)]
+pub enum UnplacedMsg {
     /// `p` on Fix: list the changes replay could not place.
-    ShowUnplaced,
+    Show,
     /// Select another item of the list.
-    UnplacedMove(isize),
+    Move(isize),
     /// Re-apply the selected item to the row selected in the Fix table.
-    ReapplyUnplaced,
+    Reapply,
     /// Drop the selected item (recorded, undoable).
-    DropUnplaced,
+    Drop,
+}
 
-    // Review & export step.
+/// The Review & export step.
+#[derive(Clone, Debug)]
+pub enum ReviewMsg {
     EditOutputDir,
     Export,
     Exported(Result<(String, usize), String>),
@@ -180,40 +225,43 @@ pub enum Msg {
     JumpToItem(usize),
     /// `x`: offer to leave out every included row that has errors.
     AskExcludeErrors,
+}
 
-    // Customize and Exchange access steps.
-    /// A typed message for the step's form (Customize, Exchange access).
-    Form(super::setting_form::FormMsg),
-    /// Copy the focused checklist command (Exchange access).
-    CopyCommand,
-
-    // Authorize step (impersonation: the impersonating account's Exchange authorization).
+/// The Authorize step (impersonation: the impersonating account's Exchange authorization).
+#[derive(Clone, Debug)]
+pub enum AuthorizeMsg {
     /// Esc while the flow runs.
-    CancelAuthorize,
+    Cancel,
     /// `c`: copy the authorization URL.
-    CopyAuthUrl,
-    /// The flow's progress, from the runtime's thread.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests send it
-    AuthProgress(crate::auth::Progress),
-    /// The flow ended: what was stored, or why not.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests send it
-    AuthDone(Result<String, String>),
-    /// What the keyring holds for the account (ignored while a flow runs).
-    AuthStatusRead(Result<String, String>),
+    CopyUrl,
+}
 
-    // Exchange access check (tui/exchange_check.rs).
+/// The Exchange access check (tui/exchange_check.rs).
+#[derive(Clone, Debug)]
+pub enum ExchangeCheckMsg {
     /// `v` on Exchange access: check the plan against the mailboxes.
-    StartExchangeCheck,
+    Start,
     /// The check's progress, from the runtime's thread.
-    ExchangeCheckProgress(crate::usecase::exchange_check::Progress),
+    Progress(crate::usecase::exchange_check::Progress),
     /// The check ended: its report, or why it could not run.
-    ExchangeCheckDone(Result<crate::usecase::exchange_check::CheckReport, String>),
+    Done(Result<crate::usecase::exchange_check::CheckReport, String>),
+}
 
-    // The plan's secret (tui/secret_field.rs).
+/// The plan's secret (tui/secret_field.rs).
+#[derive(Clone, Debug)]
+pub enum SecretMsg {
     /// `p` on Exchange access: open the masked field for the plan's secret.
-    EnterSecret,
+    Enter,
     /// The keyring stored it (what to say), or why not.
-    SecretStored(Result<String, String>),
+    Stored(Result<String, String>),
+}
+
+/// The open popup.
+#[derive(Clone, Debug)]
+pub enum PopupMsg {
+    Close,
+    /// Enter / `y` on a popup.
+    Confirm,
 }
 
 /// Work with the outside world that `update` asks the runtime to do.
@@ -249,9 +297,6 @@ pub enum Effect {
     Export { dir: PathBuf, replace: bool },
     /// Stop the running authorization.
     CancelAuthorize,
-    /// Read from the keyring whether `login` is authorized at Exchange → `AuthStatusRead`.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))] // only the tests ask for it
-    AuthStatus { login: String },
     /// Verify these rows on a thread with the stored administrator sign-ins →
     /// `VerifyProgress`*, `Verified`.
     Verify {

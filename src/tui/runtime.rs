@@ -3,7 +3,9 @@
 
 use super::complete::{complete, folder_to_list, PathRule};
 use super::match_review::{Joined, JoinedLists};
-use super::msg::{Effect, Msg};
+use super::msg::{
+    Effect, ExchangeCheckMsg, ImportMsg, LoadMsg, MatchMsg, Msg, ReviewMsg, SecretMsg, VerifyMsg,
+};
 use super::state::{Popup, Preview, PreviewError, ResumeOffer, State, Status};
 use super::terminal::{self, TerminalGuard};
 use super::theme::Theme;
@@ -80,7 +82,9 @@ impl Runtime {
                 }
                 Some(Msg::Saved(saved))
             }
-            Effect::ListFiles => Some(Msg::FilesListed(list_rosters(Path::new(".")))),
+            Effect::ListFiles => Some(Msg::Import(ImportMsg::FilesListed(list_rosters(
+                Path::new("."),
+            )))),
             Effect::Complete(typed) => {
                 let dir = PathBuf::from(folder_to_list(&typed, PathRule::NATIVE));
                 let entries = std::fs::read_dir(&dir)
@@ -94,9 +98,11 @@ impl Runtime {
                     })
                     .unwrap_or_default();
                 let (base, candidates) = complete(&typed, &entries, PathRule::NATIVE);
-                Some(Msg::Completed { base, candidates })
+                Some(Msg::Import(ImportMsg::Completed { base, candidates }))
             }
-            Effect::Preview { path, options } => Some(Msg::Previewed(preview(&path, &options))),
+            Effect::Preview { path, options } => {
+                Some(Msg::Import(ImportMsg::Previewed(preview(&path, &options))))
+            }
             Effect::Load { gen, path, options } => {
                 let cancel = Arc::new(AtomicBool::new(false));
                 self.cancels.insert(gen, cancel.clone());
@@ -113,7 +119,7 @@ impl Runtime {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
                     let result = hash_file(&path).ok().map(|h| h != sha256);
-                    let _ = tx.send(Msg::SourceChecked(result));
+                    let _ = tx.send(Msg::Import(ImportMsg::SourceChecked(result)));
                 });
                 None
             }
@@ -127,32 +133,7 @@ impl Runtime {
                             Err(_) => changed = None,
                         }
                     }
-                    let _ = tx.send(Msg::SourceChecked(changed));
-                });
-                None
-            }
-            Effect::AuthStatus { login } => {
-                let tx = self.tx.clone();
-                std::thread::spawn(move || {
-                    use crate::auth::{self, Provider};
-                    let result = auth::Config::load(None)
-                        .map_err(|e| e.to_string())
-                        .and_then(|c| {
-                            auth::TokenStore::open(&c.flow.keyring, c.flow.keyring_timeout())
-                                .map_err(|e| e.to_string())
-                        })
-                        .and_then(|store| {
-                            auth::status(&store, Provider::Exchange, Some(&login))
-                                .map_err(|e| e.to_string())
-                        })
-                        .map(|found| match found {
-                            Some(_) => {
-                                format!("Exchange: {login} is authorized (found in the OS keyring)")
-                            }
-                            None => format!("Exchange: {login} is not authorized yet; press a"),
-                        })
-                        .map_err(|e| format!("Exchange status unknown: {e}"));
-                    let _ = tx.send(Msg::AuthStatusRead(result));
+                    let _ = tx.send(Msg::Import(ImportMsg::SourceChecked(changed)));
                 });
                 None
             }
@@ -182,7 +163,7 @@ impl Runtime {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
                     let result = join_exports(&salesforce, &microsoft);
-                    let _ = tx.send(Msg::Joined { gen, result });
+                    let _ = tx.send(Msg::Match(MatchMsg::Joined { gen, result }));
                 });
                 None
             }
@@ -190,13 +171,13 @@ impl Runtime {
                 let tx = self.tx.clone();
                 std::thread::spawn(move || {
                     let result = pull_directories(device, &tx);
-                    let _ = tx.send(Msg::Joined { gen, result });
+                    let _ = tx.send(Msg::Match(MatchMsg::Joined { gen, result }));
                 });
                 None
             }
-            Effect::WriteJoined { path, rows } => {
-                Some(Msg::JoinedWritten(write_joined(&path, &rows)))
-            }
+            Effect::WriteJoined { path, rows } => Some(Msg::Match(MatchMsg::JoinedWritten(
+                write_joined(&path, &rows),
+            ))),
             Effect::ExchangeCheck => {
                 spawn_exchange_check(self.tx.clone(), state);
                 None
@@ -280,7 +261,7 @@ fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
                 Progress::Waiting => format!("Waiting for the {p} administrator's sign-in…"),
                 Progress::Exchanging => format!("Checking the {p} sign-in…"),
             };
-            let _ = tx.send(Msg::PullProgress(text));
+            let _ = tx.send(Msg::Match(MatchMsg::PullProgress(text)));
         })
     };
     let mut apis = admin::connect(
@@ -298,7 +279,7 @@ fn pull_directories(device: bool, tx: &Sender<Msg>) -> Result<Joined, String> {
             Some(t) => format!("Reading users: {} {} of {t}", p.service.title(), p.users),
             None => format!("Reading users: {} {}", p.service.title(), p.users),
         };
-        let _ = page_tx.send(Msg::PullProgress(text));
+        let _ = page_tx.send(Msg::Match(MatchMsg::PullProgress(text)));
     })
     .map_err(|e| or_exports(e.to_string()))?;
     let mut notices = Vec::new();
@@ -419,7 +400,7 @@ fn spawn_hash(tx: Sender<Msg>, gen: u64, path: PathBuf) {
                 sha256,
                 size,
             };
-            let _ = tx.send(Msg::SourceHashed { gen, info });
+            let _ = tx.send(Msg::Load(LoadMsg::SourceHashed { gen, info }));
         }
     });
 }
@@ -439,33 +420,33 @@ fn spawn_load(
         let mut hashing = false;
         let on_event = |event: Event| {
             let msg = match event {
-                Event::Started(detected) => Msg::LoadStarted {
+                Event::Started(detected) => Msg::Load(LoadMsg::Started {
                     gen,
                     path: path.clone(),
                     detected,
-                },
+                }),
                 Event::FirstRows {
                     records,
                     bytes_done,
                     bytes_total,
-                } => Msg::LoadBatch {
+                } => Msg::Load(LoadMsg::Batch {
                     gen,
                     records,
                     bytes_done,
                     bytes_total,
-                },
+                }),
                 Event::Progress {
                     rows,
                     bytes_done,
                     bytes_total,
-                } => Msg::LoadProgress {
+                } => Msg::Load(LoadMsg::Progress {
                     gen,
                     rows,
                     bytes_done,
                     bytes_total,
-                },
+                }),
             };
-            let first_rows = matches!(msg, Msg::LoadBatch { .. });
+            let first_rows = matches!(msg, Msg::Load(LoadMsg::Batch { .. }));
             let sent = tx.send(msg).is_ok();
             if sent && first_rows && !hashing {
                 hashing = true;
@@ -475,21 +456,21 @@ fn spawn_load(
         };
         match load::load(&path, &options, &cancel, on_event) {
             Ok(loaded) => {
-                let _ = tx.send(Msg::LoadBuilt {
+                let _ = tx.send(Msg::Load(LoadMsg::Built {
                     gen,
                     roster: Box::new(loaded.roster),
-                });
+                }));
                 if let Some(footer) = loaded.footer {
-                    let _ = tx.send(Msg::LoadFooter { gen, footer });
+                    let _ = tx.send(Msg::Load(LoadMsg::Footer { gen, footer }));
                 }
-                let _ = tx.send(Msg::LoadDone { gen });
+                let _ = tx.send(Msg::Load(LoadMsg::Done { gen }));
             }
             Err(LoadError::Stopped) => {}
             Err(LoadError::Import(e)) => {
-                let _ = tx.send(Msg::LoadFailed {
+                let _ = tx.send(Msg::Load(LoadMsg::Failed {
                     gen,
                     error: e.to_string(),
-                });
+                }));
             }
         }
     });
@@ -511,15 +492,16 @@ fn export(state: &State, dir: &Path, replace: bool) -> Msg {
     );
     let replace = if replace { Replace::Yes } else { Replace::Ask };
     match export::export(&job, dir, replace) {
-        Ok(Outcome::ConfirmReplace(plan)) => Msg::AskReplace {
+        Ok(Outcome::ConfirmReplace(plan)) => Msg::Review(ReviewMsg::AskReplace {
             path: plan.folder.display().to_string(),
             written: plan.replaces.and_then(|r| r.written),
-        },
+        }),
         // The absolute path: the Authorize step tells the admin where the invitations are.
-        Ok(Outcome::Written(w)) => {
-            Msg::Exported(Ok((w.folder.display().to_string(), w.csv.written)))
-        }
-        Err(e) => Msg::Exported(Err(format!("{}: {e}", dir.display()))),
+        Ok(Outcome::Written(w)) => Msg::Review(ReviewMsg::Exported(Ok((
+            w.folder.display().to_string(),
+            w.csv.written,
+        )))),
+        Err(e) => Msg::Review(ReviewMsg::Exported(Err(format!("{}: {e}", dir.display())))),
     }
 }
 
@@ -543,16 +525,16 @@ fn spawn_verify(tx: Sender<Msg>, rows: Vec<crate::usecase::roster_verify::Verify
             .map_err(|e| e.to_string())?;
             let progress_tx = tx.clone();
             roster_verify::verify(&rows, &mut apis.salesforce, &mut apis.graph, &mut |p| {
-                let _ = progress_tx.send(Msg::VerifyProgress(format!(
+                let _ = progress_tx.send(Msg::Verify(VerifyMsg::Progress(format!(
                     "Verifying: {} {}/{}",
                     p.service.title(),
                     p.done,
                     p.total
-                )));
+                ))));
             })
             .map_err(|e| e.to_string())
         })();
-        let _ = tx.send(Msg::Verified(result));
+        let _ = tx.send(Msg::Verify(VerifyMsg::Done(result)));
     });
 }
 
@@ -583,12 +565,12 @@ fn spawn_exchange_check(tx: Sender<Msg>, state: &State) {
                 &credential,
                 &usecase::CheckOptions::default(),
                 move |p| {
-                    let _ = progress_tx.send(Msg::ExchangeCheckProgress(p));
+                    let _ = progress_tx.send(Msg::ExchangeCheck(ExchangeCheckMsg::Progress(p)));
                 },
             )
             .map_err(|e| e.to_string())
         };
-        let _ = tx.send(Msg::ExchangeCheckDone(run()));
+        let _ = tx.send(Msg::ExchangeCheck(ExchangeCheckMsg::Done(run())));
     });
 }
 
@@ -621,7 +603,7 @@ fn spawn_store_secret(
                 store.name()
             ))
         };
-        let _ = tx.send(Msg::SecretStored(run()));
+        let _ = tx.send(Msg::Secret(SecretMsg::Stored(run())));
     });
 }
 

@@ -4,7 +4,7 @@
 //! stores it off the screen thread with `usecase::exchange_secret::store` (the function
 //! `exchange store-secret` uses), and the state keeps nothing of it; Esc drops it.
 
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, SecretMsg};
 use super::state::{Popup, State, Status};
 use super::widgets::text_input::TextInput;
 use crate::customize::Mode;
@@ -76,7 +76,7 @@ pub fn offered(state: &State) -> bool {
 /// The field's messages: open, typing, Enter, Esc, and the keyring's answer.
 pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::EnterSecret => match needed(state) {
+        Msg::Secret(SecretMsg::Enter) => match needed(state) {
             Ok(Some(what)) => {
                 state.popup = Some(Popup::Secret(SecretPrompt {
                     what,
@@ -115,7 +115,7 @@ pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.status = Some(Status::info(format!("Storing {what} in the OS keyring…")));
             fx.push(Effect::StoreExchangeSecret(secret));
         }
-        Msg::SecretStored(outcome) => {
+        Msg::Secret(SecretMsg::Stored(outcome)) => {
             state.status = Some(match outcome {
                 Ok(said) => Status::info(said),
                 Err(e) => Status::error(format!("Not stored: {e}")),
@@ -151,7 +151,7 @@ mod tests {
     fn enter_hands_the_value_to_the_runtime_and_keeps_none_of_it() {
         let mut state = app_only_step();
         assert!(offered(&state));
-        update(&mut state, Msg::EnterSecret);
+        update(&mut state, Msg::Secret(SecretMsg::Enter));
         type_text(&mut state, "hunter2");
         assert!(!format!("{:?}", state.popup).contains("hunter2"));
         let fx = update(&mut state, Msg::CommitInput);
@@ -170,9 +170,9 @@ mod tests {
 
         update(
             &mut state,
-            Msg::SecretStored(Ok(
-                "Stored the client secret of app x in the OS keyring".into()
-            )),
+            Msg::Secret(SecretMsg::Stored(Ok(
+                "Stored the client secret of app x in the OS keyring".into(),
+            ))),
         );
         assert!(state.status.unwrap().text.contains("OS keyring"));
     }
@@ -180,19 +180,19 @@ mod tests {
     #[test]
     fn esc_drops_it_and_per_user_has_nothing_to_store() {
         let mut state = app_only_step();
-        update(&mut state, Msg::EnterSecret);
+        update(&mut state, Msg::Secret(SecretMsg::Enter));
         type_text(&mut state, "hunter2");
         let fx = update(&mut state, Msg::CancelInput);
         assert!(fx.is_empty() && state.popup.is_none());
         // A blank Enter stores nothing.
-        update(&mut state, Msg::EnterSecret);
+        update(&mut state, Msg::Secret(SecretMsg::Enter));
         assert!(update(&mut state, Msg::CommitInput).is_empty());
 
         state
             .choices
             .set("mailbox_access", Value::Text("per_user".into()));
         assert!(!offered(&state));
-        update(&mut state, Msg::EnterSecret);
+        update(&mut state, Msg::Secret(SecretMsg::Enter));
         assert!(state.popup.is_none());
     }
 }

@@ -4,7 +4,7 @@
 //! `roster pull` on the command line signs the administrator in first). The findings show
 //! with the row's own, under their codes, until the row's values change.
 
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, VerifyMsg};
 use super::state::{State, Status};
 use crate::roster::{Field, Finding};
 use crate::usecase::roster_verify::{self, VerifyReport, VerifyRow};
@@ -36,7 +36,7 @@ impl LiveCheck {
 /// `v`, a progress line, and the result.
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::Verify => {
+        Msg::Verify(VerifyMsg::Start) => {
             if state.live.running {
                 state.status = Some(Status::info("A verification is already running"));
                 return;
@@ -53,10 +53,10 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             )));
             fx.push(Effect::Verify { rows });
         }
-        Msg::VerifyProgress(text) if state.live.running => {
+        Msg::Verify(VerifyMsg::Progress(text)) if state.live.running => {
             state.status = Some(Status::info(text));
         }
-        Msg::Verified(result) => {
+        Msg::Verify(VerifyMsg::Done(result)) => {
             state.live.running = false;
             match result {
                 Ok(report) => apply(state, &report),

@@ -1086,7 +1086,7 @@ fn the_wizards_masked_field_stores_the_secret_where_the_check_finds_it() {
     use scc_onboard::customize::Value;
     use scc_onboard::session::Step;
     use scc_onboard::tui::runtime::Runtime;
-    use scc_onboard::tui::{update, Effect, Msg};
+    use scc_onboard::tui::{update, Effect, Msg, SecretMsg};
 
     let _k = support::keyring_lock();
     let s = server(&table(), Duration::ZERO);
@@ -1115,14 +1115,14 @@ fn the_wizards_masked_field_stores_the_secret_where_the_check_finds_it() {
     let mut rt = Runtime::new(tx);
     assert!(rt.run(&state, store).is_none(), "stored on a thread");
     let said = match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(Msg::SecretStored(Ok(said))) => said,
+        Ok(Msg::Secret(SecretMsg::Stored(Ok(said)))) => said,
         other => panic!("not stored: {other:?}"),
     };
     assert!(
         said.contains(&format!("the client secret of app {CLIENT}")) && said.contains("keyring"),
         "{said}"
     );
-    update(&mut state, Msg::SecretStored(Ok(said)));
+    update(&mut state, Msg::Secret(SecretMsg::Stored(Ok(said))));
     let screen = wizard::text(&wizard::draw(&state, 120, 40));
     assert!(screen.contains("Stored the client secret"), "{screen}");
     sb.keep_text(screen);

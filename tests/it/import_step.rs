@@ -10,7 +10,7 @@ use scc_onboard::session::{ImportSettings, Session, SourceInfo, Step};
 use scc_onboard::tui::runtime::{preview, Runtime};
 use scc_onboard::tui::state::{Popup, ResumeOffer, State};
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::{update, Effect, Msg};
+use scc_onboard::tui::{update, Effect, ImportMsg, Msg};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
@@ -58,7 +58,7 @@ fn a_report_export_previews_with_its_footer_and_loads_only_users() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = State::new(dir.path().join("session.json"), Theme::plain());
     s.import.path.set(path.display().to_string());
-    rt.dispatch(&mut s, Msg::StartLoad);
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::StartLoad));
     pump(&mut rt, &rx, &mut s, |s| {
         s.load.is_none() && s.session.is_some()
     });
@@ -97,9 +97,11 @@ fn a_column_picker_may_take_a_header_another_field_has() {
     // Settings: 0 encoding, 1 delimiter, then the fields; Office 365 login → next header.
     rt.dispatch(
         &mut s,
-        Msg::MoveSetting(2 + Field::Office365Login.index() as isize),
+        Msg::Import(ImportMsg::MoveSetting(
+            2 + Field::Office365Login.index() as isize,
+        )),
     );
-    rt.dispatch(&mut s, Msg::CycleSetting(1));
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::CycleSetting(1)));
     assert_eq!(
         s.import.options.columns,
         [(Field::Office365Login, "Username".to_string())]
@@ -126,14 +128,14 @@ fn a_column_picker_may_take_a_header_another_field_has() {
         "renee.mueller@acme.com"
     );
     // Picking Username for Salesforce login too keeps both.
-    rt.dispatch(&mut s, Msg::MoveSetting(-2));
-    rt.dispatch(&mut s, Msg::CycleSetting(1));
-    rt.dispatch(&mut s, Msg::CycleSetting(-1));
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::MoveSetting(-2)));
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::CycleSetting(1)));
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::CycleSetting(-1)));
     assert_eq!(s.import.mapping[Field::SalesforceLogin.index()], Some(1));
     assert_eq!(s.import.mapping[Field::Office365Login.index()], Some(1));
     assert_eq!(s.import.error, None);
 
-    rt.dispatch(&mut s, Msg::StartLoad);
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::StartLoad));
     pump(&mut rt, &rx, &mut s, |s| {
         s.load.is_none() && s.session.is_some()
     });
@@ -156,7 +158,7 @@ fn report_preview_state(size: (u16, u16)) -> State {
     p.path = PathBuf::from("report.csv");
     s.import.path.set("report.csv");
     s.import.options = opts;
-    update(&mut s, Msg::Previewed(Ok(p)));
+    update(&mut s, Msg::Import(ImportMsg::Previewed(Ok(p))));
     s
 }
 
@@ -231,7 +233,7 @@ fn a_fifo_is_refused_by_the_import_step_and_on_resume() {
         |s| matches!(&s.popup, Some(Popup::Resume(o)) if o.source_missing),
     );
     // Resuming anyway: the load fails with the reason, back on Import.
-    rt.dispatch(&mut s, Msg::Resume);
+    rt.dispatch(&mut s, Msg::Import(ImportMsg::Resume));
     pump(&mut rt, &rx, &mut s, |s| s.load.is_none());
     assert_eq!(s.step, Step::Import);
     let err = s.import.error.clone().expect("an error");

@@ -11,7 +11,7 @@ use scc_onboard::tui::match_review::{Joined, JoinedLists};
 use scc_onboard::tui::runtime::{initial_state, Options, Runtime};
 use scc_onboard::tui::state::{ImportSource, Popup};
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::{handle_key, update, Msg, State};
+use scc_onboard::tui::{handle_key, update, MatchMsg, Msg, State};
 use scc_onboard::usecase::match_review::{Decision, MatchReview, Section, StaleReason};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver};
@@ -433,10 +433,10 @@ fn reviewing(size: (u16, u16)) -> State {
     let gen = s.join_gen;
     update(
         &mut s,
-        Msg::Joined {
+        Msg::Match(MatchMsg::Joined {
             gen,
             result: Ok(Joined(Arc::new(lists))),
-        },
+        }),
     );
     s
 }

@@ -250,7 +250,7 @@ fn salesforce_queries_page_at_two_thousand_with_next_records_url() {
 #[test]
 fn wizard_v_shows_live_findings_with_the_rows_own() {
     use crossterm::event::KeyCode;
-    use scc_onboard::tui::{update, Effect, Msg};
+    use scc_onboard::tui::{update, Effect, Msg, VerifyMsg};
     use wizard::{draw, go_to_line, key, loaded, press, text};
     let (sf_users, mut ms_users) = directories(3);
     ms_users[1].enabled = false;
@@ -282,7 +282,7 @@ fn wizard_v_shows_live_findings_with_the_rows_own() {
         "one at a time"
     );
     let report = roster_verify::verify(&rows, &mut sf_api, &mut graph, &mut |_| {}).unwrap();
-    update(&mut state, Msg::Verified(Ok(report)));
+    update(&mut state, Msg::Verify(VerifyMsg::Done(Ok(report))));
     go_to_line(&mut state, 3);
     let screen = text(&draw(&state, 120, 36));
     assert!(screen.contains("o365-account-disabled"), "{screen}");

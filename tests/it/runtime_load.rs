@@ -7,7 +7,7 @@ use scc_onboard::roster::Roster;
 use scc_onboard::session::Step;
 use scc_onboard::tui::runtime::Runtime;
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::{Msg, State};
+use scc_onboard::tui::{ImportMsg, LoadMsg, Msg, State};
 use std::path::Path;
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
@@ -20,7 +20,7 @@ fn load(path: &Path) -> (State, bool, usize) {
     let mut rt = Runtime::new(tx);
     let mut state = State::new(path.with_extension("session.json"), Theme::plain());
     state.import.path.set(path.display().to_string());
-    rt.dispatch(&mut state, Msg::StartLoad);
+    rt.dispatch(&mut state, Msg::Import(ImportMsg::StartLoad));
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut early = false;
     let mut starts = 0;
@@ -34,8 +34,8 @@ fn load(path: &Path) -> (State, bool, usize) {
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("the loader reports before the deadline");
         match &msg {
-            Msg::LoadBatch { bytes_done: 0, .. } => early = true,
-            Msg::LoadStarted { .. } => starts += 1,
+            Msg::Load(LoadMsg::Batch { bytes_done: 0, .. }) => early = true,
+            Msg::Load(LoadMsg::Started { .. }) => starts += 1,
             _ => {}
         }
         rt.dispatch(&mut state, msg);
@@ -200,11 +200,11 @@ fn a_bulk_fix_over_a_large_roster_survives_cancel_reload_edit_and_resume() {
         }
     };
     state.import.path.set(path.display().to_string());
-    rt.dispatch(&mut state, Msg::StartLoad);
+    rt.dispatch(&mut state, Msg::Import(ImportMsg::StartLoad));
     wait(&mut rt, &mut state, &|s| !s.roster.is_empty());
     press(&mut rt, &mut state, KeyCode::Esc);
     assert!(state.load.is_none() && state.step == Step::Import);
-    rt.dispatch(&mut state, Msg::StartLoad);
+    rt.dispatch(&mut state, Msg::Import(ImportMsg::StartLoad));
     wait(&mut rt, &mut state, &|s| {
         s.load.is_none()
             && s.session

@@ -10,7 +10,7 @@ use scc_onboard::session::{save_atomic, Session, SessionError, Step};
 use scc_onboard::tui::runtime::{initial_state, Options, Runtime};
 use scc_onboard::tui::state::Popup;
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::Msg;
+use scc_onboard::tui::{FixMsg, ImportMsg, Msg};
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 use wizard::*;
@@ -195,7 +195,7 @@ fn runtime_loads_on_a_thread_and_saves_each_change_before_returning() {
         state.import.preview.is_some(),
         "the roster argument is previewed at start"
     );
-    rt.dispatch(&mut state, Msg::StartLoad);
+    rt.dispatch(&mut state, Msg::Import(ImportMsg::StartLoad));
     let deadline = Instant::now() + Duration::from_secs(10);
     while state.load.is_some()
         || state
@@ -212,7 +212,7 @@ fn runtime_loads_on_a_thread_and_saves_each_change_before_returning() {
     assert_eq!(state.roster.len(), 8);
 
     go_to_line(&mut state, 3);
-    rt.dispatch(&mut state, Msg::StartEdit);
+    rt.dispatch(&mut state, Msg::Fix(FixMsg::StartEdit));
     for c in "Grace".chars() {
         rt.dispatch(
             &mut state,

@@ -11,7 +11,7 @@ use scc_onboard::roster::import::{ImportOptions, Importer};
 use scc_onboard::session::{ImportSettings, Session, SourceInfo, Step};
 use scc_onboard::tui::state::{LoadProgress, Popup, Preview, PreviewError, ResumeOffer, State};
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::{update, Msg};
+use scc_onboard::tui::{update, ImportMsg, Msg, ReviewMsg};
 use std::path::PathBuf;
 use wizard::*;
 
@@ -44,11 +44,11 @@ fn fresh(size: (u16, u16)) -> State {
     update(&mut s, Msg::Resize(size.0, size.1));
     update(
         &mut s,
-        Msg::FilesListed(vec![
+        Msg::Import(ImportMsg::FilesListed(vec![
             "roster.csv".into(),
             "users-2025.csv".into(),
             "notes.txt".into(),
-        ]),
+        ])),
     );
     s
 }
@@ -102,7 +102,10 @@ fn import_screens() {
     snap("import_preview", |size| {
         let mut s = fresh(size);
         s.import.path.set("roster.csv");
-        update(&mut s, Msg::Previewed(Ok(fixture_preview())));
+        update(
+            &mut s,
+            Msg::Import(ImportMsg::Previewed(Ok(fixture_preview()))),
+        );
         s
     });
     snap("import_missing_column", |size| {
@@ -110,22 +113,25 @@ fn import_screens() {
         s.import.path.set("export.csv");
         update(
             &mut s,
-            Msg::Previewed(Err(PreviewError {
+            Msg::Import(ImportMsg::Previewed(Err(PreviewError {
                 message: "export.csv: no column for Salesforce user ID; headers found: \"Name\", \"Login\", \"Id#\", \"UPN\", \"Mail\". Rename a header or pass --column".into(),
                 headers: Some(vec!["Name".into(), "Login".into(), "Id#".into(), "UPN".into(), "Mail".into()]),
-            })),
+            }))),
         );
         s
     });
     snap("import_mapping_changed", |size| {
         let mut s = fresh(size);
         s.import.path.set("roster.csv");
-        update(&mut s, Msg::Previewed(Ok(fixture_preview())));
+        update(
+            &mut s,
+            Msg::Import(ImportMsg::Previewed(Ok(fixture_preview()))),
+        );
         // Delimiter forced to semicolon, Full name read from the login column.
-        update(&mut s, Msg::MoveSetting(1));
-        update(&mut s, Msg::CycleSetting(2));
-        update(&mut s, Msg::MoveSetting(1));
-        update(&mut s, Msg::CycleSetting(1));
+        update(&mut s, Msg::Import(ImportMsg::MoveSetting(1)));
+        update(&mut s, Msg::Import(ImportMsg::CycleSetting(2)));
+        update(&mut s, Msg::Import(ImportMsg::MoveSetting(1)));
+        update(&mut s, Msg::Import(ImportMsg::CycleSetting(1)));
         s
     });
     snap("import_completion", |size| {
@@ -133,18 +139,21 @@ fn import_screens() {
         s.import.path.set("users");
         update(
             &mut s,
-            Msg::Completed {
+            Msg::Import(ImportMsg::Completed {
                 base: "users-202".into(),
                 candidates: vec!["users-2024.csv".into(), "users-2025.csv".into()],
-            },
+            }),
         );
         s
     });
     snap("import_loading", |size| {
         let mut s = fresh(size);
         s.import.path.set("roster.csv");
-        update(&mut s, Msg::Previewed(Ok(fixture_preview())));
-        update(&mut s, Msg::StartLoad);
+        update(
+            &mut s,
+            Msg::Import(ImportMsg::Previewed(Ok(fixture_preview()))),
+        );
+        update(&mut s, Msg::Import(ImportMsg::StartLoad));
         s
     });
 }
@@ -270,10 +279,10 @@ fn review_and_placeholder_screens() {
         let mut s = ready(size);
         update(
             &mut s,
-            Msg::AskReplace {
+            Msg::Review(ReviewMsg::AskReplace {
                 path: "/home/admin/onboarding/bundle".into(),
                 written: Some("2026-12-01T22:58:09Z".into()),
-            },
+            }),
         );
         s
     });
@@ -334,7 +343,10 @@ fn review_and_placeholder_screens() {
         s.step = Step::Authorize;
         update(
             &mut s,
-            Msg::Exported(Ok(("/home/admin/onboarding/bundle".into(), 6))),
+            Msg::Review(ReviewMsg::Exported(Ok((
+                "/home/admin/onboarding/bundle".into(),
+                6,
+            )))),
         );
         s.status = None;
         let screen = text(&draw(&s, size.0, size.1));
@@ -425,7 +437,7 @@ fn resume_prompt_and_resumed_banner() {
             source_changed: Some(false),
             source_missing: false,
         })));
-        update(&mut s, Msg::Resume);
+        update(&mut s, Msg::Import(ImportMsg::Resume));
         load_into(&mut s, FIXTURE);
         s.status = None;
         s

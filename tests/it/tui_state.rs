@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use scc_onboard::roster::{Code, Field};
 use scc_onboard::session::{Op, Step};
 use scc_onboard::tui::state::{Filter, Popup};
-use scc_onboard::tui::{update, Effect, Msg};
+use scc_onboard::tui::{update, Effect, ImportMsg, LoadMsg, Msg, ReviewMsg};
 use wizard::*;
 
 /// The org's two app IDs, which every plan requires before an export (no vendor app).
@@ -329,20 +329,20 @@ fn export_runs_once_errors_are_fixed_or_excluded() {
     // A folder already holding a bundle: the runtime asks, the admin confirms, it replaces.
     update(
         &mut s,
-        Msg::AskReplace {
+        Msg::Review(ReviewMsg::AskReplace {
             path: "/srv/out".into(),
             written: Some("2026-12-01T23:00:00Z".into()),
-        },
+        }),
     );
     assert!(matches!(s.popup, Some(Popup::ConfirmReplace { .. })));
     let fx = press(&mut s, key(KeyCode::Char('n')));
     assert!(s.popup.is_none() && fx.is_empty());
     update(
         &mut s,
-        Msg::AskReplace {
+        Msg::Review(ReviewMsg::AskReplace {
             path: "/srv/out".into(),
             written: None,
-        },
+        }),
     );
     let fx = press(&mut s, key(KeyCode::Enter));
     assert!(fx
@@ -452,7 +452,7 @@ fn cancelling_a_load_returns_to_import_and_ignores_late_batches() {
     let mut s =
         scc_onboard::tui::State::new("/x/s.json".into(), scc_onboard::tui::theme::Theme::plain());
     s.import.path.set("roster.csv");
-    let fx = update(&mut s, Msg::StartLoad);
+    let fx = update(&mut s, Msg::Import(ImportMsg::StartLoad));
     let gen = match fx.as_slice() {
         [Effect::Load { gen, .. }] => *gen,
         other => panic!("{other:?}"),
@@ -461,20 +461,20 @@ fn cancelling_a_load_returns_to_import_and_ignores_late_batches() {
         scc_onboard::roster::import::import_bytes(FIXTURE.as_bytes(), &Default::default()).unwrap();
     update(
         &mut s,
-        Msg::LoadStarted {
+        Msg::Load(LoadMsg::Started {
             gen,
             path: "roster.csv".into(),
             detected: imported.detected.clone(),
-        },
+        }),
     );
     update(
         &mut s,
-        Msg::LoadBatch {
+        Msg::Load(LoadMsg::Batch {
             gen,
             records: imported.records[..2].to_vec(),
             bytes_done: 10,
             bytes_total: 100,
-        },
+        }),
     );
     assert_eq!(
         s.step,
@@ -488,14 +488,14 @@ fn cancelling_a_load_returns_to_import_and_ignores_late_batches() {
     assert!(s.load.is_none());
     update(
         &mut s,
-        Msg::LoadBatch {
+        Msg::Load(LoadMsg::Batch {
             gen,
             records: imported.records.clone(),
             bytes_done: 100,
             bytes_total: 100,
-        },
+        }),
     );
-    update(&mut s, Msg::LoadDone { gen });
+    update(&mut s, Msg::Load(LoadMsg::Done { gen }));
     assert_eq!(s.roster.len(), 0, "a cancelled load's messages are ignored");
     assert!(s.session.is_none());
 }
@@ -508,7 +508,7 @@ fn import_settings_change_the_mapping_and_ask_for_a_new_preview() {
     let path = dir.path().join("r.csv");
     std::fs::write(&path, FIXTURE).unwrap();
     let preview = scc_onboard::tui::runtime::preview(&path, &Default::default()).unwrap();
-    update(&mut s, Msg::Previewed(Ok(preview)));
+    update(&mut s, Msg::Import(ImportMsg::Previewed(Ok(preview))));
     assert_eq!(
         s.import.focus,
         scc_onboard::tui::state::ImportFocus::Settings
@@ -597,7 +597,7 @@ fn resuming_many_changes_says_so_before_re_applying_them() {
     s.import.path.set("roster.csv");
     s.pending_resume = Some(saved.clone());
     s.pending_resume.as_mut().unwrap().source.path = "roster.csv".into();
-    let fx = update(&mut s, Msg::StartLoad);
+    let fx = update(&mut s, Msg::Import(ImportMsg::StartLoad));
     let gen = match fx.as_slice() {
         [Effect::Load { gen, .. }] => *gen,
         other => panic!("{other:?}"),
@@ -606,22 +606,22 @@ fn resuming_many_changes_says_so_before_re_applying_them() {
         scc_onboard::roster::import::import_bytes(FIXTURE.as_bytes(), &Default::default()).unwrap();
     update(
         &mut s,
-        Msg::LoadStarted {
+        Msg::Load(LoadMsg::Started {
             gen,
             path: "roster.csv".into(),
             detected: imported.detected,
-        },
+        }),
     );
     update(
         &mut s,
-        Msg::LoadBatch {
+        Msg::Load(LoadMsg::Batch {
             gen,
             records: imported.records,
             bytes_done: 1,
             bytes_total: 1,
-        },
+        }),
     );
-    let fx = update(&mut s, Msg::LoadDone { gen });
+    let fx = update(&mut s, Msg::Load(LoadMsg::Done { gen }));
     assert!(s.status.as_ref().unwrap().text.starts_with("Re-applying"));
     assert!(s.session.is_none(), "not yet applied");
     let next = match fx.as_slice() {

@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use scc_onboard::customize::{Choices, RosterFacts, Value};
 use scc_onboard::session::{Op, Session, Step};
 use scc_onboard::tui::exchange::Item;
-use scc_onboard::tui::{update, Effect, Msg, State};
+use scc_onboard::tui::{update, Effect, Msg, PopupMsg, ReviewMsg, State};
 use wizard::*;
 
 fn at(step: Step) -> State {
@@ -162,7 +162,7 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
     while s.step != Step::ReviewExport {
         press(&mut s, key(KeyCode::Char('>')));
     }
-    update(&mut s, Msg::Export);
+    update(&mut s, Msg::Review(ReviewMsg::Export));
     assert!(
         matches!(
             s.popup,
@@ -171,7 +171,7 @@ fn choice_errors_block_export_and_j_jumps_to_the_step() {
         "warnings are acknowledged once: {:?}",
         s.popup
     );
-    let fx = update(&mut s, Msg::ConfirmPopup);
+    let fx = update(&mut s, Msg::Popup(PopupMsg::Confirm));
     assert!(fx.iter().any(|e| matches!(e, Effect::Export { .. })));
 }
 
@@ -274,7 +274,10 @@ fn the_authorize_step_points_at_the_exported_invitations() {
     );
     update(
         &mut s,
-        Msg::Exported(Ok(("/srv/onboarding/bundle".into(), 283))),
+        Msg::Review(ReviewMsg::Exported(Ok((
+            "/srv/onboarding/bundle".into(),
+            283,
+        )))),
     );
     let screen = text(&draw(&s, 120, 40));
     assert!(screen.contains("Invitations for 283 users in:"), "{screen}");

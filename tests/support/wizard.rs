@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use scc_onboard::roster::import::{ImportOptions, Importer};
 use scc_onboard::session::SourceInfo;
 use scc_onboard::tui::theme::Theme;
-use scc_onboard::tui::{handle_key, update, view, Effect, Msg, State};
+use scc_onboard::tui::{handle_key, update, view, Effect, ImportMsg, LoadMsg, Msg, State};
 use std::path::PathBuf;
 
 pub const FIXTURE: &str = include_str!("../fixtures/wizard-roster.csv");
@@ -25,7 +25,7 @@ pub fn loaded(csv: &str, size: (u16, u16)) -> State {
 
 /// Drives a load of `csv` through `update`, as the loader thread would report it.
 pub fn load_into(state: &mut State, csv: &str) -> Vec<Effect> {
-    let fx = update(state, Msg::StartLoad);
+    let fx = update(state, Msg::Import(ImportMsg::StartLoad));
     let gen = fx
         .iter()
         .find_map(|e| match e {
@@ -37,23 +37,23 @@ pub fn load_into(state: &mut State, csv: &str) -> Vec<Effect> {
     let path = PathBuf::from("roster.csv");
     update(
         state,
-        Msg::LoadStarted {
+        Msg::Load(LoadMsg::Started {
             gen,
             path: path.clone(),
             detected: importer.detected().clone(),
-        },
+        }),
     );
     loop {
         let mut records = Vec::new();
         let more = importer.read_batch(3, &mut records).unwrap();
         update(
             state,
-            Msg::LoadBatch {
+            Msg::Load(LoadMsg::Batch {
                 gen,
                 records,
                 bytes_done: importer.bytes_done(),
                 bytes_total: importer.bytes_total(),
-            },
+            }),
         );
         if !more {
             break;
@@ -61,12 +61,12 @@ pub fn load_into(state: &mut State, csv: &str) -> Vec<Effect> {
     }
     update(
         state,
-        Msg::SourceHashed {
+        Msg::Load(LoadMsg::SourceHashed {
             gen,
             info: SourceInfo::of_bytes(&path, csv.as_bytes()),
-        },
+        }),
     );
-    let mut fx = update(state, Msg::LoadDone { gen });
+    let mut fx = update(state, Msg::Load(LoadMsg::Done { gen }));
     // What the runtime does after drawing.
     while let Some(i) = fx.iter().position(|e| matches!(e, Effect::AfterDraw(_))) {
         let Effect::AfterDraw(msg) = fx.remove(i) else {

@@ -3,23 +3,25 @@
 use crate::roster::{Code, Field, Finding, Roster};
 use crate::session::{Anchor, CellEdit, Op};
 use crate::tui::layout;
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{Effect, FixMsg, Msg};
 use crate::tui::state::{Filter, Popup, State, Status};
 use crate::tui::widgets::text_input::TextInput;
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     let len = state.shown_len();
     match msg {
-        Msg::Move(d) => select(state, state.fix.selected as isize + d),
-        Msg::MoveCol(d) => state.fix.col = (state.fix.col as isize + d).clamp(0, 4) as usize,
-        Msg::Page(d) => {
+        Msg::Fix(FixMsg::Move(d)) => select(state, state.fix.selected as isize + d),
+        Msg::Fix(FixMsg::MoveCol(d)) => {
+            state.fix.col = (state.fix.col as isize + d).clamp(0, 4) as usize
+        }
+        Msg::Fix(FixMsg::Page(d)) => {
             let page = layout::table_rows(state.size) as isize;
             select(state, state.fix.selected as isize + d * page)
         }
-        Msg::Top => select(state, 0),
-        Msg::GoToFirst => go_to_first(state),
-        Msg::Bottom => select(state, len as isize - 1),
-        Msg::ClickCell { row, col } => {
+        Msg::Fix(FixMsg::Top) => select(state, 0),
+        Msg::Fix(FixMsg::GoToFirst) => go_to_first(state),
+        Msg::Fix(FixMsg::Bottom) => select(state, len as isize - 1),
+        Msg::Fix(FixMsg::ClickCell { row, col }) => {
             let i = state.fix.offset + row;
             if i < len {
                 select(state, i as isize);
@@ -28,9 +30,9 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        Msg::NextProblem { forward } => next_problem(state, forward),
-        Msg::SetFilter(f) => set_filter(state, f),
-        Msg::CycleCodeFilter => {
+        Msg::Fix(FixMsg::NextProblem { forward }) => next_problem(state, forward),
+        Msg::Fix(FixMsg::SetFilter(f)) => set_filter(state, f),
+        Msg::Fix(FixMsg::CycleCodeFilter) => {
             let codes: Vec<Code> = state.roster.counts().per_code.keys().copied().collect();
             let next = match &state.fix.filter {
                 Filter::Code(c) => codes.iter().copied().find(|x| x > c),
@@ -42,7 +44,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 None => state.status = Some(Status::info("No findings to filter by")),
             }
         }
-        Msg::StartSearch => {
+        Msg::Fix(FixMsg::StartSearch) => {
             let prev = match &state.fix.filter {
                 Filter::Search(s) => s.clone(),
                 _ => String::new(),
@@ -50,7 +52,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             // A new search: the previous one is offered (typing replaces it, ←/Backspace edit it).
             state.fix.search = Some(TextInput::offering(prev));
         }
-        Msg::StartEdit => {
+        Msg::Fix(FixMsg::StartEdit) => {
             if state.session.is_none() {
                 return;
             }
@@ -105,7 +107,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 );
             }
         }
-        Msg::ApplyFix => {
+        Msg::Fix(FixMsg::ApplyFix) => {
             let Some(row) = state.selected_row() else {
                 return;
             };
@@ -119,7 +121,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 None => state.status = Some(Status::info("No suggested fix on this row")),
             }
         }
-        Msg::AskBulkFix => {
+        Msg::Fix(FixMsg::AskBulkFix) => {
             let Some(row) = state.selected_row() else {
                 return;
             };
@@ -134,7 +136,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.popup = Some(Popup::ConfirmBulk { code, changes });
             }
         }
-        Msg::ToggleExclude => {
+        Msg::Fix(FixMsg::ToggleExclude) => {
             if let Some(row) = state.selected_row() {
                 let op = Op::Exclude {
                     row,
@@ -145,8 +147,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 perform(state, op, fx);
             }
         }
-        Msg::Undo => undo_redo(state, true, fx),
-        Msg::Redo => undo_redo(state, false, fx),
+        Msg::Fix(FixMsg::Undo) => undo_redo(state, true, fx),
+        Msg::Fix(FixMsg::Redo) => undo_redo(state, false, fx),
         _ => {}
     }
 }

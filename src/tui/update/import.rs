@@ -3,7 +3,7 @@
 use crate::roster::import::Encoding;
 use crate::roster::Field;
 use crate::session::{ImportSettings, Session, SourceInfo, Step};
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{Effect, ImportMsg, LoadMsg, Msg};
 use crate::tui::state::{FixState, ImportFocus, LoadProgress, Popup, State, Status, SETTING_LINES};
 use std::path::PathBuf;
 
@@ -36,7 +36,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         }
         Msg::CommitInput => open_preview(state, fx),
         Msg::CancelInput => imp.candidates.clear(),
-        Msg::FocusNext | Msg::FocusPrev => {
+        Msg::Import(ImportMsg::FocusNext) | Msg::Import(ImportMsg::FocusPrev) => {
             let order = [
                 ImportFocus::Source,
                 ImportFocus::Path,
@@ -53,11 +53,15 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             imp.focus = cycle(
                 &list,
                 imp.focus,
-                if matches!(msg, Msg::FocusNext) { 1 } else { -1 },
+                if matches!(msg, Msg::Import(ImportMsg::FocusNext)) {
+                    1
+                } else {
+                    -1
+                },
             );
         }
-        Msg::Complete => fx.push(Effect::Complete(imp.path.value().to_string())),
-        Msg::Completed { base, candidates } => {
+        Msg::Import(ImportMsg::Complete) => fx.push(Effect::Complete(imp.path.value().to_string())),
+        Msg::Import(ImportMsg::Completed { base, candidates }) => {
             if candidates.len() == 1 {
                 imp.path.set(candidates[0].clone());
                 imp.candidates.clear();
@@ -66,21 +70,21 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 imp.candidates = candidates;
             }
         }
-        Msg::FilesListed(files) => {
+        Msg::Import(ImportMsg::FilesListed(files)) => {
             imp.files = files;
             imp.file_cursor = imp.file_cursor.min(imp.files.len().saturating_sub(1));
         }
-        Msg::MoveFile(d) => {
+        Msg::Import(ImportMsg::MoveFile(d)) => {
             let max = imp.files.len().saturating_sub(1) as isize;
             imp.file_cursor = (imp.file_cursor as isize + d).clamp(0, max) as usize;
         }
-        Msg::PickFile => {
+        Msg::Import(ImportMsg::PickFile) => {
             if let Some(f) = imp.files.get(imp.file_cursor).cloned() {
                 imp.path.set(f);
                 open_preview(state, fx);
             }
         }
-        Msg::Previewed(result) => match result {
+        Msg::Import(ImportMsg::Previewed(result)) => match result {
             Ok(p) => {
                 imp.headers = p.detected.headers.clone();
                 imp.mapping = p.detected.mapping;
@@ -98,11 +102,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 imp.error = Some(e.message);
             }
         },
-        Msg::MoveSetting(d) => {
+        Msg::Import(ImportMsg::MoveSetting(d)) => {
             let max = SETTING_LINES as isize - 1;
             imp.setting_cursor = (imp.setting_cursor as isize + d).clamp(0, max) as usize;
         }
-        Msg::CycleSetting(d) => {
+        Msg::Import(ImportMsg::CycleSetting(d)) => {
             match imp.setting_cursor {
                 0 => imp.options.encoding = cycle(&ENCODINGS, imp.options.encoding, d),
                 1 => imp.options.delimiter = cycle(&DELIMITERS, imp.options.delimiter, d),
@@ -126,8 +130,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 });
             }
         }
-        Msg::StartLoad => start_load(state, fx),
-        Msg::CancelLoad if state.load.is_some() => {
+        Msg::Import(ImportMsg::StartLoad) => start_load(state, fx),
+        Msg::Import(ImportMsg::CancelLoad) if state.load.is_some() => {
             state.load = None;
             {
                 fx.push(Effect::CancelLoad {
@@ -141,11 +145,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.status = Some(Status::info("Loading cancelled"));
             }
         }
-        Msg::LoadStarted {
+        Msg::Load(LoadMsg::Started {
             gen,
             path,
             detected,
-        } if gen == state.load_gen => {
+        }) if gen == state.load_gen => {
             state.roster = crate::roster::Roster::new();
             // Rows with another field count than the header get `wrong-field-count`.
             state.roster.set_header_len(detected.headers.len());
@@ -158,78 +162,82 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 bytes_total: 0,
             });
         }
-        Msg::LoadBatch {
+        Msg::Load(LoadMsg::Batch {
             gen,
             records,
             bytes_done,
             bytes_total,
-        } if gen == state.load_gen => {
+        }) if gen == state.load_gen => {
             state.roster.extend(records);
             if let Some(l) = &mut state.load {
                 l.bytes_done = bytes_done;
                 l.bytes_total = bytes_total;
             }
         }
-        Msg::LoadProgress {
+        Msg::Load(LoadMsg::Progress {
             gen,
             rows,
             bytes_done,
             bytes_total,
-        } if gen == state.load_gen => {
+        }) if gen == state.load_gen => {
             if let Some(l) = &mut state.load {
                 l.rows = rows;
                 l.bytes_done = bytes_done;
                 l.bytes_total = bytes_total;
             }
         }
-        Msg::LoadBuilt { gen, roster } if gen == state.load_gen => {
+        Msg::Load(LoadMsg::Built { gen, roster }) if gen == state.load_gen => {
             state.roster = *roster;
             if let Some(l) = &mut state.load {
                 l.rows = state.roster.len();
             }
         }
-        Msg::LoadDone { gen } if gen == state.load_gen => match &state.pending_resume {
+        Msg::Load(LoadMsg::Done { gen }) if gen == state.load_gen => match &state.pending_resume {
             // Re-applying many changes takes a moment: say so on screen first.
             Some(s) if s.history.iter().map(|op| op.cell_count()).sum::<usize>() > 10_000 => {
                 state.status = Some(Status::info(format!(
                     "Re-applying {} saved change(s)…",
                     s.history.len()
                 )));
-                fx.push(Effect::AfterDraw(Box::new(Msg::FinishLoad { gen })));
+                fx.push(Effect::AfterDraw(Box::new(Msg::Load(LoadMsg::Finish {
+                    gen,
+                }))));
             }
             _ => finish_load(state, fx),
         },
-        Msg::FinishLoad { gen } if gen == state.load_gen => finish_load(state, fx),
-        Msg::LoadFooter { gen, footer } if gen == state.load_gen => {
+        Msg::Load(LoadMsg::Finish { gen }) if gen == state.load_gen => finish_load(state, fx),
+        Msg::Load(LoadMsg::Footer { gen, footer }) if gen == state.load_gen => {
             state.import.loaded_footer = Some(footer);
         }
-        Msg::LoadFailed { gen, error } if gen == state.load_gen => {
+        Msg::Load(LoadMsg::Failed { gen, error }) if gen == state.load_gen => {
             state.load = None;
             state.roster = crate::roster::Roster::new();
             state.step = Step::Import;
             state.import.error = Some(error);
         }
-        Msg::SourceHashed { gen, info } if gen == state.load_gen => match &mut state.session {
-            Some(s) => {
-                if !s.source.sha256.is_empty() && s.source.sha256 != info.sha256 {
-                    let note = format!(
-                        "{} changed since this session was saved; check the restored edits",
-                        info.path.display()
-                    );
-                    // The hash often arrives after the resume: keep its summary (what moved,
-                    // what was NOT applied) and add the warning.
-                    let text = match state.banner.take() {
-                        Some(b) if b.text.contains(RESUMED) => format!("{}. {note}", b.text),
-                        _ => note,
-                    };
-                    state.banner = Some(Status::error(text));
+        Msg::Load(LoadMsg::SourceHashed { gen, info }) if gen == state.load_gen => {
+            match &mut state.session {
+                Some(s) => {
+                    if !s.source.sha256.is_empty() && s.source.sha256 != info.sha256 {
+                        let note = format!(
+                            "{} changed since this session was saved; check the restored edits",
+                            info.path.display()
+                        );
+                        // The hash often arrives after the resume: keep its summary (what moved,
+                        // what was NOT applied) and add the warning.
+                        let text = match state.banner.take() {
+                            Some(b) if b.text.contains(RESUMED) => format!("{}. {note}", b.text),
+                            _ => note,
+                        };
+                        state.banner = Some(Status::error(text));
+                    }
+                    s.source = info;
+                    fx.push(Effect::SaveSession);
                 }
-                s.source = info;
-                fx.push(Effect::SaveSession);
+                None => state.pending_source = Some(info),
             }
-            None => state.pending_source = Some(info),
-        },
-        Msg::Resume => {
+        }
+        Msg::Import(ImportMsg::Resume) => {
             if let Some(Popup::Resume(offer)) = state.popup.take() {
                 let s = offer.session;
                 if s.join.is_some() {
@@ -242,7 +250,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 start_load(state, fx);
             }
         }
-        Msg::StartNew => {
+        Msg::Import(ImportMsg::StartNew) => {
             state.popup = None;
             state.status = Some(Status::info(
                 "Starting a new session; the saved one is replaced once a roster is loaded",
@@ -251,7 +259,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 open_preview(state, fx);
             }
         }
-        Msg::SourceChecked(result) => {
+        Msg::Import(ImportMsg::SourceChecked(result)) => {
             if let Some(Popup::Resume(offer)) = &mut state.popup {
                 match result {
                     Some(changed) => offer.source_changed = Some(changed),

@@ -5,14 +5,14 @@
 use crate::session::{joined_path, ImportSettings, JoinSource, MatchChoice, MatchEdit, Op};
 use crate::session::{Session, SourceInfo, Step};
 use crate::tui::match_review::{tab_index, Joined, MatchState, Search};
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{Effect, MatchMsg, Msg};
 use crate::tui::state::{FixState, ImportFocus, ImportSource, JoinContinue, State, Status};
 use crate::usecase::match_review::{Decision, Section};
 use std::path::PathBuf;
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::CycleSource(d) => {
+        Msg::Match(MatchMsg::CycleSource(d)) => {
             let imp = &mut state.import;
             let all = ImportSource::ALL;
             let i = all.iter().position(|s| *s == imp.source).unwrap_or(0) as isize;
@@ -24,7 +24,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             imp.error = None;
             imp.candidates.clear();
         }
-        Msg::StartPull { device } => {
+        Msg::Match(MatchMsg::StartPull { device }) => {
             state.join_gen += 1;
             state.import.error = None;
             state.status = Some(Status::info(
@@ -35,8 +35,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 device,
             });
         }
-        Msg::PullProgress(text) => state.status = Some(Status::info(text)),
-        Msg::Joined { gen, result } if gen == state.join_gen => match result {
+        Msg::Match(MatchMsg::PullProgress(text)) => state.status = Some(Status::info(text)),
+        Msg::Match(MatchMsg::Joined { gen, result }) if gen == state.join_gen => match result {
             Ok(lists) => joined(state, lists, fx),
             Err(e) => {
                 state.status = None;
@@ -46,8 +46,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.import.error = Some(e);
             }
         },
-        Msg::JoinedWritten(result) => written(state, result, fx),
-        Msg::MatchTab(d) => {
+        Msg::Match(MatchMsg::JoinedWritten(result)) => written(state, result, fx),
+        Msg::Match(MatchMsg::Tab(d)) => {
             if let Some(m) = &mut state.matching {
                 let i = tab_index(m.tab) as isize;
                 m.tab = Section::ALL[(i + d).rem_euclid(3) as usize];
@@ -55,7 +55,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 m.search = None;
             }
         }
-        Msg::MatchMove(d) => {
+        Msg::Match(MatchMsg::Move(d)) => {
             if let Some(m) = &mut state.matching {
                 let n = m.shown().len();
                 let c = &mut m.cursor[tab_index(m.tab)];
@@ -64,7 +64,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 m.search = None;
             }
         }
-        Msg::MatchCandidate(d) => {
+        Msg::Match(MatchMsg::Candidate(d)) => {
             if let Some(m) = &mut state.matching {
                 if let Some(s) = &mut m.search {
                     let max = s.results.len().saturating_sub(1) as isize;
@@ -77,9 +77,9 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        Msg::MatchChoose => choose(state, fx),
-        Msg::MatchLeaveOut => leave_out(state, fx),
-        Msg::MatchSearch => open_search(state),
+        Msg::Match(MatchMsg::Choose) => choose(state, fx),
+        Msg::Match(MatchMsg::LeaveOut) => leave_out(state, fx),
+        Msg::Match(MatchMsg::Search) => open_search(state),
         Msg::Text(edit) => {
             if let Some(m) = &mut state.matching {
                 if let Some(s) = &mut m.search {

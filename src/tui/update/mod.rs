@@ -8,7 +8,7 @@ mod match_review;
 mod review;
 mod unplaced;
 
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, PopupMsg, ReviewMsg};
 use super::state::{Popup, State, Status};
 use crate::session::Step;
 
@@ -38,15 +38,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             fix::keep_selection_visible(state);
         }
         Msg::ShowHelp => state.popup = Some(Popup::Help),
-        Msg::ClosePopup => state.popup = None,
-        Msg::ConfirmPopup => match state.popup.take() {
+        Msg::Popup(PopupMsg::Close) => state.popup = None,
+        Msg::Popup(PopupMsg::Confirm) => match state.popup.take() {
             Some(Popup::ConfirmBulk { code, changes }) => {
                 fix::apply_bulk(state, code, changes, &mut fx)
             }
             Some(Popup::ConfirmExclude { rows }) => review::exclude(state, rows, &mut fx),
             Some(Popup::ConfirmWarnings { warnings }) => {
                 state.review.acknowledged.extend(warnings);
-                review::update(state, Msg::Export, &mut fx)
+                review::update(state, Msg::Review(ReviewMsg::Export), &mut fx)
             }
             Some(Popup::ConfirmReplace { .. }) => fx.push(Effect::Export {
                 dir: state.output_dir(),
@@ -84,7 +84,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         {
             super::secret_field::update(state, msg, &mut fx)
         }
-        Msg::EnterSecret | Msg::SecretStored(_) => super::secret_field::update(state, msg, &mut fx),
+        Msg::Secret(_) => super::secret_field::update(state, msg, &mut fx),
         Msg::Text(_) | Msg::CommitInput | Msg::CancelInput => match state.step {
             Step::Import => import::update(state, msg, &mut fx),
             Step::Fix => fix::update(state, msg, &mut fx),
@@ -92,80 +92,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Step::MatchReview => match_review::update(state, msg, &mut fx),
             _ => {}
         },
-        Msg::CycleSource(_)
-        | Msg::StartPull { .. }
-        | Msg::PullProgress(_)
-        | Msg::Joined { .. }
-        | Msg::JoinedWritten(_)
-        | Msg::MatchTab(_)
-        | Msg::MatchMove(_)
-        | Msg::MatchCandidate(_)
-        | Msg::MatchChoose
-        | Msg::MatchLeaveOut
-        | Msg::MatchSearch => match_review::update(state, msg, &mut fx),
-        Msg::Resume
-        | Msg::StartNew
-        | Msg::SourceChecked(_)
-        | Msg::FocusNext
-        | Msg::FocusPrev
-        | Msg::Complete
-        | Msg::Completed { .. }
-        | Msg::FilesListed(_)
-        | Msg::MoveFile(_)
-        | Msg::PickFile
-        | Msg::Previewed(_)
-        | Msg::MoveSetting(_)
-        | Msg::CycleSetting(_)
-        | Msg::StartLoad
-        | Msg::CancelLoad
-        | Msg::LoadStarted { .. }
-        | Msg::LoadBatch { .. }
-        | Msg::LoadProgress { .. }
-        | Msg::LoadBuilt { .. }
-        | Msg::LoadDone { .. }
-        | Msg::LoadFooter { .. }
-        | Msg::FinishLoad { .. }
-        | Msg::LoadFailed { .. }
-        | Msg::SourceHashed { .. } => import::update(state, msg, &mut fx),
-        Msg::CancelAuthorize
-        | Msg::CopyAuthUrl
-        | Msg::AuthProgress(_)
-        | Msg::AuthDone(_)
-        | Msg::AuthStatusRead(_) => authorize::update(state, msg, &mut fx),
+        Msg::Import(_) | Msg::Load(_) => import::update(state, msg, &mut fx),
+        Msg::Match(_) => match_review::update(state, msg, &mut fx),
+        Msg::Fix(_) => fix::update(state, msg, &mut fx),
+        Msg::Verify(_) => crate::tui::verify::update(state, msg, &mut fx),
+        Msg::Unplaced(_) => unplaced::update(state, msg, &mut fx),
+        Msg::Review(_) => review::update(state, msg, &mut fx),
+        Msg::Authorize(_) => authorize::update(state, msg, &mut fx),
         Msg::Form(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
-        Msg::StartExchangeCheck | Msg::ExchangeCheckProgress(_) | Msg::ExchangeCheckDone(_) => {
-            super::exchange_check::update(state, msg, &mut fx)
-        }
-        Msg::EditOutputDir
-        | Msg::Export
-        | Msg::Exported(_)
-        | Msg::AskReplace { .. }
-        | Msg::JumpToItem(_)
-        | Msg::JumpToErrors
-        | Msg::AskExcludeErrors => review::update(state, msg, &mut fx),
-        Msg::Move(_)
-        | Msg::MoveCol(_)
-        | Msg::Page(_)
-        | Msg::Top
-        | Msg::GoToFirst
-        | Msg::Bottom
-        | Msg::NextProblem { .. }
-        | Msg::SetFilter(_)
-        | Msg::CycleCodeFilter
-        | Msg::StartSearch
-        | Msg::ClickCell { .. }
-        | Msg::StartEdit
-        | Msg::ApplyFix
-        | Msg::AskBulkFix
-        | Msg::ToggleExclude
-        | Msg::Undo
-        | Msg::Redo => fix::update(state, msg, &mut fx),
-        Msg::Verify | Msg::VerifyProgress(_) | Msg::Verified(_) => {
-            crate::tui::verify::update(state, msg, &mut fx)
-        }
-        Msg::ShowUnplaced | Msg::UnplacedMove(_) | Msg::ReapplyUnplaced | Msg::DropUnplaced => {
-            unplaced::update(state, msg, &mut fx)
-        }
+        Msg::ExchangeCheck(_) => super::exchange_check::update(state, msg, &mut fx),
     }
     fx
 }

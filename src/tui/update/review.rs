@@ -2,7 +2,7 @@
 
 use crate::customize::Page;
 use crate::session::{Op, RowKeys, Step};
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{Effect, FixMsg, Msg, ReviewMsg, UnplacedMsg};
 use crate::tui::state::{Filter, Popup, State, Status};
 use crate::tui::widgets::text_input::TextInput;
 use crate::usecase::submission::{plural, Place};
@@ -13,7 +13,7 @@ pub(super) const REFUSAL_LIST: usize = 5;
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
-        Msg::EditOutputDir => {
+        Msg::Review(ReviewMsg::EditOutputDir) => {
             state.review.dir_edit = Some(TextInput::new(state.output_dir().display().to_string()))
         }
         Msg::Text(e) => {
@@ -31,7 +31,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        Msg::Export => {
+        Msg::Review(ReviewMsg::Export) => {
             let sub = state.submission();
             state.review.refused = state
                 .roster
@@ -59,11 +59,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 replace: false,
             });
         }
-        Msg::AskReplace { path, written } => {
+        Msg::Review(ReviewMsg::AskReplace { path, written }) => {
             state.status = None;
             state.popup = Some(Popup::ConfirmReplace { path, written });
         }
-        Msg::AskExcludeErrors => {
+        Msg::Review(ReviewMsg::AskExcludeErrors) => {
             let rows: Vec<usize> = state.roster.error_rows().collect();
             if rows.is_empty() {
                 state.status = Some(Status::info("No included row has errors"));
@@ -71,7 +71,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.popup = Some(Popup::ConfirmExclude { rows });
             }
         }
-        Msg::Exported(Ok((path, n))) => {
+        Msg::Review(ReviewMsg::Exported(Ok((path, n)))) => {
             state.status = Some(Status::info(format!(
                 "Wrote the bundle for {} to {path}",
                 plural(n, "user", "users")
@@ -79,8 +79,10 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             state.review.exported = Some(path);
             state.review.exported_users = n;
         }
-        Msg::Exported(Err(e)) => state.status = Some(Status::error(format!("Export failed: {e}"))),
-        Msg::JumpToErrors => {
+        Msg::Review(ReviewMsg::Exported(Err(e))) => {
+            state.status = Some(Status::error(format!("Export failed: {e}")))
+        }
+        Msg::Review(ReviewMsg::JumpToErrors) => {
             let sub = state.submission();
             if let Some(item) = sub.blockers.into_iter().chain(sub.warnings).next() {
                 jump(state, item.place, fx);
@@ -88,7 +90,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
                 state.status = Some(Status::info("Nothing blocks the export; Enter writes it"));
             }
         }
-        Msg::JumpToItem(n) => {
+        Msg::Review(ReviewMsg::JumpToItem(n)) => {
             let sub = state.submission();
             if let Some(item) = sub.blockers.into_iter().chain(sub.warnings).nth(n) {
                 jump(state, item.place, fx);
@@ -103,7 +105,7 @@ fn jump(state: &mut State, place: Place, fx: &mut Vec<Effect>) {
     match place {
         Place::RowsWithErrors { first } => {
             super::go_to(state, Step::Fix, fx);
-            super::fix::update(state, Msg::SetFilter(Filter::Errors), fx);
+            super::fix::update(state, Msg::Fix(FixMsg::SetFilter(Filter::Errors)), fx);
             if let Some(p) = first.and_then(|r| {
                 state
                     .fix
@@ -117,7 +119,7 @@ fn jump(state: &mut State, place: Place, fx: &mut Vec<Effect>) {
         }
         Place::Unplaced => {
             super::go_to(state, Step::Fix, fx);
-            super::unplaced::update(state, Msg::ShowUnplaced, fx);
+            super::unplaced::update(state, Msg::Unplaced(UnplacedMsg::Show), fx);
         }
         Place::Import => super::go_to(state, Step::Import, fx),
         Place::Setting { page, key } => {

@@ -3,23 +3,23 @@
 //! table, or drops it; both are recorded operations (`Op::Resolve`), saved and undoable.
 
 use crate::session::Op;
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{Effect, Msg, UnplacedMsg};
 use crate::tui::state::{Popup, State, Status};
 
 pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     let count = state.session.as_ref().map_or(0, |s| s.unplaced.len());
     match msg {
-        Msg::ShowUnplaced if count == 0 => {
+        Msg::Unplaced(UnplacedMsg::Show) if count == 0 => {
             state.status = Some(Status::info("No unplaced changes"));
         }
-        Msg::ShowUnplaced => state.popup = Some(Popup::Unplaced { selected: 0 }),
-        Msg::UnplacedMove(d) => {
+        Msg::Unplaced(UnplacedMsg::Show) => state.popup = Some(Popup::Unplaced { selected: 0 }),
+        Msg::Unplaced(UnplacedMsg::Move(d)) => {
             if let Some(Popup::Unplaced { selected }) = &mut state.popup {
                 *selected =
                     (*selected as isize + d).clamp(0, count.saturating_sub(1) as isize) as usize;
             }
         }
-        Msg::ReapplyUnplaced | Msg::DropUnplaced => {
+        Msg::Unplaced(UnplacedMsg::Reapply) | Msg::Unplaced(UnplacedMsg::Drop) => {
             let Some(Popup::Unplaced { selected }) = state.popup else {
                 return;
             };
@@ -30,7 +30,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             else {
                 return;
             };
-            let apply = if matches!(msg, Msg::ReapplyUnplaced) {
+            let apply = if matches!(msg, Msg::Unplaced(UnplacedMsg::Reapply)) {
                 let Some(row) = state.selected_row() else {
                     state.status =
                         Some(Status::info("Select the user's row in the Fix table first"));
