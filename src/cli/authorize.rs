@@ -44,7 +44,7 @@ pub(crate) fn parse_provider(s: &str) -> Result<Provider, String> {
 }
 
 /// Loads the config or explains why not (exit 2).
-pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
+pub(super) fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
     Config::load(path).map_err(|e| {
         eprintln!("scc-onboard: {e}");
         Exit::Usage
@@ -52,7 +52,7 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
 }
 
 /// Opens the configured keyring or explains why not (exit 1), showing any fallback notice.
-pub fn open_store(config: &Config) -> Result<TokenStore, Exit> {
+pub(super) fn open_store(config: &Config) -> Result<TokenStore, Exit> {
     match usecase::open_store(config) {
         Ok(s) => {
             if let Some(n) = s.notice() {
@@ -66,7 +66,7 @@ pub fn open_store(config: &Config) -> Result<TokenStore, Exit> {
 
 /// The one place an authorization error becomes an exit code: 2 for configuration and
 /// usage problems, 1 for everything else.
-pub fn exit_code(e: &AuthError) -> Exit {
+pub(super) fn exit_code(e: &AuthError) -> Exit {
     match e {
         AuthError::Config(_) | AuthError::Ambiguous(_) => Exit::Usage,
         _ => Exit::Problems,
@@ -74,7 +74,7 @@ pub fn exit_code(e: &AuthError) -> Exit {
 }
 
 /// Prints `e` (naming the provider, when there is one) and returns its exit code.
-pub fn fail(provider: Option<Provider>, e: &AuthError) -> Exit {
+pub(super) fn fail(provider: Option<Provider>, e: &AuthError) -> Exit {
     match provider {
         Some(p) => eprintln!("scc-onboard: {p}: {e}"),
         None => eprintln!("scc-onboard: {e}"),
@@ -108,7 +108,7 @@ pub(crate) fn print_progress(provider: Provider) -> impl FnMut(Progress) {
 }
 
 /// Runs `authorize`.
-pub fn run(args: AuthorizeArgs) -> Exit {
+pub(super) fn run(args: AuthorizeArgs) -> Exit {
     let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,

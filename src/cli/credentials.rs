@@ -51,7 +51,7 @@ pub(crate) enum CredentialsAction {
 }
 
 /// Runs `credentials`.
-pub fn run(args: CredentialsArgs) -> Exit {
+pub(super) fn run(args: CredentialsArgs) -> Exit {
     let config = match load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,

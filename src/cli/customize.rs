@@ -30,7 +30,7 @@ pub(crate) struct CustomizeArgs {
 }
 
 /// Runs `customize`: 0 clean, 1 the checked file has errors, 2 unusable input.
-pub fn run(args: CustomizeArgs) -> Exit {
+pub(super) fn run(args: CustomizeArgs) -> Exit {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
         Exit::Usage

@@ -108,7 +108,7 @@ pub(crate) struct CheckArgs {
 }
 
 /// Runs `exchange`.
-pub fn run(args: ExchangeArgs) -> Exit {
+pub(super) fn run(args: ExchangeArgs) -> Exit {
     match args.command {
         ExchangeCommand::Check(a) => check(a),
         ExchangeCommand::StoreSecret(a) => store_secret(a),
@@ -185,7 +185,7 @@ fn usage(msg: impl std::fmt::Display) -> Exit {
 }
 
 /// The one place a check's outcome becomes an exit code.
-pub fn exit_code(outcome: &Result<CheckReport, CheckError>) -> Exit {
+pub(super) fn exit_code(outcome: &Result<CheckReport, CheckError>) -> Exit {
     match outcome {
         Ok(r) if r.all_ok() => Exit::Success,
         Ok(_) => Exit::Problems,

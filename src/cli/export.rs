@@ -68,7 +68,7 @@ pub(crate) struct ExportArgs {
 
 /// Runs `export`; see the module docs for the exit codes. The decisions (what is loaded,
 /// set, fixed, left out, whether the bundle is written) are `usecase::export`'s; this renders.
-pub fn run(args: ExportArgs) -> Exit {
+pub(super) fn run(args: ExportArgs) -> Exit {
     let usage = |msg: String| {
         eprintln!("scc-onboard: {msg}");
         Exit::Usage

@@ -31,14 +31,14 @@ impl ImportArgs {
     }
 
     /// Whether any option was given (a session records how its roster is read).
-    pub fn given(&self) -> bool {
+    pub(crate) fn given(&self) -> bool {
         self.encoding.is_some() || self.delimiter.is_some() || !self.columns.is_empty()
     }
 }
 
 /// The roster a command reads: the session when one is given, else the file read with
 /// `options` (clap makes one of the two required).
-pub fn source<'a>(
+pub(super) fn source<'a>(
     roster: &'a Option<PathBuf>,
     session: &'a Option<PathBuf>,
     options: &'a ImportOptions,

@@ -3,7 +3,7 @@
 //! Every wizard step has a subcommand here built on the same core, so scripts can do what
 //! the wizard does. Exit codes: 0 success, 1 problems found / not done, 2 bad input or usage.
 
-pub(crate) mod authorize;
+mod authorize;
 mod credentials;
 mod customize;
 mod exchange;
@@ -24,7 +24,7 @@ use std::process::ExitCode;
 /// alone turns it into the process's exit code (ripgrep's shape), so no command builds an
 /// `ExitCode` itself. Ordered by severity: the worst of several is their `max`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// Done (exit 0).
     Success,
     /// The command ran and found problems, or did not complete (e.g. authorization denied)
@@ -36,7 +36,7 @@ pub enum Exit {
 
 impl Exit {
     /// The process exit code: the one mapping point.
-    pub fn code(self) -> ExitCode {
+    pub(crate) fn code(self) -> ExitCode {
         ExitCode::from(match self {
             Exit::Success => 0,
             Exit::Problems => 1,

@@ -25,7 +25,7 @@ pub(crate) enum RosterCommand {
     Verify(roster_verify::VerifyArgs),
 }
 
-pub fn run(args: RosterArgs) -> Exit {
+pub(super) fn run(args: RosterArgs) -> Exit {
     match args.command {
         RosterCommand::Join(a) => roster_join::run(a),
         RosterCommand::Pull(a) => roster_pull::run(a),

@@ -41,7 +41,7 @@ pub(crate) struct JoinArgs {
 /// Entries listed per section of the text report; `--json` lists every one.
 const LISTED: usize = 50;
 
-pub fn run(args: JoinArgs) -> Exit {
+pub(super) fn run(args: JoinArgs) -> Exit {
     let lists =
         match usecase::read_exports(&args.salesforce_users, &args.microsoft_users, &args.output) {
             Ok(x) => x,

@@ -50,7 +50,7 @@ fn usage(msg: impl std::fmt::Display) -> Exit {
 }
 
 /// The one place a failed pull becomes an exit code.
-pub fn exit_code(e: &ApiError) -> Exit {
+pub(super) fn exit_code(e: &ApiError) -> Exit {
     match e {
         ApiError::Auth(_, a) => super::authorize::exit_code(a),
         _ => Exit::Problems,
@@ -58,7 +58,7 @@ pub fn exit_code(e: &ApiError) -> Exit {
 }
 
 /// Runs `roster pull`.
-pub fn run(args: PullArgs) -> Exit {
+pub(super) fn run(args: PullArgs) -> Exit {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return usage(e),

@@ -53,7 +53,7 @@ pub(super) enum Failure {
 }
 
 /// The one place the outcome becomes an exit code.
-pub fn exit_code(outcome: &Result<VerifyReport, Failure>) -> Exit {
+pub(super) fn exit_code(outcome: &Result<VerifyReport, Failure>) -> Exit {
     match outcome {
         Ok(r) if r.findings.is_empty() => Exit::Success,
         Ok(_) => Exit::Problems,
@@ -78,7 +78,7 @@ pub(super) fn when_missing(device: bool) -> WhenMissing {
 /// The administrators' API clients for `roster pull` and `roster verify`: the keyring's
 /// notice on stderr, then `admin::connect` with the named administrators (either may be
 /// none), signing in (browser or device flow) where nothing usable is stored.
-pub fn connect(
+pub(super) fn connect(
     config: &Config,
     store: &auth::TokenStore,
     admins: (Option<&str>, Option<&str>),
@@ -118,7 +118,7 @@ pub(super) fn progress(p: Provider) -> Box<dyn FnMut(auth::Progress) + Send> {
 }
 
 /// Runs `roster verify`.
-pub fn run(args: VerifyArgs) -> Exit {
+pub(super) fn run(args: VerifyArgs) -> Exit {
     let outcome = verify(&args);
     let code = exit_code(&outcome);
     match &outcome {

@@ -43,7 +43,7 @@ pub(crate) struct ValidateArgs {
     pub import: ImportArgs,
 }
 
-pub fn run(args: ValidateArgs) -> Exit {
+pub(super) fn run(args: ValidateArgs) -> Exit {
     let req = validate::Request {
         roster: args.roster.clone(),
         import: args.import.options(),

@@ -20,7 +20,7 @@ pub(crate) struct WizardArgs {
 }
 
 /// Runs the wizard.
-pub fn run(args: WizardArgs) -> Exit {
+pub(super) fn run(args: WizardArgs) -> Exit {
     // The session file is rewritten on every change: it must never be the roster itself.
     if let (Some(roster), Some(session)) = (&args.roster, &args.session) {
         let inputs = [("the roster to open", roster.as_path())];

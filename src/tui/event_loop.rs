@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const CHANNEL_BUDGET: Duration = Duration::from_millis(30);
 
 /// What a screen gives the loop.
-pub trait Screen {
+pub(super) trait Screen {
     /// What happened: keys mapped to intentions, and effects' results.
     type Msg;
     /// The message a terminal event stands for, if any (keys through the screen's keymap).
@@ -33,7 +33,7 @@ pub trait Screen {
 }
 
 /// Runs `screen` on `terminal` until it is done; `rx` carries the messages its threads send.
-pub fn run<S: Screen>(
+pub(super) fn run<S: Screen>(
     screen: &mut S,
     rx: &Receiver<S::Msg>,
     terminal: &mut Term,

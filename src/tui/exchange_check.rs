@@ -197,7 +197,7 @@ fn restored_lines(c: &CheckSummary) -> Vec<TextLine<'static>> {
 }
 
 /// After the roster loaded: the last check the session kept, shown until a new one runs.
-pub fn restore(state: &mut State) {
+pub(super) fn restore(state: &mut State) {
     state.exchange_check.restored = state
         .session
         .as_ref()
@@ -248,6 +248,7 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::msg::ExchangeCheckMsg;
     use crate::usecase::exchange_check::{Mailbox, MailboxResult, Resource, Status};
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
@@ -306,7 +307,11 @@ mod tests {
             ImportSettings::default(),
         ));
         let mut fx = Vec::new();
-        update(&mut state, Msg::ExchangeCheckDone(Ok(report())), &mut fx);
+        update(
+            &mut state,
+            Msg::ExchangeCheck(ExchangeCheckMsg::Done(Ok(report()))),
+            &mut fx,
+        );
         assert!(fx.iter().any(|e| matches!(e, Effect::SaveSession)));
         let saved = Session::from_json(
             &state.session.as_ref().unwrap().to_json(),
@@ -328,7 +333,11 @@ mod tests {
         assert!(text.contains("1 of 3 mailboxes reached"), "{text}");
         assert!(text.contains("saved in the session"), "{text}");
         assert!(text.contains("gone@contoso.com (line 4)"), "{text}");
-        update(&mut resumed, Msg::StartExchangeCheck, &mut fx);
+        update(
+            &mut resumed,
+            Msg::ExchangeCheck(ExchangeCheckMsg::Start),
+            &mut fx,
+        );
         assert!(resumed.exchange_check.summary().is_none());
     }
 

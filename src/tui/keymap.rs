@@ -9,13 +9,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 /// A key pattern: a code, with Ctrl held or not. Shift is part of the character (`G`, `N`)
 /// and Alt is ignored (AltGr arrives as Ctrl+Alt and is normalized first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Key {
+pub(super) struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
 }
 
 /// A character key without Ctrl.
-pub const fn ch(c: char) -> Key {
+pub(super) const fn ch(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: false,
@@ -23,7 +23,7 @@ pub const fn ch(c: char) -> Key {
 }
 
 /// Ctrl and a character.
-pub const fn ctrl(c: char) -> Key {
+pub(super) const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: true,
@@ -31,26 +31,26 @@ pub const fn ctrl(c: char) -> Key {
 }
 
 /// A named key (Enter, Esc, arrows, …) without Ctrl.
-pub const fn code(code: KeyCode) -> Key {
+pub(super) const fn code(code: KeyCode) -> Key {
     Key { code, ctrl: false }
 }
 
 impl Key {
     /// Whether `key` is this pattern.
-    pub fn matches(&self, key: &KeyEvent) -> bool {
+    pub(super) fn matches(&self, key: &KeyEvent) -> bool {
         self.code == key.code && self.ctrl == key.modifiers.contains(KeyModifiers::CONTROL)
     }
 }
 
 /// The one Release/Press rule of both screens: presses and repeats count, releases (sent by
 /// Windows terminals and by terminals with enhanced key reporting) never do.
-pub fn counts(key: &KeyEvent) -> bool {
+pub(super) fn counts(key: &KeyEvent) -> bool {
     key.kind != KeyEventKind::Release
 }
 
 /// Where a row shows in the hint bar: its place (lower first), the keys as shown, what.
 #[derive(Clone, Copy, Debug)]
-pub struct Hint {
+pub(super) struct Hint {
     pub at: u8,
     pub keys: &'static str,
     pub what: &'static str,
@@ -58,7 +58,7 @@ pub struct Hint {
 
 /// One row: keys with their messages, and how they are shown. `shown` decides, from the
 /// screen's state, whether the hint is in the bar now (a key that means nothing yet).
-pub struct Row<M: 'static, C: 'static> {
+pub(super) struct Row<M: 'static, C: 'static> {
     pub keys: &'static [(Key, M)],
     pub hint: Option<Hint>,
     /// The help popup's line: keys as shown, what they do.
@@ -67,19 +67,20 @@ pub struct Row<M: 'static, C: 'static> {
 }
 
 /// A row's `shown` when the hint is always in the bar.
-pub fn always<C>(_: &C) -> bool {
+pub(super) fn always<C>(_: &C) -> bool {
     true
 }
 
-/// A set of rows that apply together; `group` titles its lines in the help popup.
-pub struct Scope<M: 'static, C: 'static> {
+/// A set of rows that apply together; `group` names the scope in the bound⇔shown check.
+pub(super) struct Scope<M: 'static, C: 'static> {
+    #[cfg_attr(not(test), allow(dead_code))]
     pub group: &'static str,
     pub rows: &'static [Row<M, C>],
 }
 
 impl<M: Clone, C> Scope<M, C> {
     /// The message `key` stands for in this scope.
-    pub fn lookup(&self, key: &KeyEvent) -> Option<M> {
+    pub(super) fn lookup(&self, key: &KeyEvent) -> Option<M> {
         self.rows
             .iter()
             .flat_map(|r| r.keys.iter())
@@ -88,7 +89,7 @@ impl<M: Clone, C> Scope<M, C> {
     }
 
     /// The hint bar's entries now, in their places.
-    pub fn hints(&self, ctx: &C) -> Vec<(&'static str, &'static str)> {
+    pub(super) fn hints(&self, ctx: &C) -> Vec<(&'static str, &'static str)> {
         let mut h: Vec<Hint> = self
             .rows
             .iter()
@@ -100,13 +101,13 @@ impl<M: Clone, C> Scope<M, C> {
     }
 
     /// The help popup's lines for this scope, in row order.
-    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
+    pub(super) fn help(&self) -> Vec<(&'static str, &'static str)> {
         self.rows.iter().filter_map(|r| r.help).collect()
     }
 }
 
 /// Shorthand for a row's hint.
-pub const fn hint(at: u8, keys: &'static str, what: &'static str) -> Option<Hint> {
+pub(super) const fn hint(at: u8, keys: &'static str, what: &'static str) -> Option<Hint> {
     Some(Hint { at, keys, what })
 }
 

@@ -192,10 +192,10 @@ pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
 }
 
 /// A wizard scope: its messages, shown from the wizard's state.
-pub type WizardScope = Scope<Msg, State>;
+pub(super) type WizardScope = Scope<Msg, State>;
 
 /// The scope a popup's keys are in.
-pub fn popup_scope(popup: &Popup) -> &'static WizardScope {
+pub(super) fn popup_scope(popup: &Popup) -> &'static WizardScope {
     match popup {
         Popup::Help => &HELP_POPUP,
         Popup::ConfirmBulk { .. } => &CONFIRM_BULK,
@@ -210,7 +210,7 @@ pub fn popup_scope(popup: &Popup) -> &'static WizardScope {
 
 /// The step's scope outside text fields, for the steps whose keys are all in the table
 /// (Import and the Customize / Exchange access forms still map keys in code).
-pub fn step_scope(state: &State) -> Option<&'static WizardScope> {
+pub(super) fn step_scope(state: &State) -> Option<&'static WizardScope> {
     Some(match state.step {
         Step::MatchReview => &MATCH,
         Step::Fix => &FIX,
@@ -238,7 +238,7 @@ fn any_errors(s: &State) -> bool {
 }
 
 /// Keys outside text fields on every step (checked before the step's own).
-pub static EVERYWHERE: WizardScope = Scope {
+pub(super) static EVERYWHERE: WizardScope = Scope {
     group: "Everywhere",
     rows: &[
         Row {
@@ -266,7 +266,7 @@ pub static EVERYWHERE: WizardScope = Scope {
 macro_rules! confirm_scope {
     ($name:ident, $verb:literal) => {
         #[doc = concat!("A yes/no window whose Enter means \"", $verb, "\".")]
-        pub static $name: WizardScope = Scope {
+        pub(super) static $name: WizardScope = Scope {
             group: "Confirm",
             rows: &[
                 Row {
@@ -299,7 +299,7 @@ confirm_scope!(CONFIRM_WARNINGS, "export anyway");
 confirm_scope!(CONFIRM_REPLACE, "replace");
 
 /// The help popup.
-pub static HELP_POPUP: WizardScope = Scope {
+pub(super) static HELP_POPUP: WizardScope = Scope {
     group: "Help",
     rows: &[Row {
         keys: &[
@@ -315,7 +315,7 @@ pub static HELP_POPUP: WizardScope = Scope {
 };
 
 /// The resume prompt.
-pub static RESUME: WizardScope = Scope {
+pub(super) static RESUME: WizardScope = Scope {
     group: "Resume",
     rows: &[
         Row {
@@ -344,7 +344,7 @@ pub static RESUME: WizardScope = Scope {
 };
 
 /// The unplaced changes' list.
-pub static UNPLACED: WizardScope = Scope {
+pub(super) static UNPLACED: WizardScope = Scope {
     group: "Unplaced changes",
     rows: &[
         Row {
@@ -387,7 +387,7 @@ pub static UNPLACED: WizardScope = Scope {
 };
 
 /// The masked secret field (every other key types).
-pub static SECRET: WizardScope = Scope {
+pub(super) static SECRET: WizardScope = Scope {
     group: "Secret",
     rows: &[
         Row {
@@ -436,7 +436,7 @@ const FIX_ENDS: &[(Key, Msg)] = &[
 ];
 
 /// While a roster loads: cancel, or browse the rows read so far (on Fix).
-pub static LOADING: WizardScope = Scope {
+pub(super) static LOADING: WizardScope = Scope {
     group: "Loading",
     rows: &[
         Row {
@@ -479,7 +479,7 @@ pub static LOADING: WizardScope = Scope {
 };
 
 /// The Fix step.
-pub static FIX: WizardScope = Scope {
+pub(super) static FIX: WizardScope = Scope {
     group: "Fix",
     rows: &[
         Row {
@@ -584,7 +584,7 @@ pub static FIX: WizardScope = Scope {
 };
 
 /// Review & export.
-pub static REVIEW: WizardScope = Scope {
+pub(super) static REVIEW: WizardScope = Scope {
     group: "Review & export",
     rows: &[
         Row {
@@ -650,7 +650,7 @@ pub static REVIEW: WizardScope = Scope {
 };
 
 /// Authorize while a sign-in runs.
-pub static AUTHORIZE_RUNNING: WizardScope = Scope {
+pub(super) static AUTHORIZE_RUNNING: WizardScope = Scope {
     group: "Authorize",
     rows: &[
         Row {
@@ -669,7 +669,7 @@ pub static AUTHORIZE_RUNNING: WizardScope = Scope {
 };
 
 /// Authorize otherwise.
-pub static AUTHORIZE: WizardScope = Scope {
+pub(super) static AUTHORIZE: WizardScope = Scope {
     group: "Authorize",
     rows: &[
         Row {
@@ -703,7 +703,7 @@ pub static AUTHORIZE: WizardScope = Scope {
 };
 
 /// Match review: sections, people, candidates, choices (the search's keys are `text_key`'s).
-pub static MATCH: WizardScope = Scope {
+pub(super) static MATCH: WizardScope = Scope {
     group: "Match review",
     rows: &[
         Row {

@@ -13,10 +13,10 @@ use crate::usecase::exchange_check::{CheckPlan, Needs};
 use crate::usecase::exchange_secret::Secret;
 
 /// The key that opens the field (hint bar and help say it).
-pub const KEY: char = 'p';
+pub(super) const KEY: char = 'p';
 
 /// The mask drawn for each character typed.
-pub const MASK: char = '•';
+pub(super) const MASK: char = '•';
 
 /// The open field: what it asks for and what has been typed (never shown, never printed).
 #[derive(Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ fn needed(state: &State) -> Result<Option<String>, String> {
 }
 
 /// Whether `p` means anything on the step as the choices stand (the hint bar shows it then).
-pub fn offered(state: &State) -> bool {
+pub(super) fn offered(state: &State) -> bool {
     state.step == Step::ExchangeAccess
         && matches!(
             state.exchange.plan(&state.choices).mode,
@@ -74,7 +74,7 @@ pub fn offered(state: &State) -> bool {
 }
 
 /// The field's messages: open, typing, Enter, Esc, and the keyring's answer.
-pub fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
+pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
     match msg {
         Msg::Secret(SecretMsg::Enter) => match needed(state) {
             Ok(Some(what)) => {

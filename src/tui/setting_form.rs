@@ -89,7 +89,7 @@ impl FormMsg {
     }
 }
 
-pub const FOCUS_MARK: &str = "▶";
+pub(super) const FOCUS_MARK: &str = "▶";
 /// Mark of a setting whose value has an error.
 pub(super) const ERROR_MARK: &str = "✗";
 /// Mark of a setting with a warning.
@@ -180,7 +180,7 @@ pub(super) enum Outcome {
 }
 
 /// Handles a key for the focused setting `s`, with `editor` the edit in progress (if any).
-pub fn field_msg(
+pub(super) fn field_msg(
     cat: &Catalogue,
     facts: &RosterFacts,
     choices: &Choices,

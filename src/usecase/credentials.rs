@@ -6,11 +6,11 @@
 use crate::auth::{self, AuthError, Authorized, Config, Expected, Provider, TokenStore};
 use crate::usecase::authorize::same_account;
 
-pub use crate::auth::{revoke, status};
+pub(crate) use crate::auth::revoke;
 
 /// What renewing one stored authorization came to.
 #[derive(Debug)]
-pub enum Renewal {
+pub(crate) enum Renewal {
     /// A new access token; the rotated refresh token is stored.
     Renewed(Authorized),
     /// The refresh token is dead (expired, revoked, password changed): only a new sign-in
@@ -27,7 +27,7 @@ pub enum Renewal {
 
 /// Renews `provider`'s stored authorization (`login`'s, when given). Any other failure
 /// (nothing stored, keyring, network) is the error.
-pub fn renew(
+pub(crate) fn renew(
     config: &Config,
     store: &TokenStore,
     provider: Provider,

@@ -31,7 +31,7 @@ impl std::fmt::Debug for Secret {
 
 /// Why a secret was not stored.
 #[derive(Debug, thiserror::Error)]
-pub enum SecretError {
+pub(crate) enum SecretError {
     /// Nothing (or only spaces) was given.
     #[error("no {0} was given")]
     Empty(String),
@@ -46,7 +46,7 @@ pub enum SecretError {
 /// The entry `plan`'s secret is kept under, without checking that its key is set:
 /// `exchange-app-secret:{client ID}` (app_only) or
 /// `exchange-impersonation-password:{account}` (impersonation); None for per_user.
-pub fn entry_unchecked(plan: &CheckPlan, config: &Config) -> Option<ExchangeSecret> {
+pub(crate) fn entry_unchecked(plan: &CheckPlan, config: &Config) -> Option<ExchangeSecret> {
     match plan {
         CheckPlan::AppOnly { .. } => Some(ExchangeSecret::App(
             config.microsoft.client_id.trim().to_string(),
@@ -59,7 +59,10 @@ pub fn entry_unchecked(plan: &CheckPlan, config: &Config) -> Option<ExchangeSecr
 }
 
 /// The entry `plan`'s secret is kept under; the error names the setting to fill first.
-pub fn entry(plan: &CheckPlan, config: &Config) -> Result<Option<ExchangeSecret>, SecretError> {
+pub(crate) fn entry(
+    plan: &CheckPlan,
+    config: &Config,
+) -> Result<Option<ExchangeSecret>, SecretError> {
     match entry_unchecked(plan, config) {
         Some(ExchangeSecret::App(id)) if id.is_empty() => Err(SecretError::NoEntry(
             "set entra_client_id (the Entra app's client ID) first: its client secret is kept under it".into(),
@@ -73,7 +76,7 @@ pub fn entry(plan: &CheckPlan, config: &Config) -> Result<Option<ExchangeSecret>
 
 /// Stores (or replaces) `secret` as `which` in `store`, and drops it. A blank secret is
 /// refused, so a stray Enter never wipes a good one.
-pub fn store(
+pub(crate) fn store(
     store: &TokenStore,
     which: &ExchangeSecret,
     secret: Secret,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// The two user lists read from their exports, with what each reader noticed.
 #[derive(Debug)]
-pub struct Exports {
+pub(crate) struct Exports {
     pub salesforce: Vec<SalesforceUser>,
     pub salesforce_notices: Vec<Notice>,
     pub microsoft: Vec<MicrosoftUser>,
@@ -18,7 +18,7 @@ pub struct Exports {
 
 /// The join and what was written.
 #[derive(Debug)]
-pub struct Joined {
+pub(crate) struct Joined {
     pub outcome: JoinOutcome,
     /// The roster rows written, one per `outcome.matched`, in the five vendor columns.
     pub rows: Vec<[String; 5]>,
@@ -28,7 +28,7 @@ pub struct Joined {
 
 /// Why the join could not be done or written; each message names the file.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// The output would overwrite one of the exports.
     #[error("{0}")]
     OutputIsInput(String),
@@ -44,7 +44,7 @@ pub enum Error {
 }
 
 /// Reads both exports, after making sure `output` overwrites neither.
-pub fn read_exports(
+pub(crate) fn read_exports(
     salesforce_users: &Path,
     microsoft_users: &Path,
     output: &Path,
@@ -66,7 +66,7 @@ pub fn read_exports(
 }
 
 /// Joins the two lists and writes the matched people's roster to `output` (atomically).
-pub fn join_and_write(
+pub(crate) fn join_and_write(
     sf: &[SalesforceUser],
     ms: &[MicrosoftUser],
     opts: &JoinOptions,

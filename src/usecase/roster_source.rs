@@ -89,7 +89,7 @@ pub(crate) fn load(source: RosterSource<'_>) -> Result<Loaded, LoadError> {
 /// The choices a command works with: the customization file when one is given, else the
 /// session's (`session`: its path and its saved customization), else every default. The
 /// error names the file and what is wrong.
-pub fn choices(
+pub(crate) fn choices(
     customization: Option<&Path>,
     session: Option<(&Path, serde_json::Value)>,
     catalogue: &Catalogue,

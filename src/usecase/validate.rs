@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// What to validate, and what to change and write on the way.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// The roster CSV to check.
     pub roster: PathBuf,
     /// How to read it (encoding, delimiter).
@@ -28,7 +28,7 @@ pub struct Request {
 
 /// The submission CSV to write.
 #[derive(Debug, Clone)]
-pub struct Output {
+pub(crate) struct Output {
     pub path: PathBuf,
     /// Start with a UTF-8 byte-order mark (for Excel).
     pub bom: bool,
@@ -36,7 +36,7 @@ pub struct Output {
 
 /// What the written output contains.
 #[derive(Debug)]
-pub struct Written {
+pub(crate) struct Written {
     pub path: PathBuf,
     /// Every fix applied (`fix`), in order.
     pub fixes: Vec<fix::AppliedFix>,
@@ -47,7 +47,7 @@ pub struct Written {
 
 /// The roster after the sets and fixes: what changed, and what was written.
 #[derive(Debug, Default)]
-pub struct Edited {
+pub(crate) struct Edited {
     /// Every cell set, in order (applied before the fixes).
     pub sets: Vec<SetApplied>,
     pub written: Option<Written>,
@@ -55,7 +55,7 @@ pub struct Edited {
 
 /// The validation's result: what was read, the findings that remain, and any edits.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub detected: Detected,
     /// Data rows read.
     pub rows: usize,
@@ -66,7 +66,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// Errors remaining (the roster is not ready while there are any).
-    pub fn errors(&self) -> usize {
+    pub(crate) fn errors(&self) -> usize {
         self.findings
             .iter()
             .filter(|f| f.finding.severity() == Severity::Error)
@@ -76,7 +76,7 @@ impl Outcome {
 
 /// Why validation could not run; each message names the file and what went wrong.
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// The output would overwrite an input.
     OutputIsInput(String),
     /// The roster could not be read.
@@ -102,7 +102,7 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Validates `req.roster`, applying the sets and fixes and writing the output when asked.
-pub fn run(req: &Request) -> Result<Outcome, Error> {
+pub(crate) fn run(req: &Request) -> Result<Outcome, Error> {
     if let Some(out) = &req.output {
         let inputs = [("the roster being validated", req.roster.as_path())];
         check_output_is_not_input(&out.path, &inputs).map_err(Error::OutputIsInput)?;
@@ -192,7 +192,7 @@ fn write(roster: &Roster, out: &Output, fixes: Vec<fix::AppliedFix>) -> Result<W
 /// The counts of the findings: the JSON report's `summary` and the human report's last line.
 /// Fields in alphabetical order: the JSON document's keys are.
 #[derive(Debug, serde::Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub by_code: BTreeMap<&'static str, usize>,
     pub errors: usize,
     pub rows_with_errors: usize,
@@ -202,7 +202,7 @@ pub struct Summary {
 
 impl Summary {
     /// Counts `findings` by code, severity and row.
-    pub fn of(findings: &[RowFinding]) -> Summary {
+    pub(crate) fn of(findings: &[RowFinding]) -> Summary {
         let mut by_code: BTreeMap<&'static str, usize> = BTreeMap::new();
         let (mut errors, mut warnings) = (0, 0);
         let mut error_rows = BTreeSet::new();

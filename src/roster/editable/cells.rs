@@ -119,7 +119,7 @@ impl Store {
     }
 
     /// Drops the rows from `len` on.
-    pub fn truncate(&mut self, len: usize) {
+    pub(super) fn truncate(&mut self, len: usize) {
         if len >= self.len() {
             return;
         }
@@ -134,7 +134,7 @@ impl Store {
         self.odd_counts.retain(|&r, _| keep(r));
     }
 
-    pub fn line(&self, row: usize) -> u64 {
+    pub(super) fn line(&self, row: usize) -> u64 {
         let i = self.line_jumps.partition_point(|&(r, _)| r as usize <= row) - 1;
         let (r, line) = self.line_jumps[i];
         line + (row - r as usize) as u64

@@ -149,7 +149,7 @@ impl KeyTable {
     }
 
     /// Makes room for `more` keys before the table next grows.
-    pub fn reserve(&mut self, more: usize) {
+    pub(super) fn reserve(&mut self, more: usize) {
         let want = (self.len + more) * MAX_LOAD.1 / MAX_LOAD.0 + 1;
         if want > self.slots.len() {
             self.resize(want);
@@ -187,6 +187,21 @@ impl KeyTable {
     }
 }
 
+/// Asks the CPU to start loading `slot`'s cache line without waiting for it. Only x86-64 has
+/// a stable prefetch instruction in Rust; elsewhere this is nothing (the table is only slower).
+#[inline(always)]
+fn prefetch(slot: &u64) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot fault, and
+    // SSE (which has it) is part of the x86-64 baseline.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((slot as *const u64).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,19 +237,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Asks the CPU to start loading `slot`'s cache line without waiting for it. Only x86-64 has
-/// a stable prefetch instruction in Rust; elsewhere this is nothing (the table is only slower).
-#[inline(always)]
-fn prefetch(slot: &u64) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot fault, and
-    // SSE (which has it) is part of the x86-64 baseline.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((slot as *const u64).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = slot;
 }

@@ -6,7 +6,7 @@ use crate::tui::keymap::{always, ch, code, counts, ctrl, hint, Row, Scope};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The screen's keys; the hint line is their hints.
-pub static KEYS: Scope<Msg, App> = Scope {
+pub(super) static KEYS: Scope<Msg, App> = Scope {
     group: "Authorize",
     rows: &[
         Row {
@@ -69,7 +69,7 @@ pub static KEYS: Scope<Msg, App> = Scope {
 };
 
 /// The confirmation's keys (disconnect, identity mismatch), shown in its window.
-pub static CONFIRM: Scope<Msg, App> = Scope {
+pub(super) static CONFIRM: Scope<Msg, App> = Scope {
     group: "Confirm",
     rows: &[
         Row {
@@ -89,7 +89,7 @@ pub static CONFIRM: Scope<Msg, App> = Scope {
 
 /// The message a key means on the authorize screen, if any. `y`/`n` reach `update` at any
 /// time, which ignores them without a question open.
-pub fn map_key(key: KeyEvent) -> Option<Msg> {
+pub(super) fn map_key(key: KeyEvent) -> Option<Msg> {
     if !counts(&key) {
         return None;
     }
@@ -97,7 +97,7 @@ pub fn map_key(key: KeyEvent) -> Option<Msg> {
 }
 
 /// `hints` as one line: `keys what`, separated by `gap`.
-pub fn hint_line(hints: &[(&str, &str)], gap: &str) -> String {
+pub(super) fn hint_line(hints: &[(&str, &str)], gap: &str) -> String {
     hints
         .iter()
         .map(|(k, w)| format!("{k} {w}"))

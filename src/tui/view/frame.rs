@@ -149,7 +149,7 @@ pub(super) fn status(state: &State, f: &mut Frame, area: Rect) {
 }
 
 /// Key hints for what the admin can do right now.
-pub fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
+pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
     use crate::tui::keys;
     if let Some(popup) = &state.popup {
         return keys::popup_scope(popup).hints(state);

@@ -97,12 +97,12 @@ const MATCH_IMPORT: &[(&str, &str)] = &[
 ];
 
 /// One titled group of the help: keys as shown, what they do.
-pub type HelpGroup = (&'static str, Vec<(&'static str, &'static str)>);
+pub(crate) type HelpGroup = (&'static str, Vec<(&'static str, &'static str)>);
 
 /// Every key, grouped, for the `?` screen of the current step: read from the keymap tables
 /// (`tui::keys`) where the step's keys are in them. Ordered so that the two-column form (short
 /// screens) splits evenly: both columns fit 80×24.
-pub fn help_groups(state: &State) -> Vec<HelpGroup> {
+pub(crate) fn help_groups(state: &State) -> Vec<HelpGroup> {
     use crate::tui::keys;
     if state.step == crate::session::Step::MatchReview {
         return vec![

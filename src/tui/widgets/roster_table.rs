@@ -90,7 +90,7 @@ pub(crate) fn share_widths(avail: u16, wants: [u16; 5]) -> [u16; 5] {
 /// What the table draws: the roster, the rows under the filter, the title and the cell being
 /// edited. Borrowed, never the wizard's whole state; the window and the selection are the
 /// widget's [`TableState`].
-pub struct RosterTable<'a> {
+pub(crate) struct RosterTable<'a> {
     pub roster: &'a Roster,
     /// How many rows the filter shows.
     pub shown_len: usize,
@@ -107,7 +107,7 @@ pub struct RosterTable<'a> {
 /// The table's window and selection (in shown positions), and what the last draw reports
 /// back: where the edited cell's cursor is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TableState {
+pub(crate) struct TableState {
     /// First shown position on screen.
     pub offset: usize,
     /// Selected shown position.
@@ -120,7 +120,7 @@ pub struct TableState {
 
 impl<'a> RosterTable<'a> {
     /// The Fix step's table and its window, from the wizard's state.
-    pub fn of(
+    pub(crate) fn of(
         state: &'a State,
         shown_row: &'a dyn Fn(usize) -> Option<usize>,
     ) -> (Self, TableState) {
@@ -152,7 +152,7 @@ impl<'a> RosterTable<'a> {
 
     /// What each field's column wants for the rows on screen: its widest value (and the column
     /// title's first word) plus the mark. Only the rows drawn are looked at.
-    pub fn wants(&self, offset: usize, rows: usize) -> [u16; 5] {
+    pub(crate) fn wants(&self, offset: usize, rows: usize) -> [u16; 5] {
         let mut out = Field::ALL.map(|f| {
             f.title()
                 .split(' ')
@@ -181,7 +181,7 @@ impl<'a> RosterTable<'a> {
     }
 
     /// Which field column screen column `x` falls in, for a table drawn in `table`.
-    pub fn column_at(&self, table: Rect, offset: usize, x: u16) -> Option<usize> {
+    pub(crate) fn column_at(&self, table: Rect, offset: usize, x: u16) -> Option<usize> {
         let rows = table.height.saturating_sub(TABLE_CHROME) as usize;
         let cols = columns(table, self.line_digits(), self.wants(offset, rows));
         cols.fields
@@ -191,14 +191,14 @@ impl<'a> RosterTable<'a> {
 }
 
 /// Which field column screen column `x` falls in (the Fix table in `table`).
-pub fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
+pub(crate) fn column_at(table: Rect, state: &State, x: u16) -> Option<usize> {
     let shown_row = |p| state.shown_row(p);
     let (t, window) = RosterTable::of(state, &shown_row);
     t.column_at(table, window.offset, x)
 }
 
 /// Draws the Fix step's table into `area` (and puts the cursor in the edited cell).
-pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+pub(crate) fn render(state: &State, frame: &mut Frame, area: Rect) {
     let shown_row = |p| state.shown_row(p);
     let (table, mut window) = RosterTable::of(state, &shown_row);
     frame.render_stateful_widget(table, area, &mut window);

@@ -24,7 +24,7 @@ mod ntlm;
 mod per_user;
 mod prepare;
 
-pub use prepare::{prepare, PrepareError, Prepared};
+pub(crate) use prepare::{prepare, PrepareError, Prepared};
 
 use crate::auth::config::MicrosoftConfig;
 use crate::auth::http::Http;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// A check ready to run once the plan's secret is at hand.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub plan: CheckPlan,
     /// The included rows' mailboxes.
     pub mailboxes: Vec<Mailbox>,
@@ -17,7 +17,7 @@ pub struct Prepared {
 
 /// Why the check cannot start.
 #[derive(Debug, thiserror::Error)]
-pub enum PrepareError {
+pub(crate) enum PrepareError {
     /// The roster, session or choices could not be used (the message names the file).
     #[error("{0}")]
     Input(String),
@@ -31,7 +31,7 @@ pub enum PrepareError {
 
 /// Loads the roster from `source`, the choices from `customization` (else the session's,
 /// else the defaults) and builds the checked plan and its mailboxes.
-pub fn prepare(
+pub(crate) fn prepare(
     source: RosterSource<'_>,
     customization: Option<&Path>,
     config: &MicrosoftConfig,
