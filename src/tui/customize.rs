@@ -11,7 +11,6 @@ use crate::customize::{
     differences, validate, Catalogue, ChoiceEdit, Choices, Issue, Page, RosterFacts, Setting,
 };
 use crate::roster::Severity;
-use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -95,8 +94,13 @@ impl CustomizeStep {
     }
 
     /// Handles a key press (through [`FormMsg::from_key`]); returns the change to apply to
-    /// `choices`, if any.
-    pub fn handle_key(&mut self, key: KeyEvent, choices: &Choices) -> Option<ChoiceEdit> {
+    /// `choices`, if any. (The wizard sends `FormMsg`s; tests drive the form by keys.)
+    #[cfg(any(test, feature = "testing"))]
+    pub fn handle_key(
+        &mut self,
+        key: crossterm::event::KeyEvent,
+        choices: &Choices,
+    ) -> Option<ChoiceEdit> {
         let msg = FormMsg::from_key(key, self.is_editing())?;
         self.update(msg, choices)
     }

@@ -3,6 +3,8 @@
 //! storing it there. One writer for both faces: `exchange store-secret` (read from stdin) and
 //! the wizard's masked field on the Exchange access step call [`store`], and `exchange check`
 //! (CLI and wizard) finds it through the same [`entry`].
+// Reachable from outside only through `tui` (public with the `testing` feature).
+#![cfg_attr(not(feature = "testing"), allow(unreachable_pub))]
 
 use super::exchange_check::CheckPlan;
 use crate::auth::{Config, ExchangeSecret, StoreError, TokenStore};
