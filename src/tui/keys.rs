@@ -3,7 +3,7 @@
 use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
 use super::layout;
 use super::msg::{
-    AuthorizeMsg, ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg,
+    ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg,
     SecretMsg, UnplacedMsg, VerifyMsg,
 };
 use super::setting_form::FormMsg;
@@ -215,7 +215,6 @@ pub(super) fn step_scope(state: &State) -> Option<&'static WizardScope> {
         Step::MatchReview => &MATCH,
         Step::Fix => &FIX,
         Step::ReviewExport => &REVIEW,
-        Step::Authorize if state.auth.running => &AUTHORIZE_RUNNING,
         Step::Authorize => &AUTHORIZE,
         Step::Import | Step::Customize | Step::ExchangeAccess => return None,
     })
@@ -649,35 +648,10 @@ pub(super) static REVIEW: WizardScope = Scope {
     ],
 };
 
-/// Authorize while a sign-in runs.
-pub(super) static AUTHORIZE_RUNNING: WizardScope = Scope {
-    group: "Authorize",
-    rows: &[
-        Row {
-            keys: &[(code(KeyCode::Esc), Msg::Authorize(AuthorizeMsg::Cancel))],
-            hint: hint(0, "Esc", "cancel"),
-            help: Some(("Esc", "cancel the sign-in")),
-            shown: always,
-        },
-        Row {
-            keys: &[(ch('c'), Msg::Authorize(AuthorizeMsg::CopyUrl))],
-            hint: hint(1, "c", "copy URL"),
-            help: Some(("c", "copy the address")),
-            shown: always,
-        },
-    ],
-};
-
-/// Authorize otherwise.
+/// The Authorize step (it shows the plan and what each user authorizes; nothing runs here).
 pub(super) static AUTHORIZE: WizardScope = Scope {
     group: "Authorize",
     rows: &[
-        Row {
-            keys: &[(ch('c'), Msg::Authorize(AuthorizeMsg::CopyUrl))],
-            hint: None,
-            help: Some(("c", "copy the address")),
-            shown: always,
-        },
         Row {
             keys: &[
                 (ch('<'), Msg::PrevStep),
@@ -807,7 +781,6 @@ mod tests {
             (&REVIEW, &[&EVERYWHERE]),
             (&MATCH, &[&EVERYWHERE]),
             (&AUTHORIZE, &[&EVERYWHERE]),
-            (&AUTHORIZE_RUNNING, &[&EVERYWHERE]),
             (&EVERYWHERE, &[]),
         ];
         let popups: [&WizardScope; 10] = [

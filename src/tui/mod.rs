@@ -36,7 +36,7 @@ pub mod widgets;
 pub use keys::{handle_key, handle_mouse};
 #[cfg(feature = "testing")]
 pub use msg::{
-    AuthorizeMsg, Effect, ExchangeCheckMsg, FixMsg, ImportMsg, LoadMsg, MatchMsg, Msg, PopupMsg,
+    Effect, ExchangeCheckMsg, FixMsg, ImportMsg, LoadMsg, MatchMsg, Msg, PopupMsg,
     ReviewMsg, SecretMsg, UnplacedMsg, VerifyMsg,
 };
 #[cfg(feature = "testing")]

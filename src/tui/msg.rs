@@ -42,7 +42,6 @@ pub enum Msg {
     /// The Review & export step.
     Review(ReviewMsg),
     /// The Authorize step (impersonation: the impersonating account's Exchange authorization).
-    Authorize(AuthorizeMsg),
     /// The Exchange access check (tui/exchange_check.rs).
     ExchangeCheck(ExchangeCheckMsg),
     /// The plan's secret (tui/secret_field.rs).
@@ -227,15 +226,6 @@ pub enum ReviewMsg {
     AskExcludeErrors,
 }
 
-/// The Authorize step (impersonation: the impersonating account's Exchange authorization).
-#[derive(Clone, Debug)]
-pub enum AuthorizeMsg {
-    /// Esc while the flow runs.
-    Cancel,
-    /// `c`: copy the authorization URL.
-    CopyUrl,
-}
-
 /// The Exchange access check (tui/exchange_check.rs).
 #[derive(Clone, Debug)]
 pub enum ExchangeCheckMsg {
@@ -295,8 +285,6 @@ pub enum Effect {
     /// Write the bundle into this folder → `Exported`; unless `replace`, a folder that
     /// already holds a bundle is left alone → `AskReplace`.
     Export { dir: PathBuf, replace: bool },
-    /// Stop the running authorization.
-    CancelAuthorize,
     /// Verify these rows on a thread with the stored administrator sign-ins →
     /// `VerifyProgress`*, `Verified`.
     Verify {

@@ -42,8 +42,6 @@ const PREVIEW_ROWS: usize = 8;
 pub struct Runtime {
     tx: Sender<Msg>,
     cancels: HashMap<u64, Arc<AtomicBool>>,
-    /// Stops the running authorization (Authorize step).
-    auth_cancel: Option<crate::auth::Cancel>,
 }
 
 impl Runtime {
@@ -52,7 +50,6 @@ impl Runtime {
         Runtime {
             tx,
             cancels: HashMap::new(),
-            auth_cancel: None,
         }
     }
 
@@ -135,12 +132,6 @@ impl Runtime {
                     }
                     let _ = tx.send(Msg::Import(ImportMsg::SourceChecked(changed)));
                 });
-                None
-            }
-            Effect::CancelAuthorize => {
-                if let Some(c) = self.auth_cancel.take() {
-                    c.cancel();
-                }
                 None
             }
             Effect::Copy(text) => {

@@ -37,7 +37,6 @@ pub struct State {
     /// The Exchange access step's form and checklists.
     pub exchange: ExchangeStep,
     /// The Authorize step's flow for the impersonating account.
-    pub auth: AuthState,
     /// The Exchange access check: running, or its last result (for export).
     pub exchange_check: super::exchange_check::CheckPanel,
     /// A file load in progress.
@@ -366,19 +365,6 @@ pub struct FixState {
     pub offered_fix: Option<Code>,
 }
 
-/// The impersonating account's authorization, as the Authorize step shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AuthState {
-    /// A flow is running (Esc cancels).
-    pub running: bool,
-    /// The authorization URL of the running flow (shown, `c` copies it).
-    pub url: Option<String>,
-    /// Where the flow is, or how it ended.
-    pub message: Option<Status>,
-    /// The user code of a running device-code flow: it stays on screen while we wait.
-    pub device_code: Option<String>,
-}
-
 /// The Review & export step.
 #[derive(Clone, Debug, Default)]
 pub struct ReviewState {
@@ -418,7 +404,6 @@ impl State {
                 Guide::embedded(),
                 RosterFacts::default(),
             ),
-            auth: AuthState::default(),
             exchange_check: Default::default(),
             load: None,
             load_gen: 0,

@@ -1,6 +1,5 @@
 //! `update(state, msg) -> effects`: every state change of the wizard, without side effects.
 
-mod authorize;
 mod choices;
 mod fix;
 mod import;
@@ -98,7 +97,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Verify(_) => crate::tui::verify::update(state, msg, &mut fx),
         Msg::Unplaced(_) => unplaced::update(state, msg, &mut fx),
         Msg::Review(_) => review::update(state, msg, &mut fx),
-        Msg::Authorize(_) => authorize::update(state, msg, &mut fx),
         Msg::Form(_) | Msg::CopyCommand => choices::update(state, msg, &mut fx),
         Msg::ExchangeCheck(_) => super::exchange_check::update(state, msg, &mut fx),
     }

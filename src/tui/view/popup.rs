@@ -115,7 +115,6 @@ pub(crate) fn help_groups(state: &State) -> Vec<HelpGroup> {
         ("Everywhere", keys::EVERYWHERE.help()),
         ("Import", IMPORT_HELP.to_vec()),
         ("Review & export", keys::REVIEW.help()),
-        ("Authorize (impersonation)", keys::AUTHORIZE_RUNNING.help()),
         ("Fix", keys::FIX.help()),
         ("Customize, Exchange access", CHOICES_HELP.to_vec()),
     ]
