@@ -3,8 +3,8 @@
 use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
 use super::layout;
 use super::msg::{
-    ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg,
-    SecretMsg, UnplacedMsg, VerifyMsg,
+    ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg, SecretMsg,
+    UnplacedMsg, VerifyMsg,
 };
 use super::setting_form::FormMsg;
 use super::state::{Filter, ImportFocus, Popup, State};
