@@ -776,7 +776,7 @@ mod tests {
     /// hint or help line names is bound, in the scope or in the keys every step shares.
     #[test]
     fn every_bound_key_is_shown_and_every_shown_key_is_bound() {
-        let steps: [(&WizardScope, &[&WizardScope]); 6] = [
+        let steps: [(&WizardScope, &[&WizardScope]); 5] = [
             (&FIX, &[&EVERYWHERE]),
             (&REVIEW, &[&EVERYWHERE]),
             (&MATCH, &[&EVERYWHERE]),
