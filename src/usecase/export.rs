@@ -337,7 +337,7 @@ pub(crate) fn prepare(req: &Request) -> Result<Prepared, PrepareError> {
     let source_file = SourceFile::of_path(&source_path)
         .map_err(|e| unusable(format!("cannot read {}: {e}", source_path.display())))?;
     let mut protect = vec![("the roster file".to_string(), source_path.clone())];
-    let (session_choices, mut audit, moved) = match (req.source, loaded.session) {
+    let (session_choices, mut audit, moved, session_check) = match (req.source, loaded.session) {
         (RosterSource::Session(path), Some(s)) => {
             protect.push(("the session file".into(), path.to_path_buf()));
             protect.push(("the session's edits".into(), session::ops_dir(path)));
@@ -345,9 +345,10 @@ pub(crate) fn prepare(req: &Request) -> Result<Prepared, PrepareError> {
                 Some((path, s.customization)),
                 Audit::from_history(&s.history),
                 s.moved,
+                s.exchange_check,
             )
         }
-        _ => (None, Audit::default(), 0),
+        _ => (None, Audit::default(), 0, None),
     };
     let at_file = |e: by_line::NoRowAtLine| unusable(format!("{}: {e}", source_path.display()));
     // --set first, so the fixes and the checks below see the admin's values.
@@ -387,7 +388,9 @@ pub(crate) fn prepare(req: &Request) -> Result<Prepared, PrepareError> {
         Vec::new()
     };
     let check = match req.exchange_check {
-        None => None,
+        // The wizard's last check, as its own export would record it; one the session cannot
+        // read back (written by another version) is left out rather than refusing the export.
+        None => session_check.and_then(|v| serde_json::from_value(v).ok()),
         Some(p) => Some(
             std::fs::read(p)
                 .map_err(|e| e.to_string())

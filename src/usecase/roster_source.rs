@@ -34,6 +34,8 @@ pub(crate) struct FromSession {
     pub customization: serde_json::Value,
     /// Recorded changes found on their users' new rows because the file changed.
     pub moved: usize,
+    /// The last Exchange access check the wizard kept (opaque: the bundle's summary).
+    pub exchange_check: Option<serde_json::Value>,
 }
 
 /// Why a roster could not be had.
@@ -147,6 +149,7 @@ fn from_session(path: &Path) -> Result<Loaded, LoadError> {
             history: session.history,
             customization: session.customization,
             moved: report.moved,
+            exchange_check: session.exchange_check,
         }),
     })
 }

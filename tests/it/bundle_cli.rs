@@ -394,6 +394,38 @@ mod session_export {
         assert_eq!(custom["settings"]["sync_tasks"], false);
     }
 
+    /// The wizard keeps its last Exchange access check in the session; the CLI's export of that
+    /// session records it as the wizard's own export would.
+    #[test]
+    fn a_session_exports_the_exchange_check_it_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = write_session(tmp.path());
+        let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        doc["exchange_check"] = serde_json::json!({
+            "plan": "app_only", "api": "graph", "checked_at": "2026-12-02T03:00:00Z",
+            "mailboxes": 5, "reachable": 4,
+            "not_reachable": [{"upn": "diego.ramos@northwind-traders.com", "line": 4,
+                               "status": "denied", "why": "access denied to mail"}],
+            "prerequisites": [], "note": null
+        });
+        fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let out = run(
+            &["export", "--session", "session.json", "-o", "b"],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let report = fs::read_to_string(tmp.path().join("b/report.md")).unwrap();
+        assert!(report.contains("4 of 5 mailboxes reachable"), "{report}");
+        assert!(
+            report.contains("| diego.ramos@northwind-traders.com | 4 | denied |"),
+            "{report}"
+        );
+        let custom: serde_json::Value =
+            serde_json::from_slice(&fs::read(tmp.path().join("b/customization.json")).unwrap())
+                .unwrap();
+        assert_eq!(custom["exchange_check"]["reachable"], 4, "{custom}");
+    }
+
     #[test]
     fn a_changed_source_refuses_the_session_export() {
         let tmp = tempfile::tempdir().unwrap();
