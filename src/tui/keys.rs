@@ -3,8 +3,8 @@
 use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
 use super::layout;
 use super::msg::{
-    ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg,
-    SecretMsg, UnplacedMsg, VerifyMsg,
+    ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg, SecretMsg,
+    UnplacedMsg, VerifyMsg,
 };
 use super::setting_form::FormMsg;
 use super::state::{Filter, ImportFocus, Popup, State};
@@ -52,7 +52,7 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
         });
     }
     if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
-        return FormMsg::from_key(key, true).map(Msg::Form);
+        return FormMsg::typed(key).map(Msg::Form);
     }
     // `q` quits on Import too while nothing is typed in the path field.
     if state.step == Step::Import
@@ -70,7 +70,6 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     }
     match state.step {
         Step::Import => import_key(state, key),
-        Step::Customize | Step::ExchangeAccess => choices_key(state, key),
         _ => step_scope(state).and_then(|s| s.lookup(&key)),
     }
 }
@@ -148,22 +147,17 @@ fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
     }
 }
 
-/// Customize and Exchange access: undo/redo and copy here, everything else to the component.
-fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('u') if !ctrl => Msg::Fix(FixMsg::Undo),
-        KeyCode::Char('r') if ctrl => Msg::Fix(FixMsg::Redo),
-        KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
-        KeyCode::Char(super::exchange_check::KEY) if state.step == Step::ExchangeAccess => {
-            Msg::ExchangeCheck(ExchangeCheckMsg::Start)
-        }
-        KeyCode::Char(super::secret_field::KEY) if state.step == Step::ExchangeAccess => {
-            Msg::Secret(SecretMsg::Enter)
-        }
-        KeyCode::Esc => Msg::PrevStep,
-        _ => return FormMsg::from_key(key, false).map(Msg::Form),
-    })
+/// The form message `key` stands for in a form's scope (the rows that send `Msg::Form`), so
+/// the form components' test drivers read the same table as the wizard.
+#[cfg(any(test, feature = "testing"))]
+pub(super) fn form_msg(scope: &WizardScope, key: &KeyEvent) -> Option<FormMsg> {
+    if !keymap::counts(key) {
+        return None;
+    }
+    match scope.lookup(key)? {
+        Msg::Form(m) => Some(m),
+        _ => None,
+    }
 }
 
 /// Mouse events (only delivered with `--mouse`): wheel scrolls, a click selects a cell.
@@ -209,14 +203,16 @@ pub(super) fn popup_scope(popup: &Popup) -> &'static WizardScope {
 }
 
 /// The step's scope outside text fields, for the steps whose keys are all in the table
-/// (Import and the Customize / Exchange access forms still map keys in code).
+/// (Import still maps keys in code).
 pub(super) fn step_scope(state: &State) -> Option<&'static WizardScope> {
     Some(match state.step {
         Step::MatchReview => &MATCH,
         Step::Fix => &FIX,
         Step::ReviewExport => &REVIEW,
         Step::Authorize => &AUTHORIZE,
-        Step::Import | Step::Customize | Step::ExchangeAccess => return None,
+        Step::Customize => &CUSTOMIZE,
+        Step::ExchangeAccess => &EXCHANGE,
+        Step::Import => return None,
     })
 }
 
@@ -768,6 +764,221 @@ pub(super) static MATCH: WizardScope = Scope {
     ],
 };
 
+/// Moving in a form (Customize, Exchange access).
+const FORM_MOVES: &[(Key, Msg)] = &[
+    (code(KeyCode::Up), Msg::Form(FormMsg::Up)),
+    (ch('k'), Msg::Form(FormMsg::Up)),
+    (code(KeyCode::Down), Msg::Form(FormMsg::Down)),
+    (ch('j'), Msg::Form(FormMsg::Down)),
+];
+const FORM_PAGES: &[(Key, Msg)] = &[
+    (code(KeyCode::PageUp), Msg::Form(FormMsg::PageUp)),
+    (code(KeyCode::PageDown), Msg::Form(FormMsg::PageDown)),
+];
+const FORM_ENDS: &[(Key, Msg)] = &[
+    (code(KeyCode::Home), Msg::Form(FormMsg::Top)),
+    (ch('g'), Msg::Form(FormMsg::Top)),
+    (code(KeyCode::End), Msg::Form(FormMsg::Bottom)),
+    (ch('G'), Msg::Form(FormMsg::Bottom)),
+];
+const FORM_CHANGE: &[(Key, Msg)] = &[
+    (ch(' '), Msg::Form(FormMsg::Space)),
+    (code(KeyCode::Left), Msg::Form(FormMsg::Left)),
+    (ch('h'), Msg::Form(FormMsg::Left)),
+    (code(KeyCode::Right), Msg::Form(FormMsg::Right)),
+    (ch('l'), Msg::Form(FormMsg::Right)),
+];
+const FORM_EDIT: &[(Key, Msg)] = &[
+    (code(KeyCode::Enter), Msg::Form(FormMsg::Enter)),
+    (ch('e'), Msg::Form(FormMsg::Edit)),
+];
+const FORM_UNDO: &[(Key, Msg)] = &[
+    (ch('u'), Msg::Fix(FixMsg::Undo)),
+    (ctrl('r'), Msg::Fix(FixMsg::Redo)),
+];
+const FORM_STEPS: &[(Key, Msg)] = &[
+    (ch('<'), Msg::PrevStep),
+    (code(KeyCode::Esc), Msg::PrevStep),
+    (ch('>'), Msg::NextStep),
+];
+
+/// The Customize form outside a value being typed (typing is `FormMsg::typed`'s).
+pub(super) static CUSTOMIZE: WizardScope = Scope {
+    group: "Customize",
+    rows: &[
+        Row {
+            keys: FORM_MOVES,
+            hint: None,
+            help: Some(("↑↓ j k", "move")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_PAGES,
+            hint: None,
+            help: Some(("PgUp PgDn", "page")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_ENDS,
+            hint: None,
+            help: Some(("Home End", "first / last (g G)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Tab), Msg::Form(FormMsg::Next))],
+            hint: hint(0, "Tab", "group"),
+            help: Some(("Tab", "next group / checklist item")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::BackTab), Msg::Form(FormMsg::Prev))],
+            hint: None,
+            help: Some(("Shift-Tab", "previous group / item")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_CHANGE,
+            hint: hint(1, "Space/←→", "change"),
+            help: Some(("Space ←→", "change a setting (h l)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('x'), Msg::Form(FormMsg::Tick))],
+            hint: None,
+            help: Some(("Space x", "tick a checklist item")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_EDIT,
+            hint: hint(2, "Enter", "edit"),
+            help: Some(("Enter e", "edit text (Esc cancels)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('d'), Msg::Form(FormMsg::Default))],
+            hint: hint(3, "d", "default"),
+            help: Some(("d s", "default / add suggested")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('s'), Msg::Form(FormMsg::Suggest))],
+            hint: hint(4, "s", "suggested"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: FORM_UNDO,
+            hint: hint(5, "u", "undo"),
+            help: Some(("u Ctrl-r", "undo / redo")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_STEPS,
+            hint: hint(6, "<>", "step"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
+/// The Exchange access form outside a value being typed: the form's keys, and copy, check and
+/// the secret field.
+pub(super) static EXCHANGE: WizardScope = Scope {
+    group: "Exchange access",
+    rows: &[
+        Row {
+            keys: FORM_MOVES,
+            hint: None,
+            help: Some(("↑↓ j k", "move")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_PAGES,
+            hint: None,
+            help: Some(("PgUp PgDn", "page")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_ENDS,
+            hint: None,
+            help: Some(("Home End", "first / last (g G)")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_CHANGE,
+            hint: hint(0, "Space/←→", "change · tick"),
+            help: Some(("Space ←→", "change a setting (h l)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('x'), Msg::Form(FormMsg::Tick))],
+            hint: None,
+            help: Some(("Space x", "tick a checklist item")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_EDIT,
+            hint: hint(1, "Enter", "edit"),
+            help: Some(("Enter e", "edit text (Esc cancels)")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Tab), Msg::Form(FormMsg::Next))],
+            hint: hint(2, "Tab", "checklist"),
+            help: Some(("Tab", "next group / checklist item")),
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::BackTab), Msg::Form(FormMsg::Prev))],
+            hint: None,
+            help: Some(("Shift-Tab", "previous group / item")),
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (ch('d'), Msg::Form(FormMsg::Default)),
+                (ch('s'), Msg::Form(FormMsg::Suggest)),
+            ],
+            hint: None,
+            help: Some(("d s", "default / add suggested")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('c'), Msg::CopyCommand)],
+            hint: hint(3, "c", "copy"),
+            help: Some(("c v p", "copy · check · type secret")),
+            shown: always,
+        },
+        Row {
+            keys: &[(
+                ch(super::exchange_check::KEY),
+                Msg::ExchangeCheck(ExchangeCheckMsg::Start),
+            )],
+            hint: hint(4, "v", "check"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch(super::secret_field::KEY), Msg::Secret(SecretMsg::Enter))],
+            hint: hint(5, "p", "secret"),
+            help: None,
+            shown: super::secret_field::offered,
+        },
+        Row {
+            keys: FORM_UNDO,
+            hint: hint(6, "u", "undo"),
+            help: Some(("u Ctrl-r", "undo / redo")),
+            shown: always,
+        },
+        Row {
+            keys: FORM_STEPS,
+            hint: hint(7, "<>", "step"),
+            help: None,
+            shown: always,
+        },
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -776,8 +987,10 @@ mod tests {
     /// hint or help line names is bound, in the scope or in the keys every step shares.
     #[test]
     fn every_bound_key_is_shown_and_every_shown_key_is_bound() {
-        let steps: [(&WizardScope, &[&WizardScope]); 6] = [
+        let steps: [(&WizardScope, &[&WizardScope]); 7] = [
             (&FIX, &[&EVERYWHERE]),
+            (&CUSTOMIZE, &[&EVERYWHERE]),
+            (&EXCHANGE, &[&EVERYWHERE]),
             (&REVIEW, &[&EVERYWHERE]),
             (&MATCH, &[&EVERYWHERE]),
             (&AUTHORIZE, &[&EVERYWHERE]),
@@ -818,6 +1031,36 @@ mod tests {
             fix.1.iter().any(|(k, _)| *k == "v"),
             "v verifies and is listed"
         );
+    }
+
+    /// The forms' keys come from their scopes: `c v p` on Exchange access only, Esc goes back,
+    /// and a value being typed takes the letters.
+    #[test]
+    fn form_keys_are_the_tables() {
+        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mut state = State::new("s.json".into(), crate::tui::theme::Theme::plain());
+        state.step = Step::Customize;
+        let key = |state: &State, k| handle_key(state, k);
+        assert!(key(&state, press('c')).is_none());
+        assert!(matches!(
+            key(&state, press('j')),
+            Some(Msg::Form(FormMsg::Down))
+        ));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(key(&state, esc), Some(Msg::PrevStep)));
+        state.step = Step::ExchangeAccess;
+        assert!(matches!(key(&state, press('c')), Some(Msg::CopyCommand)));
+        assert!(matches!(
+            key(&state, press('p')),
+            Some(Msg::Secret(SecretMsg::Enter))
+        ));
+        let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert!(matches!(
+            key(&state, back_tab),
+            Some(Msg::Form(FormMsg::Prev))
+        ));
+        let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert!(key(&state, ctrl_j).is_none());
     }
 
     #[test]

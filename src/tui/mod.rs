@@ -36,8 +36,8 @@ pub mod widgets;
 pub use keys::{handle_key, handle_mouse};
 #[cfg(feature = "testing")]
 pub use msg::{
-    Effect, ExchangeCheckMsg, FixMsg, ImportMsg, LoadMsg, MatchMsg, Msg, PopupMsg,
-    ReviewMsg, SecretMsg, UnplacedMsg, VerifyMsg,
+    Effect, ExchangeCheckMsg, FixMsg, ImportMsg, LoadMsg, MatchMsg, Msg, PopupMsg, ReviewMsg,
+    SecretMsg, UnplacedMsg, VerifyMsg,
 };
 #[cfg(feature = "testing")]
 pub use state::State;

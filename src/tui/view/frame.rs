@@ -210,28 +210,17 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Step::ReviewExport if state.review.dir_edit.is_some() => {
             vec![("Enter", "save folder"), ("Esc", "cancel")]
         }
-        Step::Customize if state.customize.is_editing() => state.customize.key_hints(),
-        Step::ExchangeAccess if state.exchange.is_editing() => state.exchange.key_hints(),
-        Step::Customize | Step::ExchangeAccess => {
-            let mut h = if state.step == Step::Customize {
-                state.customize.key_hints()
-            } else {
-                let mut h = state.exchange.key_hints();
-                h.push(("c", "copy"));
-                h.push(("v", "check"));
-                if crate::tui::secret_field::offered(state) {
-                    h.push(("p", "secret"));
-                }
-                h
-            };
-            h.extend([("u", "undo"), ("<>", "step")]);
-            h
+        Step::Customize | Step::ExchangeAccess if state.typing() => {
+            crate::tui::setting_form::TYPING_HINTS.to_vec()
         }
-        Step::MatchReview | Step::Fix | Step::ReviewExport | Step::Authorize => {
-            keys::step_scope(state)
-                .map(|scope| scope.hints(state))
-                .unwrap_or_default()
-        }
+        Step::MatchReview
+        | Step::Fix
+        | Step::ReviewExport
+        | Step::Authorize
+        | Step::Customize
+        | Step::ExchangeAccess => keys::step_scope(state)
+            .map(|scope| scope.hints(state))
+            .unwrap_or_default(),
     }
 }
 

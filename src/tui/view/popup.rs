@@ -70,19 +70,6 @@ const IMPORT_HELP: &[(&str, &str)] = &[
     ("Esc", "cancel loading"),
 ];
 
-/// The Customize / Exchange access forms' keys (mapped by the form components, not yet in the
-/// keymap table).
-const CHOICES_HELP: &[(&str, &str)] = &[
-    ("↑↓ j k", "move"),
-    ("Tab", "next group / checklist item"),
-    ("Space ←→", "change a setting"),
-    ("Space x", "tick a checklist item"),
-    ("Enter", "edit text (Esc cancels)"),
-    ("d s", "default / add suggested"),
-    ("c v p", "copy · check · type secret"),
-    ("u Ctrl-r", "undo / redo"),
-];
-
 /// Match review's "everywhere": `>` joins the roster there.
 const MATCH_EVERYWHERE: &[(&str, &str)] = &[
     ("> <", "next (joins the roster) / previous step"),
@@ -114,10 +101,22 @@ pub(crate) fn help_groups(state: &State) -> Vec<HelpGroup> {
     vec![
         ("Everywhere", keys::EVERYWHERE.help()),
         ("Import", IMPORT_HELP.to_vec()),
+        ("Customize, Exchange access", form_help()),
         ("Review & export", keys::REVIEW.help()),
         ("Fix", keys::FIX.help()),
-        ("Customize, Exchange access", CHOICES_HELP.to_vec()),
     ]
+}
+
+/// The forms' help: Customize's lines, then what only Exchange access binds (`c v p`).
+fn form_help() -> Vec<(&'static str, &'static str)> {
+    use crate::tui::keys;
+    let mut lines = keys::CUSTOMIZE.help();
+    for line in keys::EXCHANGE.help() {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
 }
 
 /// Lines in the left column of the two-column help: whole groups, as close to half as can be.
