@@ -764,96 +764,128 @@ pub(super) static MATCH: WizardScope = Scope {
     ],
 };
 
-/// Moving in a form (Customize, Exchange access).
-const FORM_MOVES: &[(Key, Msg)] = &[
-    (code(KeyCode::Up), Msg::Form(FormMsg::Up)),
-    (ch('k'), Msg::Form(FormMsg::Up)),
-    (code(KeyCode::Down), Msg::Form(FormMsg::Down)),
-    (ch('j'), Msg::Form(FormMsg::Down)),
-];
-const FORM_PAGES: &[(Key, Msg)] = &[
-    (code(KeyCode::PageUp), Msg::Form(FormMsg::PageUp)),
-    (code(KeyCode::PageDown), Msg::Form(FormMsg::PageDown)),
-];
-const FORM_ENDS: &[(Key, Msg)] = &[
-    (code(KeyCode::Home), Msg::Form(FormMsg::Top)),
-    (ch('g'), Msg::Form(FormMsg::Top)),
-    (code(KeyCode::End), Msg::Form(FormMsg::Bottom)),
-    (ch('G'), Msg::Form(FormMsg::Bottom)),
-];
-const FORM_CHANGE: &[(Key, Msg)] = &[
+/// A form's row (Customize, Exchange access): both scopes share these, with their own hints.
+type FormRow = Row<Msg, State>;
+
+const FORM_TAB_KEYS: &[(Key, Msg)] = &[(code(KeyCode::Tab), Msg::Form(FormMsg::Next))];
+const FORM_CHANGE_KEYS: &[(Key, Msg)] = &[
     (ch(' '), Msg::Form(FormMsg::Space)),
     (code(KeyCode::Left), Msg::Form(FormMsg::Left)),
     (ch('h'), Msg::Form(FormMsg::Left)),
     (code(KeyCode::Right), Msg::Form(FormMsg::Right)),
     (ch('l'), Msg::Form(FormMsg::Right)),
 ];
-const FORM_EDIT: &[(Key, Msg)] = &[
+const FORM_EDIT_KEYS: &[(Key, Msg)] = &[
     (code(KeyCode::Enter), Msg::Form(FormMsg::Enter)),
     (ch('e'), Msg::Form(FormMsg::Edit)),
 ];
-const FORM_UNDO: &[(Key, Msg)] = &[
+const FORM_UNDO_KEYS: &[(Key, Msg)] = &[
     (ch('u'), Msg::Fix(FixMsg::Undo)),
     (ctrl('r'), Msg::Fix(FixMsg::Redo)),
 ];
-const FORM_STEPS: &[(Key, Msg)] = &[
+const FORM_STEP_KEYS: &[(Key, Msg)] = &[
     (ch('<'), Msg::PrevStep),
     (code(KeyCode::Esc), Msg::PrevStep),
     (ch('>'), Msg::NextStep),
 ];
+const FORM_MOVE: FormRow = Row {
+    keys: &[
+        (code(KeyCode::Up), Msg::Form(FormMsg::Up)),
+        (ch('k'), Msg::Form(FormMsg::Up)),
+        (code(KeyCode::Down), Msg::Form(FormMsg::Down)),
+        (ch('j'), Msg::Form(FormMsg::Down)),
+    ],
+    hint: None,
+    help: Some(("↑↓ j k", "move")),
+    shown: always,
+};
+const FORM_PAGE: FormRow = Row {
+    keys: &[
+        (code(KeyCode::PageUp), Msg::Form(FormMsg::PageUp)),
+        (code(KeyCode::PageDown), Msg::Form(FormMsg::PageDown)),
+    ],
+    hint: None,
+    help: Some(("PgUp PgDn", "page")),
+    shown: always,
+};
+const FORM_ENDS: FormRow = Row {
+    keys: &[
+        (code(KeyCode::Home), Msg::Form(FormMsg::Top)),
+        (ch('g'), Msg::Form(FormMsg::Top)),
+        (code(KeyCode::End), Msg::Form(FormMsg::Bottom)),
+        (ch('G'), Msg::Form(FormMsg::Bottom)),
+    ],
+    hint: None,
+    help: Some(("Home End", "first / last (g G)")),
+    shown: always,
+};
+/// Tab, with the form's own hint word.
+const fn form_tab(at: u8, what: &'static str) -> FormRow {
+    Row {
+        keys: FORM_TAB_KEYS,
+        hint: hint(at, "Tab", what),
+        help: Some(("Tab", "next group / checklist item")),
+        shown: always,
+    }
+}
+const FORM_BACK_TAB: FormRow = Row {
+    keys: &[(code(KeyCode::BackTab), Msg::Form(FormMsg::Prev))],
+    hint: None,
+    help: Some(("Shift-Tab", "previous group / item")),
+    shown: always,
+};
+/// Space and ←→, with the form's own hint word.
+const fn form_change(at: u8, what: &'static str) -> FormRow {
+    Row {
+        keys: FORM_CHANGE_KEYS,
+        hint: hint(at, "Space/←→", what),
+        help: Some(("Space ←→", "change a setting (h l)")),
+        shown: always,
+    }
+}
+const FORM_TICK: FormRow = Row {
+    keys: &[(ch('x'), Msg::Form(FormMsg::Tick))],
+    hint: None,
+    help: Some(("Space x", "tick a checklist item")),
+    shown: always,
+};
+const fn form_edit(at: u8) -> FormRow {
+    Row {
+        keys: FORM_EDIT_KEYS,
+        hint: hint(at, "Enter", "edit"),
+        help: Some(("Enter e", "edit text (Esc cancels)")),
+        shown: always,
+    }
+}
+const fn form_undo(at: u8) -> FormRow {
+    Row {
+        keys: FORM_UNDO_KEYS,
+        hint: hint(at, "u", "undo"),
+        help: Some(("u Ctrl-r", "undo / redo")),
+        shown: always,
+    }
+}
+const fn form_steps(at: u8) -> FormRow {
+    Row {
+        keys: FORM_STEP_KEYS,
+        hint: hint(at, "<>", "step"),
+        help: None,
+        shown: always,
+    }
+}
 
 /// The Customize form outside a value being typed (typing is `FormMsg::typed`'s).
 pub(super) static CUSTOMIZE: WizardScope = Scope {
     group: "Customize",
     rows: &[
-        Row {
-            keys: FORM_MOVES,
-            hint: None,
-            help: Some(("↑↓ j k", "move")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_PAGES,
-            hint: None,
-            help: Some(("PgUp PgDn", "page")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_ENDS,
-            hint: None,
-            help: Some(("Home End", "first / last (g G)")),
-            shown: always,
-        },
-        Row {
-            keys: &[(code(KeyCode::Tab), Msg::Form(FormMsg::Next))],
-            hint: hint(0, "Tab", "group"),
-            help: Some(("Tab", "next group / checklist item")),
-            shown: always,
-        },
-        Row {
-            keys: &[(code(KeyCode::BackTab), Msg::Form(FormMsg::Prev))],
-            hint: None,
-            help: Some(("Shift-Tab", "previous group / item")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_CHANGE,
-            hint: hint(1, "Space/←→", "change"),
-            help: Some(("Space ←→", "change a setting (h l)")),
-            shown: always,
-        },
-        Row {
-            keys: &[(ch('x'), Msg::Form(FormMsg::Tick))],
-            hint: None,
-            help: Some(("Space x", "tick a checklist item")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_EDIT,
-            hint: hint(2, "Enter", "edit"),
-            help: Some(("Enter e", "edit text (Esc cancels)")),
-            shown: always,
-        },
+        FORM_MOVE,
+        FORM_PAGE,
+        FORM_ENDS,
+        form_tab(0, "group"),
+        FORM_BACK_TAB,
+        form_change(1, "change"),
+        FORM_TICK,
+        form_edit(2),
         Row {
             keys: &[(ch('d'), Msg::Form(FormMsg::Default))],
             hint: hint(3, "d", "default"),
@@ -866,18 +898,8 @@ pub(super) static CUSTOMIZE: WizardScope = Scope {
             help: None,
             shown: always,
         },
-        Row {
-            keys: FORM_UNDO,
-            hint: hint(5, "u", "undo"),
-            help: Some(("u Ctrl-r", "undo / redo")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_STEPS,
-            hint: hint(6, "<>", "step"),
-            help: None,
-            shown: always,
-        },
+        form_undo(5),
+        form_steps(6),
     ],
 };
 
@@ -886,54 +908,14 @@ pub(super) static CUSTOMIZE: WizardScope = Scope {
 pub(super) static EXCHANGE: WizardScope = Scope {
     group: "Exchange access",
     rows: &[
-        Row {
-            keys: FORM_MOVES,
-            hint: None,
-            help: Some(("↑↓ j k", "move")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_PAGES,
-            hint: None,
-            help: Some(("PgUp PgDn", "page")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_ENDS,
-            hint: None,
-            help: Some(("Home End", "first / last (g G)")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_CHANGE,
-            hint: hint(0, "Space/←→", "change · tick"),
-            help: Some(("Space ←→", "change a setting (h l)")),
-            shown: always,
-        },
-        Row {
-            keys: &[(ch('x'), Msg::Form(FormMsg::Tick))],
-            hint: None,
-            help: Some(("Space x", "tick a checklist item")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_EDIT,
-            hint: hint(1, "Enter", "edit"),
-            help: Some(("Enter e", "edit text (Esc cancels)")),
-            shown: always,
-        },
-        Row {
-            keys: &[(code(KeyCode::Tab), Msg::Form(FormMsg::Next))],
-            hint: hint(2, "Tab", "checklist"),
-            help: Some(("Tab", "next group / checklist item")),
-            shown: always,
-        },
-        Row {
-            keys: &[(code(KeyCode::BackTab), Msg::Form(FormMsg::Prev))],
-            hint: None,
-            help: Some(("Shift-Tab", "previous group / item")),
-            shown: always,
-        },
+        FORM_MOVE,
+        FORM_PAGE,
+        FORM_ENDS,
+        form_change(0, "change · tick"),
+        FORM_TICK,
+        form_edit(1),
+        form_tab(2, "checklist"),
+        FORM_BACK_TAB,
         Row {
             keys: &[
                 (ch('d'), Msg::Form(FormMsg::Default)),
@@ -964,18 +946,8 @@ pub(super) static EXCHANGE: WizardScope = Scope {
             help: None,
             shown: super::secret_field::offered,
         },
-        Row {
-            keys: FORM_UNDO,
-            hint: hint(6, "u", "undo"),
-            help: Some(("u Ctrl-r", "undo / redo")),
-            shown: always,
-        },
-        Row {
-            keys: FORM_STEPS,
-            hint: hint(7, "<>", "step"),
-            help: None,
-            shown: always,
-        },
+        form_undo(6),
+        form_steps(7),
     ],
 };
 
