@@ -1,6 +1,6 @@
 //! Keys and mouse to messages. Pure: looks at the state, changes nothing.
 
-use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
+use super::keymap::{self, always, ch, code, ctrl, hint, Hint, Key, Row, Scope};
 use super::layout;
 use super::msg::{
     ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg, SecretMsg,
@@ -68,10 +68,7 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     if let Some(msg) = EVERYWHERE.lookup(&key) {
         return Some(msg);
     }
-    match state.step {
-        Step::Import => import_key(state, key),
-        _ => step_scope(state).and_then(|s| s.lookup(&key)),
-    }
+    step_scope(state).and_then(|s| s.lookup(&key))
 }
 
 fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
@@ -88,62 +85,6 @@ fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
             Some(Msg::Match(MatchMsg::Candidate(1)))
         }
         _ => TextEdit::from_key(key).map(Msg::Text),
-    }
-}
-
-fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
-    use super::state::ImportSource;
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    // The pull source has no path or files: Enter signs in, ←→ still change the source.
-    if state.import.source == ImportSource::Pull {
-        return match key.code {
-            KeyCode::Enter => Some(Msg::Match(MatchMsg::StartPull { device: false })),
-            KeyCode::Char('d') if !ctrl => Some(Msg::Match(MatchMsg::StartPull { device: true })),
-            KeyCode::Left | KeyCode::Char('h') => Some(Msg::Match(MatchMsg::CycleSource(-1))),
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                Some(Msg::Match(MatchMsg::CycleSource(1)))
-            }
-            _ => None,
-        };
-    }
-    match (state.import.focus, key.code) {
-        (ImportFocus::Source, KeyCode::Left | KeyCode::Char('h')) => {
-            Some(Msg::Match(MatchMsg::CycleSource(-1)))
-        }
-        (ImportFocus::Source, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
-            Some(Msg::Match(MatchMsg::CycleSource(1)))
-        }
-        (ImportFocus::Source, KeyCode::Enter | KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::Import(ImportMsg::FocusNext))
-        }
-        (_, KeyCode::Tab) => Some(Msg::Import(ImportMsg::FocusNext)),
-        (_, KeyCode::BackTab) => Some(Msg::Import(ImportMsg::FocusPrev)),
-        (ImportFocus::Files, KeyCode::Up | KeyCode::Char('k')) => {
-            if state.import.file_cursor == 0 {
-                Some(Msg::Import(ImportMsg::FocusPrev))
-            } else {
-                Some(Msg::Import(ImportMsg::MoveFile(-1)))
-            }
-        }
-        (ImportFocus::Files, KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::Import(ImportMsg::MoveFile(1)))
-        }
-        (ImportFocus::Files, KeyCode::Enter) => Some(Msg::Import(ImportMsg::PickFile)),
-        (ImportFocus::Settings, KeyCode::Up | KeyCode::Char('k')) => {
-            Some(Msg::Import(ImportMsg::MoveSetting(-1)))
-        }
-        (ImportFocus::Settings, KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::Import(ImportMsg::MoveSetting(1)))
-        }
-        (ImportFocus::Settings, KeyCode::Left | KeyCode::Char('h')) => {
-            Some(Msg::Import(ImportMsg::CycleSetting(-1)))
-        }
-        (ImportFocus::Settings, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
-            Some(Msg::Import(ImportMsg::CycleSetting(1)))
-        }
-        (ImportFocus::Settings, KeyCode::Enter) => Some(Msg::Import(ImportMsg::StartLoad)),
-        (_, KeyCode::Esc) => Some(Msg::Import(ImportMsg::FocusPrev)),
-        _ => None,
     }
 }
 
@@ -202,8 +143,7 @@ pub(super) fn popup_scope(popup: &Popup) -> &'static WizardScope {
     }
 }
 
-/// The step's scope outside text fields, for the steps whose keys are all in the table
-/// (Import still maps keys in code).
+/// The step's scope outside text fields (on Import, the focus's; the path field types).
 pub(super) fn step_scope(state: &State) -> Option<&'static WizardScope> {
     Some(match state.step {
         Step::MatchReview => &MATCH,
@@ -212,7 +152,22 @@ pub(super) fn step_scope(state: &State) -> Option<&'static WizardScope> {
         Step::Authorize => &AUTHORIZE,
         Step::Customize => &CUSTOMIZE,
         Step::ExchangeAccess => &EXCHANGE,
-        Step::Import => return None,
+        Step::Import => return import_scope(state),
+    })
+}
+
+/// Import's scope: the pull source's, or the focused area's (the path field has none: it
+/// types, `text_key`).
+fn import_scope(state: &State) -> Option<&'static WizardScope> {
+    use super::state::ImportSource;
+    if state.import.source == ImportSource::Pull {
+        return Some(&IMPORT_PULL);
+    }
+    Some(match state.import.focus {
+        ImportFocus::Source => &IMPORT_SOURCE,
+        ImportFocus::Path => return None,
+        ImportFocus::Files => &IMPORT_FILES,
+        ImportFocus::Settings => &IMPORT_SETTINGS,
     })
 }
 
@@ -764,6 +719,185 @@ pub(super) static MATCH: WizardScope = Scope {
     ],
 };
 
+/// Import: ←→ change the source.
+const SOURCE_KEYS: &[(Key, Msg)] = &[
+    (code(KeyCode::Left), Msg::Match(MatchMsg::CycleSource(-1))),
+    (ch('h'), Msg::Match(MatchMsg::CycleSource(-1))),
+    (code(KeyCode::Right), Msg::Match(MatchMsg::CycleSource(1))),
+    (ch('l'), Msg::Match(MatchMsg::CycleSource(1))),
+    (ch(' '), Msg::Match(MatchMsg::CycleSource(1))),
+];
+/// Import: Tab and Shift-Tab / Esc between the areas.
+const AREA_KEYS: &[(Key, Msg)] = &[
+    (code(KeyCode::Tab), Msg::Import(ImportMsg::FocusNext)),
+    (code(KeyCode::BackTab), Msg::Import(ImportMsg::FocusPrev)),
+    (code(KeyCode::Esc), Msg::Import(ImportMsg::FocusPrev)),
+];
+const IMPORT_CHANGE_HELP: Option<(&str, &str)> = Some(("←→ h l", "change source / setting"));
+const IMPORT_CHOOSE_HELP: Option<(&str, &str)> = Some(("↑↓ j k", "choose a file / setting"));
+const IMPORT_ENTER_HELP: Option<(&str, &str)> = Some(("Enter", "open file / load roster"));
+
+/// Import's `?` and `q` (handled everywhere first), in a focus's hint bar at `at`.
+const fn import_help_key(at: u8) -> Row<Msg, State> {
+    Row {
+        keys: &[],
+        hint: hint(at, "?", "help"),
+        help: None,
+        shown: always,
+    }
+}
+const fn import_quit_key(at: u8) -> Row<Msg, State> {
+    Row {
+        keys: &[],
+        hint: hint(at, "q", "quit"),
+        help: None,
+        shown: always,
+    }
+}
+/// Tab and Shift-Tab / Esc, with the hint at `at` (`None`: not in the bar).
+const fn import_areas(hint: Option<Hint>) -> Row<Msg, State> {
+    Row {
+        keys: AREA_KEYS,
+        hint,
+        help: Some(("Tab Esc", "next area / back (Shift-Tab)")),
+        shown: always,
+    }
+}
+
+/// Import with the source line focused.
+pub(super) static IMPORT_SOURCE: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: SOURCE_KEYS,
+            hint: hint(0, "←→", "source"),
+            help: IMPORT_CHANGE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (code(KeyCode::Enter), Msg::Import(ImportMsg::FocusNext)),
+                (code(KeyCode::Down), Msg::Import(ImportMsg::FocusNext)),
+                (ch('j'), Msg::Import(ImportMsg::FocusNext)),
+            ],
+            hint: hint(1, "Enter", "next"),
+            help: None,
+            shown: always,
+        },
+        import_areas(None),
+        import_help_key(2),
+        import_quit_key(3),
+        // The path field's own keys (`text_key`), explained where they are.
+        Row {
+            keys: &[],
+            hint: None,
+            help: Some(("Tab ↓", "path: complete / file list")),
+            shown: always,
+        },
+    ],
+};
+
+/// Import with the file list focused.
+pub(super) static IMPORT_FILES: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Up), Msg::Import(ImportMsg::MoveFile(-1))),
+                (ch('k'), Msg::Import(ImportMsg::MoveFile(-1))),
+                (code(KeyCode::Down), Msg::Import(ImportMsg::MoveFile(1))),
+                (ch('j'), Msg::Import(ImportMsg::MoveFile(1))),
+            ],
+            hint: hint(0, "↑↓", "choose"),
+            help: IMPORT_CHOOSE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::Import(ImportMsg::PickFile))],
+            hint: hint(1, "Enter", "open"),
+            help: IMPORT_ENTER_HELP,
+            shown: always,
+        },
+        import_areas(hint(2, "Tab", "next")),
+        import_help_key(3),
+        import_quit_key(4),
+    ],
+};
+
+/// Import with the read settings focused.
+pub(super) static IMPORT_SETTINGS: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Up), Msg::Import(ImportMsg::MoveSetting(-1))),
+                (ch('k'), Msg::Import(ImportMsg::MoveSetting(-1))),
+                (code(KeyCode::Down), Msg::Import(ImportMsg::MoveSetting(1))),
+                (ch('j'), Msg::Import(ImportMsg::MoveSetting(1))),
+            ],
+            hint: hint(0, "↑↓", "setting"),
+            help: IMPORT_CHOOSE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (
+                    code(KeyCode::Left),
+                    Msg::Import(ImportMsg::CycleSetting(-1)),
+                ),
+                (ch('h'), Msg::Import(ImportMsg::CycleSetting(-1))),
+                (
+                    code(KeyCode::Right),
+                    Msg::Import(ImportMsg::CycleSetting(1)),
+                ),
+                (ch('l'), Msg::Import(ImportMsg::CycleSetting(1))),
+                (ch(' '), Msg::Import(ImportMsg::CycleSetting(1))),
+            ],
+            hint: hint(1, "←→", "change"),
+            help: IMPORT_CHANGE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::Import(ImportMsg::StartLoad))],
+            hint: hint(2, "Enter", "load roster"),
+            help: IMPORT_ENTER_HELP,
+            shown: always,
+        },
+        import_areas(hint(3, "Tab", "next")),
+        import_help_key(4),
+    ],
+};
+
+/// Import with the pull source chosen: no path or files; Enter signs in.
+pub(super) static IMPORT_PULL: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: &[(
+                code(KeyCode::Enter),
+                Msg::Match(MatchMsg::StartPull { device: false }),
+            )],
+            hint: hint(0, "Enter", "sign in"),
+            help: Some(("Enter d", "pull: sign in / device code")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('d'), Msg::Match(MatchMsg::StartPull { device: true }))],
+            hint: hint(1, "d", "device code"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: SOURCE_KEYS,
+            hint: hint(2, "←→", "source"),
+            help: IMPORT_CHANGE_HELP,
+            shown: always,
+        },
+        import_help_key(3),
+        import_quit_key(4),
+    ],
+};
+
 /// A form's row (Customize, Exchange access): both scopes share these, with their own hints.
 type FormRow = Row<Msg, State>;
 
@@ -959,8 +1093,12 @@ mod tests {
     /// hint or help line names is bound, in the scope or in the keys every step shares.
     #[test]
     fn every_bound_key_is_shown_and_every_shown_key_is_bound() {
-        let steps: [(&WizardScope, &[&WizardScope]); 7] = [
+        let steps: [(&WizardScope, &[&WizardScope]); 11] = [
             (&FIX, &[&EVERYWHERE]),
+            (&IMPORT_SOURCE, &[&EVERYWHERE]),
+            (&IMPORT_FILES, &[&EVERYWHERE]),
+            (&IMPORT_SETTINGS, &[&EVERYWHERE]),
+            (&IMPORT_PULL, &[&EVERYWHERE]),
             (&CUSTOMIZE, &[&EVERYWHERE]),
             (&EXCHANGE, &[&EVERYWHERE]),
             (&REVIEW, &[&EVERYWHERE]),
@@ -1033,6 +1171,45 @@ mod tests {
         ));
         let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
         assert!(key(&state, ctrl_j).is_none());
+    }
+
+    /// Import's keys come from the focus's scope; Up on the first file goes back to the path
+    /// (the update decides that, the table sends the move).
+    #[test]
+    fn import_keys_are_the_focus_scopes() {
+        use crate::tui::state::ImportSource;
+        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let named = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let mut state = State::new("s.json".into(), crate::tui::theme::Theme::plain());
+        state.step = Step::Import;
+        state.import.path.set("roster.csv");
+        state.import.focus = ImportFocus::Source;
+        assert!(matches!(
+            handle_key(&state, press(' ')),
+            Some(Msg::Match(MatchMsg::CycleSource(1)))
+        ));
+        assert!(matches!(
+            handle_key(&state, press('j')),
+            Some(Msg::Import(ImportMsg::FocusNext))
+        ));
+        state.import.focus = ImportFocus::Files;
+        state.import.files = vec!["a.csv".into(), "b.csv".into()];
+        let up = handle_key(&state, named(KeyCode::Up)).unwrap();
+        assert!(matches!(up, Msg::Import(ImportMsg::MoveFile(-1))));
+        crate::tui::update::update(&mut state, up);
+        assert_eq!(state.import.focus, ImportFocus::Path);
+        state.import.focus = ImportFocus::Settings;
+        assert!(matches!(
+            handle_key(&state, named(KeyCode::Enter)),
+            Some(Msg::Import(ImportMsg::StartLoad))
+        ));
+        assert!(handle_key(&state, press('d')).is_none());
+        state.import.source = ImportSource::Pull;
+        assert!(matches!(
+            handle_key(&state, press('d')),
+            Some(Msg::Match(MatchMsg::StartPull { device: true }))
+        ));
+        assert!(handle_key(&state, named(KeyCode::Tab)).is_none());
     }
 
     #[test]
