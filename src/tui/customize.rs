@@ -93,7 +93,8 @@ impl CustomizeStep {
         validate(&self.catalogue, choices, &self.facts)
     }
 
-    /// Handles a key press (through [`FormMsg::from_key`]); returns the change to apply to
+    /// Handles a key press (through the keymap table, or [`FormMsg::typed`] while a value is
+    /// typed); returns the change to apply to
     /// `choices`, if any. (The wizard sends `FormMsg`s; tests drive the form by keys.)
     #[cfg(any(test, feature = "testing"))]
     pub fn handle_key(
@@ -101,7 +102,11 @@ impl CustomizeStep {
         key: crossterm::event::KeyEvent,
         choices: &Choices,
     ) -> Option<ChoiceEdit> {
-        let msg = FormMsg::from_key(key, self.is_editing())?;
+        let msg = if self.is_editing() {
+            FormMsg::typed(key)?
+        } else {
+            super::keys::form_msg(&super::keys::CUSTOMIZE, &key)?
+        };
         self.update(msg, choices)
     }
 
@@ -150,21 +155,6 @@ impl CustomizeStep {
         self.focus = new;
         self.focus_key = Some(vis[new].key.clone());
         None
-    }
-
-    /// Keys to show in the wizard's hint bar.
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.editor.is_some() {
-            return vec![("Enter", "save"), ("Esc", "cancel"), ("Ctrl-u", "clear")];
-        }
-        // Short enough that the wizard's own keys still fit beside them at 80 columns.
-        vec![
-            ("Tab", "group"),
-            ("Space/←→", "change"),
-            ("Enter", "edit"),
-            ("d", "default"),
-            ("s", "suggested"),
-        ]
     }
 
     /// Draws the form into `area`.

@@ -133,7 +133,8 @@ impl ExchangeStep {
         items.get(self.focused(&items)).cloned()
     }
 
-    /// Handles a key press (through [`FormMsg::from_key`]); returns the change to apply to
+    /// Handles a key press (through the keymap table, or [`FormMsg::typed`] while a value is
+    /// typed); returns the change to apply to
     /// `choices`, if any. (The wizard sends `FormMsg`s; tests drive the form by keys.)
     #[cfg(any(test, feature = "testing"))]
     pub fn handle_key(
@@ -141,7 +142,11 @@ impl ExchangeStep {
         key: crossterm::event::KeyEvent,
         choices: &Choices,
     ) -> Option<ChoiceEdit> {
-        let msg = FormMsg::from_key(key, self.is_editing())?;
+        let msg = if self.is_editing() {
+            FormMsg::typed(key)?
+        } else {
+            super::keys::form_msg(&super::keys::EXCHANGE, &key)?
+        };
         self.update(msg, choices)
     }
 
@@ -231,18 +236,6 @@ impl ExchangeStep {
             .flat_map(|c| c.items)
             .find(|i| i.tick_key == t)
             .and_then(|i| i.command)
-    }
-
-    /// Keys to show in the wizard's hint bar.
-    pub fn key_hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.editor.is_some() {
-            return vec![("Enter", "save"), ("Esc", "cancel"), ("Ctrl-u", "clear")];
-        }
-        vec![
-            ("Space/←→", "change · tick"),
-            ("Enter", "edit"),
-            ("Tab", "checklist"),
-        ]
     }
 
     /// Draws the step into `area`.

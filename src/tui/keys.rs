@@ -1,6 +1,6 @@
 //! Keys and mouse to messages. Pure: looks at the state, changes nothing.
 
-use super::keymap::{self, always, ch, code, ctrl, hint, Key, Row, Scope};
+use super::keymap::{self, always, ch, code, ctrl, hint, Hint, Key, Row, Scope};
 use super::layout;
 use super::msg::{
     ExchangeCheckMsg, FixMsg, ImportMsg, MatchMsg, Msg, PopupMsg, ReviewMsg, SecretMsg,
@@ -52,7 +52,7 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
         });
     }
     if matches!(state.step, Step::Customize | Step::ExchangeAccess) && state.typing() {
-        return FormMsg::from_key(key, true).map(Msg::Form);
+        return FormMsg::typed(key).map(Msg::Form);
     }
     // `q` quits on Import too while nothing is typed in the path field.
     if state.step == Step::Import
@@ -68,11 +68,7 @@ pub fn handle_key(state: &State, key: KeyEvent) -> Option<Msg> {
     if let Some(msg) = EVERYWHERE.lookup(&key) {
         return Some(msg);
     }
-    match state.step {
-        Step::Import => import_key(state, key),
-        Step::Customize | Step::ExchangeAccess => choices_key(state, key),
-        _ => step_scope(state).and_then(|s| s.lookup(&key)),
-    }
+    step_scope(state).and_then(|s| s.lookup(&key))
 }
 
 fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
@@ -92,78 +88,17 @@ fn text_key(state: &State, key: KeyEvent) -> Option<Msg> {
     }
 }
 
-fn import_key(state: &State, key: KeyEvent) -> Option<Msg> {
-    use super::state::ImportSource;
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    // The pull source has no path or files: Enter signs in, ←→ still change the source.
-    if state.import.source == ImportSource::Pull {
-        return match key.code {
-            KeyCode::Enter => Some(Msg::Match(MatchMsg::StartPull { device: false })),
-            KeyCode::Char('d') if !ctrl => Some(Msg::Match(MatchMsg::StartPull { device: true })),
-            KeyCode::Left | KeyCode::Char('h') => Some(Msg::Match(MatchMsg::CycleSource(-1))),
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                Some(Msg::Match(MatchMsg::CycleSource(1)))
-            }
-            _ => None,
-        };
+/// The form message `key` stands for in a form's scope (the rows that send `Msg::Form`), so
+/// the form components' test drivers read the same table as the wizard.
+#[cfg(any(test, feature = "testing"))]
+pub(super) fn form_msg(scope: &WizardScope, key: &KeyEvent) -> Option<FormMsg> {
+    if !keymap::counts(key) {
+        return None;
     }
-    match (state.import.focus, key.code) {
-        (ImportFocus::Source, KeyCode::Left | KeyCode::Char('h')) => {
-            Some(Msg::Match(MatchMsg::CycleSource(-1)))
-        }
-        (ImportFocus::Source, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
-            Some(Msg::Match(MatchMsg::CycleSource(1)))
-        }
-        (ImportFocus::Source, KeyCode::Enter | KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::Import(ImportMsg::FocusNext))
-        }
-        (_, KeyCode::Tab) => Some(Msg::Import(ImportMsg::FocusNext)),
-        (_, KeyCode::BackTab) => Some(Msg::Import(ImportMsg::FocusPrev)),
-        (ImportFocus::Files, KeyCode::Up | KeyCode::Char('k')) => {
-            if state.import.file_cursor == 0 {
-                Some(Msg::Import(ImportMsg::FocusPrev))
-            } else {
-                Some(Msg::Import(ImportMsg::MoveFile(-1)))
-            }
-        }
-        (ImportFocus::Files, KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::Import(ImportMsg::MoveFile(1)))
-        }
-        (ImportFocus::Files, KeyCode::Enter) => Some(Msg::Import(ImportMsg::PickFile)),
-        (ImportFocus::Settings, KeyCode::Up | KeyCode::Char('k')) => {
-            Some(Msg::Import(ImportMsg::MoveSetting(-1)))
-        }
-        (ImportFocus::Settings, KeyCode::Down | KeyCode::Char('j')) => {
-            Some(Msg::Import(ImportMsg::MoveSetting(1)))
-        }
-        (ImportFocus::Settings, KeyCode::Left | KeyCode::Char('h')) => {
-            Some(Msg::Import(ImportMsg::CycleSetting(-1)))
-        }
-        (ImportFocus::Settings, KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ')) => {
-            Some(Msg::Import(ImportMsg::CycleSetting(1)))
-        }
-        (ImportFocus::Settings, KeyCode::Enter) => Some(Msg::Import(ImportMsg::StartLoad)),
-        (_, KeyCode::Esc) => Some(Msg::Import(ImportMsg::FocusPrev)),
+    match scope.lookup(key)? {
+        Msg::Form(m) => Some(m),
         _ => None,
     }
-}
-
-/// Customize and Exchange access: undo/redo and copy here, everything else to the component.
-fn choices_key(state: &State, key: KeyEvent) -> Option<Msg> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('u') if !ctrl => Msg::Fix(FixMsg::Undo),
-        KeyCode::Char('r') if ctrl => Msg::Fix(FixMsg::Redo),
-        KeyCode::Char('c') if state.step == Step::ExchangeAccess => Msg::CopyCommand,
-        KeyCode::Char(super::exchange_check::KEY) if state.step == Step::ExchangeAccess => {
-            Msg::ExchangeCheck(ExchangeCheckMsg::Start)
-        }
-        KeyCode::Char(super::secret_field::KEY) if state.step == Step::ExchangeAccess => {
-            Msg::Secret(SecretMsg::Enter)
-        }
-        KeyCode::Esc => Msg::PrevStep,
-        _ => return FormMsg::from_key(key, false).map(Msg::Form),
-    })
 }
 
 /// Mouse events (only delivered with `--mouse`): wheel scrolls, a click selects a cell.
@@ -208,15 +143,31 @@ pub(super) fn popup_scope(popup: &Popup) -> &'static WizardScope {
     }
 }
 
-/// The step's scope outside text fields, for the steps whose keys are all in the table
-/// (Import and the Customize / Exchange access forms still map keys in code).
+/// The step's scope outside text fields (on Import, the focus's; the path field types).
 pub(super) fn step_scope(state: &State) -> Option<&'static WizardScope> {
     Some(match state.step {
         Step::MatchReview => &MATCH,
         Step::Fix => &FIX,
         Step::ReviewExport => &REVIEW,
         Step::Authorize => &AUTHORIZE,
-        Step::Import | Step::Customize | Step::ExchangeAccess => return None,
+        Step::Customize => &CUSTOMIZE,
+        Step::ExchangeAccess => &EXCHANGE,
+        Step::Import => return import_scope(state),
+    })
+}
+
+/// Import's scope: the pull source's, or the focused area's (the path field has none: it
+/// types, `text_key`).
+fn import_scope(state: &State) -> Option<&'static WizardScope> {
+    use super::state::ImportSource;
+    if state.import.source == ImportSource::Pull {
+        return Some(&IMPORT_PULL);
+    }
+    Some(match state.import.focus {
+        ImportFocus::Source => &IMPORT_SOURCE,
+        ImportFocus::Path => return None,
+        ImportFocus::Files => &IMPORT_FILES,
+        ImportFocus::Settings => &IMPORT_SETTINGS,
     })
 }
 
@@ -768,6 +719,372 @@ pub(super) static MATCH: WizardScope = Scope {
     ],
 };
 
+/// Import: ←→ change the source.
+const SOURCE_KEYS: &[(Key, Msg)] = &[
+    (code(KeyCode::Left), Msg::Match(MatchMsg::CycleSource(-1))),
+    (ch('h'), Msg::Match(MatchMsg::CycleSource(-1))),
+    (code(KeyCode::Right), Msg::Match(MatchMsg::CycleSource(1))),
+    (ch('l'), Msg::Match(MatchMsg::CycleSource(1))),
+    (ch(' '), Msg::Match(MatchMsg::CycleSource(1))),
+];
+/// Import: Tab and Shift-Tab / Esc between the areas.
+const AREA_KEYS: &[(Key, Msg)] = &[
+    (code(KeyCode::Tab), Msg::Import(ImportMsg::FocusNext)),
+    (code(KeyCode::BackTab), Msg::Import(ImportMsg::FocusPrev)),
+    (code(KeyCode::Esc), Msg::Import(ImportMsg::FocusPrev)),
+];
+const IMPORT_CHANGE_HELP: Option<(&str, &str)> = Some(("←→ h l", "change source / setting"));
+const IMPORT_CHOOSE_HELP: Option<(&str, &str)> = Some(("↑↓ j k", "choose a file / setting"));
+const IMPORT_ENTER_HELP: Option<(&str, &str)> = Some(("Enter", "open file / load roster"));
+
+/// Import's `?` and `q` (handled everywhere first), in a focus's hint bar at `at`.
+const fn import_help_key(at: u8) -> Row<Msg, State> {
+    Row {
+        keys: &[],
+        hint: hint(at, "?", "help"),
+        help: None,
+        shown: always,
+    }
+}
+const fn import_quit_key(at: u8) -> Row<Msg, State> {
+    Row {
+        keys: &[],
+        hint: hint(at, "q", "quit"),
+        help: None,
+        shown: always,
+    }
+}
+/// Tab and Shift-Tab / Esc, with the hint at `at` (`None`: not in the bar).
+const fn import_areas(hint: Option<Hint>) -> Row<Msg, State> {
+    Row {
+        keys: AREA_KEYS,
+        hint,
+        help: Some(("Tab Esc", "next area / back (Shift-Tab)")),
+        shown: always,
+    }
+}
+
+/// Import with the source line focused.
+pub(super) static IMPORT_SOURCE: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: SOURCE_KEYS,
+            hint: hint(0, "←→", "source"),
+            help: IMPORT_CHANGE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (code(KeyCode::Enter), Msg::Import(ImportMsg::FocusNext)),
+                (code(KeyCode::Down), Msg::Import(ImportMsg::FocusNext)),
+                (ch('j'), Msg::Import(ImportMsg::FocusNext)),
+            ],
+            hint: hint(1, "Enter", "next"),
+            help: None,
+            shown: always,
+        },
+        import_areas(None),
+        import_help_key(2),
+        import_quit_key(3),
+        // The path field's own keys (`text_key`), explained where they are.
+        Row {
+            keys: &[],
+            hint: None,
+            help: Some(("Tab ↓", "path: complete / file list")),
+            shown: always,
+        },
+    ],
+};
+
+/// Import with the file list focused.
+pub(super) static IMPORT_FILES: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Up), Msg::Import(ImportMsg::MoveFile(-1))),
+                (ch('k'), Msg::Import(ImportMsg::MoveFile(-1))),
+                (code(KeyCode::Down), Msg::Import(ImportMsg::MoveFile(1))),
+                (ch('j'), Msg::Import(ImportMsg::MoveFile(1))),
+            ],
+            hint: hint(0, "↑↓", "choose"),
+            help: IMPORT_CHOOSE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::Import(ImportMsg::PickFile))],
+            hint: hint(1, "Enter", "open"),
+            help: IMPORT_ENTER_HELP,
+            shown: always,
+        },
+        import_areas(hint(2, "Tab", "next")),
+        import_help_key(3),
+        import_quit_key(4),
+    ],
+};
+
+/// Import with the read settings focused.
+pub(super) static IMPORT_SETTINGS: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: &[
+                (code(KeyCode::Up), Msg::Import(ImportMsg::MoveSetting(-1))),
+                (ch('k'), Msg::Import(ImportMsg::MoveSetting(-1))),
+                (code(KeyCode::Down), Msg::Import(ImportMsg::MoveSetting(1))),
+                (ch('j'), Msg::Import(ImportMsg::MoveSetting(1))),
+            ],
+            hint: hint(0, "↑↓", "setting"),
+            help: IMPORT_CHOOSE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[
+                (
+                    code(KeyCode::Left),
+                    Msg::Import(ImportMsg::CycleSetting(-1)),
+                ),
+                (ch('h'), Msg::Import(ImportMsg::CycleSetting(-1))),
+                (
+                    code(KeyCode::Right),
+                    Msg::Import(ImportMsg::CycleSetting(1)),
+                ),
+                (ch('l'), Msg::Import(ImportMsg::CycleSetting(1))),
+                (ch(' '), Msg::Import(ImportMsg::CycleSetting(1))),
+            ],
+            hint: hint(1, "←→", "change"),
+            help: IMPORT_CHANGE_HELP,
+            shown: always,
+        },
+        Row {
+            keys: &[(code(KeyCode::Enter), Msg::Import(ImportMsg::StartLoad))],
+            hint: hint(2, "Enter", "load roster"),
+            help: IMPORT_ENTER_HELP,
+            shown: always,
+        },
+        import_areas(hint(3, "Tab", "next")),
+        import_help_key(4),
+    ],
+};
+
+/// Import with the pull source chosen: no path or files; Enter signs in.
+pub(super) static IMPORT_PULL: WizardScope = Scope {
+    group: "Import",
+    rows: &[
+        Row {
+            keys: &[(
+                code(KeyCode::Enter),
+                Msg::Match(MatchMsg::StartPull { device: false }),
+            )],
+            hint: hint(0, "Enter", "sign in"),
+            help: Some(("Enter d", "pull: sign in / device code")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('d'), Msg::Match(MatchMsg::StartPull { device: true }))],
+            hint: hint(1, "d", "device code"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: SOURCE_KEYS,
+            hint: hint(2, "←→", "source"),
+            help: IMPORT_CHANGE_HELP,
+            shown: always,
+        },
+        import_help_key(3),
+        import_quit_key(4),
+    ],
+};
+
+/// A form's row (Customize, Exchange access): both scopes share these, with their own hints.
+type FormRow = Row<Msg, State>;
+
+const FORM_TAB_KEYS: &[(Key, Msg)] = &[(code(KeyCode::Tab), Msg::Form(FormMsg::Next))];
+const FORM_CHANGE_KEYS: &[(Key, Msg)] = &[
+    (ch(' '), Msg::Form(FormMsg::Space)),
+    (code(KeyCode::Left), Msg::Form(FormMsg::Left)),
+    (ch('h'), Msg::Form(FormMsg::Left)),
+    (code(KeyCode::Right), Msg::Form(FormMsg::Right)),
+    (ch('l'), Msg::Form(FormMsg::Right)),
+];
+const FORM_EDIT_KEYS: &[(Key, Msg)] = &[
+    (code(KeyCode::Enter), Msg::Form(FormMsg::Enter)),
+    (ch('e'), Msg::Form(FormMsg::Edit)),
+];
+const FORM_UNDO_KEYS: &[(Key, Msg)] = &[
+    (ch('u'), Msg::Fix(FixMsg::Undo)),
+    (ctrl('r'), Msg::Fix(FixMsg::Redo)),
+];
+const FORM_STEP_KEYS: &[(Key, Msg)] = &[
+    (ch('<'), Msg::PrevStep),
+    (code(KeyCode::Esc), Msg::PrevStep),
+    (ch('>'), Msg::NextStep),
+];
+const FORM_MOVE: FormRow = Row {
+    keys: &[
+        (code(KeyCode::Up), Msg::Form(FormMsg::Up)),
+        (ch('k'), Msg::Form(FormMsg::Up)),
+        (code(KeyCode::Down), Msg::Form(FormMsg::Down)),
+        (ch('j'), Msg::Form(FormMsg::Down)),
+    ],
+    hint: None,
+    help: Some(("↑↓ j k", "move")),
+    shown: always,
+};
+const FORM_PAGE: FormRow = Row {
+    keys: &[
+        (code(KeyCode::PageUp), Msg::Form(FormMsg::PageUp)),
+        (code(KeyCode::PageDown), Msg::Form(FormMsg::PageDown)),
+    ],
+    hint: None,
+    help: Some(("PgUp PgDn", "page")),
+    shown: always,
+};
+const FORM_ENDS: FormRow = Row {
+    keys: &[
+        (code(KeyCode::Home), Msg::Form(FormMsg::Top)),
+        (ch('g'), Msg::Form(FormMsg::Top)),
+        (code(KeyCode::End), Msg::Form(FormMsg::Bottom)),
+        (ch('G'), Msg::Form(FormMsg::Bottom)),
+    ],
+    hint: None,
+    help: Some(("Home End", "first / last (g G)")),
+    shown: always,
+};
+/// Tab, with the form's own hint word.
+const fn form_tab(at: u8, what: &'static str) -> FormRow {
+    Row {
+        keys: FORM_TAB_KEYS,
+        hint: hint(at, "Tab", what),
+        help: Some(("Tab", "next group / checklist item")),
+        shown: always,
+    }
+}
+const FORM_BACK_TAB: FormRow = Row {
+    keys: &[(code(KeyCode::BackTab), Msg::Form(FormMsg::Prev))],
+    hint: None,
+    help: Some(("Shift-Tab", "previous group / item")),
+    shown: always,
+};
+/// Space and ←→, with the form's own hint word.
+const fn form_change(at: u8, what: &'static str) -> FormRow {
+    Row {
+        keys: FORM_CHANGE_KEYS,
+        hint: hint(at, "Space/←→", what),
+        help: Some(("Space ←→", "change a setting (h l)")),
+        shown: always,
+    }
+}
+const FORM_TICK: FormRow = Row {
+    keys: &[(ch('x'), Msg::Form(FormMsg::Tick))],
+    hint: None,
+    help: Some(("Space x", "tick a checklist item")),
+    shown: always,
+};
+const fn form_edit(at: u8) -> FormRow {
+    Row {
+        keys: FORM_EDIT_KEYS,
+        hint: hint(at, "Enter", "edit"),
+        help: Some(("Enter e", "edit text (Esc cancels)")),
+        shown: always,
+    }
+}
+const fn form_undo(at: u8) -> FormRow {
+    Row {
+        keys: FORM_UNDO_KEYS,
+        hint: hint(at, "u", "undo"),
+        help: Some(("u Ctrl-r", "undo / redo")),
+        shown: always,
+    }
+}
+const fn form_steps(at: u8) -> FormRow {
+    Row {
+        keys: FORM_STEP_KEYS,
+        hint: hint(at, "<>", "step"),
+        help: None,
+        shown: always,
+    }
+}
+
+/// The Customize form outside a value being typed (typing is `FormMsg::typed`'s).
+pub(super) static CUSTOMIZE: WizardScope = Scope {
+    group: "Customize",
+    rows: &[
+        FORM_MOVE,
+        FORM_PAGE,
+        FORM_ENDS,
+        form_tab(0, "group"),
+        FORM_BACK_TAB,
+        form_change(1, "change"),
+        FORM_TICK,
+        form_edit(2),
+        Row {
+            keys: &[(ch('d'), Msg::Form(FormMsg::Default))],
+            hint: hint(3, "d", "default"),
+            help: Some(("d s", "default / add suggested")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('s'), Msg::Form(FormMsg::Suggest))],
+            hint: hint(4, "s", "suggested"),
+            help: None,
+            shown: always,
+        },
+        form_undo(5),
+        form_steps(6),
+    ],
+};
+
+/// The Exchange access form outside a value being typed: the form's keys, and copy, check and
+/// the secret field.
+pub(super) static EXCHANGE: WizardScope = Scope {
+    group: "Exchange access",
+    rows: &[
+        FORM_MOVE,
+        FORM_PAGE,
+        FORM_ENDS,
+        form_change(0, "change · tick"),
+        FORM_TICK,
+        form_edit(1),
+        form_tab(2, "checklist"),
+        FORM_BACK_TAB,
+        Row {
+            keys: &[
+                (ch('d'), Msg::Form(FormMsg::Default)),
+                (ch('s'), Msg::Form(FormMsg::Suggest)),
+            ],
+            hint: None,
+            help: Some(("d s", "default / add suggested")),
+            shown: always,
+        },
+        Row {
+            keys: &[(ch('c'), Msg::CopyCommand)],
+            hint: hint(3, "c", "copy"),
+            help: Some(("c v p", "copy · check · type secret")),
+            shown: always,
+        },
+        Row {
+            keys: &[(
+                ch(super::exchange_check::KEY),
+                Msg::ExchangeCheck(ExchangeCheckMsg::Start),
+            )],
+            hint: hint(4, "v", "check"),
+            help: None,
+            shown: always,
+        },
+        Row {
+            keys: &[(ch(super::secret_field::KEY), Msg::Secret(SecretMsg::Enter))],
+            hint: hint(5, "p", "secret"),
+            help: None,
+            shown: super::secret_field::offered,
+        },
+        form_undo(6),
+        form_steps(7),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -776,8 +1093,14 @@ mod tests {
     /// hint or help line names is bound, in the scope or in the keys every step shares.
     #[test]
     fn every_bound_key_is_shown_and_every_shown_key_is_bound() {
-        let steps: [(&WizardScope, &[&WizardScope]); 5] = [
+        let steps: [(&WizardScope, &[&WizardScope]); 11] = [
             (&FIX, &[&EVERYWHERE]),
+            (&IMPORT_SOURCE, &[&EVERYWHERE]),
+            (&IMPORT_FILES, &[&EVERYWHERE]),
+            (&IMPORT_SETTINGS, &[&EVERYWHERE]),
+            (&IMPORT_PULL, &[&EVERYWHERE]),
+            (&CUSTOMIZE, &[&EVERYWHERE]),
+            (&EXCHANGE, &[&EVERYWHERE]),
             (&REVIEW, &[&EVERYWHERE]),
             (&MATCH, &[&EVERYWHERE]),
             (&AUTHORIZE, &[&EVERYWHERE]),
@@ -818,6 +1141,75 @@ mod tests {
             fix.1.iter().any(|(k, _)| *k == "v"),
             "v verifies and is listed"
         );
+    }
+
+    /// The forms' keys come from their scopes: `c v p` on Exchange access only, Esc goes back,
+    /// and a value being typed takes the letters.
+    #[test]
+    fn form_keys_are_the_tables() {
+        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mut state = State::new("s.json".into(), crate::tui::theme::Theme::plain());
+        state.step = Step::Customize;
+        let key = |state: &State, k| handle_key(state, k);
+        assert!(key(&state, press('c')).is_none());
+        assert!(matches!(
+            key(&state, press('j')),
+            Some(Msg::Form(FormMsg::Down))
+        ));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert!(matches!(key(&state, esc), Some(Msg::PrevStep)));
+        state.step = Step::ExchangeAccess;
+        assert!(matches!(key(&state, press('c')), Some(Msg::CopyCommand)));
+        assert!(matches!(
+            key(&state, press('p')),
+            Some(Msg::Secret(SecretMsg::Enter))
+        ));
+        let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert!(matches!(
+            key(&state, back_tab),
+            Some(Msg::Form(FormMsg::Prev))
+        ));
+        let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert!(key(&state, ctrl_j).is_none());
+    }
+
+    /// Import's keys come from the focus's scope; Up on the first file goes back to the path
+    /// (the update decides that, the table sends the move).
+    #[test]
+    fn import_keys_are_the_focus_scopes() {
+        use crate::tui::state::ImportSource;
+        let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let named = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        let mut state = State::new("s.json".into(), crate::tui::theme::Theme::plain());
+        state.step = Step::Import;
+        state.import.path.set("roster.csv");
+        state.import.focus = ImportFocus::Source;
+        assert!(matches!(
+            handle_key(&state, press(' ')),
+            Some(Msg::Match(MatchMsg::CycleSource(1)))
+        ));
+        assert!(matches!(
+            handle_key(&state, press('j')),
+            Some(Msg::Import(ImportMsg::FocusNext))
+        ));
+        state.import.focus = ImportFocus::Files;
+        state.import.files = vec!["a.csv".into(), "b.csv".into()];
+        let up = handle_key(&state, named(KeyCode::Up)).unwrap();
+        assert!(matches!(up, Msg::Import(ImportMsg::MoveFile(-1))));
+        crate::tui::update::update(&mut state, up);
+        assert_eq!(state.import.focus, ImportFocus::Path);
+        state.import.focus = ImportFocus::Settings;
+        assert!(matches!(
+            handle_key(&state, named(KeyCode::Enter)),
+            Some(Msg::Import(ImportMsg::StartLoad))
+        ));
+        assert!(handle_key(&state, press('d')).is_none());
+        state.import.source = ImportSource::Pull;
+        assert!(matches!(
+            handle_key(&state, press('d')),
+            Some(Msg::Match(MatchMsg::StartPull { device: true }))
+        ));
+        assert!(handle_key(&state, named(KeyCode::Tab)).is_none());
     }
 
     #[test]

@@ -9,14 +9,13 @@ use crate::customize::syntax::Problem;
 use crate::customize::validate::{check_value, display_value, input_text, parse_input};
 use crate::customize::{Catalogue, ChoiceEdit, Choices, Issue, Kind, RosterFacts, Setting, Value};
 use crate::roster::Severity;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-/// Focus mark of the selected line.
 /// What a key means to a form (Customize, Exchange access): typed, so the forms never see
-/// raw key events. [`FormMsg::from_key`] is the one mapping; while a value is typed, every
-/// printable key is text.
+/// raw key events. Outside typing, the keymap table maps keys to them; while a value is typed,
+/// [`FormMsg::typed`] does, and every printable key is text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormMsg {
     Up,
@@ -52,43 +51,26 @@ pub enum FormMsg {
 }
 
 impl FormMsg {
-    /// The form message `key` stands for; `editing` while a value is being typed.
-    pub fn from_key(key: KeyEvent, editing: bool) -> Option<FormMsg> {
+    /// The form message `key` stands for while a value is being typed: Enter saves, Esc
+    /// drops, every other key edits the text. (Outside typing the keys are the keymap table's
+    /// `keys::CUSTOMIZE` / `keys::EXCHANGE` rows.)
+    pub fn typed(key: KeyEvent) -> Option<FormMsg> {
         if !super::keymap::counts(&key) {
             return None;
         }
-        if editing {
-            return match key.code {
-                KeyCode::Enter => Some(FormMsg::Enter),
-                KeyCode::Esc => Some(FormMsg::Cancel),
-                _ => TextEdit::from_key(key).map(FormMsg::Text),
-            };
+        match key.code {
+            KeyCode::Enter => Some(FormMsg::Enter),
+            KeyCode::Esc => Some(FormMsg::Cancel),
+            _ => TextEdit::from_key(key).map(FormMsg::Text),
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return None;
-        }
-        Some(match key.code {
-            KeyCode::Up | KeyCode::Char('k') => FormMsg::Up,
-            KeyCode::Down | KeyCode::Char('j') => FormMsg::Down,
-            KeyCode::PageUp => FormMsg::PageUp,
-            KeyCode::PageDown => FormMsg::PageDown,
-            KeyCode::Home | KeyCode::Char('g') => FormMsg::Top,
-            KeyCode::End | KeyCode::Char('G') => FormMsg::Bottom,
-            KeyCode::Tab => FormMsg::Next,
-            KeyCode::BackTab => FormMsg::Prev,
-            KeyCode::Left | KeyCode::Char('h') => FormMsg::Left,
-            KeyCode::Right | KeyCode::Char('l') => FormMsg::Right,
-            KeyCode::Char(' ') => FormMsg::Space,
-            KeyCode::Enter => FormMsg::Enter,
-            KeyCode::Char('e') => FormMsg::Edit,
-            KeyCode::Char('x') => FormMsg::Tick,
-            KeyCode::Char('d') => FormMsg::Default,
-            KeyCode::Char('s') => FormMsg::Suggest,
-            _ => return None,
-        })
     }
 }
 
+/// The hint bar while a value is typed (both forms; the keys are [`FormMsg::typed`]'s).
+pub(super) const TYPING_HINTS: &[(&str, &str)] =
+    &[("Enter", "save"), ("Esc", "cancel"), ("Ctrl-u", "clear")];
+
+/// Focus mark of the selected line.
 pub(super) const FOCUS_MARK: &str = "▶";
 /// Mark of a setting whose value has an error.
 pub(super) const ERROR_MARK: &str = "✗";
@@ -452,25 +434,27 @@ pub(super) fn kind_hint(s: &Setting) -> &'static str {
 #[cfg(test)]
 mod form_msg_tests {
     use super::*;
-    use crossterm::event::KeyEventKind;
+    use crossterm::event::{KeyEventKind, KeyModifiers};
 
     #[test]
-    fn keys_become_form_messages_and_typing_takes_every_letter() {
+    fn typing_takes_every_letter_and_the_table_maps_the_rest() {
         let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(FormMsg::from_key(k('j'), false), Some(FormMsg::Down));
-        assert_eq!(FormMsg::from_key(k('x'), false), Some(FormMsg::Tick));
+        let form = |k| super::super::keys::form_msg(&super::super::keys::CUSTOMIZE, &k);
+        assert_eq!(form(k('j')), Some(FormMsg::Down));
+        assert_eq!(form(k('x')), Some(FormMsg::Tick));
         assert_eq!(
-            FormMsg::from_key(k('j'), true),
+            FormMsg::typed(k('j')),
             Some(FormMsg::Text(TextEdit::Insert('j')))
         );
         let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(FormMsg::from_key(esc, true), Some(FormMsg::Cancel));
+        assert_eq!(FormMsg::typed(esc), Some(FormMsg::Cancel));
         let mut release = k('j');
         release.kind = KeyEventKind::Release;
-        assert_eq!(FormMsg::from_key(release, false), None);
+        assert_eq!(form(release), None);
+        assert_eq!(FormMsg::typed(release), None);
         let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
         assert_eq!(
-            FormMsg::from_key(ctrl_u, true),
+            FormMsg::typed(ctrl_u),
             Some(FormMsg::Text(TextEdit::ClearToStart))
         );
     }

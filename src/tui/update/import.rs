@@ -74,6 +74,10 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             imp.files = files;
             imp.file_cursor = imp.file_cursor.min(imp.files.len().saturating_sub(1));
         }
+        // Up from the first file goes back to the path field (the keymap sends only the move).
+        Msg::Import(ImportMsg::MoveFile(d)) if d < 0 && imp.file_cursor == 0 => {
+            update(state, Msg::Import(ImportMsg::FocusPrev), fx)
+        }
         Msg::Import(ImportMsg::MoveFile(d)) => {
             let max = imp.files.len().saturating_sub(1) as isize;
             imp.file_cursor = (imp.file_cursor as isize + d).clamp(0, max) as usize;

@@ -1,7 +1,7 @@
 //! The parts of every screen: step header, counts, banner, status line and key hints.
 
 use crate::session::Step;
-use crate::tui::state::{ImportFocus, State};
+use crate::tui::state::State;
 use crate::tui::theme::{ERROR_MARK, WARNING_MARK};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -158,45 +158,16 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         return keys::LOADING.hints(state);
     }
     match state.step {
-        Step::Import if state.import.source == crate::tui::state::ImportSource::Pull => vec![
-            ("Enter", "sign in"),
-            ("d", "device code"),
-            ("←→", "source"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        Step::Import if state.import.focus == ImportFocus::Source => vec![
-            ("←→", "source"),
-            ("Enter", "next"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
         Step::MatchReview if state.typing() => {
             vec![("Enter", "pick"), ("↑↓", "account"), ("Esc", "cancel")]
         }
-        Step::Import => match state.import.focus {
-            ImportFocus::Source => vec![],
-            ImportFocus::Path => vec![
-                ("Tab", "complete"),
-                ("Enter", "open"),
-                ("↓", "file list"),
-                ("Ctrl-C", "quit"),
-            ],
-            ImportFocus::Files => vec![
-                ("↑↓", "choose"),
-                ("Enter", "open"),
-                ("Tab", "next"),
-                ("?", "help"),
-                ("q", "quit"),
-            ],
-            ImportFocus::Settings => vec![
-                ("↑↓", "setting"),
-                ("←→", "change"),
-                ("Enter", "load roster"),
-                ("Tab", "next"),
-                ("?", "help"),
-            ],
-        },
+        // The path field types (`text_key`); the other areas are the table's.
+        Step::Import if state.typing() => vec![
+            ("Tab", "complete"),
+            ("Enter", "open"),
+            ("↓", "file list"),
+            ("Ctrl-C", "quit"),
+        ],
         Step::Fix if state.fix.edit.is_some() => {
             vec![
                 ("Enter", "save cell"),
@@ -210,28 +181,18 @@ pub(super) fn hint_list(state: &State) -> Vec<(&'static str, &'static str)> {
         Step::ReviewExport if state.review.dir_edit.is_some() => {
             vec![("Enter", "save folder"), ("Esc", "cancel")]
         }
-        Step::Customize if state.customize.is_editing() => state.customize.key_hints(),
-        Step::ExchangeAccess if state.exchange.is_editing() => state.exchange.key_hints(),
-        Step::Customize | Step::ExchangeAccess => {
-            let mut h = if state.step == Step::Customize {
-                state.customize.key_hints()
-            } else {
-                let mut h = state.exchange.key_hints();
-                h.push(("c", "copy"));
-                h.push(("v", "check"));
-                if crate::tui::secret_field::offered(state) {
-                    h.push(("p", "secret"));
-                }
-                h
-            };
-            h.extend([("u", "undo"), ("<>", "step")]);
-            h
+        Step::Customize | Step::ExchangeAccess if state.typing() => {
+            crate::tui::setting_form::TYPING_HINTS.to_vec()
         }
-        Step::MatchReview | Step::Fix | Step::ReviewExport | Step::Authorize => {
-            keys::step_scope(state)
-                .map(|scope| scope.hints(state))
-                .unwrap_or_default()
-        }
+        Step::Import
+        | Step::MatchReview
+        | Step::Fix
+        | Step::ReviewExport
+        | Step::Authorize
+        | Step::Customize
+        | Step::ExchangeAccess => keys::step_scope(state)
+            .map(|scope| scope.hints(state))
+            .unwrap_or_default(),
     }
 }
 

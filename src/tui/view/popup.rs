@@ -62,27 +62,6 @@ fn confirm(
     );
 }
 
-/// The Import step's keys (mapped in code, `keys::import_key`, not yet in the keymap table).
-const IMPORT_HELP: &[(&str, &str)] = &[
-    ("Tab ↑", "complete path / next area"),
-    ("Enter", "open file / load roster"),
-    ("←→ h l", "change a setting"),
-    ("Esc", "cancel loading"),
-];
-
-/// The Customize / Exchange access forms' keys (mapped by the form components, not yet in the
-/// keymap table).
-const CHOICES_HELP: &[(&str, &str)] = &[
-    ("↑↓ j k", "move"),
-    ("Tab", "next group / checklist item"),
-    ("Space ←→", "change a setting"),
-    ("Space x", "tick a checklist item"),
-    ("Enter", "edit text (Esc cancels)"),
-    ("d s", "default / add suggested"),
-    ("c v p", "copy · check · type secret"),
-    ("u Ctrl-r", "undo / redo"),
-];
-
 /// Match review's "everywhere": `>` joins the roster there.
 const MATCH_EVERYWHERE: &[(&str, &str)] = &[
     ("> <", "next (joins the roster) / previous step"),
@@ -113,11 +92,39 @@ pub(crate) fn help_groups(state: &State) -> Vec<HelpGroup> {
     }
     vec![
         ("Everywhere", keys::EVERYWHERE.help()),
-        ("Import", IMPORT_HELP.to_vec()),
+        ("Customize, Exchange access", form_help()),
         ("Review & export", keys::REVIEW.help()),
+        ("Import", import_help()),
         ("Fix", keys::FIX.help()),
-        ("Customize, Exchange access", CHOICES_HELP.to_vec()),
     ]
+}
+
+/// The help lines of `scopes`, in order, each once (scopes of one step share lines).
+fn merged_help(scopes: &[&crate::tui::keys::WizardScope]) -> Vec<(&'static str, &'static str)> {
+    let mut lines = Vec::new();
+    for line in scopes.iter().flat_map(|s| s.help()) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// The forms' help: Customize's lines, then what only Exchange access binds (`c v p`).
+fn form_help() -> Vec<(&'static str, &'static str)> {
+    use crate::tui::keys;
+    merged_help(&[&keys::CUSTOMIZE, &keys::EXCHANGE])
+}
+
+/// Import's help: every focus's lines, and the pull source's.
+fn import_help() -> Vec<(&'static str, &'static str)> {
+    use crate::tui::keys;
+    merged_help(&[
+        &keys::IMPORT_SOURCE,
+        &keys::IMPORT_FILES,
+        &keys::IMPORT_SETTINGS,
+        &keys::IMPORT_PULL,
+    ])
 }
 
 /// Lines in the left column of the two-column help: whole groups, as close to half as can be.
