@@ -8,10 +8,12 @@
 //! validation (every rule, duplicates included), their ratio, and the peak memory of a fresh
 //! process doing (b), against the file size.
 
+#[path = "common/bench_args.rs"]
+mod bench_args;
+
 use scc_onboard::roster::import::ImportOptions;
 use scc_onboard::roster::scan::scan_path;
-use scc_onboard::roster::synth::{generate, SynthOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn csv_only(path: &Path) -> usize {
@@ -74,27 +76,8 @@ fn main() {
         println!("{} {peak} {cpu}", r.findings.len());
         return;
     }
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(3);
-    let _tmp;
-    let path: PathBuf = match args.iter().position(|a| a == "--rows") {
-        Some(i) => {
-            let rows = args[i + 1].parse().expect("--rows N");
-            let s = generate(&SynthOptions {
-                rows,
-                ..Default::default()
-            });
-            let dir = tempfile::tempdir().expect("temp dir");
-            let p = dir.path().join("roster.csv");
-            std::fs::write(&p, s.csv).expect("write roster");
-            _tmp = dir;
-            p
-        }
-        None => PathBuf::from(args.first().expect("usage: whole_file FILE | --rows N")),
-    };
+    let runs = bench_args::runs(&args, 3);
+    let (path, _tmp) = bench_args::roster(&args, "usage: whole_file FILE | --rows N");
     let size = std::fs::metadata(&path).expect("stat").len();
     let records = csv_only(&path);
     let t_csv = best(runs, || {

@@ -10,11 +10,13 @@
 //! with their ratio, the time to the first rows, the roster's resident memory after the load
 //! (the process's RSS once the load has returned) and the peak, against the file size.
 
+#[path = "common/bench_args.rs"]
+mod bench_args;
+
 use scc_onboard::roster::import::ImportOptions;
 use scc_onboard::roster::scan::scan_path;
-use scc_onboard::roster::synth::{generate, SynthOptions};
 use scc_onboard::usecase::load::{load, Event};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -89,27 +91,8 @@ fn main() {
         once(mode, Path::new(&args[1]));
         return;
     }
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(5);
-    let _tmp;
-    let path: PathBuf = match args.iter().position(|a| a == "--rows") {
-        Some(i) => {
-            let rows = args[i + 1].parse().expect("--rows N");
-            let s = generate(&SynthOptions {
-                rows,
-                ..Default::default()
-            });
-            let dir = tempfile::tempdir().expect("temp dir");
-            let p = dir.path().join("roster.csv");
-            std::fs::write(&p, s.csv).expect("write roster");
-            _tmp = dir;
-            p
-        }
-        None => PathBuf::from(args.first().expect("usage: wizard_load FILE | --rows N")),
-    };
+    let runs = bench_args::runs(&args, 5);
+    let (path, _tmp) = bench_args::roster(&args, "usage: wizard_load FILE | --rows N");
     let size = std::fs::metadata(&path).expect("stat").len();
     let child = |mode: &str| -> [f64; 5] {
         let exe = std::env::current_exe().expect("own path");
