@@ -117,7 +117,7 @@ fn an_invitations_linux_commands_store_only_the_invited_user() {
     .unwrap();
 
     // The admin exports the bundle.
-    let out = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args([
             "export",
             "roster.csv",

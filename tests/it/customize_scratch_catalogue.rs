@@ -91,7 +91,7 @@ fn the_export_command_uses_a_catalogue_file() {
         format!("sync_notes = true\n{ids}"),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args(["export", fixture("bundle-roster.csv").to_str().unwrap()])
         .args([
             "--catalogue",
@@ -115,7 +115,7 @@ fn the_export_command_uses_a_catalogue_file() {
             .unwrap();
     assert_eq!(doc["settings"]["sync_notes"], true);
     // Without the catalogue the key is unknown: a usage error naming the file and line.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args(["export", fixture("bundle-roster.csv").to_str().unwrap()])
         .args(["--customization", "c.toml", "-o", "b"])
         .current_dir(tmp.path())
