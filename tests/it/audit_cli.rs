@@ -1,13 +1,12 @@
 //! The output can never be the input, and every change is accounted for: the real binary
 //! run as a user runs it (issue 10: failures 3 and 6).
 
+use crate::support::cli::{run_in as run, text};
 use crate::support::sample;
 
 use sample::fixture;
 use serde_json::Value;
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
 const HEADER: &str =
     "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address";
@@ -15,19 +14,6 @@ const HEADER: &str =
 /// The org's app IDs every plan requires (there is no vendor app): a choices file for exports
 /// that test something else.
 const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Three users: one with two fixable cells (a mailto: login, a 15-character ID), one clean,
 /// one with an address no fix can mend.

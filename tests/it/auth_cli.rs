@@ -6,26 +6,15 @@
 
 use crate::support;
 
-use scc_onboard::auth::{Provider, TokenStore};
+use scc_onboard::auth::Provider;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use support::*;
 
-fn stored(keyring: &str) -> TokenStore {
-    TokenStore::open(keyring, Duration::from_secs(20)).expect("the test session has a keyring")
-}
-
-fn clear(keyring: &str) {
-    let s = stored(keyring);
-    for c in s.list().unwrap() {
-        s.delete(c.provider, &c.login).unwrap();
-    }
-}
-
 #[test]
 fn salesforce_authorize_list_renew_revoke_and_nothing_leaks() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let sb = Sandbox::new(&config_toml(Some((&sf, port)), None, "secret-service", 60));
@@ -44,7 +33,7 @@ fn salesforce_authorize_list_renew_revoke_and_nothing_leaks() {
     assert!(stdout(&out).is_empty(), "nothing on stdout");
 
     // The entry is in the Secret Service, small, with the identity from the identity URL.
-    let c = stored("secret-service")
+    let c = token_store("secret-service")
         .load(Provider::Salesforce, "jane@example.com")
         .unwrap()
         .expect("stored");
@@ -74,7 +63,7 @@ fn salesforce_authorize_list_renew_revoke_and_nothing_leaks() {
         "{}",
         stderr(&out)
     );
-    assert!(stored("secret-service")
+    assert!(token_store("secret-service")
         .list_provider(Provider::Salesforce)
         .unwrap()
         .is_empty());
@@ -103,7 +92,7 @@ fn xdg_data_home() -> Vec<std::path::PathBuf> {
 #[test]
 fn exchange_authorize_renew_rotates_and_revoke_explains_admin_step() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let ms = microsoft();
     let mut sb = Sandbox::new(&config_toml(None, Some(&ms), "secret-service", 60));
     sb.set("STANDIN_LOGIN", "adele@contoso.example");
@@ -111,7 +100,7 @@ fn exchange_authorize_renew_rotates_and_revoke_explains_admin_step() {
     let out = sb.run(&["authorize", "exchange"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("Authorized Exchange as adele@contoso.example"));
-    let before = stored("secret-service")
+    let before = token_store("secret-service")
         .load(Provider::Exchange, "adele@contoso.example")
         .unwrap()
         .expect("stored");
@@ -126,7 +115,7 @@ fn exchange_authorize_renew_rotates_and_revoke_explains_admin_step() {
         "ADELE@contoso.example",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let after = stored("secret-service")
+    let after = token_store("secret-service")
         .load(Provider::Exchange, "adele@contoso.example")
         .unwrap()
         .unwrap();
@@ -143,14 +132,14 @@ fn exchange_authorize_renew_rotates_and_revoke_explains_admin_step() {
         "{}",
         stderr(&out)
     );
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
     sb.assert_no_leaks(&ms.secrets(), &xdg_data_home());
 }
 
 #[test]
 fn denied_consent_exits_1_and_stores_nothing() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let ms = microsoft();
@@ -166,13 +155,13 @@ fn denied_consent_exits_1_and_stores_nothing() {
         assert_eq!(out.status.code(), Some(1), "{p}: {}", stderr(&out));
         assert!(stderr(&out).contains("denied"), "{p}: {}", stderr(&out));
     }
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
 }
 
 #[test]
 fn wrong_or_missing_state_is_refused() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let mut sb = Sandbox::new(&config_toml(Some((&sf, port)), None, "secret-service", 60));
@@ -185,7 +174,7 @@ fn wrong_or_missing_state_is_refused() {
         assert_eq!(out.status.code(), Some(1), "{mode}: {}", stderr(&out));
         assert!(stderr(&out).contains(says), "{mode}: {}", stderr(&out));
     }
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
 }
 
 #[test]
@@ -327,7 +316,7 @@ fn cap(p: &str) -> &'static str {
 #[test]
 fn device_flow_for_both_providers_on_keyutils() {
     let _k = keyring_lock();
-    clear("keyutils");
+    clear_keyring("keyutils");
     let port = free_port();
     let sf = salesforce(port);
     let ms = microsoft();
@@ -338,7 +327,7 @@ fn device_flow_for_both_providers_on_keyutils() {
     device_flow("exchange", &sb, |uri, code| {
         format!("{uri}?user_code={code}")
     });
-    let all = stored("keyutils").list().unwrap();
+    let all = token_store("keyutils").list().unwrap();
     assert_eq!(all.len(), 2, "{all:?}");
     let out = sb.run(&["credentials", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -346,18 +335,18 @@ fn device_flow_for_both_providers_on_keyutils() {
     let mut secrets = sf.secrets();
     secrets.extend(ms.secrets());
     sb.assert_no_leaks(&secrets, &[]);
-    clear("keyutils");
+    clear_keyring("keyutils");
 }
 
 #[test]
 fn renew_signs_in_again_when_the_refresh_token_is_dead() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let sb = Sandbox::new(&config_toml(Some((&sf, port)), None, "secret-service", 60));
     assert_eq!(sb.run(&["authorize", "salesforce"]).status.code(), Some(0));
-    let before = stored("secret-service")
+    let before = token_store("secret-service")
         .load(Provider::Salesforce, "jane@example.com")
         .unwrap()
         .unwrap();
@@ -365,13 +354,13 @@ fn renew_signs_in_again_when_the_refresh_token_is_dead() {
     let out = sb.run(&["credentials", "renew"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("no longer works"), "{}", stderr(&out));
-    let after = stored("secret-service")
+    let after = token_store("secret-service")
         .load(Provider::Salesforce, "jane@example.com")
         .unwrap()
         .unwrap();
     assert_ne!(before.refresh_token.secret(), after.refresh_token.secret());
     sb.assert_no_leaks(&sf.secrets(), &[]);
-    clear("secret-service");
+    clear_keyring("secret-service");
 }
 
 const ROSTER: &str =
@@ -381,7 +370,7 @@ Jane Doe,jane@example.com,0055e000001XyZa,jane@contoso.example,jane@contoso.exam
 #[test]
 fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let ms = microsoft();
@@ -405,7 +394,7 @@ fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
         &roster,
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    clear("secret-service");
+    clear_keyring("secret-service");
 
     // Someone else signs in: exit 1, both identities shown, nothing stored.
     sb.set("STANDIN_LOGIN", "john@example.com");
@@ -427,7 +416,7 @@ fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
         err.contains("Salesforce user ID") && err.contains("nothing was stored"),
         "{err}"
     );
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
 
     sb.set("STANDIN_LOGIN", "mallory@contoso.example");
     let out = sb.run(&[
@@ -444,7 +433,7 @@ fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
         "{}",
         stderr(&out)
     );
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
 
     // Confirmed on purpose: stored under the account that actually signed in.
     sb.set("STANDIN_LOGIN", "john@example.com");
@@ -458,7 +447,7 @@ fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
         "--accept-mismatch",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stored("secret-service")
+    assert!(token_store("secret-service")
         .load(Provider::Salesforce, "john@example.com")
         .unwrap()
         .is_some());
@@ -478,7 +467,7 @@ fn mismatched_identity_is_caught_and_nothing_is_stored_unless_accepted() {
     let mut secrets = sf.secrets();
     secrets.extend(ms.secrets());
     sb.assert_no_leaks(&secrets, &xdg_data_home());
-    clear("secret-service");
+    clear_keyring("secret-service");
 }
 
 /// An invitation's config: Jane's identity at both providers. Her Salesforce username is not
@@ -491,7 +480,7 @@ microsoft_tenant_id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\n";
 #[test]
 fn expect_in_the_config_is_checked_by_default() {
     let _k = keyring_lock();
-    clear("secret-service");
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let ms = microsoft();
@@ -517,7 +506,7 @@ fn expect_in_the_config_is_checked_by_default() {
     // The sign-in page was pre-filled with her Salesforce username, not her mailbox.
     assert!(err.contains("login_hint=jane%40example.com"), "{err}");
     assert!(!err.contains("login_hint=jane%40contoso"), "{err}");
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
 
     sb.set("STANDIN_LOGIN", "mallory@contoso.example");
     let out = sb.run(&["authorize", "exchange"]);
@@ -530,7 +519,7 @@ fn expect_in_the_config_is_checked_by_default() {
         "{err}"
     );
     assert!(err.contains("login_hint=jane%40contoso.example"), "{err}");
-    assert!(stored("secret-service").list().unwrap().is_empty());
+    assert!(token_store("secret-service").list().unwrap().is_empty());
 
     // The expected person, with and without --login: stored, exit 0.
     sb.set("STANDIN_LOGIN", "jane@example.com");
@@ -540,7 +529,7 @@ fn expect_in_the_config_is_checked_by_default() {
     sb.set("STANDIN_LOGIN", "jane@contoso.example");
     let out = sb.run(&["authorize", "exchange"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let all = stored("secret-service").list().unwrap();
+    let all = token_store("secret-service").list().unwrap();
     let mut logins: Vec<_> = all.iter().map(|c| c.login.as_str()).collect();
     logins.sort();
     assert_eq!(logins, ["jane@contoso.example", "jane@example.com"]);
@@ -557,5 +546,5 @@ fn expect_in_the_config_is_checked_by_default() {
     let mut secrets = sf.secrets();
     secrets.extend(ms.secrets());
     sb.assert_no_leaks(&secrets, &xdg_data_home());
-    clear("secret-service");
+    clear_keyring("secret-service");
 }

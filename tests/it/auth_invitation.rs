@@ -9,10 +9,9 @@
 use crate::support;
 
 use mail_parser::{MessageParser, MimeHeaders};
-use scc_onboard::auth::{Provider, TokenStore};
+use scc_onboard::auth::Provider;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Duration;
 use support::*;
 
 const TENANT_ID: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -22,18 +21,6 @@ const ROSTER: &str =
     "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\n\
 Jane Doe,jane@example.com,0055e000001XyZaAAK,jane.doe@contoso.example,jane.doe@contoso.example\n\
 John Roe,john@example.com,0055e000002QrStAAK,john.roe@contoso.example,john.roe@contoso.example\n";
-
-fn store() -> TokenStore {
-    TokenStore::open("secret-service", Duration::from_secs(20))
-        .expect("the test session has a keyring")
-}
-
-fn clear() {
-    let s = store();
-    for c in s.list().unwrap() {
-        s.delete(c.provider, &c.login).unwrap();
-    }
-}
 
 /// The commands under the message's "Linux (bash):" headings, in order.
 fn linux_commands(body: &str) -> Vec<String> {
@@ -111,7 +98,7 @@ fn run_line(sb: &Sandbox, line: &str, standin_login: &str) -> Output {
 #[test]
 fn an_invitations_linux_commands_store_only_the_invited_user() {
     let _k = keyring_lock();
-    clear();
+    clear_keyring("secret-service");
     let port = free_port();
     let sf = salesforce(port);
     let ms = microsoft();
@@ -130,7 +117,7 @@ fn an_invitations_linux_commands_store_only_the_invited_user() {
     .unwrap();
 
     // The admin exports the bundle.
-    let out = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args([
             "export",
             "roster.csv",
@@ -184,7 +171,10 @@ fn an_invitations_linux_commands_store_only_the_invited_user() {
             stderr(&out)
         );
         assert!(stderr(&out).contains(other), "{}", stderr(&out));
-        assert!(store().list().unwrap().is_empty(), "nothing stored");
+        assert!(
+            token_store("secret-service").list().unwrap().is_empty(),
+            "nothing stored"
+        );
     }
 
     // Jane signs in: stored, exit 0.
@@ -194,16 +184,19 @@ fn an_invitations_linux_commands_store_only_the_invited_user() {
     ] {
         let out = run_line(&sb, &line_for(provider), login);
         assert_eq!(out.status.code(), Some(0), "{provider}: {}", stderr(&out));
-        let c = store().load(p, login).unwrap().expect("stored");
+        let c = token_store("secret-service")
+            .load(p, login)
+            .unwrap()
+            .expect("stored");
         assert_eq!(c.login, login);
         if p == Provider::Exchange {
             assert_eq!(c.org_id, TENANT_ID);
         }
     }
-    assert_eq!(store().list().unwrap().len(), 2);
+    assert_eq!(token_store("secret-service").list().unwrap().len(), 2);
 
     let mut secrets = sf.secrets();
     secrets.extend(ms.secrets());
     sb.assert_no_leaks(&secrets, &[work]);
-    clear();
+    clear_keyring("secret-service");
 }

@@ -1,28 +1,15 @@
 //! `scc-onboard export` run as a real process: files written, exit codes, --json output.
 
+use crate::support::cli::{run_in as run, text};
 use crate::support::sample;
 
 use sample::fixture;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 /// The org's app IDs every plan requires (there is no vendor app): a choices file for exports
 /// that test something else.
 const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 #[test]
 fn a_roster_alone_exports_with_default_choices() {

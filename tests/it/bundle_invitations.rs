@@ -5,7 +5,7 @@
 use mail_parser::{MessageParser, MimeHeaders};
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ROSTER: &str =
     "Full name,Salesforce login,Salesforce user ID,Office 365 login,Office 365 email address\r\n\
@@ -25,12 +25,11 @@ fn export(dir: &Path, extra: &[&str]) -> Output {
     } else {
         &["--customization", IDS]
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args(["export", "roster.csv", "--exclude-invalid", "-o", "bundle"])
         .args(ids)
         .args(extra)
         .current_dir(dir)
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     assert_eq!(

@@ -1,5 +1,7 @@
 //! `scc-onboard validate` and `template` as a user runs them: the real binary, real files.
 
+use crate::support::cli::{bin, run};
+use crate::support::sample::fixture;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,16 +11,6 @@ const HEADER: &str =
 /// A valid 18-character User ID and its 15-character form.
 const ID18: &str = "005Hs00000AbCdEIAV";
 const ID15: &str = "005Hs00000AbCdE";
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_scc-onboard"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("runs")
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
@@ -412,16 +404,12 @@ fn readme_lists_every_code() {
     }
 }
 
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
 /// A Salesforce report export ("Export details", CSV): quoted title lines above the header,
 /// every field quoted, a blank line and the report footer below the last user. The footer is
 /// one notice, not five rows of errors; the real finding (line 9) is still reported.
 #[test]
 fn a_salesforce_report_export_imports_with_its_footer_as_one_notice() {
-    let path = fixture("salesforce-report.csv");
+    let path = fixture("salesforce-report.csv").display().to_string();
     for fix in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let out_csv = dir.path().join("users.csv");
@@ -470,7 +458,7 @@ fn a_salesforce_report_export_imports_with_its_footer_as_one_notice() {
 /// UPN, so one `Username` column feeds both logins.
 #[test]
 fn one_column_feeds_two_fields_of_a_windows_1252_report() {
-    let path = fixture("salesforce-report-1252.csv");
+    let path = fixture("salesforce-report-1252.csv").display().to_string();
     let out = run(&["validate", path.as_str(), "--json"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -632,7 +620,7 @@ fn the_json_document_is_byte_for_byte_the_one_written_before_streaming() {
         let scratch = tempfile::tempdir().unwrap();
         let from = match dir.join(input) {
             p if p.exists() => p,
-            _ => Path::new(&fixture(input)).to_path_buf(),
+            _ => fixture(input),
         };
         std::fs::copy(&from, scratch.path().join(input)).unwrap();
         let out = bin()

@@ -1,23 +1,14 @@
 //! `scc-onboard customize` as a real process: the template round-trips, --check reports.
 
+use crate::support::cli::run_in as run;
 use crate::support::sample;
 
 use sample::fixture;
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
 /// The org's app IDs every plan requires (there is no vendor app): a choices file for exports
 /// that test something else.
 const IDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/app-ids.toml");
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn the_template_checks_clean_and_exports_like_the_defaults() {

@@ -1,23 +1,12 @@
 //! The Exchange access step: mode, account, deployment, checklists with commands.
 
+use crate::support::form::{press, screen, type_text};
 use crate::support::sample;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use scc_onboard::customize::{Catalogue, ChoiceEdit, Choices, Guide, RosterFacts, Value};
+use crossterm::event::KeyCode;
+use scc_onboard::customize::{Catalogue, Choices, Guide, RosterFacts, Value};
 use scc_onboard::roster::Severity;
 use scc_onboard::tui::exchange::{ExchangeStep, Item};
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn screen(step: &ExchangeStep, choices: &Choices, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| step.render(choices, f, f.area())).unwrap();
-    t.backend().to_string()
-}
 
 /// The screen's rows joined without line breaks: a command split at the screen edge reads whole.
 fn joined(screen: &str) -> String {
@@ -25,22 +14,6 @@ fn joined(screen: &str) -> String {
         .lines()
         .map(|l| l.trim_start_matches('"').trim_end_matches('"'))
         .collect()
-}
-
-fn press(step: &mut ExchangeStep, choices: &mut Choices, keys: &[KeyCode]) -> Vec<ChoiceEdit> {
-    let mut edits = Vec::new();
-    for &k in keys {
-        if let Some(e) = step.handle_key(key(k), choices) {
-            choices.apply(&e);
-            edits.push(e);
-        }
-    }
-    edits
-}
-
-fn type_text(step: &mut ExchangeStep, choices: &mut Choices, text: &str) {
-    let keys: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
-    assert!(press(step, choices, &keys).is_empty());
 }
 
 fn setup() -> (ExchangeStep, Choices) {

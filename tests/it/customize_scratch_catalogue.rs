@@ -1,14 +1,13 @@
 //! The catalogue drives the form and the bundle: a setting added to a scratch catalogue is
 //! rendered, edited, exported, and accepted by the shipped schema, with no code change.
 
+use crate::support::form::screen;
 use crate::support::sample;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use sample::*;
 use scc_onboard::customize::catalogue::EMBEDDED;
-use scc_onboard::customize::{Catalogue, Choices, RosterFacts, Value};
+use scc_onboard::customize::{Catalogue, RosterFacts, Value};
 use scc_onboard::tui::customize::CustomizeStep;
 use std::sync::Arc;
 
@@ -32,12 +31,6 @@ default = ["archive.example"]
 
 fn scratch() -> Arc<Catalogue> {
     Arc::new(Catalogue::parse(&format!("{EMBEDDED}{EXTRA}"), "scratch.toml").unwrap())
-}
-
-fn screen(step: &CustomizeStep, choices: &Choices, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| step.render(choices, f, f.area())).unwrap();
-    t.backend().to_string()
 }
 
 #[test]
@@ -98,7 +91,7 @@ fn the_export_command_uses_a_catalogue_file() {
         format!("sync_notes = true\n{ids}"),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args(["export", fixture("bundle-roster.csv").to_str().unwrap()])
         .args([
             "--catalogue",
@@ -122,7 +115,7 @@ fn the_export_command_uses_a_catalogue_file() {
             .unwrap();
     assert_eq!(doc["settings"]["sync_notes"], true);
     // Without the catalogue the key is unknown: a usage error naming the file and line.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .args(["export", fixture("bundle-roster.csv").to_str().unwrap()])
         .args(["--customization", "c.toml", "-o", "b"])
         .current_dir(tmp.path())

@@ -1,46 +1,14 @@
 //! The Customize step: keys in, edits out; the form rendered from the catalogue.
 
+use crate::support::form::{press, screen, type_text};
 use crate::support::sample;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
+use crossterm::event::KeyCode;
 use scc_onboard::customize::{Catalogue, Choices, RosterFacts, Value};
 use scc_onboard::tui::customize::CustomizeStep;
 
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
 fn facts() -> RosterFacts {
     RosterFacts::from_roster(&sample::roster())
-}
-
-fn screen(step: &CustomizeStep, choices: &Choices, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| step.render(choices, f, f.area())).unwrap();
-    t.backend().to_string()
-}
-
-/// Presses keys, applying every returned edit as the wizard would; returns the edits.
-fn press(
-    step: &mut CustomizeStep,
-    choices: &mut Choices,
-    keys: &[KeyCode],
-) -> Vec<scc_onboard::customize::ChoiceEdit> {
-    let mut edits = Vec::new();
-    for &k in keys {
-        if let Some(e) = step.handle_key(key(k), choices) {
-            choices.apply(&e);
-            edits.push(e);
-        }
-    }
-    edits
-}
-
-fn type_text(step: &mut CustomizeStep, choices: &mut Choices, text: &str) {
-    let keys: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
-    assert!(press(step, choices, &keys).is_empty());
 }
 
 fn setup() -> (CustomizeStep, Choices) {
@@ -221,7 +189,6 @@ fn tiny_areas_render_without_panicking() {
         facts(),
     );
     for (w, h) in [(1, 1), (20, 5), (40, 8)] {
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| ex.render(&choices, f, f.area())).unwrap();
+        screen(&ex, &choices, w, h);
     }
 }

@@ -2,14 +2,16 @@
 //! a spreadsheet upper- or lower-cased is an error no fix turns into an 18-character ID, and
 //! letters an encoding lost are found. `validate` as a user runs it, and the wizard's `f`/`F`.
 
+use crate::support::cli::bin;
+use crate::support::sample::fixture;
 use crate::support::wizard;
 
 use crossterm::event::KeyCode;
 use scc_onboard::roster::{Code, Field};
 use scc_onboard::tui::state::Popup;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use std::process::Output;
 use wizard::*;
 
 const DAMAGED_IDS: &str = include_str!("../fixtures/sfid15-case-damaged.csv");
@@ -20,19 +22,8 @@ const LOST_FFFD: &str = include_str!("../fixtures/lost-letters-fffd.csv");
 const UPPERCASED: &str = "0055E000ZVWW8TT";
 const LAUNDERED: &str = "0055E000ZVWW8TTQY1";
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
 fn validate(args: &[&str]) -> (i32, Output) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
-        .env("NO_COLOR", "1")
-        .arg("validate")
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = bin().arg("validate").args(args).output().expect("runs");
     (out.status.code().expect("exit code"), out)
 }
 

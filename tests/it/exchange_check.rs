@@ -898,7 +898,7 @@ fn cli_refuses_impersonation_in_exchange_online_and_checks_per_user() {
 
 /// `export` (which takes no --config), its output kept for the leak scan.
 fn export(sb: &Sandbox, args: &[&str]) -> Output {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
+    let out = crate::support::cli::bin()
         .arg("export")
         .args(args)
         .env("HOME", sb.dir.path())

@@ -2,6 +2,7 @@
 //! column picked for two fields, and inputs that never end. State-level, through the real
 //! runtime where files are read, plus snapshots of the preview.
 
+use crate::support::sample::fixture;
 use crate::support::wizard;
 
 use scc_onboard::roster::import::ImportOptions;
@@ -11,16 +12,10 @@ use scc_onboard::tui::runtime::{preview, Runtime};
 use scc_onboard::tui::state::{Popup, ResumeOffer, State};
 use scc_onboard::tui::theme::Theme;
 use scc_onboard::tui::{update, Effect, ImportMsg, Msg};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 use wizard::{draw, text};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn fresh(size: (u16, u16)) -> State {
     let mut s = State::new(PathBuf::from("/nonexistent/session.json"), Theme::plain());

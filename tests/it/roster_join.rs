@@ -1,29 +1,17 @@
 //! `scc-onboard roster join` and the join under it, checked against generated export pairs
 //! whose truth is known: no wrong match, every match the evidence supports, on several seeds.
 
+use crate::support::cli::{run, text};
 use scc_onboard::directory::synth::{self, Expected, PairOptions};
 use scc_onboard::directory::{self, JoinOptions};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scc-onboard"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]

@@ -417,13 +417,8 @@ fn pull_bench() {
 #[cfg(target_os = "linux")]
 mod e2e {
     use super::*;
-    use scc_onboard::auth::{Provider, TokenStore};
+    use scc_onboard::auth::Provider;
     use support::*;
-
-    fn store() -> TokenStore {
-        TokenStore::open("secret-service", Duration::from_secs(20))
-            .expect("the test session has a keyring")
-    }
 
     /// The people of both stand-ins: a few matched, one only in Salesforce, one disabled.
     fn people() -> (Vec<SfRecord>, Vec<MsRecord>) {
@@ -491,7 +486,7 @@ mod e2e {
         assert_eq!(sf.versions()[0], "v68.0");
 
         // Both admin sign-ins are in the keyring, apart from end users'.
-        let s = store();
+        let s = token_store("secret-service");
         assert_eq!(s.list_admin(Provider::Salesforce).unwrap().len(), 1);
         assert_eq!(s.list_admin(Provider::Exchange).unwrap().len(), 1);
         assert!(s.list_provider(Provider::Salesforce).unwrap().is_empty());

@@ -1,7 +1,9 @@
 //! Shared test harness: the local OAuth servers (node), the browser stand-in, a sandboxed
 //! environment for the binary, and the leak scan.
 
+pub mod cli;
 pub mod ews;
+pub mod form;
 pub mod graph;
 pub mod graph_directory;
 pub mod http_stub;
@@ -24,6 +26,20 @@ static KEYRING: Mutex<()> = Mutex::new(());
 /// Holds the keyring for the duration of a test.
 pub fn keyring_lock() -> MutexGuard<'static, ()> {
     KEYRING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The token store in `keyring` (a test session has one; "secret-service" unless a test says).
+pub fn token_store(keyring: &str) -> scc_onboard::auth::TokenStore {
+    scc_onboard::auth::TokenStore::open(keyring, Duration::from_secs(20))
+        .expect("the test session has a keyring")
+}
+
+/// Deletes every account stored in `keyring`, so a test starts from none.
+pub fn clear_keyring(keyring: &str) {
+    let s = token_store(keyring);
+    for c in s.list().unwrap() {
+        s.delete(c.provider, &c.login).unwrap();
+    }
 }
 
 pub fn oidc_dir() -> PathBuf {
