@@ -102,11 +102,7 @@ impl CustomizeStep {
         key: crossterm::event::KeyEvent,
         choices: &Choices,
     ) -> Option<ChoiceEdit> {
-        let msg = if self.is_editing() {
-            FormMsg::typed(key)?
-        } else {
-            super::keys::form_msg(&super::keys::CUSTOMIZE, &key)?
-        };
+        let msg = super::keys::form_key(&super::keys::CUSTOMIZE, self.is_editing(), key)?;
         self.update(msg, choices)
     }
 

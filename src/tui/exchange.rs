@@ -142,11 +142,7 @@ impl ExchangeStep {
         key: crossterm::event::KeyEvent,
         choices: &Choices,
     ) -> Option<ChoiceEdit> {
-        let msg = if self.is_editing() {
-            FormMsg::typed(key)?
-        } else {
-            super::keys::form_msg(&super::keys::EXCHANGE, &key)?
-        };
+        let msg = super::keys::form_key(&super::keys::EXCHANGE, self.is_editing(), key)?;
         self.update(msg, choices)
     }
 

@@ -101,6 +101,16 @@ pub(super) fn form_msg(scope: &WizardScope, key: &KeyEvent) -> Option<FormMsg> {
     }
 }
 
+/// A form's key as a form message: typing while a value is edited, else the form's scope.
+#[cfg(any(test, feature = "testing"))]
+pub(super) fn form_key(scope: &WizardScope, editing: bool, key: KeyEvent) -> Option<FormMsg> {
+    if editing {
+        FormMsg::typed(key)
+    } else {
+        form_msg(scope, &key)
+    }
+}
+
 /// Mouse events (only delivered with `--mouse`): wheel scrolls, a click selects a cell.
 pub fn handle_mouse(state: &State, ev: MouseEvent) -> Option<Msg> {
     if state.step != Step::Fix || state.popup.is_some() || state.typing() {
