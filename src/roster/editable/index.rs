@@ -159,7 +159,7 @@ impl KeyTable {
         }
         if self.bits != log.bits {
             // A log partitioned otherwise (a table already in use): one key at a time.
-            for s in log.parts.into_iter().flatten() {
+            for s in log.slots {
                 let (fp, row) = (fp_of(s), row_of(s));
                 let bits = self.bits;
                 let part = self.part_mut(fp);
@@ -174,14 +174,17 @@ impl KeyTable {
             self.parts = vec![Part::default(); 1 << self.bits];
         }
         let bits = self.bits;
-        let fill = |jobs: Vec<(&mut Part, Vec<u64>)>| {
+        let (sorted, starts) = log.by_part();
+        let fill = |jobs: Vec<(&mut Part, &[u64])>| {
             let mut out = Vec::new();
             for (part, log) in jobs {
                 part.add(bits, log, &holder, &mut out);
             }
             out
         };
-        let mut jobs: Vec<(&mut Part, Vec<u64>)> = self.parts.iter_mut().zip(log.parts).collect();
+        let mut jobs: Vec<(&mut Part, &[u64])> = (self.parts.iter_mut())
+            .zip(starts.windows(2).map(|w| &sorted[w[0]..w[1]]))
+            .collect();
         if total < 4 * PART_KEYS {
             found.extend(fill(jobs));
             return;
@@ -257,7 +260,7 @@ impl Part {
     fn add<H: FnMut(u32) -> bool>(
         &mut self,
         bits: u32,
-        log: Vec<u64>,
+        log: &[u64],
         holder: &impl Fn(u32) -> H,
         found: &mut Vec<(u32, u32)>,
     ) {
@@ -267,7 +270,7 @@ impl Part {
         if len * MAX_LOAD.1 > self.slots.len() * MAX_LOAD.0 {
             self.resize(bits, exact_cap(len).max(self.slots.len() * 3 / 2));
         }
-        for s in log {
+        for &s in log {
             let (fp, row) = (fp_of(s), row_of(s));
             if let Some(first) = self.first(bits, fp, holder(row)) {
                 found.push((row, first));
@@ -341,22 +344,19 @@ impl Part {
 }
 
 /// Keys waiting to be added to a [`KeyTable`] in bulk: `(fingerprint, row)` slots in row
-/// order, per partition.
+/// order (one sequential stream while a file loads; one allocation, given back whole).
 pub(super) struct KeyLog {
+    /// The partitioning of the table it is for.
     bits: u32,
-    parts: Vec<Vec<u64>>,
+    slots: Vec<u64>,
 }
 
 impl KeyLog {
     /// A log for about `keys` keys, partitioned as a table of that size is.
     pub(super) fn with_capacity(keys: usize) -> Self {
-        let bits = bits_for(keys);
-        let each = (keys >> bits) + (keys >> bits) / 16 + 16;
         KeyLog {
-            bits,
-            parts: (0..1usize << bits)
-                .map(|_| Vec::with_capacity(each))
-                .collect(),
+            bits: bits_for(keys),
+            slots: Vec::with_capacity(keys),
         }
     }
 
@@ -367,7 +367,7 @@ impl KeyLog {
         } else {
             KeyLog {
                 bits: table.bits,
-                parts: vec![Vec::new(); 1 << table.bits],
+                slots: Vec::with_capacity(keys),
             }
         }
     }
@@ -375,19 +375,37 @@ impl KeyLog {
     /// Notes that `row` holds `fp` (rows in ascending order).
     #[inline]
     pub(super) fn push(&mut self, fp: u32, row: u32) {
-        self.parts[part_index(self.bits, fp)].push(slot_of(fp, row));
+        self.slots.push(slot_of(fp, row));
     }
 
     /// Forgets the rows from `len` on.
     pub(super) fn truncate(&mut self, len: u32) {
-        for p in &mut self.parts {
-            let keep = p.partition_point(|&s| row_of(s) < len);
-            p.truncate(keep);
-        }
+        let keep = self.slots.partition_point(|&s| row_of(s) < len);
+        self.slots.truncate(keep);
     }
 
     fn len(&self) -> usize {
-        self.parts.iter().map(Vec::len).sum()
+        self.slots.len()
+    }
+
+    /// The slots grouped by partition, each group still in row order (a counting sort), and
+    /// where each group starts (one more entry: the end).
+    fn by_part(self) -> (Vec<u64>, Vec<usize>) {
+        let mut starts = vec![0usize; (1 << self.bits) + 1];
+        for &s in &self.slots {
+            starts[part_index(self.bits, fp_of(s)) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut at = starts.clone();
+        let mut sorted = vec![0u64; self.slots.len()];
+        for s in self.slots {
+            let p = part_index(self.bits, fp_of(s));
+            sorted[at[p]] = s;
+            at[p] += 1;
+        }
+        (sorted, starts)
     }
 }
 
