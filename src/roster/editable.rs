@@ -4,9 +4,10 @@
 //! old or new duplicate keys. Cost per edit is independent of roster size (it grows only with
 //! the number of rows that repeat the edited value).
 //!
-//! Storage is compact (a million-row roster takes about 1.5 times its file): the source's
+//! Storage is compact (a million-row roster takes about 1.4 times its file): the source's
 //! cells are held once in one buffer with edits as an overlay (`cells.rs`), the duplicate
-//! index holds 8 bytes per key (`index.rs`), and only rows with findings hold any.
+//! index holds 8 bytes per key (`index.rs`), and only rows with findings hold any. A load
+//! ([`RosterBuilder`]) builds the duplicate index once, at the end, partition by partition.
 
 mod cells;
 mod index;
