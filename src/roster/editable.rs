@@ -4,9 +4,10 @@
 //! old or new duplicate keys. Cost per edit is independent of roster size (it grows only with
 //! the number of rows that repeat the edited value).
 //!
-//! Storage is compact (a million-row roster takes about 1.5 times its file): the source's
+//! Storage is compact (a million-row roster takes about 1.4 times its file): the source's
 //! cells are held once in one buffer with edits as an overlay (`cells.rs`), the duplicate
-//! index holds 8 bytes per key (`index.rs`), and only rows with findings hold any.
+//! index holds 8 bytes per key (`index.rs`), and only rows with findings hold any. A load
+//! ([`RosterBuilder`]) builds the duplicate index once, at the end, partition by partition.
 
 mod cells;
 mod index;
@@ -15,7 +16,7 @@ pub(super) use cells::RecordRef;
 
 use super::dup_key::{DupKey, DupKind};
 use super::{rules, Code, Field, Finding, Record, Severity};
-use index::{fingerprint, KeyTable};
+use index::{fingerprint, KeyLog, KeyTable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Totals over the included rows, kept up to date by every change.
@@ -60,9 +61,6 @@ impl std::fmt::Debug for Roster {
             .finish_non_exhaustive()
     }
 }
-
-/// How many rows ahead [`Roster::extend_checked`] warms the duplicate index's slots.
-const WARM_AHEAD: usize = 16;
 
 /// Rows checked on their own: field count, rules and duplicate keys, all of validation that
 /// needs no other row. A loader makes these on one thread while [`Roster::extend_checked`]
@@ -282,42 +280,74 @@ impl Roster {
 
     /// Appends records already checked on their own, adding their duplicate findings.
     pub fn extend_checked(&mut self, batch: CheckedBatch) {
+        let mut logs = self.logs_for(batch.len());
+        self.append(batch, &mut logs);
+        self.add_logs(logs);
+    }
+
+    /// Empty key logs for about `rows` rows, partitioned as the index is.
+    fn logs_for(&self, rows: usize) -> [KeyLog; 4] {
+        std::array::from_fn(|k| KeyLog::for_table(&self.index[k], rows))
+    }
+
+    /// Appends a batch's rows with their own findings (counted); their duplicate keys go to
+    /// `logs` for [`Roster::add_logs`].
+    fn append(&mut self, mut batch: CheckedBatch, logs: &mut [KeyLog; 4]) {
         debug_assert_eq!(batch.header_len, self.header_len);
-        let mut batch = batch;
         let start = self.len();
         self.counts.included += batch.rows.len();
         let mut own = std::mem::take(&mut batch.own).into_iter().peekable();
         for (i, (rec, keys)) in batch.records().zip(&batch.keys).enumerate() {
             let row = start + i;
-            // The index's slots are random reads in tables larger than the caches: asking for
-            // a later row's slots now lets their misses overlap with this row's work.
-            if let Some(ahead) = batch.keys.get(i + WARM_AHEAD) {
-                for (k, key) in ahead.iter().enumerate() {
-                    if let Some(key) = key {
-                        self.index[k].warm(fingerprint(*key));
-                    }
-                }
-            }
             self.store.push(rec.line, rec.field_count, rec.cells);
-            let mut found = own
-                .next_if(|(j, _)| *j as usize == i)
-                .map(|(_, f)| f)
-                .unwrap_or_default();
-            // Appended rows come last in every group, so earlier rows never change.
-            for (k, kind) in DupKind::ALL.into_iter().enumerate() {
-                let Some(key) = keys[k] else { continue };
-                let fp = fingerprint(key);
-                let store = &self.store;
-                let first = self.index[k].first(fp, |r| holds(store, kind, r, key));
-                self.index[k].insert(fp, row as u32);
-                if let Some(first) = first {
-                    found.push(dup_finding(kind, first, self.store.line(first as usize)));
+            for (log, key) in logs.iter_mut().zip(keys) {
+                if let Some(key) = key {
+                    log.push(fingerprint(*key), row as u32);
                 }
             }
-            if !found.is_empty() {
+            if let Some((_, found)) = own.next_if(|(j, _)| *j as usize == i) {
                 self.findings.insert(row as u32, found.into_boxed_slice());
                 self.count(row);
             }
+        }
+    }
+
+    /// Adds the logged keys (rows after every row already indexed) to the duplicate index,
+    /// and the duplicate findings they make to their rows. Appended rows come last in every
+    /// group, so earlier rows never change.
+    fn add_logs(&mut self, logs: [KeyLog; 4]) {
+        let mut dups: Vec<(u32, usize, u32)> = Vec::new();
+        let mut found = Vec::new();
+        for (k, (kind, log)) in DupKind::ALL.into_iter().zip(logs).enumerate() {
+            let store = &self.store;
+            let key_of = move |r: u32| kind.key(store.cell(r as usize, kind.field()));
+            // Hashes `row`'s cell only when a fingerprint matches (almost only real repeats).
+            let holder = |row: u32| {
+                let mut mine = None;
+                move |r: u32| *mine.get_or_insert_with(|| key_of(row)) == key_of(r)
+            };
+            self.index[k].add_log(log, holder, &mut found);
+            dups.extend(found.drain(..).map(|(row, first)| (row, k, first)));
+        }
+        dups.sort_unstable();
+        let mut dups = dups.into_iter().peekable();
+        while let Some(&(row, _, _)) = dups.peek() {
+            let r = row as usize;
+            self.uncount(r);
+            let mut all = self
+                .findings
+                .remove(&row)
+                .map(Vec::from)
+                .unwrap_or_default();
+            while let Some((_, k, first)) = dups.next_if(|d| d.0 == row) {
+                all.push(dup_finding(
+                    DupKind::ALL[k],
+                    first,
+                    self.store.line(first as usize),
+                ));
+            }
+            self.findings.insert(row, all.into_boxed_slice());
+            self.count(r);
         }
     }
 
@@ -339,14 +369,6 @@ impl Roster {
             self.findings.remove(&(row as u32));
         }
         self.store.truncate(len);
-    }
-
-    /// Makes room for about `rows` more rows in the duplicate index, so a load of a file
-    /// whose size is known does not rebuild the tables as they grow.
-    pub fn reserve_rows(&mut self, rows: usize) {
-        for t in &mut self.index {
-            t.reserve(rows);
-        }
     }
 
     pub fn len(&self) -> usize {
@@ -653,6 +675,57 @@ impl Roster {
                 }
             }
         }
+    }
+}
+
+/// A roster loaded batch by batch (the wizard's load): rows and their own findings go in as
+/// the batches come, their duplicate keys are only logged (sequential writes), and
+/// [`RosterBuilder::finish`] builds the duplicate index and findings at once, partition by
+/// partition in the cache, on both cores. The finished roster is the one
+/// [`Roster::extend_checked`] with the same batches makes.
+pub struct RosterBuilder {
+    roster: Roster,
+    logs: [KeyLog; 4],
+}
+
+impl RosterBuilder {
+    /// A builder for about `rows` rows and `bytes` bytes of cells (e.g. the file's size),
+    /// whose header has `header_len` fields (if known).
+    pub fn new(header_len: Option<usize>, rows: usize, bytes: usize) -> Self {
+        let mut roster = Roster::new();
+        roster.header_len = header_len;
+        roster.reserve_bytes(bytes);
+        let logs = roster.logs_for(rows);
+        RosterBuilder { roster, logs }
+    }
+
+    /// Appends a checked batch (its duplicates are found by [`RosterBuilder::finish`]).
+    pub fn extend_checked(&mut self, batch: CheckedBatch) {
+        self.roster.append(batch, &mut self.logs);
+    }
+
+    pub fn len(&self) -> usize {
+        self.roster.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roster.is_empty()
+    }
+
+    /// Drops the rows from `len` on (a report footer, known once the file has ended).
+    pub fn truncate(&mut self, len: usize) {
+        for log in &mut self.logs {
+            log.truncate(len as u32);
+        }
+        self.roster.truncate(len);
+    }
+
+    /// The roster with its duplicate index and findings, spare room given back.
+    pub fn finish(self) -> Roster {
+        let mut roster = self.roster;
+        roster.add_logs(self.logs);
+        roster.shrink_to_fit();
+        roster
     }
 }
 

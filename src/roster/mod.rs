@@ -15,7 +15,7 @@ pub mod scan;
 #[cfg(any(test, feature = "testing"))]
 pub mod synth;
 
-pub use editable::{CellChange, CheckedBatch, Counts, Roster};
+pub use editable::{CellChange, CheckedBatch, Counts, Roster, RosterBuilder};
 pub use field::Field;
 pub use finding::{Code, Finding, Severity};
 pub use record::Record;

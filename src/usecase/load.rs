@@ -7,12 +7,14 @@
 //! ([`RosterStream`]: the same encodings, splitter and fast path): this thread splits each
 //! batch and checks it on its own ([`CheckedBatch`]: clean rows appended as bytes with their
 //! keys, the rest through the full rules), while a builder thread appends the previous batch
-//! to the compact [`Roster`] (buffer, duplicate index, duplicate findings). Nothing here
-//! draws: the caller gets [`Event`]s and the finished roster, and says when to stop.
+//! to the compact [`Roster`] (cells, own findings; duplicate keys only logged). Once the file
+//! is read, the duplicate index and findings are built on both cores ([`RosterBuilder`]).
+//! Nothing here draws: the caller gets [`Event`]s and the finished roster, and says when to
+//! stop.
 
 use crate::roster::import::{Detected, Footer, ImportError, ImportOptions, Importer};
 use crate::roster::scan::{RosterStream, StreamStop};
-use crate::roster::{CheckedBatch, Record, Roster};
+use crate::roster::{CheckedBatch, Record, Roster, RosterBuilder};
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -181,10 +183,7 @@ fn read_whole(
     let (progress_tx, progress_rx) = std::sync::mpsc::channel::<(usize, u64)>();
     let (reserve_rows, reserve_bytes) = (stream.estimated_rows(), stream.progress().1);
     let builder = std::thread::spawn(move || {
-        let mut roster = Roster::new();
-        roster.set_header_len(header_len);
-        roster.reserve_bytes(reserve_bytes as usize);
-        roster.reserve_rows(reserve_rows);
+        let mut roster = RosterBuilder::new(Some(header_len), reserve_rows, reserve_bytes as usize);
         for (batch, bytes_done) in rx {
             roster.extend_checked(batch);
             // The reader stops listening once it has sent the last batch, while batches may
@@ -224,7 +223,8 @@ fn read_whole(
     if let Some(first_row) = stream.footer_start() {
         roster.truncate(first_row);
     }
-    roster.shrink_to_fit();
+    // The duplicate index and findings, built now that both cores are free of the read.
+    let roster = roster.finish();
     let detected = stream.detected().clone();
     Ok(Loaded {
         footer: detected.footer,

@@ -17,6 +17,18 @@ fn clean(i: u32) -> Record {
     )
 }
 
+impl Roster {
+    /// Rows extended one at a time into a table that is never partitioned.
+    fn from_imported_rows(rows: Vec<Record>) -> Roster {
+        let mut r = Roster::new();
+        r.set_header_len(5);
+        for row in rows {
+            r.extend(vec![row]);
+        }
+        r
+    }
+}
+
 fn codes(r: &Roster, row: usize) -> Vec<Code> {
     r.findings(row).iter().map(|f| f.code).collect()
 }
@@ -305,4 +317,62 @@ fn truncating_leaves_the_roster_its_first_rows_would_build() {
         assert_eq!(r.findings(row), whole.findings(row), "row {row}");
     }
     assert_eq!(r.counts(), whole.counts());
+}
+
+/// The load's builder (keys logged, the index built at the end in partitions on two threads)
+/// makes the roster that extending one batch at a time makes: same findings, counts, and an
+/// index that edits then use the same way.
+#[test]
+fn a_builder_makes_the_roster_extend_makes() {
+    let n = 20_000u32;
+    let mut rows: Vec<Record> = (0..n).map(clean).collect();
+    // Repeats of every kind, some rows with several, one value seen four times, and rows
+    // with findings of their own.
+    for i in (100..n).step_by(97) {
+        let (a, b) = (i as usize / 3, i as usize);
+        rows[b].cells[1] = rows[a].cells[1].to_uppercase();
+        if i % 3 == 0 {
+            rows[b].cells[2] = rows[a / 2].cells[2].clone();
+            rows[b].cells[4] = rows[a / 3].cells[4].clone();
+        }
+    }
+    for i in [5000usize, 9000, 15_000] {
+        rows[i].cells[3] = rows[42].cells[3].clone();
+    }
+    rows[77].cells[0] = " x".into();
+    rows[78].field_count = 4;
+    let whole = Roster::from_imported_rows(rows.clone());
+    let mut b = RosterBuilder::new(Some(5), 1000, 0);
+    for chunk in rows.chunks(2048) {
+        b.extend_checked(CheckedBatch::check(chunk.to_vec(), Some(5)));
+    }
+    let mut built = b.finish();
+    let mut dup_rows = 0;
+    for row in 0..n as usize {
+        assert_eq!(built.findings(row), whole.findings(row), "row {row}");
+        dup_rows += usize::from(built.findings(row).iter().any(|f| f.first_row.is_some()));
+    }
+    assert!(dup_rows > 150, "{dup_rows}");
+    assert_eq!(built.counts(), whole.counts());
+    assert_eq!(built.findings(15_000)[0].first_row, Some(42));
+    // Edits find the keys where the builder put them.
+    let mut edited = whole.clone();
+    for r in [&mut built, &mut edited] {
+        r.set_cell(42, Field::Office365Login, "gone@acme.com".into());
+        r.set_cell(7, Field::SalesforceLogin, rows[8].cells[1].clone());
+    }
+    assert_eq!(built.findings(9000)[0].first_row, Some(5000));
+    assert_eq!(built.findings(8), edited.findings(8));
+    assert_eq!(built.counts(), edited.counts());
+
+    // A footer cut off before the index is built.
+    let mut b = RosterBuilder::new(Some(5), n as usize, 0);
+    b.extend_checked(CheckedBatch::check(rows.clone(), Some(5)));
+    b.truncate(12_000);
+    let cut = b.finish();
+    let want = Roster::from_imported_rows(rows[..12_000].to_vec());
+    for row in 0..12_000 {
+        assert_eq!(cut.findings(row), want.findings(row), "row {row}");
+    }
+    assert_eq!(cut.counts(), want.counts());
 }
