@@ -52,11 +52,16 @@ fn best(runs: usize, mut f: impl FnMut()) -> Duration {
 
 /// CPU time (user + system) this process has used so far (Linux), in seconds.
 fn cpu_seconds() -> Option<f64> {
+    stat_seconds(11)
+}
+
+/// The two clock-tick fields of `/proc/self/stat` from `at` on (counted after the command
+/// name, which may contain spaces), summed, in seconds.
+fn stat_seconds(at: usize) -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may contain spaces) start after the last ')'.
     let rest = &stat[stat.rfind(')')? + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    let ticks: f64 = f.get(at)?.parse::<f64>().ok()? + f.get(at + 1)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
 }
 
@@ -70,11 +75,17 @@ fn peak_rss() -> Option<u64> {
 
 /// CPU time (user + system) of this process's waited-for children so far (Linux), in seconds.
 fn children_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(13)?.parse::<f64>().ok()? + f.get(14)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
+    stat_seconds(13)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 /// Runs `cmd` to the end with its output thrown away; its wall and CPU time in seconds.
@@ -96,16 +107,6 @@ fn timed(cmd: &mut std::process::Command) -> (f64, f64) {
         _ => f64::NAN,
     };
     (wall, cpu)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
 }
 
 /// Peak resident memory of `cmd` in bytes, through GNU time when the machine has it.

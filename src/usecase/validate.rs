@@ -204,7 +204,10 @@ impl Summary {
     /// Counts `findings` (in row order, as an [`Outcome`] holds them) by code, severity and
     /// row.
     pub(crate) fn of(findings: &[RowFinding]) -> Summary {
-        debug_assert!(findings.is_sorted_by_key(|f| f.row), "findings in row order");
+        debug_assert!(
+            findings.is_sorted_by_key(|f| f.row),
+            "findings in row order"
+        );
         // Counted by code in an array (a map insert per finding was a visible share of the
         // command's tail at 50,000 findings), rows by where they change: findings are in row order.
         let mut by_code = [0usize; Code::ALL.len()];
