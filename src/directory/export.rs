@@ -286,7 +286,7 @@ pub(super) fn salesforce_from_bytes(
     let width = headers.len();
     let mut users = Vec::new();
     let mut left_out = LeftOut::default();
-    let footer = table::rows(&text, &start, width, |line, rec| {
+    let footer = records::rows(&text, &start, width, |line, rec| {
         let cell = |i: usize| rec.get(i).unwrap_or_default().trim();
         let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
         let (id, username) = (cell(cols.id), cell(cols.username));
@@ -429,7 +429,7 @@ pub(super) fn microsoft_from_bytes(
     let mut left_out = LeftOut::default();
     // The first line whose proxyAddresses cell is PowerShell's type name, not addresses.
     let mut unusable_proxy: Option<u64> = None;
-    let footer = table::rows(&text, &start, width, |line, rec| {
+    let footer = records::rows(&text, &start, width, |line, rec| {
         let cell = |i: usize| rec.get(i).unwrap_or_default().trim();
         let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
         let upn = cell(cols.upn);
@@ -589,5 +589,6 @@ fn typed_entry(s: &str) -> bool {
     }
 }
 
+mod records;
 #[cfg(test)]
 mod tests;
