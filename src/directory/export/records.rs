@@ -153,69 +153,211 @@ fn skip_breaks(b: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// Calls `each(line, row)` for every data record of `text` below the header, in order, as
-/// `table::rows` does: wholly empty rows are skipped and a report footer at the end is left
-/// out (returned, so the caller can say so). `header_len` is the header's field count.
-pub(super) fn rows<H, E>(
+/// Where reading stands in a text: the record splitter, the physical line of the last record,
+/// and the footer-like records seen last.
+struct Cursor<'t> {
+    text: &'t str,
+    split: Splitter,
+    spans: Vec<Range<usize>>,
+    header_len: usize,
+    /// Where the next record is looked for.
+    at: usize,
+    /// `line` is the physical line at byte `offset`.
+    offset: usize,
+    line: u64,
+    run: FooterRun,
+    /// Footer-like records held back until a user row follows (they are rows) or the text
+    /// ends (they are its footer): rare, so each is a copy.
+    held: Vec<Held>,
+    row: usize,
+    /// Whether the last record read was footer-like.
+    last_like: bool,
+}
+
+impl<'t> Cursor<'t> {
+    /// A cursor at byte `at` of `text`, a record boundary on physical line `line`.
+    fn new(text: &'t str, delimiter: u8, header_len: usize, at: usize, line: u64) -> Self {
+        Cursor {
+            text,
+            split: Splitter::new(delimiter),
+            spans: Vec::with_capacity(header_len + 1),
+            header_len,
+            at,
+            offset: at,
+            line,
+            run: FooterRun::default(),
+            held: Vec::new(),
+            row: 0,
+            last_like: false,
+        }
+    }
+
+    /// Skips `n` records (the header and the lines above it).
+    fn skip(&mut self, n: usize) {
+        let b = self.text.as_bytes();
+        for _ in 0..n {
+            self.at = skip_breaks(b, self.at);
+            if self.at >= b.len() {
+                break;
+            }
+            self.at = self.split.record(b, self.at, &mut self.spans).1;
+        }
+        self.at = skip_breaks(b, self.at);
+    }
+
+    /// Reads records until the text ends or the next one starts at or past `stop`.
+    fn read_until<S, E>(
+        &mut self,
+        stop: usize,
+        state: &mut S,
+        each: &mut impl FnMut(&mut S, u64, &Row<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let b = self.text.as_bytes();
+        loop {
+            self.at = skip_breaks(b, self.at);
+            if self.at >= b.len() || self.at >= stop {
+                return Ok(());
+            }
+            let at = self.at;
+            let (scratch, end) = self.split.record(b, at, &mut self.spans);
+            self.at = end;
+            let rec = Row {
+                text: if scratch {
+                    &self.split.scratch
+                } else {
+                    self.text
+                },
+                spans: &self.spans,
+            };
+            if rec.blank() {
+                continue;
+            }
+            // The physical line: count the breaks up to the record's first byte.
+            let prev_cr = self.offset > 0 && b[self.offset - 1] == b'\r';
+            self.line += line_breaks(&b[self.offset..at], prev_cr);
+            self.offset = at;
+            let first = rec.get(0).unwrap_or_default().as_bytes();
+            let like = footer_like(rec.len(), self.header_len, first);
+            self.last_like = like;
+            self.run.push(self.row, self.line, like);
+            self.row += 1;
+            if like && !self.run.too_long() {
+                self.held.push(Held::new(self.line, &rec));
+            } else {
+                for h in self.held.drain(..) {
+                    each(state, h.line, &h.row())?;
+                }
+                each(state, self.line, &rec)?;
+            }
+        }
+    }
+
+    /// At the end of the text: the report footer, if the records held back are one (else they
+    /// are rows, given to `each` now).
+    fn finish<S, E>(
+        mut self,
+        state: &mut S,
+        each: &mut impl FnMut(&mut S, u64, &Row<'_>) -> Result<(), E>,
+    ) -> Result<Option<Footer>, E> {
+        let footer = self.run.finish().map(|(_, f)| f);
+        if footer.is_none() {
+            for h in self.held.drain(..) {
+                each(state, h.line, &h.row())?;
+            }
+        }
+        Ok(footer)
+    }
+}
+
+/// Calls `each(line, row)` for every data record of `text` below the header, in order:
+/// wholly empty rows are skipped and a report footer at the end is left out (returned, so the
+/// caller can say so). `header_len` is the header's field count.
+#[cfg(test)]
+fn rows<H, E>(
     text: &str,
     start: &table::Start<H>,
     header_len: usize,
     mut each: impl FnMut(u64, &Row<'_>) -> Result<(), E>,
 ) -> Result<Option<Footer>, E> {
-    let b = text.as_bytes();
-    let mut split = Splitter::new(start.delimiter);
-    let mut spans: Vec<Range<usize>> = Vec::with_capacity(header_len + 1);
-    let mut at = 0;
-    for _ in 0..1 + start.preamble {
-        at = skip_breaks(b, at);
-        if at >= b.len() {
-            break;
-        }
-        at = split.record(b, at, &mut spans).1;
+    let mut each = |_: &mut (), line, row: &Row<'_>| each(line, row);
+    let mut cursor = Cursor::new(text, start.delimiter, header_len, 0, 1);
+    cursor.skip(1 + start.preamble);
+    cursor.read_until(usize::MAX, &mut (), &mut each)?;
+    cursor.finish(&mut (), &mut each)
+}
+
+/// Texts below this size are read in one part.
+const PARTS_FROM: usize = 4 << 20;
+
+/// Like `rows`, in two parts at once (two threads) when the text is large: `each` gets the
+/// state of its part (made by `new`), and the states come back in file order, one or two.
+/// The second part starts at a line break with an even number of quotes before it; reading
+/// the first part confirms that a record starts there (else it reads on alone), so the parts
+/// give exactly the records, lines and errors one reading would.
+pub(super) fn rows_in_parts<H, S: Send, E: Send>(
+    text: &str,
+    start: &table::Start<H>,
+    header_len: usize,
+    new: impl Fn() -> S + Sync,
+    each: impl Fn(&mut S, u64, &Row<'_>) -> Result<(), E> + Sync,
+) -> Result<(Vec<S>, Option<Footer>), E> {
+    let (b, delimiter) = (text.as_bytes(), start.delimiter);
+    let mut head = Cursor::new(text, delimiter, header_len, 0, 1);
+    head.skip(1 + start.preamble);
+    let mut first = new();
+    let mut each_a = |s: &mut S, line, row: &Row<'_>| each(s, line, row);
+    let second = (b.len() - head.at >= PARTS_FROM)
+        .then(|| boundary(b, head.at))
+        .flatten();
+    let Some(split) = second else {
+        head.read_until(usize::MAX, &mut first, &mut each_a)?;
+        let footer = head.finish(&mut first, &mut each_a)?;
+        return Ok((vec![first], footer));
+    };
+    let (a, b_part) = std::thread::scope(|scope| {
+        let tail = scope.spawn(|| {
+            let mut each_b = |s: &mut S, line, row: &Row<'_>| each(s, line, row);
+            let line = 1 + line_breaks(&b[..split], false);
+            let mut cursor = Cursor::new(text, delimiter, header_len, split, line);
+            let mut state = new();
+            cursor.read_until(usize::MAX, &mut state, &mut each_b)?;
+            let footer = cursor.finish(&mut state, &mut each_b)?;
+            Ok((state, footer))
+        });
+        let a = head.read_until(split, &mut first, &mut each_a);
+        (
+            a,
+            tail.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    a?;
+    if head.at == split && head.held.is_empty() && !head.last_like {
+        let (second, footer) = b_part?;
+        return Ok((vec![first, second], footer));
     }
-    let (mut offset, mut line) = (0usize, 1u64);
-    let mut run = FooterRun::default();
-    // Footer-like records held back until a user row follows (they are rows) or the text
-    // ends (they are its footer): rare, so each is a copy.
-    let mut held: Vec<Held> = Vec::new();
-    let mut row = 0;
+    // No record starts at the split (a stray quote fooled the count): read on from here.
+    head.read_until(usize::MAX, &mut first, &mut each_a)?;
+    let footer = head.finish(&mut first, &mut each_a)?;
+    Ok((vec![first], footer))
+}
+
+/// A likely record boundary near the middle of `b[from..]`: just past a line break with an
+/// even number of quotes between `from` (a record boundary) and it; `None` if none is found
+/// before the end.
+fn boundary(b: &[u8], from: usize) -> Option<usize> {
+    let mut at = from + (b.len() - from) / 2;
+    let mut quotes = memchr::memchr_iter(b'"', &b[from..at]).count();
     loop {
-        at = skip_breaks(b, at);
+        let brk = at + memchr::memchr2(b'\n', b'\r', &b[at..])?;
+        quotes += memchr::memchr_iter(b'"', &b[at..brk]).count();
+        at = skip_breaks(b, brk);
         if at >= b.len() {
-            break;
+            return None;
         }
-        let (scratch, end) = split.record(b, at, &mut spans);
-        let rec = Row {
-            text: if scratch { &split.scratch } else { text },
-            spans: &spans,
-        };
-        if !rec.blank() {
-            // The physical line: count the breaks up to the record's first byte.
-            let prev_cr = offset > 0 && b[offset - 1] == b'\r';
-            line += line_breaks(&b[offset..at], prev_cr);
-            offset = at;
-            let first = rec.get(0).unwrap_or_default().as_bytes();
-            let like = footer_like(rec.len(), header_len, first);
-            run.push(row, line, like);
-            row += 1;
-            if like && !run.too_long() {
-                held.push(Held::new(line, &rec));
-            } else {
-                for h in held.drain(..) {
-                    each(h.line, &h.row())?;
-                }
-                each(line, &rec)?;
-            }
-        }
-        at = end;
-    }
-    let footer = run.finish().map(|(_, f)| f);
-    if footer.is_none() {
-        for h in held.drain(..) {
-            each(h.line, &h.row())?;
+        if quotes % 2 == 0 {
+            return Some(at);
         }
     }
-    Ok(footer)
 }
 
 /// A copy of a record held back: its cells joined into one text, and their spans in it.
@@ -330,6 +472,71 @@ mod tests {
         assert_eq!(lines, [2]);
         let footer = footer.unwrap();
         assert_eq!((footer.first_line, footer.last_line), (3, 4));
+    }
+
+    /// Every record of `text` as `rows_in_parts` gives them, and in how many parts.
+    fn in_parts(text: &str) -> (usize, Vec<(u64, Vec<String>)>, Option<Footer>) {
+        type Part = Vec<(u64, Vec<String>)>;
+        let (parts, footer) =
+            rows_in_parts(&text, &start(b',', 0), 3, Part::new, |p, line, row| {
+                let cells = (0..row.len())
+                    .filter_map(|i| row.get(i))
+                    .map(str::to_string);
+                p.push((line, cells.collect()));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        (parts.len(), parts.concat(), footer)
+    }
+
+    fn in_one(text: &str) -> (Vec<(u64, Vec<String>)>, Option<Footer>) {
+        let mut out = Vec::new();
+        let footer = rows(text, &start(b',', 0), 3, |line, row| {
+            let cells = (0..row.len())
+                .filter_map(|i| row.get(i))
+                .map(str::to_string);
+            out.push((line, cells.collect()));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        (out, footer)
+    }
+
+    #[test]
+    fn a_large_text_is_read_in_two_parts_as_in_one() {
+        let mut text = String::from("a,b,c\r\n");
+        let mut i = 0;
+        while text.len() < PARTS_FROM + (1 << 20) {
+            text.push_str(&format!(
+                "\"{i}\",\"two\r\nlines\",\"a \"\"q\"\"\"\r\n\r\nx{i},y,z\n"
+            ));
+            i += 1;
+        }
+        text.push_str("\"Copyright (c) 2026\"\r\n");
+        let (parts, got, footer) = in_parts(&text);
+        assert_eq!(parts, 2);
+        let (want, want_footer) = in_one(&text);
+        assert_eq!(got.len(), want.len());
+        assert!(got == want);
+        assert_eq!(footer, want_footer);
+        assert!(footer.is_some());
+    }
+
+    #[test]
+    fn a_stray_quote_that_fools_the_split_means_one_part() {
+        // One quote inside an unquoted cell near the start: every later line break has an odd
+        // count before it, so the split lands inside no record the reader agrees on, or none.
+        let mut text = String::from("a,b,c\nO\"Brien,x,y\n");
+        let mut i = 0;
+        while text.len() < PARTS_FROM + (1 << 20) {
+            text.push_str(&format!("{i},\"p\nq\",z\n"));
+            i += 1;
+        }
+        let (parts, got, footer) = in_parts(&text);
+        let (want, want_footer) = in_one(&text);
+        assert_eq!(parts, 1);
+        assert!(got == want);
+        assert_eq!(footer, want_footer);
     }
 
     proptest::proptest! {
