@@ -6,7 +6,7 @@
 //! roster (`roster::import::table`); the headers are matched with the same normalisation
 //! (case, spaces and punctuation ignored) against each export's own column names.
 
-use super::{MicrosoftUser, SalesforceUser};
+use super::{trimmed, MicrosoftUser, SalesforceUser};
 use crate::roster::import::headers::normalize;
 use crate::roster::import::{self, table};
 use serde::Serialize;
@@ -329,7 +329,7 @@ pub(super) fn salesforce_from_bytes(
         width,
         Part::default,
         |part: &mut Part<SalesforceUser>, line, rec| {
-            let cell = |i: usize| rec.get(i).unwrap_or_default().trim();
+            let cell = |i: usize| trimmed(rec.get(i).unwrap_or_default());
             let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
             let (id, username) = (cell(cols.id), cell(cols.username));
             if id.is_empty() || username.is_empty() {
@@ -475,7 +475,7 @@ pub(super) fn microsoft_from_bytes(
         width,
         Part::default,
         |part: &mut Part<MicrosoftUser>, line, rec| {
-            let cell = |i: usize| rec.get(i).unwrap_or_default().trim();
+            let cell = |i: usize| trimmed(rec.get(i).unwrap_or_default());
             let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
             let upn = cell(cols.upn);
             if upn.is_empty() {
@@ -575,10 +575,14 @@ fn common_notices<H>(start: &table::Start<H>, footer: Option<import::Footer>) ->
 /// A checkbox as exports write it: `true`/`false` (Data Loader, Graph), `TRUE`/`FALSE`
 /// (Excel), `1`/`0` (reports), `yes`/`no`.
 fn boolean(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "y" => Some(true),
-        "false" | "0" | "no" | "n" => Some(false),
-        _ => None,
+    let v = trimmed(v);
+    let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(["true", "1", "yes", "y"]) {
+        Some(true)
+    } else if is(["false", "0", "no", "n"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -606,7 +610,13 @@ fn is_type_name(v: &str) -> bool {
 pub(super) fn split_proxy_addresses(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     for token in v.split(|c: char| c == ';' || c == ',' || c.is_whitespace()) {
-        let token = token.trim_matches(|c| matches!(c, '[' | ']' | '{' | '}' | '"' | '\''));
+        let wrap = |c: &u8| matches!(c, b'[' | b']' | b'{' | b'}' | b'"' | b'\'');
+        let (b, token) = (token.as_bytes(), token);
+        let token = if b.first().is_some_and(wrap) || b.last().is_some_and(wrap) {
+            token.trim_matches(|c| matches!(c, '[' | ']' | '{' | '}' | '"' | '\''))
+        } else {
+            token
+        };
         if token.is_empty() {
             continue;
         }

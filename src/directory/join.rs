@@ -212,7 +212,7 @@ fn ms_skip(u: &MicrosoftUser, opts: &JoinOptions) -> Option<SkipReason> {
 /// Trimmed and lower-cased into `buf` (addresses and logins compare without case).
 fn fold<'b>(s: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
-    let s = s.trim();
+    let s = super::trimmed(s);
     // Nearly every login and address is ASCII: one copy and an in-place fold, no per-char
     // Unicode case mapping.
     if s.is_ascii() {
