@@ -6,7 +6,7 @@
 //! roster (`roster::import::table`); the headers are matched with the same normalisation
 //! (case, spaces and punctuation ignored) against each export's own column names.
 
-use super::{MicrosoftUser, SalesforceUser};
+use super::{trimmed, MicrosoftUser, SalesforceUser};
 use crate::roster::import::headers::normalize;
 use crate::roster::import::{self, table};
 use serde::Serialize;
@@ -277,6 +277,45 @@ impl LeftOut {
     }
 }
 
+/// What one part of an export (see `records::rows_in_parts`) read.
+struct Part<U> {
+    users: Vec<U>,
+    /// Lines left out.
+    left_out: Vec<u64>,
+    /// The first line with a cell the caller flags (an unusable proxyAddresses cell).
+    flagged: Option<u64>,
+}
+
+impl<U> Default for Part<U> {
+    fn default() -> Self {
+        Part {
+            users: Vec::new(),
+            left_out: Vec::new(),
+            flagged: None,
+        }
+    }
+}
+
+impl<U> Part<U> {
+    /// The parts, in file order, as one reading.
+    fn merge(parts: Vec<Part<U>>) -> (Vec<U>, LeftOut, Option<u64>) {
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
+        for p in parts {
+            all.users.extend(p.users);
+            all.left_out.extend(p.left_out);
+            all.flagged = all.flagged.or(p.flagged);
+        }
+        (
+            all.users,
+            LeftOut {
+                lines: all.left_out,
+            },
+            all.flagged,
+        )
+    }
+}
+
 /// Reads a Salesforce users export held in memory.
 pub(super) fn salesforce_from_bytes(
     bytes: Vec<u8>,
@@ -284,42 +323,47 @@ pub(super) fn salesforce_from_bytes(
     let (start, text) = table::locate(bytes, None, sf_header, rank)?;
     let (cols, headers) = start.header.clone();
     let width = headers.len();
-    let mut users = Vec::new();
-    let mut left_out = LeftOut::default();
-    let footer = table::rows(&text, &start, width, |line, rec| {
-        let cell = |i: usize| rec.get(i).unwrap_or_default().trim();
-        let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
-        let (id, username) = (cell(cols.id), cell(cols.username));
-        if id.is_empty() || username.is_empty() {
-            left_out.lines.push(line);
-            return Ok(());
-        }
-        let name = match cols.name.map(cell).filter(|n| !n.is_empty()) {
-            Some(n) => n.to_string(),
-            None => [cols.first, cols.last]
-                .into_iter()
-                .flatten()
-                .map(cell)
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
-        let active = match cols.active {
-            Some(i) => boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?,
-            None => true,
-        };
-        users.push(SalesforceUser {
-            id: id.to_string(),
-            name,
-            username: username.to_string(),
-            email: cell(cols.email).to_string(),
-            active,
-            user_type: opt(cols.user_type),
-            federation_id: opt(cols.federation),
-            line: Some(line),
-        });
-        Ok::<(), ImportError>(())
-    })?;
+    let (parts, footer) = records::rows_in_parts(
+        &text,
+        &start,
+        width,
+        Part::default,
+        |part: &mut Part<SalesforceUser>, line, rec| {
+            let cell = |i: usize| trimmed(rec.get(i).unwrap_or_default());
+            let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
+            let (id, username) = (cell(cols.id), cell(cols.username));
+            if id.is_empty() || username.is_empty() {
+                part.left_out.push(line);
+                return Ok(());
+            }
+            let name = match cols.name.map(cell).filter(|n| !n.is_empty()) {
+                Some(n) => n.to_string(),
+                None => [cols.first, cols.last]
+                    .into_iter()
+                    .flatten()
+                    .map(cell)
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            let active = match cols.active {
+                Some(i) => boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?,
+                None => true,
+            };
+            part.users.push(SalesforceUser {
+                id: id.to_string(),
+                name,
+                username: username.to_string(),
+                email: cell(cols.email).to_string(),
+                active,
+                user_type: opt(cols.user_type),
+                federation_id: opt(cols.federation),
+                line: Some(line),
+            });
+            Ok::<(), ImportError>(())
+        },
+    )?;
+    let (users, left_out, _) = Part::merge(parts);
     let mut notices = common_notices(&start, footer);
     notices.extend(left_out.notice("no Id or no Username"));
     if cols.active.is_none() {
@@ -425,45 +469,51 @@ pub(super) fn microsoft_from_bytes(
     let (start, text) = table::locate(bytes, None, ms_header, rank)?;
     let (cols, headers) = start.header.clone();
     let width = headers.len();
-    let mut users = Vec::new();
-    let mut left_out = LeftOut::default();
+    let (parts, footer) = records::rows_in_parts(
+        &text,
+        &start,
+        width,
+        Part::default,
+        |part: &mut Part<MicrosoftUser>, line, rec| {
+            let cell = |i: usize| trimmed(rec.get(i).unwrap_or_default());
+            let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
+            let upn = cell(cols.upn);
+            if upn.is_empty() {
+                part.left_out.push(line);
+                return Ok(());
+            }
+            let enabled = match (cols.enabled, cols.blocked) {
+                (Some(i), _) => {
+                    boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?
+                }
+                (None, Some(i)) => {
+                    !boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?
+                }
+                (None, None) => true,
+            };
+            let proxy_addresses = match cols.proxy.map(cell) {
+                None => None,
+                Some(v) if is_type_name(v) => {
+                    part.flagged.get_or_insert(line);
+                    None
+                }
+                Some(v) => Some(split_proxy_addresses(v)),
+            };
+            part.users.push(MicrosoftUser {
+                id: cols.id.map(cell).unwrap_or_default().to_string(),
+                upn: upn.to_string(),
+                display_name: cols.display_name.map(cell).unwrap_or_default().to_string(),
+                mail: opt(cols.mail),
+                proxy_addresses,
+                enabled,
+                user_type: opt(cols.user_type),
+                line: Some(line),
+            });
+            Ok::<(), ImportError>(())
+        },
+    )?;
     // The first line whose proxyAddresses cell is PowerShell's type name, not addresses.
-    let mut unusable_proxy: Option<u64> = None;
-    let footer = table::rows(&text, &start, width, |line, rec| {
-        let cell = |i: usize| rec.get(i).unwrap_or_default().trim();
-        let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
-        let upn = cell(cols.upn);
-        if upn.is_empty() {
-            left_out.lines.push(line);
-            return Ok(());
-        }
-        let enabled = match (cols.enabled, cols.blocked) {
-            (Some(i), _) => boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?,
-            (None, Some(i)) => {
-                !boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?
-            }
-            (None, None) => true,
-        };
-        let proxy_addresses = match cols.proxy.map(cell) {
-            None => None,
-            Some(v) if is_type_name(v) => {
-                unusable_proxy.get_or_insert(line);
-                None
-            }
-            Some(v) => Some(split_proxy_addresses(v)),
-        };
-        users.push(MicrosoftUser {
-            id: cols.id.map(cell).unwrap_or_default().to_string(),
-            upn: upn.to_string(),
-            display_name: cols.display_name.map(cell).unwrap_or_default().to_string(),
-            mail: opt(cols.mail),
-            proxy_addresses,
-            enabled,
-            user_type: opt(cols.user_type),
-            line: Some(line),
-        });
-        Ok::<(), ImportError>(())
-    })?;
+    let (mut users, left_out, unusable_proxy) = Part::merge(parts);
     let mut notices = common_notices(&start, footer);
     notices.extend(left_out.notice("no userPrincipalName"));
     if let (Some(first), Some(col)) = (unusable_proxy, cols.proxy) {
@@ -525,10 +575,14 @@ fn common_notices<H>(start: &table::Start<H>, footer: Option<import::Footer>) ->
 /// A checkbox as exports write it: `true`/`false` (Data Loader, Graph), `TRUE`/`FALSE`
 /// (Excel), `1`/`0` (reports), `yes`/`no`.
 fn boolean(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "y" => Some(true),
-        "false" | "0" | "no" | "n" => Some(false),
-        _ => None,
+    let v = trimmed(v);
+    let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(["true", "1", "yes", "y"]) {
+        Some(true)
+    } else if is(["false", "0", "no", "n"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -556,7 +610,13 @@ fn is_type_name(v: &str) -> bool {
 pub(super) fn split_proxy_addresses(v: &str) -> Vec<String> {
     let mut out = Vec::new();
     for token in v.split(|c: char| c == ';' || c == ',' || c.is_whitespace()) {
-        let token = token.trim_matches(|c| matches!(c, '[' | ']' | '{' | '}' | '"' | '\''));
+        let wrap = |c: &u8| matches!(c, b'[' | b']' | b'{' | b'}' | b'"' | b'\'');
+        let (b, token) = (token.as_bytes(), token);
+        let token = if b.first().is_some_and(wrap) || b.last().is_some_and(wrap) {
+            token.trim_matches(|c| matches!(c, '[' | ']' | '{' | '}' | '"' | '\''))
+        } else {
+            token
+        };
         if token.is_empty() {
             continue;
         }
@@ -589,5 +649,6 @@ fn typed_entry(s: &str) -> bool {
     }
 }
 
+mod records;
 #[cfg(test)]
 mod tests;

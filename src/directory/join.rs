@@ -212,7 +212,7 @@ fn ms_skip(u: &MicrosoftUser, opts: &JoinOptions) -> Option<SkipReason> {
 /// Trimmed and lower-cased into `buf` (addresses and logins compare without case).
 fn fold<'b>(s: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
-    let s = s.trim();
+    let s = super::trimmed(s);
     // Nearly every login and address is ASCII: one copy and an in-place fold, no per-char
     // Unicode case mapping.
     if s.is_ascii() {
@@ -242,9 +242,9 @@ struct Posting {
     key: MsKey,
 }
 
-/// The Microsoft keys sorted by hash, with a directory on the hash's top bits: a look-up reads
-/// the directory and then the few postings of one bucket (two cache misses), where a binary
-/// search over 900,000 postings took twenty.
+/// The Microsoft keys grouped by the hash's top bits, with a directory of the groups: a
+/// look-up reads the directory and then the few postings of one bucket (two cache misses),
+/// where a binary search over 900,000 postings took twenty.
 struct Index {
     postings: Vec<Posting>,
     /// `dir[b]..dir[b + 1]`: the postings whose hash's top `64 - shift` bits are `b`.
@@ -253,22 +253,39 @@ struct Index {
 }
 
 impl Index {
-    fn new(mut postings: Vec<Posting>) -> Index {
-        postings.sort_unstable_by_key(|p| p.hash);
+    fn new(parts: [Vec<Posting>; 2]) -> Index {
+        let len = parts.iter().map(Vec::len).sum::<usize>();
         // About one posting per bucket.
-        let bits = usize::BITS - postings.len().max(2).leading_zeros();
+        let bits = usize::BITS - len.max(2).leading_zeros();
         let bits = bits.clamp(1, 24);
         let shift = 64 - bits;
-        let mut dir = Vec::with_capacity((1 << bits) + 1);
-        let mut i = 0;
-        for b in 0..=(1u64 << bits) {
-            while i < postings.len() && postings[i].hash >> shift < b {
-                i += 1;
-            }
-            dir.push(i as u32);
+        // A counting sort on the bucket (two passes and a scatter): within a bucket the
+        // postings stay in account order, and nothing needs them sorted further, where a
+        // comparison sort of 900,000 postings took most of the index's time.
+        let bucket = |p: &Posting| (p.hash >> shift) as usize;
+        let mut dir = vec![0u32; (1 << bits) + 1];
+        for p in parts.iter().flatten() {
+            dir[bucket(p) + 1] += 1;
+        }
+        for b in 1..dir.len() {
+            dir[b] += dir[b - 1];
+        }
+        let mut next = dir.clone();
+        let mut sorted = vec![
+            Posting {
+                hash: 0,
+                ms: 0,
+                key: MsKey::Upn
+            };
+            len
+        ];
+        for p in parts.into_iter().flatten() {
+            let slot = &mut next[bucket(&p)];
+            sorted[*slot as usize] = p;
+            *slot += 1;
         }
         Index {
-            postings,
+            postings: sorted,
             dir,
             shift,
         }
@@ -282,8 +299,8 @@ impl Index {
     }
 }
 
-/// The Microsoft keys of the accounts taking part.
-fn index(ms: &[MicrosoftUser], skip: &[bool]) -> Index {
+/// The keys of accounts `ms` (numbered from `from`) that take part.
+fn postings(ms: &[MicrosoftUser], skip: &[bool], from: usize) -> Vec<Posting> {
     let mut out = Vec::with_capacity(ms.len() * 3);
     let mut buf = String::new();
     for (i, u) in ms.iter().enumerate() {
@@ -295,7 +312,7 @@ fn index(ms: &[MicrosoftUser], skip: &[bool]) -> Index {
             if !f.is_empty() {
                 out.push(Posting {
                     hash: hash(f),
-                    ms: i as u32,
+                    ms: (from + i) as u32,
                     key,
                 });
             }
@@ -308,7 +325,39 @@ fn index(ms: &[MicrosoftUser], skip: &[bool]) -> Index {
             push(a, MsKey::ProxyAddress);
         }
     }
-    Index::new(out)
+    out
+}
+
+/// Below this many entries a list is joined on one thread: a second one costs more than it
+/// saves.
+const SPLIT_FROM: usize = 8192;
+
+/// Runs `a` here and `b` on a second thread when `split`, else one after the other: the join's
+/// two halves on a machine's two cores.
+fn both<A: Send, B: Send>(
+    split: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !split {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let b = scope.spawn(b);
+        let a = a();
+        (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+}
+
+/// The Microsoft keys of the accounts taking part (each half of the list on its own core).
+fn index(ms: &[MicrosoftUser], skip: &[bool]) -> Index {
+    let mid = ms.len() / 2;
+    let (a, b) = both(
+        ms.len() >= SPLIT_FROM,
+        || postings(&ms[..mid], &skip[..mid], 0),
+        || postings(&ms[mid..], &skip[mid..], mid),
+    );
+    Index::new([a, b])
 }
 
 /// Whether account `u`'s `key` really is `folded` (a hash is never taken as proof).
@@ -328,22 +377,20 @@ struct Cand {
     key: MsKey,
 }
 
-/// Joins Salesforce users to Microsoft accounts by evidence; see the module documentation.
-pub fn join(sf: &[SalesforceUser], ms: &[MicrosoftUser], opts: &JoinOptions) -> JoinOutcome {
-    let mut out = JoinOutcome::default();
-    let sf_skips: Vec<Option<SkipReason>> = sf.iter().map(|u| sf_skip(u, opts)).collect();
-    let ms_skips: Vec<Option<SkipReason>> = ms.iter().map(|u| ms_skip(u, opts)).collect();
-    let ms_skip_flags: Vec<bool> = ms_skips.iter().map(Option::is_some).collect();
-    let postings = index(ms, &ms_skip_flags);
-
-    // Each user's candidates, flattened: `cands[starts[s]..starts[s + 1]]`.
+/// The candidates of users `sf`, flattened, and where each user's start (`starts[s]`; the
+/// caller closes the last).
+fn candidates(
+    sf: &[SalesforceUser],
+    skips: &[Option<SkipReason>],
+    ms: &[MicrosoftUser],
+    postings: &Index,
+) -> (Vec<Cand>, Vec<u32>) {
     let mut cands: Vec<Cand> = Vec::with_capacity(sf.len());
     let mut starts: Vec<u32> = Vec::with_capacity(sf.len() + 1);
-    let mut claims = vec![0u32; ms.len()];
     let (mut buf, mut check) = (String::new(), String::new());
     for (s, u) in sf.iter().enumerate() {
         starts.push(cands.len() as u32);
-        if sf_skips[s].is_some() {
+        if skips[s].is_some() {
             continue;
         }
         let from = cands.len();
@@ -377,11 +424,34 @@ pub fn join(sf: &[SalesforceUser], ms: &[MicrosoftUser], opts: &JoinOptions) -> 
                 }
             }
         }
-        for c in &cands[from..] {
-            claims[c.ms as usize] += 1;
-        }
     }
+    (cands, starts)
+}
+
+/// Joins Salesforce users to Microsoft accounts by evidence; see the module documentation.
+pub fn join(sf: &[SalesforceUser], ms: &[MicrosoftUser], opts: &JoinOptions) -> JoinOutcome {
+    let mut out = JoinOutcome::default();
+    let sf_skips: Vec<Option<SkipReason>> = sf.iter().map(|u| sf_skip(u, opts)).collect();
+    let ms_skips: Vec<Option<SkipReason>> = ms.iter().map(|u| ms_skip(u, opts)).collect();
+    let ms_skip_flags: Vec<bool> = ms_skips.iter().map(Option::is_some).collect();
+    let postings = index(ms, &ms_skip_flags);
+
+    // Each user's candidates, flattened: `cands[starts[s]..starts[s + 1]]`; each half of the
+    // Salesforce list looked up on its own core.
+    let mid = sf.len() / 2;
+    let ((mut cands, mut starts), (more, more_starts)) = both(
+        sf.len() >= SPLIT_FROM,
+        || candidates(&sf[..mid], &sf_skips[..mid], ms, &postings),
+        || candidates(&sf[mid..], &sf_skips[mid..], ms, &postings),
+    );
+    let base = cands.len() as u32;
+    starts.extend(more_starts.iter().map(|s| s + base));
+    cands.extend(more);
     starts.push(cands.len() as u32);
+    let mut claims = vec![0u32; ms.len()];
+    for c in &cands {
+        claims[c.ms as usize] += 1;
+    }
 
     // Rival claimants, only for accounts more than one user points at.
     let mut rivals: std::collections::HashMap<u32, Vec<usize>> = Default::default();
@@ -397,9 +467,9 @@ pub fn join(sf: &[SalesforceUser], ms: &[MicrosoftUser], opts: &JoinOptions) -> 
         salesforce: c.sf,
         microsoft: c.key,
         value: match c.sf {
-            SfKey::FederationId => sf[s].federation_id.clone().unwrap_or_default(),
-            SfKey::Username => sf[s].username.clone(),
-            SfKey::Email => sf[s].email.clone(),
+            SfKey::FederationId => sf[s].federation_id.as_deref().unwrap_or_default(),
+            SfKey::Username => sf[s].username.as_str(),
+            SfKey::Email => sf[s].email.as_str(),
         }
         .trim()
         .to_string(),

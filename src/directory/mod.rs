@@ -74,7 +74,7 @@ impl MicrosoftUser {
     pub fn is_guest(&self) -> bool {
         self.user_type
             .as_deref()
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("guest"))
+            .is_some_and(|t| trimmed(t).eq_ignore_ascii_case("guest"))
     }
 }
 
@@ -85,16 +85,32 @@ impl SalesforceUser {
     pub fn is_standard(&self) -> bool {
         self.user_type
             .as_deref()
-            .is_none_or(|t| t.trim().is_empty() || t.trim().eq_ignore_ascii_case("standard"))
+            .is_none_or(|t| trimmed(t).is_empty() || trimmed(t).eq_ignore_ascii_case("standard"))
+    }
+}
+
+/// `s` without leading and trailing whitespace, as `str::trim`: a cell that starts and ends
+/// with a visible ASCII character (nearly all of them) is returned as is without the
+/// Unicode-aware scan, which reading and joining 400,000 users spent a tenth of their time in.
+#[inline]
+pub(crate) fn trimmed(s: &str) -> &str {
+    match s.as_bytes() {
+        [] => s,
+        [first, .., last] | [first @ last]
+            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
+        {
+            s
+        }
+        _ => s.trim(),
     }
 }
 
 /// The address of one proxy-address entry when it is an SMTP one (`SMTP:` or `smtp:`, or a
 /// bare address), else `None` (`SIP:`, `X500:`, …).
 pub fn smtp_address(entry: &str) -> Option<&str> {
-    let entry = entry.trim();
+    let entry = trimmed(entry);
     match entry.split_once(':') {
-        Some((kind, rest)) if kind.eq_ignore_ascii_case("smtp") => Some(rest.trim()),
+        Some((kind, rest)) if kind.eq_ignore_ascii_case("smtp") => Some(trimmed(rest)),
         Some(_) => None,
         None if entry.contains('@') => Some(entry),
         None => None,

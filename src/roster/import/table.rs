@@ -6,10 +6,8 @@
 //! empty rows and physical line numbers. Only what the header must name differs, so that is
 //! the caller's closure.
 
-use super::{
-    csv_error, csv_reader, encoding, footer, line_breaks, preamble, Encoding, ImportError,
-};
-use super::{delimiter, Footer};
+use super::delimiter;
+use super::{csv_error, csv_reader, encoding, preamble, Encoding, ImportError};
 
 /// Where the table starts and what its header is.
 #[derive(Clone, Debug)]
@@ -109,61 +107,4 @@ pub(crate) fn header_cells(
         delimiter,
         header.iter().map(|h| h.trim().to_string()).collect(),
     ))
-}
-
-/// Calls `each(line, record)` for every data record of `text` below the header, in order:
-/// wholly empty rows are skipped and a report footer at the end is left out (returned, so the
-/// caller can say so). `header_len` is the header's field count.
-pub(crate) fn rows<H, E: From<ImportError>>(
-    text: &str,
-    start: &Start<H>,
-    header_len: usize,
-    mut each: impl FnMut(u64, &csv::StringRecord) -> Result<(), E>,
-) -> Result<Option<Footer>, E> {
-    let bytes = text.as_bytes();
-    let mut reader = csv_reader(bytes, start.delimiter);
-    let mut record = csv::StringRecord::new();
-    for _ in 0..1 + start.preamble {
-        reader.read_record(&mut record).map_err(csv_error)?;
-    }
-    let (mut offset, mut line) = (0usize, 1u64);
-    let mut run = footer::FooterRun::default();
-    let mut held: Vec<(u64, csv::StringRecord)> = Vec::new();
-    let mut row = 0;
-    while reader.read_record(&mut record).map_err(csv_error)? {
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        // The physical line: count breaks up to the record's first byte (past the previous
-        // terminator and blank lines). The csv crate's own count lags after CRLF.
-        let mut at = record
-            .position()
-            .map_or(0, |p| p.byte() as usize)
-            .max(offset);
-        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
-            at += 1;
-        }
-        let prev_cr = offset > 0 && bytes[offset - 1] == b'\r';
-        line += line_breaks(&bytes[offset..at], prev_cr);
-        offset = at;
-        let first = record.get(0).unwrap_or_default().as_bytes();
-        let like = footer::footer_like(record.len(), header_len, first);
-        run.push(row, line, like);
-        row += 1;
-        if like && !run.too_long() {
-            held.push((line, record.clone()));
-            continue;
-        }
-        for (l, r) in held.drain(..) {
-            each(l, &r)?;
-        }
-        each(line, &record)?;
-    }
-    let footer = run.finish().map(|(_, f)| f);
-    if footer.is_none() {
-        for (l, r) in held.drain(..) {
-            each(l, &r)?;
-        }
-    }
-    Ok(footer)
 }
