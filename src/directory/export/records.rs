@@ -354,7 +354,7 @@ fn boundary(b: &[u8], from: usize) -> Option<usize> {
         if at >= b.len() {
             return None;
         }
-        if quotes % 2 == 0 {
+        if quotes.is_multiple_of(2) {
             return Some(at);
         }
     }
@@ -404,7 +404,7 @@ mod tests {
 
     /// What the csv crate's reader makes of `text` below its first `1 + preamble` records:
     /// each non-blank record's physical line and cells (the splitter must agree).
-    fn by_csv_crate(text: &str, delimiter: u8, preamble: usize) -> Vec<(u64, Vec<String>)> {
+    fn by_csv_crate(text: &str, delimiter: u8, preamble: usize) -> Read {
         let b = text.as_bytes();
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -428,6 +428,9 @@ mod tests {
         out
     }
 
+    /// Records read: each one's physical line and cells.
+    type Read = Vec<(u64, Vec<String>)>;
+
     fn owned(row: &Row<'_>) -> Vec<String> {
         (0..row.len())
             .filter_map(|i| row.get(i))
@@ -441,7 +444,7 @@ mod tests {
         delimiter: u8,
         preamble: usize,
         header_len: usize,
-    ) -> (Vec<(u64, Vec<String>)>, Option<Footer>) {
+    ) -> (Read, Option<Footer>) {
         let mut out = Vec::new();
         let footer = rows(
             text,
@@ -456,7 +459,7 @@ mod tests {
         (out, footer)
     }
 
-    fn by_splitter(text: &str, delimiter: u8, preamble: usize) -> Vec<(u64, Vec<String>)> {
+    fn by_splitter(text: &str, delimiter: u8, preamble: usize) -> Read {
         // One header field: no record is footer-like, so every record comes through.
         in_one(text, delimiter, preamble, 1).0
     }
@@ -489,9 +492,8 @@ mod tests {
     }
 
     /// Every record of `text` as `rows_in_parts` gives them, and in how many parts.
-    fn in_parts(text: &str) -> (usize, Vec<(u64, Vec<String>)>, Option<Footer>) {
-        type Part = Vec<(u64, Vec<String>)>;
-        let (parts, footer) = rows_in_parts(text, &start(b',', 0), 3, Part::new, |p, line, row| {
+    fn in_parts(text: &str) -> (usize, Read, Option<Footer>) {
+        let (parts, footer) = rows_in_parts(text, &start(b',', 0), 3, Read::new, |p, line, row| {
             p.push((line, owned(row)));
             Ok::<(), ()>(())
         })

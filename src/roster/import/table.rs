@@ -1,10 +1,10 @@
 //! Any delimited table the importer can read, with a header the caller recognises.
 //!
 //! The roster importer and the directory exports (`crate::directory`) share what is hard about
-//! a spreadsheet export: the encoding, the delimiter (or Excel's `sep=` line), lines above the
-//! header (PowerShell's `#TYPE`, a report title), a report footer below the last row, wholly
-//! empty rows and physical line numbers. Only what the header must name differs, so that is
-//! the caller's closure.
+//! finding a spreadsheet export's table: the encoding, the delimiter (or Excel's `sep=` line)
+//! and lines above the header (PowerShell's `#TYPE`, a report title). Only what the header must
+//! name differs, so that is the caller's closure. Each reads the records below it its own way,
+//! with the same footer rules (`footer`) and line counting (`line_breaks`).
 
 use super::delimiter;
 use super::{csv_error, csv_reader, encoding, preamble, Encoding, ImportError};
