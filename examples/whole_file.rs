@@ -78,16 +78,6 @@ fn children_cpu_seconds() -> Option<f64> {
     stat_seconds(13)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
 /// Runs `cmd` to the end with its output thrown away; its wall and CPU time in seconds.
 fn timed(cmd: &mut std::process::Command) -> (f64, f64) {
     let cpu = children_cpu_seconds();
@@ -172,17 +162,17 @@ fn whole_command(args: &[String], path: &Path, size: u64) {
     );
     println!(
         "csv floor       {:>8.1} ms wall, {:>6.1} ms CPU (medians of {runs}, fresh processes)",
-        ms(median(fw.clone())),
-        ms(median(fc.clone()))
+        ms(bench_args::median(fw.clone())),
+        ms(bench_args::median(fc.clone()))
     );
     println!(
         "validate --json {:>8.1} ms wall, {:>6.1} ms CPU",
-        ms(median(vw.clone())),
-        ms(median(vc.clone()))
+        ms(bench_args::median(vw.clone())),
+        ms(bench_args::median(vc.clone()))
     );
     println!(
         "ratio           {:>8.2}x  median of the paired runs (goal <= 2x); runs {}",
-        median(ratios.clone()),
+        bench_args::median(ratios.clone()),
         ratios
             .iter()
             .map(|r| format!("{r:.2}"))
@@ -191,7 +181,7 @@ fn whole_command(args: &[String], path: &Path, size: u64) {
     );
     println!(
         "cpu ratio       {:>8.2}x  (both cores counted)",
-        median(vc) / median(fc)
+        bench_args::median(vc) / bench_args::median(fc)
     );
     match peak_of(&validate) {
         Some(p) => println!(

@@ -75,16 +75,6 @@ fn once(mode: &str, path: &Path) {
     );
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(mode @ ("--scan-once" | "--load-once")) = args.first().map(String::as_str) {
@@ -118,7 +108,7 @@ fn main() {
         scans.push(child("--scan-once"));
         loads.push(child("--load-once"));
     }
-    let col = |v: &[[f64; 5]], i: usize| median(v.iter().map(|r| r[i]).collect());
+    let col = |v: &[[f64; 5]], i: usize| bench_args::median(v.iter().map(|r| r[i]).collect());
     let mb = |b: f64| b / 1e6;
     let ratios: Vec<f64> = scans.iter().zip(&loads).map(|(s, l)| l[0] / s[0]).collect();
     println!(
@@ -140,7 +130,7 @@ fn main() {
     );
     println!(
         "load / validate   {:>8.2}x  (median of the paired ratios)",
-        median(ratios)
+        bench_args::median(ratios)
     );
     println!(
         "resident after    {:>8.1} MB = {:.2}x the file",

@@ -1,5 +1,5 @@
-//! The arguments the whole-file benchmarks share: `--runs N` and the roster to measure (a file,
-//! or `--rows N` rows generated).
+//! What the whole-file benchmarks share: `--runs N`, the roster to measure (a file, or `--rows N`
+//! rows generated) and the median of their runs.
 
 use scc_onboard::roster::synth::{generate, SynthOptions};
 use std::path::PathBuf;
@@ -28,5 +28,16 @@ pub fn roster(args: &[String], usage: &str) -> (PathBuf, Option<tempfile::TempDi
             (p, Some(dir))
         }
         None => (PathBuf::from(args.first().expect(usage)), None),
+    }
+}
+
+/// The median of paired runs' figures (the mean of the middle two for an even count).
+pub fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
     }
 }

@@ -254,7 +254,8 @@ pub struct RosterStream {
     path: PathBuf,
     detected: Detected,
     reader: Reader<Box<dyn Read>>,
-    batch: Batch,
+    /// Batches given back after their check, reused so the buffers are allocated once.
+    spare: Vec<Batch>,
     lossy: bool,
     more: bool,
     /// Bytes of the file read so far (a decoder reads ahead of what it hands on).
@@ -321,7 +322,7 @@ impl RosterStream {
             path: path.to_path_buf(),
             detected,
             reader,
-            batch: Batch::new(),
+            spare: Vec::new(),
             lossy,
             more: true,
             read,
@@ -349,25 +350,40 @@ impl RosterStream {
     /// The next batch of rows; `None` once the file has ended (then a report footer's rows,
     /// which came last, are named by [`RosterStream::footer_start`]).
     pub fn next_batch(&mut self) -> Result<Option<CheckedBatch>, StreamStop> {
+        let Some(split) = self.next_split()? else {
+            return Ok(None);
+        };
+        let checked = split.check();
+        self.give_back(split);
+        checked.map(Some)
+    }
+
+    /// The next batch split into records but not yet checked, so that another thread can
+    /// check it ([`SplitBatch::check`]) while this one splits the next; `None` once the file
+    /// has ended. Give it back ([`RosterStream::give_back`]) once checked.
+    pub fn next_split(&mut self) -> Result<Option<SplitBatch>, StreamStop> {
         if !self.more {
             return Ok(None);
         }
-        let b = &mut self.batch;
+        let mut batch = self.spare.pop().unwrap_or_else(Batch::new);
         self.more = self
             .reader
-            .fill(b)
+            .fill(&mut batch)
             .map_err(|e| StreamStop::Import(io_error(&self.path, e)))?;
         if !self.more {
             self.detected.footer = self.reader.footer.finish().map(|(_, f)| f);
         }
-        let header_len = self.detected.headers.len();
-        let mut out = CheckedBatch::with_capacity(Some(header_len), b.recs.len(), b.out.len());
-        for r in &b.recs {
-            let cells = b.cells(r, &self.detected.mapping);
-            out.push_raw(r.line, r.fields, cells, self.lossy)
-                .map_err(|_| StreamStop::NotUtf8)?;
-        }
-        Ok(Some(out))
+        Ok(Some(SplitBatch {
+            batch,
+            header_len: self.detected.headers.len(),
+            mapping: self.detected.mapping,
+            lossy: self.lossy,
+        }))
+    }
+
+    /// Takes a checked batch's buffers back for the next split.
+    pub fn give_back(&mut self, split: SplitBatch) {
+        self.spare.push(split.batch);
     }
 
     /// Once the stream has ended: the first row of the report footer, if the file has one.
@@ -375,6 +391,30 @@ impl RosterStream {
         (!self.more)
             .then(|| self.reader.footer.finish().map(|(row, _)| row))
             .flatten()
+    }
+}
+
+/// A batch of records as the file holds them, split but not yet checked
+/// ([`RosterStream::next_split`]).
+pub struct SplitBatch {
+    batch: Batch,
+    header_len: usize,
+    mapping: [Option<usize>; 5],
+    lossy: bool,
+}
+
+impl SplitBatch {
+    /// Checks the batch's rows: clean rows keep their bytes and keys, the others go through
+    /// the full rules. [`StreamStop::NotUtf8`] when a byte says the file is not UTF-8.
+    pub fn check(&self) -> Result<CheckedBatch, StreamStop> {
+        let b = &self.batch;
+        let mut out = CheckedBatch::with_capacity(Some(self.header_len), b.recs.len(), b.out.len());
+        for r in &b.recs {
+            let cells = b.cells(r, &self.mapping);
+            out.push_raw(r.line, r.fields, cells, self.lossy)
+                .map_err(|_| StreamStop::NotUtf8)?;
+        }
+        Ok(out)
     }
 }
 

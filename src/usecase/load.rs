@@ -4,16 +4,16 @@
 //! A large file shows its first rows from a quick read of its start (the first screen needs
 //! no more), then the full read confirms them (or starts over when, say, a byte past the
 //! start says the file is not UTF-8). The full read is `validate`'s reader
-//! ([`RosterStream`]: the same encodings, splitter and fast path): this thread splits each
-//! batch and checks it on its own ([`CheckedBatch`]: clean rows appended as bytes with their
-//! keys, the rest through the full rules), while a builder thread appends the previous batch
-//! to the compact [`Roster`] (cells, own findings; duplicate keys only logged). Once the file
+//! ([`RosterStream`]: the same encodings, splitter and fast path) in three stages: this thread
+//! splits each batch, a checker thread checks it ([`CheckedBatch`]: clean rows appended as
+//! bytes with their keys, the rest through the full rules), and a builder thread appends it to
+//! the compact [`Roster`] (cells, own findings; duplicate keys only logged). Once the file
 //! is read, the duplicate index and findings are built on both cores ([`RosterBuilder`]).
 //! Nothing here draws: the caller gets [`Event`]s and the finished roster, and says when to
 //! stop.
 
 use crate::roster::import::{Detected, Footer, ImportError, ImportOptions, Importer};
-use crate::roster::scan::{RosterStream, StreamStop};
+use crate::roster::scan::{RosterStream, SplitBatch, StreamStop};
 use crate::roster::{CheckedBatch, Record, Roster, RosterBuilder};
 use std::io::Read;
 use std::path::Path;
@@ -178,7 +178,10 @@ fn read_whole(
         *shown = Some((detected, first));
     }
 
-    // The pipeline: this thread reads and checks, the builder appends.
+    // The pipeline, three stages on two cores: this thread splits, a checker checks (the fast
+    // path, the full rules for the rest), the builder appends; each hands the next its batch.
+    let (split_tx, split_rx) = sync_channel::<(SplitBatch, u64)>(AHEAD);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<SplitBatch>();
     let (tx, rx) = sync_channel::<(CheckedBatch, u64)>(AHEAD);
     let (progress_tx, progress_rx) = std::sync::mpsc::channel::<(usize, u64)>();
     let (reserve_rows, reserve_bytes) = (stream.estimated_rows(), stream.progress().1);
@@ -193,11 +196,29 @@ fn read_whole(
         }
         roster
     });
-    let mut batch = Some(batch);
+    // The first batch, checked above, goes first (the channel has room for it).
+    let _ = tx.send((batch, stream.progress().0));
+    let checker = std::thread::spawn(move || -> Result<(), StreamStop> {
+        for (split, bytes_done) in split_rx {
+            let checked = split.check();
+            let _ = back_tx.send(split);
+            if tx.send((checked?, bytes_done)).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    });
     let read = (|| -> Result<(), Stop> {
-        while let Some(b) = batch.take() {
+        loop {
+            for spare in back_rx.try_iter() {
+                stream.give_back(spare);
+            }
+            let Some(split) = stream.next_split()? else {
+                return Ok(());
+            };
             let (bytes_done, bytes_total) = stream.progress();
-            if tx.send((b, bytes_done)).is_err() {
+            if split_tx.send((split, bytes_done)).is_err() {
+                // The checker stopped: its own error says why.
                 return Err(LoadError::Stopped.into());
             }
             for (rows, bytes_done) in progress_rx.try_iter() {
@@ -210,15 +231,15 @@ fn read_whole(
             if cancel.load(Ordering::Relaxed) {
                 return Err(LoadError::Stopped.into());
             }
-            batch = stream.next_batch()?;
         }
-        Ok(())
     })();
-    // Closing the channel lets the builder finish (and free what it built on its own thread
-    // when the load stopped).
-    drop(tx);
+    // Closing the channels lets the checker and the builder finish (and free what they built
+    // on their own threads when the load stopped).
+    drop(split_tx);
     drop(progress_rx);
+    let checked = checker.join().expect("the checker does not panic");
     let mut roster = builder.join().expect("the roster builder does not panic");
+    checked?;
     read?;
     if let Some(first_row) = stream.footer_start() {
         roster.truncate(first_row);
