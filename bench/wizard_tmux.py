@@ -37,7 +37,8 @@ def median(xs):
 firsts, fulls = [], []
 for i in range(runs):
     d = tempfile.mkdtemp()
-    subprocess.run(TMUX + ["kill-server"], capture_output=True)
+    # A server of its own per run: a killed server may still be exiting.
+    TMUX[-1] = f"scc-wizard-bench-{os.getpid()}-{i}"
     subprocess.run(TMUX + ["new-session", "-d", "-s", "m", "-x", "120", "-y", "40",
                            f"cd {d} && XDG_DATA_HOME={d}/data exec {binary} wizard {roster} "
                            f"--session {d}/session.json"], check=True)
@@ -58,9 +59,9 @@ for i in range(runs):
             full = t
         if t > 120:
             sys.exit("the load did not finish in 120 s:\n" + p)
+    subprocess.run(TMUX + ["kill-server"], capture_output=True)
     firsts.append(first * 1e3)
     fulls.append(full * 1e3)
     print(f"run {i + 1}: first rows {first * 1e3:.0f} ms, full counts {full * 1e3:.0f} ms",
           flush=True)
-subprocess.run(TMUX + ["kill-server"], capture_output=True)
 print(f"median of {runs}: first rows {median(firsts):.0f} ms, full counts {median(fulls):.0f} ms")

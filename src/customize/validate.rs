@@ -211,10 +211,9 @@ pub fn validate_setting(
         // The roster's own domains count as the organization's: a tenant's users often log
         // in as @acme.onmicrosoft.com while their mail is @acme.com.
         let roster_domain = ctx
-            .upns
+            .upn_domains
             .iter()
-            .filter_map(|u| u.rsplit_once('@').map(|(_, d)| d))
-            .chain(ctx.email_domains.iter().map(String::as_str))
+            .chain(&ctx.email_domains)
             .any(|d| d.eq_ignore_ascii_case(addr_domain));
         if roster_domain {
             // Accepted: a domain the organization uses.
