@@ -133,8 +133,28 @@ impl Drop for NodeServer {
     }
 }
 
-/// A port that was free a moment ago (Salesforce needs it fixed in the config up front).
+/// A free port for a redirect URI fixed in the config up front (as Salesforce needs), which the
+/// binary binds later. Taken from below the kernel's ephemeral range: a port the kernel picked
+/// (port 0) can be handed to another test's outgoing connection before the binary binds it —
+/// "port … is already in use" in CI. Never the same port twice in this process.
 pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const LOW: u32 = 20_000;
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u32>().ok())
+        .unwrap_or(32_768);
+    let span = ephemeral_low.min(32_768).saturating_sub(LOW);
+    let start = std::process::id() % span.max(1);
+    for _ in 0..span {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = (LOW + (start + n) % span) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    // No room below the ephemeral range on this machine: a port the kernel picks.
     TcpListener::bind(("127.0.0.1", 0))
         .unwrap()
         .local_addr()
