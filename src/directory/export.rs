@@ -8,7 +8,7 @@
 
 use super::{trimmed, MicrosoftUser, SalesforceUser};
 use crate::roster::import::headers::normalize;
-use crate::roster::import::{self, table};
+use crate::roster::import::{self, at, table};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -36,12 +36,6 @@ pub enum ImportError {
         header: String,
         message: String,
     },
-}
-
-fn at(path: &Option<PathBuf>) -> String {
-    path.as_ref()
-        .map(|p| format!("{}: ", p.display()))
-        .unwrap_or_default()
 }
 
 impl ImportError {

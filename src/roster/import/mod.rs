@@ -138,7 +138,9 @@ pub enum ImportError {
     },
 }
 
-fn at(path: &Option<PathBuf>) -> String {
+/// `"PATH: "` for an error that names its file, `""` when it has none (used in error messages
+/// here and by the directory exports).
+pub(crate) fn at(path: &Option<PathBuf>) -> String {
     path.as_ref()
         .map(|p| format!("{}: ", p.display()))
         .unwrap_or_default()
