@@ -16,6 +16,7 @@ mod cli;
 pub mod customize;
 pub mod directory;
 mod fsutil;
+pub mod memory;
 pub mod roster;
 pub mod session;
 mod timefmt;

@@ -207,19 +207,19 @@ pub const SCOPE_FILTER_MAX_USERS: usize = 100;
 /// The `RecipientRestrictionFilter` (and how it picks users, in words) that scopes the app's
 /// access to the roster's included users: by UPN up to [`SCOPE_FILTER_MAX_USERS`], else by
 /// membership of the mail-enabled group "SmartCloud Connect users" that the admin fills.
-pub fn scope_filter(upns: &std::collections::BTreeSet<String>) -> Option<(String, String)> {
-    if upns.is_empty() {
+pub fn scope_filter(users: &super::RosterUsers) -> Option<(String, String)> {
+    if users.is_empty() {
         return None;
     }
-    if upns.len() > SCOPE_FILTER_MAX_USERS {
+    let Some(upns) = users.named() else {
         return Some((
             "MemberOfGroup -eq '$((Get-DistributionGroup 'SmartCloud Connect users').DistinguishedName)'".into(),
             format!(
                 "{} users: too many to name in a filter, so first put them in a mail-enabled security group named \"SmartCloud Connect users\"",
-                upns.len()
+                users.len()
             ),
         ));
-    }
+    };
     // Inside PowerShell's double quotes: ' doubles within the single-quoted value, and ` and $
     // are escaped so nothing in an address is interpolated.
     let quote = |u: &str| u.replace('\'', "''").replace('`', "``").replace('$', "`$");
@@ -243,13 +243,13 @@ impl Placeholders {
     pub fn from_choices(cat: &Catalogue, choices: &Choices, facts: &RosterFacts) -> Self {
         let non_empty = |k: &str| Some(choices.text(cat, k)).filter(|t| !t.is_empty());
         let impersonation = choices.text(cat, "mailbox_access") == "impersonation";
-        let scope = scope_filter(&facts.upns);
+        let scope = scope_filter(&facts.users);
         Placeholders {
             account: non_empty("impersonation_account").filter(|_| impersonation),
             app_id: non_empty("entra_client_id"),
             object_id: non_empty("entra_object_id"),
             tenant: non_empty("m365_tenant"),
-            sample_user: facts.upns.iter().next().cloned(),
+            sample_user: facts.users.first().map(str::to_string),
             ews_url: non_empty("ews_url").filter(|_| impersonation),
             scope_filter: scope.as_ref().map(|s| s.0.clone()),
             scope_note: scope.map(|s| s.1),
@@ -764,17 +764,18 @@ mod tests {
 
     #[test]
     fn the_scope_filter_names_each_user_or_falls_back_to_a_group() {
-        let few: std::collections::BTreeSet<String> =
-            ["o'brien@x.com".to_string(), "a$b@x.com".to_string()].into();
+        use crate::customize::RosterUsers;
+        let few = RosterUsers::from_logins(["o'brien@x.com", "a$b@x.com"].into_iter());
         let (filter, note) = scope_filter(&few).unwrap();
         assert_eq!(
             filter,
             "UserPrincipalName -eq 'a`$b@x.com' -or UserPrincipalName -eq 'o''brien@x.com'"
         );
         assert_eq!(note, "the roster's 2 included users by name");
-        let many: std::collections::BTreeSet<String> = (0..=SCOPE_FILTER_MAX_USERS)
+        let many: Vec<String> = (0..=SCOPE_FILTER_MAX_USERS)
             .map(|i| format!("u{i}@x.com"))
             .collect();
+        let many = RosterUsers::from_logins(many.iter().map(String::as_str));
         let (filter, note) = scope_filter(&many).unwrap();
         assert!(filter.starts_with("MemberOfGroup -eq "), "{filter}");
         assert!(note.starts_with("101 users"), "{note}");

@@ -13,6 +13,6 @@ mod value;
 pub use catalogue::{Catalogue, Kind, Page, Setting};
 pub use choices::{ChoiceEdit, Choices};
 pub use exchange::{Api, Deployment, ExchangePlan, Guide, Mode};
-pub use facts::RosterFacts;
+pub use facts::{RosterFacts, RosterUsers};
 pub use validate::{differences, validate, Issue};
 pub use value::Value;

@@ -238,7 +238,7 @@ pub fn validate_setting(
                 Some(format!("{local}@{tenant}")),
             ));
         }
-        if s.kind == Kind::Email && ctx.upns.contains(&addr.to_ascii_lowercase()) {
+        if s.kind == Kind::Email && ctx.users.contains(addr) {
             out.push(issue(
                 Severity::Warning,
                 format!(

@@ -30,6 +30,11 @@ pub(super) trait Screen {
     fn wait(&self) -> Duration {
         Duration::from_millis(50)
     }
+    /// True when the last message asked to be drawn before the channel is read on (the
+    /// loaded roster's counts before the forms' facts are derived): asked once, then false.
+    fn draw_first(&mut self) -> bool {
+        false
+    }
 }
 
 /// Runs `screen` on `terminal` until it is done; `rx` carries the messages its threads send.
@@ -41,10 +46,15 @@ pub(super) fn run<S: Screen>(
     let mut dirty = true;
     loop {
         let started = Instant::now();
+        let mut more = false;
         while started.elapsed() < CHANNEL_BUDGET {
             let Ok(msg) = rx.try_recv() else { break };
             screen.dispatch(msg);
             dirty = true;
+            if screen.draw_first() {
+                more = true;
+                break;
+            }
         }
         if screen.done() {
             return Ok(());
@@ -53,7 +63,9 @@ pub(super) fn run<S: Screen>(
             terminal.draw(|f| screen.draw(f))?;
             dirty = false;
         }
-        if event::poll(screen.wait())? {
+        // What is left in the channel goes on at once, unless a key is already waiting.
+        let wait = if more { Duration::ZERO } else { screen.wait() };
+        if event::poll(wait)? {
             if let Some(msg) = screen.on_event(event::read()?) {
                 screen.dispatch(msg);
             }

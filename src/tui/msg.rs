@@ -112,6 +112,10 @@ pub enum LoadMsg {
     Finish {
         gen: u64,
     },
+    /// After the loaded roster is drawn: derive the forms' facts and the choices.
+    Settle {
+        gen: u64,
+    },
     Failed {
         gen: u64,
         error: String,
@@ -259,6 +263,8 @@ pub enum PopupMsg {
 pub enum Effect {
     /// Write the session (from the state) atomically, before the next frame is drawn.
     SaveSession,
+    /// Give the memory a load freed back to the system (see `crate::memory`).
+    ReleaseMemory,
     /// List CSV/TXT files of the current folder → `FilesListed`.
     ListFiles,
     /// Complete a path → `Completed`.

@@ -42,6 +42,8 @@ const PREVIEW_ROWS: usize = 8;
 pub struct Runtime {
     tx: Sender<Msg>,
     cancels: HashMap<u64, Arc<AtomicBool>>,
+    /// An [`Effect::AfterDraw`] ran: the event loop draws before it reads the channel on.
+    draw_first: bool,
 }
 
 impl Runtime {
@@ -50,6 +52,7 @@ impl Runtime {
         Runtime {
             tx,
             cancels: HashMap::new(),
+            draw_first: false,
         }
     }
 
@@ -66,9 +69,18 @@ impl Runtime {
         }
     }
 
+    /// Whether an [`Effect::AfterDraw`] ran since the last call.
+    pub fn take_draw_first(&mut self) -> bool {
+        std::mem::take(&mut self.draw_first)
+    }
+
     /// Runs one effect; returns its result at once when it is quick, otherwise starts a thread.
     pub fn run(&mut self, state: &State, effect: Effect) -> Option<Msg> {
         match effect {
+            Effect::ReleaseMemory => {
+                crate::memory::release_free();
+                None
+            }
             Effect::SaveSession => {
                 let s = state.session.as_ref()?;
                 let saved = session::save_atomic(s, &state.session_path)
@@ -178,7 +190,8 @@ impl Runtime {
                 None
             }
             Effect::AfterDraw(msg) => {
-                // The channel is read after the next draw.
+                // The event loop draws before it reads the channel on (`take_draw_first`).
+                self.draw_first = true;
                 let _ = self.tx.send(*msg);
                 None
             }
@@ -382,23 +395,21 @@ fn import_error(path: &Path, e: ImportError) -> PreviewError {
     }
 }
 
-fn spawn_hash(tx: Sender<Msg>, gen: u64, path: PathBuf) {
-    std::thread::spawn(move || {
-        if let Ok(sha256) = hash_file(&path) {
-            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            let info = SourceInfo {
-                path: std::path::absolute(&path).unwrap_or(path),
-                sha256,
-                size,
-            };
-            let _ = tx.send(Msg::Load(LoadMsg::SourceHashed { gen, info }));
-        }
-    });
+/// Reports the file's identity (path, SHA-256, size) for the session.
+fn send_hash(tx: &Sender<Msg>, gen: u64, path: PathBuf) {
+    if let Ok(sha256) = hash_file(&path) {
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let info = SourceInfo {
+            path: std::path::absolute(&path).unwrap_or(path),
+            sha256,
+            size,
+        };
+        let _ = tx.send(Msg::Load(LoadMsg::SourceHashed { gen, info }));
+    }
 }
 
 /// Loads the file on a thread through [`crate::usecase::load`], turning its events into
-/// messages; hashing starts once the first rows are on their way (it reads the whole file
-/// again, so it must not compete with the first screen).
+/// messages, then hashes the file (the session's record of its source).
 fn spawn_load(
     tx: Sender<Msg>,
     gen: u64,
@@ -408,7 +419,6 @@ fn spawn_load(
 ) {
     use crate::usecase::load::{self, Event, LoadError};
     std::thread::spawn(move || {
-        let mut hashing = false;
         let on_event = |event: Event| {
             let msg = match event {
                 Event::Started(detected) => Msg::Load(LoadMsg::Started {
@@ -437,13 +447,7 @@ fn spawn_load(
                     bytes_total,
                 }),
             };
-            let first_rows = matches!(msg, Msg::Load(LoadMsg::Batch { .. }));
-            let sent = tx.send(msg).is_ok();
-            if sent && first_rows && !hashing {
-                hashing = true;
-                spawn_hash(tx.clone(), gen, path.clone());
-            }
-            sent
+            tx.send(msg).is_ok()
         };
         match load::load(&path, &options, &cancel, on_event) {
             Ok(loaded) => {
@@ -455,6 +459,9 @@ fn spawn_load(
                     let _ = tx.send(Msg::Load(LoadMsg::Footer { gen, footer }));
                 }
                 let _ = tx.send(Msg::Load(LoadMsg::Done { gen }));
+                // Only now: it reads the whole file again, which would take a core from the
+                // load (two cores are common) for nothing the admin sees.
+                send_hash(&tx, gen, path);
             }
             Err(LoadError::Stopped) => {}
             Err(LoadError::Import(e)) => {
@@ -728,6 +735,10 @@ impl super::event_loop::Screen for Wizard<'_> {
 
     fn done(&self) -> bool {
         self.state.quit
+    }
+
+    fn draw_first(&mut self) -> bool {
+        self.rt.take_draw_first()
     }
 
     /// Shorter while loading or asking, so progress and answers show at once.

@@ -15,6 +15,7 @@ const CORE: &[&str] = &[
     "session",
     "usecase",
     "fsutil.rs",
+    "memory.rs",
     "timefmt.rs",
 ];
 const TERMINAL_CRATES: &[&str] = &["ratatui", "crossterm"];

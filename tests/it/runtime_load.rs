@@ -245,3 +245,54 @@ fn a_bulk_fix_over_a_large_roster_survives_cancel_reload_edit_and_resume() {
     );
     same(&roster, &state.roster);
 }
+
+/// The full counts are drawn before the customization forms' roster facts are derived: the
+/// load's last message asks the event loop to draw before it reads the channel on, and the
+/// facts come with the message after.
+#[test]
+fn the_counts_are_drawn_before_the_forms_facts_are_derived() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roster.csv");
+    let s = generate(&SynthOptions {
+        rows: 500,
+        ..SynthOptions::default()
+    });
+    std::fs::write(&path, &s.csv).unwrap();
+    let (tx, rx) = channel();
+    let mut rt = Runtime::new(tx);
+    let mut state = State::new(dir.path().join("session.json"), Theme::plain());
+    state.import.path.set(path.display().to_string());
+    rt.dispatch(&mut state, Msg::Import(ImportMsg::StartLoad));
+    let next = |rx: &std::sync::mpsc::Receiver<Msg>| {
+        rx.recv_timeout(Duration::from_secs(20))
+            .expect("the loader reports")
+    };
+    loop {
+        let msg = next(&rx);
+        let done = matches!(msg, Msg::Load(LoadMsg::Done { .. }));
+        rt.dispatch(&mut state, msg);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        state.load.is_none() && state.step == Step::Fix,
+        "the counts are final"
+    );
+    assert_eq!(state.roster.len(), 500);
+    assert!(
+        rt.take_draw_first(),
+        "a draw comes before the rest of the channel"
+    );
+    assert!(!rt.take_draw_first(), "asked once");
+    assert!(state.customize.facts().users.is_empty(), "not derived yet");
+    while state.customize.facts().users.is_empty() {
+        let msg = next(&rx);
+        rt.dispatch(&mut state, msg);
+    }
+    let login = state
+        .roster
+        .cell(0, scc_onboard::roster::Field::Office365Login);
+    assert!(state.customize.facts().users.contains(login));
+    assert!(state.customize.facts().upn_domain.is_some());
+}

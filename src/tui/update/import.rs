@@ -210,6 +210,11 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
             _ => finish_load(state, fx),
         },
         Msg::Load(LoadMsg::Finish { gen }) if gen == state.load_gen => finish_load(state, fx),
+        Msg::Load(LoadMsg::Settle { gen }) if gen == state.load_gen => {
+            super::choices::roster_loaded(state);
+            fx.push(Effect::SaveSession);
+            fx.push(Effect::ReleaseMemory);
+        }
         Msg::Load(LoadMsg::Footer { gen, footer }) if gen == state.load_gen => {
             state.import.loaded_footer = Some(footer);
         }
@@ -425,7 +430,16 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     }
     let view = session.view.clone();
     state.session = Some(session);
-    super::choices::roster_loaded(state);
+    if state.step == Step::Fix {
+        // The counts first: the forms' facts are a pass over the roster (a moment for a
+        // million rows) that only the forms need.
+        fx.push(Effect::AfterDraw(Box::new(Msg::Load(LoadMsg::Settle {
+            gen: state.load_gen,
+        }))));
+    } else {
+        super::choices::roster_loaded(state);
+        fx.push(Effect::ReleaseMemory);
+    }
     if let Some(v) = &view {
         super::fix::restore_view(state, v);
     }
