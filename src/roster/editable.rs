@@ -101,6 +101,19 @@ impl CheckedBatch {
         }
     }
 
+    /// Sets the field count rows are checked against.
+    pub(crate) fn set_header_len(&mut self, header_len: Option<usize>) {
+        self.header_len = header_len;
+    }
+
+    /// Empties the batch, keeping its room.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.own.clear();
+        self.keys.clear();
+    }
+
     /// Checks `records` for a roster whose header has `header_len` fields (if known).
     pub fn check(records: Vec<Record>, header_len: Option<usize>) -> Self {
         let bytes = records
@@ -129,19 +142,12 @@ impl CheckedBatch {
     ) -> Result<(), NotUtf8> {
         if self.header_len.is_none_or(|n| n == field_count) {
             if let Some(keys) = super::dup_key::clean_row_keys(raw) {
-                let mut lens = [0u32; 5];
-                for (len, cell) in lens.iter_mut().zip(raw) {
-                    // Clean cells are printable ASCII, so this never fails.
-                    let cell = std::str::from_utf8(cell).map_err(|_| NotUtf8)?;
-                    self.text.push_str(cell);
-                    *len = cell.len() as u32;
+                // Clean cells are printable ASCII, so this never fails.
+                let mut cells = [""; 5];
+                for (cell, bytes) in cells.iter_mut().zip(raw) {
+                    *cell = std::str::from_utf8(bytes).map_err(|_| NotUtf8)?;
                 }
-                self.rows.push(BatchRow {
-                    line,
-                    field_count: field_count as u32,
-                    lens,
-                });
-                self.keys.push(keys.map(Some));
+                self.push_clean(line, field_count, cells, keys);
                 return Ok(());
             }
         }
@@ -166,6 +172,37 @@ impl CheckedBatch {
         Ok(())
     }
 
+    /// [`CheckedBatch::push_raw`] for cells already known to be text.
+    pub(crate) fn push_text(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
+        if self.header_len.is_none_or(|n| n == field_count) {
+            if let Some(keys) = super::dup_key::clean_row_keys(cells.map(str::as_bytes)) {
+                self.push_clean(line, field_count, cells, keys);
+                return;
+            }
+        }
+        self.push_checked(line, field_count, cells.map(super::export::unneutralize));
+    }
+
+    /// Adds a row whose cells are all clean, with their keys.
+    fn push_clean(&mut self, line: u64, field_count: usize, cells: [&str; 5], keys: [DupKey; 4]) {
+        self.keys.push(keys.map(Some));
+        self.push_cells(line, field_count, cells);
+    }
+
+    /// Appends a row's cells (its keys and findings are the caller's).
+    fn push_cells(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
+        let mut lens = [0u32; 5];
+        for (len, cell) in lens.iter_mut().zip(cells) {
+            self.text.push_str(cell);
+            *len = cell.len() as u32;
+        }
+        self.rows.push(BatchRow {
+            line,
+            field_count: field_count as u32,
+            lens,
+        });
+    }
+
     /// Adds one row of decoded cells and checks it.
     fn push_checked(&mut self, line: u64, field_count: usize, cells: [&str; 5]) {
         let mut found = Vec::new();
@@ -184,16 +221,7 @@ impl CheckedBatch {
         if !found.is_empty() {
             self.own.push((self.rows.len() as u32, found));
         }
-        let mut lens = [0u32; 5];
-        for (len, cell) in lens.iter_mut().zip(cells) {
-            self.text.push_str(cell);
-            *len = cell.len() as u32;
-        }
-        self.rows.push(BatchRow {
-            line,
-            field_count: field_count as u32,
-            lens,
-        });
+        self.push_cells(line, field_count, cells);
     }
 
     /// The rows with their cells, in order.
@@ -279,9 +307,9 @@ impl Roster {
     }
 
     /// Appends records already checked on their own, adding their duplicate findings.
-    pub fn extend_checked(&mut self, batch: CheckedBatch) {
+    pub fn extend_checked(&mut self, mut batch: CheckedBatch) {
         let mut logs = self.logs_for(batch.len());
-        self.append(batch, &mut logs);
+        self.append(&mut batch, &mut logs);
         self.add_logs(logs);
     }
 
@@ -292,7 +320,8 @@ impl Roster {
 
     /// Appends a batch's rows with their own findings (counted); their duplicate keys go to
     /// `logs` for [`Roster::add_logs`].
-    fn append(&mut self, mut batch: CheckedBatch, logs: &mut [KeyLog; 4]) {
+    /// The batch is left empty, its room kept (a loader hands it back to be filled again).
+    fn append(&mut self, batch: &mut CheckedBatch, logs: &mut [KeyLog; 4]) {
         debug_assert_eq!(batch.header_len, self.header_len);
         let start = self.len();
         self.counts.included += batch.rows.len();
@@ -310,24 +339,49 @@ impl Roster {
                 self.count(row);
             }
         }
+        batch.clear();
     }
 
     /// Adds the logged keys (rows after every row already indexed) to the duplicate index,
     /// and the duplicate findings they make to their rows. Appended rows come last in every
     /// group, so earlier rows never change.
     fn add_logs(&mut self, logs: [KeyLog; 4]) {
-        let mut dups: Vec<(u32, usize, u32)> = Vec::new();
-        let mut found = Vec::new();
-        for (k, (kind, log)) in DupKind::ALL.into_iter().zip(logs).enumerate() {
-            let store = &self.store;
+        let store = &self.store;
+        // A large load builds two kinds at a time, one per core: one kind alone leaves a core
+        // idle while its log is sorted into partitions.
+        let together = logs.iter().map(KeyLog::len).sum::<usize>() >= index::SHARE_FROM;
+        let add = |kind: DupKind, table: &mut KeyTable, log: KeyLog| {
             let key_of = move |r: u32| kind.key(store.cell(r as usize, kind.field()));
             // Hashes `row`'s cell only when a fingerprint matches (almost only real repeats).
             let holder = |row: u32| {
                 let mut mine = None;
                 move |r: u32| *mine.get_or_insert_with(|| key_of(row)) == key_of(r)
             };
-            self.index[k].add_log(log, holder, &mut found);
-            dups.extend(found.drain(..).map(|(row, first)| (row, k, first)));
+            let mut found = Vec::new();
+            table.add_log(log, holder, &mut found, !together);
+            found
+        };
+        let [t0, t1, t2, t3] = &mut self.index;
+        let [l0, l1, l2, l3] = logs;
+        let [k0, k1, k2, k3] = DupKind::ALL;
+        let found = if together {
+            std::thread::scope(|s| {
+                let other = s.spawn(|| (add(k2, t2, l2), add(k3, t3, l3)));
+                let (f0, f1) = (add(k0, t0, l0), add(k1, t1, l1));
+                let (f2, f3) = other.join().expect("index build thread");
+                [f0, f1, f2, f3]
+            })
+        } else {
+            [
+                add(k0, t0, l0),
+                add(k1, t1, l1),
+                add(k2, t2, l2),
+                add(k3, t3, l3),
+            ]
+        };
+        let mut dups: Vec<(u32, usize, u32)> = Vec::new();
+        for (k, found) in found.into_iter().enumerate() {
+            dups.extend(found.into_iter().map(|(row, first)| (row, k, first)));
         }
         dups.sort_unstable();
         let mut dups = dups.into_iter().peekable();
@@ -699,9 +753,12 @@ impl RosterBuilder {
         RosterBuilder { roster, logs }
     }
 
-    /// Appends a checked batch (its duplicates are found by [`RosterBuilder::finish`]).
-    pub fn extend_checked(&mut self, batch: CheckedBatch) {
-        self.roster.append(batch, &mut self.logs);
+    /// Appends a checked batch (its duplicates are found by [`RosterBuilder::finish`]) and
+    /// gives it back empty, so that its room can take the next batch
+    /// ([`CheckedBatch::clear`] keeps it).
+    pub fn extend_checked(&mut self, mut batch: CheckedBatch) -> CheckedBatch {
+        self.roster.append(&mut batch, &mut self.logs);
+        batch
     }
 
     pub fn len(&self) -> usize {

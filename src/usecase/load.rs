@@ -19,11 +19,15 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
 
 /// Rows in the first batch: enough for the first screen, small enough to show it at once.
 pub const FIRST_BATCH: usize = 200;
 /// Batches read ahead of the builder (bounds the memory in flight).
 const AHEAD: usize = 2;
+/// At most one [`Event::Progress`] this often: each is a frame to draw, and a gauge moves
+/// smoothly at 20 frames a second (a batch a millisecond would ask for a thousand).
+const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// Files larger than this show their first rows from a quick read of this many bytes.
 pub const QUICK_START_BYTES: u64 = 1 << 20;
 
@@ -179,16 +183,18 @@ fn read_whole(
     }
 
     // The pipeline, three stages on two cores: this thread splits, a checker checks (the fast
-    // path, the full rules for the rest), the builder appends; each hands the next its batch.
+    // path, the full rules for the rest), the builder appends; each hands the next its batch,
+    // and the batch's room comes back to be filled again.
     let (split_tx, split_rx) = sync_channel::<(SplitBatch, u64)>(AHEAD);
     let (back_tx, back_rx) = std::sync::mpsc::channel::<SplitBatch>();
     let (tx, rx) = sync_channel::<(CheckedBatch, u64)>(AHEAD);
+    let (spare_tx, spare_rx) = std::sync::mpsc::channel::<CheckedBatch>();
     let (progress_tx, progress_rx) = std::sync::mpsc::channel::<(usize, u64)>();
     let (reserve_rows, reserve_bytes) = (stream.estimated_rows(), stream.progress().1);
     let builder = std::thread::spawn(move || {
         let mut roster = RosterBuilder::new(Some(header_len), reserve_rows, reserve_bytes as usize);
         for (batch, bytes_done) in rx {
-            roster.extend_checked(batch);
+            let _ = spare_tx.send(roster.extend_checked(batch));
             // The reader stops listening once it has sent the last batch, while batches may
             // still wait in the channel: every one of them belongs in the roster. (A stopped
             // load closes the channel, which ends this loop.)
@@ -200,7 +206,11 @@ fn read_whole(
     let _ = tx.send((batch, stream.progress().0));
     let checker = std::thread::spawn(move || -> Result<(), StreamStop> {
         for (split, bytes_done) in split_rx {
-            let checked = split.check();
+            // An appended batch's room, when one is back: no allocating, no fresh pages.
+            let checked = match spare_rx.try_recv() {
+                Ok(spare) => split.check_into(spare),
+                Err(_) => split.check(),
+            };
             let _ = back_tx.send(split);
             if tx.send((checked?, bytes_done)).is_err() {
                 break;
@@ -208,6 +218,7 @@ fn read_whole(
         }
         Ok(())
     });
+    let mut last_progress = Instant::now();
     let read = (|| -> Result<(), Stop> {
         loop {
             for spare in back_rx.try_iter() {
@@ -221,12 +232,15 @@ fn read_whole(
                 // The checker stopped: its own error says why.
                 return Err(LoadError::Stopped.into());
             }
-            for (rows, bytes_done) in progress_rx.try_iter() {
-                emit(Event::Progress {
-                    rows,
-                    bytes_done,
-                    bytes_total,
-                })?;
+            if let Some((rows, bytes_done)) = progress_rx.try_iter().last() {
+                if last_progress.elapsed() >= PROGRESS_EVERY {
+                    last_progress = Instant::now();
+                    emit(Event::Progress {
+                        rows,
+                        bytes_done,
+                        bytes_total,
+                    })?;
+                }
             }
             if cancel.load(Ordering::Relaxed) {
                 return Err(LoadError::Stopped.into());

@@ -133,8 +133,9 @@ fn utf16_and_bom_files_take_the_same_path_results() {
     assert_eq!(r.detected.encoding, Encoding::Utf8Bom);
 }
 
-#[test]
-fn late_legacy_bytes_fall_back_to_windows_1252() {
+/// 2,000 clean rows (past the sniffed head), then `tail`: both engines and the wizard's load
+/// must agree, and the file is read as Windows-1252.
+fn read_as_windows_1252_for(tail: &[u8]) -> ScanReport {
     let s = generate(&SynthOptions {
         rows: 2000,
         error_rate: 0.0,
@@ -145,14 +146,30 @@ fn late_legacy_bytes_fall_back_to_windows_1252() {
         bytes.len() > 64 * 1024,
         "the odd byte must be past the sniffed head"
     );
-    bytes.extend_from_slice(
-        b"Ren\xE9e M\xFCller,r@acme.com,005Hs00000AbCdE,r@acme.com,r@acme.com\r\n",
-    );
+    bytes.extend_from_slice(tail);
     let report = assert_same_as_roster(&bytes);
     assert_eq!(report.detected.encoding, Encoding::Windows1252);
     assert_eq!(report.rows, 2001);
+    report
+}
+
+#[test]
+fn late_legacy_bytes_fall_back_to_windows_1252() {
+    let report = read_as_windows_1252_for(
+        b"Ren\xE9e M\xFCller,r@acme.com,005Hs00000AbCdE,r@acme.com,r@acme.com\r\n",
+    );
     let last = report.findings.last().unwrap();
     assert_eq!((last.row, last.finding.code), (2000, Code::Sfid15));
+}
+
+/// Two quoted fields, each cut inside one character, that make a whole character once their
+/// quotes and delimiter are gone: the batch's text is valid UTF-8, the cells are not. The load
+/// must not take them as text (nor panic slicing them).
+#[test]
+fn a_character_split_across_two_fields_is_not_text() {
+    read_as_windows_1252_for(
+        b"\"Ren\xC3\",\"\xA9e@acme.com\",005Hs00000AbCdE,r@acme.com,r@acme.com\r\n",
+    );
 }
 
 /// A BOM says UTF-8: a bad byte anywhere is replaced (as the importer does), and the file is
