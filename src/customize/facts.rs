@@ -1,7 +1,7 @@
 //! What the roster tells the catalogue: email domains, the login domain, who the users are.
 
 use crate::roster::dup_key::DupKind;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Facts taken from the roster's included rows, used for computed defaults and warnings.
@@ -20,30 +20,39 @@ pub struct RosterFacts {
 impl RosterFacts {
     /// Computes the facts from the roster's email addresses and logins. Values that are not
     /// addresses are skipped; domains are compared without regard to case.
-    pub fn from_values<'a, E, U>(emails: E, upns: U) -> Self
-    where
-        E: IntoIterator<Item = &'a str>,
-        U: IntoIterator<Item = &'a str>,
-        U::IntoIter: Clone,
-    {
-        let upns = upns.into_iter();
-        let upn_domains = ranked(upns.clone());
-        RosterFacts {
-            email_domains: ranked(emails.into_iter()),
-            upn_domain: upn_domains.first().cloned(),
-            upn_domains,
-            users: Arc::new(RosterUsers::from_logins(upns)),
-        }
+    pub fn from_values<'a>(
+        emails: impl IntoIterator<Item = &'a str>,
+        upns: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut email = Spellings::default();
+        emails.into_iter().for_each(|e| email.add(e));
+        let mut upn = Spellings::default();
+        let users = RosterUsers::from_logins(upns.into_iter().inspect(|l| upn.add(l)));
+        RosterFacts::new(email, upn, users)
     }
 
-    /// Facts from a roster's included rows.
+    /// Facts from a roster's included rows, in one pass over them.
     pub fn from_roster(roster: &crate::roster::Roster) -> Self {
         use crate::roster::Field;
-        let rows = || (0..roster.len()).filter(|&r| !roster.is_excluded(r));
-        RosterFacts::from_values(
-            rows().map(|r| roster.cell(r, Field::Office365Email)),
-            rows().map(|r| roster.cell(r, Field::Office365Login)),
-        )
+        let (mut email, mut upn) = (Spellings::default(), Spellings::default());
+        let included = (roster.all_cells().enumerate()).filter(|(r, _)| !roster.is_excluded(*r));
+        let users = RosterUsers::from_logins(included.map(|(_, cells)| {
+            email.add(cells[Field::Office365Email.index()]);
+            let login = cells[Field::Office365Login.index()];
+            upn.add(login);
+            login
+        }));
+        RosterFacts::new(email, upn, users)
+    }
+
+    fn new(email: Spellings, upn: Spellings, users: RosterUsers) -> Self {
+        let upn_domains = upn.ranked();
+        RosterFacts {
+            email_domains: email.ranked(),
+            upn_domain: upn_domains.first().cloned(),
+            upn_domains,
+            users: Arc::new(users),
+        }
     }
 }
 
@@ -63,40 +72,39 @@ pub struct RosterUsers {
     hashes: Box<[u64]>,
     first: Option<String>,
     /// Every login, folded and sorted, when there are at most [`RosterUsers::NAMED_MAX`].
-    named: Vec<String>,
+    named: Option<Vec<String>>,
 }
 
 impl RosterUsers {
     /// Up to this many users are kept by name (the scope filter names each one).
     pub const NAMED_MAX: usize = super::exchange::SCOPE_FILTER_MAX_USERS;
 
-    /// The distinct logins among `logins` (empty values skipped).
-    pub fn from_logins<'a, I>(logins: I) -> Self
-    where
-        I: Iterator<Item = &'a str> + Clone,
-    {
-        let mut hashes = Vec::new();
+    /// The distinct logins among `logins` (empty values skipped), in one pass.
+    pub fn from_logins<'a>(logins: impl Iterator<Item = &'a str>) -> Self {
+        let mut hashes = Vec::with_capacity(logins.size_hint().0);
         let mut first: Option<&str> = None;
-        for login in logins.clone() {
+        // Named while few: a large roster stops collecting after its first hundred or so.
+        let mut named = Some(BTreeSet::new());
+        for login in logins {
             let Some(h) = hash(login) else { continue };
             hashes.push(h);
             let login = crate::roster::rules::trim(login);
             if first.is_none_or(|f| folded_cmp(login, f).is_lt()) {
                 first = Some(login);
             }
+            if let Some(set) = &mut named {
+                set.insert(fold(login));
+                if set.len() > Self::NAMED_MAX {
+                    named = None;
+                }
+            }
         }
         hashes.sort_unstable();
         hashes.dedup();
-        let mut named = Vec::new();
-        if hashes.len() <= Self::NAMED_MAX {
-            named = logins.filter(|l| hash(l).is_some()).map(fold).collect();
-            named.sort_unstable();
-            named.dedup();
-        }
         RosterUsers {
             hashes: hashes.into_boxed_slice(),
             first: first.map(fold),
-            named,
+            named: named.map(|set| set.into_iter().collect()),
         }
     }
 
@@ -122,7 +130,7 @@ impl RosterUsers {
     /// Every login (case folded, sorted), or `None` when there are more than
     /// [`RosterUsers::NAMED_MAX`].
     pub fn named(&self) -> Option<&[String]> {
-        (self.len() <= Self::NAMED_MAX).then_some(self.named.as_slice())
+        self.named.as_deref()
     }
 }
 
@@ -149,26 +157,47 @@ fn folded_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// The valid domains of `addrs`, most common first (ties by name). Counted by the domain as
-/// written first: a roster has many rows and few domains, so each spelling is lowercased and
-/// checked once, not once per row.
-fn ranked<'a>(addrs: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut written: HashMap<&str, usize> = HashMap::new();
-    for addr in addrs {
-        if let Some((_, d)) = addr.trim().rsplit_once('@') {
-            *written.entry(d).or_default() += 1;
+/// The domains of addresses as written, counted as the addresses come, then ranked.
+#[derive(Default)]
+struct Spellings<'a> {
+    /// A roster has a handful of domains: a short list searched front to back costs less
+    /// than hashing each row's; spellings past it are counted in the map.
+    few: Vec<(&'a str, usize)>,
+    more: HashMap<&'a str, usize>,
+}
+
+impl<'a> Spellings<'a> {
+    const FEW: usize = 16;
+
+    fn add(&mut self, addr: &'a str) {
+        let addr = crate::roster::rules::trim(addr);
+        let Some(at) = memchr::memrchr(b'@', addr.as_bytes()) else {
+            return;
+        };
+        let domain = &addr[at + 1..];
+        if let Some(seen) = self.few.iter_mut().find(|(d, _)| *d == domain) {
+            seen.1 += 1;
+        } else if self.few.len() < Self::FEW {
+            self.few.push((domain, 1));
+        } else {
+            *self.more.entry(domain).or_default() += 1;
         }
     }
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (d, n) in written {
-        let d = d.to_ascii_lowercase();
-        if super::syntax::domain(&d).is_ok() {
-            *counts.entry(d).or_default() += n;
+
+    /// The valid domains, most common first (ties by name): each spelling is lowercased and
+    /// checked once, not once per row.
+    fn ranked(self) -> Vec<String> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (d, n) in self.few.into_iter().chain(self.more) {
+            let d = d.to_ascii_lowercase();
+            if super::syntax::domain(&d).is_ok() {
+                *counts.entry(d).or_default() += n;
+            }
         }
+        let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.into_iter().map(|(d, _)| d).collect()
     }
-    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.into_iter().map(|(d, _)| d).collect()
 }
 
 #[cfg(test)]
@@ -191,6 +220,21 @@ mod tests {
         assert_eq!(f.upn_domain.as_deref(), Some("contoso.com"));
         assert_eq!(f.upn_domains, vec!["contoso.com", "other.org"]);
         assert!(f.users.contains("a@contoso.com"));
+    }
+
+    #[test]
+    fn domains_past_the_short_list_are_counted_and_merged_by_case() {
+        let emails: Vec<String> = (0..40)
+            .map(|i| format!("u{i}@d{:02}.example.com", i % 20))
+            .chain(["x@D19.example.com".into(), "y@d19.example.com ".into()])
+            .collect();
+        let f = RosterFacts::from_values(emails.iter().map(String::as_str), std::iter::empty());
+        assert_eq!(f.email_domains.len(), 20);
+        // d19 comes twentieth, past the short list, in two spellings: 4 in all.
+        assert_eq!(f.email_domains[0], "d19.example.com");
+        // The others twice each: by name.
+        assert_eq!(f.email_domains[1], "d00.example.com");
+        assert!(f.users.is_empty() && f.upn_domain.is_none());
     }
 
     #[test]

@@ -190,9 +190,24 @@ impl Store {
     }
 
     pub(super) fn cells(&self, row: usize) -> [&str; 5] {
+        self.cells_at(row, self.row_start(row))
+    }
+
+    /// Every row's cells, in order: the buffer is walked once instead of each row's start
+    /// being found again (which adds up to `BLOCK - 1` rows' lengths).
+    pub(super) fn all_cells(&self) -> impl Iterator<Item = [&str; 5]> + '_ {
+        let mut at = 0;
+        (0..self.len()).map(move |row| {
+            let cells = self.cells_at(row, at);
+            at += self.lens[row].iter().map(|&l| buf_len(l)).sum::<usize>();
+            cells
+        })
+    }
+
+    /// Row `row`'s cells, the row starting at `at` in `buf`.
+    fn cells_at(&self, row: usize, mut at: usize) -> [&str; 5] {
         let flags = self.flags[row];
         let lens = &self.lens[row];
-        let mut at = self.row_start(row);
         // The source's values first: a repeat names an earlier cell, which an edit may hide.
         let mut out = [""; 5];
         for (cell, &l) in out.iter_mut().zip(lens) {

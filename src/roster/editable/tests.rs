@@ -376,3 +376,23 @@ fn a_builder_makes_the_roster_extend_makes() {
     }
     assert_eq!(cut.counts(), want.counts());
 }
+
+/// A pass over every row gives what each row's own look-up gives: cells repeated within a
+/// row, values too long for the buffer, edits and excluded rows included.
+#[test]
+fn all_cells_walks_the_rows_as_each_row_reads() {
+    let long = "x".repeat(300);
+    let mut rows: Vec<Record> = (0..40).map(clean).collect();
+    rows[3].cells[0] = long.clone();
+    rows[7].cells[3] = rows[7].cells[4].clone();
+    let mut r = Roster::from_records(rows);
+    r.set_cell(5, Field::FullName, "Edited Name".into());
+    r.set_cell(7, Field::Office365Email, "other@acme.com".into());
+    r.set_excluded(9, true);
+    let each: Vec<[&str; 5]> = (0..r.len()).map(|row| r.record(row).cells).collect();
+    assert_eq!(r.all_cells().collect::<Vec<_>>(), each);
+    assert_eq!(each[3][0], long);
+    assert_eq!(each[7][3], "u7@acme.com");
+    assert_eq!(each[7][4], "other@acme.com");
+    assert_eq!(each[5][0], "Edited Name");
+}
