@@ -323,8 +323,7 @@ pub(super) fn salesforce_from_bytes(
         width,
         Part::default,
         |part: &mut Part<SalesforceUser>, line, rec| {
-            let cell = |i: usize| trimmed(rec.get(i).unwrap_or_default());
-            let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
+            let cell = |i: usize| rec.cell(i);
             let (id, username) = (cell(cols.id), cell(cols.username));
             if id.is_empty() || username.is_empty() {
                 part.left_out.push(line);
@@ -341,7 +340,7 @@ pub(super) fn salesforce_from_bytes(
                     .join(" "),
             };
             let active = match cols.active {
-                Some(i) => boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?,
+                Some(i) => flag(rec, line, i, &headers)?,
                 None => true,
             };
             part.users.push(SalesforceUser {
@@ -350,8 +349,8 @@ pub(super) fn salesforce_from_bytes(
                 username: username.to_string(),
                 email: cell(cols.email).to_string(),
                 active,
-                user_type: opt(cols.user_type),
-                federation_id: opt(cols.federation),
+                user_type: rec.opt(cols.user_type),
+                federation_id: rec.opt(cols.federation),
                 line: Some(line),
             });
             Ok::<(), ImportError>(())
@@ -469,20 +468,15 @@ pub(super) fn microsoft_from_bytes(
         width,
         Part::default,
         |part: &mut Part<MicrosoftUser>, line, rec| {
-            let cell = |i: usize| trimmed(rec.get(i).unwrap_or_default());
-            let opt = |i: Option<usize>| i.map(cell).filter(|v| !v.is_empty()).map(str::to_string);
+            let cell = |i: usize| rec.cell(i);
             let upn = cell(cols.upn);
             if upn.is_empty() {
                 part.left_out.push(line);
                 return Ok(());
             }
             let enabled = match (cols.enabled, cols.blocked) {
-                (Some(i), _) => {
-                    boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?
-                }
-                (None, Some(i)) => {
-                    !boolean(cell(i)).ok_or_else(|| bad_bool(line, i, &headers, cell(i)))?
-                }
+                (Some(i), _) => flag(rec, line, i, &headers)?,
+                (None, Some(i)) => !flag(rec, line, i, &headers)?,
                 (None, None) => true,
             };
             let proxy_addresses = match cols.proxy.map(cell) {
@@ -497,10 +491,10 @@ pub(super) fn microsoft_from_bytes(
                 id: cols.id.map(cell).unwrap_or_default().to_string(),
                 upn: upn.to_string(),
                 display_name: cols.display_name.map(cell).unwrap_or_default().to_string(),
-                mail: opt(cols.mail),
+                mail: rec.opt(cols.mail),
                 proxy_addresses,
                 enabled,
-                user_type: opt(cols.user_type),
+                user_type: rec.opt(cols.user_type),
                 line: Some(line),
             });
             Ok::<(), ImportError>(())
@@ -578,6 +572,16 @@ fn boolean(v: &str) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// A TRUE/FALSE cell of a record, or the error naming its line and column.
+fn flag(
+    rec: &records::Row<'_>,
+    line: u64,
+    col: usize,
+    headers: &[String],
+) -> Result<bool, ImportError> {
+    boolean(rec.cell(col)).ok_or_else(|| bad_bool(line, col, headers, rec.cell(col)))
 }
 
 fn bad_bool(line: u64, col: usize, headers: &[String], value: &str) -> ImportError {

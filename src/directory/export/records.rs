@@ -23,6 +23,18 @@ impl<'r> Row<'r> {
         self.spans.get(i).map(|r| &self.text[r.clone()])
     }
 
+    /// Cell `i`, trimmed; empty past the record's end.
+    pub(super) fn cell(&self, i: usize) -> &'r str {
+        crate::directory::trimmed(self.get(i).unwrap_or_default())
+    }
+
+    /// Cell `i` of an optional column, when the column is there and the cell is not empty.
+    pub(super) fn opt(&self, i: Option<usize>) -> Option<String> {
+        i.map(|i| self.cell(i))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
     fn len(&self) -> usize {
         self.spans.len()
     }

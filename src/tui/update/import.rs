@@ -211,9 +211,8 @@ pub(super) fn update(state: &mut State, msg: Msg, fx: &mut Vec<Effect>) {
         },
         Msg::Load(LoadMsg::Finish { gen }) if gen == state.load_gen => finish_load(state, fx),
         Msg::Load(LoadMsg::Settle { gen }) if gen == state.load_gen => {
-            super::choices::roster_loaded(state);
+            settle(state, fx);
             fx.push(Effect::SaveSession);
-            fx.push(Effect::ReleaseMemory);
         }
         Msg::Load(LoadMsg::Footer { gen, footer }) if gen == state.load_gen => {
             state.import.loaded_footer = Some(footer);
@@ -437,8 +436,7 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
             gen: state.load_gen,
         }))));
     } else {
-        super::choices::roster_loaded(state);
-        fx.push(Effect::ReleaseMemory);
+        settle(state, fx);
     }
     if let Some(v) = &view {
         super::fix::restore_view(state, v);
@@ -454,6 +452,12 @@ fn finish_load(state: &mut State, fx: &mut Vec<Effect>) {
     )));
     super::fix::keep_selection_visible(state);
     fx.push(Effect::SaveSession);
+}
+
+/// The loaded roster's facts for the forms, then the memory the load freed given back.
+fn settle(state: &mut State, fx: &mut Vec<Effect>) {
+    super::choices::roster_loaded(state);
+    fx.push(Effect::ReleaseMemory);
 }
 
 /// Start of the banner summing up a resume.
